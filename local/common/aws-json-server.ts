@@ -1,0 +1,165 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A minimal server for AWS services that speak the AWS JSON 1.0 / 1.1 protocols
+ * (`X-Amz-Target: <Prefix>.<Operation>`), so the real AWS SDK v3 clients can be pointed at a
+ * local simulator with `endpoint`. Signatures are not checked: everything runs on 127.0.0.1.
+ */
+
+/** An error the simulator answers with, shaped like the service's own (`__type` + message). */
+export class AwsServiceError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly statusCode = 400,
+    /** Extra members of the error shape (e.g. `Reason`, `ResourceType`), sent next to `__type`. */
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** Fault knobs shared by every simulator; settable at any time, e.g. per test. */
+export interface FaultKnobs {
+  /** Added before every call, in milliseconds. */
+  latencyMs: number;
+  /** Share of calls (0–1) answered with the service's throttling error. */
+  throttleRate: number;
+  /** Share of calls (0–1) answered with the service's internal error. */
+  errorRate: number;
+  /** Operations the knobs apply to; all when empty. */
+  operations: string[];
+}
+
+export const noFaults = (): FaultKnobs => ({ latencyMs: 0, throttleRate: 0, errorRate: 0, operations: [] });
+
+export type Operation = (input: Record<string, unknown>) => unknown;
+
+export interface AwsJsonServiceOptions {
+  /** The X-Amz-Target prefix, e.g. `SWBExternalService` for sso-admin. */
+  targetPrefix: string;
+  /** `application/x-amz-json-1.1` or `application/x-amz-json-1.0`. */
+  jsonVersion: '1.0' | '1.1';
+  operations: Record<string, Operation>;
+  faults?: FaultKnobs;
+  /** Error types used when a fault knob fires. */
+  throttlingError?: string;
+  internalError?: string;
+  /** Seeded random source for fault decisions; Math.random by default. */
+  random?: () => number;
+  /** Called for every call, after faults are decided (for counting calls in benchmarks). */
+  onCall?: (operation: string, outcome: 'ok' | 'error') => void;
+  /** Waits the injected latency; a fake lets tests observe latency without timing. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  server: Server;
+  faults: FaultKnobs;
+  stop(): Promise<void>;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function send(res: ServerResponse, status: number, contentType: string, body: unknown, errorType?: string) {
+  const payload = JSON.stringify(body ?? {});
+  const headers: Record<string, string | number> = {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': crypto.randomUUID(),
+  };
+  if (errorType) headers['x-amzn-errortype'] = errorType;
+  res.writeHead(status, headers);
+  res.end(payload);
+}
+
+/** Handles one AWS JSON request; exported so several services can share one HTTP server. */
+export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: FaultKnobs) {
+  const contentType = `application/x-amz-json-${options.jsonVersion}`;
+  const random = options.random ?? Math.random;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [prefix, operationName = ''] = target.split('.');
+    const raw = await readBody(req);
+    const fail = (err: AwsServiceError) => {
+      options.onCall?.(operationName, 'error');
+      const body = { ...err.details, __type: err.type, message: err.message, Message: err.message };
+      send(res, err.statusCode, contentType, body, err.type);
+    };
+    if (req.method !== 'POST' || prefix !== options.targetPrefix) {
+      fail(new AwsServiceError('UnknownOperationException', `Unknown target ${target || '(none)'}`));
+      return;
+    }
+    const operation = options.operations[operationName];
+    if (!operation) {
+      fail(new AwsServiceError('UnknownOperationException', `${operationName} is not implemented locally`));
+      return;
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      fail(new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
+      return;
+    }
+    const applies = faults.operations.length === 0 || faults.operations.includes(operationName);
+    if (applies && faults.latencyMs > 0) await (options.sleep ?? sleep)(faults.latencyMs);
+    if (applies && faults.throttleRate > 0 && random() < faults.throttleRate) {
+      fail(new AwsServiceError(options.throttlingError ?? 'ThrottlingException', 'Rate exceeded'));
+      return;
+    }
+    if (applies && faults.errorRate > 0 && random() < faults.errorRate) {
+      fail(
+        new AwsServiceError(
+          options.internalError ?? 'InternalServerException',
+          'Injected internal error',
+          500,
+        ),
+      );
+      return;
+    }
+    try {
+      const output = await operation(input);
+      options.onCall?.(operationName, 'ok');
+      send(res, 200, contentType, output ?? {});
+    } catch (err) {
+      if (err instanceof AwsServiceError) fail(err);
+      else fail(new AwsServiceError(options.internalError ?? 'InternalServerException', String(err), 500));
+    }
+  };
+}
+
+/** Starts a service on 127.0.0.1 (port 0 = any free port). */
+export async function startAwsJsonService(options: AwsJsonServiceOptions, port = 0): Promise<RunningService> {
+  const faults = options.faults ?? noFaults();
+  const handle = makeAwsJsonHandler(options, faults);
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.statusCode = 500;
+      res.end(String(err));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    server,
+    faults,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
