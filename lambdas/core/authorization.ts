@@ -1,0 +1,195 @@
+/**
+ * Authorization: one decision per API operation, from the caller's verified identity and, for
+ * operations on one request, the stored request. Personas: requester and listed approvers come
+ * from the request; admin and auditor from the caller's groups.
+ */
+import { ForbiddenError } from './errors';
+import type { AccessRequest, CallerIdentity } from './types';
+
+export const API_OPERATIONS = [
+  'getRequest',
+  'listRequestEvents',
+  'createRequest',
+  'approveRequest',
+  'rejectRequest',
+  'cancelRequest',
+  'revokeRequest',
+  'listMyRequests',
+  'listPendingApprovals',
+  'listMyApprovals',
+  'listActiveAccess',
+  'listEndedAccess',
+  'listAuditRequests',
+  'listAuditSessions',
+  'getSettings',
+  'updateSettings',
+  'listEligibilityPolicies',
+  'createEligibilityPolicies',
+  'updateEligibilityPolicy',
+  'deleteEligibilityPolicies',
+  'listApproverPolicies',
+  'createApproverPolicies',
+  'updateApproverPolicy',
+  'deleteApproverPolicies',
+  'listAccounts',
+  'getOuTree',
+  'listUsers',
+  'listGroups',
+  'listPermissionSets',
+  'invalidateOuCache',
+  'getRequestFormOptions',
+  'startSessionLogQuery',
+  'getSessionLogs',
+  'readSlackToken',
+] as const;
+
+/** Every operation the API exposes (plus `readSlackToken`, which nobody may do). */
+export type ApiOperation = (typeof API_OPERATIONS)[number];
+
+type RequestRelation = { isRequester: boolean; isApprover: boolean };
+
+/**
+ * How the caller relates to a request. The requester never counts as an approver of their own
+ * request, even if a stale approver list names them.
+ */
+export function relationOf(
+  caller: Pick<CallerIdentity, 'userId'>,
+  request: Pick<AccessRequest, 'requester' | 'approvers'>,
+): RequestRelation {
+  const isRequester = request.requester.id === caller.userId;
+  const isApprover = !isRequester && request.approvers.some((approver) => approver.id === caller.userId);
+  return { isRequester, isApprover };
+}
+
+type Rule =
+  | { scope: 'signedIn' }
+  | { scope: 'admin' }
+  | { scope: 'auditor' }
+  | { scope: 'nobody' }
+  | { scope: 'request'; allow: (relation: RequestRelation, caller: CallerIdentity) => boolean };
+
+const readers = (r: RequestRelation, caller: CallerIdentity) =>
+  r.isRequester || r.isApprover || caller.isAuditor;
+
+const RULES: Readonly<Record<ApiOperation, Rule>> = {
+  // One request: the people on it, and auditors for reading.
+  getRequest: { scope: 'request', allow: readers },
+  listRequestEvents: { scope: 'request', allow: readers },
+  approveRequest: { scope: 'request', allow: (r) => r.isApprover },
+  rejectRequest: { scope: 'request', allow: (r) => r.isApprover },
+  cancelRequest: { scope: 'request', allow: (r) => r.isRequester },
+  revokeRequest: { scope: 'request', allow: (r) => r.isRequester || r.isApprover },
+  startSessionLogQuery: { scope: 'request', allow: readers },
+  getSessionLogs: { scope: 'request', allow: readers },
+
+  // Everyone signed in: the lists are scoped to the caller by the use cases.
+  createRequest: { scope: 'signedIn' },
+  getRequestFormOptions: { scope: 'signedIn' },
+  listMyRequests: { scope: 'signedIn' },
+  listPendingApprovals: { scope: 'signedIn' },
+  listMyApprovals: { scope: 'signedIn' },
+  listActiveAccess: { scope: 'signedIn' },
+  listEndedAccess: { scope: 'signedIn' },
+  getSettings: { scope: 'signedIn' },
+
+  listAuditRequests: { scope: 'auditor' },
+  listAuditSessions: { scope: 'auditor' },
+
+  // Policies reveal who may reach which account, so unlike the original only admins read them.
+  updateSettings: { scope: 'admin' },
+  listEligibilityPolicies: { scope: 'admin' },
+  createEligibilityPolicies: { scope: 'admin' },
+  updateEligibilityPolicy: { scope: 'admin' },
+  deleteEligibilityPolicies: { scope: 'admin' },
+  listApproverPolicies: { scope: 'admin' },
+  createApproverPolicies: { scope: 'admin' },
+  updateApproverPolicy: { scope: 'admin' },
+  deleteApproverPolicies: { scope: 'admin' },
+  listAccounts: { scope: 'admin' },
+  getOuTree: { scope: 'admin' },
+  listUsers: { scope: 'admin' },
+  listGroups: { scope: 'admin' },
+  listPermissionSets: { scope: 'admin' },
+  invalidateOuCache: { scope: 'admin' },
+
+  readSlackToken: { scope: 'nobody' },
+};
+
+const DENIED: Readonly<Record<ApiOperation, string>> = {
+  getRequest: 'You may not view this request.',
+  listRequestEvents: 'You may not view the history of this request.',
+  approveRequest: 'Only an approver listed on this request, other than its requester, may approve it.',
+  rejectRequest: 'Only an approver listed on this request, other than its requester, may reject it.',
+  cancelRequest: 'Only the requester may cancel this request.',
+  revokeRequest: 'Only the requester or an approver of this request may revoke it.',
+  startSessionLogQuery: 'You may not view the session activity of this request.',
+  getSessionLogs: 'You may not view the session activity of this request.',
+  createRequest: 'You must be signed in to request access.',
+  getRequestFormOptions: 'You must be signed in to request access.',
+  listMyRequests: 'You must be signed in to list your requests.',
+  listPendingApprovals: 'You must be signed in to list approvals.',
+  listMyApprovals: 'You must be signed in to list approvals.',
+  listActiveAccess: 'You must be signed in to list access.',
+  listEndedAccess: 'You must be signed in to list access.',
+  getSettings: 'You must be signed in to read settings.',
+  listAuditRequests: 'Only auditors may list all requests.',
+  listAuditSessions: 'Only auditors may list all elevated access sessions.',
+  updateSettings: 'Only administrators may change settings.',
+  listEligibilityPolicies: 'Only administrators may view eligibility policies.',
+  createEligibilityPolicies: 'Only administrators may create eligibility policies.',
+  updateEligibilityPolicy: 'Only administrators may change eligibility policies.',
+  deleteEligibilityPolicies: 'Only administrators may delete eligibility policies.',
+  listApproverPolicies: 'Only administrators may view approver policies.',
+  createApproverPolicies: 'Only administrators may create approver policies.',
+  updateApproverPolicy: 'Only administrators may change approver policies.',
+  deleteApproverPolicies: 'Only administrators may delete approver policies.',
+  listAccounts: 'Only administrators may list accounts.',
+  getOuTree: 'Only administrators may view the organization tree.',
+  listUsers: 'Only administrators may list users.',
+  listGroups: 'Only administrators may list groups.',
+  listPermissionSets: 'Only administrators may list permission sets.',
+  invalidateOuCache: 'Only administrators may refresh the OU account cache.',
+  readSlackToken: 'Nobody may read the Slack token.',
+};
+
+/** Whether the operation needs the stored request to decide. */
+export function isRequestOperation(operation: ApiOperation): boolean {
+  return RULES[operation].scope === 'request';
+}
+
+/**
+ * Whether `caller` may perform `operation` (on `request`, for operations on one request; without
+ * it those are denied). A caller without a user id is not signed in.
+ */
+export function isAllowed(
+  operation: ApiOperation,
+  caller: CallerIdentity,
+  request?: Pick<AccessRequest, 'requester' | 'approvers'>,
+): boolean {
+  const rule = RULES[operation];
+  if (!caller.userId) return false;
+  switch (rule.scope) {
+    case 'signedIn':
+      return true;
+    case 'admin':
+      return caller.isAdmin;
+    case 'auditor':
+      return caller.isAuditor;
+    case 'nobody':
+      return false;
+    case 'request':
+      return request !== undefined && rule.allow(relationOf(caller, request), caller);
+  }
+}
+
+/**
+ * Throws ForbiddenError unless `caller` may perform `operation`. The message says what the
+ * caller may not do and nothing about the request's data.
+ */
+export function authorize(
+  operation: ApiOperation,
+  caller: CallerIdentity,
+  request?: Pick<AccessRequest, 'requester' | 'approvers'>,
+): void {
+  if (!isAllowed(operation, caller, request)) throw new ForbiddenError(DENIED[operation]);
+}

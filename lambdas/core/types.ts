@@ -1,0 +1,256 @@
+/**
+ * The TEAM domain: plain data shared by the core, the adapters and the handlers.
+ * Nothing here knows about AWS, Lambda or GraphQL.
+ */
+
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'cancelled',
+  'expired',
+  'scheduled',
+  'in progress',
+  'ended',
+  'revoked',
+  'error',
+] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** Statuses after which nothing more happens to a request (see lifecycle.ts for `revoked`). */
+export const TERMINAL_STATUSES: readonly RequestStatus[] = [
+  'rejected',
+  'cancelled',
+  'expired',
+  'ended',
+  'revoked',
+  'error',
+];
+
+/**
+ * Where a request stands for the list pages: waiting for a decision, access scheduled or held,
+ * access over, or closed without access ever being granted.
+ */
+export type RequestPhase = 'pending' | 'active' | 'ended' | 'closed';
+
+export type Persona = 'requester' | 'approver' | 'auditor' | 'admin';
+
+/** Who is calling, derived only from verified token claims (or a server-side lookup). */
+export interface CallerIdentity {
+  /** IAM Identity Center user id. */
+  userId: string;
+  /** IAM Identity Center user name (usually the email). */
+  userName: string;
+  email: string;
+  displayName?: string;
+  /** IAM Identity Center group ids the user belongs to. */
+  groupIds: readonly string[];
+  isAdmin: boolean;
+  isAuditor: boolean;
+}
+
+/** A person who did something to a request, recorded from their identity. */
+export interface Actor {
+  id: string;
+  email: string;
+  name?: string;
+}
+
+export interface AccountRef {
+  id: string;
+  name: string;
+}
+
+export interface PermissionSetRef {
+  arn: string;
+  name: string;
+}
+
+export interface AccessRequest {
+  id: string;
+  requester: Actor;
+  accountId: string;
+  accountName: string;
+  permissionSetArn: string;
+  permissionSetName: string;
+  /** The permission set's session duration (ISO 8601, e.g. PT1H): credentials outlive access by up to this. */
+  sessionDuration?: string;
+  /** Requested start (ISO 8601 UTC). */
+  startTime: string;
+  durationHours: number;
+  justification: string;
+  ticketNo?: string;
+  status: RequestStatus;
+  /** Decided at creation from settings and the matching eligibility policies. */
+  approvalRequired: boolean;
+  /** Approvers resolved at creation (the requester is never among them). */
+  approvers: Actor[];
+  /** Pending requests expire at this time (creation + expiry timeout). */
+  expiresAt?: string;
+  decidedBy?: Actor;
+  decidedAt?: string;
+  decisionComment?: string;
+  cancelledAt?: string;
+  revokedBy?: Actor;
+  revokedAt?: string;
+  revokeComment?: string;
+  /** When Identity Center confirmed the assignment. */
+  grantedAt?: string;
+  /** When access ended (duration elapsed, revoked) — set once the assignment is gone. */
+  endedAt?: string;
+  /** Why the request ended in `error`. */
+  errorReason?: string;
+  createdAt: string;
+  updatedAt: string;
+  /** Incremented on every write; writes are conditional on it. */
+  version: number;
+}
+
+export interface EligibilityPolicy {
+  /** The IdC user or group id the policy is for (one policy per principal). */
+  id: string;
+  principalType: 'USER' | 'GROUP';
+  principalName: string;
+  accounts: AccountRef[];
+  /** OUs (or the root): cover the accounts directly under them, not nested OUs. */
+  ous: AccountRef[];
+  permissionSets: PermissionSetRef[];
+  maxDurationHours: number;
+  approvalRequired: boolean;
+  ticketNo?: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface GroupRef {
+  id: string;
+  name: string;
+}
+
+export interface ApproverPolicy {
+  /** The account id, OU id or root id the policy applies to. */
+  id: string;
+  targetType: 'ACCOUNT' | 'OU';
+  targetName: string;
+  approverGroups: GroupRef[];
+  ticketNo?: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface Settings {
+  maxDurationHours: number;
+  expiryHours: number;
+  /** Approver comments (approve/reject) and revoke comments are mandatory. */
+  commentsRequired: boolean;
+  ticketRequired: boolean;
+  /** Global approval workflow switch: off means no request needs approval. */
+  approvalWorkflow: boolean;
+  sesEnabled: boolean;
+  sesSourceEmail?: string;
+  sesSourceArn?: string;
+  snsEnabled: boolean;
+  slackEnabled: boolean;
+  slackAuditChannel?: string;
+  /** Whether a Slack token is stored (the token itself lives in the secret store only). */
+  slackTokenConfigured: boolean;
+  adminGroupName?: string;
+  auditorGroupName?: string;
+  ouCacheEnabled: boolean;
+  /** Actions flagged as sensitive in session activity logs (`eventSource:eventName` or `eventName`). */
+  sensitiveActions: string[];
+  updatedAt?: string;
+  updatedBy?: string;
+  version: number;
+}
+
+/** A reference-counted account assignment held by TEAM for (user, account, permission set). */
+export interface Grant {
+  userId: string;
+  accountId: string;
+  permissionSetArn: string;
+  /** Requests currently relying on this assignment. */
+  requestIds: string[];
+  /** False when the assignment existed before TEAM granted it (standing access: never removed). */
+  createdByTeam: boolean;
+  updatedAt: string;
+  version: number;
+}
+
+export type AuditAction =
+  | 'created'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'scheduled'
+  | 'started'
+  | 'ended'
+  | 'revoked'
+  | 'failed'
+  | 'notified'
+  | 'notification-failed'
+  | 'repaired';
+
+/** An append-only record of something that happened to a request. */
+export interface AuditEvent {
+  requestId: string;
+  /** Unique, sortable within a request (ISO time + a suffix). */
+  id: string;
+  at: string;
+  action: AuditAction;
+  actor: Actor | 'system';
+  fromStatus?: RequestStatus;
+  toStatus?: RequestStatus;
+  comment?: string;
+  detail?: string;
+}
+
+export interface DirectoryUser {
+  id: string;
+  userName: string;
+  displayName?: string;
+  email?: string;
+}
+
+export interface PermissionSetInfo extends PermissionSetRef {
+  description?: string;
+  sessionDuration?: string;
+}
+
+export interface AccountInfo extends AccountRef {
+  email?: string;
+}
+
+export interface OuNode {
+  id: string;
+  name: string;
+  type: 'ROOT' | 'ORGANIZATIONAL_UNIT';
+  children: OuNode[];
+}
+
+export interface ParentRef {
+  id: string;
+  type: 'ROOT' | 'ORGANIZATIONAL_UNIT';
+}
+
+/** A page request: at most `limit` items after `cursor` (opaque, from a previous page). */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** What the request form may offer the caller for one account. */
+export interface EligibleAccount extends AccountRef {
+  permissionSets: EligiblePermissionSet[];
+}
+
+export interface EligiblePermissionSet extends PermissionSetRef {
+  approvalRequired: boolean;
+  maxDurationHours: number;
+}
