@@ -1,0 +1,6 @@
+export {
+  startSecretsManager,
+  type RunningSecretsManager,
+  type SeedSecret,
+  type StartSecretsManagerOptions,
+} from './secrets-manager';
