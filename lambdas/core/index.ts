@@ -7,3 +7,4 @@ export * from './approvers';
 export * from './validation';
 export * from './authorization';
 export * from './settings';
+export * from './usecases';
