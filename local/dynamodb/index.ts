@@ -1,0 +1,14 @@
+export {
+  startDynamoDbLocal,
+  freePort,
+  type DynamoDbLocalOptions,
+  type RunningDynamoDbLocal,
+} from './dynamodb-local';
+export { createTables, tableInputsFromTemplate, type TableInput, type CreateTablesResult } from './tables';
+export {
+  startStreamPoller,
+  type StreamBatchHandler,
+  type StreamPoller,
+  type StreamPollerOptions,
+  type StreamPollerStats,
+} from './stream-poller';
