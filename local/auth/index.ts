@@ -1,0 +1,8 @@
+export { startAuth, type AuthOptions, type RunningAuth } from './server';
+export {
+  stableSub,
+  TokenVerificationError,
+  type DemoIdentity,
+  type PreTokenGenerationHook,
+  type TokenSet,
+} from './tokens';
