@@ -8,3 +8,5 @@ export * from './validation';
 export * from './authorization';
 export * from './settings';
 export * from './usecases';
+export * from './notifications';
+export * from './session-logs';

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../core/ports';
+import type { AccountInfo } from '../../core/types';
+import { mapLimit } from '../concurrency';
+import { compact, isConditionFailure } from './common';
+
+/** A cached list of the accounts directly under an OU (or the root). */
+export interface OuCacheEntry {
+  ouId: string;
+  accounts: AccountInfo[];
+  cachedAt: string;
+  /** Epoch seconds; the entry is never served at or after this time. */
+  expiresAt: number;
+}
+
+export interface InvalidateResult {
+  invalidated: string[];
+  failed: string[];
+}
+
+/** The OU → accounts cache the Organization adapter puts in front of ListAccountsForParent. */
+export interface OuAccountsCache {
+  /** The entry if it is ready and not expired (whatever DynamoDB's TTL sweeper has done yet). */
+  get(ouId: string): Promise<OuCacheEntry | undefined>;
+  /**
+   * Stores the accounts of an OU. With a claim token, only while that claim still holds (an
+   * invalidation in the meantime wins); returns whether it was stored.
+   */
+  put(ouId: string, accounts: AccountInfo[], claimToken?: string): Promise<boolean>;
+  /**
+   * Claims the right to populate a missing or expired entry: returns a token to the one caller
+   * that wins, undefined to everyone else while the claim is fresh.
+   */
+  claim(ouId: string): Promise<string | undefined>;
+  /** Gives up a claim (population failed) so the next caller can try at once. */
+  release(ouId: string, claimToken: string): Promise<void>;
+  /** Drops the entries of these OUs; the next lookup reads Organizations again. */
+  invalidate(ouIds: readonly string[]): Promise<InvalidateResult>;
+}
+
+export interface DynamoOuCacheOptions {
+  clock: Clock;
+  /** How long an entry is served (default one week, as TEAM's CACHE_TTL). */
+  ttlSeconds?: number;
+  /** How long a claim blocks other populators before it counts as stuck (default 30 s). */
+  claimSeconds?: number;
+}
+
+const READY = 'ready';
+const POPULATING = 'populating';
+
+interface CacheItem {
+  ouId: string;
+  status: typeof READY | typeof POPULATING;
+  expiresAt: number;
+  accounts?: AccountInfo[];
+  cachedAt?: string;
+  claimToken?: string;
+}
+
+/**
+ * The OU cache in the `OuAccountsCache` table (TTL attribute `expiresAt`). DynamoDB deletes
+ * expired items only eventually (up to days later), so reads compare `expiresAt` with the clock
+ * themselves; a claim item with a short expiry guards population so concurrent callers do not
+ * all call Organizations, and a stuck claim expires by itself.
+ */
+export class DynamoOuCache implements OuAccountsCache {
+  private readonly ttlSeconds: number;
+  private readonly claimSeconds: number;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: DynamoOuCacheOptions,
+  ) {
+    this.ttlSeconds = options.ttlSeconds ?? 604_800;
+    this.claimSeconds = options.claimSeconds ?? 30;
+  }
+
+  private nowMs(): number {
+    return this.options.clock.now().getTime();
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.nowMs() / 1000);
+  }
+
+  async get(ouId: string): Promise<OuCacheEntry | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { ouId }, ConsistentRead: true }),
+    );
+    const item = out.Item as CacheItem | undefined;
+    if (!item || item.status !== READY || !item.accounts) return undefined;
+    if (item.expiresAt * 1000 <= this.nowMs()) return undefined;
+    return {
+      ouId: item.ouId,
+      accounts: item.accounts,
+      cachedAt: item.cachedAt ?? '',
+      expiresAt: item.expiresAt,
+    };
+  }
+
+  async put(ouId: string, accounts: AccountInfo[], claimToken?: string): Promise<boolean> {
+    const item: CacheItem = {
+      ouId,
+      status: READY,
+      accounts: accounts.map((a) => compact({ ...a })),
+      cachedAt: this.options.clock.now().toISOString(),
+      expiresAt: this.nowSeconds() + this.ttlSeconds,
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(claimToken === undefined
+            ? {}
+            : {
+                ConditionExpression: 'claimToken = :token',
+                ExpressionAttributeValues: { ':token': claimToken },
+              }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  }
+
+  async claim(ouId: string): Promise<string | undefined> {
+    const token = randomUUID();
+    const now = this.nowSeconds();
+    const item: CacheItem = {
+      ouId,
+      status: POPULATING,
+      claimToken: token,
+      expiresAt: now + this.claimSeconds,
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          // Missing, expired (ready or not) or a claim whose holder is presumed dead.
+          ConditionExpression: 'attribute_not_exists(ouId) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return token;
+    } catch (err) {
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async release(ouId: string, claimToken: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { ouId },
+          ConditionExpression: 'claimToken = :token',
+          ExpressionAttributeValues: { ':token': claimToken },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+
+  async invalidate(ouIds: readonly string[]): Promise<InvalidateResult> {
+    const ids = [...new Set(ouIds)];
+    const outcomes = await mapLimit(ids, 5, async (ouId) => {
+      try {
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { ouId } }));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    return {
+      invalidated: ids.filter((_, i) => outcomes[i]),
+      failed: ids.filter((_, i) => !outcomes[i]),
+    };
+  }
+}

@@ -1,0 +1,472 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError } from '../../core/errors';
+import { phaseOf } from '../../core/lifecycle';
+import type { RequestRepository } from '../../core/ports';
+import type {
+  AccessRequest,
+  AuditEvent,
+  Page,
+  PageRequest,
+  RequestPhase,
+  RequestStatus,
+} from '../../core/types';
+import { indexName, TABLES, type TableId } from './schema';
+import {
+  batchGetAll,
+  compact,
+  decodeCursor,
+  encodeCursor,
+  isConditionFailure,
+  keyOf,
+  type Key,
+} from './common';
+
+export interface RequestTables {
+  requests: string;
+  approvers: string;
+  events: string;
+}
+
+const REQUEST_INDEXES = {
+  byRequester: indexName('Requests', 'byRequester'),
+  byRequesterPhase: indexName('Requests', 'byRequesterPhase'),
+  byDecider: indexName('Requests', 'byDecider'),
+  byCreated: indexName('Requests', 'byCreated'),
+  bySession: indexName('Requests', 'bySession'),
+  byApproverPhase: indexName('RequestApprovers', 'byApproverPhase'),
+};
+
+/** The attributes of a position in an index: the table's key plus the index's key. */
+function indexKeyNames(table: TableId, index: string): string[] {
+  const def = TABLES[table];
+  const idx = def.indexes.find((i) => i.name === index);
+  return [def.partitionKey, def.sortKey, idx?.partitionKey, idx?.sortKey]
+    .filter((k) => k !== undefined)
+    .map((k) => k.name);
+}
+
+const LIST_PK = 'REQUEST';
+const SESSION_PK = 'SESSION';
+
+type RequestItem = AccessRequest & {
+  requesterId: string;
+  requesterPhase: string;
+  phaseAt: string;
+  listPk: string;
+  deciderId?: string;
+  sessionPk?: string;
+};
+
+/** Optional attributes of a stored request: removed by an update whose new state lacks them. */
+const REMOVABLE: readonly (keyof RequestItem)[] = [
+  'sessionDuration',
+  'ticketNo',
+  'expiresAt',
+  'decidedBy',
+  'decidedAt',
+  'decisionComment',
+  'cancelledAt',
+  'revokedBy',
+  'revokedAt',
+  'revokeComment',
+  'grantedAt',
+  'endedAt',
+  'errorReason',
+  'deciderId',
+  'sessionPk',
+];
+
+interface ApproverItem {
+  requestId: string;
+  approverId: string;
+  approverPhase: string;
+  phaseAt: string;
+}
+
+/** The time a request is ordered by in its phase's lists. */
+export function phaseTime(request: AccessRequest): string {
+  switch (phaseOf(request.status)) {
+    case 'active':
+      return request.startTime;
+    case 'ended':
+      return request.endedAt ?? request.revokedAt ?? request.updatedAt;
+    case 'closed':
+      return request.updatedAt;
+    case 'pending':
+      return request.createdAt;
+  }
+}
+
+function toItem(request: AccessRequest): RequestItem {
+  const phase = phaseOf(request.status);
+  return compact({
+    ...request,
+    requesterId: request.requester.id,
+    requesterPhase: `${request.requester.id}#${phase}`,
+    phaseAt: phaseTime(request),
+    listPk: LIST_PK,
+    deciderId: request.decidedBy?.id,
+    sessionPk: phase === 'active' || phase === 'ended' ? SESSION_PK : undefined,
+  });
+}
+
+// Items are written only by toItem (and the lifecycle's wait token), so their shape is known;
+// index attributes and the token stay in the adapter.
+function fromItem(item: Record<string, unknown>): AccessRequest {
+  const {
+    requesterId: _r,
+    requesterPhase: _rp,
+    phaseAt: _pa,
+    listPk: _lp,
+    deciderId: _d,
+    sessionPk: _s,
+    workflowToken: _w,
+    ...request
+  } = item as unknown as RequestItem & { workflowToken?: string };
+  return request;
+}
+
+function approverItems(request: AccessRequest): ApproverItem[] {
+  const phase = phaseOf(request.status);
+  const phaseAt = phaseTime(request);
+  return request.approvers.map((a) => ({
+    requestId: request.id,
+    approverId: a.id,
+    approverPhase: `${a.id}#${phase}`,
+    phaseAt,
+  }));
+}
+
+interface MergeCursor {
+  r?: Key | null;
+  a?: Key | null;
+}
+
+/**
+ * Requests, their approver index items and their audit events in DynamoDB. Every list is one
+ * Query on an index shaped for it (two for the lists that merge "mine" and "I approve").
+ */
+export class DynamoRequestRepository implements RequestRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: RequestTables,
+  ) {}
+
+  async get(id: string): Promise<AccessRequest | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tables.requests, Key: { id }, ConsistentRead: true }),
+    );
+    return out.Item ? fromItem(out.Item) : undefined;
+  }
+
+  async create(request: AccessRequest, event: AuditEvent): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.requests,
+                Item: toItem(request),
+                ConditionExpression: 'attribute_not_exists(id)',
+              },
+            },
+            this.putEvent(event),
+            ...approverItems(request).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`A request with id ${request.id} already exists.`);
+      throw err;
+    }
+  }
+
+  async update(
+    next: AccessRequest,
+    expected: { status: RequestStatus; version: number },
+    event: AuditEvent,
+  ): Promise<void> {
+    const phaseChanged = phaseOf(expected.status) !== phaseOf(next.status);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: this.updateRequest(next, expected) },
+            this.putEvent(event),
+            ...(phaseChanged
+              ? approverItems(next).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } }))
+              : []),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const current = await this.get(next.id);
+      if (!current) throw new NotFoundError(`Request ${next.id} does not exist.`);
+      throw new ConflictError(
+        `Request ${next.id} changed while you were acting on it: it is now ${current.status}. Refresh and try again.`,
+      );
+    }
+  }
+
+  async appendEvent(event: AuditEvent): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.putEvent(event).Put));
+    } catch (err) {
+      if (isConditionFailure(err)) throw new ConflictError(`Audit event ${event.id} already exists.`);
+      throw err;
+    }
+  }
+
+  listByRequester(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.queryRequests(REQUEST_INDEXES.byRequester, 'requesterId', userId, page);
+  }
+
+  listDecidedBy(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.queryRequests(REQUEST_INDEXES.byDecider, 'deciderId', userId, page);
+  }
+
+  listAll(page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.queryRequests(REQUEST_INDEXES.byCreated, 'listPk', LIST_PK, page);
+  }
+
+  listSessions(page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.queryRequests(REQUEST_INDEXES.bySession, 'sessionPk', SESSION_PK, page);
+  }
+
+  async listPendingForApprover(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
+    const index = REQUEST_INDEXES.byApproverPhase;
+    const startKey = decodeCursor(
+      page.cursor,
+      keyOf(indexKeyNames('RequestApprovers', index), { approverPhase: `${userId}#pending` }),
+    );
+    const out = await this.query(
+      this.tables.approvers,
+      index,
+      'approverPhase',
+      `${userId}#pending`,
+      page.limit,
+      startKey,
+    );
+    const items = await this.getMany(out.items.map((i) => String(i.requestId)));
+    return { items, ...(out.lastKey ? { nextCursor: encodeCursor(out.lastKey) } : {}) };
+  }
+
+  listActiveFor(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.listPhaseFor(userId, 'active', page);
+  }
+
+  listEndedFor(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.listPhaseFor(userId, 'ended', page);
+  }
+
+  async listEvents(requestId: string, page: PageRequest): Promise<Page<AuditEvent>> {
+    const startKey = decodeCursor(page.cursor, keyOf(['requestId', 'id'], { requestId }));
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tables.events,
+        KeyConditionExpression: 'requestId = :id',
+        ExpressionAttributeValues: { ':id': requestId },
+        Limit: page.limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return {
+      items: (out.Items ?? []) as AuditEvent[],
+      ...(out.LastEvaluatedKey ? { nextCursor: encodeCursor(out.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  /**
+   * An UpdateItem, not a Put: attributes the domain does not know (the lifecycle's wait token)
+   * survive a status change. Optional attributes the new state no longer has are removed.
+   */
+  private updateRequest(next: AccessRequest, expected: { status: RequestStatus; version: number }) {
+    const item: Record<string, unknown> = { ...toItem(next) };
+    delete item.id;
+    const names: Record<string, string> = { '#status': 'status', '#version': 'version' };
+    const values: Record<string, unknown> = {
+      ':expectedStatus': expected.status,
+      ':expectedVersion': expected.version,
+    };
+    const sets = Object.entries(item).map(([name, value], i) => {
+      names[`#a${i}`] = name;
+      values[`:a${i}`] = value;
+      return `#a${i} = :a${i}`;
+    });
+    const removes = REMOVABLE.filter((name) => !(name in item)).map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+    return {
+      TableName: this.tables.requests,
+      Key: { id: next.id },
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: '#status = :expectedStatus AND #version = :expectedVersion',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  private putEvent(event: AuditEvent) {
+    return {
+      Put: {
+        TableName: this.tables.events,
+        Item: compact({ ...event }),
+        ConditionExpression: 'attribute_not_exists(id)',
+      },
+    };
+  }
+
+  private async query(
+    table: string,
+    index: string,
+    pkName: string,
+    pkValue: string,
+    limit: number,
+    startKey: Key | undefined,
+  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Key }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': pkName },
+        ExpressionAttributeValues: { ':pk': pkValue },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+  }
+
+  private async queryRequests(
+    index: string,
+    pkName: string,
+    pkValue: string,
+    page: PageRequest,
+  ): Promise<Page<AccessRequest>> {
+    const out = await this.query(
+      this.tables.requests,
+      index,
+      pkName,
+      pkValue,
+      page.limit,
+      decodeCursor(page.cursor, keyOf(indexKeyNames('Requests', index), { [pkName]: pkValue })),
+    );
+    return {
+      items: out.items.map(fromItem),
+      ...(out.lastKey ? { nextCursor: encodeCursor(out.lastKey) } : {}),
+    };
+  }
+
+  /**
+   * Requests in a phase where the user is the requester or an approver: one page from each of
+   * the two indexes, merged by phase time; each side's cursor moves past what this page used.
+   */
+  private async listPhaseFor(
+    userId: string,
+    phase: RequestPhase,
+    page: PageRequest,
+  ): Promise<Page<AccessRequest>> {
+    const key = `${userId}#${phase}`;
+    const mineKey = keyOf(indexKeyNames('Requests', REQUEST_INDEXES.byRequesterPhase), {
+      requesterPhase: key,
+    });
+    const approvingKey = keyOf(indexKeyNames('RequestApprovers', REQUEST_INDEXES.byApproverPhase), {
+      approverPhase: key,
+      approverId: userId,
+    });
+    const isMergeCursor = (v: unknown): v is MergeCursor =>
+      typeof v === 'object' &&
+      v !== null &&
+      Object.entries(v).every(
+        ([k, x]) =>
+          (k === 'r' && (x === null || mineKey(x))) || (k === 'a' && (x === null || approvingKey(x))),
+      );
+    const cursor = decodeCursor(page.cursor, isMergeCursor) ?? {};
+    const [mine, approving] = await Promise.all([
+      cursor.r === null
+        ? { items: [] }
+        : this.query(
+            this.tables.requests,
+            REQUEST_INDEXES.byRequesterPhase,
+            'requesterPhase',
+            key,
+            page.limit,
+            cursor.r,
+          ),
+      cursor.a === null
+        ? { items: [] }
+        : this.query(
+            this.tables.approvers,
+            REQUEST_INDEXES.byApproverPhase,
+            'approverPhase',
+            key,
+            page.limit,
+            cursor.a,
+          ),
+    ]);
+    type Entry = { at: string; id: string; side: 'r' | 'a'; item: Record<string, unknown> };
+    const entries: Entry[] = [
+      ...mine.items.map((item) => ({
+        at: String(item.phaseAt),
+        id: String(item.id),
+        side: 'r' as const,
+        item,
+      })),
+      ...approving.items.map((item) => ({
+        at: String(item.phaseAt),
+        id: String(item.requestId),
+        side: 'a' as const,
+        item,
+      })),
+    ].sort((x, y) => (x.at === y.at ? y.id.localeCompare(x.id) : y.at.localeCompare(x.at)));
+    const taken = entries.slice(0, page.limit);
+
+    const nextFor = (
+      side: 'r' | 'a',
+      result: { items: Record<string, unknown>[]; lastKey?: Key },
+      previous: Key | null | undefined,
+    ): Key | null | undefined => {
+      if (previous === null) return null;
+      const used = taken.filter((e) => e.side === side);
+      const allUsed = used.length === result.items.length;
+      if (allUsed && !result.lastKey) return null; // this side is exhausted
+      const last = used.at(-1);
+      if (!last) return previous;
+      return side === 'r'
+        ? { id: last.item.id as string, requesterPhase: key, phaseAt: last.at }
+        : { requestId: last.id, approverId: userId, approverPhase: key, phaseAt: last.at };
+    };
+    const next: MergeCursor = { r: nextFor('r', mine, cursor.r), a: nextFor('a', approving, cursor.a) };
+
+    const approverIds = taken.filter((e) => e.side === 'a').map((e) => e.id);
+    const fetched = new Map((await this.getMany(approverIds)).map((r) => [r.id, r]));
+    const items = taken
+      .map((e) => (e.side === 'r' ? fromItem(e.item) : fetched.get(e.id)))
+      .filter((r): r is AccessRequest => r !== undefined);
+    const more = next.r !== null || next.a !== null;
+    return { items, ...(more ? { nextCursor: encodeCursor(next) } : {}) };
+  }
+
+  /** Reads requests by id, in the given order (missing ones skipped). */
+  private async getMany(ids: string[]): Promise<AccessRequest[]> {
+    if (ids.length === 0) return [];
+    const items = await batchGetAll(
+      this.db,
+      this.tables.requests,
+      [...new Set(ids)].map((id) => ({ id })),
+    );
+    const found = new Map(items.map((item) => [String(item.id), fromItem(item)]));
+    return ids.map((id) => found.get(id)).filter((r): r is AccessRequest => r !== undefined);
+  }
+}

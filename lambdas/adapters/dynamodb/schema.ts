@@ -1,0 +1,114 @@
+/**
+ * The DynamoDB tables TEAM uses: keys, indexes, streams and TTL, as plain data. The CDK data
+ * construct builds the real tables from it, the local cloud and the tests create the same tables
+ * in DynamoDB Local from it, and the repositories name their indexes through it — one source, so
+ * a key or index can never differ between them. See docs/architecture.md for what each serves.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyDef {
+  name: string;
+  type: KeyType;
+}
+
+export interface IndexDef {
+  name: string;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+}
+
+export interface TableDef {
+  /** Logical name: the construct id in CDK and the table name prefix locally. */
+  id: TableId;
+  partitionKey: KeyDef;
+  sortKey?: KeyDef;
+  indexes: IndexDef[];
+  /** Streams feed the router (NEW_AND_OLD_IMAGES). */
+  stream: boolean;
+  /** Attribute holding an epoch-seconds expiry, when the table uses TTL. */
+  ttlAttribute?: string;
+}
+
+export type TableId =
+  | 'Requests'
+  | 'RequestApprovers'
+  | 'AuditEvents'
+  | 'Policies'
+  | 'Settings'
+  | 'Grants'
+  | 'SessionLogQueries'
+  | 'OuAccountsCache';
+
+const s = (name: string): KeyDef => ({ name, type: 'S' });
+
+export const TABLES: Record<TableId, TableDef> = {
+  Requests: {
+    id: 'Requests',
+    partitionKey: s('id'),
+    stream: true,
+    indexes: [
+      { name: 'byRequester', partitionKey: s('requesterId'), sortKey: s('createdAt') },
+      { name: 'byRequesterPhase', partitionKey: s('requesterPhase'), sortKey: s('phaseAt') },
+      { name: 'byDecider', partitionKey: s('deciderId'), sortKey: s('decidedAt') },
+      { name: 'byCreated', partitionKey: s('listPk'), sortKey: s('createdAt') },
+      { name: 'bySession', partitionKey: s('sessionPk'), sortKey: s('startTime') },
+    ],
+  },
+  RequestApprovers: {
+    id: 'RequestApprovers',
+    partitionKey: s('requestId'),
+    sortKey: s('approverId'),
+    stream: false,
+    indexes: [{ name: 'byApproverPhase', partitionKey: s('approverPhase'), sortKey: s('phaseAt') }],
+  },
+  AuditEvents: {
+    id: 'AuditEvents',
+    partitionKey: s('requestId'),
+    sortKey: s('id'),
+    stream: false,
+    indexes: [],
+  },
+  Policies: { id: 'Policies', partitionKey: s('kind'), sortKey: s('id'), stream: false, indexes: [] },
+  Settings: { id: 'Settings', partitionKey: s('id'), stream: false, indexes: [] },
+  Grants: {
+    id: 'Grants',
+    partitionKey: s('grantKey'),
+    stream: false,
+    indexes: [{ name: 'byKind', partitionKey: s('listPk'), sortKey: s('grantKey') }],
+  },
+  SessionLogQueries: {
+    id: 'SessionLogQueries',
+    partitionKey: s('requestId'),
+    stream: false,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+  OuAccountsCache: {
+    id: 'OuAccountsCache',
+    partitionKey: s('ouId'),
+    stream: false,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
+};
+
+/** Table names the handlers receive through their environment, one variable per table. */
+export const TABLE_ENV: Record<TableId, string> = {
+  Requests: 'REQUESTS_TABLE',
+  RequestApprovers: 'REQUEST_APPROVERS_TABLE',
+  AuditEvents: 'AUDIT_EVENTS_TABLE',
+  Policies: 'POLICIES_TABLE',
+  Settings: 'SETTINGS_TABLE',
+  Grants: 'GRANTS_TABLE',
+  SessionLogQueries: 'SESSION_LOG_QUERIES_TABLE',
+  OuAccountsCache: 'OU_ACCOUNTS_CACHE_TABLE',
+};
+
+/** Index name of a table, checked against the definitions above when the module loads. */
+export function indexName(table: TableId, name: string): string {
+  if (!TABLES[table].indexes.some((i) => i.name === name)) {
+    throw new Error(`Table ${table} has no index ${name}`);
+  }
+  return name;
+}

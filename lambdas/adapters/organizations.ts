@@ -1,0 +1,195 @@
+import {
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  paginateListAccounts,
+  paginateListAccountsForParent,
+  paginateListOrganizationalUnitsForParent,
+  paginateListParents,
+  paginateListRoots,
+  type Account,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { NotFoundError } from '../core/errors';
+import type { Organization } from '../core/ports';
+import type { AccountInfo, OuNode, ParentRef } from '../core/types';
+import { Semaphore } from './concurrency';
+import type { OuAccountsCache } from './dynamodb/ou-cache';
+import { awsCall, unlessAwsError } from './errors';
+
+const SERVICE = 'AWS Organizations';
+/** Organizations' list operations return at most 20 items per page. */
+const PAGE_SIZE = 20;
+
+export interface AwsOrganizationOptions {
+  /**
+   * The OU → accounts cache put in front of accountsInOu, and whether to use it now (the
+   * `ouCacheEnabled` setting, read per call so an admin's change applies without a redeploy).
+   */
+  ouCache?: { cache: OuAccountsCache; enabled: () => boolean | Promise<boolean> };
+  /** Organizations calls in flight at once while walking the OU tree (default 4). */
+  concurrency?: number;
+  /** How long a caller that lost the populate race waits for the winner (default 10 × 200 ms). */
+  waitForPopulate?: { attempts: number; intervalMs: number };
+  sleep?: (ms: number) => Promise<void>;
+}
+
+async function collect<P, T>(
+  pages: AsyncIterable<P>,
+  pick: (page: P) => readonly T[] | undefined,
+): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}
+
+function toAccount(a: Account): AccountInfo {
+  return { id: a.Id ?? '', name: a.Name ?? a.Id ?? '', ...(a.Email ? { email: a.Email } : {}) };
+}
+
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
+/**
+ * The Organization port over AWS Organizations (read-only). Organizations allows only a few
+ * requests per second per account, so the OU tree is walked with bounded concurrency, the
+ * management account id is remembered for the container's life, and OU account lists can be
+ * served from the OU cache with a populate-once guard.
+ */
+export class AwsOrganization implements Organization {
+  private readonly limiter: Semaphore;
+  private managementId: Promise<string> | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly client: OrganizationsClient,
+    private readonly options: AwsOrganizationOptions = {},
+  ) {
+    this.limiter = new Semaphore(options.concurrency ?? 4);
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  managementAccountId(): Promise<string> {
+    this.managementId ??= awsCall(SERVICE, 'DescribeOrganization', async () => {
+      const out = await this.client.send(new DescribeOrganizationCommand({}));
+      const id = out.Organization?.MasterAccountId;
+      if (!id) throw new Error('DescribeOrganization returned no management account id');
+      return id;
+    });
+    const pending = this.managementId;
+    pending.catch(() => {
+      if (this.managementId === pending) this.managementId = undefined;
+    });
+    return pending;
+  }
+
+  async listAccounts(): Promise<AccountInfo[]> {
+    const accounts = await awsCall(SERVICE, 'ListAccounts', () =>
+      collect(paginateListAccounts({ client: this.client, pageSize: PAGE_SIZE }, {}), (p) => p.Accounts),
+    );
+    return accounts.map(toAccount).sort(byName);
+  }
+
+  async getAccount(accountId: string): Promise<AccountInfo | undefined> {
+    const out = await unlessAwsError(['AccountNotFoundException', 'InvalidInputException'], undefined, () =>
+      awsCall(SERVICE, 'DescribeAccount', () =>
+        this.client.send(new DescribeAccountCommand({ AccountId: accountId })),
+      ),
+    );
+    return out?.Account ? toAccount(out.Account) : undefined;
+  }
+
+  async accountsInOu(ouId: string): Promise<AccountInfo[]> {
+    const cache = this.options.ouCache;
+    if (!cache || !(await cache.enabled())) return this.fetchAccountsInOu(ouId);
+    return this.cachedAccountsInOu(cache.cache, ouId);
+  }
+
+  async parentOf(accountId: string): Promise<ParentRef> {
+    const parents = await unlessAwsError(['ChildNotFoundException', 'InvalidInputException'], [], () =>
+      awsCall(SERVICE, 'ListParents', () =>
+        collect(
+          paginateListParents({ client: this.client, pageSize: PAGE_SIZE }, { ChildId: accountId }),
+          (p) => p.Parents,
+        ),
+      ),
+    );
+    const parent = parents[0];
+    if (!parent?.Id) throw new NotFoundError(`Account ${accountId} is not in the organization.`);
+    return { id: parent.Id, type: parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' };
+  }
+
+  async ouTree(): Promise<OuNode> {
+    const roots = await this.limited('ListRoots', () =>
+      collect(paginateListRoots({ client: this.client, pageSize: PAGE_SIZE }, {}), (p) => p.Roots),
+    );
+    const root = roots[0];
+    if (!root?.Id) throw new Error('ListRoots returned no root');
+    const build = async (id: string, name: string, type: OuNode['type']): Promise<OuNode> => {
+      // Only the listing holds a slot: holding one across the recursion could starve the children.
+      const ous = await this.limited('ListOrganizationalUnitsForParent', () =>
+        collect(
+          paginateListOrganizationalUnitsForParent(
+            { client: this.client, pageSize: PAGE_SIZE },
+            { ParentId: id },
+          ),
+          (p) => p.OrganizationalUnits,
+        ),
+      );
+      const children = await Promise.all(
+        ous.flatMap((ou) => (ou.Id ? [build(ou.Id, ou.Name ?? ou.Id, 'ORGANIZATIONAL_UNIT')] : [])),
+      );
+      return { id, name, type, children: children.sort(byName) };
+    };
+    return build(root.Id, root.Name ?? 'Root', 'ROOT');
+  }
+
+  /** Accounts directly under the OU or root, from Organizations; an unknown OU has none. */
+  private async fetchAccountsInOu(ouId: string): Promise<AccountInfo[]> {
+    const accounts = await unlessAwsError(['ParentNotFoundException'], [], () =>
+      this.limited('ListAccountsForParent', () =>
+        collect(
+          paginateListAccountsForParent({ client: this.client, pageSize: PAGE_SIZE }, { ParentId: ouId }),
+          (p) => p.Accounts,
+        ),
+      ),
+    );
+    return accounts.map(toAccount).sort(byName);
+  }
+
+  /**
+   * A hit is served; on a miss one caller claims the entry and populates it while the others
+   * wait for it. When the cache is unreachable or the populator is slow, Organizations is asked
+   * directly: a cache must never turn into missing eligibility.
+   */
+  private async cachedAccountsInOu(cache: OuAccountsCache, ouId: string): Promise<AccountInfo[]> {
+    const hit = await cache.get(ouId).catch(() => undefined);
+    if (hit) return hit.accounts;
+    let token: string | undefined;
+    try {
+      token = await cache.claim(ouId);
+    } catch {
+      return this.fetchAccountsInOu(ouId);
+    }
+    if (token !== undefined) {
+      let accounts: AccountInfo[];
+      try {
+        accounts = await this.fetchAccountsInOu(ouId);
+      } catch (err) {
+        await cache.release(ouId, token).catch(() => undefined);
+        throw err;
+      }
+      await cache.put(ouId, accounts, token).catch(() => false);
+      return accounts;
+    }
+    const wait = this.options.waitForPopulate ?? { attempts: 10, intervalMs: 200 };
+    for (let i = 0; i < wait.attempts; i += 1) {
+      await this.sleep(wait.intervalMs);
+      const entry = await cache.get(ouId).catch(() => undefined);
+      if (entry) return entry.accounts;
+    }
+    return this.fetchAccountsInOu(ouId);
+  }
+
+  private limited<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    return this.limiter.run(() => awsCall(SERVICE, operation, run));
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The contract between the CDK stack and the Lambda handlers: which handler file each function
+ * runs and which environment variables it receives. Plain data, no CDK imports, so handlers
+ * and the local cloud may import it too.
+ */
+
+/** Every Lambda function of TEAM and its handler entry file (relative to the project root). */
+export const FUNCTION_ENTRIES = {
+  api: 'lambdas/handlers/api.ts',
+  router: 'lambdas/handlers/router.ts',
+  preToken: 'lambdas/handlers/pre-token.ts',
+  reconciler: 'lambdas/handlers/reconciler.ts',
+  sessionLogs: 'lambdas/handlers/session-logs.ts',
+  notifier: 'lambdas/handlers/notifier.ts',
+  workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
+} as const;
+
+export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+
+/** Environment variable holding each table's name (every function receives all of them). */
+export const TABLE_ENV = {
+  requests: 'REQUESTS_TABLE',
+  requestApprovers: 'REQUEST_APPROVERS_TABLE',
+  auditEvents: 'AUDIT_EVENTS_TABLE',
+  policies: 'POLICIES_TABLE',
+  settings: 'SETTINGS_TABLE',
+  grants: 'GRANTS_TABLE',
+  sessionLogQueries: 'SESSION_LOG_QUERIES_TABLE',
+  ouAccountsCache: 'OU_ACCOUNTS_CACHE_TABLE',
+} as const;
+
+export type TableKey = keyof typeof TABLE_ENV;
+
+/** The other environment variables; the comment says which functions receive each. */
+export const ENV = {
+  /** All: deployment name (`environment` in the config). */
+  environment: 'TEAM_ENVIRONMENT',
+  /** All: IAM Identity Center instance ARN, identity store id, region, access portal URL. */
+  idcInstanceArn: 'IDC_INSTANCE_ARN',
+  identityStoreId: 'IDC_IDENTITY_STORE_ID',
+  idcRegion: 'IDC_REGION',
+  idcStartUrl: 'IDC_START_URL',
+  /** All: the organization management account (excluded from requests). */
+  managementAccountId: 'MANAGEMENT_ACCOUNT_ID',
+  /** All: fallback admin / auditor group names when Settings has none. */
+  adminGroup: 'TEAM_ADMIN_GROUP',
+  auditorGroup: 'TEAM_AUDITOR_GROUP',
+  /** All: which session-log provider is deployed: cloudtrail-lake | athena | none. */
+  sessionLogProvider: 'SESSION_LOG_PROVIDER',
+  /** notifier: the web app URL (deep links). */
+  appUrl: 'APP_URL',
+  /** router, sessionLogs: AppSync GraphQL URL for the IAM-only publish mutations. */
+  graphqlUrl: 'GRAPHQL_URL',
+  /** notifier: SNS topic ARN. */
+  notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
+  /** api (write), notifier (read): Secrets Manager secret holding `{"botToken": "xoxb-..."}`. */
+  slackSecretArn: 'SLACK_SECRET_ARN',
+  /** notifier: SES sender email and identity ARN from the deployment config (may be empty). */
+  sesSourceEmail: 'SES_SOURCE_EMAIL',
+  sesIdentityArn: 'SES_IDENTITY_ARN',
+  /** api: name of the session-log function it invokes to start/read session-log queries. */
+  sessionLogsFunctionName: 'SESSION_LOGS_FUNCTION_NAME',
+  /** sessionLogs (cloudtrail-lake): event data store ARN. */
+  eventDataStoreArn: 'CLOUDTRAIL_EVENT_DATA_STORE_ARN',
+  /** sessionLogs (athena): workgroup, Glue database and table. */
+  athenaWorkgroup: 'ATHENA_WORKGROUP',
+  athenaDatabase: 'ATHENA_DATABASE',
+  athenaTable: 'ATHENA_TABLE',
+  /** router (and reconciler): ARN of the lifecycle state machine, once the workflows add it. */
+  lifecycleStateMachineArn: 'LIFECYCLE_STATE_MACHINE_ARN',
+} as const;
+
+/** The Slack secret's JSON shape: an empty botToken means "not configured". */
+export interface SlackSecretValue {
+  botToken: string;
+}

@@ -1,0 +1,272 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ZERO_WIDTH_SPACE, escapeMrkdwn } from '../../../lambdas/adapters/notify/escape';
+import { SlackChannel, type SlackBlock } from '../../../lambdas/adapters/notify/slack';
+import {
+  NOTIFICATION_EVENT_TYPES,
+  allRecipients,
+  type NotificationEventType,
+} from '../../../lambdas/core/notifications';
+import type { SlackMessage } from '../../../local/outbox';
+import { DEMO } from '../../fakes';
+import {
+  HOSTILE_JUSTIFICATION,
+  SLACK_TOKEN,
+  allOn,
+  deliveryFor,
+  requestAfter,
+  startLocalCloud,
+  type LocalCloud,
+} from './support';
+
+const { alice, bob, frank, carol } = DEMO.users;
+
+/** Start times as each reader sees 2026-03-02T10:00Z. */
+const START_FOR: Record<string, string> = {
+  [alice.email]: 'Monday, March 2, 2026 at 11:00 AM GMT+1',
+  [bob.email]: 'Monday, March 2, 2026 at 5:00 AM EST',
+  [frank.email]: 'Monday, March 2, 2026 at 7:00 PM GMT+9',
+  audit: 'Monday, March 2, 2026 at 10:00 AM UTC',
+};
+
+const TITLES: Record<NotificationEventType, string> = {
+  pending: 'Access request waiting for approval',
+  approved: 'Access request approved',
+  rejected: 'Access request rejected',
+  cancelled: 'Access request cancelled',
+  expired: 'Access request expired',
+  scheduled: 'Access session scheduled',
+  started: 'Access session started',
+  ended: 'Access session ended',
+  revoked: 'Access session revoked',
+  error: 'Access request failed',
+  repaired: 'Access session repaired',
+};
+
+type Blocks = SlackBlock[];
+const blocksOf = (m: SlackMessage | undefined) => (m?.blocks ?? []) as Blocks;
+
+/** Every labelled mrkdwn text ("*Label*\nvalue") of the blocks, by label. */
+function fieldsOf(blocks: Blocks): Record<string, string> {
+  const texts = blocks.flatMap((b) =>
+    b.type === 'section' ? [...(b.fields ?? []), ...(b.text ? [b.text] : [])].map((t) => t.text) : [],
+  );
+  return Object.fromEntries(
+    texts
+      .map((t) => /^\*([^*\n]+)\*\n([\s\S]*)$/.exec(t))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+}
+
+function buttonOf(blocks: Blocks) {
+  const actions = blocks.find((b) => b.type === 'actions');
+  return actions?.type === 'actions' ? actions.elements[0] : undefined;
+}
+
+describe('SlackChannel against the local Slack Web API', () => {
+  let cloud: LocalCloud;
+  let channel: SlackChannel;
+
+  const newChannel = (options: Partial<ConstructorParameters<typeof SlackChannel>[0]> = {}) =>
+    new SlackChannel({
+      secrets: cloud.secrets,
+      clock: cloud.clock,
+      slackApiUrl: cloud.box.slackApiUrl,
+      retryConfig: { retries: 0 },
+      ...options,
+    });
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud();
+    channel = newChannel();
+  });
+  afterEach(() => {
+    cloud.box.outbox.clear();
+    cloud.box.knobs.slack.rateLimitNext(0, 0);
+    cloud.box.knobs.slack.failNext(0, 'internal_error');
+  });
+  afterAll(() => cloud.stop());
+
+  const posts = () => cloud.box.outbox.list({ channel: 'slack' });
+
+  it.each(NOTIFICATION_EVENT_TYPES.map((t) => [t]))(
+    '%s: a DM to each recipient in their time zone, and the audit channel in UTC',
+    async (type) => {
+      const delivery = deliveryFor(type);
+      const people = allRecipients(delivery.recipients).map((r) => r.email);
+      const link = `https://team.example.com/requests/${delivery.event.request.id}`;
+
+      const report = await channel.send(delivery);
+
+      expect(report.failures).toEqual([]);
+      expect(report.skipped).toEqual([]);
+      expect([...report.delivered].sort()).toEqual([...people, '#team-audit'].sort());
+      const dms = posts().filter((m) => m.recipient !== undefined);
+      expect(dms.map((m) => m.recipient?.email).sort()).toEqual([...people].sort());
+      for (const dm of dms) {
+        const email = dm.recipient?.email ?? '';
+        expect(dm.method).toBe('chat.postMessage');
+        expect(dm.conversation).toMatch(/^D/);
+        const blocks = blocksOf(dm);
+        expect(blocks[0]).toEqual({
+          type: 'header',
+          text: { type: 'plain_text', text: TITLES[type], emoji: false },
+        });
+        expect(blocks[1]).toEqual({
+          type: 'section',
+          text: { type: 'mrkdwn', text: delivery.message.summary },
+        });
+        expect(fieldsOf(blocks)).toMatchObject({
+          Account: 'Prod-Payments (333333333331)',
+          Role: 'ReadOnlyAccess',
+          'Start time': START_FOR[email],
+          Duration: '2 hours',
+          Requester: 'Alice Requester (alice@example.com)',
+          Justification: 'Investigate the payment incident',
+          'Ticket number': 'INC-1001',
+        });
+        expect(buttonOf(blocks)).toMatchObject({
+          type: 'button',
+          url: link,
+          text: { type: 'plain_text', text: 'Open in TEAM' },
+        });
+        expect(dm.text).toBe(`${TITLES[type]}: ${delivery.message.summary}`);
+      }
+      const audit = posts().filter((m) => m.conversationName === 'team-audit');
+      expect(audit).toHaveLength(1);
+      expect(fieldsOf(blocksOf(audit[0]))['Start time']).toBe(START_FOR.audit);
+      expect(audit[0]?.text).toBe(`[TEAM audit] ${TITLES[type]}: ${delivery.message.summary}`);
+      expect(buttonOf(blocksOf(audit[0]))?.url).toBe(link);
+    },
+  );
+
+  it('shows who acted, their comment and the error reason', async () => {
+    await channel.send(
+      deliveryFor('revoked', requestAfter('revoked'), allOn({ slackAuditChannel: undefined })),
+    );
+    await channel.send(deliveryFor('error', requestAfter('error'), allOn({ slackAuditChannel: undefined })));
+    const [revoked, error] = [posts()[0], posts().at(-1)];
+    expect(fieldsOf(blocksOf(revoked))).toMatchObject({
+      'Revoked by': 'Bob Approver (bob@example.com)',
+      Comment: 'Incident closed',
+    });
+    expect(fieldsOf(blocksOf(error))).toMatchObject({ Error: 'Identity Center answered FAILED' });
+  });
+
+  it('skips and reports people without a Slack account; other failures are reported per person', async () => {
+    const request = requestAfter('approved', {
+      approvers: [
+        { id: carol.id, email: carol.email, name: carol.displayName },
+        { id: frank.id, email: frank.email, name: frank.displayName },
+      ],
+    });
+    const report = await channel.send(
+      deliveryFor('approved', request, allOn({ slackAuditChannel: 'closed-ops' })),
+    );
+
+    expect(report.skipped).toEqual([{ target: carol.email, reason: 'no Slack user with this email' }]);
+    expect(report.failures).toEqual([{ target: '#closed-ops', reason: 'Slack answered not_in_channel' }]);
+    expect([...report.delivered].sort()).toEqual([alice.email, frank.email]);
+  });
+
+  it('retries a rate-limited call after Retry-After and then delivers', async () => {
+    cloud.box.knobs.slack.rateLimitNext(2, 1);
+    const fresh = newChannel();
+    const report = await fresh.send(
+      deliveryFor('started', requestAfter('started', { approvalRequired: false })),
+    );
+    expect(report).toEqual({
+      delivered: expect.arrayContaining([alice.email, '#team-audit']),
+      failures: [],
+      skipped: [],
+    });
+    expect(posts().map((m) => m.recipient?.email ?? m.conversationName)).toEqual([alice.email, 'team-audit']);
+  });
+
+  it('gives up when Slack asks to wait too long or too often', async () => {
+    const impatient = newChannel({ maxRetryAfterSeconds: 0 });
+    cloud.box.knobs.slack.rateLimitNext(1, 1);
+    const tooLong = await impatient.send(
+      deliveryFor(
+        'started',
+        requestAfter('started', { approvalRequired: false }),
+        allOn({ slackAuditChannel: undefined }),
+      ),
+    );
+    expect(tooLong.failures).toEqual([
+      { target: alice.email, reason: expect.stringMatching(/^Slack rate limit: asked to retry after 1 s/) },
+    ]);
+
+    const fewRetries = newChannel({ maxRateLimitRetries: 1 });
+    cloud.box.knobs.slack.rateLimitNext(3, 0);
+    const tooOften = await fewRetries.send(
+      deliveryFor(
+        'started',
+        requestAfter('started', { approvalRequired: false }),
+        allOn({ slackAuditChannel: undefined }),
+      ),
+    );
+    expect(tooOften.failures[0]?.reason).toMatch(/gave up after 2 attempts/);
+    expect(posts()).toHaveLength(0);
+  });
+
+  it('reads the token from the secret store: missing token fails the send, a rotated one is picked up', async () => {
+    await cloud.secrets.deleteSlackToken();
+    await expect(channel.send(deliveryFor('pending'))).rejects.toThrow(/No Slack bot token/);
+
+    await cloud.secrets.putSlackToken('xoxb-not-the-right-one');
+    const wrong = await channel.send(
+      deliveryFor('pending', requestAfter('pending'), allOn({ slackAuditChannel: undefined })),
+    );
+    expect(wrong.failures.map((f) => f.reason)).toEqual([
+      'Slack answered invalid_auth',
+      'Slack answered invalid_auth',
+    ]);
+
+    await cloud.secrets.putSlackToken(SLACK_TOKEN);
+    const right = await channel.send(
+      deliveryFor('pending', requestAfter('pending'), allOn({ slackAuditChannel: undefined })),
+    );
+    expect(right.failures).toEqual([]);
+    expect(right.delivered).toHaveLength(2);
+  });
+
+  it('shows user text as plain text: no mentions, links or formatting', async () => {
+    const request = requestAfter('revoked', {
+      justification: HOSTILE_JUSTIFICATION,
+      revokeComment: '<https://evil.example|click> ~strike~ `code` _it_ & done',
+      requester: { id: alice.id, email: alice.email, name: '<!here> *Alice*' },
+    });
+    await channel.send(deliveryFor('revoked', request));
+
+    for (const post of posts()) {
+      const all = JSON.stringify(post.blocks) + (post.text ?? '');
+      // No Slack control sequence survives: every < and > arrives as an entity.
+      expect(all).not.toMatch(/<[@!#]|<https?:|<script/);
+      const fields = fieldsOf(blocksOf(post));
+      const Z = ZERO_WIDTH_SPACE;
+      expect(fields.Justification).toBe(
+        `&lt;script&gt;alert(1)&lt;/script&gt; &lt;@U123&gt; &lt;!channel&gt; ${Z}*${Z}bold${Z}*${Z} 日本語の理由`,
+      );
+      expect(fields.Comment).toBe(
+        `&lt;https://evil.example|click&gt; ${Z}~${Z}strike${Z}~${Z} ${Z}\`${Z}code${Z}\`${Z} ${Z}_${Z}it${Z}_${Z} &amp; done`,
+      );
+      expect(fields.Requester).toBe(`&lt;!here&gt; ${Z}*${Z}Alice${Z}*${Z} (alice@example.com)`);
+      // With the separators removed, people read exactly what was written.
+      expect(fields.Justification?.replaceAll(Z, '')).toBe(
+        '&lt;script&gt;alert(1)&lt;/script&gt; &lt;@U123&gt; &lt;!channel&gt; *bold* 日本語の理由',
+      );
+      // No formatting marker touches a word directly.
+      expect(all).not.toMatch(/(^|\s)[*_~`][^\s\u200B]/);
+    }
+  });
+});
+
+describe('escapeMrkdwn', () => {
+  it('cuts long text on whole entities and characters', () => {
+    expect(escapeMrkdwn('a&b', 5)).toBe('a…');
+    expect(escapeMrkdwn('a&b', 7)).toBe('a&amp;b');
+    expect(escapeMrkdwn('日本語', 2)).toBe('日…');
+    expect(escapeMrkdwn('&'.repeat(2000), 3000).length).toBeLessThanOrEqual(3000);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * DynamoDB Local for adapter tests: one JVM per test file, TEAM's tables created from
+ * `lambdas/adapters/dynamodb/schema.ts` under a unique prefix, and a DocumentClient that records
+ * every call with its consumed capacity (so tests can prove a list never reads more than a page).
+ */
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
+import { createTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../local/dynamodb';
+import {
+  tableInputsFromSchema,
+  tableNamesWithPrefix,
+  type TableInputFromSchema,
+} from '../../lambdas/adapters/dynamodb/schema-inputs';
+import type { TableId } from '../../lambdas/adapters/dynamodb/schema';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
+
+/** CreateTable inputs (+ TTL attribute) for every TEAM table, named `<prefix><TableId>`. */
+export function tableInputs(prefix: string): TableInputFromSchema[] {
+  const names = tableNamesWithPrefix(prefix);
+  return tableInputsFromSchema((id) => names[id]);
+}
+
+/** One DynamoDB call as the client sent it and what it consumed. */
+export interface RecordedCall {
+  command: string;
+  tableName?: string;
+  indexName?: string;
+  limit?: number;
+  /** Items returned (Query/Scan `Count`, or items a BatchGet returned). */
+  count?: number;
+  /** Items read before any filter (Query/Scan). */
+  scannedCount?: number;
+  /** Keys asked for by a BatchGet. */
+  requestedKeys?: number;
+  consumed: ConsumedCapacity[];
+}
+
+export interface DynamoHarness {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  readonly tables: Record<TableId, string>;
+  /** Calls since the start or the last resetCalls(). */
+  readonly calls: readonly RecordedCall[];
+  resetCalls(): void;
+  /** Creates another full set of tables under a new prefix (for tests that need empty tables). */
+  freshTables(): Promise<Record<TableId, string>>;
+}
+
+const DATA_COMMANDS = new Set(
+  [
+    'GetItem',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'Query',
+    'Scan',
+    'BatchGetItem',
+    'BatchWriteItem',
+    'TransactGetItems',
+    'TransactWriteItems',
+  ].map((name) => `${name}Command`),
+);
+
+const record = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+
+const asNumber = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function consumedOf(output: Record<string, unknown>): ConsumedCapacity[] {
+  const c = output.ConsumedCapacity;
+  if (Array.isArray(c)) return c as ConsumedCapacity[];
+  return c ? [c as ConsumedCapacity] : [];
+}
+
+function describeCall(command: string, input: Record<string, unknown>, output: Record<string, unknown>) {
+  const call: RecordedCall = { command, consumed: consumedOf(output) };
+  const tableName = asString(input.TableName);
+  if (tableName) call.tableName = tableName;
+  const indexName = asString(input.IndexName);
+  if (indexName) call.indexName = indexName;
+  const limit = asNumber(input.Limit);
+  if (limit !== undefined) call.limit = limit;
+  const count = asNumber(output.Count);
+  if (count !== undefined) call.count = count;
+  const scanned = asNumber(output.ScannedCount);
+  if (scanned !== undefined) call.scannedCount = scanned;
+  if (command === 'BatchGetItemCommand') {
+    const requested = Object.values(record(input.RequestItems)).map((r) => record(r).Keys);
+    call.requestedKeys = requested.reduce<number>(
+      (n, keys) => n + (Array.isArray(keys) ? keys.length : 0),
+      0,
+    );
+    const responses = Object.values(record(output.Responses));
+    call.count = responses.reduce<number>((n, items) => n + (Array.isArray(items) ? items.length : 0), 0);
+    const names = Object.keys(record(input.RequestItems));
+    if (names.length === 1 && names[0]) call.tableName = names[0];
+  }
+  return call;
+}
+
+/**
+ * Starts DynamoDB Local before the file's tests and stops it after them; the tables are created
+ * once per file under a unique prefix. Read the members inside tests or hooks, not at import.
+ */
+export function useDynamo(): DynamoHarness {
+  let local: RunningDynamoDbLocal | undefined;
+  let client: DynamoDBClient | undefined;
+  let doc: DynamoDBDocumentClient | undefined;
+  let tables: Record<TableId, string> | undefined;
+  const calls: RecordedCall[] = [];
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useDynamo: ${what} is available once beforeAll has run`);
+    return value;
+  };
+  const create = async (): Promise<Record<TableId, string>> => {
+    const prefix = `t${randomBytes(4).toString('hex')}-`;
+    await createTables(need(client, 'client'), tableInputs(prefix));
+    return tableNamesWithPrefix(prefix);
+  };
+
+  beforeAll(async () => {
+    local = await startDynamoDbLocal({ inMemory: true });
+    client = new DynamoDBClient({
+      endpoint: local.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = record(args.input);
+        // Ask every data call for its capacity per table and index.
+        if (DATA_COMMANDS.has(context.commandName ?? '')) input.ReturnConsumedCapacity = 'INDEXES';
+        const result = await next(args);
+        calls.push(describeCall(context.commandName ?? 'unknown', input, record(result.output)));
+        return result;
+      },
+      { step: 'serialize', priority: 'high', name: 'recordCalls' },
+    );
+    doc = createDocumentClient(client);
+    tables = await create();
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await local?.stop();
+  });
+
+  return {
+    get endpoint() {
+      return need(local, 'endpoint').endpoint;
+    },
+    get client() {
+      return need(client, 'client');
+    },
+    get doc() {
+      return need(doc, 'doc');
+    },
+    get tables() {
+      return need(tables, 'tables');
+    },
+    get calls() {
+      return calls;
+    },
+    resetCalls() {
+      calls.length = 0;
+    },
+    freshTables: create,
+  };
+}
