@@ -1,7 +1,9 @@
 /**
- * Session logs from a CloudTrail Lake event data store. One fixed statement; every value is a
- * `?` bound through QueryParameters, and the session is matched exactly (role name prefix and
- * length, role session name equal case-insensitively) instead of the original's substring LIKEs.
+ * Session logs from a CloudTrail Lake event data store. One fixed statement whose `?`
+ * placeholders take the request's values as literals only after each passed its strict pattern
+ * (Lake accepts QueryParameters only for its dashboards' query aliases), and the session is
+ * matched exactly (role name prefix and length, role session name equal case-insensitively)
+ * instead of the original's substring LIKEs.
  */
 import {
   CloudTrailClient,
@@ -24,6 +26,7 @@ import { SSO_ROLE_SUFFIX_LENGTH, ssoRoleNamePrefix } from '../../core/session-lo
 import { awsCall, awsErrorName } from '../errors';
 import {
   assertSafeSpec,
+  bindLiterals,
   DEFAULT_MAX_ATTEMPTS,
   rowFromCells,
   trinoTimestamp,
@@ -57,7 +60,7 @@ export function eventDataStoreIdOf(value: string): string {
 
 const ISSUER_NAME = 'userIdentity.sessionContext.sessionIssuer.userName';
 
-/** The statement for an event data store; values come only through the parameters. */
+/** The statement template for an event data store; values are bound by `cloudTrailLakeQuery`. */
 export function cloudTrailLakeStatement(eventDataStoreId: string): string {
   const eds = eventDataStoreIdOf(eventDataStoreId);
   return [
@@ -90,6 +93,11 @@ export function cloudTrailLakeParameters(spec: SessionLogQuerySpec): string[] {
     prefix,
     `:${spec.userName}`,
   ];
+}
+
+/** The statement sent to CloudTrail Lake for a session: the template with its values bound. */
+export function cloudTrailLakeQuery(eventDataStoreId: string, spec: SessionLogQuerySpec): string {
+  return bindLiterals(cloudTrailLakeStatement(eventDataStoreId), cloudTrailLakeParameters(spec));
 }
 
 export interface CloudTrailLakeClientOptions {
@@ -141,19 +149,17 @@ function refusal(err: unknown): never {
 export class CloudTrailLakeSessionLogProvider implements SessionLogProvider {
   readonly name = CLOUDTRAIL_LAKE_PROVIDER;
   private readonly client: CloudTrailClient;
-  private readonly statement: string;
+  private readonly eventDataStoreId: string;
 
   constructor(options: CloudTrailLakeProviderOptions) {
     this.client = options.client;
-    this.statement = cloudTrailLakeStatement(options.eventDataStore);
+    this.eventDataStoreId = eventDataStoreIdOf(options.eventDataStore);
   }
 
   async start(spec: SessionLogQuerySpec): Promise<{ queryId: string }> {
-    const parameters = cloudTrailLakeParameters(spec);
+    const statement = cloudTrailLakeQuery(this.eventDataStoreId, spec);
     const out = await awsCall(SERVICE, 'StartQuery', () =>
-      this.client.send(
-        new StartQueryCommand({ QueryStatement: this.statement, QueryParameters: parameters }),
-      ),
+      this.client.send(new StartQueryCommand({ QueryStatement: statement })),
     ).catch(refusal);
     if (!out.QueryId) throw new SessionLogProviderError('CloudTrail Lake started the query without an id.');
     return { queryId: out.QueryId };

@@ -34,6 +34,31 @@ export function assertSafeSpec(spec: SessionLogQuerySpec): void {
   }
 }
 
+/**
+ * Puts values into the `?` placeholders of a fixed statement as SQL string literals. Used for
+ * CloudTrail Lake, whose StartQuery takes QueryParameters only for its own dashboard queries, so a
+ * statement has to carry its values. Each value has already passed its strict pattern
+ * (`assertSafeSpec`), none can hold a quote; quotes are doubled anyway and control characters
+ * refused, so even a missed check cannot end the literal.
+ */
+export function bindLiterals(statement: string, values: readonly string[]): string {
+  const parts = statement.split('?');
+  if (parts.length - 1 !== values.length) {
+    throw new SessionLogProviderError(
+      `The session-log statement has ${parts.length - 1} placeholders for ${values.length} values.`,
+    );
+  }
+  return parts.reduce((out, part, i) => {
+    if (i === 0) return part;
+    const value = values[i - 1] ?? '';
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(value)) {
+      throw new SessionLogProviderError('A session-log query value holds a control character.');
+    }
+    return `${out}'${value.replace(/'/g, "''")}'${part}`;
+  }, '');
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** Whole seconds: the start rounds down and the end up, so the window never shrinks. */

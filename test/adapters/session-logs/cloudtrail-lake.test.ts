@@ -1,6 +1,7 @@
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ThrottledError } from '../../../lambdas/adapters/errors';
+import { bindLiterals } from '../../../lambdas/adapters/session-logs/common';
 import {
   cloudTrailLakeParameters,
   cloudTrailLakeStatement,
@@ -209,25 +210,34 @@ describe('CloudTrail Lake session-log provider against the local CloudTrail Lake
     expect(new Set(rows.map((r) => r.eventId)).size).toBe(1190);
   });
 
-  it('sends one fixed statement with only ? for values, and the values as parameters', async () => {
+  it('sends the fixed statement with the validated values bound as literals', async () => {
     sent.length = 0;
     await provider.start(SPEC);
     const input = sent.find((i) => i.QueryStatement !== undefined);
-    const statement = input?.QueryStatement ?? '';
-    expect(statement).toBe(cloudTrailLakeStatement(lake.eventDataStoreId));
-    expect(statement).not.toMatch(/['"%]/);
+    const template = cloudTrailLakeStatement(lake.eventDataStoreId);
+    expect(template).not.toMatch(/['"%]/);
     for (const value of [ACCOUNT, ALICE, PS, '2026-03-02', 'AWSReservedSSO'])
-      expect(statement).not.toContain(value);
-    expect(statement.match(/\?/g)).toHaveLength(6);
-    expect(statement).toContain(`FROM ${lake.eventDataStoreId}\n`);
-    expect(input?.QueryParameters).toEqual([
-      ACCOUNT,
-      '2026-03-02 09:00:00',
-      '2026-03-02 12:00:00',
-      'AWSReservedSSO_ReadOnlyAccess_',
-      'AWSReservedSSO_ReadOnlyAccess_',
-      `:${ALICE}`,
-    ]);
+      expect(template).not.toContain(value);
+    expect(template.match(/\?/g)).toHaveLength(6);
+    expect(template).toContain(`FROM ${lake.eventDataStoreId}\n`);
+    expect(input?.QueryParameters).toBeUndefined();
+    expect(input?.QueryStatement).toBe(
+      bindLiterals(template, [
+        ACCOUNT,
+        '2026-03-02 09:00:00',
+        '2026-03-02 12:00:00',
+        'AWSReservedSSO_ReadOnlyAccess_',
+        'AWSReservedSSO_ReadOnlyAccess_',
+        `:${ALICE}`,
+      ]),
+    );
+    expect(input?.QueryStatement).toContain(`recipientAccountId = '${ACCOUNT}'`);
+  });
+
+  it('binds literals so that a quote cannot end them', () => {
+    expect(bindLiterals('a = ? AND b = ?', ["x' OR '1'='1", 'y'])).toBe("a = 'x'' OR ''1''=''1' AND b = 'y'");
+    expect(() => bindLiterals('a = ?', [])).toThrow(/1 placeholders for 0 values/);
+    expect(() => bindLiterals('a = ?', ['x\ny'])).toThrow(/control character/);
   });
 
   it('refuses crafted values before calling CloudTrail', async () => {
