@@ -1,3 +1,5 @@
+import { TABLE_ENV as SCHEMA_TABLE_ENV, type TableId } from '../lambdas/adapters/dynamodb/schema';
+
 /**
  * The contract between the CDK stack and the Lambda handlers: which handler file each function
  * runs and which environment variables it receives. Plain data, no CDK imports, so handlers
@@ -17,19 +19,27 @@ export const FUNCTION_ENTRIES = {
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
-/** Environment variable holding each table's name (every function receives all of them). */
-export const TABLE_ENV = {
-  requests: 'REQUESTS_TABLE',
-  requestApprovers: 'REQUEST_APPROVERS_TABLE',
-  auditEvents: 'AUDIT_EVENTS_TABLE',
-  policies: 'POLICIES_TABLE',
-  settings: 'SETTINGS_TABLE',
-  grants: 'GRANTS_TABLE',
-  sessionLogQueries: 'SESSION_LOG_QUERIES_TABLE',
-  ouAccountsCache: 'OU_ACCOUNTS_CACHE_TABLE',
-} as const;
+/** Table keys of the stack (camelCase) and their ids in the shared table schema (construct ids). */
+export const TABLE_IDS = {
+  requests: 'Requests',
+  requestApprovers: 'RequestApprovers',
+  auditEvents: 'AuditEvents',
+  policies: 'Policies',
+  settings: 'Settings',
+  grants: 'Grants',
+  sessionLogQueries: 'SessionLogQueries',
+  ouAccountsCache: 'OuAccountsCache',
+} as const satisfies Record<string, TableId>;
 
-export type TableKey = keyof typeof TABLE_ENV;
+export type TableKey = keyof typeof TABLE_IDS;
+
+/**
+ * Environment variable holding each table's name (every function receives all of them): the
+ * names the handlers' config reads, from the shared table schema.
+ */
+export const TABLE_ENV = Object.fromEntries(
+  (Object.entries(TABLE_IDS) as [TableKey, TableId][]).map(([key, id]) => [key, SCHEMA_TABLE_ENV[id]]),
+) as Record<TableKey, string>;
 
 /** The other environment variables; the comment says which functions receive each. */
 export const ENV = {
@@ -53,7 +63,7 @@ export const ENV = {
   graphqlUrl: 'GRAPHQL_URL',
   /** notifier: SNS topic ARN. */
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
-  /** api (write), notifier (read): Secrets Manager secret holding `{"botToken": "xoxb-..."}`. */
+  /** api (write), notifier (read): Secrets Manager secret holding `{"slackToken": "xoxb-..."}`. */
   slackSecretArn: 'SLACK_SECRET_ARN',
   /** notifier: SES sender email and identity ARN from the deployment config (may be empty). */
   sesSourceEmail: 'SES_SOURCE_EMAIL',
@@ -70,7 +80,7 @@ export const ENV = {
   lifecycleStateMachineArn: 'LIFECYCLE_STATE_MACHINE_ARN',
 } as const;
 
-/** The Slack secret's JSON shape: an empty botToken means "not configured". */
+/** The Slack secret's JSON shape (lambdas/adapters/secrets.ts): no slackToken means "not configured". */
 export interface SlackSecretValue {
-  botToken: string;
+  slackToken?: string;
 }

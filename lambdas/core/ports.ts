@@ -133,3 +133,72 @@ export interface GrantRepository {
   /** Every grant TEAM holds (for the reconciler). */
   listAll(page: PageRequest): Promise<Page<Grant>>;
 }
+
+export type AssignmentOperationKind = 'CREATE' | 'DELETE';
+
+export interface AssignmentOperationStatus {
+  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  /** Identity Center's reason when FAILED. */
+  reason?: string;
+}
+
+/**
+ * Identity Center account assignments of users, as the grant and revoke steps need them: start
+ * an asynchronous create or delete, follow it to SUCCEEDED or FAILED, and check whether an
+ * assignment exists (standing access TEAM must never remove). Throttling surfaces as an error
+ * with `retryable: true`, another operation in flight on the same assignment as ConflictError.
+ */
+export interface AccountAssignments {
+  /** Starts creating the assignment; returns the operation's request id. */
+  create(userId: string, accountId: string, permissionSetArn: string): Promise<string>;
+  /** Starts deleting the assignment; returns the operation's request id. */
+  remove(userId: string, accountId: string, permissionSetArn: string): Promise<string>;
+  status(requestId: string, kind: AssignmentOperationKind): Promise<AssignmentOperationStatus>;
+  exists(userId: string, accountId: string, permissionSetArn: string): Promise<boolean>;
+}
+
+/**
+ * The request's lifecycle workflow (one Step Functions execution per request), driven by the
+ * router from the requests table's stream. The contract with the workflow definition:
+ *
+ * - `start(request)` starts the execution named after the request id with input
+ *   `{ "requestId": "<id>" }`. Idempotent: a second start of the same request (a stream record
+ *   delivered twice) is a no-op, never a second execution.
+ * - While the workflow waits for something people decide (approval, the start time, the end
+ *   time), its wait step is a `.waitForTaskToken` task that stores the task token on the request
+ *   item in the attribute `workflowToken`, with an UpdateItem that is conditional on the status it
+ *   waits in. It leaves `version` alone: the repository's writes are UpdateItems that keep
+ *   `workflowToken`, and a token write changes no status, so the router ignores its record.
+ * - The condition is the re-read: when the status already moved on, the store fails and the
+ *   workflow acts on the status it then reads, so a decision that arrived before the token was
+ *   stored is not lost (the router only signals tokens it finds on the request).
+ * - `signal(request, status)` resumes the stored wait with `SendTaskSuccess(workflowToken,
+ *   { "status": "<new status>" })` after a user-driven change (approved, rejected, cancelled,
+ *   revoked). A token that no longer waits (TaskDoesNotExist, TaskTimedOut, InvalidToken) means
+ *   the change was already handled (or the wait moved on and will re-read the status), so it
+ *   is not an error; a request without a token is not signalled.
+ */
+export interface LifecycleWorkflow {
+  start(request: Pick<AccessRequest, 'id'>): Promise<void>;
+  signal(
+    request: Pick<AccessRequest, 'id'> & { workflowToken?: string },
+    status: RequestStatus,
+  ): Promise<void>;
+}
+
+/** A realtime hint that a request changed, for the subscribers of one channel. */
+export interface RequestChangeEvent {
+  /** A user id (the requester or an approver), or `AUDIT`. */
+  channel: string;
+  requestId: string;
+  status: RequestStatus;
+  updatedAt: string;
+}
+
+/**
+ * Pushes realtime events to the API's subscribers (AppSync's IAM-only publish mutations).
+ * Events are hints without sensitive data: subscribers refetch what they show.
+ */
+export interface RealtimePublisher {
+  publishRequestChange(event: RequestChangeEvent): Promise<void>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Shape checks for resolver arguments: the GraphQL types of the schema, again, because the
+ * handler must not trust its caller to have run AppSync's validation. Only shapes: what the
+ * values mean is validated by the core. A mismatch is a ValidationError naming the field.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../../core/errors';
+
+const describe = (issue: z.core.$ZodIssue, field: string): string => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined || issue.input === null) return `${field} is required.`;
+      return `${field} must be ${expectedOf(issue.expected)}.`;
+    case 'too_small':
+    case 'too_big':
+    case 'invalid_value':
+    case 'custom':
+      return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+    default:
+      return `${field} is not valid.`;
+  }
+};
+
+function expectedOf(expected: string): string {
+  switch (expected) {
+    case 'string':
+      return 'text';
+    case 'number':
+    case 'int':
+      return 'a whole number';
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'an object';
+    default:
+      return `of type ${expected}`;
+  }
+}
+
+/** Parses resolver arguments; the first problem becomes a ValidationError naming its field. */
+export function parseArgs<T extends z.ZodType>(schema: T, args: unknown): z.output<T> {
+  const result = schema.safeParse(args, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path.map(String) ?? [];
+  const field = path.length > 0 ? path.join('.') : 'The arguments';
+  throw new ValidationError(
+    issue ? describe(issue, field) : `${field} are not valid.`,
+    path.join('.') || undefined,
+  );
+}
+
+/** GraphQL `Int`: a whole number in the signed 32-bit range. */
+export const gqlInt = z
+  .number()
+  .int()
+  .min(-(2 ** 31))
+  .max(2 ** 31 - 1);
+/** GraphQL `String`/`ID`, bounded so no argument can blow up memory or logs. */
+export const gqlString = z.string().max(100_000);
+/** A GraphQL list of IDs. */
+export const gqlIdList = z.array(gqlString).max(10_000);
+
+/** Page size and cursor of list queries; `max` is 100 for lists and 1000 for the pickers. */
+export function pageArgs(max: number, defaultLimit: number) {
+  return {
+    limit: gqlInt
+      .min(1, `limit must be between 1 and ${max}.`)
+      .max(max, `limit must be between 1 and ${max}.`)
+      .nullish()
+      .transform((v) => v ?? defaultLimit),
+    nextToken: z
+      .string()
+      .max(8192, 'nextToken is not a valid page token; start again from the first page.')
+      .nullish()
+      .transform((v) => (v === null || v === undefined || v === '' ? undefined : v)),
+  };
+}
+
+/** Page limits of the API (graphql/README.md, Pagination). */
+export const LIST_PAGE = { max: 100, default: 25 } as const;
+export const PICKER_PAGE = { max: 1000, default: 1000 } as const;

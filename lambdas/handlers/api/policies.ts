@@ -1,0 +1,110 @@
+/** Resolvers of eligibility and approver policies (admins). */
+import { z } from 'zod';
+import { authorize } from '../../core/authorization';
+import { gqlIdList, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import type { AreaResolvers } from './kit';
+import { pageToGraphQL } from './shapes/requests';
+import { approverPolicyToGraphQL, eligibilityPolicyToGraphQL } from './shapes/policies';
+
+const listArgs = z.object(pageArgs(LIST_PAGE.max, LIST_PAGE.default));
+
+const scope = {
+  accountIds: gqlIdList,
+  ouIds: gqlIdList,
+  permissionSetArns: gqlIdList,
+  maxDurationHours: gqlInt,
+  approvalRequired: z.boolean(),
+  ticketNo: gqlString.nullish(),
+};
+
+const createEligibility = z.object({
+  input: z.object({
+    principals: z.array(z.object({ id: gqlString, type: z.enum(['USER', 'GROUP']) })).max(10_000),
+    ...scope,
+  }),
+});
+
+const updateEligibility = z.object({
+  input: z.object({ id: gqlString, ...scope, expectedUpdatedAt: gqlString }),
+});
+
+const deleteByIds = z.object({ input: z.object({ ids: gqlIdList }) });
+
+const createApprover = z.object({
+  input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlString.nullish() }),
+});
+
+const updateApprover = z.object({
+  input: z.object({
+    id: gqlString,
+    approverGroupIds: gqlIdList,
+    ticketNo: gqlString.nullish(),
+    expectedUpdatedAt: gqlString,
+  }),
+});
+
+/** Query and Mutation fields about policies. Every one is for admins only. */
+export const policyResolvers: AreaResolvers = {
+  Query: {
+    eligibilityPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('listEligibilityPolicies', caller);
+      const { limit, nextToken } = parseArgs(listArgs, ctx.args);
+      const page = await ctx.backend.usecases.listEligibilityPolicies(caller, {
+        limit,
+        cursor: nextToken ?? null,
+      });
+      return pageToGraphQL(page, eligibilityPolicyToGraphQL);
+    },
+    approverPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('listApproverPolicies', caller);
+      const { limit, nextToken } = parseArgs(listArgs, ctx.args);
+      const page = await ctx.backend.usecases.listApproverPolicies(caller, {
+        limit,
+        cursor: nextToken ?? null,
+      });
+      return pageToGraphQL(page, approverPolicyToGraphQL);
+    },
+  },
+  Mutation: {
+    createEligibilityPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('createEligibilityPolicies', caller);
+      const { input } = parseArgs(createEligibility, ctx.args);
+      const created = await ctx.backend.usecases.createEligibilityPolicies(caller, input);
+      return created.map(eligibilityPolicyToGraphQL);
+    },
+    updateEligibilityPolicy: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('updateEligibilityPolicy', caller);
+      const { input } = parseArgs(updateEligibility, ctx.args);
+      return eligibilityPolicyToGraphQL(await ctx.backend.usecases.updateEligibilityPolicy(caller, input));
+    },
+    deleteEligibilityPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('deleteEligibilityPolicies', caller);
+      const { input } = parseArgs(deleteByIds, ctx.args);
+      return ctx.backend.usecases.deleteEligibilityPolicies(caller, input);
+    },
+    createApproverPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('createApproverPolicies', caller);
+      const { input } = parseArgs(createApprover, ctx.args);
+      const created = await ctx.backend.usecases.createApproverPolicies(caller, input);
+      return created.map(approverPolicyToGraphQL);
+    },
+    updateApproverPolicy: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('updateApproverPolicy', caller);
+      const { input } = parseArgs(updateApprover, ctx.args);
+      return approverPolicyToGraphQL(await ctx.backend.usecases.updateApproverPolicy(caller, input));
+    },
+    deleteApproverPolicies: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('deleteApproverPolicies', caller);
+      const { input } = parseArgs(deleteByIds, ctx.args);
+      return ctx.backend.usecases.deleteApproverPolicies(caller, input);
+    },
+  },
+};

@@ -1,0 +1,77 @@
+/**
+ * Realtime: the subscription resolvers decide who may listen (they run when a client
+ * subscribes; returning null accepts), and the IAM-only publish mutations echo their input,
+ * which AppSync then fans out to matching subscribers.
+ */
+import { z } from 'zod';
+import { ForbiddenError } from '../../core/errors';
+import { REQUEST_STATUSES } from '../../core/types';
+import { gqlInt, gqlString, parseArgs } from './args';
+import type { AreaResolvers } from './kit';
+import { readableSessionOf } from './session-logs';
+import { statusToGraphQL } from './shapes/requests';
+
+/** The channel auditors listen to for every request. */
+export const AUDIT_CHANNEL = 'AUDIT';
+
+const requestStatus = z.enum(REQUEST_STATUSES.map(statusToGraphQL) as [string, ...string[]]);
+const sessionStatus = z.enum(['QUEUED', 'RUNNING', 'FINISHED', 'FAILED', 'DISABLED']);
+
+const publishRequestChange = z.object({
+  input: z.object({ channel: gqlString, requestId: gqlString, status: requestStatus, updatedAt: gqlString }),
+});
+
+const publishSessionLogQuery = z.object({
+  input: z.object({
+    requestId: gqlString,
+    status: sessionStatus,
+    progress: gqlInt.nullish(),
+    error: gqlString.nullish(),
+    windowStart: gqlString.nullish(),
+    windowEnd: gqlString.nullish(),
+    rowCount: gqlInt.nullish(),
+    updatedAt: gqlString,
+  }),
+});
+
+/** Subscription fields and the backend's publish mutations. */
+export const realtimeResolvers: AreaResolvers = {
+  Subscription: {
+    onRequestChange: async (ctx) => {
+      const caller = await ctx.user();
+      const { channel } = parseArgs(z.object({ channel: gqlString }), ctx.args);
+      const allowed = channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor);
+      if (!allowed) {
+        throw new ForbiddenError(
+          channel === AUDIT_CHANNEL
+            ? 'Only auditors may listen to every request.'
+            : 'You may only listen to your own channel (your user id).',
+        );
+      }
+      return null;
+    },
+    onSessionLogQuery: async (ctx) => {
+      const { requestId } = parseArgs(z.object({ requestId: gqlString }), ctx.args);
+      await readableSessionOf(ctx, requestId, 'getSessionLogs');
+      return null;
+    },
+  },
+  Mutation: {
+    publishRequestChange: async (ctx) => {
+      await ctx.backendOnly();
+      return parseArgs(publishRequestChange, ctx.args).input;
+    },
+    publishSessionLogQuery: async (ctx) => {
+      await ctx.backendOnly();
+      const { input } = parseArgs(publishSessionLogQuery, ctx.args);
+      return {
+        ...input,
+        progress: input.progress ?? null,
+        error: input.error ?? null,
+        windowStart: input.windowStart ?? null,
+        windowEnd: input.windowEnd ?? null,
+        rowCount: input.rowCount ?? null,
+      };
+    },
+  },
+};

@@ -1,0 +1,74 @@
+/**
+ * Resolvers of session-activity logs: the query state, its rows, starting a query, and the
+ * subscription to its progress. Readers are those of the request (requester, its approvers,
+ * auditors); the server decides the query from the stored request alone.
+ */
+import { z } from 'zod';
+import { authorize } from '../../core/authorization';
+import type { AccessRequest } from '../../core/types';
+import { gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import type { AreaResolvers, ResolverContext } from './kit';
+import { sessionLogQueryToGraphQL } from './shapes/session-logs';
+
+/** The request whose session logs the caller wants, once the caller may read them. */
+export async function readableSessionOf(
+  ctx: ResolverContext,
+  requestId: string,
+  operation: 'getSessionLogs' | 'startSessionLogQuery',
+): Promise<AccessRequest> {
+  const caller = await ctx.user();
+  // getRequest refuses callers who may not read the request, with the same message for all.
+  const request = await ctx.backend.usecases.getRequest(caller, requestId);
+  authorize(operation, caller, request);
+  return request;
+}
+
+const byRequest = z.object({ requestId: gqlString });
+const logsArgs = z.object({
+  requestId: gqlString,
+  writeOnly: z.boolean().nullish(),
+  ...pageArgs(LIST_PAGE.max, LIST_PAGE.default),
+});
+const startArgs = z.object({ input: z.object({ requestId: gqlString }) });
+
+/** Query and Mutation fields of session-activity logs. */
+export const sessionLogResolvers: AreaResolvers = {
+  Query: {
+    sessionLogQuery: async (ctx) => {
+      const { requestId } = parseArgs(byRequest, ctx.args);
+      const request = await readableSessionOf(ctx, requestId, 'getSessionLogs');
+      const state = await ctx.backend.ports.sessionLogs.state(request);
+      return state ? sessionLogQueryToGraphQL(state) : null;
+    },
+    sessionLogs: async (ctx) => {
+      const args = parseArgs(logsArgs, ctx.args);
+      const request = await readableSessionOf(ctx, args.requestId, 'getSessionLogs');
+      const page = await ctx.backend.ports.sessionLogs.events(request, {
+        writeOnly: args.writeOnly ?? false,
+        page: args.nextToken ? { limit: args.limit, cursor: args.nextToken } : { limit: args.limit },
+      });
+      return {
+        items: page.items.map((e) => ({
+          eventId: e.eventId,
+          eventTime: e.eventTime,
+          eventName: e.eventName,
+          eventSource: e.eventSource,
+          awsRegion: e.awsRegion ?? null,
+          sourceIp: e.sourceIp ?? null,
+          userAgent: e.userAgent ?? null,
+          readOnly: e.readOnly ?? null,
+          errorCode: e.errorCode ?? null,
+          sensitive: e.sensitive,
+        })),
+        nextToken: page.nextCursor ?? null,
+      };
+    },
+  },
+  Mutation: {
+    startSessionLogQuery: async (ctx) => {
+      const { input } = parseArgs(startArgs, ctx.args);
+      const request = await readableSessionOf(ctx, input.requestId, 'startSessionLogQuery');
+      return sessionLogQueryToGraphQL(await ctx.backend.ports.sessionLogs.start(request));
+    },
+  },
+};

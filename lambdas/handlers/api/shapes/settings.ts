@@ -1,0 +1,30 @@
+/**
+ * Settings: domain → GraphQL `Settings`. Fields are listed one by one, so a secret that ever
+ * slipped into a stored record has no way out: the schema has no field for it either.
+ */
+import type { Settings } from '../../../core/types';
+
+/** A GraphQL `Settings`. */
+export function settingsToGraphQL(s: Settings) {
+  return {
+    maxDurationHours: s.maxDurationHours,
+    expiryHours: s.expiryHours,
+    commentsRequired: s.commentsRequired,
+    ticketRequired: s.ticketRequired,
+    approvalWorkflow: s.approvalWorkflow,
+    sesEnabled: s.sesEnabled,
+    sesSourceEmail: s.sesSourceEmail ?? null,
+    sesSourceArn: s.sesSourceArn ?? null,
+    snsEnabled: s.snsEnabled,
+    slackEnabled: s.slackEnabled,
+    slackAuditChannel: s.slackAuditChannel ?? null,
+    slackTokenConfigured: s.slackTokenConfigured,
+    adminGroupName: s.adminGroupName ?? null,
+    auditorGroupName: s.auditorGroupName ?? null,
+    ouCacheEnabled: s.ouCacheEnabled,
+    sensitiveActions: [...s.sensitiveActions],
+    updatedAt: s.updatedAt ?? null,
+    updatedBy: s.updatedBy ?? null,
+    version: s.version,
+  };
+}

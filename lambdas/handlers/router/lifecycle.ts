@@ -1,0 +1,58 @@
+/**
+ * The LifecycleWorkflow port over Step Functions (see the port's comment for the contract
+ * with the workflow definition).
+ */
+import type { LifecycleWorkflow } from '../../core/ports';
+import type { AccessRequest, RequestStatus } from '../../core/types';
+import type { StepFunctionsAdapter } from '../../adapters/step-functions';
+
+/** Where the adapter reports what it skipped or found already done. */
+export interface LifecycleLog {
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+/** The execution input of a request's lifecycle: the workflow reads everything else itself. */
+export function lifecycleInput(requestId: string): { requestId: string } {
+  return { requestId };
+}
+
+/**
+ * Starts one execution per request (named after the request id, so starting twice finds the
+ * first) and resumes the stored wait with the new status. `stateMachineArn` is read on each
+ * call: undefined means the lifecycle is not deployed (yet), and nothing is started.
+ */
+export class StepFunctionsLifecycle implements LifecycleWorkflow {
+  private warned = false;
+
+  constructor(
+    private readonly sfn: Pick<StepFunctionsAdapter, 'startExecution' | 'sendTaskSuccess'>,
+    private readonly stateMachineArn: () => string | undefined,
+    private readonly log: LifecycleLog,
+  ) {}
+
+  async start(request: Pick<AccessRequest, 'id'>): Promise<void> {
+    const arn = this.stateMachineArn();
+    if (arn === undefined) {
+      if (!this.warned) this.log.warn('No lifecycle state machine is configured; requests are not started.');
+      this.warned = true;
+      return;
+    }
+    const result = await this.sfn.startExecution(arn, request.id, lifecycleInput(request.id));
+    if (result.alreadyStarted) this.log.info('Lifecycle already started', { requestId: request.id });
+  }
+
+  async signal(
+    request: Pick<AccessRequest, 'id'> & { workflowToken?: string },
+    status: RequestStatus,
+  ): Promise<void> {
+    const token = request.workflowToken;
+    if (token === undefined || token === '') return;
+    const result = await this.sfn.sendTaskSuccess(token, { status });
+    if (!result.ok) {
+      // The wait is over (signalled before, timed out, or moved on): the workflow re-reads the
+      // status whenever it registers a wait, so nothing is lost.
+      this.log.info('Lifecycle wait already resumed', { requestId: request.id, problem: result.problem });
+    }
+  }
+}

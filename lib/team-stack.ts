@@ -1,0 +1,578 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { TeamApi } from './api';
+import { TeamAuditLogs } from './audit-logs';
+import { stackNameOf, type TeamConfig } from './config';
+import { TeamData, type TableAccess } from './data';
+import { TeamFunction } from './function';
+import { IDENTITY_PROVIDER_NAME, OAUTH_SCOPES, TeamIdentity } from './identity';
+import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
+import { TeamNotifications } from './notifications';
+import { ENV, FUNCTION_ENTRIES, TABLE_ENV, type FunctionName, type TableKey } from './runtime-env';
+import { TeamWaf, TeamWeb, cognitoIdpEndpoint } from './web';
+import { TeamWorkflows } from './workflows';
+
+/** What one function may do: the single place where TEAM's least-privilege matrix lives. */
+export interface FunctionAccess {
+  /** Tables and access; indexes default to all of the table's indexes when reading, `[]` for none. */
+  readonly tables: Partial<
+    Record<TableKey, { readonly access: TableAccess; readonly indexes?: readonly string[] }>
+  >;
+  /** identitystore Describe/Get/List on the configured identity store. */
+  readonly directory?: boolean;
+  /** sso List/Describe of permission sets, accounts and assignments of the configured instance. */
+  readonly ssoRead?: boolean;
+  /** sso Create/Delete account assignment and their status calls. */
+  readonly ssoAssign?: boolean;
+  /** organizations Describe/List. */
+  readonly organizations?: boolean;
+}
+
+/** Per-function permissions (the rest: topic, SES, secret, AppSync, session logs, is wired below). */
+export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
+  api: {
+    tables: {
+      requests: { access: 'readwrite' },
+      requestApprovers: { access: 'readwrite' },
+      auditEvents: { access: 'readwrite' },
+      policies: { access: 'readwrite' },
+      settings: { access: 'readwrite' },
+      grants: { access: 'read', indexes: [] },
+      sessionLogQueries: { access: 'readwrite' },
+      ouAccountsCache: { access: 'readwrite' },
+    },
+    directory: true,
+    ssoRead: true,
+    organizations: true,
+  },
+  router: {
+    tables: {
+      requests: { access: 'readwrite', indexes: [] },
+      requestApprovers: { access: 'write' },
+      auditEvents: { access: 'write' },
+      settings: { access: 'read' },
+    },
+  },
+  preToken: {
+    tables: { settings: { access: 'read' } },
+    directory: true,
+  },
+  reconciler: {
+    tables: {
+      requests: { access: 'readwrite', indexes: ['bySession'] },
+      requestApprovers: { access: 'write' },
+      auditEvents: { access: 'write' },
+      grants: { access: 'readwrite' },
+      settings: { access: 'read' },
+    },
+    ssoRead: true,
+    ssoAssign: true,
+  },
+  sessionLogs: {
+    tables: {
+      requests: { access: 'read', indexes: [] },
+      sessionLogQueries: { access: 'readwrite' },
+      settings: { access: 'read' },
+    },
+  },
+  notifier: {
+    tables: {
+      requests: { access: 'read', indexes: [] },
+      auditEvents: { access: 'write' },
+      settings: { access: 'read' },
+    },
+    directory: true,
+  },
+  workflowTasks: {
+    tables: {
+      requests: { access: 'readwrite', indexes: [] },
+      requestApprovers: { access: 'write' },
+      auditEvents: { access: 'write' },
+      grants: { access: 'readwrite', indexes: [] },
+      settings: { access: 'read' },
+    },
+    ssoRead: true,
+    ssoAssign: true,
+  },
+};
+
+const FUNCTION_SETTINGS: Readonly<
+  Record<
+    FunctionName,
+    {
+      readonly id: string;
+      readonly description: string;
+      readonly memorySize: number;
+      readonly timeout: Duration;
+    }
+  >
+> = {
+  api: { id: 'Api', description: 'TEAM GraphQL resolvers', memorySize: 1024, timeout: Duration.seconds(28) },
+  router: {
+    id: 'Router',
+    description: 'TEAM Requests stream router',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+  // Cognito gives a trigger 5 seconds; more memory means a faster cold start.
+  preToken: {
+    id: 'PreToken',
+    description: 'TEAM pre-token generation',
+    memorySize: 1024,
+    timeout: Duration.seconds(5),
+  },
+  reconciler: {
+    id: 'Reconciler',
+    description: 'TEAM grant reconciler',
+    memorySize: 512,
+    timeout: Duration.minutes(5),
+  },
+  sessionLogs: {
+    id: 'SessionLogs',
+    description: 'TEAM session activity logs',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+  notifier: {
+    id: 'Notifier',
+    description: 'TEAM notifications',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+  workflowTasks: {
+    id: 'WorkflowTasks',
+    description: 'TEAM lifecycle tasks',
+    memorySize: 512,
+    timeout: Duration.seconds(60),
+  },
+};
+
+const DIRECTORY_ACTIONS = [
+  'identitystore:DescribeUser',
+  'identitystore:GetUserId',
+  'identitystore:ListUsers',
+  'identitystore:DescribeGroup',
+  'identitystore:GetGroupId',
+  'identitystore:ListGroups',
+  'identitystore:DescribeGroupMembership',
+  'identitystore:GetGroupMembershipId',
+  'identitystore:ListGroupMemberships',
+  'identitystore:ListGroupMembershipsForMember',
+  'identitystore:IsMemberInGroups',
+];
+const SSO_READ_ACTIONS = [
+  'sso:DescribeInstance',
+  'sso:ListPermissionSets',
+  'sso:DescribePermissionSet',
+  'sso:ListPermissionSetsProvisionedToAccount',
+  'sso:ListAccountsForProvisionedPermissionSet',
+  'sso:ListAccountAssignments',
+  'sso:ListAccountAssignmentsForPrincipal',
+];
+const SSO_ASSIGN_ACTIONS = [
+  'sso:CreateAccountAssignment',
+  'sso:DeleteAccountAssignment',
+  'sso:DescribeAccountAssignmentCreationStatus',
+  'sso:DescribeAccountAssignmentDeletionStatus',
+];
+/** Organizations actions that only accept the "*" resource. */
+const ORG_GLOBAL_ACTIONS = [
+  'organizations:DescribeOrganization',
+  'organizations:ListRoots',
+  'organizations:ListAccounts',
+];
+const ORG_SCOPED_ACTIONS = [
+  'organizations:DescribeAccount',
+  'organizations:DescribeOrganizationalUnit',
+  'organizations:ListAccountsForParent',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListChildren',
+  'organizations:ListParents',
+];
+
+export interface TeamStackProps extends StackProps {
+  readonly config: TeamConfig;
+  /** Project root (package-lock.json, lambdas/, graphql/, web/dist). */
+  readonly projectRoot: string;
+  /** TEAM version shown by the SPA. */
+  readonly version: string;
+  /**
+   * ARN of the WAF web ACL made by the us-east-1 WAF stack. When the config asks for WAF and
+   * this stack is itself in us-east-1, leave it out: the web ACL is created here.
+   */
+  readonly webAclArn?: string;
+}
+
+/**
+ * TEAM in one stack: tables, functions, sign-in, API, workflows, notifications, session-log
+ * provider and hosting. The lifecycle state machine is added with
+ * `this.workflows.addStateMachine('Lifecycle', definition, { invokes: [...], arnEnvironmentVariable: ENV.lifecycleStateMachineArn })`.
+ */
+export class TeamStack extends Stack {
+  readonly config: TeamConfig;
+  readonly data: TeamData;
+  readonly functions: Readonly<Record<FunctionName, TeamFunction>>;
+  readonly identity: TeamIdentity;
+  readonly api: TeamApi;
+  readonly web: TeamWeb;
+  readonly workflows: TeamWorkflows;
+  readonly notifications: TeamNotifications;
+  readonly auditLogs: TeamAuditLogs;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly waf?: TeamWaf;
+
+  constructor(scope: Construct, id: string, props: TeamStackProps) {
+    super(scope, id, props);
+    const { config, projectRoot } = props;
+    this.config = config;
+    const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+    const name = stackNameOf(config);
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logs are delivered with ACLs.
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy,
+      autoDeleteObjects: removalPolicy === RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This is the access-log bucket of the other TEAM buckets and of CloudFront; logging it into itself would loop.',
+    });
+
+    this.data = new TeamData(this, 'Data', {
+      removalPolicy,
+      customerManagedKey: config.dataEncryption === 'customer-managed',
+    });
+
+    this.functions = this.createFunctions(props, removalPolicy, logRetention);
+    const fns = this.functions;
+
+    this.notifications = new TeamNotifications(this, 'Notifications', {
+      slackSecretName: `${name}/slack-bot-token`,
+      senderEmail: config.notifications.senderEmail,
+      sesIdentityArn: config.notifications.sesIdentityArn,
+      removalPolicy,
+    });
+
+    this.auditLogs = new TeamAuditLogs(this, 'AuditLogs', {
+      config: config.sessionLogs,
+      environment: config.environment,
+      removalPolicy,
+      accessLogsBucket: this.accessLogsBucket,
+    });
+
+    this.identity = new TeamIdentity(this, 'Identity', {
+      samlMetadataUrl: config.identityCenter.samlMetadataUrl,
+      preTokenFunction: fns.preToken.function,
+      domainPrefix: config.cognitoDomainPrefix ?? `team-${config.environment}-${Aws.ACCOUNT_ID}`,
+      customDomain:
+        config.customDomain?.authDomainName !== undefined
+          ? {
+              domainName: config.customDomain.authDomainName,
+              certificateArn: config.customDomain.certificateArn,
+            }
+          : undefined,
+      removalPolicy,
+    });
+
+    this.api = new TeamApi(this, 'Api', {
+      name: `team-${config.environment}`,
+      schemaPath: join(projectRoot, 'graphql', 'schema.graphql'),
+      userPool: this.identity.userPool,
+      apiFunction: fns.api.function,
+      logRetention,
+      logRemovalPolicy: removalPolicy,
+    });
+
+    let webAclArn = props.webAclArn;
+    if (config.waf && !webAclArn) {
+      if (this.region !== 'us-east-1') {
+        throw new Error(
+          'WAF for CloudFront must be created in us-east-1: deploy this stack there, or pass webAclArn from the us-east-1 WAF stack (buildTeamApp in lib/app.ts does this).',
+        );
+      }
+      this.waf = new TeamWaf(this, 'Waf', { allowedCidrs: config.waf.allowedCidrs, namePrefix: name });
+      webAclArn = this.waf.webAclArn;
+    }
+
+    this.web = new TeamWeb(this, 'Web', {
+      webDistPath: join(projectRoot, 'web', 'dist'),
+      accessLogsBucket: this.accessLogsBucket,
+      removalPolicy,
+      connectSources: [
+        `https://${this.api.graphqlHost}`,
+        `wss://${this.api.realtimeHost}`,
+        `https://${this.identity.domainHost}`,
+        cognitoIdpEndpoint(),
+      ],
+      customDomain: config.customDomain,
+      webAclArn,
+    });
+
+    const authDomain = config.customDomain?.authDomainName;
+    if (authDomain && this.web.hostedZone && this.web.aliasRecord) {
+      // Cognito only accepts a custom domain whose parent domain already resolves.
+      this.identity.domain.node.addDependency(this.web.aliasRecord);
+      // Alias to the domain's CloudFront distribution attribute; the route53-targets helper
+      // would look it up with a custom resource (another Lambda) instead.
+      const cognitoDomain = this.identity.domain.node.defaultChild as cognito.CfnUserPoolDomain;
+      new route53.ARecord(this, 'AuthDomainAlias', {
+        zone: this.web.hostedZone,
+        recordName: `${authDomain}.`,
+        target: route53.RecordTarget.fromAlias({
+          bind: () => ({
+            dnsName: cognitoDomain.attrCloudFrontDistribution,
+            hostedZoneId: route53Targets.CloudFrontTarget.getHostedZoneId(this),
+          }),
+        }),
+      });
+    }
+
+    const client = this.identity.addWebClient(this.web.appHost, config.dev);
+    this.web.deploy({
+      region: Aws.REGION,
+      userPoolId: this.identity.userPool.userPoolId,
+      userPoolClientId: client.userPoolClientId,
+      cognitoDomain: this.identity.domainHost,
+      identityProvider: IDENTITY_PROVIDER_NAME,
+      oauthScopes: [...OAUTH_SCOPES],
+      redirectUrl: `${this.web.appUrl}/`,
+      graphqlUrl: this.api.graphqlUrl,
+      idcStartUrl: config.identityCenter.startUrl,
+      appUrl: this.web.appUrl,
+      version: props.version,
+      environment: config.environment,
+    });
+
+    this.workflows = new TeamWorkflows(this, 'Workflows', {
+      requestsTable: this.data.tables.requests,
+      router: fns.router,
+      reconciler: fns.reconciler,
+      logRetention,
+      removalPolicy,
+      namePrefix: name,
+    });
+
+    this.grantAccess();
+    this.acknowledgeCdkProviders();
+
+    this.output(
+      'ApplicationStartUrl',
+      this.identity.applicationStartUrl,
+      'IdC SAML application: Application start URL',
+    );
+    this.output('SamlAcsUrl', this.identity.samlAcsUrl, 'IdC SAML application: Application ACS URL');
+    this.output(
+      'SamlAudience',
+      this.identity.samlAudience,
+      'IdC SAML application: Application SAML audience',
+    );
+    this.output('AppUrl', this.web.appUrl, 'TEAM web app');
+    this.output('GraphqlUrl', this.api.graphqlUrl, 'AppSync GraphQL endpoint');
+    this.output('NotificationTopicArn', this.notifications.topic.topicArn, 'SNS topic of TEAM notifications');
+    this.output(
+      'SlackSecretName',
+      this.notifications.slackSecret.secretName,
+      'Secrets Manager secret of the Slack bot token',
+    );
+    this.output('UserPoolId', this.identity.userPool.userPoolId, 'Cognito user pool');
+    this.output('UserPoolClientId', client.userPoolClientId, 'Cognito app client of the web app');
+    this.output('CognitoDomain', this.identity.domainHost, 'Cognito hosted-UI domain');
+    this.output(
+      'DistributionDomainName',
+      this.web.distribution.distributionDomainName,
+      'CloudFront domain (DNS target of a custom domain)',
+    );
+    this.output('SiteBucketName', this.web.siteBucket.bucketName, 'S3 bucket of the web app');
+    if (this.web.hasBuiltApp === false) {
+      this.output(
+        'WebAppNotBuilt',
+        'web/dist was missing at synth: only config.json is deployed',
+        'Build warning',
+      );
+    }
+  }
+
+  /** cdk-nag acknowledgements of the helper functions the CDK adds to the stack by itself. */
+  private acknowledgeCdkProviders(): void {
+    const reasons: [prefix: string, reason: string][] = [
+      [
+        'Custom::CDKBucketDeployment',
+        'CDK BucketDeployment handler (deploys the SPA and config.json at deploy time): its role, runtime and managed policy are set by the CDK; it reads the CDK assets bucket and writes the site bucket and invalidates the distribution.',
+      ],
+      [
+        'Custom::S3AutoDeleteObjects',
+        'CDK auto-delete-objects provider, only present with removalPolicy "destroy": empties the TEAM buckets when the stack is deleted.',
+      ],
+      [
+        'Custom::CrossRegionExportReader',
+        'CDK cross-region reference reader: reads the WAF web ACL ARN that the us-east-1 WAF stack writes to SSM.',
+      ],
+    ];
+    for (const child of this.node.children) {
+      const match = reasons.find(([prefix]) => child.node.id.startsWith(prefix));
+      if (match) acknowledgeCdkProviderFindings(child, match[1]);
+    }
+  }
+
+  private output(id: string, value: string, description: string): void {
+    new CfnOutput(this, id, { value, description });
+  }
+
+  private createFunctions(
+    props: TeamStackProps,
+    removalPolicy: RemovalPolicy,
+    logRetention: logs.RetentionDays,
+  ): Record<FunctionName, TeamFunction> {
+    const { config, projectRoot } = props;
+    const missing = Object.values(FUNCTION_ENTRIES).filter((entry) => !existsSync(join(projectRoot, entry)));
+    if (missing.length) throw new Error(`Lambda handler entry files are missing: ${missing.join(', ')}`);
+
+    const container = new Construct(this, 'Functions');
+    const tableNames: Record<string, string> = {};
+    const common: Record<string, string> = {
+      [ENV.environment]: config.environment,
+      [ENV.idcInstanceArn]: config.identityCenter.instanceArn,
+      [ENV.identityStoreId]: config.identityCenter.identityStoreId,
+      [ENV.idcRegion]: config.identityCenter.region,
+      [ENV.idcStartUrl]: config.identityCenter.startUrl,
+      [ENV.managementAccountId]: config.identityCenter.managementAccountId,
+      [ENV.adminGroup]: config.groups.admin,
+      [ENV.auditorGroup]: config.groups.auditor,
+      [ENV.sessionLogProvider]: config.sessionLogs.type,
+    };
+    for (const [key, table] of Object.entries(this.data.tables) as [TableKey, { tableName: string }][]) {
+      tableNames[TABLE_ENV[key]] = table.tableName;
+    }
+    const result = {} as Record<FunctionName, TeamFunction>;
+    for (const fnName of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {
+      const settings = FUNCTION_SETTINGS[fnName];
+      result[fnName] = new TeamFunction(container, settings.id, {
+        entry: join(projectRoot, FUNCTION_ENTRIES[fnName]),
+        projectRoot,
+        serviceName: `team-${fnName}`,
+        description: settings.description,
+        memorySize: settings.memorySize,
+        timeout: settings.timeout,
+        environment: { ...common, ...tableNames },
+        logRetention,
+        logRemovalPolicy: removalPolicy,
+      });
+    }
+    return result;
+  }
+
+  /** Applies FUNCTION_ACCESS and the per-function extras. */
+  private grantAccess(): void {
+    const { config } = this;
+    const fns = this.functions;
+    const idc = config.identityCenter;
+    const partition = Aws.PARTITION;
+    const instanceId = idc.instanceArn.split('/').pop() ?? '';
+    const ssoResources = [
+      idc.instanceArn,
+      `arn:${partition}:sso:::permissionSet/${instanceId}/*`,
+      `arn:${partition}:sso:::account/*`,
+    ];
+    const directoryResources = [
+      `arn:${partition}:identitystore::${idc.managementAccountId}:identitystore/${idc.identityStoreId}`,
+      `arn:${partition}:identitystore:::user/*`,
+      `arn:${partition}:identitystore:::group/*`,
+      `arn:${partition}:identitystore:::membership/*`,
+    ];
+    const orgResources = [
+      `arn:${partition}:organizations::${idc.managementAccountId}:root/o-*/r-*`,
+      `arn:${partition}:organizations::${idc.managementAccountId}:ou/o-*/ou-*`,
+      `arn:${partition}:organizations::${idc.managementAccountId}:account/o-*/*`,
+    ];
+
+    for (const fnName of Object.keys(FUNCTION_ACCESS) as FunctionName[]) {
+      const access = FUNCTION_ACCESS[fnName];
+      const fn = fns[fnName];
+      for (const [table, grant] of Object.entries(access.tables) as [
+        TableKey,
+        { access: TableAccess; indexes?: readonly string[] },
+      ][]) {
+        this.data.grant(fn.role, table, grant.access, grant.indexes);
+      }
+      if (access.directory) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: DIRECTORY_ACTIONS, resources: directoryResources }),
+        );
+        acknowledgeWildcardResources(
+          fn.role,
+          directoryResources,
+          'Identity Store users, groups and memberships are looked up by id at run time; reads only, within the configured identity store.',
+        );
+      }
+      if (access.ssoRead || access.ssoAssign) {
+        const actions = [
+          ...(access.ssoRead ? SSO_READ_ACTIONS : []),
+          ...(access.ssoAssign ? SSO_ASSIGN_ACTIONS : []),
+        ];
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: ssoResources }));
+        acknowledgeWildcardResources(
+          fn.role,
+          ssoResources,
+          'Permission sets and member accounts are chosen by eligibility policies at run time; limited to the configured Identity Center instance.',
+        );
+      }
+      if (access.organizations) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ORG_GLOBAL_ACTIONS, resources: ['*'] }));
+        fn.acknowledgeWildcard(
+          'organizations:DescribeOrganization, ListRoots and ListAccounts support only the "*" resource (read-only).',
+        );
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ORG_SCOPED_ACTIONS, resources: orgResources }));
+        acknowledgeWildcardResources(
+          fn.role,
+          orgResources,
+          'Reads the OU tree and accounts of the organization owned by the configured management account.',
+        );
+      }
+    }
+
+    // api: stores (never reads) the Slack token, and asks the session-log function for logs.
+    this.notifications.grantWriteSlackToken(fns.api.role);
+    fns.api.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
+    fns.api.addEnvironment(ENV.sessionLogsFunctionName, fns.sessionLogs.functionName);
+    fns.api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [fns.sessionLogs.functionArn],
+      }),
+    );
+
+    // router and session logs publish realtime events through the IAM-only mutations.
+    this.api.grantIamMutations(fns.router.role, 'publishRequestChange');
+    fns.router.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
+    this.api.grantIamMutations(fns.sessionLogs.role, 'publishSessionLogQuery');
+    fns.sessionLogs.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
+    for (const [key, value] of Object.entries(this.auditLogs.environment))
+      fns.sessionLogs.addEnvironment(key, value);
+    this.auditLogs.grantQuery(fns.sessionLogs);
+
+    // notifier: SNS, SES from the configured identity, the Slack token, deep links.
+    this.notifications.grantPublish(fns.notifier.role);
+    this.notifications.grantSendEmail(fns.notifier.role);
+    this.notifications.grantReadSlackToken(fns.notifier.role);
+    fns.notifier.addEnvironment(ENV.notificationTopicArn, this.notifications.topic.topicArn);
+    fns.notifier.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
+    fns.notifier.addEnvironment(ENV.sesSourceEmail, config.notifications.senderEmail ?? '');
+    fns.notifier.addEnvironment(ENV.sesIdentityArn, config.notifications.sesIdentityArn ?? '');
+    fns.notifier.addEnvironment(ENV.appUrl, this.web.appUrl);
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The local backend: every cloud piece of TEAM on 127.0.0.1, wired to the real handlers.
+ *
+ * DynamoDB Local (tables from `TABLES`), the Identity Center / Identity Store / Organizations
+ * simulators seeded from the demo organization, Secrets Manager, the notification outbox,
+ * CloudTrail Lake, the Step Functions runner and its API, the sign-in stand-in (the real
+ * pre-token handler as its trigger), the AppSync emulator serving `graphql/schema.graphql` with
+ * the real api handler, and the stream poller feeding the real router handler. The handlers read
+ * the environment set here, exactly as in Lambda; one local backend per process.
+ */
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV } from '../../lib/runtime-env';
+import type { Clock } from '../../lambdas/core/ports';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
+import { TABLE_ENV, type TableId } from '../../lambdas/adapters/dynamodb/schema';
+import {
+  tableInputsFromSchema,
+  tableNamesWithPrefix,
+  TABLE_IDS,
+} from '../../lambdas/adapters/dynamodb/schema-inputs';
+import { handler as apiHandler } from '../../lambdas/handlers/api';
+import { loadConfig, resetConfig } from '../../lambdas/handlers/config';
+import { handler as preTokenHandler } from '../../lambdas/handlers/pre-token';
+import { handler as routerHandler } from '../../lambdas/handlers/router';
+import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
+import { startAppSync, type RunningAppSync } from '../appsync';
+import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';
+import { startCloudTrailLake, type RunningCloudTrailLake } from '../cloudtrail';
+import {
+  createTables,
+  startDynamoDbLocal,
+  startStreamPoller,
+  type RunningDynamoDbLocal,
+  type StreamPoller,
+} from '../dynamodb';
+import { startOutbox, type RunningOutbox } from '../outbox';
+import { startSecretsManager, type RunningSecretsManager } from '../secrets';
+import {
+  createStepFunctionsService,
+  WallClock,
+  type SchedulingClock,
+  type StepFunctionsService,
+} from '../sfn';
+import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
+import { applyEnvironment, ENDPOINT_ENV } from './env';
+import { seedDemoData, type SeedResult } from './seed';
+
+export { seedDemoData, SEED_AUTHOR, type SeedResult } from './seed';
+export { ENDPOINT_ENV } from './env';
+
+/** The schema file AppSync serves, unchanged. */
+export const SCHEMA_PATH = fileURLToPath(new URL('../../graphql/schema.graphql', import.meta.url));
+
+/** The app client of the sign-in stand-in (TEAM's public web client). */
+export const LOCAL_CLIENT_ID = 'team-local-web';
+/** Name of the Slack token secret in the local Secrets Manager. */
+export const LOCAL_SLACK_SECRET = 'team-local/slack';
+/** Region every local service claims to be in. */
+export const LOCAL_REGION = 'us-east-1';
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const NOTIFICATION_TOPIC = 'team-notifications';
+/** The fallback TEAM group names (what the deployment config names), as in the demo org. */
+export const LOCAL_GROUPS = { admin: 'TEAM-Admins', auditor: 'TEAM-Auditors' } as const;
+
+export interface LocalBackendOptions {
+  /** Where DynamoDB Local and the outbox keep their data; undefined keeps everything in memory. */
+  dataDir?: string | undefined;
+  /** Drives the workflows' waits and every "now" of the backend (default: the wall clock). */
+  clock?: SchedulingClock;
+  /** The organization to simulate (default `local/demo-org.json`). */
+  org?: DemoOrg;
+  /** Callback URLs the sign-in stand-in accepts (the SPA's); more with `auth.registerRedirectUri`. */
+  redirectUris?: string[];
+  /** Session-log provider the handlers are told about (default `none`: queries are DISABLED). */
+  sessionLogProvider?: 'none' | 'cloudtrail-lake';
+  /** Stream poll interval in ms (default 100). */
+  pollIntervalMs?: number;
+}
+
+export interface LocalBackendUrls {
+  graphql: string;
+  realtime: string;
+  auth: string;
+  dynamodb: string;
+  stepFunctions: string;
+  ssoAdmin: string;
+  identityStore: string;
+  organizations: string;
+  secretsManager: string;
+  outbox: string;
+  cloudTrail: string;
+}
+
+export interface LocalBackend {
+  urls: LocalBackendUrls;
+  /** Table names by table id. */
+  tables: Record<TableId, string>;
+  org: DemoOrg;
+  /** The people who can sign in (every user of the demo org). */
+  identities: DemoIdentity[];
+  clock: SchedulingClock;
+  /** The backend the handlers use (ports, use cases). */
+  backend: Backend;
+  dynamo: { client: DynamoDBClient; doc: DynamoDBDocumentClient };
+  seeded: SeedResult;
+  simulators: Simulators;
+  appsync: RunningAppSync;
+  auth: RunningAuth;
+  stepFunctions: StepFunctionsService;
+  poller: StreamPoller;
+  outbox: RunningOutbox;
+  secrets: RunningSecretsManager;
+  cloudTrail: RunningCloudTrailLake;
+  /**
+   * Registers a state machine (e.g. the lifecycle from `cdk.out`) and, with `lifecycle: true`,
+   * makes it the one the router starts for every new request. Returns its ARN.
+   */
+  registerStateMachine(
+    name: string,
+    definition: unknown,
+    options?: { substitutions?: Record<string, string>; lifecycle?: boolean },
+  ): string;
+  /** Signs a demo user in without a browser (runs the real pre-token trigger). */
+  tokensFor(userName: string): Promise<TokenSet>;
+  /** Resolves once the stream has been delivered to the router and no workflow is busy. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function demoIdentities(org: DemoOrg): DemoIdentity[] {
+  return org.users.map((u) => ({
+    userName: u.userName,
+    email: u.email,
+    displayName: u.displayName,
+    groups: org.groups.filter((g) => g.members.includes(u.userName)).map((g) => g.displayName),
+  }));
+}
+
+/** A core clock that reads the scheduling clock. */
+function coreClock(clock: SchedulingClock): Clock {
+  return { now: () => new Date(clock.now()) };
+}
+
+/** Starts the local backend; `stop()` closes everything it started. */
+export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
+  const org = options.org ?? loadDemoOrg();
+  const clock = options.clock ?? new WallClock();
+  const now = () => new Date(clock.now());
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch {
+        // keep closing the rest
+      }
+    }
+    stops.length = 0;
+  };
+
+  try {
+    const dynamoLocal: RunningDynamoDbLocal = await startDynamoDbLocal(
+      options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : { inMemory: true },
+    );
+    stops.push(() => dynamoLocal.stop());
+    const client = new DynamoDBClient({
+      endpoint: dynamoLocal.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    stops.push(() => client.destroy());
+    const tables = tableNamesWithPrefix('team-');
+    await createTables(
+      client,
+      tableInputsFromSchema((id) => tables[id]),
+    );
+
+    const simulators = await startSimulators({ org, now });
+    stops.push(() => simulators.stop());
+    const secrets = await startSecretsManager({
+      region: LOCAL_REGION,
+      now,
+      secrets: [{ name: LOCAL_SLACK_SECRET, value: '{}', description: 'TEAM Slack bot token' }],
+    });
+    stops.push(() => secrets.stop());
+    const outbox = await startOutbox({
+      region: LOCAL_REGION,
+      snsTopics: [NOTIFICATION_TOPIC],
+      ...(options.dataDir ? { file: join(options.dataDir, 'outbox.jsonl') } : {}),
+    });
+    stops.push(() => outbox.stop());
+    const cloudTrail = await startCloudTrailLake({ region: LOCAL_REGION, now });
+    stops.push(() => cloudTrail.stop());
+
+    const stepFunctions = createStepFunctionsService({
+      clock,
+      region: LOCAL_REGION,
+      aws: {
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoints: {
+          dynamodb: dynamoLocal.endpoint,
+          ssoadmin: simulators.ssoAdmin.url,
+          identitystore: simulators.identityStore.url,
+          organizations: simulators.organizations.url,
+          secretsmanager: secrets.url,
+          cloudtrail: cloudTrail.url,
+          sesv2: outbox.sesUrl,
+          sns: outbox.snsUrl,
+        },
+      },
+    });
+    stops.push(() => stepFunctions.stop());
+    const sfnEndpoint = await stepFunctions.listen();
+
+    // The handlers are the deployed ones; they resolve their backend on each call, so AppSync
+    // and the sign-in stand-in can start before it is built (the backend needs their URLs).
+    const auth = await startAuth({
+      users: demoIdentities(org),
+      clientId: LOCAL_CLIENT_ID,
+      redirectUris: options.redirectUris ?? [],
+      preTokenGeneration: (event) => preTokenHandler(event),
+      region: LOCAL_REGION,
+      now: () => clock.now(),
+    });
+    stops.push(() => auth.stop());
+    const appsync = await startAppSync({
+      schemaPath: SCHEMA_PATH,
+      verifyToken: (jwt) => auth.verifyToken(jwt),
+      resolve: (event) => apiHandler(event),
+    });
+    stops.push(() => appsync.stop());
+
+    const restoreEnv = applyEnvironment({
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      [ENDPOINT_ENV.dynamodb]: dynamoLocal.endpoint,
+      [ENDPOINT_ENV.ssoAdmin]: simulators.ssoAdmin.url,
+      [ENDPOINT_ENV.identityStore]: simulators.identityStore.url,
+      [ENDPOINT_ENV.organizations]: simulators.organizations.url,
+      [ENDPOINT_ENV.sfn]: sfnEndpoint.url,
+      [ENDPOINT_ENV.secretsManager]: secrets.url,
+      [ENDPOINT_ENV.cloudTrail]: cloudTrail.url,
+      [ENDPOINT_ENV.sesv2]: outbox.sesUrl,
+      [ENDPOINT_ENV.sns]: outbox.snsUrl,
+      ...Object.fromEntries(TABLE_IDS.map((id) => [TABLE_ENV[id], tables[id]])),
+      [ENV.environment]: 'local',
+      [ENV.idcInstanceArn]: org.identityCenter.instanceArn,
+      [ENV.identityStoreId]: org.identityCenter.identityStoreId,
+      [ENV.idcRegion]: org.identityCenter.region,
+      [ENV.managementAccountId]: org.organization.managementAccountId,
+      [ENV.adminGroup]: LOCAL_GROUPS.admin,
+      [ENV.auditorGroup]: LOCAL_GROUPS.auditor,
+      [ENV.sessionLogProvider]: options.sessionLogProvider ?? 'none',
+      [ENV.graphqlUrl]: appsync.url,
+      [ENV.slackSecretArn]: LOCAL_SLACK_SECRET,
+      [ENV.notificationTopicArn]: `arn:aws:sns:${LOCAL_REGION}:123456789012:${NOTIFICATION_TOPIC}`,
+      [ENV.eventDataStoreArn]: cloudTrail.eventDataStoreArn,
+    });
+    stops.push(() => {
+      restoreEnv();
+      resetConfig();
+    });
+
+    let lifecycleArn: string | undefined;
+    resetConfig();
+    const backend = makeAwsBackend(loadConfig(), {
+      clock: coreClock(clock),
+      lifecycleStateMachineArn: () => lifecycleArn,
+    });
+    setBackend(backend);
+    stops.push(() => {
+      setBackend(undefined);
+      backend.close();
+    });
+
+    const seeded = await seedDemoData(org, backend.ports, now());
+
+    const poller = await startStreamPoller({
+      endpoint: dynamoLocal.endpoint,
+      tableName: tables.Requests,
+      handler: (event) => routerHandler(event),
+      pollIntervalMs: options.pollIntervalMs ?? 100,
+      region: LOCAL_REGION,
+      // Kept data: what happened before this run was routed then (its workflows are gone).
+      startingPosition: options.dataDir ? 'LATEST' : 'TRIM_HORIZON',
+    });
+    stops.push(() => poller.stop());
+
+    const urls: LocalBackendUrls = {
+      graphql: appsync.url,
+      realtime: appsync.realtimeUrl,
+      auth: auth.url,
+      dynamodb: dynamoLocal.endpoint,
+      stepFunctions: sfnEndpoint.url,
+      ssoAdmin: simulators.ssoAdmin.url,
+      identityStore: simulators.identityStore.url,
+      organizations: simulators.organizations.url,
+      secretsManager: secrets.url,
+      outbox: outbox.url,
+      cloudTrail: cloudTrail.url,
+    };
+
+    return {
+      urls,
+      tables,
+      org,
+      identities: demoIdentities(org),
+      clock,
+      backend,
+      dynamo: { client, doc: createDocumentClient(client) },
+      seeded,
+      simulators,
+      appsync,
+      auth,
+      stepFunctions,
+      poller,
+      outbox,
+      secrets,
+      cloudTrail,
+      registerStateMachine(name, definition, registration = {}) {
+        const { stateMachineArn } = stepFunctions.createStateMachine({
+          name,
+          definition,
+          ...(registration.substitutions ? { definitionSubstitutions: registration.substitutions } : {}),
+        });
+        if (registration.lifecycle) lifecycleArn = stateMachineArn;
+        return stateMachineArn;
+      },
+      tokensFor: (userName) => auth.tokensFor(userName),
+      async settle() {
+        // A router call can start or resume a workflow, and a workflow step can write a request
+        // (another stream record): go round until both are quiet.
+        for (let round = 0; round < 10; round += 1) {
+          const before = poller.stats().invocations;
+          await poller.drain(30_000);
+          await stepFunctions.idle();
+          await poller.drain(30_000);
+          if (poller.stats().invocations === before) return;
+        }
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

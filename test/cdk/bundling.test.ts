@@ -1,0 +1,41 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FUNCTION_ENTRIES, type FunctionName } from '../../lib/runtime-env';
+import { logicalIdOf, synthTeam } from './support';
+
+// The one synthesis with real bundling: esbuild runs locally (no Docker) for every handler.
+describe('Lambda bundling', () => {
+  const synth = synthTeam({}, { bundling: true });
+  afterAll(() => synth.cleanup());
+  const resources = synth.template.toJSON().Resources as Record<
+    string,
+    { Properties: Record<string, unknown> }
+  >;
+
+  it.each(Object.keys(FUNCTION_ENTRIES) as FunctionName[])(
+    '%s: minified ESM with a source map, Node.js 22 on ARM64, X-Ray',
+    (name) => {
+      const fn = resources[logicalIdOf(synth.stack.functions[name].function)]!.Properties;
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }) as unknown,
+      });
+      const key = (fn.Code as { S3Key: string }).S3Key;
+      const dir = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+      expect(existsSync(join(dir, 'index.mjs')), dir).toBe(true);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code).toMatch(/sourceMappingURL=index\.mjs\.map/);
+      // ESM output with the require() shim for CommonJS dependencies.
+      expect(code).toContain('createRequire');
+      expect(code).toMatch(/export\s*\{/);
+      expect((fn.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe(
+        '--enable-source-maps',
+      );
+    },
+  );
+});

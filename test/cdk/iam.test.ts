@@ -1,0 +1,204 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FunctionName, TableKey } from '../../lib/runtime-env';
+import { logicalIdOf, roleStatements, synthTeam } from './support';
+
+// Written out independently of FUNCTION_ACCESS: what each function must be able to touch.
+const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | 'readwrite'>>> = {
+  api: {
+    requests: 'readwrite',
+    requestApprovers: 'readwrite',
+    auditEvents: 'readwrite',
+    policies: 'readwrite',
+    settings: 'readwrite',
+    grants: 'read',
+    sessionLogQueries: 'readwrite',
+    ouAccountsCache: 'readwrite',
+  },
+  router: { requests: 'readwrite', requestApprovers: 'write', auditEvents: 'write', settings: 'read' },
+  preToken: { settings: 'read' },
+  reconciler: {
+    requests: 'readwrite',
+    requestApprovers: 'write',
+    auditEvents: 'write',
+    grants: 'readwrite',
+    settings: 'read',
+  },
+  sessionLogs: { requests: 'read', sessionLogQueries: 'readwrite', settings: 'read' },
+  notifier: { requests: 'read', auditEvents: 'write', settings: 'read' },
+  workflowTasks: {
+    requests: 'readwrite',
+    requestApprovers: 'write',
+    auditEvents: 'write',
+    grants: 'readwrite',
+    settings: 'read',
+  },
+};
+
+const SERVICES: Record<FunctionName, string[]> = {
+  api: ['logs', 'xray', 'dynamodb', 'identitystore', 'sso', 'organizations', 'secretsmanager', 'lambda'],
+  router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync'],
+  preToken: ['logs', 'xray', 'dynamodb', 'identitystore'],
+  reconciler: ['logs', 'xray', 'dynamodb', 'sso'],
+  sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'glue', 's3', 'kms', 'cloudtrail'],
+  notifier: ['logs', 'xray', 'dynamodb', 'identitystore', 'sns', 'kms', 'ses', 'secretsmanager'],
+  workflowTasks: ['logs', 'xray', 'dynamodb', 'sso'],
+};
+
+/** The only actions that may go with the "*" resource (the AWS APIs accept nothing else). */
+const STAR_ACTIONS = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'dynamodb:ListStreams',
+  'organizations:DescribeOrganization',
+  'organizations:ListRoots',
+  'organizations:ListAccounts',
+]);
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+describe.each([
+  [
+    'Athena session logs',
+    { sessionLogs: { type: 'athena', trailBucketName: 'org-trail', organizationId: 'o-abcdefghij' } },
+  ],
+  ['CloudTrail Lake session logs', { sessionLogs: { type: 'cloudtrail-lake', create: {} } }],
+] as const)('function permissions (%s)', (_name, overrides) => {
+  const synth = synthTeam(overrides);
+  afterAll(() => synth.cleanup());
+  const { template, stack } = synth;
+  const tableIds = Object.fromEntries(
+    Object.entries(stack.data.tables).map(([key, table]) => [logicalIdOf(table), key as TableKey]),
+  );
+  const statementsOf = (fn: FunctionName) => roleStatements(template, logicalIdOf(stack.functions[fn].role));
+
+  it.each(Object.keys(TABLES) as FunctionName[])(
+    '%s: "*" only where the API requires it, no wildcard actions',
+    (fn) => {
+      for (const s of statementsOf(fn)) {
+        for (const action of s.actions) expect(action, `${fn} ${action}`).not.toContain('*');
+        if (s.resources.includes('*')) {
+          for (const action of s.actions)
+            expect(STAR_ACTIONS.has(action), `${fn}: ${action} on "*"`).toBe(true);
+        }
+        expect(s.actions).not.toContain('dynamodb:Scan');
+      }
+    },
+  );
+
+  it.each(Object.keys(TABLES) as FunctionName[])('%s: only its services', (fn) => {
+    const used = new Set(statementsOf(fn).flatMap((s) => s.actions.map((a) => a.split(':')[0])));
+    for (const service of used) expect(SERVICES[fn], `${fn} uses ${service}`).toContain(service);
+  });
+
+  it.each(Object.keys(TABLES) as FunctionName[])(
+    '%s: only its tables, writes only where it writes, named indexes only',
+    (fn) => {
+      const touched = new Map<TableKey, Set<string>>();
+      for (const s of statementsOf(fn)) {
+        for (const resource of s.resources) {
+          const match = /^<([A-Za-z0-9]+)\.(Arn|StreamArn)>(\/index\/(.+))?$/.exec(resource);
+          const table = match ? tableIds[match[1]!] : undefined;
+          if (!table) continue;
+          if (match![4] !== undefined) {
+            expect(match![4], `${fn}: index wildcard`).not.toBe('*');
+            expect(s.actions).toEqual(['dynamodb:Query']);
+          }
+          const actions = touched.get(table) ?? new Set<string>();
+          s.actions.forEach((a) => actions.add(a));
+          touched.set(table, actions);
+        }
+      }
+      expect([...touched.keys()].sort()).toEqual(Object.keys(TABLES[fn]).sort());
+      for (const [table, actions] of touched) {
+        const expected = TABLES[fn][table]!;
+        const writes = WRITE_ACTIONS.some((a) => actions.has(a));
+        const reads = actions.has('dynamodb:GetItem');
+        expect(writes, `${fn} writes ${table}`).toBe(expected !== 'read');
+        expect(reads, `${fn} reads ${table}`).toBe(expected !== 'write');
+      }
+    },
+  );
+
+  it('only the workflow tasks and the reconciler change account assignments', () => {
+    for (const fn of Object.keys(TABLES) as FunctionName[]) {
+      const actions = statementsOf(fn).flatMap((s) => s.actions);
+      const assigns =
+        actions.includes('sso:CreateAccountAssignment') || actions.includes('sso:DeleteAccountAssignment');
+      expect(assigns, fn).toBe(fn === 'workflowTasks' || fn === 'reconciler');
+    }
+  });
+
+  it('Identity Center access stays inside the configured instance and identity store', () => {
+    for (const fn of Object.keys(TABLES) as FunctionName[]) {
+      for (const s of statementsOf(fn)) {
+        if (s.actions.some((a) => a.startsWith('sso:'))) {
+          for (const r of s.resources) {
+            expect(r).toMatch(
+              /(instance\/ssoins-0000000000000000|permissionSet\/ssoins-0000000000000000\/\*|:sso:::account\/\*)$/,
+            );
+          }
+        }
+        if (s.actions.some((a) => a.startsWith('identitystore:'))) {
+          expect(s.actions.every((a) => /^identitystore:(Describe|Get|List|IsMember)/.test(a))).toBe(true);
+          expect(s.resources.join(' ')).toContain(':identitystore::000000000000:identitystore/d-0000000000');
+        }
+      }
+    }
+  });
+
+  it('the Slack token: the api may only write it, the notifier only read it, nobody else touches it', () => {
+    const secret = `<${logicalIdOf(stack.notifications.slackSecret)}>`;
+    for (const fn of Object.keys(TABLES) as FunctionName[]) {
+      const actions = statementsOf(fn)
+        .filter((s) => s.resources.includes(secret))
+        .flatMap((s) => s.actions);
+      if (fn === 'api')
+        expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue']);
+      else if (fn === 'notifier')
+        expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      else expect(actions).toEqual([]);
+    }
+  });
+
+  it('publishes to AppSync only through the IAM publish mutations', () => {
+    const graphql = (fn: FunctionName) =>
+      statementsOf(fn)
+        .filter((s) => s.actions.includes('appsync:GraphQL'))
+        .flatMap((s) => s.resources);
+    expect(graphql('router')).toHaveLength(1);
+    expect(graphql('router')[0]).toMatch(/\/types\/Mutation\/fields\/publishRequestChange$/);
+    expect(graphql('sessionLogs')).toHaveLength(1);
+    expect(graphql('sessionLogs')[0]).toMatch(/\/types\/Mutation\/fields\/publishSessionLogQuery$/);
+  });
+
+  it('notifier: SNS on the TEAM topic, SES from the configured sender only', () => {
+    const statements = statementsOf('notifier');
+    expect(statements.find((s) => s.actions.includes('sns:Publish'))?.resources).toEqual([
+      `<${logicalIdOf(stack.notifications.topic)}>`,
+    ]);
+    const ses = statements.find((s) => s.actions.includes('ses:SendEmail'))?.resources ?? [];
+    expect(ses).toHaveLength(2);
+    expect(ses.every((r) => /:identity\/(team-demo@example\.com|example\.com)$/.test(r))).toBe(true);
+  });
+
+  it('session logs: the provider resources, nothing broader', () => {
+    const statements = statementsOf('sessionLogs');
+    const text = JSON.stringify(statements);
+    if (stack.auditLogs.provider === 'athena') {
+      expect(text).toContain('workgroup/team-demo');
+      expect(text).toContain('arn:<AWS::Partition>:s3:::org-trail/AWSLogs/o-abcdefghij/*');
+      expect(text).not.toContain('cloudtrail:');
+    } else {
+      const lake = statements.find((s) => s.actions.includes('cloudtrail:StartQuery'));
+      expect(lake?.resources).toEqual([
+        `<${logicalIdOf(stack.auditLogs.node.findChild('EventDataStore'))}.EventDataStoreArn>`,
+      ]);
+      expect(text).not.toContain('athena:');
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import {
+  AccountRegisteredException,
+  CloudTrailClient,
+  RegisterOrganizationDelegatedAdminCommand,
+} from '@aws-sdk/client-cloudtrail';
+import {
+  DescribeOrganizationCommand,
+  EnableAWSServiceAccessCommand,
+  ListAWSServiceAccessForOrganizationCommand,
+  ListDelegatedAdministratorsCommand,
+  OrganizationsClient,
+  RegisterDelegatedAdministratorCommand,
+} from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { registerDelegatedAdmins } from '../../lib/management/delegated-admin';
+
+const TEAM = '222233334444';
+const organizations = mockClient(OrganizationsClient);
+const cloudtrail = mockClient(CloudTrailClient);
+
+function run(options: { dryRun?: boolean; services?: ('sso' | 'cloudtrail' | 'account')[] } = {}) {
+  const log: string[] = [];
+  const result = registerDelegatedAdmins({
+    organizations: new OrganizationsClient({ region: 'us-east-1' }),
+    cloudtrail: new CloudTrailClient({ region: 'us-east-1' }),
+    teamAccountId: TEAM,
+    log: (line) => log.push(line),
+    ...options,
+  });
+  return { result, log };
+}
+
+describe('management-account step: delegated administrators', () => {
+  beforeEach(() => {
+    organizations.reset();
+    cloudtrail.reset();
+    organizations
+      .on(DescribeOrganizationCommand)
+      .resolves({ Organization: { Id: 'o-abcdefghij', MasterAccountId: '111111111111' } });
+    organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({
+      EnabledServicePrincipals: [{ ServicePrincipal: 'sso.amazonaws.com' }],
+    });
+    organizations.on(ListDelegatedAdministratorsCommand).resolves({ DelegatedAdministrators: [] });
+  });
+
+  it('registers the TEAM account for Identity Center, CloudTrail and Account Management', async () => {
+    const { result, log } = run();
+    expect(await result).toEqual({ sso: 'registered', cloudtrail: 'registered', account: 'registered' });
+    const registered = organizations
+      .commandCalls(RegisterDelegatedAdministratorCommand)
+      .map((c) => c.args[0].input);
+    expect(registered).toEqual([
+      { AccountId: TEAM, ServicePrincipal: 'sso.amazonaws.com' },
+      { AccountId: TEAM, ServicePrincipal: 'account.amazonaws.com' },
+    ]);
+    // Account Management needs trusted access first; Identity Center has it already.
+    expect(
+      organizations.commandCalls(EnableAWSServiceAccessCommand).map((c) => c.args[0].input.ServicePrincipal),
+    ).toEqual(['account.amazonaws.com']);
+    expect(
+      cloudtrail.commandCalls(RegisterOrganizationDelegatedAdminCommand).map((c) => c.args[0].input),
+    ).toEqual([{ MemberAccountId: TEAM }]);
+    expect(log.join('\n')).toContain('registered 222233334444');
+  });
+
+  it('is idempotent: existing registrations are reported and left alone', async () => {
+    organizations
+      .on(ListDelegatedAdministratorsCommand)
+      .resolves({ DelegatedAdministrators: [{ Id: '999999999999' }, { Id: TEAM }] });
+    const { result, log } = run();
+    expect(await result).toEqual({
+      sso: 'already-registered',
+      cloudtrail: 'already-registered',
+      account: 'already-registered',
+    });
+    expect(organizations.commandCalls(RegisterDelegatedAdministratorCommand)).toHaveLength(0);
+    expect(cloudtrail.commandCalls(RegisterOrganizationDelegatedAdminCommand)).toHaveLength(0);
+    expect(log.filter((l) => l.includes('already'))).toHaveLength(3);
+  });
+
+  it('tolerates a registration that appears between the check and the call', async () => {
+    cloudtrail
+      .on(RegisterOrganizationDelegatedAdminCommand)
+      .rejects(new AccountRegisteredException({ message: 'registered', $metadata: {} }));
+    const { result } = run({ services: ['cloudtrail'] });
+    expect(await result).toMatchObject({ cloudtrail: 'registered' });
+  });
+
+  it('changes nothing in a dry run', async () => {
+    const { result, log } = run({ dryRun: true });
+    expect(await result).toEqual({
+      sso: 'would-register',
+      cloudtrail: 'would-register',
+      account: 'would-register',
+    });
+    expect(organizations.commandCalls(RegisterDelegatedAdministratorCommand)).toHaveLength(0);
+    expect(organizations.commandCalls(EnableAWSServiceAccessCommand)).toHaveLength(0);
+    expect(cloudtrail.commandCalls(RegisterOrganizationDelegatedAdminCommand)).toHaveLength(0);
+    expect(log.join('\n')).toMatch(/dry run/);
+    expect(log.join('\n')).toMatch(
+      /account\.amazonaws\.com: would register .* \(and enable trusted access\)/,
+    );
+  });
+
+  it('refuses to delegate to the management account itself, and a malformed account id', async () => {
+    organizations
+      .on(DescribeOrganizationCommand)
+      .resolves({ Organization: { Id: 'o-abcdefghij', MasterAccountId: TEAM } });
+    await expect(run().result).rejects.toThrow(/management account itself/);
+    await expect(
+      registerDelegatedAdmins({
+        organizations: new OrganizationsClient({ region: 'us-east-1' }),
+        cloudtrail: new CloudTrailClient({ region: 'us-east-1' }),
+        teamAccountId: '123',
+      }),
+    ).rejects.toThrow(/12 digits/);
+  });
+
+  it('asks for Identity Center to be enabled when it is not', async () => {
+    organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({ EnabledServicePrincipals: [] });
+    await expect(run({ services: ['sso'] }).result).rejects.toThrow(/Identity Center is not enabled/);
+  });
+});

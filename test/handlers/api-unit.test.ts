@@ -1,0 +1,295 @@
+/**
+ * The api handler over in-memory fakes (no local cloud): the error mapping, the identity
+ * fallback, argument shapes, picker paging and the configuration. Fast and exhaustive where the
+ * end-to-end tests only sample.
+ */
+import { describe, expect, it } from 'vitest';
+import { makeApiHandler } from '../../lambdas/handlers/api';
+import { ApiError } from '../../lambdas/handlers/api/errors';
+import { disabledSessionLogs } from '../../lambdas/handlers/api/session-log-service';
+import { pageInMemory } from '../../lambdas/handlers/api/shapes/directory';
+import {
+  auditActionToGraphQL,
+  statusFromGraphQL,
+  statusToGraphQL,
+} from '../../lambdas/handlers/api/shapes/requests';
+import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../lambdas/handlers/claims';
+import { ConfigError, loadConfig, requireSetting } from '../../lambdas/handlers/config';
+import { localContext } from '../../lambdas/handlers/context';
+import { makeBackend, type Backend } from '../../lambdas/handlers/wiring';
+import type { OuAccountsCache } from '../../lambdas/adapters/dynamodb/ou-cache';
+import { REQUEST_STATUSES } from '../../lambdas/core/types';
+import { DEMO, makeTestWorld, type Persona } from '../fakes';
+import { IAM_IDENTITY, resolverEvent } from './fixtures';
+
+const noOuCache: OuAccountsCache = {
+  get: async () => undefined,
+  put: async () => true,
+  claim: async () => undefined,
+  release: async () => undefined,
+  invalidate: async (ids) => ({ invalidated: [...ids], failed: [] }),
+};
+
+function setup() {
+  const world = makeTestWorld();
+  const backend: Backend = makeBackend({
+    ...world,
+    ouCache: noOuCache,
+    sessionLogs: disabledSessionLogs(world.clock),
+  });
+  const logged: unknown[][] = [];
+  const logger = {
+    error: (...args: unknown[]) => void logged.push(args),
+    warn: () => undefined,
+    debug: () => undefined,
+    info: () => undefined,
+  };
+  const handler = makeApiHandler({ backend: () => backend, logger });
+  const identityOf = (persona: Persona, withClaims = true) => {
+    const caller = world.callers[persona];
+    const groups = [
+      ...(caller.isAdmin ? [COGNITO_GROUPS.admin] : []),
+      ...(caller.isAuditor ? [COGNITO_GROUPS.auditor] : []),
+    ];
+    return {
+      sub: 'sub',
+      issuer: 'local',
+      username: `IdentityCenter_${caller.userName}`,
+      claims: {
+        username: `IdentityCenter_${caller.userName}`,
+        'cognito:groups': groups,
+        ...(withClaims
+          ? {
+              [TEAM_CLAIMS.userId]: caller.userId,
+              [TEAM_CLAIMS.userName]: caller.userName,
+              [TEAM_CLAIMS.email]: caller.email,
+              [TEAM_CLAIMS.groupIds]: JSON.stringify(caller.groupIds),
+            }
+          : {}),
+      },
+      sourceIp: ['127.0.0.1'],
+      defaultAuthStrategy: 'ALLOW',
+      groups: groups.length > 0 ? groups : null,
+    };
+  };
+  const run = async (
+    type: 'Query' | 'Mutation' | 'Subscription',
+    field: string,
+    args: Record<string, unknown>,
+    identity: unknown,
+  ) => {
+    try {
+      return { ok: await handler(resolverEvent(type, field, args, identity)) };
+    } catch (error) {
+      if (error instanceof ApiError) return { errorType: error.errorType, message: error.message };
+      throw error;
+    }
+  };
+  return { world, backend, handler, logged, identityOf, run };
+}
+
+describe('errors', () => {
+  it('turn anything unexpected into InternalError with the correlation id, logged once', async () => {
+    const { world, handler, logged, identityOf } = setup();
+    world.settings.get = async () => {
+      throw new Error('socket hang up at 10.0.0.7');
+    };
+    const context = localContext('team-api');
+    const failure = await handler(resolverEvent('Query', 'settings', {}, identityOf('alice')), context).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(ApiError);
+    const error = failure as ApiError;
+    expect(error.errorType).toBe('InternalError');
+    expect(error.name).toBe('InternalError');
+    expect(error.message).toMatch(new RegExp(`reference: ${context.awsRequestId}$`));
+    expect(error.message).not.toContain('10.0.0.7');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.[1]).toMatchObject({ correlationId: context.awsRequestId, field: 'Query.settings' });
+  });
+
+  it('keep a domain error’s type and message, with the type as the error name', async () => {
+    const { run, identityOf } = setup();
+    expect(await run('Query', 'getRequest', { id: 'nope' }, identityOf('alice'))).toEqual({
+      errorType: 'NotFound',
+      message: 'This request does not exist.',
+    });
+  });
+});
+
+describe('identity', () => {
+  it('comes from the TEAM claims, or a lookup by user name when they are missing', async () => {
+    const { run, identityOf, world } = setup();
+    const withClaims = await run('Query', 'me', {}, identityOf('dave'));
+    const looked = await run('Query', 'me', {}, identityOf('dave', false));
+    expect(withClaims.ok).toMatchObject({
+      userId: DEMO.users.dave.id,
+      isAdmin: true,
+      personas: ['REQUESTER', 'ADMIN'],
+    });
+    expect(looked.ok).toEqual(
+      withClaims.ok && { ...withClaims.ok, displayName: world.callers.dave.displayName },
+    );
+  });
+
+  it('refuses a token Identity Center knows nothing about, and the backend on user fields', async () => {
+    const { run } = setup();
+    const stranger = {
+      sub: 's',
+      issuer: 'i',
+      username: 'IdentityCenter_mallory@example.com',
+      claims: {},
+      sourceIp: [],
+      defaultAuthStrategy: 'ALLOW',
+      groups: null,
+    };
+    expect(await run('Query', 'me', {}, stranger)).toMatchObject({
+      errorType: 'Unauthorized',
+      message: /not a TEAM user/,
+    });
+    expect(await run('Query', 'me', {}, IAM_IDENTITY)).toMatchObject({ errorType: 'Unauthorized' });
+    expect(await run('Query', 'me', {}, null)).toMatchObject({ errorType: 'Unauthorized' });
+  });
+
+  it('strips the identity provider from federated Cognito user names', () => {
+    expect(idcUserNameOf('IdentityCenter_alice@example.com')).toBe('alice@example.com');
+    expect(idcUserNameOf('IdentityCenter_first_last@example.com')).toBe('first_last@example.com');
+    expect(idcUserNameOf('plain')).toBe('plain');
+  });
+});
+
+describe('arguments', () => {
+  it('refuse page sizes out of range and foreign page tokens', async () => {
+    const { run, identityOf } = setup();
+    expect(await run('Query', 'myRequests', { limit: 0 }, identityOf('alice'))).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'limit must be between 1 and 100.',
+    });
+    expect(await run('Query', 'myRequests', { limit: 101 }, identityOf('alice'))).toMatchObject({
+      errorType: 'ValidationError',
+    });
+    expect(await run('Query', 'accounts', { limit: 1000 }, identityOf('dave'))).toHaveProperty('ok');
+    expect(await run('Query', 'accounts', { limit: 1001 }, identityOf('dave'))).toMatchObject({
+      errorType: 'ValidationError',
+    });
+    const first = await run('Query', 'accounts', { limit: 1 }, identityOf('dave'));
+    const token = (first.ok as { nextToken: string }).nextToken;
+    expect(await run('Query', 'users', { nextToken: token }, identityOf('dave'))).toMatchObject({
+      errorType: 'ValidationError',
+    });
+    expect(await run('Query', 'accounts', { nextToken: 'garbage' }, identityOf('dave'))).toMatchObject({
+      errorType: 'ValidationError',
+    });
+  });
+
+  it('name the field whose shape is wrong', async () => {
+    const { run, identityOf } = setup();
+    expect(await run('Mutation', 'createRequest', { input: { accountId: 5 } }, identityOf('alice'))).toEqual({
+      errorType: 'ValidationError',
+      message: 'input.accountId must be text.',
+    });
+    expect(await run('Mutation', 'cancelRequest', {}, identityOf('alice'))).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'input is required.',
+    });
+  });
+});
+
+describe('pickers', () => {
+  it('exclude the management account and pages through the rest by name', async () => {
+    const { run, identityOf } = setup();
+    const all = (await run('Query', 'accounts', {}, identityOf('dave'))).ok as {
+      items: { id: string }[];
+      nextToken: null;
+    };
+    expect(all.items.map((a) => a.id)).not.toContain(DEMO.accounts.management.id);
+    expect(all.nextToken).toBeNull();
+    const seen: string[] = [];
+    let nextToken: string | null = null;
+    do {
+      const out = (await run('Query', 'accounts', { limit: 2, nextToken }, identityOf('dave'))).ok as {
+        items: { id: string }[];
+        nextToken: string | null;
+      };
+      seen.push(...out.items.map((a) => a.id));
+      nextToken = out.nextToken;
+    } while (nextToken !== null);
+    expect(seen).toEqual(all.items.map((a) => a.id));
+  });
+
+  it('exclude permission sets provisioned to the management account', async () => {
+    const { run, identityOf } = setup();
+    const sets = (await run('Query', 'permissionSets', {}, identityOf('dave'))).ok as {
+      items: { name: string }[];
+    };
+    expect(sets.items.map((p) => p.name)).not.toContain(DEMO.permissionSets.billing.name);
+  });
+
+  it('bind page tokens to the list, filter and caller', () => {
+    const items = ['a', 'b', 'c'];
+    const first = pageInMemory(items, { op: 'x', callerId: 'u1', limit: 2 });
+    expect(first.items).toEqual(['a', 'b']);
+    expect(
+      pageInMemory(items, { op: 'x', callerId: 'u1', limit: 2, nextToken: first.nextToken ?? '' }).items,
+    ).toEqual(['c']);
+    expect(() =>
+      pageInMemory(items, { op: 'x', callerId: 'u2', limit: 2, nextToken: first.nextToken ?? '' }),
+    ).toThrow(/not valid/);
+    expect(() =>
+      pageInMemory(items, {
+        op: 'x',
+        filter: 'b',
+        callerId: 'u1',
+        limit: 2,
+        nextToken: first.nextToken ?? '',
+      }),
+    ).toThrow(/not valid/);
+  });
+});
+
+describe('enum mapping', () => {
+  it('maps every status both ways, and the two spellings that differ', () => {
+    for (const status of REQUEST_STATUSES) expect(statusFromGraphQL(statusToGraphQL(status))).toBe(status);
+    expect(statusToGraphQL('in progress')).toBe('IN_PROGRESS');
+    expect(statusFromGraphQL('in progress')).toBeUndefined();
+    expect(auditActionToGraphQL('notification-failed')).toBe('NOTIFICATION_FAILED');
+  });
+});
+
+describe('configuration', () => {
+  const complete: Record<string, string> = {
+    AWS_REGION: 'eu-west-1',
+    REQUESTS_TABLE: 'r',
+    REQUEST_APPROVERS_TABLE: 'ra',
+    AUDIT_EVENTS_TABLE: 'ae',
+    POLICIES_TABLE: 'p',
+    SETTINGS_TABLE: 's',
+    GRANTS_TABLE: 'g',
+    SESSION_LOG_QUERIES_TABLE: 'slq',
+    OU_ACCOUNTS_CACHE_TABLE: 'ou',
+    IDC_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
+    IDC_IDENTITY_STORE_ID: 'd-1234567890',
+    TEAM_ADMIN_GROUP: 'TEAM-Admins',
+    TEAM_AUDITOR_GROUP: 'TEAM-Auditors',
+  };
+
+  it('reads the environment the stack sets', () => {
+    const config = loadConfig(complete);
+    expect(config).toMatchObject({
+      region: 'eu-west-1',
+      tables: { Requests: 'r', OuAccountsCache: 'ou' },
+      identityCenter: { region: 'eu-west-1', identityStoreId: 'd-1234567890' },
+      fallbackGroups: { admin: 'TEAM-Admins', auditor: 'TEAM-Auditors' },
+      sessionLogProvider: 'none',
+    });
+    expect(config.graphqlUrl).toBeUndefined();
+  });
+
+  it('fails fast naming every missing or malformed variable, never its value', () => {
+    const { REQUESTS_TABLE: _r, TEAM_ADMIN_GROUP: _a, ...missing } = complete;
+    expect(() => loadConfig(missing)).toThrow(ConfigError);
+    expect(() => loadConfig(missing)).toThrow(/REQUESTS_TABLE is not set.*TEAM_ADMIN_GROUP is not set/);
+    expect(() => loadConfig({ ...complete, GRAPHQL_URL: 'not a url' })).toThrow(/GRAPHQL_URL is not a URL/);
+    expect(() => requireSetting(loadConfig(complete), 'graphqlUrl')).toThrow(/GRAPHQL_URL is not set/);
+  });
+});

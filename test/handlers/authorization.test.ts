@@ -1,0 +1,525 @@
+/**
+ * The authorization matrix, end to end: every query and mutation of the schema, called over
+ * HTTP through the AppSync emulator (auth directives enforced) and the real api handler,
+ * against DynamoDB Local and the simulators, signed in as each demo persona.
+ */
+import type { GraphQLObjectType } from 'graphql';
+import { isObjectType, type GraphQLSchema } from 'graphql';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiFields, handler as apiHandler } from '../../lambdas/handlers/api';
+import { ApiError } from '../../lambdas/handlers/api/errors';
+import { buildAppSyncSchema } from '../../local/appsync';
+import { PERSONAS, useLocalCloud, type Persona } from '../support/local-cloud';
+import {
+  APPROVE,
+  CANCEL,
+  CREATE_REQUEST,
+  DEV_TOOLS_ACCOUNT,
+  GROUPS,
+  IAM_IDENTITY,
+  NONPROD_OU,
+  POWER_USER,
+  READ_ONLY,
+  REJECT,
+  REVOKE,
+  SANDBOX_OU,
+  SCHEMA_SDL,
+  cognitoIdentityOf,
+  createRequestAs,
+  expectError,
+  fieldOf,
+  outcomeOf,
+  requestIn,
+  resolverEvent,
+  stagingRequestInput,
+  type RequestState,
+} from './fixtures';
+
+const cloud = useLocalCloud();
+
+/** Column order of the matrix (plus "no token", which AppSync refuses before any resolver). */
+const COLUMNS: readonly Persona[] = [
+  'requester',
+  'otherRequester',
+  'approver',
+  'otherApprover',
+  'admin',
+  'auditor',
+];
+type Outcome = 'ok' | 'Unauthorized' | 'NotEligible';
+type Row = readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+
+const OK = 'ok';
+const NO = 'Unauthorized';
+const NE = 'NotEligible';
+
+//                           requester otherReq  approver  otherAppr admin     auditor
+const EVERYONE: Row = /*  */ [OK, /*   */ OK, /**/ OK, /**/ OK, /* */ OK, /**/ OK];
+const READERS: Row = /*   */ [OK, /*   */ NO, /**/ OK, /**/ NO, /* */ NO, /**/ OK];
+const ADMINS: Row = /*    */ [NO, /*   */ NO, /**/ NO, /**/ NO, /* */ OK, /**/ NO];
+const AUDITORS: Row = /*  */ [NO, /*   */ NO, /**/ NO, /**/ NO, /* */ NO, /**/ OK];
+const APPROVERS: Row = /* */ [NO, /*   */ NO, /**/ OK, /**/ NO, /* */ NO, /**/ NO];
+const REQUESTER: Row = /* */ [OK, /*   */ NO, /**/ NO, /**/ NO, /* */ NO, /**/ NO];
+const REVOKERS: Row = /*  */ [OK, /*   */ NO, /**/ OK, /**/ NO, /* */ NO, /**/ NO];
+const NOBODY: Row = /*    */ [NO, /*   */ NO, /**/ NO, /**/ NO, /* */ NO, /**/ NO];
+/** Everyone signed in may ask; the auditor (in no TEAM-Users group) is eligible for nothing. */
+const ELIGIBLE: Row = /*  */ [OK, /*   */ OK, /**/ OK, /**/ OK, /* */ OK, /**/ NE];
+
+interface Operation {
+  /** The root field (the response's data key). */
+  field: string;
+  doc: string;
+  expected: Row;
+  /** Variables for one call; run right before it (fresh requests, current versions…). */
+  vars?: (persona: Persona) => Promise<Record<string, unknown>>;
+}
+
+let readRequestId = '';
+const page = '{ items { id } nextToken }';
+
+const ops = (): Operation[] => {
+  const ports = () => cloud.backend.backend.ports;
+  const onReadRequest = async () => ({ id: readRequestId, requestId: readRequestId });
+  const fresh =
+    (state: RequestState, comment = true) =>
+    async () => ({
+      input: { requestId: await requestIn(cloud, state), ...(comment ? { comment: 'Looks right' } : {}) },
+    });
+  const auditorsPolicy = async () =>
+    ports().policies.putEligibility({
+      id: GROUPS.auditors,
+      principalType: 'GROUP',
+      principalName: 'TEAM-Auditors',
+      accounts: [{ id: '118573649280', name: 'Sandbox Team A' }],
+      ous: [],
+      permissionSets: [{ arn: READ_ONLY, name: 'ReadOnlyAccess' }],
+      maxDurationHours: 2,
+      approvalRequired: true,
+      updatedAt: new Date().toISOString(),
+      updatedBy: 'test',
+    });
+  const devToolsApprovers = async () =>
+    ports().policies.putApproverPolicy({
+      id: DEV_TOOLS_ACCOUNT,
+      targetType: 'ACCOUNT',
+      targetName: 'Developer Tools',
+      approverGroups: [{ id: GROUPS.approversNonProduction, name: 'TEAM-Approvers-NonProduction' }],
+      updatedAt: new Date().toISOString(),
+      updatedBy: 'test',
+    });
+  const ignoreConflict = (p: Promise<void>) => p.catch(() => undefined);
+
+  return [
+    // ------------------------------------------------------------------ queries
+    { field: 'me', doc: '{ me { userId personas } }', expected: EVERYONE },
+    {
+      field: 'requestFormOptions',
+      doc: '{ requestFormOptions { accounts { id } expiryHours } }',
+      expected: EVERYONE,
+    },
+    {
+      field: 'getRequest',
+      doc: 'query($id: ID!) { getRequest(id: $id) { id } }',
+      expected: READERS,
+      vars: onReadRequest,
+    },
+    {
+      field: 'requestEvents',
+      doc: 'query($requestId: ID!) { requestEvents(requestId: $requestId) { items { id action } nextToken } }',
+      expected: READERS,
+      vars: onReadRequest,
+    },
+    { field: 'myRequests', doc: `{ myRequests ${page} }`, expected: EVERYONE },
+    { field: 'pendingApprovals', doc: `{ pendingApprovals ${page} }`, expected: EVERYONE },
+    { field: 'myApprovals', doc: `{ myApprovals ${page} }`, expected: EVERYONE },
+    { field: 'activeAccess', doc: `{ activeAccess ${page} }`, expected: EVERYONE },
+    { field: 'endedAccess', doc: `{ endedAccess ${page} }`, expected: EVERYONE },
+    { field: 'auditRequests', doc: `{ auditRequests ${page} }`, expected: AUDITORS },
+    { field: 'auditSessions', doc: `{ auditSessions ${page} }`, expected: AUDITORS },
+    { field: 'settings', doc: '{ settings { version slackTokenConfigured } }', expected: EVERYONE },
+    { field: 'eligibilityPolicies', doc: `{ eligibilityPolicies ${page} }`, expected: ADMINS },
+    { field: 'approverPolicies', doc: `{ approverPolicies ${page} }`, expected: ADMINS },
+    { field: 'accounts', doc: `{ accounts ${page} }`, expected: ADMINS },
+    { field: 'ouTree', doc: `{ ouTree ${page} }`, expected: ADMINS },
+    { field: 'users', doc: `{ users ${page} }`, expected: ADMINS },
+    { field: 'groups', doc: `{ groups ${page} }`, expected: ADMINS },
+    { field: 'permissionSets', doc: '{ permissionSets { items { arn } nextToken } }', expected: ADMINS },
+    {
+      field: 'sessionLogQuery',
+      doc: 'query($requestId: ID!) { sessionLogQuery(requestId: $requestId) { requestId status } }',
+      expected: READERS,
+      vars: onReadRequest,
+    },
+    {
+      field: 'sessionLogs',
+      doc: 'query($requestId: ID!) { sessionLogs(requestId: $requestId) { items { eventId } nextToken } }',
+      expected: READERS,
+      vars: onReadRequest,
+    },
+    // ------------------------------------------------------------------ mutations
+    {
+      field: 'createRequest',
+      doc: CREATE_REQUEST,
+      expected: ELIGIBLE,
+      vars: async () => ({ input: stagingRequestInput() }),
+    },
+    // Every decision gets a fresh request, so a refusal is about the caller, never the state.
+    { field: 'approveRequest', doc: APPROVE, expected: APPROVERS, vars: fresh('pending') },
+    { field: 'rejectRequest', doc: REJECT, expected: APPROVERS, vars: fresh('pending') },
+    { field: 'cancelRequest', doc: CANCEL, expected: REQUESTER, vars: fresh('pending', false) },
+    { field: 'revokeRequest', doc: REVOKE, expected: REVOKERS, vars: fresh('scheduled') },
+    {
+      field: 'createEligibilityPolicies',
+      doc: 'mutation($input: CreateEligibilityPoliciesInput!) { createEligibilityPolicies(input: $input) { id } }',
+      expected: ADMINS,
+      vars: async () => {
+        await ports().policies.deleteEligibility(GROUPS.auditors);
+        return {
+          input: {
+            principals: [{ id: GROUPS.auditors, type: 'GROUP' }],
+            accountIds: ['118573649280'],
+            ouIds: [],
+            permissionSetArns: [READ_ONLY],
+            maxDurationHours: 2,
+            approvalRequired: true,
+            ticketNo: 'CHG-1',
+          },
+        };
+      },
+    },
+    {
+      field: 'updateEligibilityPolicy',
+      doc: 'mutation($input: UpdateEligibilityPolicyInput!) { updateEligibilityPolicy(input: $input) { id updatedAt } }',
+      expected: ADMINS,
+      vars: async () => {
+        const current = await ports().policies.getEligibility(GROUPS.users);
+        return {
+          input: {
+            id: GROUPS.users,
+            accountIds: ['118573649280', '229684750391'],
+            ouIds: [NONPROD_OU],
+            permissionSetArns: [READ_ONLY, POWER_USER],
+            maxDurationHours: 8,
+            approvalRequired: true,
+            ticketNo: 'CHG-2',
+            expectedUpdatedAt: current?.updatedAt,
+          },
+        };
+      },
+    },
+    {
+      field: 'deleteEligibilityPolicies',
+      doc: 'mutation($input: DeleteEligibilityPoliciesInput!) { deleteEligibilityPolicies(input: $input) { deletedIds } }',
+      expected: ADMINS,
+      vars: async () => {
+        await ignoreConflict(auditorsPolicy());
+        return { input: { ids: [GROUPS.auditors] } };
+      },
+    },
+    {
+      field: 'createApproverPolicies',
+      doc: 'mutation($input: CreateApproverPoliciesInput!) { createApproverPolicies(input: $input) { id } }',
+      expected: ADMINS,
+      vars: async () => {
+        await ports().policies.deleteApproverPolicy(DEV_TOOLS_ACCOUNT);
+        return {
+          input: {
+            targets: [DEV_TOOLS_ACCOUNT],
+            approverGroupIds: [GROUPS.approversNonProduction],
+            ticketNo: 'CHG-3',
+          },
+        };
+      },
+    },
+    {
+      field: 'updateApproverPolicy',
+      doc: 'mutation($input: UpdateApproverPolicyInput!) { updateApproverPolicy(input: $input) { id updatedAt } }',
+      expected: ADMINS,
+      vars: async () => {
+        const current = await ports().policies.getApproverPolicy(SANDBOX_OU);
+        return {
+          input: {
+            id: SANDBOX_OU,
+            approverGroupIds: [GROUPS.approversNonProduction],
+            ticketNo: 'CHG-4',
+            expectedUpdatedAt: current?.updatedAt,
+          },
+        };
+      },
+    },
+    {
+      field: 'deleteApproverPolicies',
+      doc: 'mutation($input: DeleteApproverPoliciesInput!) { deleteApproverPolicies(input: $input) { deletedIds } }',
+      expected: ADMINS,
+      vars: async () => {
+        await ignoreConflict(devToolsApprovers());
+        return { input: { ids: [DEV_TOOLS_ACCOUNT] } };
+      },
+    },
+    {
+      field: 'updateSettings',
+      doc: 'mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { version } }',
+      expected: ADMINS,
+      vars: async () => ({ input: await settingsInput() }),
+    },
+    {
+      field: 'invalidateOuCache',
+      doc: 'mutation($input: InvalidateOuCacheInput!) { invalidateOuCache(input: $input) { invalidated failed message } }',
+      expected: ADMINS,
+      vars: async () => ({ input: { ouIds: [NONPROD_OU] } }),
+    },
+    {
+      field: 'startSessionLogQuery',
+      doc: 'mutation($input: StartSessionLogQueryInput!) { startSessionLogQuery(input: $input) { requestId status } }',
+      expected: READERS,
+      vars: async () => ({ input: { requestId: readRequestId } }),
+    },
+    {
+      field: 'publishRequestChange',
+      doc: 'mutation($input: PublishRequestChangeInput!) { publishRequestChange(input: $input) { channel requestId status updatedAt } }',
+      expected: NOBODY,
+      vars: async () => ({
+        input: {
+          channel: 'AUDIT',
+          requestId: readRequestId,
+          status: 'PENDING',
+          updatedAt: new Date().toISOString(),
+        },
+      }),
+    },
+    {
+      field: 'publishSessionLogQuery',
+      doc: 'mutation($input: PublishSessionLogQueryInput!) { publishSessionLogQuery(input: $input) { requestId status updatedAt } }',
+      expected: NOBODY,
+      vars: async () => ({
+        input: { requestId: readRequestId, status: 'RUNNING', updatedAt: new Date().toISOString() },
+      }),
+    },
+  ];
+};
+
+/** The settings as they are, as an UpdateSettingsInput (saving changes nothing but the version). */
+async function settingsInput(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const s = await cloud.backend.backend.usecases.getSettings({
+    userId: 'test',
+    userName: 'test',
+    email: '',
+    groupIds: [],
+    isAdmin: true,
+    isAuditor: false,
+  });
+  return {
+    maxDurationHours: s.maxDurationHours,
+    expiryHours: s.expiryHours,
+    commentsRequired: s.commentsRequired,
+    ticketRequired: s.ticketRequired,
+    approvalWorkflow: s.approvalWorkflow,
+    sesEnabled: s.sesEnabled,
+    snsEnabled: s.snsEnabled,
+    slackEnabled: s.slackEnabled,
+    ouCacheEnabled: s.ouCacheEnabled,
+    sensitiveActions: s.sensitiveActions,
+    expectedVersion: s.version,
+    ...extra,
+  };
+}
+
+function schemaRootFields(schema: GraphQLSchema): Record<'Query' | 'Mutation' | 'Subscription', string[]> {
+  const names = (t: GraphQLObjectType | null | undefined) => Object.keys(t?.getFields() ?? {}).sort();
+  return {
+    Query: names(schema.getQueryType()),
+    Mutation: names(schema.getMutationType()),
+    Subscription: names(schema.getSubscriptionType()),
+  };
+}
+
+beforeAll(async () => {
+  readRequestId = await createRequestAs(cloud, 'requester');
+});
+
+describe('the authorization matrix', () => {
+  const schema = buildAppSyncSchema(SCHEMA_SDL);
+  const operations = ops();
+
+  it('covers every query and mutation of the schema, and the handler resolves every root field', () => {
+    const fields = schemaRootFields(schema);
+    expect(operations.map((o) => o.field).sort()).toEqual([...fields.Query, ...fields.Mutation].sort());
+    const resolved = apiFields();
+    expect({
+      Query: [...resolved.Query].sort(),
+      Mutation: [...resolved.Mutation].sort(),
+      Subscription: [...resolved.Subscription].sort(),
+    }).toEqual(fields);
+  });
+
+  for (const op of operations) {
+    it(`${op.field}: none ${['401', ...op.expected].join(' ')}`, async () => {
+      const anonymous = await cloud.call(null, op.doc, op.vars ? await op.vars('requester') : {});
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.errors?.[0]?.errorType).toBe('UnauthorizedException');
+
+      const actual: string[] = [];
+      const details: string[] = [];
+      for (const persona of COLUMNS) {
+        const response = await cloud.call(persona, op.doc, op.vars ? await op.vars(persona) : {});
+        const outcome = outcomeOf(response);
+        actual.push(outcome);
+        if (outcome === 'ok' && response.data?.[op.field] === null) actual[actual.length - 1] = 'null';
+        details.push(`${persona}: ${JSON.stringify(response.errors?.[0]?.message ?? 'ok')}`);
+        if (outcome !== 'ok') expect(response.errors?.[0]?.message, persona).toBeTruthy();
+      }
+      expect(actual, details.join('\n')).toEqual([...op.expected]);
+    });
+  }
+});
+
+describe('decisions on requests that are no longer pending', () => {
+  const cases: readonly { state: RequestState; message: RegExp }[] = [
+    { state: 'expired', message: /^A request that is expired cannot become approved\.$/ },
+    { state: 'cancelled', message: /^A request that is cancelled cannot become approved\.$/ },
+    { state: 'rejected', message: /^A request that is rejected cannot become approved\.$/ },
+    { state: 'approved', message: /^A request that is approved cannot become approved\.$/ },
+  ];
+  for (const { state, message } of cases) {
+    it(`approving a ${state} request is an IllegalTransition`, async () => {
+      const id = await requestIn(cloud, state);
+      const response = await cloud.call('approver', APPROVE, { input: { requestId: id, comment: 'late' } });
+      expectError(response, 'IllegalTransition', message);
+      expect(response.data?.approveRequest ?? null).toBeNull();
+    });
+  }
+
+  it('approving one’s own request is refused even for someone who approves that account', async () => {
+    // bob approves NonProduction accounts, but never his own request for one.
+    const id = await createRequestAs(cloud, 'approver');
+    const own = await cloud.call('approver', APPROVE, { input: { requestId: id, comment: 'mine' } });
+    expectError(own, 'Unauthorized', /other than its requester/);
+  });
+});
+
+describe('reading other people’s requests', () => {
+  it('lists only what concerns the caller', async () => {
+    const ids = async (persona: Persona, field: string) =>
+      fieldOf<{ items: { id: string }[] }>(
+        await cloud.call(persona, `{ ${field}(limit: 100) { items { id } } }`),
+        field,
+      ).items.map((r) => r.id);
+    expect(await ids('requester', 'myRequests')).toContain(readRequestId);
+    expect(await ids('otherRequester', 'myRequests')).not.toContain(readRequestId);
+    expect(await ids('approver', 'pendingApprovals')).toContain(readRequestId);
+    expect(await ids('otherApprover', 'pendingApprovals')).not.toContain(readRequestId);
+    expect(await ids('requester', 'pendingApprovals')).not.toContain(readRequestId);
+    expect(await ids('auditor', 'auditRequests')).toContain(readRequestId);
+  });
+
+  it('refuses another requester the request and its history with the same message as a stranger', async () => {
+    const other = await cloud.call('otherRequester', 'query($id: ID!) { getRequest(id: $id) { id } }', {
+      id: readRequestId,
+    });
+    expectError(other, 'Unauthorized', /^You may not view this request\.$/);
+    const missing = await cloud.call('otherRequester', 'query($id: ID!) { getRequest(id: $id) { id } }', {
+      id: 'no-such-request',
+    });
+    expectError(missing, 'NotFound');
+  });
+});
+
+describe('the Slack token', () => {
+  it('has no field anywhere in the schema that could return it', () => {
+    const schema = buildAppSyncSchema(SCHEMA_SDL);
+    const secretLike = /token|secret|password|credential/i;
+    const readable: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      for (const field of Object.keys(type.getFields())) {
+        if (secretLike.test(field) && field !== 'nextToken') readable.push(`${type.name}.${field}`);
+      }
+    }
+    expect(readable).toEqual(['Settings.slackTokenConfigured']);
+  });
+
+  it('is stored on save and never returned: settings only say that one is configured', async () => {
+    const token = 'xoxb-test-1234567890-abcdefghij';
+    const saved = await cloud.call(
+      'admin',
+      'mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { slackTokenConfigured version } }',
+      { input: await settingsInput({ slackToken: token }) },
+    );
+    expect(fieldOf(saved, 'updateSettings')).toMatchObject({ slackTokenConfigured: true });
+    expect(JSON.stringify(saved)).not.toContain(token);
+    expect(cloud.backend.secrets.peek('team-local/slack')).toContain(token);
+    for (const persona of COLUMNS) {
+      const read = await cloud.call(
+        persona,
+        '{ settings { slackTokenConfigured slackEnabled slackAuditChannel } }',
+      );
+      expect(fieldOf(read, 'settings')).toMatchObject({ slackTokenConfigured: true });
+      expect(JSON.stringify(read)).not.toContain(token);
+    }
+    const cleared = await cloud.call(
+      'admin',
+      'mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { slackTokenConfigured } }',
+      { input: await settingsInput({ clearSlackToken: true }) },
+    );
+    expect(fieldOf(cleared, 'updateSettings')).toMatchObject({ slackTokenConfigured: false });
+  });
+});
+
+describe('subscriptions (the resolver runs when a client subscribes)', () => {
+  const subscribe = async (persona: Persona | 'iam', field: string, args: Record<string, unknown>) => {
+    const identity = persona === 'iam' ? IAM_IDENTITY : await cognitoIdentityOf(cloud, persona);
+    try {
+      const result = await apiHandler(resolverEvent('Subscription', field, args, identity));
+      return result === null ? 'ok' : `unexpected ${JSON.stringify(result)}`;
+    } catch (error) {
+      if (error instanceof ApiError) return error.errorType;
+      throw error;
+    }
+  };
+
+  it('onRequestChange: one’s own channel; AUDIT for auditors only; nobody else’s', async () => {
+    const table = async (channel: (p: Persona) => string) =>
+      Promise.all(COLUMNS.map((p) => subscribe(p, 'onRequestChange', { channel: channel(p) })));
+    expect(await table((p) => cloud.userId(p))).toEqual([...EVERYONE]);
+    expect(await table(() => cloud.userId('requester'))).toEqual([...REQUESTER]);
+    expect(await table(() => 'AUDIT')).toEqual([...AUDITORS]);
+    expect(await subscribe('iam', 'onRequestChange', { channel: 'AUDIT' })).toBe('Unauthorized');
+  });
+
+  it('onSessionLogQuery: the readers of the request', async () => {
+    const outcomes = await Promise.all(
+      COLUMNS.map((p) => subscribe(p, 'onSessionLogQuery', { requestId: readRequestId })),
+    );
+    expect(outcomes).toEqual([...READERS]);
+  });
+
+  it('the backend (IAM) may publish; the handler refuses users even if AppSync did not', async () => {
+    const input = {
+      channel: 'AUDIT',
+      requestId: readRequestId,
+      status: 'PENDING',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    await expect(
+      apiHandler(resolverEvent('Mutation', 'publishRequestChange', { input }, IAM_IDENTITY)),
+    ).resolves.toEqual(input);
+    await expect(
+      apiHandler(
+        resolverEvent('Mutation', 'publishRequestChange', { input }, await cognitoIdentityOf(cloud, 'admin')),
+      ),
+    ).rejects.toMatchObject({ errorType: 'Unauthorized', name: 'Unauthorized' });
+  });
+});
+
+describe('personas', () => {
+  it('me reports each persona from the token claims', async () => {
+    const me = async (p: Persona) =>
+      fieldOf<{ userName: string; personas: string[] }>(
+        await cloud.call(p, '{ me { userId userName email isAdmin isAuditor personas } }'),
+        'me',
+      );
+    expect(await me('requester')).toMatchObject({ userName: PERSONAS.requester, personas: ['REQUESTER'] });
+    expect(await me('admin')).toMatchObject({ personas: ['REQUESTER', 'ADMIN'] });
+    expect(await me('auditor')).toMatchObject({ personas: ['REQUESTER', 'AUDITOR'] });
+  });
+});
