@@ -1,0 +1,50 @@
+// @vitest-environment jsdom
+import axe from 'axe-core';
+import { act } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import CreateRequestPage from '../../web/src/pages/create-request/CreateRequestPage';
+import MyRequestsPage from '../../web/src/pages/my-requests/MyRequestsPage';
+import SettingsPage from '../../web/src/pages/settings/SettingsPage';
+import { ALICE, me, memoryData, request } from './support/data';
+import { MemoryTeamApi } from './support/memory-api';
+import { button, renderWithApp, setupWebTests, tableLoaded, waitForElement } from './support/render';
+
+setupWebTests();
+
+/** Axe violations of the document (colour contrast needs layout, which jsdom has not). */
+async function violations(): Promise<string[]> {
+  const result = await axe.run(document.body, {
+    rules: { 'color-contrast': { enabled: false }, region: { enabled: false } },
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe)', () => {
+  it('the create request form has labelled fields', async () => {
+    const { page } = renderWithApp(<CreateRequestPage />, {
+      api: new MemoryTeamApi(memoryData()),
+      path: '/requests/new',
+    });
+    await waitForElement(() => page.findAllFormFields().length > 0);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('a request table has accessible selection and headings', async () => {
+    const api = new MemoryTeamApi(memoryData({ requests: [request({ requester: ALICE })] }));
+    const { page } = renderWithApp(<MyRequestsPage />, { api, path: '/requests' });
+    await tableLoaded(page);
+    expect(
+      page.findTable()?.findRowSelectionArea(1)?.find('input')?.getElement().getAttribute('aria-label'),
+    ).toContain('Prod (111122223333)');
+    expect(await violations()).toEqual([]);
+  });
+
+  it('the settings edit modal is labelled', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: me({ isAdmin: true }) }));
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Request settings'));
+    act(() => button(page, 'Edit').click());
+    await waitForElement(() => page.findModal());
+    expect(await violations()).toEqual([]);
+  });
+});

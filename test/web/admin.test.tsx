@@ -1,0 +1,233 @@
+// @vitest-environment jsdom
+import { act } from '@testing-library/react';
+import createWrapper from '@cloudscape-design/components/test-utils/dom';
+import { describe, expect, it } from 'vitest';
+import type { EligibilityPolicy } from '../../web/src/api/types';
+import { flattenOuTree } from '../../web/src/common/pickers';
+import ApproverPolicyPage from '../../web/src/pages/approver-policy/ApproverPolicyPage';
+import EligibilityPolicyPage from '../../web/src/pages/eligibility-policy/EligibilityPolicyPage';
+import { memoryData, me, PS_ADMIN, PS_READ, settings } from './support/data';
+import { MemoryTeamApi } from './support/memory-api';
+import {
+  button,
+  field,
+  flashTexts,
+  renderWithApp,
+  setupWebTests,
+  type PageWrapper,
+  tableLoaded,
+  tableRows,
+  waitForElement,
+} from './support/render';
+
+setupWebTests();
+
+const ADMIN = me({ isAdmin: true, personas: ['REQUESTER', 'ADMIN'] });
+
+function modal(page: PageWrapper) {
+  const found = page.findModal();
+  if (!found) throw new Error('no modal');
+  return found;
+}
+
+function modalButton(page: PageWrapper, text: string) {
+  return button(modal(page).findFooter() ?? modal(page), text);
+}
+
+/** Picks options of the multiselect in the field labelled `label` (inside the modal). */
+async function pick(page: PageWrapper, label: string, values: string[]) {
+  const control = () => field(modal(page), label).findControl()?.findMultiselect();
+  await waitForElement(() => {
+    act(() => control()?.openDropdown());
+    const options = control()?.findDropdown().findOptions() ?? [];
+    return options.length > 0;
+  });
+  for (const value of values) act(() => control()?.selectOptionByValue(value));
+  act(() => control()?.closeDropdown());
+}
+
+function optionStates(page: PageWrapper, label: string): [string, boolean][] {
+  const control = field(modal(page), label).findControl()?.findMultiselect();
+  act(() => control?.openDropdown());
+  const states = (control?.findDropdown().findOptions() ?? []).map(
+    (o) => [o.findLabel().getElement().textContent ?? '', o.isDisabled()] as [string, boolean],
+  );
+  act(() => control?.closeDropdown());
+  return states;
+}
+
+const existingPolicy: EligibilityPolicy = {
+  id: 'g-users',
+  principalType: 'GROUP',
+  principalName: 'TEAM-Users',
+  accounts: [{ id: '444455556666', name: 'Sandbox' }],
+  ous: [],
+  permissionSets: [{ arn: PS_READ, name: 'ReadOnlyAccess' }],
+  maxDurationHours: 4,
+  approvalRequired: false,
+  ticketNo: 'CHG-7',
+  updatedAt: '2026-08-01T00:00:00.000Z',
+  updatedBy: 'admin',
+};
+
+describe('Eligibility policy', () => {
+  it('creates one policy per chosen group with the right input', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: ADMIN,
+        eligibilityPolicies: [existingPolicy],
+        settings: settings({ ticketRequired: false }),
+      }),
+    );
+    const { page } = renderWithApp(<EligibilityPolicyPage />, { api, path: '/admin/eligibility' });
+    await tableLoaded(page);
+    expect(tableRows(page)[0]).toContain('TEAM-Users');
+    await waitForElement(() => api.callsOf('settings').length > 0);
+
+    act(() => button(page, 'Create policy').click());
+    await waitForElement(() => page.findModal());
+    // A group that already has a policy cannot be chosen again.
+    await waitForElement(() => optionStates(page, 'Groups').length === 2);
+    expect(optionStates(page, 'Groups')).toEqual([
+      ['TEAM-Users', true],
+      ['TEAM-Approvers-Production', false],
+    ]);
+
+    // Nothing chosen yet: the form says what is missing and writes nothing.
+    act(() => modalButton(page, 'Create').click());
+    expect(field(modal(page), 'Groups').findError()?.getElement().textContent).toBe('Choose at least one.');
+    expect(field(modal(page), 'Accounts').findError()?.getElement().textContent).toContain('account or OU');
+    expect(api.callsOf('createEligibilityPolicies')).toHaveLength(0);
+
+    await pick(page, 'Groups', ['g-approvers']);
+    await pick(page, 'Accounts', ['111122223333']);
+    await pick(page, 'Organizational units', ['ou-ab12-33333333']);
+    await pick(page, 'Permission sets', [PS_ADMIN]);
+    act(() => field(modal(page), 'Maximum duration (hours)').findControl()?.findInput()?.setInputValue('6'));
+    act(() => field(modal(page), 'Approval required').findControl()?.findToggle()?.findNativeInput().click());
+    act(() => modalButton(page, 'Create').click());
+
+    await waitForElement(() => api.callsOf('createEligibilityPolicies').length > 0);
+    expect(api.callsOf('createEligibilityPolicies')[0]?.[0]).toEqual({
+      principals: [{ id: 'g-approvers', type: 'GROUP' }],
+      accountIds: ['111122223333'],
+      ouIds: ['ou-ab12-33333333'],
+      permissionSetArns: [PS_ADMIN],
+      maxDurationHours: 6,
+      approvalRequired: false,
+      ticketNo: null,
+    });
+    await waitForElement(() => flashTexts(page).length > 0);
+    expect(flashTexts(page)[0]).toContain('Policies created: 1');
+    await waitForElement(() => tableRows(page).length === 2);
+  });
+
+  it('edits a policy with its values loaded, the ticket number included', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, eligibilityPolicies: [{ ...existingPolicy }] }));
+    const { page } = renderWithApp(<EligibilityPolicyPage />, { api, path: '/admin/eligibility' });
+    await tableLoaded(page);
+    act(() => page.findTable()?.findRowSelectionArea(1)?.click());
+    act(() => button(page, 'Edit').click());
+    await waitForElement(() => page.findModal());
+    const ticket = field(modal(page), 'Ticket number').findControl()?.findInput();
+    expect(ticket?.getInputValue()).toBe('CHG-7');
+    expect(field(modal(page), 'Maximum duration (hours)').findControl()?.findInput()?.getInputValue()).toBe(
+      '4',
+    );
+    act(() => field(modal(page), 'Maximum duration (hours)').findControl()?.findInput()?.setInputValue('5'));
+    act(() => modalButton(page, 'Save').click());
+    await waitForElement(() => api.callsOf('updateEligibilityPolicy').length > 0);
+    expect(api.callsOf('updateEligibilityPolicy')[0]?.[0]).toEqual({
+      id: 'g-users',
+      accountIds: ['444455556666'],
+      ouIds: [],
+      permissionSetArns: [PS_READ],
+      maxDurationHours: 5,
+      approvalRequired: false,
+      ticketNo: 'CHG-7',
+      expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
+    });
+  });
+
+  it('deletes the selected policies after confirmation', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, eligibilityPolicies: [{ ...existingPolicy }] }));
+    const { page } = renderWithApp(<EligibilityPolicyPage />, { api, path: '/admin/eligibility' });
+    await tableLoaded(page);
+    act(() => page.findTable()?.findRowSelectionArea(1)?.click());
+    act(() => button(page, 'Delete').click());
+    await waitForElement(() => page.findModal());
+    expect(modal(page).getElement().textContent).toContain('TEAM-Users');
+    act(() => modalButton(page, 'Delete').click());
+    await waitForElement(() => api.callsOf('deleteEligibilityPolicies').length > 0);
+    expect(api.callsOf('deleteEligibilityPolicies')).toEqual([[['g-users']]]);
+    await waitForElement(() => page.findTable()?.findEmptySlot());
+  });
+});
+
+describe('Approver policy', () => {
+  it('creates one policy per OU with all chosen groups; OUs with approvers are disabled', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: ADMIN,
+        settings: settings({ ticketRequired: true }),
+        approverPolicies: [
+          {
+            id: 'ou-ab12-11111111',
+            targetType: 'OU',
+            targetName: 'Production',
+            approverGroups: [{ id: 'g-approvers', name: 'TEAM-Approvers-Production' }],
+            ticketNo: null,
+            updatedAt: '2026-08-01T00:00:00.000Z',
+            updatedBy: 'admin',
+          },
+        ],
+      }),
+    );
+    const { page } = renderWithApp(<ApproverPolicyPage />, { api, path: '/admin/approvers' });
+    await tableLoaded(page);
+    await waitForElement(() => api.callsOf('settings').length > 0);
+    act(() => button(page, 'Add approvers').click());
+    await waitForElement(() => page.findModal());
+    act(() => createWrapper(modal(page).getElement()).findSegmentedControl()?.findSegments()[1]?.click());
+    await waitForElement(() => optionStates(page, 'Organizational units').length === 4);
+    // Depth-first with indentation; Production already has approvers.
+    expect(optionStates(page, 'Organizational units')).toEqual([
+      ['Root', false],
+      ['\u2003Production', true],
+      ['\u2003\u2003Web', false],
+      ['\u2003Sandbox', false],
+    ]);
+    await pick(page, 'Organizational units', ['r-ab12', 'ou-ab12-33333333']);
+    await pick(page, 'Approver groups', ['g-approvers', 'g-users']);
+    act(() => modalButton(page, 'Create').click());
+    expect(field(modal(page), 'Ticket number').findError()?.getElement().textContent).toContain(
+      'A ticket number is required',
+    );
+    act(() => field(modal(page), 'Ticket number').findControl()?.findInput()?.setInputValue('CHG-1'));
+    act(() => modalButton(page, 'Create').click());
+    await waitForElement(() => api.callsOf('createApproverPolicies').length > 0);
+    expect(api.callsOf('createApproverPolicies')[0]?.[0]).toEqual({
+      targets: ['r-ab12', 'ou-ab12-33333333'],
+      approverGroupIds: ['g-approvers', 'g-users'],
+      ticketNo: 'CHG-1',
+    });
+    await waitForElement(() => tableRows(page).length === 3);
+  });
+});
+
+describe('OU tree', () => {
+  it('rebuilds the tree from the flat list, keeping orphans', () => {
+    const entries = flattenOuTree([
+      { id: 'ou-x-child', name: 'Child', type: 'ORGANIZATIONAL_UNIT', parentId: 'ou-x-parent' },
+      { id: 'r-1', name: 'Root', type: 'ROOT', parentId: null },
+      { id: 'ou-x-parent', name: 'Parent', type: 'ORGANIZATIONAL_UNIT', parentId: 'r-1' },
+      { id: 'ou-x-orphan', name: 'Orphan', type: 'ORGANIZATIONAL_UNIT', parentId: 'ou-missing' },
+    ]);
+    expect(entries.map((e) => [e.node.name, e.depth, e.path.join('/')])).toEqual([
+      ['Root', 0, 'Root'],
+      ['Parent', 1, 'Root/Parent'],
+      ['Child', 2, 'Root/Parent/Child'],
+      ['Orphan', 0, 'Orphan'],
+    ]);
+  });
+});

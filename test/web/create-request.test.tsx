@@ -1,0 +1,171 @@
+// @vitest-environment jsdom
+import { act } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../web/src/api/errors';
+import { fieldOfServerError } from '../../web/src/pages/create-request/CreateRequestPage';
+import CreateRequestPage from '../../web/src/pages/create-request/CreateRequestPage';
+import { memoryData, PS_ADMIN, PS_READ } from './support/data';
+import { MemoryTeamApi } from './support/memory-api';
+import { button, field, flashTexts, renderWithApp, setupWebTests, waitForElement } from './support/render';
+
+setupWebTests();
+
+async function openForm(api = new MemoryTeamApi(memoryData())) {
+  const harness = renderWithApp(<CreateRequestPage />, { api, path: '/requests/new' });
+  await waitForElement(() => harness.page.findAllFormFields().length > 0);
+  return harness;
+}
+
+type Page = Awaited<ReturnType<typeof openForm>>['page'];
+
+function select(page: Page, label: string) {
+  const control = field(page, label).findControl()?.findSelect();
+  if (!control) throw new Error(`${label} is not a select`);
+  return control;
+}
+
+function choose(page: Page, label: string, value: string) {
+  act(() => select(page, label).openDropdown());
+  act(() => select(page, label).selectOptionByValue(value));
+}
+
+function type(page: Page, label: string, value: string) {
+  const control = field(page, label).findControl();
+  const input = control?.findInput() ?? null;
+  const textarea = control?.findTextarea() ?? null;
+  act(() => {
+    if (input) input.setInputValue(value);
+    else if (textarea) textarea.setTextareaValue(value);
+    else throw new Error(`${label} has no text control`);
+  });
+}
+
+function errorOf(page: Page, label: string): string | undefined {
+  return field(page, label).findError()?.getElement().textContent ?? undefined;
+}
+
+function fillValid(page: Page) {
+  choose(page, 'Account', '111122223333');
+  choose(page, 'Role', PS_ADMIN);
+  type(page, 'Duration', '3');
+  type(page, 'Justification', '本番障害の調査のため');
+  type(page, 'Ticket number', 'INC-42');
+}
+
+describe('Create request', () => {
+  it('offers only the eligible accounts, then only the roles of the chosen account', async () => {
+    const { page } = await openForm();
+    act(() => select(page, 'Account').openDropdown());
+    const accounts = select(page, 'Account')
+      .findDropdown()
+      .findOptions()
+      .map((o) => o.findLabel().getElement().textContent);
+    expect(accounts).toEqual(['Prod', 'Sandbox']);
+    act(() => select(page, 'Account').selectOptionByValue('111122223333'));
+
+    act(() => select(page, 'Role').openDropdown());
+    const roles = select(page, 'Role')
+      .findDropdown()
+      .findOptions()
+      .map((o) => [o.findLabel().getElement().textContent, o.findDescription()?.getElement().textContent]);
+    expect(roles).toEqual([
+      ['AdministratorAccess', 'Approval required'],
+      ['ReadOnlyAccess', 'No approval needed'],
+    ]);
+  });
+
+  it('enforces the duration maximum of the chosen role and the ticket requirement', async () => {
+    const { page, api } = await openForm();
+    choose(page, 'Account', '111122223333');
+    choose(page, 'Role', PS_ADMIN);
+    expect(field(page, 'Duration').findConstraint()?.getElement().textContent).toContain('1 to 4');
+    type(page, 'Duration', '5');
+    type(page, 'Justification', 'Investigate');
+    act(() => button(page, 'Submit request').click());
+
+    expect(errorOf(page, 'Duration')).toContain('At most 4 hours');
+    expect(errorOf(page, 'Ticket number')).toContain('A ticket number is required');
+    expect(api.callsOf('createRequest')).toHaveLength(0);
+
+    // The read-only role allows 8 hours, so 5 is fine there.
+    choose(page, 'Role', PS_READ);
+    expect(errorOf(page, 'Duration')).toBeUndefined();
+  });
+
+  it('submits the request and goes to My requests', async () => {
+    const { page, api, history } = await openForm();
+    fillValid(page);
+    act(() => button(page, 'Submit request').click());
+    await waitForElement(() => history.location() === '/requests');
+
+    expect(api.callsOf('createRequest')).toEqual([
+      [
+        {
+          accountId: '111122223333',
+          permissionSetArn: PS_ADMIN,
+          startTime: undefined,
+          durationHours: 3,
+          justification: '本番障害の調査のため',
+          ticketNo: 'INC-42',
+        },
+      ],
+    ]);
+    expect(flashTexts(page).join(' ')).toContain('Prod (111122223333), AdministratorAccess: Pending');
+  });
+
+  it("shows the server's validation message on the field it names", async () => {
+    const { page, api, history } = await openForm();
+    api.failNext(
+      'createRequest',
+      new ApiError('ValidationError', 'Justification must not contain control characters.'),
+    );
+    fillValid(page);
+    act(() => button(page, 'Submit request').click());
+    await waitForElement(() => errorOf(page, 'Justification'));
+
+    expect(errorOf(page, 'Justification')).toBe('Justification must not contain control characters.');
+    expect(history.location()).toBe('/requests/new');
+  });
+
+  it('shows other server refusals for the whole form', async () => {
+    const { page, api } = await openForm();
+    api.failNext(
+      'createRequest',
+      new ApiError('NoApprover', 'No one other than you can approve access to Prod (111122223333).'),
+    );
+    fillValid(page);
+    act(() => button(page, 'Submit request').click());
+    const error = await waitForElement(() => page.findForm()?.findError());
+    expect(error.getElement().textContent).toContain('No one other than you can approve');
+  });
+
+  it('sends an explicit start time once the user picks one', async () => {
+    const { page, api } = await openForm();
+    fillValid(page);
+    const start = field(page, 'Start').findControl();
+    act(() => start?.findDatePicker()?.setInputValue('2026/09/02'));
+    act(() => start?.findTimeInput()?.setInputValue('13:30'));
+    act(() => button(page, 'Submit request').click());
+    await waitForElement(() => api.callsOf('createRequest').length > 0);
+    expect(api.callsOf('createRequest')[0]?.[0]).toMatchObject({ startTime: '2026-09-02T13:30:00.000Z' });
+  });
+
+  it('speaks Japanese, Cloudscape strings included', async () => {
+    const api = new MemoryTeamApi(memoryData());
+    const { page } = renderWithApp(<CreateRequestPage />, { api, path: '/requests/new', language: 'ja' });
+    await waitForElement(() => page.findAllFormFields().length > 0);
+    expect(() => field(page, 'アカウント')).not.toThrow();
+    expect(() => button(page, 'リクエストを送信')).not.toThrow();
+    act(() => button(page, 'リクエストを送信').click());
+    expect(errorOf(page, 'アカウント')).toBe('アカウントを選択してください。');
+  });
+
+  it('maps server messages to fields', () => {
+    expect(fieldOfServerError(new ApiError('ValidationError', 'Duration must be at most 4 hours.'))).toBe(
+      'duration',
+    );
+    expect(fieldOfServerError(new ApiError('ValidationError', 'Ticket number is required.'))).toBe('ticket');
+    expect(fieldOfServerError(new ApiError('ValidationError', 'Bad', 'startTime'))).toBe('start');
+    expect(fieldOfServerError(new ApiError('ValidationError', 'Something else.'))).toBeUndefined();
+  });
+});

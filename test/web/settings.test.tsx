@@ -1,0 +1,162 @@
+// @vitest-environment jsdom
+import { act } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../web/src/i18n/en';
+import { interpolate } from '../../web/src/i18n';
+import { formOf, inputOf, validateSettings } from '../../web/src/pages/settings/SettingsModal';
+import SettingsPage from '../../web/src/pages/settings/SettingsPage';
+import { memoryData, me, settings } from './support/data';
+import { MemoryTeamApi } from './support/memory-api';
+import {
+  button,
+  field,
+  flashTexts,
+  renderWithApp,
+  setupWebTests,
+  type PageWrapper,
+  waitForElement,
+} from './support/render';
+
+setupWebTests();
+
+const t = (key: keyof typeof en, values?: Record<string, string | number>) => interpolate(en[key], values);
+const ADMIN = me({ isAdmin: true, personas: ['REQUESTER', 'ADMIN'] });
+
+function modal(page: PageWrapper) {
+  const found = page.findModal();
+  if (!found) throw new Error('no modal');
+  return found;
+}
+
+function setText(page: PageWrapper, label: string, value: string) {
+  const control = field(modal(page), label).findControl();
+  act(() => {
+    const autosuggest = control?.findAutosuggest();
+    const input = control?.findInput();
+    if (autosuggest) autosuggest.setInputValue(value);
+    else if (input) input.setInputValue(value);
+    else control?.findTextarea()?.setTextareaValue(value);
+  });
+}
+
+function toggle(page: PageWrapper, label: string) {
+  act(() => field(modal(page), label).findControl()?.findToggle()?.findNativeInput().click());
+}
+
+function errorOf(page: PageWrapper, label: string) {
+  return field(modal(page), label).findError()?.getElement().textContent;
+}
+
+async function openEditor(api: MemoryTeamApi) {
+  const harness = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+  await waitForElement(() => harness.page.getElement().textContent?.includes('Request settings'));
+  act(() => button(harness.page, 'Edit').click());
+  await waitForElement(() => harness.page.findModal());
+  return harness;
+}
+
+describe('Settings page', () => {
+  it('summarizes the settings in three groups without ever showing the Slack token', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({ me: ADMIN, settings: settings({ slackEnabled: true, slackTokenConfigured: true }) }),
+    );
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Request settings'));
+    const text = page.getElement().textContent ?? '';
+    expect(text).toContain('Group settings');
+    expect(text).toContain('Notification settings');
+    expect(text).toContain('9 hours');
+    expect(text).toContain('Configured');
+    expect(text).toContain('iam.amazonaws.com:CreateUser');
+  });
+
+  it('validates the form before saving', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    setText(page, 'Maximum request duration (hours)', '0');
+    setText(page, 'Request expiry timeout (hours)', '8001');
+    toggle(page, 'Email notifications (Amazon SES)');
+    setText(page, 'Source ARN (optional)', 'arn:aws:s3:::bucket');
+    toggle(page, 'Slack notifications');
+    setText(page, 'Sensitive actions', 'iam.amazonaws.com:CreateUser\nnot valid!');
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+
+    expect(errorOf(page, 'Maximum request duration (hours)')).toBe('At least 1 hour.');
+    expect(errorOf(page, 'Request expiry timeout (hours)')).toBe('At most 8000 hours.');
+    expect(errorOf(page, 'Source email')).toBe(t('settings.error.emailRequired'));
+    expect(errorOf(page, 'Source ARN (optional)')).toContain('SES identity ARN');
+    expect(errorOf(page, 'Slack bot token')).toBe(t('settings.error.slackTokenNeeded'));
+    expect(errorOf(page, 'Sensitive actions')).toContain('"not valid!"');
+    expect(api.callsOf('updateSettings')).toHaveLength(0);
+
+    setText(page, 'Slack bot token', 'not-a-token');
+    expect(errorOf(page, 'Slack bot token')).toBe(t('settings.error.slackToken'));
+  });
+
+  it('saves every field, sending a new Slack token only when one is typed', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, settings: settings({ version: 3 }) }));
+    const { page } = await openEditor(api);
+    const tokenInput = field(modal(page), 'Slack bot token').findControl()?.findInput();
+    expect(tokenInput?.findNativeInput().getElement().getAttribute('type')).toBe('password');
+    setText(page, 'Maximum request duration (hours)', '12');
+    toggle(page, 'Slack notifications');
+    setText(page, 'Slack bot token', 'xoxb-123-456-abc');
+    setText(page, 'Slack audit channel (optional)', '#team-audit');
+    setText(page, 'TEAM admin group', 'TEAM-Admins');
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+    await waitForElement(() => api.callsOf('updateSettings').length > 0);
+    expect(api.callsOf('updateSettings')[0]?.[0]).toEqual({
+      maxDurationHours: 12,
+      expiryHours: 3,
+      commentsRequired: true,
+      ticketRequired: true,
+      approvalWorkflow: true,
+      sesEnabled: false,
+      sesSourceEmail: null,
+      sesSourceArn: null,
+      snsEnabled: false,
+      slackEnabled: true,
+      slackAuditChannel: '#team-audit',
+      slackToken: 'xoxb-123-456-abc',
+      adminGroupName: 'TEAM-Admins',
+      auditorGroupName: null,
+      ouCacheEnabled: false,
+      sensitiveActions: ['iam.amazonaws.com:CreateUser'],
+      expectedVersion: 3,
+    });
+    await waitForElement(() => flashTexts(page).length > 0);
+    expect(flashTexts(page)[0]).toContain('Settings saved');
+    await waitForElement(() => page.getElement().textContent?.includes('Last saved by alice'));
+  });
+
+  it('clears a stored Slack token on request', () => {
+    const stored = settings({ slackTokenConfigured: true, slackEnabled: false });
+    const form = { ...formOf(stored), clearSlackToken: true };
+    expect(validateSettings(form, true, t)).toEqual({});
+    const input = inputOf(form, 0);
+    expect(input.clearSlackToken).toBe(true);
+    expect('slackToken' in input).toBe(false);
+    // Slack on with the token being deleted and no new one: refused.
+    expect(validateSettings({ ...form, slackEnabled: true }, true, t).slackToken).toBe(
+      t('settings.error.slackTokenNeeded'),
+    );
+  });
+});
+
+describe('OU cache management', () => {
+  it('checks the ids, then invalidates and shows the result', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('OU cache management'));
+    const ids = () => field(page, 'OU ids').findControl()?.findTextarea();
+    act(() => ids()?.setTextareaValue('ou-ab12-11111111, r-ab12\nnot-an-ou'));
+    act(() => button(page, 'Invalidate cache').click());
+    expect(field(page, 'OU ids').findError()?.getElement().textContent).toBe('Not OU or root ids: not-an-ou');
+    expect(api.callsOf('invalidateOuCache')).toHaveLength(0);
+
+    act(() => ids()?.setTextareaValue('ou-ab12-11111111, r-ab12\n'));
+    act(() => button(page, 'Invalidate cache').click());
+    await waitForElement(() => page.findAlert()?.getElement().textContent?.includes('2 OUs invalidated'));
+    expect(api.callsOf('invalidateOuCache')).toEqual([[['ou-ab12-11111111', 'r-ab12']]]);
+  });
+});

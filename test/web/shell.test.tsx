@@ -1,0 +1,216 @@
+// @vitest-environment jsdom
+import cloudscapeEn from '@cloudscape-design/components/i18n/messages/all.en';
+import createWrapper from '@cloudscape-design/components/test-utils/dom';
+import { act, render } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { App } from '../../web/src/App';
+import type { AuthPort } from '../../web/src/api/auth';
+import { safeReturnPath } from '../../web/src/api/auth';
+import { ApiError } from '../../web/src/api/errors';
+import type { Me } from '../../web/src/api/types';
+import { fixedClock } from '../../web/src/common/clock';
+import { memoryHistory } from '../../web/src/common/router';
+import { matchRoute } from '../../web/src/common/routes';
+import { LanguageProvider } from '../../web/src/i18n';
+import { en } from '../../web/src/i18n/en';
+import { me, memoryData, NOW } from './support/data';
+import { MemoryTeamApi } from './support/memory-api';
+import { APP_INFO, button, setupWebTests, waitForElement } from './support/render';
+
+setupWebTests();
+
+class FakeAuth implements AuthPort {
+  signInCalls: (string | undefined)[] = [];
+  signOutCalls = 0;
+  private failure: ((message: string) => void) | undefined;
+  constructor(public signedIn: boolean) {}
+  isSignedIn = async () => this.signedIn;
+  signIn = async (returnTo?: string) => {
+    this.signInCalls.push(returnTo);
+  };
+  signOut = async () => {
+    this.signOutCalls += 1;
+    this.signedIn = false;
+  };
+  onSignInFailure = (listener: (message: string) => void) => {
+    this.failure = listener;
+    return () => undefined;
+  };
+  fail(message: string) {
+    this.failure?.(message);
+  }
+}
+
+function renderApp(options: { who?: Me; path?: string; signedIn?: boolean; api?: MemoryTeamApi } = {}) {
+  const api = options.api ?? new MemoryTeamApi(memoryData({ me: options.who ?? me() }));
+  const auth = new FakeAuth(options.signedIn ?? true);
+  const history = memoryHistory(options.path ?? '/');
+  render(
+    <LanguageProvider initial="en" catalogs={{ en }} cloudscapeMessages={{ en: cloudscapeEn }} timeZone="UTC">
+      <App auth={auth} api={api} app={APP_INFO} history={history} clock={fixedClock(NOW)} />
+    </LanguageProvider>,
+  );
+  return { api, auth, history, page: createWrapper() };
+}
+
+type Page = ReturnType<typeof renderApp>['page'];
+
+function navLinks(page: Page): string[] {
+  const nav = page.findSideNavigation()?.getElement();
+  return Array.from(nav?.querySelectorAll('li a') ?? []).map((a) => a.textContent ?? '');
+}
+
+async function signedInShell(options: Parameters<typeof renderApp>[0] = {}) {
+  const harness = renderApp(options);
+  await waitForElement(() => harness.page.findSideNavigation());
+  return harness;
+}
+
+describe('sign-in gate', () => {
+  it('shows the splash page when signed out and signs in from it', async () => {
+    const { auth, page } = renderApp({ signedIn: false, path: '/requests/r-9' });
+    const signIn = await waitForElement(() => {
+      try {
+        return button(page, 'Sign in');
+      } catch {
+        return undefined;
+      }
+    });
+    act(() => signIn.click());
+    expect(auth.signInCalls).toEqual(['/requests/r-9']);
+  });
+
+  it('shows a sign-in failure coming back from the hosted UI', async () => {
+    const { auth, page } = renderApp({ signedIn: false });
+    await waitForElement(() => page.getElement().textContent?.includes('Sign in'));
+    act(() => auth.fail('invalid_grant'));
+    await waitForElement(() => page.getElement().textContent?.includes('invalid_grant'));
+    expect(page.getElement().textContent).toContain('Sign-in failed');
+  });
+
+  it('explains when the caller cannot be loaded', async () => {
+    const api = new MemoryTeamApi(memoryData());
+    api.failNext('me', new ApiError('Unauthorized', 'Not Authorized to access me on type Query'));
+    const { page } = renderApp({ api });
+    await waitForElement(() => page.getElement().textContent?.includes('Your session could not be loaded'));
+    expect(page.getElement().textContent).toContain('Not Authorized to access me');
+  });
+
+  it('only accepts in-app return paths', () => {
+    expect(safeReturnPath('/requests/abc')).toBe('/requests/abc');
+    expect(safeReturnPath('//evil.example.com')).toBeUndefined();
+    expect(safeReturnPath('https://evil.example.com/')).toBeUndefined();
+    expect(safeReturnPath('/\\evil')).toBeUndefined();
+    expect(safeReturnPath(42)).toBeUndefined();
+  });
+});
+
+describe('navigation by persona', () => {
+  it('shows requests, approvals and sessions to everyone, but no audit or administration', async () => {
+    const { page } = await signedInShell();
+    await waitForElement(() => page.getElement().textContent?.includes('Welcome, Alice'));
+    expect(navLinks(page)).toEqual([
+      'Create request',
+      'My requests',
+      'Approve requests',
+      'My approvals',
+      'Active access',
+      'Ended access',
+    ]);
+  });
+
+  it('adds Audit for auditors and Administration for admins', async () => {
+    const { page } = await signedInShell({
+      who: me({ isAuditor: true, isAdmin: true, personas: ['REQUESTER', 'AUDITOR', 'ADMIN'] }),
+    });
+    expect(navLinks(page)).toEqual([
+      'Create request',
+      'My requests',
+      'Approve requests',
+      'My approvals',
+      'Active access',
+      'Ended access',
+      'Approvals',
+      'Elevated access',
+      'Eligibility policy',
+      'Approver policy',
+      'Settings',
+    ]);
+    const nav = page.findSideNavigation()?.getElement().textContent ?? '';
+    expect(nav).toContain('Audit');
+    expect(nav).toContain('Administration');
+  });
+
+  it("tells non-admins they don't have access to admin pages", async () => {
+    const { page, api } = await signedInShell({ path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes("You don't have access"));
+    expect(api.callsOf('settings')).toHaveLength(0);
+  });
+
+  it('opens audit pages for auditors and listens to the AUDIT channel there', async () => {
+    const { page, api } = await signedInShell({
+      who: me({ isAuditor: true, personas: ['REQUESTER', 'AUDITOR'] }),
+      path: '/audit/approvals',
+    });
+    await waitForElement(() => page.findTable());
+    expect(api.subscribers('AUDIT')).toBe(1);
+  });
+
+  it('shows a not-found page for unknown addresses', async () => {
+    const { page } = await signedInShell({ path: '/nowhere' });
+    await waitForElement(() => page.getElement().textContent?.includes('Page not found'));
+  });
+
+  it('moves between pages from the side navigation without reloading', async () => {
+    const { page, history } = await signedInShell();
+    const link = page.findSideNavigation()?.findLinkByHref('/requests');
+    act(() => link?.click());
+    expect(history.location()).toBe('/requests');
+    await waitForElement(() => page.findTable());
+    expect(page.findBreadcrumbGroup()?.getElement().textContent).toContain('My requests');
+  });
+});
+
+/** The top navigation's overflow menu (jsdom has no width, so every utility is in it). */
+function overflowMenu(page: Page) {
+  const top = page.findTopNavigation();
+  act(() => top?.findOverflowMenuButton()?.click());
+  const menu = top?.findOverflowMenu();
+  if (!menu) throw new Error('no overflow menu');
+  return menu;
+}
+
+describe('top navigation', () => {
+  it('switches to Japanese and remembers the choice', async () => {
+    const { page } = await signedInShell();
+    const menu = overflowMenu(page);
+    expect(menu.findUtility(3)?.getElement().textContent).toContain('English');
+    act(() => menu.findUtility(3)?.click());
+    act(() => menu.findMenuDropdownItemById('ja')?.click());
+    await waitForElement(() => navLinks(page).includes('リクエストを作成'));
+    expect(localStorage.getItem('team.language')).toBe('ja');
+    expect(document.documentElement.lang).toBe('ja');
+  });
+
+  it('links to the access portal, shows the version and signs out from the user menu', async () => {
+    const { page, auth } = await signedInShell();
+    const menu = overflowMenu(page);
+    expect(menu.findUtility(1)?.getElement().getAttribute('href')).toBe(APP_INFO.idcStartUrl);
+    expect(menu.findUtility(2)?.getElement().textContent).toContain('Version 0.1.0');
+    expect(menu.findUtility(4)?.getElement().textContent).toContain('Alice');
+    act(() => menu.findUtility(4)?.click());
+    act(() => menu.findMenuDropdownItemById('sign-out')?.click());
+    await waitForElement(() => auth.signOutCalls === 1);
+    await waitForElement(() => page.getElement().textContent?.includes('Sign in'));
+  });
+});
+
+describe('routes', () => {
+  it('matches static paths before parameters', () => {
+    expect(matchRoute('/requests/new')?.route.name).toBe('createRequest');
+    expect(matchRoute('/requests/abc')?.params).toEqual({ id: 'abc' });
+    expect(matchRoute('/requests/')?.route.name).toBe('myRequests');
+    expect(matchRoute('/requests/a/b')).toBeUndefined();
+    expect(matchRoute('/requests/%E0%A4%A')).toBeUndefined();
+  });
+});

@@ -1,0 +1,141 @@
+import type { Actor, Me, Request, Settings } from '../../../web/src/api/types';
+import type { MemoryData } from './memory-api';
+
+/** The instant tests run at (a fixed clock). */
+export const NOW = '2026-09-01T08:00:00.000Z';
+
+export const PS_ADMIN = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000001';
+export const PS_READ = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000002';
+export const PS_POWER = 'arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0000000000000003';
+
+export const ALICE: Actor = { id: 'u-alice', email: 'alice@example.com', name: 'Alice' };
+export const BOB: Actor = { id: 'u-bob', email: 'bob@example.com', name: 'Bob' };
+export const CAROL: Actor = { id: 'u-carol', email: 'carol@example.com', name: 'Carol' };
+
+export function me(overrides: Partial<Me> = {}): Me {
+  return {
+    userId: ALICE.id,
+    userName: 'alice',
+    email: ALICE.email,
+    displayName: 'Alice',
+    isAdmin: false,
+    isAuditor: false,
+    personas: ['REQUESTER'],
+    ...overrides,
+  };
+}
+
+export function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    maxDurationHours: 9,
+    expiryHours: 3,
+    commentsRequired: true,
+    ticketRequired: true,
+    approvalWorkflow: true,
+    sesEnabled: false,
+    sesSourceEmail: null,
+    sesSourceArn: null,
+    snsEnabled: false,
+    slackEnabled: false,
+    slackAuditChannel: null,
+    slackTokenConfigured: false,
+    adminGroupName: null,
+    auditorGroupName: null,
+    ouCacheEnabled: false,
+    sensitiveActions: ['iam.amazonaws.com:CreateUser'],
+    updatedAt: null,
+    updatedBy: null,
+    version: 0,
+    ...overrides,
+  };
+}
+
+let counter = 0;
+
+export function request(overrides: Partial<Request> = {}): Request {
+  counter += 1;
+  return {
+    id: `r-${counter}`,
+    requester: BOB,
+    account: { id: '111122223333', name: 'Prod' },
+    permissionSet: { arn: PS_ADMIN, name: 'AdministratorAccess' },
+    sessionDuration: 'PT1H',
+    startTime: '2026-09-01T09:00:00.000Z',
+    durationHours: 2,
+    justification: 'Fix the outage',
+    ticketNo: 'INC-1',
+    status: 'PENDING',
+    approvalRequired: true,
+    approvers: [ALICE, CAROL],
+    expiresAt: '2026-09-01T11:00:00.000Z',
+    decision: null,
+    cancelledAt: null,
+    revoke: null,
+    grantedAt: null,
+    endedAt: null,
+    errorReason: null,
+    createdAt: '2026-09-01T07:50:00.000Z',
+    updatedAt: '2026-09-01T07:50:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A small organization: two eligible accounts, pickers with a few entries each. */
+export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
+  return {
+    me: me(),
+    formOptions: {
+      accounts: [
+        {
+          id: '111122223333',
+          name: 'Prod',
+          permissionSets: [
+            { arn: PS_ADMIN, name: 'AdministratorAccess', approvalRequired: true, maxDurationHours: 4 },
+            { arn: PS_READ, name: 'ReadOnlyAccess', approvalRequired: false, maxDurationHours: 8 },
+          ],
+        },
+        {
+          id: '444455556666',
+          name: 'Sandbox',
+          permissionSets: [
+            { arn: PS_POWER, name: 'PowerUserAccess', approvalRequired: false, maxDurationHours: 2 },
+          ],
+        },
+      ],
+      ticketRequired: true,
+      commentsRequired: true,
+      maxDurationHours: 9,
+      approvalWorkflow: true,
+      expiryHours: 3,
+    },
+    requests: [],
+    events: [],
+    settings: settings(),
+    eligibilityPolicies: [],
+    approverPolicies: [],
+    accounts: [
+      { id: '111122223333', name: 'Prod', email: null },
+      { id: '444455556666', name: 'Sandbox', email: null },
+      { id: '777788889999', name: 'Staging', email: null },
+    ],
+    ous: [
+      { id: 'r-ab12', name: 'Root', type: 'ROOT', parentId: null },
+      { id: 'ou-ab12-11111111', name: 'Production', type: 'ORGANIZATIONAL_UNIT', parentId: 'r-ab12' },
+      { id: 'ou-ab12-22222222', name: 'Sandbox', type: 'ORGANIZATIONAL_UNIT', parentId: 'r-ab12' },
+      { id: 'ou-ab12-33333333', name: 'Web', type: 'ORGANIZATIONAL_UNIT', parentId: 'ou-ab12-11111111' },
+    ],
+    users: [
+      { id: 'u-alice', userName: 'alice', displayName: 'Alice', email: 'alice@example.com' },
+      { id: 'u-bob', userName: 'bob', displayName: 'Bob', email: 'bob@example.com' },
+    ],
+    groups: [
+      { id: 'g-users', name: 'TEAM-Users' },
+      { id: 'g-approvers', name: 'TEAM-Approvers-Production' },
+    ],
+    permissionSets: [
+      { arn: PS_ADMIN, name: 'AdministratorAccess', description: null, sessionDuration: 'PT1H' },
+      { arn: PS_READ, name: 'ReadOnlyAccess', description: null, sessionDuration: 'PT1H' },
+    ],
+    ...overrides,
+  };
+}

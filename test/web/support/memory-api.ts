@@ -1,0 +1,383 @@
+import { ApiError } from '../../../web/src/api/errors';
+import type {
+  RequestListName,
+  SubscriptionHandlers,
+  TeamApi,
+  Unsubscribe,
+} from '../../../web/src/api/team-api';
+import type {
+  Account,
+  ApproverPolicy,
+  AuditEvent,
+  EligibilityPolicy,
+  Group,
+  Me,
+  OuNode,
+  Page,
+  PageArgs,
+  PermissionSet,
+  Request,
+  RequestChange,
+  RequestFormOptions,
+  RequestStatus,
+  SessionLogQuery,
+  Settings,
+  User,
+} from '../../../web/src/api/types';
+
+export interface MemoryData {
+  me: Me;
+  formOptions: RequestFormOptions;
+  requests: Request[];
+  events: AuditEvent[];
+  settings: Settings;
+  eligibilityPolicies: EligibilityPolicy[];
+  approverPolicies: ApproverPolicy[];
+  accounts: Account[];
+  ous: OuNode[];
+  users: User[];
+  groups: Group[];
+  permissionSets: PermissionSet[];
+}
+
+export interface Call {
+  method: keyof TeamApi;
+  args: unknown[];
+}
+
+const ACTIVE: readonly RequestStatus[] = ['SCHEDULED', 'IN_PROGRESS'];
+const ENDED: readonly RequestStatus[] = ['ENDED', 'REVOKED'];
+
+function page<T>(items: readonly T[], args?: PageArgs): Page<T> {
+  const start = args?.nextToken ? Number(args.nextToken) : 0;
+  const limit = args?.limit ?? 25;
+  const slice = items.slice(start, start + limit);
+  const next = start + limit < items.length ? String(start + limit) : null;
+  return { items: slice, nextToken: next };
+}
+
+/**
+ * An in-memory TeamApi for page tests: lists filter like the server's queries, mutations move
+ * requests along the lifecycle, every call is recorded, and failures can be injected.
+ */
+export class MemoryTeamApi implements TeamApi {
+  readonly calls: Call[] = [];
+  private readonly failures = new Map<keyof TeamApi, ApiError[]>();
+  private readonly channels = new Map<string, Set<SubscriptionHandlers<RequestChange>>>();
+  private clock = Date.parse('2026-09-01T08:00:00.000Z');
+
+  constructor(readonly data: MemoryData) {}
+
+  /** The next call of `method` rejects with this error. */
+  failNext(method: keyof TeamApi, error: ApiError): void {
+    const queue = this.failures.get(method) ?? [];
+    queue.push(error);
+    this.failures.set(method, queue);
+  }
+
+  callsOf(method: keyof TeamApi): unknown[][] {
+    return this.calls.filter((c) => c.method === method).map((c) => c.args);
+  }
+
+  /** Subscribers of a channel right now. */
+  subscribers(channel: string): number {
+    return this.channels.get(channel)?.size ?? 0;
+  }
+
+  /** Publishes a request change to a channel's subscribers. */
+  emit(change: RequestChange): void {
+    for (const handlers of this.channels.get(change.channel) ?? []) handlers.next(change);
+  }
+
+  private async record<T>(method: keyof TeamApi, args: unknown[], run: () => T): Promise<T> {
+    this.calls.push({ method, args });
+    await Promise.resolve();
+    const failure = this.failures.get(method)?.shift();
+    if (failure) throw failure;
+    return run();
+  }
+
+  private find(id: string): Request {
+    const request = this.data.requests.find((r) => r.id === id);
+    if (!request) throw new ApiError('NotFound', 'No such request.');
+    return request;
+  }
+
+  private now(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
+  }
+
+  private transition(
+    id: string,
+    from: readonly RequestStatus[],
+    to: RequestStatus,
+    patch: Partial<Request> = {},
+  ) {
+    const request = this.find(id);
+    if (!from.includes(request.status)) {
+      throw new ApiError(
+        'IllegalTransition',
+        `A request that is ${request.status.toLowerCase()} cannot become ${to.toLowerCase()}.`,
+      );
+    }
+    Object.assign(request, patch, { status: to, updatedAt: this.now() });
+    return { ...request };
+  }
+
+  private meActor() {
+    const { me } = this.data;
+    return { id: me.userId, email: me.email, name: me.displayName };
+  }
+
+  private listFilter(list: RequestListName): (r: Request) => boolean {
+    const me = this.data.me.userId;
+    const involved = (r: Request) => r.requester.id === me || r.approvers.some((a) => a.id === me);
+    switch (list) {
+      case 'myRequests':
+        return (r) => r.requester.id === me;
+      case 'pendingApprovals':
+        return (r) => r.status === 'PENDING' && r.requester.id !== me && r.approvers.some((a) => a.id === me);
+      case 'myApprovals':
+        return (r) => r.decision?.by.id === me;
+      case 'activeAccess':
+        return (r) => ACTIVE.includes(r.status) && involved(r);
+      case 'endedAccess':
+        return (r) => ENDED.includes(r.status) && involved(r);
+      case 'auditRequests':
+        return () => true;
+      case 'auditSessions':
+        return (r) => ACTIVE.includes(r.status) || ENDED.includes(r.status);
+    }
+  }
+
+  me = () => this.record('me', [], () => ({ ...this.data.me }));
+  requestFormOptions = () => this.record('requestFormOptions', [], () => this.data.formOptions);
+  getRequest = (id: string) =>
+    this.record('getRequest', [id], () => {
+      const found = this.data.requests.find((r) => r.id === id);
+      return found ? { ...found } : null;
+    });
+  requestEvents = (requestId: string, args?: PageArgs) =>
+    this.record('requestEvents', [requestId, args], () =>
+      page(
+        this.data.events.filter((e) => e.requestId === requestId),
+        args,
+      ),
+    );
+  listRequests = (list: RequestListName, args?: PageArgs) =>
+    this.record('listRequests', [list, args], () =>
+      page(
+        this.data.requests.filter(this.listFilter(list)).map((r) => ({ ...r })),
+        args,
+      ),
+    );
+  settings = () => this.record('settings', [], () => ({ ...this.data.settings }));
+  eligibilityPolicies = (args?: PageArgs) =>
+    this.record('eligibilityPolicies', [args], () => page(this.data.eligibilityPolicies, args));
+  approverPolicies = (args?: PageArgs) =>
+    this.record('approverPolicies', [args], () => page(this.data.approverPolicies, args));
+  accounts = (args?: PageArgs) => this.record('accounts', [args], () => page(this.data.accounts, args));
+  ouTree = (args?: PageArgs) => this.record('ouTree', [args], () => page(this.data.ous, args));
+  users = (args?: PageArgs) => this.record('users', [args], () => page(this.data.users, args));
+  groups = (args?: PageArgs) => this.record('groups', [args], () => page(this.data.groups, args));
+  permissionSets = (args?: PageArgs) =>
+    this.record('permissionSets', [args], () => page(this.data.permissionSets, args));
+
+  sessionLogQuery = (requestId: string) =>
+    this.record('sessionLogQuery', [requestId], (): SessionLogQuery | null => null);
+  sessionLogs = (requestId: string, options?: PageArgs & { writeOnly?: boolean }) =>
+    this.record('sessionLogs', [requestId, options], () => page([], options));
+  startSessionLogQuery = (requestId: string) =>
+    this.record('startSessionLogQuery', [requestId], (): SessionLogQuery => ({
+      requestId,
+      status: 'DISABLED',
+      progress: null,
+      error: null,
+      windowStart: null,
+      windowEnd: null,
+      rowCount: null,
+      updatedAt: this.now(),
+    }));
+
+  createRequest = (input: Parameters<TeamApi['createRequest']>[0]) =>
+    this.record('createRequest', [input], () => {
+      const account = this.data.formOptions.accounts.find((a) => a.id === input.accountId);
+      const permissionSet = account?.permissionSets.find((p) => p.arn === input.permissionSetArn);
+      if (!account || !permissionSet) throw new ApiError('NotEligible', 'You are not eligible for this.');
+      const now = this.now();
+      const request: Request = {
+        id: `req-${this.data.requests.length + 1}`,
+        requester: this.meActor(),
+        account: { id: account.id, name: account.name },
+        permissionSet: { arn: permissionSet.arn, name: permissionSet.name },
+        sessionDuration: 'PT1H',
+        startTime: input.startTime ?? now,
+        durationHours: input.durationHours,
+        justification: input.justification,
+        ticketNo: input.ticketNo ?? null,
+        status: permissionSet.approvalRequired ? 'PENDING' : 'SCHEDULED',
+        approvalRequired: permissionSet.approvalRequired,
+        approvers: [],
+        expiresAt: null,
+        decision: null,
+        cancelledAt: null,
+        revoke: null,
+        grantedAt: null,
+        endedAt: null,
+        errorReason: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.data.requests.unshift(request);
+      return { ...request };
+    });
+  approveRequest = (input: { requestId: string; comment?: string | null }) =>
+    this.record('approveRequest', [input], () =>
+      this.transition(input.requestId, ['PENDING'], 'APPROVED', {
+        decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
+      }),
+    );
+  rejectRequest = (input: { requestId: string; comment?: string | null }) =>
+    this.record('rejectRequest', [input], () =>
+      this.transition(input.requestId, ['PENDING'], 'REJECTED', {
+        decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
+      }),
+    );
+  cancelRequest = (requestId: string) =>
+    this.record('cancelRequest', [requestId], () =>
+      this.transition(requestId, ['PENDING', 'SCHEDULED'], 'CANCELLED', { cancelledAt: this.now() }),
+    );
+  revokeRequest = (input: { requestId: string; comment?: string | null }) =>
+    this.record('revokeRequest', [input], () =>
+      this.transition(input.requestId, ['SCHEDULED', 'IN_PROGRESS'], 'REVOKED', {
+        revoke: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
+      }),
+    );
+
+  createEligibilityPolicies = (input: Parameters<TeamApi['createEligibilityPolicies']>[0]) =>
+    this.record('createEligibilityPolicies', [input], () =>
+      input.principals.map((principal): EligibilityPolicy => {
+        const name =
+          principal.type === 'USER'
+            ? (this.data.users.find((u) => u.id === principal.id)?.userName ?? principal.id)
+            : (this.data.groups.find((g) => g.id === principal.id)?.name ?? principal.id);
+        const policy: EligibilityPolicy = {
+          id: principal.id,
+          principalType: principal.type,
+          principalName: name,
+          accounts: input.accountIds.map((id) => ({
+            id,
+            name: this.data.accounts.find((a) => a.id === id)?.name ?? id,
+          })),
+          ous: input.ouIds.map((id) => ({ id, name: this.data.ous.find((o) => o.id === id)?.name ?? id })),
+          permissionSets: input.permissionSetArns.map((arn) => ({
+            arn,
+            name: this.data.permissionSets.find((p) => p.arn === arn)?.name ?? arn,
+          })),
+          maxDurationHours: input.maxDurationHours,
+          approvalRequired: input.approvalRequired,
+          ticketNo: input.ticketNo ?? null,
+          updatedAt: this.now(),
+          updatedBy: this.data.me.userName,
+        };
+        this.data.eligibilityPolicies.push(policy);
+        return policy;
+      }),
+    );
+  updateEligibilityPolicy = (input: Parameters<TeamApi['updateEligibilityPolicy']>[0]) =>
+    this.record('updateEligibilityPolicy', [input], () => {
+      const policy = this.data.eligibilityPolicies.find((p) => p.id === input.id);
+      if (!policy) throw new ApiError('NotFound', 'No such policy.');
+      if (policy.updatedAt !== input.expectedUpdatedAt) throw new ApiError('Conflict', 'The policy changed.');
+      Object.assign(policy, {
+        maxDurationHours: input.maxDurationHours,
+        approvalRequired: input.approvalRequired,
+        ticketNo: input.ticketNo ?? null,
+        updatedAt: this.now(),
+      });
+      return { ...policy };
+    });
+  deleteEligibilityPolicies = (ids: string[]) =>
+    this.record('deleteEligibilityPolicies', [ids], () => {
+      const deletedIds = this.data.eligibilityPolicies.filter((p) => ids.includes(p.id)).map((p) => p.id);
+      this.data.eligibilityPolicies = this.data.eligibilityPolicies.filter((p) => !ids.includes(p.id));
+      return { deletedIds };
+    });
+  createApproverPolicies = (input: Parameters<TeamApi['createApproverPolicies']>[0]) =>
+    this.record('createApproverPolicies', [input], () =>
+      input.targets.map((id): ApproverPolicy => {
+        const account = this.data.accounts.find((a) => a.id === id);
+        const policy: ApproverPolicy = {
+          id,
+          targetType: account ? 'ACCOUNT' : 'OU',
+          targetName: account?.name ?? this.data.ous.find((o) => o.id === id)?.name ?? id,
+          approverGroups: input.approverGroupIds.map((g) => ({
+            id: g,
+            name: this.data.groups.find((x) => x.id === g)?.name ?? g,
+          })),
+          ticketNo: input.ticketNo ?? null,
+          updatedAt: this.now(),
+          updatedBy: this.data.me.userName,
+        };
+        this.data.approverPolicies.push(policy);
+        return policy;
+      }),
+    );
+  updateApproverPolicy = (input: Parameters<TeamApi['updateApproverPolicy']>[0]) =>
+    this.record('updateApproverPolicy', [input], () => {
+      const policy = this.data.approverPolicies.find((p) => p.id === input.id);
+      if (!policy) throw new ApiError('NotFound', 'No such policy.');
+      policy.approverGroups = input.approverGroupIds.map((g) => ({
+        id: g,
+        name: this.data.groups.find((x) => x.id === g)?.name ?? g,
+      }));
+      policy.ticketNo = input.ticketNo ?? null;
+      policy.updatedAt = this.now();
+      return { ...policy };
+    });
+  deleteApproverPolicies = (ids: string[]) =>
+    this.record('deleteApproverPolicies', [ids], () => {
+      const deletedIds = this.data.approverPolicies.filter((p) => ids.includes(p.id)).map((p) => p.id);
+      this.data.approverPolicies = this.data.approverPolicies.filter((p) => !ids.includes(p.id));
+      return { deletedIds };
+    });
+  updateSettings = (input: Parameters<TeamApi['updateSettings']>[0]) =>
+    this.record('updateSettings', [input], () => {
+      const current = this.data.settings;
+      if (input.expectedVersion !== current.version) throw new ApiError('Conflict', 'The settings changed.');
+      const { slackToken, clearSlackToken, expectedVersion: _expected, ...rest } = input;
+      this.data.settings = {
+        ...current,
+        ...rest,
+        sesSourceEmail: rest.sesSourceEmail ?? null,
+        sesSourceArn: rest.sesSourceArn ?? null,
+        slackAuditChannel: rest.slackAuditChannel ?? null,
+        adminGroupName: rest.adminGroupName ?? null,
+        auditorGroupName: rest.auditorGroupName ?? null,
+        slackTokenConfigured: clearSlackToken ? false : Boolean(slackToken) || current.slackTokenConfigured,
+        version: current.version + 1,
+        updatedAt: this.now(),
+        updatedBy: this.data.me.userName,
+      };
+      return { ...this.data.settings };
+    });
+  invalidateOuCache = (ouIds: string[]) =>
+    this.record('invalidateOuCache', [ouIds], () => ({
+      invalidated: ouIds,
+      failed: [],
+      message: `${ouIds.length} OUs invalidated`,
+    }));
+
+  onRequestChange = (channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe => {
+    this.calls.push({ method: 'onRequestChange', args: [channel] });
+    const set = this.channels.get(channel) ?? new Set();
+    set.add(handlers);
+    this.channels.set(channel, set);
+    return () => set.delete(handlers);
+  };
+  onSessionLogQuery = (requestId: string): Unsubscribe => {
+    this.calls.push({ method: 'onSessionLogQuery', args: [requestId] });
+    return () => undefined;
+  };
+}

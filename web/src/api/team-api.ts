@@ -1,0 +1,120 @@
+import type { RequestListName } from './operations';
+import type {
+  Account,
+  ApproverPolicy,
+  AuditEvent,
+  CreateApproverPoliciesInput,
+  CreateEligibilityPoliciesInput,
+  CreateRequestInput,
+  DecisionInput,
+  DeletePoliciesResult,
+  EligibilityPolicy,
+  Group,
+  InvalidateOuCacheResult,
+  Me,
+  OuNode,
+  Page,
+  PageArgs,
+  PermissionSet,
+  PickerArgs,
+  Request,
+  RequestChange,
+  RequestFormOptions,
+  SessionLogEvent,
+  SessionLogQuery,
+  Settings,
+  UpdateApproverPolicyInput,
+  UpdateEligibilityPolicyInput,
+  UpdateSettingsInput,
+  User,
+} from './types';
+import type { ApiError } from './errors';
+
+export type { RequestListName } from './operations';
+
+/** Callbacks of a realtime subscription. */
+export interface SubscriptionHandlers<T> {
+  next: (value: T) => void;
+  error?: (error: ApiError) => void;
+  /**
+   * The connection came back after a disruption: events may have been missed, so refetch what
+   * is shown (graphql/README.md, Realtime).
+   */
+  reconnected?: () => void;
+}
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
+
+/**
+ * Everything the SPA asks of the TEAM API. Pages use only this interface: the app runs with the
+ * aws-amplify implementation (`createAmplifyTeamApi`), tests with an in-memory one. Every method
+ * rejects with an `ApiError`.
+ */
+export interface TeamApi {
+  me(): Promise<Me>;
+  requestFormOptions(): Promise<RequestFormOptions>;
+  getRequest(id: string): Promise<Request | null>;
+  requestEvents(requestId: string, page?: PageArgs): Promise<Page<AuditEvent>>;
+  /** One page of a request list (my requests, approvals, access, audit). */
+  listRequests(list: RequestListName, page?: PageArgs): Promise<Page<Request>>;
+  settings(): Promise<Settings>;
+
+  eligibilityPolicies(page?: PageArgs): Promise<Page<EligibilityPolicy>>;
+  approverPolicies(page?: PageArgs): Promise<Page<ApproverPolicy>>;
+  accounts(args?: PickerArgs): Promise<Page<Account>>;
+  ouTree(page?: PageArgs): Promise<Page<OuNode>>;
+  users(args?: PickerArgs): Promise<Page<User>>;
+  groups(args?: PickerArgs): Promise<Page<Group>>;
+  permissionSets(args?: PickerArgs): Promise<Page<PermissionSet>>;
+
+  sessionLogQuery(requestId: string): Promise<SessionLogQuery | null>;
+  sessionLogs(
+    requestId: string,
+    options?: { writeOnly?: boolean } & PageArgs,
+  ): Promise<Page<SessionLogEvent>>;
+  startSessionLogQuery(requestId: string): Promise<SessionLogQuery>;
+
+  createRequest(input: CreateRequestInput): Promise<Request>;
+  approveRequest(input: DecisionInput): Promise<Request>;
+  rejectRequest(input: DecisionInput): Promise<Request>;
+  cancelRequest(requestId: string): Promise<Request>;
+  revokeRequest(input: DecisionInput): Promise<Request>;
+
+  createEligibilityPolicies(input: CreateEligibilityPoliciesInput): Promise<EligibilityPolicy[]>;
+  updateEligibilityPolicy(input: UpdateEligibilityPolicyInput): Promise<EligibilityPolicy>;
+  deleteEligibilityPolicies(ids: string[]): Promise<DeletePoliciesResult>;
+  createApproverPolicies(input: CreateApproverPoliciesInput): Promise<ApproverPolicy[]>;
+  updateApproverPolicy(input: UpdateApproverPolicyInput): Promise<ApproverPolicy>;
+  deleteApproverPolicies(ids: string[]): Promise<DeletePoliciesResult>;
+  updateSettings(input: UpdateSettingsInput): Promise<Settings>;
+  invalidateOuCache(ouIds: string[]): Promise<InvalidateOuCacheResult>;
+
+  /** Request changes on a channel: the caller's user id, or `AUDIT` for auditors. */
+  onRequestChange(channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe;
+  onSessionLogQuery(requestId: string, handlers: SubscriptionHandlers<SessionLogQuery>): Unsubscribe;
+}
+
+/** Largest page the list queries accept (graphql/README.md, Pagination). */
+export const MAX_PAGE_SIZE = 100;
+/** Largest page the admin pickers accept. */
+export const MAX_PICKER_PAGE_SIZE = 1000;
+
+/**
+ * Reads every page of a list (the admin pickers and policy lists, where the page needs all of
+ * it). Stops after `maxPages` so a server that never ends a listing cannot hang the page.
+ */
+export async function readAll<T>(
+  fetchPage: (nextToken: string | null) => Promise<Page<T>>,
+  maxPages = 100,
+): Promise<T[]> {
+  const items: T[] = [];
+  let nextToken: string | null = null;
+  for (let i = 0; i < maxPages; i += 1) {
+    const page: Page<T> = await fetchPage(nextToken);
+    items.push(...page.items);
+    nextToken = page.nextToken;
+    if (!nextToken) break;
+  }
+  return items;
+}

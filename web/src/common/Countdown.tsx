@@ -1,0 +1,34 @@
+import type { Request } from '../api/types';
+import { useT } from '../i18n';
+import { accessEnd, formatRemaining } from '../i18n/format';
+import { useNow } from './clock';
+
+export type CountdownKind = 'startsIn' | 'endsIn' | 'expiresIn';
+
+/** What a request is counting down to now, if anything. */
+export function countdownOf(request: Request): { kind: CountdownKind; target: number } | undefined {
+  switch (request.status) {
+    case 'PENDING':
+      return request.expiresAt ? { kind: 'expiresIn', target: Date.parse(request.expiresAt) } : undefined;
+    case 'APPROVED':
+    case 'SCHEDULED':
+      return { kind: 'startsIn', target: Date.parse(request.startTime) };
+    case 'IN_PROGRESS':
+      return { kind: 'endsIn', target: accessEnd(request.startTime, request.durationHours).getTime() };
+    default:
+      return undefined;
+  }
+}
+
+/** "Starts in 1 h 05 min", ticking every second; nothing for requests that wait for nothing. */
+export function Countdown({ request }: { request: Request }) {
+  const t = useT();
+  const now = useNow();
+  const countdown = countdownOf(request);
+  if (!countdown || Number.isNaN(countdown.target)) return <>-</>;
+  const remaining = countdown.target - now;
+  if (remaining <= 0) {
+    return <>{t(`countdown.${countdown.kind}.due`)}</>;
+  }
+  return <>{t(`countdown.${countdown.kind}`, { time: formatRemaining(remaining, t) })}</>;
+}

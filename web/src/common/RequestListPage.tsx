@@ -1,0 +1,102 @@
+import Button from '@cloudscape-design/components/button';
+import { useMemo, type ReactNode } from 'react';
+import { useRequestChanges, useRequestList } from '../api/hooks';
+import type { RequestListName } from '../api/team-api';
+import type { Request } from '../api/types';
+import { useT } from '../i18n';
+import { DataTable } from './DataTable';
+import { useFlash } from './flash';
+import { useRequestActions, type RequestAction } from './request-actions';
+import { accountLabel, requestCsvColumns, useRequestColumns, type RequestColumnId } from './request-columns';
+import { useRouter } from './router';
+import { pathOf } from './routes';
+import { useMe } from './session';
+
+export interface RequestListPageProps {
+  /** Key of the table preferences. */
+  id: string;
+  list: RequestListName;
+  title: string;
+  description: string;
+  columns: readonly RequestColumnId[];
+  /** Realtime channel to refetch on: the caller's own, or AUDIT (auditors). */
+  channel: 'self' | 'audit';
+  /** Header action buttons for the selected request. */
+  actions?: (
+    selected: Request | undefined,
+    open: (action: RequestAction, request: Request) => void,
+  ) => ReactNode;
+  csvFilename?: string;
+  emptyTitle: string;
+  emptyDescription?: string;
+  emptyAction?: ReactNode;
+  /** Drops items the page must never show (e.g. one's own request in the approval queue). */
+  keep?: (request: Request) => boolean;
+  defaultSorting?: { columnId: RequestColumnId; descending?: boolean };
+}
+
+/**
+ * A request list page: the table over a paginated list, a "View details" action, the
+ * approve/reject/cancel/revoke modals, and live refetch on request changes.
+ */
+export function RequestListPage(props: RequestListPageProps) {
+  const t = useT();
+  const me = useMe();
+  const { navigate } = useRouter();
+  const { notify } = useFlash();
+  const list = useRequestList(props.list);
+  const columns = useRequestColumns(props.columns);
+  const actions = useRequestActions(list.refresh);
+  const csvColumns = useMemo(() => requestCsvColumns(t), [t]);
+
+  useRequestChanges(props.channel === 'audit' ? 'AUDIT' : me.userId, () => list.refresh(), {
+    onError: (error) =>
+      notify({ id: 'live-updates', type: 'warning', header: t('live.paused'), content: error.message }),
+  });
+
+  const keep = props.keep;
+  const items = useMemo(() => (keep ? list.items.filter(keep) : list.items), [list.items, keep]);
+
+  return (
+    <>
+      <DataTable<Request>
+        id={props.id}
+        title={props.title}
+        description={props.description}
+        ariaLabel={props.title}
+        items={items}
+        trackBy={(r) => r.id}
+        itemLabel={(r) => `${accountLabel(r.account)} ${r.permissionSet.name}`}
+        columns={columns}
+        loading={list.loading}
+        loadingMore={list.loadingMore}
+        hasMore={list.hasMore}
+        onLoadMore={list.loadMore}
+        onRefresh={list.refresh}
+        error={list.error}
+        selectionType="single"
+        csvFilename={props.csvFilename}
+        csvColumns={csvColumns}
+        emptyTitle={props.emptyTitle}
+        emptyDescription={props.emptyDescription}
+        emptyAction={props.emptyAction}
+        defaultSorting={props.defaultSorting}
+        actions={(selected) => {
+          const request = selected[0];
+          return (
+            <>
+              <Button
+                disabled={!request}
+                onClick={() => request && navigate(pathOf('requestDetails', { id: request.id }))}
+              >
+                {t('actions.viewDetails')}
+              </Button>
+              {props.actions?.(request, actions.open)}
+            </>
+          );
+        }}
+      />
+      {actions.modal}
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import AppLayout from '@cloudscape-design/components/app-layout-toolbar';
+import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
+import SideNavigation from '@cloudscape-design/components/side-navigation';
+import Spinner from '@cloudscape-design/components/spinner';
+import TopNavigation from '@cloudscape-design/components/top-navigation';
+import Box from '@cloudscape-design/components/box';
+import { Suspense, useEffect, useState } from 'react';
+import { useI18n, type Language } from '../i18n';
+import { AboutPanel } from './AboutPanel';
+import { PageErrorBoundary } from './PageErrorBoundary';
+import { navigationItems, sectionHref } from './navigation';
+import { Notifications } from './Notifications';
+import { NoAccessPage, NotFoundPage } from './StatusPages';
+import { PAGES } from './pages';
+import { useFollow, useRouter } from './router';
+import { canOpen, matchRoute } from './routes';
+import { useSession } from './session';
+
+const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', ja: '日本語' };
+
+/** Id of the top navigation, which the app layout keeps clear of. */
+const TOP_NAV_ID = 'team-top-navigation';
+
+/** The signed-in app: top navigation, side navigation by persona, flashes, help, the page. */
+export function Shell() {
+  const { t, language, setLanguage } = useI18n();
+  const { me, app, signOut } = useSession();
+  const { path } = useRouter();
+  const follow = useFollow();
+  const [navigationOpen, setNavigationOpen] = useState(true);
+  const [toolsOpen, setToolsOpen] = useState(false);
+
+  const match = matchRoute(path);
+  const allowed = match ? canOpen(match.route.audience, me) : false;
+  const title = match ? t(match.route.title) : t('notFound.title');
+
+  useEffect(() => {
+    document.title = `${title} - ${t('app.name')}`;
+  }, [title, t]);
+
+  const breadcrumbs = [{ text: t('app.name'), href: '/' }];
+  if (match && match.route.name !== 'home') {
+    const section = match.route.section;
+    const href = section ? sectionHref(section) : undefined;
+    if (section && href && href !== path) breadcrumbs.push({ text: t(section), href });
+    breadcrumbs.push({ text: title, href: path });
+  }
+
+  let content;
+  if (!match) content = <NotFoundPage />;
+  else if (!allowed) content = <NoAccessPage />;
+  else {
+    const Page = PAGES[match.route.name];
+    content = (
+      <PageErrorBoundary key={path}>
+        <Suspense
+          fallback={
+            <Box textAlign="center" padding="xxl">
+              <Spinner size="large" />
+            </Box>
+          }
+        >
+          <Page params={match.params} />
+        </Suspense>
+      </PageErrorBoundary>
+    );
+  }
+
+  const userLabel = me.displayName || me.email || me.userName;
+
+  return (
+    <>
+      <div id={TOP_NAV_ID} style={{ position: 'sticky', top: 0, zIndex: 1002 }}>
+        <TopNavigation
+          identity={{ href: '/', title: t('app.title'), onFollow: follow }}
+          utilities={[
+            {
+              type: 'button',
+              text: t('top.portal'),
+              href: app.idcStartUrl,
+              external: true,
+              externalIconAriaLabel: t('common.opensInNewTab'),
+            },
+            {
+              type: 'button',
+              variant: 'link',
+              text: t('top.version', { version: app.version }),
+              title: t('help.about'),
+              onClick: () => setToolsOpen(true),
+            },
+            {
+              type: 'menu-dropdown',
+              iconName: 'globe',
+              text: LANGUAGE_NAMES[language],
+              ariaLabel: t('top.language'),
+              title: t('top.language'),
+              items: (Object.keys(LANGUAGE_NAMES) as Language[]).map((id) => ({
+                id,
+                text: LANGUAGE_NAMES[id],
+                lang: id,
+                checked: id === language,
+                itemType: 'checkbox' as const,
+              })),
+              onItemClick: ({ detail }) => {
+                if (detail.id === 'en' || detail.id === 'ja') setLanguage(detail.id);
+              },
+            },
+            {
+              type: 'menu-dropdown',
+              iconName: 'user-profile',
+              text: userLabel,
+              description: me.email,
+              ariaLabel: t('top.userMenu', { user: userLabel }),
+              items: [{ id: 'sign-out', text: t('top.signOut') }],
+              onItemClick: ({ detail }) => {
+                if (detail.id === 'sign-out') signOut();
+              },
+            },
+          ]}
+        />
+      </div>
+      <AppLayout
+        headerSelector={`#${TOP_NAV_ID}`}
+        navigationOpen={navigationOpen}
+        onNavigationChange={({ detail }) => setNavigationOpen(detail.open)}
+        navigation={
+          <SideNavigation
+            header={{ text: t('app.name'), href: '/' }}
+            activeHref={match?.route.navHref ?? path}
+            items={navigationItems(me, t)}
+            onFollow={follow}
+          />
+        }
+        breadcrumbs={
+          <BreadcrumbGroup items={breadcrumbs} onFollow={follow} ariaLabel={t('common.breadcrumbs')} />
+        }
+        notifications={<Notifications />}
+        toolsOpen={toolsOpen}
+        onToolsChange={({ detail }) => setToolsOpen(detail.open)}
+        tools={<AboutPanel />}
+        content={content}
+        contentType={
+          match?.route.name === 'createRequest' || match?.route.name === 'home' ? 'default' : 'table'
+        }
+      />
+    </>
+  );
+}

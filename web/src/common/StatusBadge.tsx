@@ -1,0 +1,41 @@
+import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
+import type { RequestStatus } from '../api/types';
+import { useT, type MessageKey } from '../i18n';
+
+const TYPES: Readonly<Record<RequestStatus, StatusIndicatorProps.Type>> = {
+  PENDING: 'pending',
+  APPROVED: 'success',
+  REJECTED: 'error',
+  CANCELLED: 'stopped',
+  EXPIRED: 'stopped',
+  SCHEDULED: 'not-started',
+  IN_PROGRESS: 'in-progress',
+  ENDED: 'info',
+  REVOKED: 'warning',
+  ERROR: 'error',
+};
+
+/** Catalog key of each status' label. */
+export const STATUS_LABELS: Readonly<Record<RequestStatus, MessageKey>> = {
+  PENDING: 'status.PENDING',
+  APPROVED: 'status.APPROVED',
+  REJECTED: 'status.REJECTED',
+  CANCELLED: 'status.CANCELLED',
+  EXPIRED: 'status.EXPIRED',
+  SCHEDULED: 'status.SCHEDULED',
+  IN_PROGRESS: 'status.IN_PROGRESS',
+  ENDED: 'status.ENDED',
+  REVOKED: 'status.REVOKED',
+  ERROR: 'status.ERROR',
+};
+
+/** The Cloudscape indicator type of a status (for tests and legends). */
+export function statusType(status: RequestStatus): StatusIndicatorProps.Type {
+  return TYPES[status];
+}
+
+/** A request status as a coloured badge with its localized label. */
+export function StatusBadge({ status }: { status: RequestStatus }) {
+  const t = useT();
+  return <StatusIndicator type={TYPES[status]}>{t(STATUS_LABELS[status])}</StatusIndicator>;
+}

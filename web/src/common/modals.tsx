@@ -1,0 +1,148 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import FormField from '@cloudscape-design/components/form-field';
+import Modal from '@cloudscape-design/components/modal';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Textarea from '@cloudscape-design/components/textarea';
+import { useState, type ReactNode } from 'react';
+import { toApiError } from '../api/errors';
+import { useT } from '../i18n';
+import { checkFreeText } from './validation';
+
+export interface CommentModalProps {
+  header: string;
+  /** What is being acted on (a request summary). */
+  children?: ReactNode;
+  commentLabel: string;
+  commentRequired: boolean;
+  submitLabel: string;
+  onSubmit: (comment: string | undefined) => Promise<void>;
+  onDismiss: () => void;
+}
+
+/**
+ * A modal asking for a comment before an action (approve, reject, revoke). Validates like the
+ * server: required when the settings say so, at most 2,000 characters; a server
+ * ValidationError shows on the field, any other error above it.
+ */
+export function CommentModal(props: CommentModalProps) {
+  const t = useT();
+  const [comment, setComment] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [touched, setTouched] = useState(false);
+
+  const check = (value: string) => checkFreeText(value, { required: props.commentRequired, t });
+
+  const submit = async () => {
+    setTouched(true);
+    const problem = check(comment);
+    setFieldError(problem);
+    if (problem) return;
+    setBusy(true);
+    setFormError(undefined);
+    try {
+      await props.onSubmit(comment.trim() === '' ? undefined : comment.trim());
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.errorType === 'ValidationError') setFieldError(apiError.message);
+      else setFormError(apiError.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      visible
+      header={props.header}
+      onDismiss={() => !busy && props.onDismiss()}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="primary" loading={busy} onClick={() => void submit()}>
+              {props.submitLabel}
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="m">
+        {props.children}
+        {formError ? <Alert type="error">{formError}</Alert> : null}
+        <FormField
+          label={props.commentLabel}
+          constraintText={
+            props.commentRequired ? t('form.commentRequiredHint') : t('form.commentOptionalHint')
+          }
+          errorText={fieldError}
+          stretch
+        >
+          <Textarea
+            value={comment}
+            rows={3}
+            onChange={({ detail }) => {
+              setComment(detail.value);
+              if (touched) setFieldError(check(detail.value));
+            }}
+          />
+        </FormField>
+      </SpaceBetween>
+    </Modal>
+  );
+}
+
+export interface ConfirmModalProps {
+  header: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onDismiss: () => void;
+}
+
+/** "Are you sure?" before an action that cannot be undone; shows the error if it fails. */
+export function ConfirmModal(props: ConfirmModalProps) {
+  const t = useT();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const confirm = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await props.onConfirm();
+    } catch (caught) {
+      setError(toApiError(caught).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      visible
+      header={props.header}
+      onDismiss={() => !busy && props.onDismiss()}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="primary" loading={busy} onClick={() => void confirm()}>
+              {props.confirmLabel}
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="m">
+        {error ? <Alert type="error">{error}</Alert> : null}
+        {props.children}
+      </SpaceBetween>
+    </Modal>
+  );
+}

@@ -1,0 +1,155 @@
+import Box from '@cloudscape-design/components/box';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { useCallback, useState, type ReactNode } from 'react';
+import { useTeamApi } from '../api/context';
+import { toApiError } from '../api/errors';
+import { useSettings } from '../api/hooks';
+import type { Me, Request } from '../api/types';
+import { useT } from '../i18n';
+import { useFlash } from './flash';
+import { CommentModal, ConfirmModal } from './modals';
+import { accountLabel } from './request-columns';
+import { RequestSummary } from './RequestSummary';
+
+export type RequestAction = 'approve' | 'reject' | 'cancel' | 'revoke';
+
+const isApprover = (request: Request, me: Me) => request.approvers.some((a) => a.id === me.userId);
+const isRequester = (request: Request, me: Me) => request.requester.id === me.userId;
+
+/**
+ * Whether the caller may take an action on a request, as far as the SPA can tell (the server
+ * decides): nobody decides their own request.
+ */
+export function canAct(action: RequestAction, request: Request, me: Me): boolean {
+  switch (action) {
+    case 'approve':
+    case 'reject':
+      return request.status === 'PENDING' && !isRequester(request, me) && isApprover(request, me);
+    case 'cancel':
+      return isRequester(request, me) && (request.status === 'PENDING' || request.status === 'SCHEDULED');
+    case 'revoke':
+      return (
+        (request.status === 'SCHEDULED' || request.status === 'IN_PROGRESS') &&
+        (isRequester(request, me) || isApprover(request, me))
+      );
+  }
+}
+
+export interface RequestActions {
+  /** Opens the modal of an action for a request. */
+  open: (action: RequestAction, request: Request) => void;
+  /** The modal currently open, to render once in the page. */
+  modal: ReactNode;
+}
+
+/**
+ * The approve, reject, cancel and revoke flows with their modals. `onDone` runs after each
+ * attempt that changed (or found changed) the request: refetch what is shown.
+ */
+export function useRequestActions(onDone: () => void): RequestActions {
+  const api = useTeamApi();
+  const t = useT();
+  const { notify } = useFlash();
+  const settings = useSettings();
+  const [current, setCurrent] = useState<{ action: RequestAction; request: Request } | undefined>();
+  const commentsRequired = settings.data?.commentsRequired ?? false;
+
+  const close = useCallback(() => setCurrent(undefined), []);
+  const open = useCallback((action: RequestAction, request: Request) => setCurrent({ action, request }), []);
+
+  /** Runs the mutation; a concurrent change is explained and refreshed, not shown as a failure. */
+  const perform = async (request: Request, run: () => Promise<Request>, success: string) => {
+    try {
+      await run();
+    } catch (error) {
+      const apiError = toApiError(error);
+      if (apiError.isConflict || apiError.errorType === 'NotFound') {
+        close();
+        notify({
+          type: 'warning',
+          header: t('actions.alreadyDecided.header'),
+          content: `${t('actions.alreadyDecided.content')} ${apiError.message}`,
+        });
+        onDone();
+        return;
+      }
+      throw apiError;
+    }
+    close();
+    notify({
+      type: 'success',
+      content: `${success} ${accountLabel(request.account)}, ${request.permissionSet.name}`,
+    });
+    onDone();
+  };
+
+  let modal: ReactNode = null;
+  if (current) {
+    const { action, request } = current;
+    const summary = <RequestSummary request={request} />;
+    if (action === 'approve' || action === 'reject') {
+      modal = (
+        <CommentModal
+          key={`${action}-${request.id}`}
+          header={action === 'approve' ? t('actions.approve.header') : t('actions.reject.header')}
+          commentLabel={t('actions.comment')}
+          commentRequired={commentsRequired}
+          submitLabel={action === 'approve' ? t('actions.approve') : t('actions.reject')}
+          onDismiss={close}
+          onSubmit={(comment) =>
+            perform(
+              request,
+              () =>
+                action === 'approve'
+                  ? api.approveRequest({ requestId: request.id, comment })
+                  : api.rejectRequest({ requestId: request.id, comment }),
+              action === 'approve' ? t('actions.approve.done') : t('actions.reject.done'),
+            )
+          }
+        >
+          {summary}
+        </CommentModal>
+      );
+    } else if (action === 'revoke') {
+      modal = (
+        <CommentModal
+          key={`revoke-${request.id}`}
+          header={t('actions.revoke.header')}
+          commentLabel={t('actions.revokeComment')}
+          commentRequired={commentsRequired}
+          submitLabel={t('actions.revoke')}
+          onDismiss={close}
+          onSubmit={(comment) =>
+            perform(
+              request,
+              () => api.revokeRequest({ requestId: request.id, comment }),
+              t('actions.revoke.done'),
+            )
+          }
+        >
+          <SpaceBetween size="s">
+            <Box>{t('actions.revoke.explain')}</Box>
+            {summary}
+          </SpaceBetween>
+        </CommentModal>
+      );
+    } else {
+      modal = (
+        <ConfirmModal
+          key={`cancel-${request.id}`}
+          header={t('actions.cancel.header')}
+          confirmLabel={t('actions.cancelRequest')}
+          onDismiss={close}
+          onConfirm={() => perform(request, () => api.cancelRequest(request.id), t('actions.cancel.done'))}
+        >
+          <SpaceBetween size="s">
+            <Box>{t('actions.cancel.explain')}</Box>
+            {summary}
+          </SpaceBetween>
+        </ConfirmModal>
+      );
+    }
+  }
+
+  return { open, modal };
+}

@@ -1,0 +1,213 @@
+import Link from '@cloudscape-design/components/link';
+import { useMemo } from 'react';
+import type { Request } from '../api/types';
+import { useI18n, type Translate } from '../i18n';
+import { accessEnd, formatDateTime, formatHours } from '../i18n/format';
+import { Countdown, countdownOf } from './Countdown';
+import type { CsvColumn } from './csv';
+import type { ColumnSpec } from './DataTable';
+import { useFollow } from './router';
+import { pathOf } from './routes';
+import { STATUS_LABELS, StatusBadge } from './StatusBadge';
+
+export type RequestColumnId =
+  | 'account'
+  | 'requester'
+  | 'role'
+  | 'startTime'
+  | 'duration'
+  | 'endTime'
+  | 'justification'
+  | 'ticketNo'
+  | 'status'
+  | 'countdown'
+  | 'approver'
+  | 'decision'
+  | 'decisionComment'
+  | 'decidedAt'
+  | 'revokedBy'
+  | 'createdAt';
+
+/** Who a person is, for tables: their email, else their name, else their id. */
+export function actorLabel(
+  actor: { email: string; name: string | null; id: string } | null | undefined,
+): string {
+  if (!actor) return '';
+  return actor.email || actor.name || actor.id;
+}
+
+/** "Prod (111122223333)". */
+export function accountLabel(account: { id: string; name: string }): string {
+  return `${account.name} (${account.id})`;
+}
+
+/** When access ended or will end: the recorded end, else start + duration. */
+export function endTimeOf(request: Request): string {
+  return request.endedAt ?? accessEnd(request.startTime, request.durationHours).toISOString();
+}
+
+function byTime(pick: (r: Request) => string | null | undefined) {
+  return (a: Request, b: Request) => Date.parse(pick(a) ?? '') - Date.parse(pick(b) ?? '') || 0;
+}
+
+function decisionLabel(request: Request, t: Translate): string {
+  if (!request.decision) return '';
+  if (request.status === 'REJECTED') return t('decision.rejected');
+  return t('decision.approved');
+}
+
+/** Column specs for request tables, in the order asked. */
+export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<Request>[] {
+  const { t, locale, timeZone } = useI18n();
+  const follow = useFollow();
+
+  return useMemo(() => {
+    const when = (value: string | null | undefined) => formatDateTime(value, locale, timeZone);
+    const specs: Record<RequestColumnId, ColumnSpec<Request>> = {
+      account: {
+        id: 'account',
+        header: t('column.account'),
+        text: (r) => accountLabel(r.account),
+        cell: (r) => (
+          <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
+            {accountLabel(r.account)}
+          </Link>
+        ),
+        minWidth: 180,
+      },
+      requester: {
+        id: 'requester',
+        header: t('column.requester'),
+        text: (r) => actorLabel(r.requester),
+        cell: (r) => actorLabel(r.requester),
+      },
+      role: {
+        id: 'role',
+        header: t('column.role'),
+        text: (r) => r.permissionSet.name,
+        cell: (r) => r.permissionSet.name,
+      },
+      startTime: {
+        id: 'startTime',
+        header: t('column.startTime'),
+        text: (r) => when(r.startTime),
+        cell: (r) => when(r.startTime),
+        csv: (r) => r.startTime,
+        sortingComparator: byTime((r) => r.startTime),
+      },
+      duration: {
+        id: 'duration',
+        header: t('column.duration'),
+        text: (r) => formatHours(r.durationHours, t, locale),
+        cell: (r) => formatHours(r.durationHours, t, locale),
+        csv: (r) => r.durationHours,
+        sortingComparator: (a, b) => a.durationHours - b.durationHours,
+      },
+      endTime: {
+        id: 'endTime',
+        header: t('column.endTime'),
+        text: (r) => when(endTimeOf(r)),
+        cell: (r) => when(endTimeOf(r)),
+        csv: (r) => endTimeOf(r),
+        sortingComparator: byTime(endTimeOf),
+      },
+      justification: {
+        id: 'justification',
+        header: t('column.justification'),
+        text: (r) => r.justification,
+        cell: (r) => r.justification,
+        minWidth: 200,
+      },
+      ticketNo: {
+        id: 'ticketNo',
+        header: t('column.ticketNo'),
+        text: (r) => r.ticketNo ?? '',
+        cell: (r) => r.ticketNo ?? '-',
+      },
+      status: {
+        id: 'status',
+        header: t('column.status'),
+        text: (r) => t(STATUS_LABELS[r.status]),
+        cell: (r) => <StatusBadge status={r.status} />,
+        csv: (r) => r.status,
+      },
+      countdown: {
+        id: 'countdown',
+        header: t('column.countdown'),
+        text: () => '',
+        cell: (r) => <Countdown request={r} />,
+        csv: null,
+        sortingComparator: (a, b) =>
+          (countdownOf(a)?.target ?? Number.MAX_SAFE_INTEGER) -
+          (countdownOf(b)?.target ?? Number.MAX_SAFE_INTEGER),
+      },
+      approver: {
+        id: 'approver',
+        header: t('column.approver'),
+        text: (r) => actorLabel(r.decision?.by),
+        cell: (r) => actorLabel(r.decision?.by) || '-',
+      },
+      decision: {
+        id: 'decision',
+        header: t('column.decision'),
+        text: (r) => decisionLabel(r, t),
+        cell: (r) => decisionLabel(r, t) || '-',
+      },
+      decisionComment: {
+        id: 'decisionComment',
+        header: t('column.decisionComment'),
+        text: (r) => r.decision?.comment ?? '',
+        cell: (r) => r.decision?.comment ?? '-',
+        visible: false,
+      },
+      decidedAt: {
+        id: 'decidedAt',
+        header: t('column.decidedAt'),
+        text: (r) => when(r.decision?.at),
+        cell: (r) => when(r.decision?.at) || '-',
+        csv: (r) => r.decision?.at ?? '',
+        sortingComparator: byTime((r) => r.decision?.at),
+      },
+      revokedBy: {
+        id: 'revokedBy',
+        header: t('column.revokedBy'),
+        text: (r) => actorLabel(r.revoke?.by),
+        cell: (r) => actorLabel(r.revoke?.by) || '-',
+      },
+      createdAt: {
+        id: 'createdAt',
+        header: t('column.createdAt'),
+        text: (r) => when(r.createdAt),
+        cell: (r) => when(r.createdAt),
+        csv: (r) => r.createdAt,
+        sortingComparator: byTime((r) => r.createdAt),
+      },
+    };
+    return ids.map((id) => specs[id]);
+  }, [ids, t, locale, timeZone, follow]);
+}
+
+/** Every field of a request, for CSV exports (times in UTC ISO 8601). */
+export function requestCsvColumns(t: Translate): CsvColumn<Request>[] {
+  return [
+    { header: t('csv.id'), value: (r) => r.id },
+    { header: t('column.requester'), value: (r) => r.requester.email },
+    { header: t('csv.accountId'), value: (r) => r.account.id },
+    { header: t('csv.accountName'), value: (r) => r.account.name },
+    { header: t('column.role'), value: (r) => r.permissionSet.name },
+    { header: t('column.startTime'), value: (r) => r.startTime },
+    { header: t('column.duration'), value: (r) => r.durationHours },
+    { header: t('column.endTime'), value: (r) => endTimeOf(r) },
+    { header: t('column.justification'), value: (r) => r.justification },
+    { header: t('column.ticketNo'), value: (r) => r.ticketNo },
+    { header: t('column.status'), value: (r) => r.status },
+    { header: t('column.approver'), value: (r) => r.decision?.by.email },
+    { header: t('column.decidedAt'), value: (r) => r.decision?.at },
+    { header: t('column.decisionComment'), value: (r) => r.decision?.comment },
+    { header: t('column.revokedBy'), value: (r) => r.revoke?.by.email },
+    { header: t('csv.revokedAt'), value: (r) => r.revoke?.at },
+    { header: t('csv.revokeComment'), value: (r) => r.revoke?.comment },
+    { header: t('csv.approvers'), value: (r) => r.approvers.map((a) => a.email).join(' ') },
+    { header: t('column.createdAt'), value: (r) => r.createdAt },
+  ];
+}

@@ -1,0 +1,174 @@
+import type { MessageKey } from '../i18n/en';
+
+/** Who may open a page; the API refuses the data to anyone else too. */
+export type RouteAudience = 'everyone' | 'auditor' | 'admin';
+
+export type RouteName =
+  | 'home'
+  | 'createRequest'
+  | 'myRequests'
+  | 'requestDetails'
+  | 'approveRequests'
+  | 'myApprovals'
+  | 'activeAccess'
+  | 'endedAccess'
+  | 'auditApprovals'
+  | 'auditSessions'
+  | 'eligibilityPolicy'
+  | 'approverPolicy'
+  | 'settings';
+
+export interface RouteDefinition {
+  name: RouteName;
+  /** Path pattern; `:id` matches one segment. */
+  pattern: string;
+  audience: RouteAudience;
+  /** Page title (also the last breadcrumb). */
+  title: MessageKey;
+  /** The section the page belongs to in the breadcrumbs. */
+  section?: MessageKey;
+  /** The navigation entry to highlight (defaults to the page's own path). */
+  navHref?: string;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { name: 'home', pattern: '/', audience: 'everyone', title: 'nav.home' },
+  {
+    name: 'createRequest',
+    pattern: '/requests/new',
+    audience: 'everyone',
+    title: 'nav.createRequest',
+    section: 'nav.requests',
+  },
+  {
+    name: 'myRequests',
+    pattern: '/requests',
+    audience: 'everyone',
+    title: 'nav.myRequests',
+    section: 'nav.requests',
+  },
+  {
+    name: 'requestDetails',
+    pattern: '/requests/:id',
+    audience: 'everyone',
+    title: 'page.requestDetails.title',
+    section: 'nav.requests',
+    navHref: '/requests',
+  },
+  {
+    name: 'approveRequests',
+    pattern: '/approvals/pending',
+    audience: 'everyone',
+    title: 'nav.approveRequests',
+    section: 'nav.approvals',
+  },
+  {
+    name: 'myApprovals',
+    pattern: '/approvals',
+    audience: 'everyone',
+    title: 'nav.myApprovals',
+    section: 'nav.approvals',
+  },
+  {
+    name: 'activeAccess',
+    pattern: '/sessions/active',
+    audience: 'everyone',
+    title: 'nav.activeAccess',
+    section: 'nav.sessions',
+  },
+  {
+    name: 'endedAccess',
+    pattern: '/sessions/ended',
+    audience: 'everyone',
+    title: 'nav.endedAccess',
+    section: 'nav.sessions',
+  },
+  {
+    name: 'auditApprovals',
+    pattern: '/audit/approvals',
+    audience: 'auditor',
+    title: 'nav.auditApprovals',
+    section: 'nav.audit',
+  },
+  {
+    name: 'auditSessions',
+    pattern: '/audit/sessions',
+    audience: 'auditor',
+    title: 'nav.auditSessions',
+    section: 'nav.audit',
+  },
+  {
+    name: 'eligibilityPolicy',
+    pattern: '/admin/eligibility',
+    audience: 'admin',
+    title: 'nav.eligibilityPolicy',
+    section: 'nav.administration',
+  },
+  {
+    name: 'approverPolicy',
+    pattern: '/admin/approvers',
+    audience: 'admin',
+    title: 'nav.approverPolicy',
+    section: 'nav.administration',
+  },
+  {
+    name: 'settings',
+    pattern: '/admin/settings',
+    audience: 'admin',
+    title: 'nav.settings',
+    section: 'nav.administration',
+  },
+];
+
+export interface RouteMatch {
+  route: RouteDefinition;
+  params: Record<string, string>;
+}
+
+function matchPattern(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const got = path.split('/').filter(Boolean);
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i += 1) {
+    const w = want[i] ?? '';
+    const g = got[i] ?? '';
+    if (w.startsWith(':')) {
+      let value: string;
+      try {
+        value = decodeURIComponent(g);
+      } catch {
+        return undefined;
+      }
+      params[w.slice(1)] = value;
+    } else if (w !== g) return undefined;
+  }
+  return params;
+}
+
+/** The route a path opens (static patterns win over `:param` ones), or undefined: not found. */
+export function matchRoute(path: string): RouteMatch | undefined {
+  const normalized = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  const ordered = [...ROUTES].sort(
+    (a, b) => Number(a.pattern.includes(':')) - Number(b.pattern.includes(':')),
+  );
+  for (const route of ordered) {
+    const params = matchPattern(route.pattern, normalized);
+    if (params) return { route, params };
+  }
+  return undefined;
+}
+
+/** Path of a route, e.g. `pathOf('requestDetails', { id })`. */
+export function pathOf(name: RouteName, params: Record<string, string> = {}): string {
+  const route = ROUTES.find((r) => r.name === name);
+  if (!route) return '/';
+  return route.pattern.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
+}
+
+/** Whether someone with these personas may open a route. */
+export function canOpen(audience: RouteAudience, persona: { isAdmin: boolean; isAuditor: boolean }): boolean {
+  if (audience === 'admin') return persona.isAdmin;
+  if (audience === 'auditor') return persona.isAuditor;
+  return true;
+}

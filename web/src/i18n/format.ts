@@ -1,0 +1,143 @@
+/**
+ * Dates, times and durations in the user's locale and time zone (Intl only, no libraries).
+ * The API speaks UTC ISO 8601; everything shown is converted here.
+ */
+import type { Translate } from './index';
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function cachedFormat(locale: string, timeZone: string, options: Intl.DateTimeFormatOptions, kind: string) {
+  const key = `${kind}|${locale}|${timeZone}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    dateTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+function toDate(value: string | number | Date): Date | undefined {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** "Sep 1, 2026, 10:00 AM GMT+2" / "2026/09/01 10:00 JST"; '' for a missing or bad value. */
+export function formatDateTime(
+  value: string | number | Date | null | undefined,
+  locale: string,
+  timeZone: string,
+): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = toDate(value);
+  if (!date) return String(value);
+  return cachedFormat(
+    locale,
+    timeZone,
+    {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    },
+    'datetime',
+  ).format(date);
+}
+
+/** The UTC offset of a time zone at an instant, in minutes (e.g. 120 for UTC+02:00). */
+export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
+  const parts = cachedFormat(
+    'en-US',
+    timeZone,
+    {
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    },
+    'parts',
+  ).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** "Europe/Paris (UTC+02:00)": what the form shows next to the start time. */
+export function timeZoneLabel(timeZone: string, at: Date = new Date()): string {
+  const offset = timeZoneOffsetMinutes(timeZone, at);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${timeZone} (UTC${sign}${hh}:${mm})`;
+}
+
+/** Local calendar date ("2026-09-01") and time ("10:05") of an instant in a time zone. */
+export function zonedParts(at: Date, timeZone: string): { date: string; time: string } {
+  const offset = timeZoneOffsetMinutes(timeZone, at);
+  const local = new Date(at.getTime() + offset * 60_000);
+  const iso = local.toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/**
+ * The instant of a local date ("2026-09-01") and time ("10:05") in a time zone, or undefined
+ * for an impossible date or time. In a daylight-saving gap the later offset applies.
+ */
+export function zonedToUtc(date: string, time: string, timeZone: string): Date | undefined {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!d || !t) return undefined;
+  const [year, month, day, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (hour > 23 || minute > 59) return undefined;
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(guess);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return undefined;
+  }
+  // Two passes settle the offset around daylight-saving changes.
+  let result = guess - timeZoneOffsetMinutes(timeZone, new Date(guess)) * 60_000;
+  result = guess - timeZoneOffsetMinutes(timeZone, new Date(result)) * 60_000;
+  return new Date(result);
+}
+
+/** "1 hour" / "5 hours" / "5時間". */
+export function formatHours(hours: number, t: Translate, locale: string): string {
+  const rule = new Intl.PluralRules(locale).select(hours);
+  return t(rule === 'one' ? 'unit.hours.one' : 'unit.hours.other', { count: hours.toLocaleString(locale) });
+}
+
+/** A remaining time, coarse to fine: "2 d 3 h", "1 h 05 min", "4 min 09 s". */
+export function formatRemaining(ms: number, t: Translate): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (days > 0) return t('time.daysHours', { d: days, h: hours });
+  if (hours > 0) return t('time.hoursMinutes', { h: hours, m: two(minutes) });
+  return t('time.minutesSeconds', { m: minutes, s: two(seconds) });
+}
+
+/** When access ends (or ended): start + duration. */
+export function accessEnd(startTime: string, durationHours: number): Date {
+  return new Date(new Date(startTime).getTime() + durationHours * 3_600_000);
+}

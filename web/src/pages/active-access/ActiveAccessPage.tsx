@@ -1,0 +1,44 @@
+import Button from '@cloudscape-design/components/button';
+import { canAct } from '../../common/request-actions';
+import type { RequestColumnId } from '../../common/request-columns';
+import { RequestListPage } from '../../common/RequestListPage';
+import { useMe } from '../../common/session';
+import { useT } from '../../i18n';
+
+const COLUMNS: readonly RequestColumnId[] = [
+  'requester',
+  'account',
+  'role',
+  'startTime',
+  'duration',
+  'countdown',
+  'status',
+  'justification',
+  'ticketNo',
+];
+
+/** Active access: scheduled and in-progress access of the caller (as requester or approver). */
+export default function ActiveAccessPage() {
+  const t = useT();
+  const me = useMe();
+  return (
+    <RequestListPage
+      id="active-access"
+      list="activeAccess"
+      title={t('nav.activeAccess')}
+      description={t('active.description')}
+      columns={COLUMNS}
+      channel="self"
+      emptyTitle={t('active.empty')}
+      defaultSorting={{ columnId: 'startTime' }}
+      actions={(request, open) => (
+        <Button
+          disabled={!request || !canAct('revoke', request, me)}
+          onClick={() => request && open('revoke', request)}
+        >
+          {t('actions.revoke')}
+        </Button>
+      )}
+    />
+  );
+}

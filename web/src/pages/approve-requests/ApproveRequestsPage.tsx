@@ -1,0 +1,58 @@
+import Button from '@cloudscape-design/components/button';
+import { useCallback } from 'react';
+import type { Request } from '../../api/types';
+import { canAct } from '../../common/request-actions';
+import type { RequestColumnId } from '../../common/request-columns';
+import { RequestListPage } from '../../common/RequestListPage';
+import { useMe } from '../../common/session';
+import { useT } from '../../i18n';
+
+const COLUMNS: readonly RequestColumnId[] = [
+  'requester',
+  'account',
+  'role',
+  'startTime',
+  'duration',
+  'justification',
+  'ticketNo',
+  'countdown',
+  'createdAt',
+];
+
+/** Approve requests: pending requests the caller may decide (never their own). */
+export default function ApproveRequestsPage() {
+  const t = useT();
+  const me = useMe();
+  // The server never lists one's own requests here; the filter makes sure the UI cannot either.
+  const keep = useCallback((request: Request) => request.requester.id !== me.userId, [me.userId]);
+  return (
+    <RequestListPage
+      id="approve-requests"
+      list="pendingApprovals"
+      title={t('nav.approveRequests')}
+      description={t('approve.description')}
+      columns={COLUMNS}
+      channel="self"
+      keep={keep}
+      emptyTitle={t('approve.empty')}
+      emptyDescription={t('approve.emptyDescription')}
+      actions={(request, open) => (
+        <>
+          <Button
+            disabled={!request || !canAct('reject', request, me)}
+            onClick={() => request && open('reject', request)}
+          >
+            {t('actions.reject')}
+          </Button>
+          <Button
+            variant="primary"
+            disabled={!request || !canAct('approve', request, me)}
+            onClick={() => request && open('approve', request)}
+          >
+            {t('actions.approve')}
+          </Button>
+        </>
+      )}
+    />
+  );
+}

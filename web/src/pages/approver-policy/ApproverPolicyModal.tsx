@@ -1,0 +1,205 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import FormField from '@cloudscape-design/components/form-field';
+import Input from '@cloudscape-design/components/input';
+import Modal from '@cloudscape-design/components/modal';
+import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
+import SegmentedControl from '@cloudscape-design/components/segmented-control';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import { useMemo, useState } from 'react';
+import { useTeamApi } from '../../api/context';
+import { toApiError } from '../../api/errors';
+import type { ApproverPolicy, ApproverTargetType } from '../../api/types';
+import { ouTreeOptions, PickerField, useDirectory } from '../../common/pickers';
+import { checkTicket } from '../../common/validation';
+import { useT } from '../../i18n';
+
+export interface ApproverPolicyModalProps {
+  /** The policy to edit; absent: create. */
+  policy?: ApproverPolicy;
+  /** Targets that already have a policy (not offered when creating). */
+  existingIds: ReadonlySet<string>;
+  ticketRequired: boolean;
+  onSaved: (count: number) => void;
+  onDismiss: () => void;
+}
+
+type Field = 'targets' | 'groups' | 'ticket';
+
+/** Create approver policies (one per chosen account or OU, all with the chosen groups) or edit one. */
+export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
+  const t = useT();
+  const api = useTeamApi();
+  const { policy } = props;
+  const editing = policy !== undefined;
+  const directory = useDirectory({ accounts: !editing, ous: !editing, groups: true });
+  const [targetType, setTargetType] = useState<ApproverTargetType>('ACCOUNT');
+  const [targets, setTargets] = useState<string[]>([]);
+  const [groupIds, setGroupIds] = useState<string[]>(() => policy?.approverGroups.map((g) => g.id) ?? []);
+  const [ticketNo, setTicketNo] = useState(policy?.ticketNo ?? '');
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | undefined>();
+
+  const errors: Partial<Record<Field, string>> = {};
+  if (!editing && targets.length === 0) errors.targets = t('approvers.error.targets');
+  if (groupIds.length === 0) errors.groups = t('approvers.error.groups');
+  const ticketError = checkTicket(ticketNo, props.ticketRequired, t);
+  if (ticketError) errors.ticket = ticketError;
+  const shown = (field: Field) => (submitted ? errors[field] : undefined);
+
+  const configuredTag = t('approvers.hasPolicy');
+  const accountOptions = useMemo<MultiselectProps.Option[]>(
+    () =>
+      (directory.accounts.data ?? []).map((a) => ({
+        value: a.id,
+        label: a.name,
+        description: a.id,
+        disabled: props.existingIds.has(a.id),
+        tags: props.existingIds.has(a.id) ? [configuredTag] : undefined,
+      })),
+    [directory.accounts.data, props.existingIds, configuredTag],
+  );
+  const ouOptions = useMemo(
+    () => ouTreeOptions(directory.ous.data ?? [], props.existingIds),
+    [directory.ous.data, props.existingIds],
+  );
+  const groupOptions = useMemo<MultiselectProps.Option[]>(
+    () => (directory.groups.data ?? []).map((g) => ({ value: g.id, label: g.name })),
+    [directory.groups.data],
+  );
+  const knownGroups = useMemo(
+    () => new Map(policy?.approverGroups.map((g) => [g.id, g.name] as const) ?? []),
+    [policy],
+  );
+
+  const submit = async () => {
+    setSubmitted(true);
+    setServerError(undefined);
+    if (Object.keys(errors).length > 0) return;
+    const ticket = ticketNo.trim() === '' ? null : ticketNo.trim();
+    setBusy(true);
+    try {
+      if (policy) {
+        await api.updateApproverPolicy({
+          id: policy.id,
+          approverGroupIds: groupIds,
+          ticketNo: ticket,
+          expectedUpdatedAt: policy.updatedAt,
+        });
+        props.onSaved(1);
+      } else {
+        const created = await api.createApproverPolicies({
+          targets,
+          approverGroupIds: groupIds,
+          ticketNo: ticket,
+        });
+        props.onSaved(created.length);
+      }
+    } catch (error) {
+      const apiError = toApiError(error);
+      setServerError(
+        apiError.errorType === 'Conflict'
+          ? `${apiError.message} ${t('policy.conflictHint')}`
+          : apiError.message,
+      );
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      visible
+      size="large"
+      header={editing ? t('approvers.edit.header') : t('approvers.create.header')}
+      onDismiss={() => !busy && props.onDismiss()}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="primary" loading={busy} onClick={() => void submit()}>
+              {editing ? t('common.save') : t('common.create')}
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="l">
+        {serverError ? <Alert type="error">{serverError}</Alert> : null}
+        {policy ? (
+          <FormField label={policy.targetType === 'ACCOUNT' ? t('approvers.account') : t('approvers.ou')}>
+            <Box>
+              {policy.targetName} ({policy.id})
+            </Box>
+          </FormField>
+        ) : (
+          <>
+            <FormField label={t('approvers.targetType')}>
+              <SegmentedControl
+                selectedId={targetType}
+                label={t('approvers.targetType')}
+                options={[
+                  { id: 'ACCOUNT', text: t('approvers.account') },
+                  { id: 'OU', text: t('approvers.ou') },
+                ]}
+                onChange={({ detail }) => {
+                  setTargetType(detail.selectedId === 'OU' ? 'OU' : 'ACCOUNT');
+                  setTargets([]);
+                }}
+              />
+            </FormField>
+            {targetType === 'ACCOUNT' ? (
+              <PickerField
+                label={t('policy.accounts')}
+                description={t('approvers.targets.description')}
+                placeholder={t('policy.accounts.placeholder')}
+                options={accountOptions}
+                selectedIds={targets}
+                onChange={setTargets}
+                state={directory.accounts}
+                errorText={shown('targets')}
+              />
+            ) : (
+              <PickerField
+                label={t('policy.ous')}
+                description={t('approvers.targets.description')}
+                placeholder={t('policy.ous.placeholder')}
+                options={ouOptions}
+                selectedIds={targets}
+                onChange={setTargets}
+                state={directory.ous}
+                errorText={shown('targets')}
+                tokens="below"
+              />
+            )}
+          </>
+        )}
+        <PickerField
+          label={t('approvers.groups')}
+          description={t('approvers.groups.description')}
+          placeholder={t('policy.groups.placeholder')}
+          options={groupOptions}
+          selectedIds={groupIds}
+          knownNames={knownGroups}
+          onChange={setGroupIds}
+          state={directory.groups}
+          errorText={shown('groups')}
+        />
+        <FormField
+          label={
+            props.ticketRequired
+              ? t('column.ticketNo')
+              : t('create.ticket.optional', { label: t('column.ticketNo') })
+          }
+          constraintText={t('create.ticket.constraint')}
+          errorText={shown('ticket')}
+        >
+          <Input value={ticketNo} onChange={({ detail }) => setTicketNo(detail.value)} />
+        </FormField>
+      </SpaceBetween>
+    </Modal>
+  );
+}

@@ -1,0 +1,186 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
+import Table from '@cloudscape-design/components/table';
+import { useCallback } from 'react';
+import { useTeamApi } from '../../api/context';
+import { useAsync, usePagedList, useRequestChanges } from '../../api/hooks';
+import type { AuditAction, AuditEvent, Request } from '../../api/types';
+import type { PageProps } from '../../common/pages';
+import { canAct, useRequestActions, type RequestAction } from '../../common/request-actions';
+import { accountLabel, actorLabel } from '../../common/request-columns';
+import { RequestDetails } from '../../common/RequestSummary';
+import { useRouter } from '../../common/router';
+import { pathOf } from '../../common/routes';
+import { useMe } from '../../common/session';
+import { SESSION_LOG_STATUSES, SessionActivity } from '../../common/SessionActivity';
+import { STATUS_LABELS } from '../../common/StatusBadge';
+import { useI18n, type MessageKey } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
+
+const ACTION_LABELS: Readonly<Record<AuditAction, MessageKey>> = {
+  CREATED: 'audit.CREATED',
+  APPROVED: 'audit.APPROVED',
+  REJECTED: 'audit.REJECTED',
+  CANCELLED: 'audit.CANCELLED',
+  EXPIRED: 'audit.EXPIRED',
+  SCHEDULED: 'audit.SCHEDULED',
+  STARTED: 'audit.STARTED',
+  ENDED: 'audit.ENDED',
+  REVOKED: 'audit.REVOKED',
+  FAILED: 'audit.FAILED',
+  NOTIFIED: 'audit.NOTIFIED',
+  NOTIFICATION_FAILED: 'audit.NOTIFICATION_FAILED',
+  REPAIRED: 'audit.REPAIRED',
+};
+
+const ACTION_BUTTONS: readonly { action: RequestAction; label: MessageKey; primary?: boolean }[] = [
+  { action: 'cancel', label: 'actions.cancelRequest' },
+  { action: 'revoke', label: 'actions.revoke' },
+  { action: 'reject', label: 'actions.reject' },
+  { action: 'approve', label: 'actions.approve', primary: true },
+];
+
+function AuditTrail({ requestId, version }: { requestId: string; version: string }) {
+  const { t, locale, timeZone } = useI18n();
+  const api = useTeamApi();
+  const events = usePagedList(
+    (nextToken) => api.requestEvents(requestId, { limit: 100, nextToken }),
+    `${requestId}@${version}`,
+  );
+  const transition = (e: AuditEvent) =>
+    e.fromStatus || e.toStatus
+      ? `${e.fromStatus ? t(STATUS_LABELS[e.fromStatus]) : '-'} → ${e.toStatus ? t(STATUS_LABELS[e.toStatus]) : '-'}`
+      : '-';
+  return (
+    <Table<AuditEvent>
+      variant="container"
+      header={<Header variant="h2">{t('details.auditTrail')}</Header>}
+      items={events.items}
+      loading={events.loading}
+      loadingText={t('table.loading')}
+      trackBy="id"
+      wrapLines
+      ariaLabels={{ tableLabel: t('details.auditTrail') }}
+      empty={<Box textAlign="center">{events.error ? events.error.message : t('details.noEvents')}</Box>}
+      columnDefinitions={[
+        { id: 'at', header: t('details.when'), cell: (e) => formatDateTime(e.at, locale, timeZone) },
+        { id: 'action', header: t('details.what'), cell: (e) => t(ACTION_LABELS[e.action]) },
+        {
+          id: 'actor',
+          header: t('details.who'),
+          cell: (e) => (e.actor ? actorLabel(e.actor) : t('details.team')),
+        },
+        { id: 'status', header: t('column.status'), cell: transition },
+        { id: 'comment', header: t('details.comment'), cell: (e) => e.comment ?? '-' },
+        { id: 'detail', header: t('details.detail'), cell: (e) => e.detail ?? '-' },
+      ]}
+      footer={
+        events.hasMore ? (
+          <Box textAlign="center">
+            <Button loading={events.loadingMore} onClick={events.loadMore}>
+              {t('table.loadMore')}
+            </Button>
+          </Box>
+        ) : undefined
+      }
+    />
+  );
+}
+
+function Loaded({ request, reload }: { request: Request; reload: () => void }) {
+  const { t } = useI18n();
+  const me = useMe();
+  const actions = useRequestActions(reload);
+  return (
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          description={`${request.permissionSet.name} · ${actorLabel(request.requester)}`}
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button iconName="refresh" ariaLabel={t('table.refresh')} onClick={reload} />
+              {ACTION_BUTTONS.filter((b) => canAct(b.action, request, me)).map((b) => (
+                <Button
+                  key={b.action}
+                  variant={b.primary ? 'primary' : 'normal'}
+                  onClick={() => actions.open(b.action, request)}
+                >
+                  {t(b.label)}
+                </Button>
+              ))}
+            </SpaceBetween>
+          }
+        >
+          {accountLabel(request.account)}
+        </Header>
+      }
+    >
+      <SpaceBetween size="l">
+        <Container header={<Header variant="h2">{t('details.title')}</Header>}>
+          <RequestDetails request={request} />
+        </Container>
+        {SESSION_LOG_STATUSES.has(request.status) ? <SessionActivity request={request} /> : null}
+        <AuditTrail requestId={request.id} version={request.updatedAt} />
+      </SpaceBetween>
+      {actions.modal}
+    </ContentLayout>
+  );
+}
+
+/** One request (deep link target of notifications): details, audit trail and the actions allowed. */
+export default function RequestDetailsPage({ params }: PageProps) {
+  const { t } = useI18n();
+  const api = useTeamApi();
+  const me = useMe();
+  const { navigate } = useRouter();
+  const id = params['id'] ?? '';
+  const request = useAsync(() => api.getRequest(id), id);
+  const { reload } = request;
+
+  const onChange = useCallback(
+    (change: { requestId: string } | undefined) => {
+      if (!change || change.requestId === id) reload();
+    },
+    [id, reload],
+  );
+  useRequestChanges(me.userId, onChange);
+  useRequestChanges(me.isAuditor ? 'AUDIT' : undefined, onChange);
+
+  if (request.error) {
+    return (
+      <Alert
+        type="error"
+        header={t('details.loadError')}
+        action={<Button onClick={reload}>{t('common.retry')}</Button>}
+      >
+        {request.error.message}
+      </Alert>
+    );
+  }
+  if (request.data === undefined) {
+    return (
+      <Box textAlign="center" padding="xl">
+        <Spinner size="large" />
+      </Box>
+    );
+  }
+  if (request.data === null) {
+    return (
+      <Alert
+        type="warning"
+        header={t('details.notFound')}
+        action={<Button onClick={() => navigate(pathOf('myRequests'))}>{t('nav.myRequests')}</Button>}
+      >
+        {t('details.notFoundContent')}
+      </Alert>
+    );
+  }
+  return <Loaded request={request.data} reload={reload} />;
+}

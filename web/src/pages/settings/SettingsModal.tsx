@@ -1,0 +1,383 @@
+import Alert from '@cloudscape-design/components/alert';
+import Autosuggest from '@cloudscape-design/components/autosuggest';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Checkbox from '@cloudscape-design/components/checkbox';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import Input from '@cloudscape-design/components/input';
+import Modal from '@cloudscape-design/components/modal';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Textarea from '@cloudscape-design/components/textarea';
+import Toggle from '@cloudscape-design/components/toggle';
+import { useState } from 'react';
+import { useTeamApi } from '../../api/context';
+import { toApiError } from '../../api/errors';
+import type { Settings, UpdateSettingsInput } from '../../api/types';
+import { useDirectory } from '../../common/pickers';
+import {
+  checkHours,
+  checkPrintable,
+  EMAIL,
+  MAX_DURATION_HOURS,
+  SENSITIVE_ACTION,
+  SES_IDENTITY_ARN,
+  SLACK_CHANNEL,
+  SLACK_TOKEN,
+} from '../../common/validation';
+import { useT, type Translate } from '../../i18n';
+
+export interface SettingsForm {
+  maxDurationHours: string;
+  expiryHours: string;
+  commentsRequired: boolean;
+  ticketRequired: boolean;
+  approvalWorkflow: boolean;
+  sesEnabled: boolean;
+  sesSourceEmail: string;
+  sesSourceArn: string;
+  snsEnabled: boolean;
+  slackEnabled: boolean;
+  slackToken: string;
+  clearSlackToken: boolean;
+  slackAuditChannel: string;
+  adminGroupName: string;
+  auditorGroupName: string;
+  ouCacheEnabled: boolean;
+  sensitiveActions: string;
+}
+
+export type SettingsField =
+  | 'maxDurationHours'
+  | 'expiryHours'
+  | 'sesSourceEmail'
+  | 'sesSourceArn'
+  | 'slackToken'
+  | 'slackAuditChannel'
+  | 'adminGroupName'
+  | 'auditorGroupName'
+  | 'sensitiveActions';
+
+/** The edit form's starting values: the settings as read (never the Slack token). */
+export function formOf(settings: Settings): SettingsForm {
+  return {
+    maxDurationHours: String(settings.maxDurationHours),
+    expiryHours: String(settings.expiryHours),
+    commentsRequired: settings.commentsRequired,
+    ticketRequired: settings.ticketRequired,
+    approvalWorkflow: settings.approvalWorkflow,
+    sesEnabled: settings.sesEnabled,
+    sesSourceEmail: settings.sesSourceEmail ?? '',
+    sesSourceArn: settings.sesSourceArn ?? '',
+    snsEnabled: settings.snsEnabled,
+    slackEnabled: settings.slackEnabled,
+    slackToken: '',
+    clearSlackToken: false,
+    slackAuditChannel: settings.slackAuditChannel ?? '',
+    adminGroupName: settings.adminGroupName ?? '',
+    auditorGroupName: settings.auditorGroupName ?? '',
+    ouCacheEnabled: settings.ouCacheEnabled,
+    sensitiveActions: settings.sensitiveActions.join('\n'),
+  };
+}
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,]+/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+
+/** Problems of the form, by field (the same rules the server applies). */
+export function validateSettings(
+  form: SettingsForm,
+  tokenConfigured: boolean,
+  t: Translate,
+): Partial<Record<SettingsField, string>> {
+  const errors: Partial<Record<SettingsField, string>> = {};
+  errors.maxDurationHours = checkHours(form.maxDurationHours, 1, MAX_DURATION_HOURS, t);
+  errors.expiryHours = checkHours(form.expiryHours, 1, MAX_DURATION_HOURS, t);
+  const email = form.sesSourceEmail.trim();
+  if (form.sesEnabled && email === '') errors.sesSourceEmail = t('settings.error.emailRequired');
+  else if (email !== '' && !EMAIL.test(email)) errors.sesSourceEmail = t('settings.error.email');
+  const arn = form.sesSourceArn.trim();
+  if (arn !== '' && !SES_IDENTITY_ARN.test(arn)) errors.sesSourceArn = t('settings.error.arn');
+  const token = form.slackToken.trim();
+  if (token !== '' && !SLACK_TOKEN.test(token)) errors.slackToken = t('settings.error.slackToken');
+  else if (form.slackEnabled && token === '' && (!tokenConfigured || form.clearSlackToken)) {
+    errors.slackToken = t('settings.error.slackTokenNeeded');
+  }
+  const channel = form.slackAuditChannel.trim();
+  if (channel !== '' && !SLACK_CHANNEL.test(channel))
+    errors.slackAuditChannel = t('settings.error.slackChannel');
+  errors.adminGroupName = checkPrintable(form.adminGroupName, 1024, t);
+  errors.auditorGroupName = checkPrintable(form.auditorGroupName, 1024, t);
+  const badAction = lines(form.sensitiveActions).find((a) => !SENSITIVE_ACTION.test(a));
+  if (badAction) errors.sensitiveActions = t('settings.error.sensitiveAction', { action: badAction });
+  for (const key of Object.keys(errors) as SettingsField[]) if (!errors[key]) delete errors[key];
+  return errors;
+}
+
+/** The mutation input of a valid form. */
+export function inputOf(form: SettingsForm, version: number): UpdateSettingsInput {
+  const optional = (value: string) => (value.trim() === '' ? null : value.trim());
+  const token = form.slackToken.trim();
+  return {
+    maxDurationHours: Number(form.maxDurationHours.trim()),
+    expiryHours: Number(form.expiryHours.trim()),
+    commentsRequired: form.commentsRequired,
+    ticketRequired: form.ticketRequired,
+    approvalWorkflow: form.approvalWorkflow,
+    sesEnabled: form.sesEnabled,
+    sesSourceEmail: optional(form.sesSourceEmail),
+    sesSourceArn: optional(form.sesSourceArn),
+    snsEnabled: form.snsEnabled,
+    slackEnabled: form.slackEnabled,
+    slackAuditChannel: optional(form.slackAuditChannel),
+    ...(token !== '' ? { slackToken: token } : {}),
+    ...(form.clearSlackToken && token === '' ? { clearSlackToken: true } : {}),
+    adminGroupName: optional(form.adminGroupName),
+    auditorGroupName: optional(form.auditorGroupName),
+    ouCacheEnabled: form.ouCacheEnabled,
+    sensitiveActions: [...new Set(lines(form.sensitiveActions))],
+    expectedVersion: version,
+  };
+}
+
+export interface SettingsModalProps {
+  settings: Settings;
+  onSaved: (settings: Settings) => void;
+  onDismiss: () => void;
+}
+
+/** Edit every setting; Cancel discards the changes. */
+export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalProps) {
+  const t = useT();
+  const api = useTeamApi();
+  const directory = useDirectory({ groups: true });
+  const [form, setForm] = useState<SettingsForm>(() => formOf(settings));
+  const [submitted, setSubmitted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | undefined>();
+  const errors = validateSettings(form, settings.slackTokenConfigured, t);
+  const shown = (field: SettingsField) => (submitted ? errors[field] : undefined);
+  const set = (patch: Partial<SettingsForm>) => setForm((current) => ({ ...current, ...patch }));
+  const groupSuggestions = (directory.groups.data ?? []).map((g) => ({ value: g.name }));
+
+  const submit = async () => {
+    setSubmitted(true);
+    setServerError(undefined);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    try {
+      onSaved(await api.updateSettings(inputOf(form, settings.version)));
+    } catch (error) {
+      const apiError = toApiError(error);
+      setServerError(
+        apiError.errorType === 'Conflict'
+          ? `${apiError.message} ${t('settings.conflictHint')}`
+          : apiError.message,
+      );
+      setBusy(false);
+    }
+  };
+
+  const flag = (
+    label: string,
+    value: boolean,
+    onChange: (checked: boolean) => void,
+    description?: string,
+  ) => (
+    <FormField label={label} description={description}>
+      <Toggle checked={value} onChange={({ detail }) => onChange(detail.checked)}>
+        {value ? t('common.enabled') : t('common.disabled')}
+      </Toggle>
+    </FormField>
+  );
+
+  return (
+    <Modal
+      visible
+      size="max"
+      header={t('settings.edit.header')}
+      onDismiss={() => !busy && onDismiss()}
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" disabled={busy} onClick={onDismiss}>
+              {t('common.cancel')}
+            </Button>
+            <Button variant="primary" loading={busy} onClick={() => void submit()}>
+              {t('common.save')}
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <SpaceBetween size="l">
+        {serverError ? <Alert type="error">{serverError}</Alert> : null}
+        {submitted && Object.keys(errors).length > 0 ? (
+          <Alert type="error">{t('settings.error.fix')}</Alert>
+        ) : null}
+        <ColumnLayout columns={3}>
+          <SpaceBetween size="m">
+            <Header variant="h3">{t('settings.request')}</Header>
+            <FormField
+              label={t('settings.maxDuration')}
+              constraintText={t('policy.maxDuration.constraint')}
+              errorText={shown('maxDurationHours')}
+            >
+              <Input
+                type="number"
+                inputMode="numeric"
+                value={form.maxDurationHours}
+                onChange={({ detail }) => set({ maxDurationHours: detail.value })}
+              />
+            </FormField>
+            <FormField
+              label={t('settings.expiry')}
+              constraintText={t('policy.maxDuration.constraint')}
+              errorText={shown('expiryHours')}
+            >
+              <Input
+                type="number"
+                inputMode="numeric"
+                value={form.expiryHours}
+                onChange={({ detail }) => set({ expiryHours: detail.value })}
+              />
+            </FormField>
+            {flag(
+              t('settings.commentsRequired'),
+              form.commentsRequired,
+              (v) => set({ commentsRequired: v }),
+              t('settings.commentsRequired.description'),
+            )}
+            {flag(t('settings.ticketRequired'), form.ticketRequired, (v) => set({ ticketRequired: v }))}
+            {flag(
+              t('settings.approvalWorkflow'),
+              form.approvalWorkflow,
+              (v) => set({ approvalWorkflow: v }),
+              t('settings.approvalWorkflow.description'),
+            )}
+          </SpaceBetween>
+          <SpaceBetween size="m">
+            <Header variant="h3">{t('settings.groups')}</Header>
+            <FormField
+              label={t('settings.adminGroup')}
+              description={t('settings.group.description')}
+              errorText={shown('adminGroupName')}
+            >
+              <Autosuggest
+                value={form.adminGroupName}
+                options={groupSuggestions}
+                onChange={({ detail }) => set({ adminGroupName: detail.value })}
+                enteredTextLabel={(value) => t('settings.useValue', { value })}
+                placeholder={t('settings.group.placeholder')}
+                empty={t('picker.empty')}
+                ariaLabel={t('settings.adminGroup')}
+              />
+            </FormField>
+            <FormField
+              label={t('settings.auditorGroup')}
+              description={t('settings.group.description')}
+              errorText={shown('auditorGroupName')}
+            >
+              <Autosuggest
+                value={form.auditorGroupName}
+                options={groupSuggestions}
+                onChange={({ detail }) => set({ auditorGroupName: detail.value })}
+                enteredTextLabel={(value) => t('settings.useValue', { value })}
+                placeholder={t('settings.group.placeholder')}
+                empty={t('picker.empty')}
+                ariaLabel={t('settings.auditorGroup')}
+              />
+            </FormField>
+            {flag(
+              t('settings.ouCache'),
+              form.ouCacheEnabled,
+              (v) => set({ ouCacheEnabled: v }),
+              t('settings.ouCache.description'),
+            )}
+            <FormField
+              label={t('settings.sensitiveActions')}
+              description={t('settings.sensitiveActions.description')}
+              errorText={shown('sensitiveActions')}
+              stretch
+            >
+              <Textarea
+                value={form.sensitiveActions}
+                rows={5}
+                onChange={({ detail }) => set({ sensitiveActions: detail.value })}
+              />
+            </FormField>
+          </SpaceBetween>
+          <SpaceBetween size="m">
+            <Header variant="h3">{t('settings.notifications')}</Header>
+            {flag(t('settings.ses'), form.sesEnabled, (v) => set({ sesEnabled: v }))}
+            <FormField label={t('settings.sesSourceEmail')} errorText={shown('sesSourceEmail')}>
+              <Input
+                type="email"
+                value={form.sesSourceEmail}
+                onChange={({ detail }) => set({ sesSourceEmail: detail.value })}
+              />
+            </FormField>
+            <FormField
+              label={t('settings.sesSourceArn')}
+              description={t('settings.sesSourceArn.description')}
+              errorText={shown('sesSourceArn')}
+            >
+              <Input
+                value={form.sesSourceArn}
+                onChange={({ detail }) => set({ sesSourceArn: detail.value })}
+              />
+            </FormField>
+            {flag(t('settings.sns'), form.snsEnabled, (v) => set({ snsEnabled: v }))}
+            {flag(t('settings.slack'), form.slackEnabled, (v) => set({ slackEnabled: v }))}
+            <FormField
+              label={t('settings.slackToken')}
+              description={t('settings.slackToken.description')}
+              info={
+                settings.slackTokenConfigured ? (
+                  <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
+                ) : (
+                  <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
+                )
+              }
+              errorText={shown('slackToken')}
+            >
+              <SpaceBetween size="xs">
+                <Input
+                  type="password"
+                  autoComplete={false}
+                  value={form.slackToken}
+                  disabled={form.clearSlackToken}
+                  placeholder={settings.slackTokenConfigured ? t('settings.slackToken.keep') : 'xoxb-…'}
+                  onChange={({ detail }) => set({ slackToken: detail.value })}
+                />
+                {settings.slackTokenConfigured ? (
+                  <Checkbox
+                    checked={form.clearSlackToken}
+                    onChange={({ detail }) => set({ clearSlackToken: detail.checked, slackToken: '' })}
+                  >
+                    {t('settings.slackToken.clear')}
+                  </Checkbox>
+                ) : null}
+              </SpaceBetween>
+            </FormField>
+            <FormField
+              label={t('settings.slackAuditChannel')}
+              description={t('settings.slackAuditChannel.description')}
+              errorText={shown('slackAuditChannel')}
+            >
+              <Input
+                value={form.slackAuditChannel}
+                onChange={({ detail }) => set({ slackAuditChannel: detail.value })}
+              />
+            </FormField>
+          </SpaceBetween>
+        </ColumnLayout>
+      </SpaceBetween>
+    </Modal>
+  );
+}

@@ -1,0 +1,259 @@
+import Alert from '@cloudscape-design/components/alert';
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import ColumnLayout from '@cloudscape-design/components/column-layout';
+import Container from '@cloudscape-design/components/container';
+import ContentLayout from '@cloudscape-design/components/content-layout';
+import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Spinner from '@cloudscape-design/components/spinner';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
+import Textarea from '@cloudscape-design/components/textarea';
+import { useState } from 'react';
+import { useTeamApi } from '../../api/context';
+import { toApiError } from '../../api/errors';
+import { useSettings } from '../../api/hooks';
+import type { InvalidateOuCacheResult, Settings } from '../../api/types';
+import { useFlash } from '../../common/flash';
+import { parseOuIds } from '../../common/validation';
+import { useI18n } from '../../i18n';
+import { formatDateTime, formatHours } from '../../i18n/format';
+import { SettingsModal } from './SettingsModal';
+
+/** Slack app manifest for the "Install Slack app" link: the scopes TEAM's notifier needs. */
+export function slackManifestUrl(): string {
+  const manifest = {
+    display_information: { name: 'TEAM' },
+    features: { bot_user: { display_name: 'TEAM', always_online: false } },
+    oauth_config: {
+      scopes: {
+        bot: [
+          'channels:read',
+          'chat:write',
+          'groups:read',
+          'im:write',
+          'usergroups:read',
+          'users:read',
+          'users.profile:read',
+          'users:read.email',
+        ],
+      },
+    },
+    settings: { org_deploy_enabled: false, socket_mode_enabled: false, token_rotation_enabled: false },
+  };
+  return `https://api.slack.com/apps?new_app=1&manifest_json=${encodeURIComponent(JSON.stringify(manifest))}`;
+}
+
+function Summary({ settings }: { settings: Settings }) {
+  const { t, locale, timeZone } = useI18n();
+  const onOff = (value: boolean) => (
+    <StatusIndicator type={value ? 'success' : 'stopped'}>
+      {value ? t('common.enabled') : t('common.disabled')}
+    </StatusIndicator>
+  );
+  const required = (value: boolean) => (value ? t('common.required') : t('common.notRequired'));
+  const orDefault = (value: string | null) => value || t('settings.deploymentDefault');
+  return (
+    <ColumnLayout columns={3} variant="text-grid">
+      <SpaceBetween size="m">
+        <Header variant="h3">{t('settings.request')}</Header>
+        <KeyValuePairs
+          items={[
+            { label: t('settings.maxDuration'), value: formatHours(settings.maxDurationHours, t, locale) },
+            { label: t('settings.expiry'), value: formatHours(settings.expiryHours, t, locale) },
+            { label: t('settings.commentsRequired'), value: required(settings.commentsRequired) },
+            { label: t('settings.ticketRequired'), value: required(settings.ticketRequired) },
+            { label: t('settings.approvalWorkflow'), value: onOff(settings.approvalWorkflow) },
+          ]}
+        />
+      </SpaceBetween>
+      <SpaceBetween size="m">
+        <Header variant="h3">{t('settings.groups')}</Header>
+        <KeyValuePairs
+          items={[
+            { label: t('settings.adminGroup'), value: orDefault(settings.adminGroupName) },
+            { label: t('settings.auditorGroup'), value: orDefault(settings.auditorGroupName) },
+            { label: t('settings.ouCache'), value: onOff(settings.ouCacheEnabled) },
+            {
+              label: t('settings.sensitiveActions'),
+              value:
+                settings.sensitiveActions.length > 0 ? (
+                  <>
+                    {settings.sensitiveActions.map((a) => (
+                      <Box key={a} variant="code" display="block">
+                        {a}
+                      </Box>
+                    ))}
+                  </>
+                ) : (
+                  '-'
+                ),
+            },
+          ]}
+        />
+      </SpaceBetween>
+      <SpaceBetween size="m">
+        <Header variant="h3">{t('settings.notifications')}</Header>
+        <KeyValuePairs
+          items={[
+            { label: t('settings.ses'), value: onOff(settings.sesEnabled) },
+            { label: t('settings.sesSourceEmail'), value: settings.sesSourceEmail || '-' },
+            { label: t('settings.sesSourceArn'), value: settings.sesSourceArn || '-' },
+            { label: t('settings.sns'), value: onOff(settings.snsEnabled) },
+            { label: t('settings.slack'), value: onOff(settings.slackEnabled) },
+            {
+              label: t('settings.slackToken'),
+              value: settings.slackTokenConfigured ? (
+                <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
+              ) : (
+                <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
+              ),
+            },
+            { label: t('settings.slackAuditChannel'), value: settings.slackAuditChannel || '-' },
+          ]}
+        />
+      </SpaceBetween>
+      {settings.updatedAt ? (
+        <Box variant="small">
+          {t('settings.lastSaved', {
+            who: settings.updatedBy ?? '-',
+            when: formatDateTime(settings.updatedAt, locale, timeZone),
+          })}
+        </Box>
+      ) : null}
+    </ColumnLayout>
+  );
+}
+
+function OuCache() {
+  const { t } = useI18n();
+  const api = useTeamApi();
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<InvalidateOuCacheResult | undefined>();
+
+  const invalidate = async () => {
+    const { ids, invalid } = parseOuIds(text);
+    setResult(undefined);
+    if (ids.length === 0) return setError(t('ouCache.error.empty'));
+    if (invalid.length > 0) return setError(t('ouCache.error.invalid', { ids: invalid.join(', ') }));
+    setError(undefined);
+    setBusy(true);
+    try {
+      setResult(await api.invalidateOuCache(ids));
+    } catch (caught) {
+      setError(toApiError(caught).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Container
+      header={
+        <Header variant="h2" description={t('ouCache.description')}>
+          {t('ouCache.title')}
+        </Header>
+      }
+    >
+      <SpaceBetween size="m">
+        <FormField
+          label={t('ouCache.ids')}
+          description={t('ouCache.ids.description')}
+          constraintText={t('ouCache.ids.constraint')}
+          errorText={error}
+          stretch
+        >
+          <Textarea
+            value={text}
+            rows={3}
+            placeholder={'ou-abcd-12345678\nr-abcd'}
+            onChange={({ detail }) => {
+              setText(detail.value);
+              setError(undefined);
+            }}
+          />
+        </FormField>
+        <Button loading={busy} onClick={() => void invalidate()}>
+          {t('ouCache.invalidate')}
+        </Button>
+        {result ? (
+          <Alert type={result.failed.length > 0 ? 'warning' : 'success'} header={result.message}>
+            <SpaceBetween size="xxs">
+              {result.invalidated.length > 0 ? (
+                <Box>{t('ouCache.invalidated', { ids: result.invalidated.join(', ') })}</Box>
+              ) : null}
+              {result.failed.length > 0 ? (
+                <Box>{t('ouCache.failed', { ids: result.failed.join(', ') })}</Box>
+              ) : null}
+            </SpaceBetween>
+          </Alert>
+        ) : null}
+      </SpaceBetween>
+    </Container>
+  );
+}
+
+/** Administration → Settings: read-only summary, Edit modal, OU cache management. */
+export default function SettingsPage() {
+  const { t } = useI18n();
+  const settings = useSettings();
+  const { notify } = useFlash();
+  const [editing, setEditing] = useState(false);
+
+  return (
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          description={t('settings.description')}
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button href={slackManifestUrl()} target="_blank" iconName="external" iconAlign="right">
+                {t('settings.installSlack')}
+              </Button>
+              <Button variant="primary" disabled={!settings.data} onClick={() => setEditing(true)}>
+                {t('common.edit')}
+              </Button>
+            </SpaceBetween>
+          }
+        >
+          {t('nav.settings')}
+        </Header>
+      }
+    >
+      <SpaceBetween size="l">
+        <Container header={<Header variant="h2">{t('settings.current')}</Header>}>
+          {settings.error ? (
+            <Alert
+              type="error"
+              header={t('settings.loadError')}
+              action={<Button onClick={settings.reload}>{t('common.retry')}</Button>}
+            >
+              {settings.error.message}
+            </Alert>
+          ) : settings.data ? (
+            <Summary settings={settings.data} />
+          ) : (
+            <Spinner size="large" />
+          )}
+        </Container>
+        <OuCache />
+      </SpaceBetween>
+      {editing && settings.data ? (
+        <SettingsModal
+          settings={settings.data}
+          onDismiss={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            notify({ type: 'success', content: t('settings.saved') });
+            settings.reload();
+          }}
+        />
+      ) : null}
+    </ContentLayout>
+  );
+}
