@@ -207,35 +207,27 @@ export class TeamAuditLogs extends Construct {
     }
   }
 
-  /** Grants the session-log function exactly what its provider needs. */
-  grantQuery(fn: TeamFunction): void {
+  /**
+   * Grants what starting a session's query and reading its results needs (the api): the query
+   * calls on the event data store, or on the workgroup plus the Glue table, the trail objects
+   * Athena reads with the caller's permissions, and the results it writes and reads back.
+   */
+  grantStartQuery(fn: TeamFunction): void {
     const config = this.props.config;
-    const stack = Stack.of(this);
     if (config.type === 'cloudtrail-lake' && this.eventDataStoreArn) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'cloudtrail:StartQuery',
-            'cloudtrail:DescribeQuery',
-            'cloudtrail:GetQueryResults',
-            'cloudtrail:CancelQuery',
-          ],
+          actions: ['cloudtrail:StartQuery', 'cloudtrail:DescribeQuery', 'cloudtrail:GetQueryResults'],
           resources: [this.eventDataStoreArn],
         }),
       );
     }
     if (config.type === 'athena' && this.resultsBucket && this.workGroupName && this.databaseName) {
+      const stack = Stack.of(this);
       fn.addToRolePolicy(
         new iam.PolicyStatement({
-          actions: [
-            'athena:StartQueryExecution',
-            'athena:GetQueryExecution',
-            'athena:GetQueryResults',
-            'athena:StopQueryExecution',
-          ],
-          resources: [
-            stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroupName }),
-          ],
+          actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+          resources: [this.workGroupArn()],
         }),
       );
       fn.addToRolePolicy(
@@ -282,7 +274,7 @@ export class TeamAuditLogs extends Construct {
       acknowledgeWildcardResources(
         fn.role,
         [resultObjects],
-        'Athena writes query results under generated object keys in the results/ prefix of the TEAM results bucket.',
+        'Athena writes query results under generated object keys in the results/ prefix of the TEAM results bucket, and the api reads them back.',
       );
       if (config.trailKmsKeyArn) {
         fn.addToRolePolicy(
@@ -290,5 +282,34 @@ export class TeamAuditLogs extends Construct {
         );
       }
     }
+  }
+
+  /**
+   * Grants what following a started query needs (the session-logs function): looking at its
+   * state, on the event data store or the workgroup. It neither starts queries nor reads rows.
+   */
+  grantFollowQuery(fn: TeamFunction): void {
+    const config = this.props.config;
+    if (config.type === 'cloudtrail-lake' && this.eventDataStoreArn) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['cloudtrail:DescribeQuery'],
+          resources: [this.eventDataStoreArn],
+        }),
+      );
+    }
+    if (config.type === 'athena' && this.workGroupName) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['athena:GetQueryExecution'], resources: [this.workGroupArn()] }),
+      );
+    }
+  }
+
+  private workGroupArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'athena',
+      resource: 'workgroup',
+      resourceName: this.workGroupName,
+    });
   }
 }

@@ -310,7 +310,7 @@ export const teamConfigSchema = z.strictObject({
       message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
     })
     .default(365),
-  /** Adds http://localhost:5173 to the sign-in callback URLs (SPA development against this stack). */
+  /** Adds http://127.0.0.1:5173 to the sign-in callback URLs (SPA development against this stack). */
   dev: z.boolean().default(false),
 });
 

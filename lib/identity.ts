@@ -14,7 +14,7 @@ export const COGNITO_GROUPS = { admin: 'Admin', auditors: 'Auditors' } as const;
 export const OAUTH_SCOPES = ['openid', 'email', 'profile'] as const;
 
 /** Local SPA dev server, allowed as a callback only when the config says `dev: true`. */
-export const DEV_APP_URL = 'http://localhost:5173';
+export const DEV_APP_URL = 'http://127.0.0.1:5173';
 
 export interface TeamIdentityProps {
   /** IAM Identity Center SAML metadata URL of the TEAM application. */
@@ -143,7 +143,7 @@ export class TeamIdentity extends Construct {
 
   /**
    * Adds the SPA's public client: authorization code (PKCE) only, IdentityCenter only, the app
-   * URL (and http://localhost:5173 when `dev`) as callback and sign-out URL, 60-minute access
+   * URL (and http://127.0.0.1:5173 when `dev`) as callback and sign-out URL, 60-minute access
    * and ID tokens, 12-hour refresh tokens.
    */
   addWebClient(appHost: string, dev: boolean): cognito.UserPoolClient {

@@ -13,7 +13,7 @@ import { TeamAuditLogs } from './audit-logs';
 import { stackNameOf, type TeamConfig } from './config';
 import { TeamData, type TableAccess } from './data';
 import { TeamFunction } from './function';
-import { IDENTITY_PROVIDER_NAME, OAUTH_SCOPES, TeamIdentity } from './identity';
+import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
 import { ENV, FUNCTION_ENTRIES, TABLE_ENV, type FunctionName, type TableKey } from './runtime-env';
@@ -135,11 +135,12 @@ const FUNCTION_SETTINGS: Readonly<
     memorySize: 512,
     timeout: Duration.minutes(5),
   },
+  // Follows one query for up to ten minutes (lambdas/handlers/session-logs.ts), plus a margin.
   sessionLogs: {
     id: 'SessionLogs',
     description: 'TEAM session activity logs',
     memorySize: 512,
-    timeout: Duration.seconds(60),
+    timeout: Duration.minutes(11),
   },
   notifier: {
     id: 'Notifier',
@@ -347,15 +348,15 @@ export class TeamStack extends Stack {
       region: Aws.REGION,
       userPoolId: this.identity.userPool.userPoolId,
       userPoolClientId: client.userPoolClientId,
-      cognitoDomain: this.identity.domainHost,
+      oauthDomain: this.identity.domainHost,
       identityProvider: IDENTITY_PROVIDER_NAME,
-      oauthScopes: [...OAUTH_SCOPES],
-      redirectUrl: `${this.web.appUrl}/`,
+      redirectSignIn: `${this.web.appUrl}/`,
+      redirectSignOut: `${this.web.appUrl}/`,
       graphqlUrl: this.api.graphqlUrl,
       idcStartUrl: config.identityCenter.startUrl,
       appUrl: this.web.appUrl,
       version: props.version,
-      environment: config.environment,
+      sessionLogs: config.sessionLogs.type,
     });
 
     this.workflows = new TeamWorkflows(this, 'Workflows', {
@@ -545,7 +546,8 @@ export class TeamStack extends Stack {
       }
     }
 
-    // api: stores (never reads) the Slack token, and asks the session-log function for logs.
+    // api: stores (never reads) the Slack token, and hands started session-log queries to the
+    // session-logs function (asynchronous invoke).
     this.notifications.grantWriteSlackToken(fns.api.role);
     fns.api.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
     fns.api.addEnvironment(ENV.sessionLogsFunctionName, fns.sessionLogs.functionName);
@@ -561,9 +563,15 @@ export class TeamStack extends Stack {
     fns.router.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
     this.api.grantIamMutations(fns.sessionLogs.role, 'publishSessionLogQuery');
     fns.sessionLogs.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
-    for (const [key, value] of Object.entries(this.auditLogs.environment))
+
+    // Session logs: the api starts a query and reads its rows; the session-logs function only
+    // follows it to the end. Both need the provider's settings.
+    for (const [key, value] of Object.entries(this.auditLogs.environment)) {
+      fns.api.addEnvironment(key, value);
       fns.sessionLogs.addEnvironment(key, value);
-    this.auditLogs.grantQuery(fns.sessionLogs);
+    }
+    this.auditLogs.grantStartQuery(fns.api);
+    this.auditLogs.grantFollowQuery(fns.sessionLogs);
 
     // notifier: SNS, SES from the configured identity, the Slack token, deep links.
     this.notifications.grantPublish(fns.notifier.role);

@@ -15,18 +15,22 @@ import { isIPv6Cidr } from './config';
  * The runtime configuration the SPA reads from `/config.json`, so one build serves every
  * environment. Values are filled in at deploy time.
  */
+/**
+ * The runtime configuration the SPA reads from `/config.json` (its schema is
+ * `runtimeConfigSchema` in web/src/common/config.ts; a test keeps the two in step).
+ */
 export interface RuntimeConfig {
   /** Region of the user pool and the API. */
   region: string;
   userPoolId: string;
   userPoolClientId: string;
   /** Cognito hosted-UI domain host (no scheme). */
-  cognitoDomain: string;
+  oauthDomain: string;
   /** Name of the SAML identity provider to send sign-ins to. */
   identityProvider: string;
-  oauthScopes: string[];
-  /** Sign-in and sign-out redirect URL (app URL with a trailing slash). */
-  redirectUrl: string;
+  /** Where Cognito sends people back after signing in and out (app URL with a trailing slash). */
+  redirectSignIn: string;
+  redirectSignOut: string;
   graphqlUrl: string;
   /** AWS access portal URL (header link). */
   idcStartUrl: string;
@@ -34,8 +38,8 @@ export interface RuntimeConfig {
   appUrl: string;
   /** Version of TEAM (package.json). */
   version: string;
-  /** Deployment name (the config's `environment`). */
-  environment: string;
+  /** Which session-log provider is deployed; `none` hides session activity. */
+  sessionLogs: 'cloudtrail-lake' | 'athena' | 'none';
 }
 
 /** Builds the Content-Security-Policy: only this site, plus the API, Cognito and WebSocket endpoints. */

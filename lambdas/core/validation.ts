@@ -24,8 +24,13 @@ export const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\
 export const SLACK_TOKEN = /^xoxb-[A-Za-z0-9-]{5,250}$/;
 /** A Slack channel name (optionally with #) or channel id. */
 export const SLACK_CHANNEL = /^#?[^\s\p{C}#]{1,80}$/u;
-/** `eventSource:eventName` or a bare `eventName`, as CloudTrail records them. */
-export const SENSITIVE_ACTION = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*:)?[A-Za-z][A-Za-z0-9]{0,127}$/;
+/**
+ * `eventSource:eventName` or a bare `eventName`, as CloudTrail records them; a trailing `*`
+ * matches any suffix (`iam.amazonaws.com:Delete*`, `iam.amazonaws.com:*`, `Delete*`). A bare
+ * `*` is refused: it would flag every call.
+ */
+export const SENSITIVE_ACTION =
+  /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*:(?:[A-Za-z][A-Za-z0-9]{0,127}\*?|\*)|[A-Za-z][A-Za-z0-9]{0,127}\*?)$/;
 /** Printable text on one line: letters, marks, digits, punctuation, symbols and spaces. */
 export const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]+$/u;
 
@@ -593,7 +598,7 @@ const settingsSchema = z.object({
       .trim()
       .regex(
         SENSITIVE_ACTION,
-        'Sensitive action must be an event name, optionally prefixed by its event source and a colon.',
+        'Sensitive action must be an event name (a trailing * matches any suffix), optionally prefixed by its event source and a colon.',
       ),
   ).optional(),
   slackToken: z

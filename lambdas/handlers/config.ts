@@ -7,6 +7,11 @@
 import { z } from 'zod';
 import { ENV } from '../../lib/runtime-env';
 import { TABLE_ENV, type TableId } from '../adapters/dynamodb/schema';
+import {
+  SessionLogConfigError,
+  sessionLogProviderConfigFromEnv,
+  type SessionLogProviderConfig,
+} from '../adapters/session-logs';
 
 export const SESSION_LOG_PROVIDERS = ['cloudtrail-lake', 'athena', 'none'] as const;
 export type SessionLogProvider = (typeof SESSION_LOG_PROVIDERS)[number];
@@ -26,6 +31,10 @@ export interface HandlerConfig {
   /** Group names that make a user a TEAM admin / auditor when Settings names none. */
   fallbackGroups: { admin: string; auditor: string };
   sessionLogProvider: SessionLogProvider;
+  /** The provider's settings (event data store, Athena table); always set by `loadConfig`. */
+  sessionLogs?: SessionLogProviderConfig;
+  /** The session-logs function the api hands started queries to. */
+  sessionLogsFunctionName?: string;
   managementAccountId?: string;
   /** The web app URL (deep links). */
   appUrl?: string;
@@ -44,6 +53,7 @@ const OPTIONAL = {
   graphqlUrl: ENV.graphqlUrl,
   slackSecretId: ENV.slackSecretArn,
   lifecycleStateMachineArn: ENV.lifecycleStateMachineArn,
+  sessionLogsFunctionName: ENV.sessionLogsFunctionName,
 } as const;
 export type OptionalSetting = keyof typeof OPTIONAL;
 
@@ -90,6 +100,7 @@ const envSchema = z.object({
   [ENV.appUrl]: url(ENV.appUrl),
   [ENV.graphqlUrl]: url(ENV.graphqlUrl),
   [ENV.slackSecretArn]: optional,
+  [ENV.sessionLogsFunctionName]: optional,
   [ENV.lifecycleStateMachineArn]: optional.refine(
     (v) => v === undefined || /^arn:aws[\w-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/.test(v),
     `${ENV.lifecycleStateMachineArn} is not a state machine ARN`,
@@ -121,12 +132,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     fallbackGroups: { admin: get(ENV.adminGroup), auditor: get(ENV.auditorGroup) },
     sessionLogProvider: get(ENV.sessionLogProvider) as SessionLogProvider,
+    sessionLogs: sessionLogSettings(env),
   };
   for (const [key, name] of Object.entries(OPTIONAL) as [OptionalSetting, string][]) {
     const value = e[name];
     if (value !== undefined) config[key] = value;
   }
   return config;
+}
+
+/** The provider's own variables, checked at the cold start like the rest. */
+function sessionLogSettings(env: Record<string, string | undefined>): SessionLogProviderConfig {
+  try {
+    return sessionLogProviderConfigFromEnv(env);
+  } catch (error) {
+    if (error instanceof SessionLogConfigError) {
+      throw new ConfigError(`TEAM handler configuration is incomplete: ${error.message}`);
+    }
+    throw error;
+  }
 }
 
 /** An optional setting a function cannot work without; throws ConfigError naming its variable. */

@@ -7,6 +7,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -55,9 +56,25 @@ import { DynamoSettingsRepository } from '../adapters/dynamodb/settings';
 import { IdentityCenterDirectory } from '../adapters/identity-center';
 import { AwsOrganization } from '../adapters/organizations';
 import { SecretsManagerStore } from '../adapters/secrets';
+import {
+  AthenaSessionLogProvider,
+  CloudTrailLakeSessionLogProvider,
+  createAthenaClient,
+  createCloudTrailClient,
+  type SessionLogProviderConfig,
+} from '../adapters/session-logs';
 import { StepFunctionsAdapter } from '../adapters/step-functions';
+import type { SessionLogProvider } from '../core/session-logs';
 import { CallerLookup } from './api/identity';
-import { disabledSessionLogs, storedSessionLogs, type SessionLogService } from './api/session-log-service';
+import {
+  AppSyncSessionLogPublisher,
+  disabledSessionLogs,
+  forwardOnly,
+  LambdaSessionLogFollower,
+  makeSessionLogService,
+  type SessionLogFollower,
+  type SessionLogPorts,
+} from './api/session-log-service';
 import { ConfigError, currentConfig, type HandlerConfig } from './config';
 import { StepFunctionsLifecycle } from './router/lifecycle';
 import { AppSyncRealtimePublisher } from './router/realtime';
@@ -65,7 +82,8 @@ import { AppSyncRealtimePublisher } from './router/realtime';
 /** Every port the handlers use: the core's, plus what only the handlers need. */
 export interface BackendPorts extends CoreDeps {
   ouCache: OuAccountsCache;
-  sessionLogs: SessionLogService;
+  /** Session-log provider (none: undefined), query state, follower and publisher. */
+  sessionLogs: SessionLogPorts;
   /** Absent where the lifecycle is not wired (the api does not start workflows). */
   lifecycle?: LifecycleWorkflow;
   /** Absent where no GraphQL endpoint is configured. */
@@ -102,6 +120,7 @@ function makeUseCases(ports: BackendPorts) {
     createApproverPolicies: makeCreateApproverPolicies(ports),
     updateApproverPolicy: makeUpdateApproverPolicy(ports),
     deleteApproverPolicies: makeDeleteApproverPolicies(ports),
+    sessionLogs: makeSessionLogService(ports),
   };
 }
 
@@ -153,6 +172,11 @@ export interface AwsBackendOverrides {
   logger?: Logger;
   /** The DynamoDB client to use (tests pass an instrumented one; it is not closed by `close()`). */
   dynamoDb?: DynamoDBClient;
+  /**
+   * Who follows started session-log queries (the local cloud: an in-process call). Default: the
+   * session-logs function named by the configuration, invoked asynchronously.
+   */
+  sessionLogFollower?: SessionLogFollower;
 }
 
 /** A secret store for functions deployed without the Slack secret: any use is a ConfigError. */
@@ -206,14 +230,27 @@ export function makeAwsBackend(config: HandlerConfig, overrides: AwsBackendOverr
   const secrets = config.slackSecretId
     ? new SecretsManagerStore(secretsManager, config.slackSecretId, { clock })
     : missingSecretStore();
-  const sessionLogs =
-    config.sessionLogProvider === 'none'
-      ? disabledSessionLogs(clock)
-      : storedSessionLogs({
-          queries: new DynamoSessionQueryRepository(db, tables.SessionLogQueries, clock),
-          clock,
-          provider: config.sessionLogProvider,
-        });
+  const logProvider = sessionLogProviderOf(config);
+  const lambda = new LambdaClient({ region: config.region });
+  const sessionLogs: SessionLogPorts = logProvider.provider
+    ? {
+        provider: logProvider.provider,
+        queries: forwardOnly(new DynamoSessionQueryRepository(db, tables.SessionLogQueries, clock)),
+        ...(overrides.sessionLogFollower
+          ? { follower: overrides.sessionLogFollower }
+          : config.sessionLogsFunctionName
+            ? { follower: new LambdaSessionLogFollower(lambda, config.sessionLogsFunctionName, logger) }
+            : {}),
+        ...(config.graphqlUrl
+          ? {
+              publisher: new AppSyncSessionLogPublisher({
+                graphqlUrl: config.graphqlUrl,
+                region: config.region,
+              }),
+            }
+          : {}),
+      }
+    : disabledSessionLogs(clock);
   const lifecycleArn = overrides.lifecycleStateMachineArn ?? (() => config.lifecycleStateMachineArn);
   const sfn = new SFNClient({ region: config.region });
   const lifecycle = new StepFunctionsLifecycle(new StepFunctionsAdapter(sfn), lifecycleArn, logger);
@@ -247,8 +284,49 @@ export function makeAwsBackend(config: HandlerConfig, overrides: AwsBackendOverr
     organizations,
     secretsManager,
     sfn,
+    lambda,
+    ...logProvider.clients,
   ];
   return { ...backend, close: () => clients.forEach((c) => c.destroy()) };
+}
+
+/**
+ * The deployment's session-log provider over its own SDK client (kept so `close()` releases it);
+ * the SDK reads a local endpoint from `AWS_ENDPOINT_URL_<SERVICE>` itself.
+ */
+function sessionLogProviderOf(config: HandlerConfig): {
+  provider?: SessionLogProvider;
+  clients: { destroy(): void }[];
+} {
+  if (config.sessionLogs === undefined && config.sessionLogProvider !== 'none') {
+    throw new ConfigError(
+      `TEAM handler configuration is incomplete: the ${config.sessionLogProvider} session-log settings are missing.`,
+    );
+  }
+  const settings: SessionLogProviderConfig = config.sessionLogs ?? { type: 'none' };
+  switch (settings.type) {
+    case 'none':
+      return { clients: [] };
+    case 'cloudtrail-lake': {
+      const client = createCloudTrailClient({ region: settings.region });
+      const provider = new CloudTrailLakeSessionLogProvider({
+        client,
+        eventDataStore: settings.eventDataStore,
+      });
+      return { provider, clients: [client] };
+    }
+    case 'athena': {
+      const client = createAthenaClient({ region: settings.region });
+      const provider = new AthenaSessionLogProvider({
+        client,
+        workGroup: settings.workGroup,
+        database: settings.database,
+        table: settings.table,
+        regions: settings.regions,
+      });
+      return { provider, clients: [client] };
+    }
+  }
 }
 
 let installed: Backend | undefined;

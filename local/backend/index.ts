@@ -5,8 +5,10 @@
  * simulators seeded from the demo organization, Secrets Manager, the notification outbox,
  * CloudTrail Lake, the Step Functions runner and its API, the sign-in stand-in (the real
  * pre-token handler as its trigger), the AppSync emulator serving `graphql/schema.graphql` with
- * the real api handler, and the stream poller feeding the real router handler. The handlers read
- * the environment set here, exactly as in Lambda; one local backend per process.
+ * the real api handler, and the stream poller feeding the real router handler. Session-log
+ * queries go to the local CloudTrail Lake and are followed in-process by the real session-logs
+ * handler; each session that starts gets synthetic activity there. The handlers read the
+ * environment set here, exactly as in Lambda; one local backend per process.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -25,6 +27,7 @@ import { handler as apiHandler } from '../../lambdas/handlers/api';
 import { loadConfig, resetConfig } from '../../lambdas/handlers/config';
 import { handler as preTokenHandler } from '../../lambdas/handlers/pre-token';
 import { handler as routerHandler } from '../../lambdas/handlers/router';
+import type { FollowOptions } from '../../lambdas/handlers/session-logs';
 import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
 import { startAppSync, type RunningAppSync } from '../appsync';
 import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';
@@ -47,6 +50,7 @@ import {
 import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
 import { seedDemoData, type SeedResult } from './seed';
+import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
 export { seedDemoData, SEED_AUTHOR, type SeedResult } from './seed';
 export { ENDPOINT_ENV } from './env';
@@ -74,8 +78,15 @@ export interface LocalBackendOptions {
   org?: DemoOrg;
   /** Callback URLs the sign-in stand-in accepts (the SPA's); more with `auth.registerRedirectUri`. */
   redirectUris?: string[];
-  /** Session-log provider the handlers are told about (default `none`: queries are DISABLED). */
+  /**
+   * Session-log provider the handlers are told about: `cloudtrail-lake` (default) queries the
+   * local CloudTrail Lake; `none` hides the feature (every query is DISABLED).
+   */
   sessionLogProvider?: 'none' | 'cloudtrail-lake';
+  /** Backoff of the in-process session-log follower (default: the Lambda's, 1 s doubling to 8 s). */
+  sessionLogFollow?: Pick<FollowOptions, 'firstDelayMs' | 'maxDelayMs' | 'maxWaitMs'>;
+  /** Record synthetic CloudTrail activity for each session that starts (default true). */
+  sessionActivity?: boolean;
   /** Stream poll interval in ms (default 100). */
   pollIntervalMs?: number;
 }
@@ -114,6 +125,8 @@ export interface LocalBackend {
   outbox: RunningOutbox;
   secrets: RunningSecretsManager;
   cloudTrail: RunningCloudTrailLake;
+  /** Follows started session-log queries in this process (`idle()` waits for them). */
+  sessionLogFollower: InProcessFollower;
   /**
    * Registers a state machine (e.g. the lifecycle from `cdk.out`) and, with `lifecycle: true`,
    * makes it the one the router starts for every new request. Returns its ARN.
@@ -257,7 +270,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       [ENV.managementAccountId]: org.organization.managementAccountId,
       [ENV.adminGroup]: LOCAL_GROUPS.admin,
       [ENV.auditorGroup]: LOCAL_GROUPS.auditor,
-      [ENV.sessionLogProvider]: options.sessionLogProvider ?? 'none',
+      [ENV.sessionLogProvider]: options.sessionLogProvider ?? 'cloudtrail-lake',
       [ENV.graphqlUrl]: appsync.url,
       [ENV.slackSecretArn]: LOCAL_SLACK_SECRET,
       [ENV.notificationTopicArn]: `arn:aws:sns:${LOCAL_REGION}:123456789012:${NOTIFICATION_TOPIC}`,
@@ -270,22 +283,39 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
     let lifecycleArn: string | undefined;
     resetConfig();
+    // Like an asynchronous Lambda invocation: the api hands the query over and answers at once.
+    const sessionLogFollower = inProcessFollower(
+      options.sessionLogFollow ? { follow: options.sessionLogFollow } : {},
+    );
     const backend = makeAwsBackend(loadConfig(), {
       clock: coreClock(clock),
       lifecycleStateMachineArn: () => lifecycleArn,
+      sessionLogFollower,
     });
     setBackend(backend);
     stops.push(() => {
       setBackend(undefined);
       backend.close();
     });
+    stops.push(() => sessionLogFollower.stop());
 
     const seeded = await seedDemoData(org, backend.ports, now());
+    const recordActivity =
+      options.sessionActivity === false
+        ? undefined
+        : sessionActivityRecorder({
+            directory: backend.ports.directory,
+            record: (activity) => cloudTrail.recordSessionActivity(activity),
+          });
 
     const poller = await startStreamPoller({
       endpoint: dynamoLocal.endpoint,
       tableName: tables.Requests,
-      handler: (event) => routerHandler(event),
+      handler: async (event) => {
+        const result = await routerHandler(event);
+        await recordActivity?.(event);
+        return result;
+      },
       pollIntervalMs: options.pollIntervalMs ?? 100,
       region: LOCAL_REGION,
       // Kept data: what happened before this run was routed then (its workflows are gone).
@@ -324,6 +354,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       outbox,
       secrets,
       cloudTrail,
+      sessionLogFollower,
       registerStateMachine(name, definition, registration = {}) {
         const { stateMachineArn } = stepFunctions.createStateMachine({
           name,

@@ -35,11 +35,27 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
 };
 
 const SERVICES: Record<FunctionName, string[]> = {
-  api: ['logs', 'xray', 'dynamodb', 'identitystore', 'sso', 'organizations', 'secretsmanager', 'lambda'],
+  api: [
+    'logs',
+    'xray',
+    'dynamodb',
+    'identitystore',
+    'sso',
+    'organizations',
+    'secretsmanager',
+    'lambda',
+    // Starts session-log queries and reads their rows (CloudTrail Lake, or Athena over S3).
+    'cloudtrail',
+    'athena',
+    'glue',
+    's3',
+    'kms',
+  ],
   router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync'],
   preToken: ['logs', 'xray', 'dynamodb', 'identitystore'],
   reconciler: ['logs', 'xray', 'dynamodb', 'sso'],
-  sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'glue', 's3', 'kms', 'cloudtrail'],
+  // Follows a started query (its state only) and publishes it.
+  sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
   notifier: ['logs', 'xray', 'dynamodb', 'identitystore', 'sns', 'kms', 'ses', 'secretsmanager'],
   workflowTasks: ['logs', 'xray', 'dynamodb', 'sso'],
 };
@@ -187,18 +203,26 @@ describe.each([
   });
 
   it('session logs: the provider resources, nothing broader', () => {
-    const statements = statementsOf('sessionLogs');
-    const text = JSON.stringify(statements);
+    const text = JSON.stringify(statementsOf('api'));
+    const follower = statementsOf('sessionLogs');
     if (stack.auditLogs.provider === 'athena') {
       expect(text).toContain('workgroup/team-demo');
       expect(text).toContain('arn:<AWS::Partition>:s3:::org-trail/AWSLogs/o-abcdefghij/*');
       expect(text).not.toContain('cloudtrail:');
-    } else {
-      const lake = statements.find((s) => s.actions.includes('cloudtrail:StartQuery'));
-      expect(lake?.resources).toEqual([
-        `<${logicalIdOf(stack.auditLogs.node.findChild('EventDataStore'))}.EventDataStoreArn>`,
+      expect(follower.filter((s) => s.actions.some((a) => a.startsWith('athena:')))).toEqual([
+        {
+          actions: ['athena:GetQueryExecution'],
+          resources: [expect.stringMatching(/workgroup\/team-demo$/)],
+        },
       ]);
+    } else {
+      const eds = `<${logicalIdOf(stack.auditLogs.node.findChild('EventDataStore'))}.EventDataStoreArn>`;
+      const lake = statementsOf('api').find((s) => s.actions.includes('cloudtrail:StartQuery'));
+      expect(lake?.resources).toEqual([eds]);
       expect(text).not.toContain('athena:');
+      expect(follower.filter((s) => s.actions.some((a) => a.startsWith('cloudtrail:')))).toEqual([
+        { actions: ['cloudtrail:DescribeQuery'], resources: [eds] },
+      ]);
     }
   });
 });

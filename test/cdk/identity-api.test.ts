@@ -135,7 +135,7 @@ describe('sign-in (Cognito + IAM Identity Center SAML)', () => {
         Properties: { CallbackURLs: unknown[] };
       };
       expect(client.Properties.CallbackURLs.map(flat)).toEqual(
-        expect.arrayContaining(['http://localhost:5173/']),
+        expect.arrayContaining(['http://127.0.0.1:5173/']),
       );
     } finally {
       dev.cleanup();

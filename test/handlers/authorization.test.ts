@@ -35,7 +35,9 @@ import {
   type RequestState,
 } from './fixtures';
 
-const cloud = useLocalCloud();
+// No session-log provider: its fields answer every reader of any request (DISABLED), so the
+// matrix is about who may call them; test/handlers/session-logs.test.ts covers the provider.
+const cloud = useLocalCloud({ sessionLogProvider: 'none' });
 
 /** Column order of the matrix (plus "no token", which AppSync refuses before any resolver). */
 const COLUMNS: readonly Persona[] = [

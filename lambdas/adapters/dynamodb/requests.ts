@@ -103,7 +103,8 @@ export function phaseTime(request: AccessRequest): string {
   }
 }
 
-function toItem(request: AccessRequest): RequestItem {
+/** The Requests item of a request: the domain fields plus the index attributes (also used by bench/). */
+export function toItem(request: AccessRequest): RequestItem {
   const phase = phaseOf(request.status);
   return compact({
     ...request,
@@ -132,7 +133,8 @@ function fromItem(item: Record<string, unknown>): AccessRequest {
   return request;
 }
 
-function approverItems(request: AccessRequest): ApproverItem[] {
+/** The RequestApprovers items of a request, one per approver (also used by bench/). */
+export function approverItems(request: AccessRequest): ApproverItem[] {
   const phase = phaseOf(request.status);
   const phaseAt = phaseTime(request);
   return request.approvers.map((a) => ({

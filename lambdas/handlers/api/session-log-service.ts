@@ -1,113 +1,244 @@
 /**
- * What the api needs from session-activity logs, behind one interface so the provider can be
- * plugged in: `none` answers DISABLED; a configured provider keeps the query state per request in
- * the SessionLogQueries table. Running the query and reading its rows belongs to the
- * session-logs function (its own issue); until it is wired, a started query stays QUEUED and a
- * finished one lists no rows here.
+ * Session activity logs in the handlers: the ports a deployment plugs in (the provider, the
+ * query state per request, who follows a started query, who publishes its progress) and the
+ * api's three operations over the core use cases. The api starts a query and hands it to the
+ * session-logs function, which follows it to the end and publishes each change; the api's
+ * `sessionLogQuery` looks at the provider once per call, so polling clients see progress too.
  */
-import { ValidationError } from '../../core/errors';
-import type { Clock } from '../../core/ports';
-import type { AccessRequest, Page, PageRequest } from '../../core/types';
-import type {
-  DynamoSessionQueryRepository,
-  SessionLogQueryRecord,
-} from '../../adapters/dynamodb/session-queries';
-import type { SessionLogState } from './shapes/session-logs';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { authorize } from '../../core/authorization';
+import { NotFoundError } from '../../core/errors';
+import type { Clock, Directory, RequestRepository } from '../../core/ports';
+import {
+  makeGetSessionLogQuery,
+  makeGetSessionLogs,
+  makeStartSessionLogQuery,
+  sessionWindow,
+  type ClassifiedSessionLogRow,
+  type SessionLogProvider,
+  type SessionLogQueryStore,
+  type SessionLogQueryView,
+  type SessionLogsInput,
+} from '../../core/session-logs';
+import type { CallerIdentity, Page } from '../../core/types';
+import type { SettingsDeps } from '../../core/usecases';
+import { AppSyncRealtimePublisher } from '../router/realtime';
+import { sessionLogQueryToGraphQL, type SessionLogState } from './shapes/session-logs';
 
-/** One row of a session log, as the schema's `SessionLogEvent`. */
-export interface SessionLogEventRow {
-  eventId: string;
-  eventTime: string;
-  eventName: string;
-  eventSource: string;
-  awsRegion?: string;
-  sourceIp?: string;
-  userAgent?: string;
-  readOnly?: boolean;
-  errorCode?: string;
-  sensitive: boolean;
-}
-
-export interface SessionLogService {
-  /** The state of the request's log query; null when none was started. */
-  state(request: AccessRequest): Promise<SessionLogState | null>;
-  /** Starts (or reuses) the request's log query. */
-  start(request: AccessRequest): Promise<SessionLogState>;
-  /** Rows of the finished query, oldest first. */
-  events(
-    request: AccessRequest,
-    options: { writeOnly: boolean; page: PageRequest },
-  ): Promise<Page<SessionLogEventRow>>;
-}
-
-/** No provider is configured: every state is DISABLED and there are no rows. */
-export function disabledSessionLogs(clock: Clock): SessionLogService {
-  const disabled = (request: AccessRequest): SessionLogState => ({
-    requestId: request.id,
-    status: 'DISABLED',
-    updatedAt: clock.now().toISOString(),
-  });
-  return {
-    state: async (request) => disabled(request),
-    start: async (request) => disabled(request),
-    events: async () => ({ items: [] }),
-  };
-}
-
-const HOUR_MS = 3_600_000;
-/** How long a query state is kept (the table's TTL). */
-const KEEP_SECONDS = 7 * 24 * 3600;
-
-function stateOf(record: SessionLogQueryRecord): SessionLogState {
-  const { requestId, status, progress, error, windowStart, windowEnd, rowCount, updatedAt } = record;
-  return { requestId, status, progress, error, windowStart, windowEnd, rowCount, updatedAt };
+/** A started query for the session-logs function to follow (its invocation payload). */
+export interface SessionLogJob {
+  requestId: string;
+  queryId: string;
 }
 
 /**
- * A provider is configured: query states live in the SessionLogQueries table. The window is
- * derived from the stored request only: from the grant to the end of access + 1 hour (session
- * credentials outlive the assignment), or to now + 1 hour while access is held.
+ * Hands a started query to whoever follows it, without waiting for it to be followed. Never
+ * throws: an unreachable follower costs only the live updates (`sessionLogQuery` still polls).
  */
-export function storedSessionLogs(options: {
-  queries: Pick<DynamoSessionQueryRepository, 'get' | 'start'>;
+export interface SessionLogFollower {
+  dispatch(job: SessionLogJob): Promise<void>;
+}
+
+/** Fans a query's state out to the `onSessionLogQuery` subscribers of its request. */
+export interface SessionLogPublisher {
+  publishSessionLogQuery(view: SessionLogQueryView): Promise<void>;
+}
+
+/** What a deployment plugs in for session logs. */
+export interface SessionLogPorts {
+  /** Undefined when the deployment has none (`SESSION_LOG_PROVIDER=none`): all DISABLED. */
+  provider?: SessionLogProvider;
+  queries: SessionLogQueryStore;
+  /** The api's way to the session-logs function. */
+  follower?: SessionLogFollower;
+  /** The session-logs function's way to subscribers. */
+  publisher?: SessionLogPublisher;
+}
+
+/** Where a failed dispatch is reported (Powertools Logger fits). */
+export interface WarnLog {
+  warn(message: string, ...extra: unknown[]): void;
+}
+
+/** No provider: nothing is ever stored, every state is DISABLED. */
+export function disabledSessionLogs(_clock?: Clock): SessionLogPorts {
+  const refuse = async (): Promise<never> => {
+    throw new Error('No session-log provider is configured, so no session-log query is stored.');
+  };
+  return { queries: { get: async () => undefined, start: refuse, update: refuse } };
+}
+
+/** The api's session-log operations; each one authorizes the caller against the stored request. */
+export interface SessionLogService {
+  /** The query state of a request; undefined when none was started. One provider look at most. */
+  state(caller: CallerIdentity, requestId: string): Promise<SessionLogState | undefined>;
+  /** Starts (or reuses) the request's query and hands a new one to the follower. */
+  start(caller: CallerIdentity, requestId: string): Promise<SessionLogState>;
+  /** A page of the finished query's classified rows (an empty page when DISABLED). */
+  events(
+    caller: CallerIdentity,
+    requestId: string,
+    input?: SessionLogsInput,
+  ): Promise<Page<ClassifiedSessionLogRow>>;
+}
+
+export interface SessionLogServiceDeps extends SettingsDeps {
+  requests: Pick<RequestRepository, 'get'>;
   clock: Clock;
-  provider: string;
-}): SessionLogService {
-  const { queries, clock, provider } = options;
+  /** Gives the requester's IAM Identity Center user name (the role session name). */
+  directory?: Pick<Directory, 'getUser'>;
+  sessionLogs: SessionLogPorts;
+}
+
+/**
+ * The query store as both the api and the follower use it: a look taken before the query ended
+ * (so QUEUED or RUNNING) is not stored over the FINISHED or FAILED someone else stored meanwhile.
+ * The repository's write is conditional on the query id only, so a look that lands between this
+ * read and that write can still go back a state; the next look puts it right (states only move
+ * forward at the provider).
+ */
+export function forwardOnly(store: SessionLogQueryStore): SessionLogQueryStore {
   return {
-    async state(request) {
-      const record = await queries.get(request.id);
-      return record ? stateOf(record) : null;
-    },
-    async start(request) {
-      const existing = await queries.get(request.id);
-      const ended = request.endedAt !== undefined;
-      if (existing && (existing.status === 'QUEUED' || existing.status === 'RUNNING'))
-        return stateOf(existing);
-      if (existing && existing.status === 'FINISHED' && ended) return stateOf(existing);
-      if (request.grantedAt === undefined) {
-        throw new ValidationError(
-          'This request has no session activity: access was never granted.',
-          'requestId',
-        );
+    get: (requestId) => store.get(requestId),
+    start: (record, replacing) => store.start(record, replacing),
+    async update(requestId, queryId, changes) {
+      if (changes.status === 'QUEUED' || changes.status === 'RUNNING') {
+        const current = await store.get(requestId);
+        const ended = current?.status === 'FINISHED' || current?.status === 'FAILED';
+        if (current?.queryId === queryId && ended) return;
       }
-      const now = clock.now();
-      const endMs = (request.endedAt ? Date.parse(request.endedAt) : now.getTime()) + HOUR_MS;
-      const record: SessionLogQueryRecord = {
-        requestId: request.id,
-        status: 'QUEUED',
-        provider,
-        startedAt: now.toISOString(),
-        windowStart: request.grantedAt,
-        windowEnd: new Date(endMs).toISOString(),
-        updatedAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + KEEP_SECONDS,
-      };
-      await queries.start(record, existing?.queryId);
-      return stateOf(record);
-    },
-    async events() {
-      return { items: [] };
+      await store.update(requestId, queryId, changes);
     },
   };
+}
+
+/** Request ids that can exist (the core checks the same before any lookup). */
+const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * The api's session-log operations over the core use cases. Without a provider the feature is
+ * hidden: readers get DISABLED (and no rows) whatever the request's status, others are refused.
+ */
+export function makeSessionLogService(deps: SessionLogServiceDeps): SessionLogService {
+  const { provider, queries, follower } = deps.sessionLogs;
+  const core = {
+    requests: deps.requests,
+    queries,
+    clock: deps.clock,
+    settings: deps.settings,
+    ...(provider ? { provider } : {}),
+    ...(deps.directory ? { directory: deps.directory } : {}),
+    ...(deps.fallback ? { fallback: deps.fallback } : {}),
+  };
+  const getState = makeGetSessionLogQuery(core);
+  const getRows = makeGetSessionLogs(core);
+
+  const disabled = async (
+    caller: CallerIdentity,
+    requestId: string,
+    operation: 'getSessionLogs' | 'startSessionLogQuery',
+  ): Promise<SessionLogState> => {
+    const request = REQUEST_ID.test(requestId) ? await deps.requests.get(requestId) : undefined;
+    if (request === undefined) throw new NotFoundError('This request does not exist.');
+    authorize(operation, caller, request);
+    const now = deps.clock.now();
+    const state: SessionLogState = {
+      requestId: request.id,
+      status: 'DISABLED',
+      updatedAt: now.toISOString(),
+    };
+    try {
+      const window = sessionWindow(request, now);
+      return { ...state, windowStart: window.start, windowEnd: window.end };
+    } catch {
+      // Never granted: there is no window to show.
+      return state;
+    }
+  };
+
+  return {
+    async state(caller, requestId) {
+      if (!provider) return disabled(caller, requestId, 'getSessionLogs');
+      return getState(caller, requestId);
+    },
+
+    async start(caller, requestId) {
+      if (!provider) return disabled(caller, requestId, 'startSessionLogQuery');
+      // The core stores the new query through this store: that is how we learn its id, and
+      // that it is new (a reused query is already being followed).
+      let started: SessionLogJob | undefined;
+      const recording: SessionLogQueryStore = {
+        get: (id) => queries.get(id),
+        update: (id, queryId, changes) => queries.update(id, queryId, changes),
+        async start(record, replacing) {
+          await queries.start(record, replacing);
+          if (record.queryId !== undefined)
+            started = { requestId: record.requestId, queryId: record.queryId };
+        },
+      };
+      const view = await makeStartSessionLogQuery({ ...core, queries: recording })(caller, requestId);
+      if (started && follower) await follower.dispatch(started);
+      return view;
+    },
+
+    async events(caller, requestId, input = {}) {
+      if (!provider) {
+        await disabled(caller, requestId, 'getSessionLogs');
+        return { items: [] };
+      }
+      return getRows(caller, requestId, input);
+    },
+  };
+}
+
+/** Hands started queries to the session-logs function as asynchronous (`Event`) invocations. */
+export class LambdaSessionLogFollower implements SessionLogFollower {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string,
+    private readonly log: WarnLog,
+  ) {}
+
+  async dispatch(job: SessionLogJob): Promise<void> {
+    try {
+      const out = await this.client.send(
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          InvocationType: 'Event',
+          Payload: new TextEncoder().encode(JSON.stringify(job)),
+        }),
+      );
+      if (out.StatusCode !== 202) throw new Error(`Lambda answered HTTP ${String(out.StatusCode)}`);
+    } catch (error) {
+      this.log.warn('Could not hand a session-log query to the session-logs function', {
+        ...job,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+}
+
+export const PUBLISH_SESSION_LOG_QUERY = /* GraphQL */ `
+  mutation PublishSessionLogQuery($input: PublishSessionLogQueryInput!) {
+    publishSessionLogQuery(input: $input) {
+      requestId
+      status
+      progress
+      error
+      windowStart
+      windowEnd
+      rowCount
+      updatedAt
+    }
+  }
+`;
+
+/**
+ * The IAM-only `publishSessionLogQuery` mutation over the router's signed AppSync client. It
+ * selects every field: AppSync pushes subscribers only what the publisher selected.
+ */
+export class AppSyncSessionLogPublisher extends AppSyncRealtimePublisher implements SessionLogPublisher {
+  async publishSessionLogQuery(view: SessionLogQueryView): Promise<void> {
+    await this.send(PUBLISH_SESSION_LOG_QUERY, { input: sessionLogQueryToGraphQL(view) });
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Resolvers of session-activity logs: the query state, its rows, starting a query, and the
- * subscription to its progress. Readers are those of the request (requester, its approvers,
- * auditors); the server decides the query from the stored request alone.
+ * subscription check. Readers are those of the request (requester, its approvers, auditors);
+ * the server decides the query from the stored request alone — the only argument that reaches
+ * the use cases is the request id, and it is never part of a statement.
  */
 import { z } from 'zod';
 import { authorize } from '../../core/authorization';
@@ -36,16 +37,15 @@ export const sessionLogResolvers: AreaResolvers = {
   Query: {
     sessionLogQuery: async (ctx) => {
       const { requestId } = parseArgs(byRequest, ctx.args);
-      const request = await readableSessionOf(ctx, requestId, 'getSessionLogs');
-      const state = await ctx.backend.ports.sessionLogs.state(request);
+      const state = await ctx.backend.usecases.sessionLogs.state(await ctx.user(), requestId);
       return state ? sessionLogQueryToGraphQL(state) : null;
     },
     sessionLogs: async (ctx) => {
       const args = parseArgs(logsArgs, ctx.args);
-      const request = await readableSessionOf(ctx, args.requestId, 'getSessionLogs');
-      const page = await ctx.backend.ports.sessionLogs.events(request, {
+      const page = await ctx.backend.usecases.sessionLogs.events(await ctx.user(), args.requestId, {
         writeOnly: args.writeOnly ?? false,
-        page: args.nextToken ? { limit: args.limit, cursor: args.nextToken } : { limit: args.limit },
+        limit: args.limit,
+        cursor: args.nextToken ?? null,
       });
       return {
         items: page.items.map((e) => ({
@@ -56,7 +56,7 @@ export const sessionLogResolvers: AreaResolvers = {
           awsRegion: e.awsRegion ?? null,
           sourceIp: e.sourceIp ?? null,
           userAgent: e.userAgent ?? null,
-          readOnly: e.readOnly ?? null,
+          readOnly: e.readOnly,
           errorCode: e.errorCode ?? null,
           sensitive: e.sensitive,
         })),
@@ -67,8 +67,8 @@ export const sessionLogResolvers: AreaResolvers = {
   Mutation: {
     startSessionLogQuery: async (ctx) => {
       const { input } = parseArgs(startArgs, ctx.args);
-      const request = await readableSessionOf(ctx, input.requestId, 'startSessionLogQuery');
-      return sessionLogQueryToGraphQL(await ctx.backend.ports.sessionLogs.start(request));
+      const state = await ctx.backend.usecases.sessionLogs.start(await ctx.user(), input.requestId);
+      return sessionLogQueryToGraphQL(state);
     },
   },
 };

@@ -96,7 +96,8 @@ export class AppSyncRealtimePublisher implements RealtimePublisher {
     });
   }
 
-  private async send(query: string, variables: Record<string, unknown>): Promise<void> {
+  /** One signed GraphQL request; AppSync's errors become PublishError. Subclasses add mutations. */
+  protected async send(query: string, variables: Record<string, unknown>): Promise<void> {
     const body = JSON.stringify({ query, variables });
     const signed = await this.signer.sign({
       method: 'POST',

@@ -747,6 +747,18 @@ describe('validateSettingsInput', () => {
       ok({ sensitiveActions: ['iam.amazonaws.com:CreateUser', 'DeleteBucket'] }),
     ],
     [
+      'sensitive actions with a trailing wildcard',
+      run({ sensitiveActions: ['iam.amazonaws.com:Delete*', 'iam.amazonaws.com:*', 'Terminate*'] }),
+      ok({ sensitiveActions: ['iam.amazonaws.com:Delete*', 'iam.amazonaws.com:*', 'Terminate*'] }),
+    ],
+    ...['*', 'iam.amazonaws.com:*Delete', 'Del*ete', 'iam.amazonaws.com:Delete**'].map(
+      (action): [string, () => unknown, Outcome] => [
+        `a misplaced wildcard (${action})`,
+        run({ sensitiveActions: [action] }),
+        bad('sensitiveActions.0', /Sensitive action must be an event name/),
+      ],
+    ),
+    [
       'a sensitive action with SQL',
       run({ sensitiveActions: ["x' OR 1=1"] }),
       bad('sensitiveActions.0', /Sensitive action must be an event name/),
