@@ -10,3 +10,4 @@ export * from './settings';
 export * from './usecases';
 export * from './notifications';
 export * from './session-logs';
+export * from './access';

@@ -1,4 +1,93 @@
-/** Placeholder created by the infrastructure work so the stack synthesizes; replaced by the real handler. */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('workflow-tasks is not implemented yet');
+/**
+ * The workflow-tasks Lambda: every Task state of the lifecycle state machine calls it with an
+ * `action` (why it is here), the request id and, when polling, the Identity Center operation.
+ * One call does the status change, the notification and the grant or revoke that are due, and
+ * answers what the state machine waits for next (`next`, `waitSeconds`, `operation`).
+ *
+ * Failures worth repeating (throttling, conflicts, transient errors) are thrown as
+ * `RetryableError`, which the state machine retries with jittered backoff; anything else fails
+ * the task, and the state machine's catch path calls `fail`, which ends the request in `error`.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import {
+  accessErrorReason,
+  isRetryableAccessError,
+  makeRunWorkflowStep,
+  WORKFLOW_ACTIONS,
+  WORKFLOW_RETRYABLE_ERROR,
+  type WorkflowDeps,
+  type WorkflowStep,
+  type WorkflowStepInput,
+} from '../core/access';
+import { getAccessPorts } from './workflow-tasks/wiring';
+
+/** The error name the state machine retries with backoff. */
+export const RETRYABLE_ERROR = WORKFLOW_RETRYABLE_ERROR;
+
+/** A failure that may go away when the step runs again later. */
+export class RetryableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = RETRYABLE_ERROR;
+  }
 }
+
+/** What a Task state sends. */
+export const workflowTaskEvent = z.object({
+  action: z.enum(WORKFLOW_ACTIONS),
+  requestId: z.string().min(1),
+  operation: z.object({ id: z.string().min(1), kind: z.enum(['CREATE', 'DELETE']) }).nullish(),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullish(),
+});
+
+export interface WorkflowTasksOptions {
+  /** The ports (default: built from the environment over the shared backend). */
+  deps?: () => WorkflowDeps;
+  logger?: Logger;
+}
+
+/** Builds the handler over its ports (tests and the local cloud pass their own). */
+export function makeWorkflowTasksHandler(
+  options: WorkflowTasksOptions = {},
+): (event: unknown) => Promise<WorkflowStep> {
+  const logger = options.logger ?? new Logger({ serviceName: 'team-workflow-tasks' });
+  const depsOf = options.deps ?? getAccessPorts;
+  let run: ((input: WorkflowStepInput) => Promise<WorkflowStep>) | undefined;
+
+  return async (event) => {
+    const parsed = workflowTaskEvent.parse(event);
+    const input: WorkflowStepInput = {
+      action: parsed.action,
+      requestId: parsed.requestId,
+      ...(parsed.operation ? { operation: parsed.operation } : {}),
+      ...(parsed.error ? { error: parsed.error } : {}),
+    };
+    run ??= makeRunWorkflowStep(depsOf());
+    try {
+      const step = await run(input);
+      logger.info('Workflow step', {
+        requestId: input.requestId,
+        action: input.action,
+        next: step.next,
+        status: step.status,
+      });
+      return step;
+    } catch (error) {
+      const reason = accessErrorReason(error);
+      if (isRetryableAccessError(error)) {
+        logger.warn('Workflow step will be retried', {
+          requestId: input.requestId,
+          action: input.action,
+          reason,
+        });
+        throw new RetryableError(reason, { cause: error });
+      }
+      logger.error('Workflow step failed', { requestId: input.requestId, action: input.action, reason });
+      throw error;
+    }
+  };
+}
+
+/** The Lambda entry point. */
+export const handler = makeWorkflowTasksHandler();

@@ -1,22 +1,29 @@
 /**
- * Inline form validation. The rules mirror `lambdas/core/validation.ts` so people see problems
- * before submitting; the server checks everything again and its message wins.
+ * Inline form validation with the core's own patterns and limits (`lambdas/core/patterns.ts`), so
+ * people see problems before submitting; the server checks everything again and its message wins.
  */
 import type { Translate } from '../i18n';
 
-export const MAX_TEXT_LENGTH = 2000;
-export const MAX_TICKET_LENGTH = 50;
-export const MIN_DURATION_HOURS = 1;
-export const MAX_DURATION_HOURS = 8000;
-
-export const OU_ID = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-export const ROOT_ID = /^r-[0-9a-z]{4,32}$/;
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/;
-export const SLACK_TOKEN = /^xoxb-[A-Za-z0-9-]{5,250}$/;
-export const SLACK_CHANNEL = /^#?[^\s\p{C}#]{1,80}$/u;
-export const SENSITIVE_ACTION = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*:)?[A-Za-z][A-Za-z0-9]{0,127}$/;
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]+$/u;
+export {
+  MAX_TEXT_LENGTH,
+  MAX_TICKET_LENGTH,
+  MIN_DURATION_HOURS,
+  MAX_DURATION_HOURS,
+  OU_ID,
+  ROOT_ID,
+  EMAIL,
+  SES_IDENTITY_ARN,
+  SLACK_TOKEN,
+  SLACK_CHANNEL,
+  SENSITIVE_ACTION,
+} from '../../../lambdas/core/patterns';
+import {
+  MAX_TEXT_LENGTH,
+  MAX_TICKET_LENGTH,
+  OU_ID,
+  ROOT_ID,
+  PRINTABLE,
+} from '../../../lambdas/core/patterns';
 
 const codePoints = (value: string): number => [...value].length;
 const CONTROL = /\p{Cc}/u;

@@ -1,0 +1,385 @@
+/**
+ * One step of a request's lifecycle workflow. The state machine calls this with the reason it
+ * is here (`action`); the step re-reads the request and does whatever its status and the time
+ * call for — status change, notification, grant or revoke, often several in one call — then
+ * says what the workflow waits for next. Reading the status instead of trusting the action
+ * keeps every step idempotent and makes a late or repeated step harmless.
+ */
+import {
+  buildNotificationEvent,
+  type NotificationEventInput,
+  type NotificationEventType,
+} from '../notifications/events';
+import type { Notifier } from '../notifications/ports';
+import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors';
+import type { RequestRepository, SettingsRepository } from '../ports';
+import type { SettingsFallback } from '../settings';
+import type { AccessRequest, RequestStatus, Settings } from '../types';
+import { loadSettings } from '../usecases/shared';
+import {
+  makeApplySystemTransition,
+  type SystemAction,
+  type SystemTransitionDetails,
+} from '../usecases/systemTransition';
+import { accessErrorReason } from './errors';
+import { AccessControl, targetOfRequest, type AccessDeps, type PendingOperation } from './grants';
+
+/** Why the workflow calls a step. */
+export const WORKFLOW_ACTIONS = ['begin', 'advance', 'expire', 'grant', 'revoke', 'fail'] as const;
+export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
+
+/** What the workflow does after a step. */
+export const WORKFLOW_NEXT = [
+  'awaitDecision',
+  'awaitStart',
+  'awaitEnd',
+  'pollGrant',
+  'pollRevoke',
+  'done',
+] as const;
+export type WorkflowNext = (typeof WORKFLOW_NEXT)[number];
+
+export interface WorkflowStepInput {
+  action: WorkflowAction;
+  requestId: string;
+  /** An Identity Center operation a previous step left IN_PROGRESS. */
+  operation?: PendingOperation | null;
+  /** For `fail`: what went wrong (Step Functions' Error and Cause). */
+  error?: { Error?: string; Cause?: string } | null;
+}
+
+export interface WorkflowStep {
+  next: WorkflowNext;
+  /** Timeout of the next wait in whole seconds (≥ 1); 0 when the next step is no wait. */
+  waitSeconds: number;
+  /** The operation to poll (`pollGrant`, `pollRevoke`), else null. */
+  operation: PendingOperation | null;
+  /** The request's status after the step (null when the request does not exist). */
+  status: RequestStatus | null;
+}
+
+export interface WorkflowDeps extends AccessDeps {
+  requests: RequestRepository;
+  settings: SettingsRepository;
+  fallback?: SettingsFallback;
+  notifier: Notifier;
+  logger?: { warn(message: string, detail: Record<string, unknown>): void };
+  /**
+   * How long one container reuses the settings it read (default 10 s): every step that notifies
+   * needs them, and a burst of lifecycles would otherwise read them once per step.
+   */
+  settingsTtlMs?: number;
+}
+
+/**
+ * Longest wait of one task (Step Functions allows task timeouts up to a year, the execution
+ * lives at most a year): a longer wait is taken in several turns, the step deciding each time.
+ */
+export const MAX_WAIT_SECONDS = 360 * 24 * 3600;
+/** Slack for clocks that disagree by a little (the timer fired a moment "early"). */
+const DUE_TOLERANCE_MS = 1000;
+/** Status changes one step may go through before it stops and lets the workflow call again. */
+const MAX_HOPS = 8;
+const HOUR_MS = 3_600_000;
+
+type Outcome = { step: WorkflowStep } | { request: AccessRequest; operation?: PendingOperation };
+
+/** The message of a Step Functions Cause: a Lambda's JSON error, or the text itself. */
+export function failureReason(error: WorkflowStepInput['error']): string {
+  const cause = error?.Cause?.trim();
+  if (cause) {
+    try {
+      const parsed: unknown = JSON.parse(cause);
+      if (typeof parsed === 'object' && parsed !== null) {
+        const message = (parsed as { errorMessage?: unknown }).errorMessage;
+        const type = (parsed as { errorType?: unknown }).errorType;
+        if (typeof message === 'string' && message.trim() !== '') {
+          return typeof type === 'string' && type !== 'Error' ? `${type}: ${message}` : message;
+        }
+      }
+    } catch {
+      // Not JSON: the cause is the message.
+    }
+    return error?.Error ? `${error.Error}: ${cause}` : cause;
+  }
+  return error?.Error ?? 'Unknown error';
+}
+
+/** The settings in force, read at most once per TTL. */
+type SettingsSource = () => Promise<Settings>;
+
+function cachedSettings(deps: WorkflowDeps): SettingsSource {
+  let cached: { settings: Settings; until: number } | undefined;
+  const ttl = deps.settingsTtlMs ?? 10_000;
+  return async () => {
+    const now = deps.clock.now().getTime();
+    // A clock that moved backwards (tests set it) also reads them again.
+    if (cached === undefined || now >= cached.until || now < cached.until - ttl) {
+      cached = { settings: await loadSettings(deps), until: now + ttl };
+    }
+    return cached.settings;
+  };
+}
+
+class StepRun {
+  private readonly transition: ReturnType<typeof makeApplySystemTransition>;
+
+  constructor(
+    private readonly deps: WorkflowDeps,
+    private readonly control: AccessControl,
+    private readonly settings: SettingsSource,
+    private readonly input: WorkflowStepInput,
+  ) {
+    this.transition = makeApplySystemTransition(deps);
+  }
+
+  async run(): Promise<WorkflowStep> {
+    const first = await this.deps.requests.get(this.input.requestId);
+    if (first === undefined) return this.done(null);
+    if (this.input.action === 'fail') return this.failed(first);
+    let outcome: Outcome = {
+      request: first,
+      ...(this.input.operation ? { operation: this.input.operation } : {}),
+    };
+    for (let hop = 0; hop < MAX_HOPS; hop += 1) {
+      outcome = await this.handle(outcome.request, outcome.operation);
+      if ('step' in outcome) return outcome.step;
+    }
+    throw new ConflictError(`Request ${this.input.requestId} kept changing; the workflow will look again.`);
+  }
+
+  private handle(request: AccessRequest, operation?: PendingOperation): Promise<Outcome> {
+    switch (request.status) {
+      case 'pending':
+        return this.pending(request);
+      case 'approved':
+        return this.schedule(request);
+      case 'scheduled':
+        return operation?.kind === 'CREATE' || this.due(request.startTime)
+          ? this.grant(request, operation)
+          : this.wait('awaitStart', request.startTime, request);
+      case 'in progress':
+        return operation?.kind === 'DELETE' || this.due(this.endOf(request))
+          ? this.end(request, operation)
+          : this.wait('awaitEnd', this.endOf(request), request);
+      case 'revoked':
+      case 'cancelled':
+        return this.close(request, operation);
+      case 'rejected':
+        return this.notifyAndFinish('rejected', request);
+      default:
+        // expired, ended, error: nothing left to do.
+        return Promise.resolve({ step: this.done(request.status) });
+    }
+  }
+
+  // ----------------------------------------------------------------------------- the statuses
+
+  private async pending(request: AccessRequest): Promise<Outcome> {
+    if (!request.approvalRequired) return this.schedule(request);
+    const expiresAt = request.expiresAt ?? (await this.defaultExpiry(request));
+    if (this.due(expiresAt)) {
+      const expired = await this.apply(request, 'expire');
+      if ('request' in expired && expired.request.status === 'expired') {
+        return this.notifyAndFinish('expired', expired.request);
+      }
+      return expired;
+    }
+    if (this.input.action === 'begin') await this.notify('pending', request);
+    return this.wait('awaitDecision', expiresAt, request);
+  }
+
+  private async schedule(request: AccessRequest): Promise<Outcome> {
+    const scheduled = await this.apply(request, 'schedule');
+    if ('request' in scheduled && scheduled.request.status === 'scheduled') {
+      // Approval flows announce the decision; others that the access is booked.
+      await this.notify(request.status === 'approved' ? 'approved' : 'scheduled', scheduled.request);
+    }
+    return scheduled;
+  }
+
+  private async grant(request: AccessRequest, operation?: PendingOperation): Promise<Outcome> {
+    const outcome = await this.control.acquire(request.id, targetOfRequest(request), operation);
+    if (outcome.state === 'pending') return { step: this.poll('pollGrant', outcome.operation, request) };
+    if (outcome.state === 'failed') {
+      const fresh = await this.reread(request.id);
+      // Revoked or cancelled meanwhile: nothing was granted, closing is all that is left.
+      if (fresh.status !== 'scheduled') return { request: fresh };
+      return this.fail(fresh, `Identity Center could not grant the access: ${outcome.reason}`);
+    }
+    const started = await this.apply(request, 'start', { at: this.now().toISOString() });
+    if ('request' in started && started.request.status === 'in progress') {
+      await this.notify('started', started.request);
+    }
+    // Anything else (revoked or cancelled while granting) releases what was just granted.
+    return started;
+  }
+
+  private async end(request: AccessRequest, operation?: PendingOperation): Promise<Outcome> {
+    const outcome = await this.control.release(request.id, targetOfRequest(request), operation);
+    if (outcome.state === 'pending') return { step: this.poll('pollRevoke', outcome.operation, request) };
+    if (outcome.state === 'failed') {
+      return this.fail(request, `Identity Center could not remove the access: ${outcome.reason}`);
+    }
+    const ended = await this.apply(request, 'end', { at: this.now().toISOString() });
+    if ('request' in ended && ended.request.endedAt !== undefined) {
+      return this.notifyAndFinish(ended.request.status === 'revoked' ? 'revoked' : 'ended', ended.request);
+    }
+    return ended;
+  }
+
+  /** Revoked or cancelled by a person: remove whatever access the request holds, then say so. */
+  private async close(request: AccessRequest, operation?: PendingOperation): Promise<Outcome> {
+    if (request.status === 'revoked' && request.endedAt !== undefined)
+      return { step: this.done(request.status) };
+    const target = targetOfRequest(request);
+    let pending = operation;
+    if (pending?.kind === 'CREATE') {
+      // Let the creation that was under way finish first, or the release could miss it.
+      const created = await this.control.acquire(request.id, target, pending);
+      if (created.state === 'pending') return { step: this.poll('pollGrant', created.operation, request) };
+      pending = undefined;
+    }
+    const outcome = await this.control.release(request.id, target, pending);
+    if (outcome.state === 'pending') return { step: this.poll('pollRevoke', outcome.operation, request) };
+    if (outcome.state === 'failed') {
+      return this.fail(request, `Identity Center could not remove the access: ${outcome.reason}`);
+    }
+    if (request.status === 'cancelled') return this.notifyAndFinish('cancelled', request);
+    const ended = await this.apply(request, 'end', { at: this.now().toISOString() });
+    if ('request' in ended && ended.request.status === 'revoked' && ended.request.endedAt !== undefined) {
+      return this.notifyAndFinish('revoked', ended.request);
+    }
+    return ended;
+  }
+
+  /** Catch path of the workflow: the request ends in `error` with what went wrong. */
+  private async failed(request: AccessRequest): Promise<WorkflowStep> {
+    const closed = request.status === 'revoked' ? request.endedAt !== undefined : isFinal(request.status);
+    if (closed) return this.done(request.status);
+    const outcome = await this.fail(request, `The workflow failed: ${failureReason(this.input.error)}`);
+    return 'step' in outcome ? outcome.step : this.done(outcome.request.status);
+  }
+
+  private async fail(request: AccessRequest, reason: string): Promise<Outcome> {
+    const failed = await this.apply(request, 'fail', { errorReason: reason });
+    if ('request' in failed && failed.request.status === 'error') {
+      return this.notifyAndFinish('error', failed.request, { errorReason: reason });
+    }
+    return failed;
+  }
+
+  // ---------------------------------------------------------------------------------- helpers
+
+  /**
+   * A system transition; when the request moved on meanwhile (someone decided, revoked...) the
+   * stored request comes back to be handled as it now is.
+   */
+  private async apply(
+    request: AccessRequest,
+    action: SystemAction,
+    details?: SystemTransitionDetails,
+  ): Promise<Outcome> {
+    try {
+      return { request: await this.transition(request.id, action, details) };
+    } catch (error) {
+      if (!(error instanceof IllegalTransitionError)) throw error;
+      return { request: await this.reread(request.id) };
+    }
+  }
+
+  private async reread(id: string): Promise<AccessRequest> {
+    const fresh = await this.deps.requests.get(id);
+    if (fresh === undefined) throw new NotFoundError(`Request ${id} does not exist.`);
+    return fresh;
+  }
+
+  private async notifyAndFinish(
+    type: NotificationEventType,
+    request: AccessRequest,
+    input?: NotificationEventInput,
+  ): Promise<Outcome> {
+    await this.notify(type, request, input);
+    return { step: this.done(request.status) };
+  }
+
+  private async notify(type: NotificationEventType, request: AccessRequest, input?: NotificationEventInput) {
+    try {
+      await this.deps.notifier.notify(buildNotificationEvent(type, request, input), await this.settings());
+    } catch (error) {
+      // People not being told must never stop access from being granted or removed.
+      this.deps.logger?.warn('Notification failed', {
+        requestId: request.id,
+        type,
+        error: accessErrorReason(error),
+      });
+    }
+  }
+
+  private async defaultExpiry(request: AccessRequest): Promise<string> {
+    const { expiryHours } = await this.settings();
+    return new Date(Date.parse(request.createdAt) + expiryHours * HOUR_MS).toISOString();
+  }
+
+  private now(): Date {
+    return this.deps.clock.now();
+  }
+
+  private due(at: string): boolean {
+    return Date.parse(at) <= this.now().getTime() + DUE_TOLERANCE_MS;
+  }
+
+  /** Access lasts the requested hours from when Identity Center confirmed it. */
+  private endOf(request: AccessRequest): string {
+    const from = Date.parse(request.grantedAt ?? request.startTime);
+    return new Date(from + request.durationHours * HOUR_MS).toISOString();
+  }
+
+  private wait(
+    next: 'awaitDecision' | 'awaitStart' | 'awaitEnd',
+    until: string,
+    request: AccessRequest,
+  ): Promise<Outcome> {
+    const seconds = Math.ceil((Date.parse(until) - this.now().getTime()) / 1000);
+    const waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
+    return Promise.resolve({ step: { next, waitSeconds, operation: null, status: request.status } });
+  }
+
+  private poll(
+    next: 'pollGrant' | 'pollRevoke',
+    operation: PendingOperation,
+    request: AccessRequest,
+  ): WorkflowStep {
+    return { next, waitSeconds: 0, operation, status: request.status };
+  }
+
+  private done(status: RequestStatus | null): WorkflowStep {
+    return { next: 'done', waitSeconds: 0, operation: null, status };
+  }
+}
+
+function isFinal(status: RequestStatus): boolean {
+  return (
+    status === 'rejected' ||
+    status === 'cancelled' ||
+    status === 'expired' ||
+    status === 'ended' ||
+    status === 'error'
+  );
+}
+
+/**
+ * The workflow's step use case (see the module comment). Statuses: pending → notify approvers
+ * and wait for the decision until it expires (then expire and notify); approved, or pending
+ * without approval → schedule and notify; scheduled → wait for the start, then grant (only
+ * `in progress` once Identity Center confirmed it) and notify; in progress → wait for the end,
+ * then revoke, end and notify; revoked or cancelled → remove any access, close and notify;
+ * rejected → notify. A failed grant or revoke ends the request in `error` with the reason and
+ * an error notification. Throttling, conflicts and transient errors are thrown for the
+ * workflow to retry; the step can be repeated safely.
+ */
+export function makeRunWorkflowStep(deps: WorkflowDeps): (input: WorkflowStepInput) => Promise<WorkflowStep> {
+  const control = new AccessControl(deps);
+  const settings = cachedSettings(deps);
+  return (input) => new StepRun(deps, control, settings, input).run();
+}

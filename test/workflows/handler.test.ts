@@ -1,0 +1,111 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it } from 'vitest';
+import { realSleep, type WorkflowDeps } from '../../lambdas/core/access';
+import { auditEventId } from '../../lambdas/core/usecases/shared';
+import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../lambdas/handlers/workflow-tasks';
+import { aRequest } from '../builders';
+import { makeTestWorld } from '../fakes/world';
+import { awsError, FakeAssignments, noSleep, RecordingNotifier } from '../core/access/fakes';
+
+/** The two handlers over fakes: input checks, error names the state machine acts on, results. */
+function setup() {
+  const world = makeTestWorld();
+  const idc = new FakeAssignments();
+  const deps: WorkflowDeps = {
+    requests: world.requests,
+    settings: world.settings,
+    clock: world.clock,
+    grants: world.grants,
+    assignments: idc,
+    notifier: new RecordingNotifier(),
+    sleep: noSleep,
+    pollDelaysMs: [1],
+  };
+  const logger = new Logger({ logLevel: 'SILENT' });
+  return { world, idc, deps, handler: makeWorkflowTasksHandler({ deps: () => deps, logger }), logger };
+}
+
+describe('workflow-tasks handler', () => {
+  it('runs the step and answers small JSON', async () => {
+    const { world, handler } = setup();
+    const request = aRequest({
+      approvalRequired: false,
+      createdAt: world.clock.iso(),
+      startTime: world.clock.iso(),
+    });
+    await world.requests.create(request, {
+      requestId: request.id,
+      id: auditEventId(request.createdAt, 1),
+      at: request.createdAt,
+      action: 'created',
+      actor: 'system',
+    });
+    expect(await handler({ action: 'begin', requestId: request.id, operation: null })).toEqual({
+      next: 'awaitEnd',
+      waitSeconds: 7200,
+      operation: null,
+      status: 'in progress',
+    });
+  });
+
+  it('refuses malformed input (a bug in the definition: not retried)', async () => {
+    const { handler } = setup();
+    await expect(handler({ action: 'dance', requestId: 'x' })).rejects.toMatchObject({ name: 'ZodError' });
+    await expect(handler({ action: 'begin' })).rejects.toThrow();
+  });
+
+  it('names retryable failures RetryableError and lets the others through', async () => {
+    const { world, idc, handler } = setup();
+    const request = aRequest({
+      approvalRequired: false,
+      createdAt: world.clock.iso(),
+      startTime: world.clock.iso(),
+    });
+    await world.requests.create(request, {
+      requestId: request.id,
+      id: auditEventId(request.createdAt, 1),
+      at: request.createdAt,
+      action: 'created',
+      actor: 'system',
+    });
+    idc.throwOnce('exists', awsError('ThrottlingException', 'Rate exceeded'));
+    await expect(handler({ action: 'begin', requestId: request.id })).rejects.toMatchObject({
+      name: RETRYABLE_ERROR,
+      message: 'ThrottlingException: Rate exceeded',
+    });
+    const failing = new Proxy(world.requests, {
+      get: (target, prop, receiver) =>
+        prop === 'get' ? () => Promise.reject(new TypeError('boom')) : Reflect.get(target, prop, receiver),
+    });
+    const broken = makeWorkflowTasksHandler({
+      deps: () => ({ ...setup().deps, requests: failing }),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
+    await expect(broken({ action: 'advance', requestId: request.id })).rejects.toMatchObject({
+      name: 'TypeError',
+    });
+  });
+});
+
+describe('reconciler handler', () => {
+  it('summarizes a run', async () => {
+    const { deps, logger } = setup();
+    const handler = makeReconcilerHandler({ deps: () => deps, logger });
+    expect(await handler({ source: 'aws.events' })).toEqual({
+      grantsChecked: 0,
+      removed: 0,
+      reapplied: 0,
+      released: 0,
+      unfinished: [],
+    });
+  });
+});
+
+describe('assignment polling', () => {
+  it('really sleeps between polls by default', async () => {
+    const started = performance.now();
+    await realSleep(5);
+    expect(performance.now() - started).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,373 @@
+/**
+ * The lifecycle running for real on one machine: the TEAM stack synthesized with the lifecycle
+ * construct, its state machine definition taken from the template and run by the local Step
+ * Functions runner on a ManualClock, against DynamoDB Local and the Identity Center simulator,
+ * with the real workflow-tasks handler, the real router on the Requests stream and the real
+ * core use cases for people's decisions.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
+import { DynamoGrantRepository } from '../../lambdas/adapters/dynamodb/grants';
+import { IdentityCenterAssignments } from '../../lambdas/adapters/identity-center';
+import { auditEventId } from '../../lambdas/core/usecases/shared';
+import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
+import type { AccessRequest, Actor, AuditEvent, CallerIdentity, Settings } from '../../lambdas/core/types';
+import { loadConfig } from '../../lambdas/handlers/config';
+import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks';
+import { makeAccessPorts, type AccessPorts } from '../../lambdas/handlers/workflow-tasks/wiring';
+import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
+import { LifecycleStateMachine } from '../../lib/lifecycle';
+import { startLocalBackend, type LocalBackend } from '../../local/backend';
+import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
+import type { DemoOrg } from '../../local/sim';
+import { logicalIdOf, synthTeam } from '../cdk/support';
+
+/** A Monday morning, UTC, far from any real date. */
+export const T0 = Date.UTC(2031, 0, 6, 9, 0, 0);
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+export const TASKS_FUNCTION = 'team-workflow-tasks';
+const TASKS_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${TASKS_FUNCTION}`;
+
+export interface LifecycleDefinition {
+  /** The ASL as synthesized, every reference resolved for the local cloud. */
+  resolve(requestsTable: string): Record<string, unknown>;
+}
+
+let synthesized: { template: CfnTemplate; machine: string; fn: string; table: string } | undefined;
+
+/**
+ * Synthesizes the TEAM stack (cdk-nag included) with the lifecycle construct — added through
+ * `TeamWorkflows.addStateMachine`, unless the stack already adds it — once per test file.
+ */
+export function lifecycleDefinition(): LifecycleDefinition {
+  if (!synthesized) {
+    const synth = synthTeam(
+      {},
+      {
+        extend: (stack) => {
+          if (stack.workflows.stateMachines.has('Lifecycle')) return;
+          new LifecycleStateMachine(stack, 'Lifecycle', {
+            workflows: stack.workflows,
+            tasksFunction: stack.functions.workflowTasks.function,
+            requestsTable: stack.data.tables.requests,
+          });
+        },
+      },
+    );
+    try {
+      const machine = synth.stack.workflows.stateMachines.get('Lifecycle');
+      if (!machine) throw new Error('the lifecycle state machine was not added');
+      synthesized = {
+        template: synth.template.toJSON() as CfnTemplate,
+        machine: logicalIdOf(machine),
+        fn: logicalIdOf(synth.stack.functions.workflowTasks.function),
+        table: logicalIdOf(synth.stack.data.tables.requests),
+      };
+    } finally {
+      synth.cleanup();
+    }
+  }
+  const { template, machine, fn, table } = synthesized;
+  return {
+    resolve: (requestsTable) =>
+      resolveDefinition(template, machine, {
+        [`${fn}.Arn`]: TASKS_ARN,
+        [table]: requestsTable,
+        [`${table}.Arn`]: `arn:aws:dynamodb:us-east-1:123456789012:table/${requestsTable}`,
+      }),
+  };
+}
+
+export interface HarnessOptions {
+  /** Pauses before each assignment status poll inside a task (ms). */
+  pollDelaysMs?: readonly number[];
+  /** Switch email notifications on (their audit events show who was told what). */
+  email?: boolean;
+  /** Reconciler grace period (ms); default 15 minutes. */
+  graceMs?: number;
+  /**
+   * Drop the router's realtime hints instead of publishing them through AppSync (load tests:
+   * the lifecycle does not depend on them, and hundreds of requests would spend most of their
+   * time there).
+   */
+  quietRealtime?: boolean;
+  /**
+   * How the sso-admin client retries (default: the SDK's standard strategy, 3 attempts with
+   * real-time backoff). Short fixed pauses keep load tests fast; what the client gives up on
+   * reaches the workflow's own retries, which back off on the ManualClock.
+   */
+  ssoAdminRetry?: { maxAttempts: number; delayMs: number };
+  /**
+   * Run every handler's DynamoDB calls (api, router, workflow tasks) through the client this
+   * makes for DynamoDB Local's endpoint, e.g. one that records consumed capacity (benchmarks).
+   * Default: the local backend's own client.
+   */
+  dynamoDb?: (endpoint: string) => DynamoDBClient;
+}
+
+/** The SDK's retry strategy interface, structurally (a fixed pause between attempts). */
+function fixedRetry(maxAttempts: number, delayMs: number) {
+  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => delayMs });
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: () => Promise.resolve(token(0)),
+    refreshRetryTokenForRetry: (
+      previous: { getRetryCount(): number },
+      info: { errorType: 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR' },
+    ) => {
+      const count = previous.getRetryCount() + 1;
+      if (count >= maxAttempts || info.errorType === 'CLIENT_ERROR')
+        return Promise.reject(new Error('no more retries'));
+      return Promise.resolve(token(count));
+    },
+    recordSuccess: () => undefined,
+  };
+}
+
+export interface Person {
+  id: string;
+  userName: string;
+  email: string;
+  displayName: string;
+}
+
+export interface Harness {
+  local: LocalBackend;
+  /** The backend the handlers use (the local backend's, or one over `dynamoDb`). */
+  backend: Backend;
+  clock: ManualClock;
+  ports: AccessPorts & { close(): void };
+  stateMachineArn: string;
+  org: DemoOrg;
+  person(userName: string): Person;
+  /** A request (not stored yet) from `requester` for ReadOnlyAccess in Payments Staging, starting now, 2 h. */
+  newRequest(requester: Person, overrides?: Partial<AccessRequest>): AccessRequest;
+  /** Stores the request as the api would: the router starts its lifecycle from the stream. */
+  submit(request: AccessRequest): Promise<AccessRequest>;
+  approve(requestId: string, by: Person): Promise<AccessRequest>;
+  reject(requestId: string, by: Person): Promise<AccessRequest>;
+  cancel(requestId: string, by: Person): Promise<AccessRequest>;
+  revoke(requestId: string, by: Person): Promise<AccessRequest>;
+  get(requestId: string): Promise<AccessRequest>;
+  trail(requestId: string): Promise<AuditEvent[]>;
+  /** Whether the simulator holds the request's account assignment. */
+  hasAssignment(request: Pick<AccessRequest, 'requester' | 'accountId' | 'permissionSetArn'>): boolean;
+  execution(requestId: string): ExecutionDescription;
+  reconcile(): ReturnType<ReturnType<typeof makeReconcilerHandler>>;
+  /** Stream delivered, router done, every workflow waiting on the clock or a token. */
+  settle(): Promise<void>;
+  /** Moves the clock forward and lets everything due run. */
+  advance(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const silent = () => new Logger({ logLevel: 'SILENT' });
+
+function callerOf(person: Person): CallerIdentity {
+  return {
+    userId: person.id,
+    userName: person.userName,
+    email: person.email,
+    displayName: person.displayName,
+    groupIds: [],
+    isAdmin: false,
+    isAuditor: false,
+  };
+}
+
+const actorOf = (p: Person): Actor => ({ id: p.id, email: p.email, name: p.displayName });
+
+/** Starts the local backend on a ManualClock with the synthesized lifecycle registered. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const definition = lifecycleDefinition();
+  const clock = new ManualClock(T0);
+  const local = await startLocalBackend({ clock, sessionActivity: false });
+  try {
+    const config = loadConfig();
+    const stateMachineArn = local.registerStateMachine(
+      'team-lifecycle',
+      definition.resolve(local.tables.Requests),
+      {
+        lifecycle: true,
+      },
+    );
+    let backend: Backend = local.backend;
+    const dynamoDb = options.dynamoDb?.(local.urls.dynamodb);
+    if (dynamoDb) {
+      backend = makeAwsBackend(config, {
+        clock: { now: () => new Date(clock.now()) },
+        dynamoDb,
+        lifecycleStateMachineArn: () => stateMachineArn,
+      });
+      setBackend(backend);
+    }
+    const retry = options.ssoAdminRetry;
+    const ssoAdmin = retry
+      ? new SSOAdminClient({
+          region: config.identityCenter.region,
+          retryStrategy: fixedRetry(retry.maxAttempts, retry.delayMs),
+        })
+      : undefined;
+    const ports = makeAccessPorts(config, backend, {
+      ...(ssoAdmin
+        ? { assignments: new IdentityCenterAssignments(ssoAdmin, config.identityCenter.instanceArn) }
+        : {}),
+      ...(dynamoDb
+        ? { grants: new DynamoGrantRepository(createDocumentClient(dynamoDb), local.tables.Grants) }
+        : {}),
+      pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
+      logger: silent(),
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    });
+    local.stepFunctions.registerLambda(
+      TASKS_FUNCTION,
+      makeWorkflowTasksHandler({ deps: () => ports, logger: silent() }),
+    );
+    const reconciler = makeReconcilerHandler({ deps: () => ports, logger: silent() });
+
+    if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
+    const { requests, settings } = backend.ports;
+    if (options.email) {
+      const current = await settings.get();
+      const next: Settings = {
+        ...(current ?? DEFAULT_SETTINGS),
+        sesEnabled: true,
+        sesSourceEmail: 'team@example.com',
+        version: (current?.version ?? 0) + 1,
+      };
+      await settings.put(next, current?.version ?? 0);
+    }
+
+    const people = new Map(local.org.users.map((u) => [u.userName, u]));
+    const person = (userName: string): Person => {
+      const u = people.get(userName);
+      if (!u) throw new Error(`no demo user ${userName}`);
+      return { id: u.id, userName: u.userName, email: u.email ?? u.userName, displayName: u.displayName };
+    };
+    const ps = (name: string) => {
+      const found = local.org.permissionSets.find((p) => p.name === name);
+      if (!found) throw new Error(`no permission set ${name}`);
+      return found;
+    };
+    const readOnly = ps('ReadOnlyAccess');
+    const usecases = backend.usecases;
+    let counter = 0;
+
+    const harness: Harness = {
+      local,
+      backend,
+      clock,
+      ports,
+      stateMachineArn,
+      org: local.org,
+      person,
+      newRequest(requester, overrides = {}) {
+        counter += 1;
+        const now = new Date(clock.now()).toISOString();
+        const approver = person(
+          requester.userName === 'carol.smith@example.com'
+            ? 'ivan.petrov@example.com'
+            : 'carol.smith@example.com',
+        );
+        return {
+          id: `00000000-0000-4000-8000-${(Date.now() % 1e6).toString().padStart(6, '0')}${counter.toString().padStart(6, '0')}`,
+          requester: actorOf(requester),
+          accountId: '745240316957',
+          accountName: 'Payments Staging',
+          permissionSetArn: readOnly.arn,
+          permissionSetName: readOnly.name,
+          sessionDuration: readOnly.sessionDuration,
+          startTime: now,
+          durationHours: 2,
+          justification: 'Investigate the failing deployment',
+          ticketNo: 'INC-42',
+          status: 'pending',
+          approvalRequired: true,
+          approvers: [actorOf(approver)],
+          expiresAt: new Date(clock.now() + 3 * HOUR).toISOString(),
+          createdAt: now,
+          updatedAt: now,
+          version: 1,
+          ...overrides,
+        };
+      },
+      async submit(request) {
+        await requests.create(request, {
+          requestId: request.id,
+          id: auditEventId(request.createdAt, request.version),
+          at: request.createdAt,
+          action: 'created',
+          actor: request.requester,
+          toStatus: request.status,
+        });
+        return request;
+      },
+      approve: (requestId, by) =>
+        usecases.approveRequest(callerOf(by), { requestId, comment: 'Approved for the incident' }),
+      reject: (requestId, by) => usecases.rejectRequest(callerOf(by), { requestId, comment: 'Not needed' }),
+      cancel: (requestId, by) => usecases.cancelRequest(callerOf(by), { requestId }),
+      revoke: (requestId, by) => usecases.revokeRequest(callerOf(by), { requestId, comment: 'Done early' }),
+      async get(requestId) {
+        const request = await requests.get(requestId);
+        if (!request) throw new Error(`no request ${requestId}`);
+        return request;
+      },
+      async trail(requestId) {
+        const events: AuditEvent[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await requests.listEvents(requestId, { limit: 100, ...(cursor ? { cursor } : {}) });
+          events.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return events;
+      },
+      hasAssignment: (r) =>
+        local.simulators.state.hasAssignment({
+          accountId: r.accountId,
+          permissionSetArn: r.permissionSetArn,
+          principalType: 'USER',
+          principalId: r.requester.id,
+        }),
+      execution: (requestId) =>
+        local.stepFunctions.describeExecution(
+          `arn:aws:states:us-east-1:123456789012:execution:team-lifecycle:${requestId}`,
+        ),
+      reconcile: () => reconciler({}),
+      settle: () => local.settle(),
+      async advance(ms) {
+        await clock.advance(ms);
+        await local.settle();
+      },
+      async stop() {
+        ports.close();
+        if (backend !== local.backend) backend.close();
+        dynamoDb?.destroy();
+        ssoAdmin?.destroy();
+        await local.stop();
+      },
+    };
+    return harness;
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
+}
+
+/** The status changes of a trail, in order (`from→to`). */
+export function statusChanges(trail: readonly AuditEvent[]): string[] {
+  return trail
+    .filter((e) => e.toStatus !== undefined && e.action !== 'notified')
+    .map((e) => `${e.action}:${e.toStatus}`);
+}
+
+/** The notification types a trail says were sent (`notified` events). */
+export function notified(trail: readonly AuditEvent[]): string[] {
+  return trail
+    .filter((e) => e.action === 'notified')
+    .map((e) => /: (\w[\w ]*) sent to/.exec(e.detail ?? '')?.[1] ?? '?');
+}
