@@ -1,0 +1,122 @@
+/**
+ * The local cloud with the lifecycle running, for the latency and throughput benchmarks: the
+ * workflows' harness (test/workflows/harness.ts: `startLocalBackend` with the synthesized
+ * lifecycle state machine, the real workflow-tasks handler and router) with the production
+ * assignment-status poll delays, plus what the benchmarks add: enough accounts for every request
+ * to need its own assignment, and a request driven from creation to access.
+ *
+ * When `startLocalBackend` registers the lifecycle itself, only `startBenchCloud` changes.
+ */
+import { DEFAULT_POLL_DELAYS_MS } from '../../lambdas/core/access/poll';
+import type { AccessRequest } from '../../lambdas/core/types';
+import { startHarness, type Harness, type Person } from '../../test/workflows/harness';
+
+export interface BenchCloud {
+  harness: Harness;
+  /** Request number `i`: a (user, account, permission set) no other request of this run uses. */
+  newRequest(i: number): { request: AccessRequest; approver: Person };
+  /** Stores the request and resolves once its lifecycle waits for a decision. */
+  submitAndWait(request: AccessRequest): Promise<void>;
+  /** Resolves once the simulator holds the request's account assignment. */
+  waitForAccess(request: AccessRequest): Promise<void>;
+  /** Sets the added latency of the Identity Center, Identity Store and Organizations simulators. */
+  setAwsLatency(ms: number): void;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every `everyMs` until it holds, failing after `timeoutMs`. */
+async function until(check: () => boolean, what: string, everyMs = 2, timeoutMs = 120_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+/** Starts the local cloud with the lifecycle and `extraAccounts` more accounts in the organization. */
+export async function startBenchCloud(
+  options: { extraAccounts?: number; quietRealtime?: boolean } = {},
+): Promise<BenchCloud> {
+  const harness = await startHarness({
+    pollDelaysMs: DEFAULT_POLL_DELAYS_MS,
+    ...(options.quietRealtime ? { quietRealtime: true } : {}),
+  });
+  try {
+    const state = harness.local.simulators.state;
+    const accounts = Array.from({ length: options.extraAccounts ?? 60 }, (_, i) =>
+      state.addAccount({ id: String(900_000_000_000 + i), name: `Bench Workload ${i + 1}` }),
+    );
+    const users = harness.org.users.map((u) => harness.person(u.userName));
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const permissionSets = harness.org.permissionSets.filter(
+      (p) => !p.provisionedTo.includes(harness.org.organization.managementAccountId),
+    );
+    const capacity = users.length * accounts.length * permissionSets.length;
+    const executionArn = (id: string) =>
+      `${harness.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
+    const waitingForDecision = (id: string) => {
+      try {
+        return harness.local.stepFunctions.pendingTaskTokens(executionArn(id)).length > 0;
+      } catch {
+        return false;
+      }
+    };
+    return {
+      harness,
+      newRequest(i) {
+        if (i >= capacity) throw new Error(`only ${capacity} distinct requests available`);
+        const user = users[i % users.length];
+        const account = accounts[Math.floor(i / users.length) % accounts.length];
+        const ps = permissionSets[Math.floor(i / (users.length * accounts.length)) % permissionSets.length];
+        if (!user || !account || !ps) throw new Error('no user, account or permission set');
+        const request = harness.newRequest(user, {
+          accountId: account.id,
+          accountName: account.name,
+          permissionSetArn: ps.arn,
+          permissionSetName: ps.name,
+          sessionDuration: ps.sessionDuration,
+        });
+        const approver = byId.get(request.approvers[0]?.id ?? '');
+        if (!approver) throw new Error('the harness gave the request no known approver');
+        return { request, approver };
+      },
+      async submitAndWait(request) {
+        await harness.submit(request);
+        await until(
+          () => waitingForDecision(request.id),
+          `the lifecycle of ${request.id} to wait for a decision`,
+        );
+      },
+      waitForAccess: (request) => until(() => harness.hasAssignment(request), `access for ${request.id}`),
+      setAwsLatency(ms) {
+        const sims = harness.local.simulators;
+        for (const s of [sims.ssoAdmin, sims.identityStore, sims.organizations])
+          s.setFaults({ latencyMs: ms });
+      },
+      stop: () => harness.stop(),
+    };
+  } catch (error) {
+    await harness.stop();
+    throw error;
+  }
+}
+
+/** Runs `worker(i)` for i = 0 … n-1 with at most `concurrency` in flight. */
+export async function pool(
+  n: number,
+  concurrency: number,
+  worker: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, n) }, async () => {
+    for (;;) {
+      const i = next;
+      next += 1;
+      if (i >= n) return;
+      await worker(i);
+    }
+  });
+  await Promise.all(lanes);
+}

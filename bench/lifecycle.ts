@@ -1,0 +1,472 @@
+/**
+ * Lifecycle cost per request and path: state transitions, executions, Lambda invocations,
+ * Identity Center / Identity Store / Organizations calls (assignment status polling included),
+ * DynamoDB capacity, AppSync publishes and notifications, from the request's creation (the real
+ * api use case, eligibility included) to its final status, beside the original TEAM's figures.
+ *
+ * Everything runs for real on one machine (test/workflows/harness.ts): the synthesized lifecycle
+ * state machine in the local runner on a ManualClock, the real workflow-tasks handler, router and
+ * api use cases, DynamoDB Local and the Identity Center simulator with the production poll
+ * delays. Requests run one after the other so every call is attributed to one request.
+ *
+ *   npx tsx bench/run.ts lifecycle     (prints the tables, bill included; writes bench/results.json)
+ *   npx tsx bench/lifecycle.ts         (the same)
+ */
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_POLL_DELAYS_MS } from '../lambdas/core/access/poll';
+import type { CallerIdentity } from '../lambdas/core/types';
+import { HOUR, startHarness, TASKS_FUNCTION, type Harness, type Person } from '../test/workflows/harness';
+import { ORIGINAL_PATHS } from './lib/baseline';
+import { DynamoRecorder } from './lib/dynamo';
+import type { Cell, LifecyclePath, LifecyclePathCounts, RunOptions, Section, Table } from './lib/section';
+
+const TOKEN_WAIT = 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken';
+/** A real Step Functions task token is several hundred characters; the local one is shorter. */
+const REAL_TOKEN_LENGTH = 700;
+const LOCAL = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+
+/** What a scenario can do: the api's use cases as the people would call them, and time. */
+interface Actions {
+  create(by: Person, input: Record<string, unknown>): Promise<string>;
+  approve(id: string, by: Person): Promise<void>;
+  reject(id: string, by: Person): Promise<void>;
+  cancel(id: string, by: Person): Promise<void>;
+  revoke(id: string, by: Person): Promise<void>;
+  advance(ms: number): Promise<void>;
+  failNextAssignments(n: number, reason: string): void;
+}
+
+interface Scenario {
+  path: LifecyclePath | 'revoke-failure';
+  /** Drives one request through the path; returns its id. */
+  drive(a: Actions, people: People): Promise<string>;
+}
+
+interface People {
+  alice: Person;
+  carol: Person;
+  hiroshi: Person;
+}
+
+/** ReadOnlyAccess in Payments Staging (NonProduction: approval by TEAM-Approvers-NonProduction). */
+const STAGING = {
+  accountId: '745240316957',
+  permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-026706d7e805da84/ps-82575ec87a171ac8',
+};
+/** PowerUserAccess in Sandbox Team A: Hiroshi's own policy needs no approval. */
+const SANDBOX = {
+  accountId: '118573649280',
+  permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-026706d7e805da84/ps-62179273c8eb5bb6',
+};
+const FORM = { durationHours: 1, justification: 'Benchmark run', ticketNo: 'BENCH-1' };
+
+const SCENARIOS: Scenario[] = [
+  {
+    path: 'approved-ended',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...STAGING, ...FORM });
+      await a.approve(id, p.carol);
+      await a.advance(HOUR);
+      return id;
+    },
+  },
+  {
+    path: 'no-approval',
+    async drive(a, p) {
+      const id = await a.create(p.hiroshi, { ...SANDBOX, ...FORM });
+      await a.advance(HOUR);
+      return id;
+    },
+  },
+  {
+    path: 'rejected',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...STAGING, ...FORM });
+      await a.reject(id, p.carol);
+      return id;
+    },
+  },
+  {
+    path: 'cancelled',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...STAGING, ...FORM });
+      await a.cancel(id, p.alice);
+      return id;
+    },
+  },
+  {
+    path: 'expired',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...STAGING, ...FORM });
+      await a.advance(3 * HOUR);
+      return id;
+    },
+  },
+  {
+    path: 'revoked-early',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...STAGING, ...FORM, durationHours: 4 });
+      await a.approve(id, p.carol);
+      await a.advance(HOUR);
+      await a.revoke(id, p.alice);
+      return id;
+    },
+  },
+  {
+    path: 'grant-failure',
+    async drive(a, p) {
+      a.failNextAssignments(1, 'Injected: the permission set could not be provisioned');
+      return a.create(p.hiroshi, { ...SANDBOX, ...FORM });
+    },
+  },
+  {
+    path: 'revoke-failure',
+    async drive(a, p) {
+      const id = await a.create(p.hiroshi, { ...SANDBOX, ...FORM });
+      a.failNextAssignments(1, 'Injected: the assignment could not be deleted');
+      await a.advance(HOUR);
+      return id;
+    },
+  },
+];
+
+interface Sample extends Omit<LifecyclePathCounts, 'path' | 'requests'> {
+  apiInvocations: number;
+  creationIdcCalls: number;
+  routerInvocations: number;
+  tasksInvocations: number;
+  tokenWrites: number;
+}
+
+const callerOf = (p: Person): CallerIdentity => ({
+  userId: p.id,
+  userName: p.userName,
+  email: p.email,
+  displayName: p.displayName,
+  groupIds: [],
+  isAdmin: false,
+  isAuditor: false,
+});
+
+function sum(record: Record<string, number>): number {
+  return Object.values(record).reduce((n, v) => n + v, 0);
+}
+
+/** Runs one request through `scenario` and counts everything it caused. */
+async function measure(
+  h: Harness,
+  recorder: DynamoRecorder,
+  scenario: Scenario,
+  people: People,
+  publishes: { n: number },
+): Promise<Sample> {
+  const sim = h.local.simulators;
+  const { usecases } = h.backend;
+  await h.settle();
+  sim.resetCalls();
+  recorder.reset();
+  publishes.n = 0;
+  const routerBefore = h.local.poller.stats().invocations;
+  const mailBefore = h.local.outbox.outbox.list({ channel: 'email' }).length;
+  let api = 0;
+  /** Identity Center, Identity Store and Organizations calls of the api's createRequest (eligibility, approvers). */
+  let atCreation = 0;
+  // Each people's call is one api Lambda invocation; the caller's groups come from the directory.
+  const caller = async (p: Person): Promise<CallerIdentity> => ({
+    ...callerOf(p),
+    groupIds: await h.backend.ports.directory.groupIdsOfUser(p.id),
+  });
+  const callers = new Map<string, CallerIdentity>();
+  for (const p of Object.values(people)) callers.set(p.id, await caller(p));
+  sim.resetCalls(); // the group lookups above stand for the token's claims, not for the lifecycle
+  const as = (p: Person) => callers.get(p.id) ?? callerOf(p);
+  const comment = { comment: 'Benchmark' };
+  const actions: Actions = {
+    async create(by, input) {
+      api += 1;
+      const created = await usecases.createRequest(as(by), input);
+      const calls = sim.calls();
+      atCreation = sum(calls.ssoAdmin) + sum(calls.identityStore) + sum(calls.organizations);
+      await h.settle();
+      return created.id;
+    },
+    async approve(id, by) {
+      api += 1;
+      await usecases.approveRequest(as(by), { requestId: id, ...comment });
+      await h.settle();
+    },
+    async reject(id, by) {
+      api += 1;
+      await usecases.rejectRequest(as(by), { requestId: id, ...comment });
+      await h.settle();
+    },
+    async cancel(id, by) {
+      api += 1;
+      await usecases.cancelRequest(as(by), { requestId: id });
+      await h.settle();
+    },
+    async revoke(id, by) {
+      api += 1;
+      await usecases.revokeRequest(as(by), { requestId: id, ...comment });
+      await h.settle();
+    },
+    advance: (ms) => h.advance(ms),
+    failNextAssignments: (n, reason) => sim.ssoAdmin.failNextAssignments(n, reason),
+  };
+
+  const id = await scenario.drive(actions, people);
+  await h.settle();
+  const counters = h.local.stepFunctions.executionCounters(h.execution(id).executionArn);
+  const final = await h.get(id);
+  const calls = sim.calls();
+  const router = h.local.poller.stats().invocations - routerBefore;
+  const tasks = counters.lambdaInvocations[TASKS_FUNCTION] ?? 0;
+  const tokenWrites = counters.taskInvocations[TOKEN_WAIT] ?? 0;
+  const dynamo = recorder.stats();
+  const mails = h.local.outbox.outbox.list({ channel: 'email' }).slice(mailBefore);
+  const tokenUnits = tokenWrites > 0 ? await tokenWriteUnits(h, id, final.status) : 0;
+  return {
+    finalStatus: final.status,
+    transitions: counters.stateTransitions,
+    executions: 1,
+    lambdaInvocations: router + tasks,
+    lambdaInvocationsByFunction: { router, 'workflow-tasks': tasks },
+    ssoAdminCalls: sum(calls.ssoAdmin),
+    identityStoreCalls: sum(calls.identityStore),
+    organizationsCalls: sum(calls.organizations),
+    dynamoReadUnits: dynamo.readUnits,
+    dynamoWriteUnits: dynamo.writeUnits + tokenWrites * tokenUnits,
+    appsyncOps: publishes.n,
+    realtimeMessages: publishes.n,
+    notifications: mails.reduce((n, m) => n + m.to.length + m.cc.length + m.bcc.length, 0),
+    apiInvocations: api,
+    creationIdcCalls: atCreation,
+    routerInvocations: router,
+    tasksInvocations: tasks,
+    tokenWrites,
+  };
+}
+
+/**
+ * What one wait's token write costs: the same UpdateItem the state machine sends (its own
+ * DynamoDB client is not instrumented), with a token as long as a real one, on the request.
+ */
+async function tokenWriteUnits(h: Harness, requestId: string, status: string): Promise<number> {
+  const client = new DynamoDBClient({ endpoint: h.local.urls.dynamodb, ...LOCAL });
+  try {
+    const out = await client.send(
+      new UpdateItemCommand({
+        TableName: h.local.tables.Requests,
+        Key: { id: { S: requestId } },
+        UpdateExpression: 'SET #token = :token',
+        ConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#token': 'workflowToken', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':token': { S: 'T'.repeat(REAL_TOKEN_LENGTH) },
+          ':status': { S: status },
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    return out.ConsumedCapacity?.CapacityUnits ?? 1;
+  } finally {
+    client.destroy();
+    await h.settle();
+  }
+}
+
+function average(samples: Sample[]): Sample {
+  const [first] = samples;
+  if (!first) throw new Error('no samples');
+  const avg = (pick: (s: Sample) => number) =>
+    Math.round((samples.reduce((n, s) => n + pick(s), 0) / samples.length) * 100) / 100;
+  return {
+    finalStatus: first.finalStatus,
+    transitions: avg((s) => s.transitions),
+    executions: avg((s) => s.executions),
+    lambdaInvocations: avg((s) => s.lambdaInvocations),
+    lambdaInvocationsByFunction: {
+      router: avg((s) => s.routerInvocations),
+      'workflow-tasks': avg((s) => s.tasksInvocations),
+    },
+    ssoAdminCalls: avg((s) => s.ssoAdminCalls),
+    identityStoreCalls: avg((s) => s.identityStoreCalls),
+    organizationsCalls: avg((s) => s.organizationsCalls),
+    dynamoReadUnits: avg((s) => s.dynamoReadUnits),
+    dynamoWriteUnits: avg((s) => s.dynamoWriteUnits),
+    appsyncOps: avg((s) => s.appsyncOps ?? 0),
+    realtimeMessages: avg((s) => s.realtimeMessages ?? 0),
+    notifications: avg((s) => s.notifications ?? 0),
+    apiInvocations: avg((s) => s.apiInvocations),
+    creationIdcCalls: avg((s) => s.creationIdcCalls),
+    routerInvocations: avg((s) => s.routerInvocations),
+    tasksInvocations: avg((s) => s.tasksInvocations),
+    tokenWrites: avg((s) => s.tokenWrites),
+  };
+}
+
+const ratio = (ours: number, original: number | undefined): Cell =>
+  original === undefined || original === 0 ? null : `${(ours / original).toFixed(2)}×`;
+
+/** Runs every scenario `repeat` times and reports per-request averages. */
+export async function run(options: RunOptions = { log: () => undefined, quick: false }): Promise<Section> {
+  const repeat = options.quick ? 1 : 3;
+  const recorder = new DynamoRecorder();
+  const h = await startHarness({
+    email: true,
+    pollDelaysMs: DEFAULT_POLL_DELAYS_MS,
+    dynamoDb: (endpoint) => {
+      const client = new DynamoDBClient({ endpoint, ...LOCAL });
+      recorder.attach(client);
+      return client;
+    },
+  });
+  try {
+    const publishes = { n: 0 };
+    const realtime = h.backend.ports.realtime;
+    if (realtime) {
+      h.backend.ports.realtime = {
+        publishRequestChange: (event) => {
+          publishes.n += 1;
+          return realtime.publishRequestChange(event);
+        },
+      };
+    }
+    const people: People = {
+      alice: h.person('alice.nguyen@example.com'),
+      carol: h.person('carol.smith@example.com'),
+      hiroshi: h.person('hiroshi.sato@example.com'),
+    };
+    const results = new Map<Scenario['path'], Sample>();
+    for (const scenario of SCENARIOS) {
+      options.log(`lifecycle: ${scenario.path} × ${repeat}`);
+      const samples: Sample[] = [];
+      for (let i = 0; i < repeat; i += 1)
+        samples.push(await measure(h, recorder, scenario, people, publishes));
+      results.set(scenario.path, average(samples));
+    }
+
+    const lifecycle: LifecyclePathCounts[] = [];
+    for (const [path, s] of results) {
+      if (path === 'revoke-failure') continue;
+      const {
+        apiInvocations: _a,
+        routerInvocations: _r,
+        tasksInvocations: _t,
+        tokenWrites: _w,
+        ...counts
+      } = s;
+      lifecycle.push({ path, requests: repeat, ...counts });
+    }
+
+    const comparison: Table = {
+      title: 'Per request, ours beside the original TEAM (baseline §1/§2.2) and the ratio',
+      columns: [
+        'path',
+        'final status',
+        'transitions',
+        'orig',
+        'ratio',
+        'Lambda invocations (router + tasks)',
+        'orig',
+        'ratio',
+        'IdC + IdStore + Orgs calls',
+        'orig',
+        'ratio',
+      ],
+      rows: [...results].map(([path, s]) => {
+        const o = path === 'revoke-failure' ? undefined : ORIGINAL_PATHS[path];
+        const idc = s.ssoAdminCalls + s.identityStoreCalls + s.organizationsCalls;
+        return [
+          path,
+          s.finalStatus,
+          s.transitions,
+          o?.transitions ?? 24,
+          ratio(s.transitions, o?.transitions ?? 24),
+          s.lambdaInvocations,
+          o?.lambdaInvocations ?? 8 + 3 + 4,
+          ratio(s.lambdaInvocations, o?.lambdaInvocations ?? 8 + 3 + 4),
+          idc,
+          o?.awsCalls ?? 54 + 2,
+          ratio(idc, o?.awsCalls ?? 54 + 2),
+        ];
+      }),
+      notes: [
+        "revoke-failure is the baseline's extra path (h): 24 transitions, router 8 + teamStatus 3 + teamNotifications 4, 54 router AWS calls + 2 sso-admin.",
+        "The original counts every AWS call of its router (it re-runs eligibility on each write); ours count Identity Center, Identity Store and Organizations calls only, the api's eligibility check at creation included.",
+      ],
+    };
+    const detail: Table = {
+      title: 'Per request, where the calls go',
+      columns: [
+        'path',
+        'api calls',
+        'router',
+        'workflow-tasks',
+        'sso-admin',
+        'Identity Store',
+        'Organizations',
+        'of which at creation',
+        'of which lifecycle',
+        'token writes',
+        'RRU',
+        'WRU',
+        'AppSync publishes',
+        'e-mail recipients',
+      ],
+      rows: [...results].map(([path, s]) => [
+        path,
+        s.apiInvocations,
+        s.routerInvocations,
+        s.tasksInvocations,
+        s.ssoAdminCalls,
+        s.identityStoreCalls,
+        s.organizationsCalls,
+        s.creationIdcCalls,
+        Math.round(
+          (s.ssoAdminCalls + s.identityStoreCalls + s.organizationsCalls - s.creationIdcCalls) * 100,
+        ) / 100,
+        s.tokenWrites,
+        s.dynamoReadUnits,
+        s.dynamoWriteUnits,
+        s.appsyncOps ?? 0,
+        s.notifications ?? 0,
+      ]),
+      notes: [
+        "api calls: the people's createRequest / approve / reject / cancel / revoke (api Lambda, not counted as lifecycle invocations, like the original's AppSync resolvers).",
+        "router: stream batches the local poller delivered (every write of the request, token writes included). In AWS the 1 s batching window often puts a step's two writes (scheduled + in progress) in one invocation.",
+        `token writes: the waits' conditional UpdateItem from Step Functions itself; their WRU are measured with a ${REAL_TOKEN_LENGTH}-character token and included in WRU.`,
+        "at creation: the api's createRequest (eligibility with live group membership, approver resolution, the permission set); lifecycle: the workflow's ListAccountAssignments (standing access check), Create/DeleteAccountAssignment and the Describe…Status polls.",
+      ],
+    };
+
+    return {
+      id: 'lifecycle',
+      title: 'Lifecycle cost per request and path',
+      figures: [],
+      tables: [comparison, detail],
+      notes: [
+        `Each path ran ${repeat} time(s), one request at a time, from createRequest (real use case) to the final status; figures are per-request averages.`,
+        'One standard state machine per request: transitions are states entered plus retries, as the baseline counts them.',
+        'Assignment status is polled with the production delays (first check 250 ms after the call); the simulator settles an operation in 50 ms.',
+      ],
+      lifecycle,
+      data: { repeat, paths: Object.fromEntries(results) },
+    };
+  } finally {
+    await h.stop();
+  }
+}
+
+// Run directly: the same as `npx tsx bench/run.ts lifecycle` (in a child process: run.ts loads
+// this module itself, and importing it from here would wait on itself).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
+  const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
+  const child = spawnSync(process.execPath, [...process.execArgv, runner, 'lifecycle', ...flags], {
+    stdio: 'inherit',
+  });
+  process.exit(child.status ?? 1);
+}
