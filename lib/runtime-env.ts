@@ -13,7 +13,6 @@ export const FUNCTION_ENTRIES = {
   preToken: 'lambdas/handlers/pre-token.ts',
   reconciler: 'lambdas/handlers/reconciler.ts',
   sessionLogs: 'lambdas/handlers/session-logs.ts',
-  notifier: 'lambdas/handlers/notifier.ts',
   workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
 } as const;
 
@@ -57,15 +56,18 @@ export const ENV = {
   auditorGroup: 'TEAM_AUDITOR_GROUP',
   /** All: which session-log provider is deployed: cloudtrail-lake | athena | none. */
   sessionLogProvider: 'SESSION_LOG_PROVIDER',
-  /** notifier: the web app URL (deep links). */
+  /** workflowTasks, reconciler: the web app URL (deep links in notifications). */
   appUrl: 'APP_URL',
   /** router, sessionLogs: AppSync GraphQL URL for the IAM-only publish mutations. */
   graphqlUrl: 'GRAPHQL_URL',
-  /** notifier: SNS topic ARN. */
+  /** workflowTasks, reconciler: SNS topic ARN of the notifications. */
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
-  /** api (write), notifier (read): Secrets Manager secret holding `{"slackToken": "xoxb-..."}`. */
+  /**
+   * api (write), workflowTasks and reconciler (read, to notify on Slack): Secrets Manager secret
+   * holding `{"slackToken": "xoxb-..."}`.
+   */
   slackSecretArn: 'SLACK_SECRET_ARN',
-  /** notifier: SES sender email and identity ARN from the deployment config (may be empty). */
+  /** workflowTasks, reconciler: SES sender email and identity ARN from the deployment config (may be empty). */
   sesSourceEmail: 'SES_SOURCE_EMAIL',
   sesIdentityArn: 'SES_IDENTITY_ARN',
   /** api: name of the session-log function it invokes to start/read session-log queries. */
@@ -76,7 +78,7 @@ export const ENV = {
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   athenaDatabase: 'ATHENA_DATABASE',
   athenaTable: 'ATHENA_TABLE',
-  /** router (and reconciler): ARN of the lifecycle state machine, once the workflows add it. */
+  /** router, reconciler: ARN of the lifecycle state machine. */
   lifecycleStateMachineArn: 'LIFECYCLE_STATE_MACHINE_ARN',
 } as const;
 

@@ -14,6 +14,7 @@ import { stackNameOf, type TeamConfig } from './config';
 import { TeamData, type TableAccess } from './data';
 import { TeamFunction } from './function';
 import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
+import { LifecycleStateMachine } from './lifecycle';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
 import { ENV, FUNCTION_ENTRIES, TABLE_ENV, type FunctionName, type TableKey } from './runtime-env';
@@ -36,7 +37,10 @@ export interface FunctionAccess {
   readonly organizations?: boolean;
 }
 
-/** Per-function permissions (the rest: topic, SES, secret, AppSync, session logs, is wired below). */
+/**
+ * Per-function permissions (the rest: topic, SES, secret, AppSync, session logs, the lifecycle
+ * state machine, is wired below). Tables and indexes are the ones the function's code calls.
+ */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   api: {
     tables: {
@@ -65,12 +69,13 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     tables: { settings: { access: 'read' } },
     directory: true,
   },
+  // Pages through every grant (index byKind), reads the requests behind them, repairs
+  // assignments and records each repair (and its notifications) as an audit event.
   reconciler: {
     tables: {
-      requests: { access: 'readwrite', indexes: ['bySession'] },
-      requestApprovers: { access: 'write' },
+      requests: { access: 'read', indexes: [] },
       auditEvents: { access: 'write' },
-      grants: { access: 'readwrite' },
+      grants: { access: 'readwrite', indexes: ['byKind'] },
       settings: { access: 'read' },
     },
     ssoRead: true,
@@ -83,14 +88,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       settings: { access: 'read' },
     },
   },
-  notifier: {
-    tables: {
-      requests: { access: 'read', indexes: [] },
-      auditEvents: { access: 'write' },
-      settings: { access: 'read' },
-    },
-    directory: true,
-  },
+  // Every lifecycle step: status changes (request, approver rows, audit event in one
+  // transaction), grant records, assignments, and the notifications' audit events.
   workflowTasks: {
     tables: {
       requests: { access: 'readwrite', indexes: [] },
@@ -141,12 +140,6 @@ const FUNCTION_SETTINGS: Readonly<
     description: 'TEAM session activity logs',
     memorySize: 512,
     timeout: Duration.minutes(11),
-  },
-  notifier: {
-    id: 'Notifier',
-    description: 'TEAM notifications',
-    memorySize: 512,
-    timeout: Duration.seconds(60),
   },
   workflowTasks: {
     id: 'WorkflowTasks',
@@ -213,9 +206,8 @@ export interface TeamStackProps extends StackProps {
 }
 
 /**
- * TEAM in one stack: tables, functions, sign-in, API, workflows, notifications, session-log
- * provider and hosting. The lifecycle state machine is added with
- * `this.workflows.addStateMachine('Lifecycle', definition, { invokes: [...], arnEnvironmentVariable: ENV.lifecycleStateMachineArn })`.
+ * TEAM in one stack: tables, functions, sign-in, API, workflows (router, reconciler and the
+ * lifecycle state machine), notifications, session-log provider and hosting.
  */
 export class TeamStack extends Stack {
   readonly config: TeamConfig;
@@ -225,6 +217,8 @@ export class TeamStack extends Stack {
   readonly api: TeamApi;
   readonly web: TeamWeb;
   readonly workflows: TeamWorkflows;
+  /** One execution per request, run by the workflow-tasks function; started and resumed by the router. */
+  readonly lifecycle: LifecycleStateMachine;
   readonly notifications: TeamNotifications;
   readonly auditLogs: TeamAuditLogs;
   readonly accessLogsBucket: s3.Bucket;
@@ -366,6 +360,13 @@ export class TeamStack extends Stack {
       logRetention,
       removalPolicy,
       namePrefix: name,
+    });
+    // The router starts and resumes executions; the reconciler may do so too when it repairs.
+    this.lifecycle = new LifecycleStateMachine(this, 'Lifecycle', {
+      workflows: this.workflows,
+      tasksFunction: fns.workflowTasks.function,
+      requestsTable: this.data.tables.requests,
+      workflowOptions: { controlledBy: [fns.router, fns.reconciler] },
     });
 
     this.grantAccess();
@@ -573,14 +574,17 @@ export class TeamStack extends Stack {
     this.auditLogs.grantStartQuery(fns.api);
     this.auditLogs.grantFollowQuery(fns.sessionLogs);
 
-    // notifier: SNS, SES from the configured identity, the Slack token, deep links.
-    this.notifications.grantPublish(fns.notifier.role);
-    this.notifications.grantSendEmail(fns.notifier.role);
-    this.notifications.grantReadSlackToken(fns.notifier.role);
-    fns.notifier.addEnvironment(ENV.notificationTopicArn, this.notifications.topic.topicArn);
-    fns.notifier.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
-    fns.notifier.addEnvironment(ENV.sesSourceEmail, config.notifications.senderEmail ?? '');
-    fns.notifier.addEnvironment(ENV.sesIdentityArn, config.notifications.sesIdentityArn ?? '');
-    fns.notifier.addEnvironment(ENV.appUrl, this.web.appUrl);
+    // The workflow steps and the reconciler tell people themselves (lambdas/core/notifications):
+    // SNS, SES from the configured identity, the Slack token, deep links.
+    for (const fn of [fns.workflowTasks, fns.reconciler]) {
+      this.notifications.grantPublish(fn.role);
+      this.notifications.grantSendEmail(fn.role);
+      this.notifications.grantReadSlackToken(fn.role);
+      fn.addEnvironment(ENV.notificationTopicArn, this.notifications.topic.topicArn);
+      fn.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
+      fn.addEnvironment(ENV.sesSourceEmail, config.notifications.senderEmail ?? '');
+      fn.addEnvironment(ENV.sesIdentityArn, config.notifications.sesIdentityArn ?? '');
+      fn.addEnvironment(ENV.appUrl, this.web.appUrl);
+    }
   }
 }

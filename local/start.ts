@@ -1,5 +1,89 @@
-// The local cloud entry point (`npm start`): its services are being assembled under local/.
-console.error(
-  'The local cloud is not assembled yet: its services live under local/ and are tested with npm test.',
-);
-process.exit(1);
+/**
+ * `npm start`: the whole product on this machine. Prints the web app's URL, every local endpoint
+ * and the demo identities, then shows notifications as the outbox receives them. Ctrl-C stops
+ * everything; data (requests, policies, settings) is kept under `.team-local/` for the next start
+ * unless `--reset` is given.
+ *
+ * Options: `--reset` (start from fresh data), `--port N` (web app port, default 3000),
+ * `--dist` (serve the production build from web/dist instead of Vite's dev server).
+ */
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLocalCloud } from './cloud';
+
+const started = performance.now();
+const DATA_DIR = fileURLToPath(new URL('../.team-local', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    reset: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3000' },
+    dist: { type: 'boolean', default: false },
+  },
+});
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be a port number, not "${values.port}".`);
+  process.exit(2);
+}
+if (values.reset) rmSync(DATA_DIR, { recursive: true, force: true });
+
+const cloud = await startLocalCloud({
+  dataDir: DATA_DIR,
+  web: values.dist ? 'dist' : 'dev',
+  webPort: port,
+}).catch((err: unknown) => {
+  console.error(`The local cloud did not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+const { backend } = cloud;
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(24)}${value}`);
+console.log(`\nTEAM is running locally (started in ${seconds} s).\n`);
+line('Web app', cloud.appUrl ?? '(not served)');
+line('Access portal', `${cloud.appUrl ?? ''}/local/portal`);
+line('Outbox (JSON)', `${backend.urls.outbox}/outbox`);
+line('GraphQL (AppSync)', backend.urls.graphql);
+line('Sign-in (Cognito)', backend.urls.auth);
+line('Step Functions', backend.urls.stepFunctions);
+line('DynamoDB', backend.urls.dynamodb);
+line('IAM Identity Center', backend.urls.ssoAdmin);
+line('Identity Store', backend.urls.identityStore);
+line('Organizations', backend.urls.organizations);
+line('CloudTrail Lake', backend.urls.cloudTrail);
+line('Secrets Manager', backend.urls.secretsManager);
+line('Data', values.reset ? `${DATA_DIR} (fresh)` : DATA_DIR);
+
+console.log('\nDemo identities (pick one on the sign-in page):');
+for (const identity of backend.identities) {
+  const groups = identity.groups?.length ? identity.groups.join(', ') : '(no groups)';
+  console.log(
+    `  ${(identity.displayName ?? identity.userName).padEnd(18)}${identity.email.padEnd(34)}${groups}`,
+  );
+}
+console.log('\nNotifications appear below as they are sent. Ctrl-C stops everything.\n');
+
+backend.outbox.outbox.on('message', (message) => {
+  const time = new Date().toLocaleTimeString();
+  if (message.channel === 'email') {
+    console.log(`[${time}] email  to ${message.to.join(', ')}: ${message.subject}`);
+  } else if (message.channel === 'sns') {
+    console.log(`[${time}] sns    ${message.subject ?? '(no subject)'}`);
+  } else {
+    const to = message.recipient?.email ?? message.conversationName ?? message.conversation;
+    console.log(`[${time}] slack  ${to}: ${(message.text ?? '').split('\n')[0]}`);
+  }
+});
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping the local cloud…');
+  await cloud.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

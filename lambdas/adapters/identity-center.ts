@@ -23,7 +23,13 @@ import {
   type SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { ConflictError } from '../core/errors';
-import type { Clock, Directory } from '../core/ports';
+import type {
+  AccountAssignments,
+  AssignmentOperationKind,
+  AssignmentOperationStatus,
+  Clock,
+  Directory,
+} from '../core/ports';
 import type { DirectoryUser, GroupRef, PermissionSetInfo } from '../core/types';
 import { TtlCache } from './cache';
 import { mapLimit } from './concurrency';
@@ -263,28 +269,8 @@ export class IdentityCenterDirectory implements Directory {
 // Account assignments (the grant and revoke steps of the lifecycle)
 // ---------------------------------------------------------------------------------------------
 
-export type AssignmentOperationKind = 'CREATE' | 'DELETE';
-
-export interface AssignmentOperationStatus {
-  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
-  /** Identity Center's reason when FAILED. */
-  reason?: string;
-}
-
-/**
- * What the grant and revoke workflow steps need from Identity Center: start an asynchronous
- * create or delete of a user's account assignment, follow it to SUCCEEDED or FAILED, and check
- * whether an assignment exists (standing access TEAM must never remove).
- * TODO(integrator): move this interface to lambdas/core/ports.ts.
- */
-export interface AccountAssignmentPort {
-  /** Starts creating the assignment; returns the operation's request id. */
-  create(userId: string, accountId: string, permissionSetArn: string): Promise<string>;
-  /** Starts deleting the assignment; returns the operation's request id. */
-  remove(userId: string, accountId: string, permissionSetArn: string): Promise<string>;
-  status(requestId: string, kind: AssignmentOperationKind): Promise<AssignmentOperationStatus>;
-  exists(userId: string, accountId: string, permissionSetArn: string): Promise<boolean>;
-}
+// The port's types, re-exported for callers that only import the adapter.
+export type { AssignmentOperationKind, AssignmentOperationStatus } from '../core/ports';
 
 function statusOf(s: AccountAssignmentOperationStatus | undefined, what: string): AssignmentOperationStatus {
   const status = s?.Status;
@@ -306,7 +292,7 @@ function requestIdOf(s: AccountAssignmentOperationStatus | undefined, what: stri
  * operation in flight on the same assignment (ConflictException) as ConflictError — both are
  * worth retrying with backoff.
  */
-export class IdentityCenterAssignments implements AccountAssignmentPort {
+export class IdentityCenterAssignments implements AccountAssignments {
   constructor(
     private readonly ssoAdmin: SSOAdminClient,
     private readonly instanceArn: string,

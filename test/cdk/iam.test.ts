@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FunctionName, TableKey } from '../../lib/runtime-env';
+import { ENV, type FunctionName, type TableKey } from '../../lib/runtime-env';
 import { logicalIdOf, roleStatements, synthTeam } from './support';
 
 // Written out independently of FUNCTION_ACCESS: what each function must be able to touch.
@@ -16,15 +16,9 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
   },
   router: { requests: 'readwrite', requestApprovers: 'write', auditEvents: 'write', settings: 'read' },
   preToken: { settings: 'read' },
-  reconciler: {
-    requests: 'readwrite',
-    requestApprovers: 'write',
-    auditEvents: 'write',
-    grants: 'readwrite',
-    settings: 'read',
-  },
+  // Reads requests, never changes them: repairs are audit events.
+  reconciler: { requests: 'read', auditEvents: 'write', grants: 'readwrite', settings: 'read' },
   sessionLogs: { requests: 'read', sessionLogQueries: 'readwrite', settings: 'read' },
-  notifier: { requests: 'read', auditEvents: 'write', settings: 'read' },
   workflowTasks: {
     requests: 'readwrite',
     requestApprovers: 'write',
@@ -51,14 +45,19 @@ const SERVICES: Record<FunctionName, string[]> = {
     's3',
     'kms',
   ],
-  router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync'],
+  // Starts and resumes lifecycles.
+  router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync', 'states'],
   preToken: ['logs', 'xray', 'dynamodb', 'identitystore'],
-  reconciler: ['logs', 'xray', 'dynamodb', 'sso'],
+  // Tells people about repairs (SNS with the topic's key, SES, Slack) and may drive lifecycles.
+  reconciler: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager', 'states'],
   // Follows a started query (its state only) and publishes it.
   sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
-  notifier: ['logs', 'xray', 'dynamodb', 'identitystore', 'sns', 'kms', 'ses', 'secretsmanager'],
-  workflowTasks: ['logs', 'xray', 'dynamodb', 'sso'],
+  // Each lifecycle step notifies by itself.
+  workflowTasks: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager'],
 };
+
+/** The functions that send notifications themselves (lambdas/core/notifications). */
+const NOTIFYING: FunctionName[] = ['workflowTasks', 'reconciler'];
 
 /** The only actions that may go with the "*" resource (the AWS APIs accept nothing else). */
 const STAR_ACTIONS = new Set([
@@ -140,6 +139,17 @@ describe.each([
     },
   );
 
+  it('the lifecycle functions query only the indexes their code uses', () => {
+    const indexes = (fn: FunctionName) =>
+      statementsOf(fn)
+        .flatMap((s) => s.resources)
+        .filter((r) => r.includes('/index/'));
+    // The reconciler pages through every grant; the lifecycle steps read items by key only.
+    expect(indexes('reconciler')).toEqual([`<${logicalIdOf(stack.data.tables.grants)}.Arn>/index/byKind`]);
+    expect(indexes('workflowTasks')).toEqual([]);
+    expect(indexes('router')).toEqual([]);
+  });
+
   it('only the workflow tasks and the reconciler change account assignments', () => {
     for (const fn of Object.keys(TABLES) as FunctionName[]) {
       const actions = statementsOf(fn).flatMap((s) => s.actions);
@@ -167,7 +177,7 @@ describe.each([
     }
   });
 
-  it('the Slack token: the api may only write it, the notifier only read it, nobody else touches it', () => {
+  it('the Slack token: the api may only write it, the notifying functions only read it, nobody else touches it', () => {
     const secret = `<${logicalIdOf(stack.notifications.slackSecret)}>`;
     for (const fn of Object.keys(TABLES) as FunctionName[]) {
       const actions = statementsOf(fn)
@@ -175,7 +185,7 @@ describe.each([
         .flatMap((s) => s.actions);
       if (fn === 'api')
         expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue']);
-      else if (fn === 'notifier')
+      else if (NOTIFYING.includes(fn))
         expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
       else expect(actions).toEqual([]);
     }
@@ -192,14 +202,38 @@ describe.each([
     expect(graphql('sessionLogs')[0]).toMatch(/\/types\/Mutation\/fields\/publishSessionLogQuery$/);
   });
 
-  it('notifier: SNS on the TEAM topic, SES from the configured sender only', () => {
-    const statements = statementsOf('notifier');
+  it.each(NOTIFYING)('%s: SNS on the TEAM topic (and its key), SES from the configured sender only', (fn) => {
+    const statements = statementsOf(fn);
     expect(statements.find((s) => s.actions.includes('sns:Publish'))?.resources).toEqual([
       `<${logicalIdOf(stack.notifications.topic)}>`,
     ]);
+    const kms = statements.filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+    expect(kms.flatMap((s) => s.resources)).toEqual([`<${logicalIdOf(stack.notifications.topicKey)}.Arn>`]);
     const ses = statements.find((s) => s.actions.includes('ses:SendEmail'))?.resources ?? [];
     expect(ses).toHaveLength(2);
     expect(ses.every((r) => /:identity\/(team-demo@example\.com|example\.com)$/.test(r))).toBe(true);
+  });
+
+  it.each(NOTIFYING)('%s: receives the notification settings and the deep-link base', (fn) => {
+    const variables = (
+      template.toJSON().Resources as Record<
+        string,
+        { Properties: { Environment: { Variables: Record<string, unknown> } } }
+      >
+    )[logicalIdOf(stack.functions[fn].function)]!.Properties.Environment.Variables;
+    expect(variables[ENV.notificationTopicArn]).toEqual({ Ref: logicalIdOf(stack.notifications.topic) });
+    expect(variables[ENV.slackSecretArn]).toEqual({ Ref: logicalIdOf(stack.notifications.slackSecret) });
+    expect(variables[ENV.sesSourceEmail]).toBe('team-demo@example.com');
+    expect(variables).toHaveProperty(ENV.sesIdentityArn);
+    expect(variables).toHaveProperty(ENV.appUrl);
+  });
+
+  it('only the notifying functions may publish, send email or read the Slack token', () => {
+    for (const fn of Object.keys(TABLES) as FunctionName[]) {
+      const actions = statementsOf(fn).flatMap((s) => s.actions);
+      const notifies = actions.some((a) => a === 'sns:Publish' || a === 'ses:SendEmail');
+      expect(notifies, fn).toBe(NOTIFYING.includes(fn));
+    }
   });
 
   it('session logs: the provider resources, nothing broader', () => {

@@ -231,7 +231,7 @@ describe('GraphQL API', () => {
 
   it('lets the backend call only its IAM publish mutations', () => {
     expect(stack.api.iamMutations().sort()).toEqual(['publishRequestChange', 'publishSessionLogQuery']);
-    expect(() => stack.api.grantIamMutations(stack.functions.notifier.role, 'createRequest')).toThrow(
+    expect(() => stack.api.grantIamMutations(stack.functions.workflowTasks.role, 'createRequest')).toThrow(
       /no IAM-authorized mutation "createRequest"/,
     );
   });

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildTeamApp } from '../../lib/app';
 import { parseTeamConfig } from '../../lib/config';
-import { ENV } from '../../lib/runtime-env';
 import { PROJECT_ROOT, demoConfig, synthTeam, type Synthesized } from './support';
 
 interface Acknowledgement {
@@ -34,7 +32,7 @@ function acknowledgements(root: IConstruct): Acknowledgement[] {
 const VARIANTS: [string, Parameters<typeof synthTeam>[0], Parameters<typeof synthTeam>[1]][] = [
   ['demo config', {}, {}],
   [
-    'everything on: Athena, custom domain, WAF in us-east-1, destroy, customer-managed key, dev, lifecycle',
+    'everything on: Athena, custom domain, WAF in us-east-1, destroy, customer-managed key, dev',
     {
       region: 'us-east-1',
       removalPolicy: 'destroy',
@@ -58,19 +56,7 @@ const VARIANTS: [string, Parameters<typeof synthTeam>[0], Parameters<typeof synt
         sesIdentityArn: 'arn:aws:ses:us-east-1:111122223333:identity/example.com',
       },
     },
-    {
-      extend: (stack) => {
-        stack.workflows.addStateMachine(
-          'Lifecycle',
-          sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Placeholder')),
-          {
-            invokes: [stack.functions.workflowTasks, stack.functions.notifier],
-            controlledBy: [stack.functions.router, stack.functions.reconciler],
-            arnEnvironmentVariable: ENV.lifecycleStateMachineArn,
-          },
-        );
-      },
-    },
+    {},
   ],
   ['CloudTrail Lake created by TEAM', { sessionLogs: { type: 'cloudtrail-lake', create: {} } }, {}],
   [

@@ -36,7 +36,7 @@ function helpers(synth: Synthesized) {
   return { statementsOf, actionsOf, resourcesOf, fnProps };
 }
 
-const OTHERS: FunctionName[] = ['router', 'preToken', 'reconciler', 'notifier', 'workflowTasks'];
+const OTHERS: FunctionName[] = ['router', 'preToken', 'reconciler', 'workflowTasks'];
 
 describe('session-log grants: CloudTrail Lake', () => {
   const synth = synthTeam({ sessionLogs: { type: 'cloudtrail-lake', create: {} } });

@@ -1,28 +1,35 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lib/runtime-env';
+import { ENV, type FunctionName } from '../../lib/runtime-env';
 import { flat, logicalIdOf, roleStatements, synthTeam } from './support';
 
-describe('router, reconciler and state machines', () => {
-  const synth = synthTeam(
-    {},
-    {
-      extend: (stack) => {
-        stack.workflows.addStateMachine(
-          'Lifecycle',
-          sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Placeholder')),
-          {
-            invokes: [stack.functions.workflowTasks, stack.functions.notifier],
-            controlledBy: [stack.functions.router, stack.functions.reconciler],
-            arnEnvironmentVariable: ENV.lifecycleStateMachineArn,
-          },
-        );
-      },
-    },
-  );
+interface AslState {
+  Type: string;
+  Resource?: string;
+  TimeoutSecondsPath?: string;
+  Parameters?: Record<string, unknown>;
+}
+
+describe('router, reconciler and the lifecycle state machine', () => {
+  const synth = synthTeam();
   afterAll(() => synth.cleanup());
   const { template, stack } = synth;
+  const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+  const variablesOf = (fn: FunctionName) =>
+    (
+      resources[logicalIdOf(stack.functions[fn].function)]!.Properties.Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+  /** The synthesized ASL, CloudFormation references as `<LogicalId>` / `<LogicalId.Attr>`. */
+  const definition = () => {
+    const sm = resources[logicalIdOf(stack.lifecycle.stateMachine)]!;
+    return JSON.parse(flat(sm.Properties.DefinitionString)) as {
+      StartAt: string;
+      States: Record<string, AslState>;
+    };
+  };
 
   it('feeds the router from the Requests stream: INSERT and MODIFY only, partial batches, bisect, bounded retries', () => {
     const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as {
@@ -74,9 +81,16 @@ describe('router, reconciler and state machines', () => {
     });
   });
 
-  it('adds state machines that log ALL events without execution data to an encrypted log group, with X-Ray', () => {
-    const sm = stack.workflows.stateMachines.get('Lifecycle')!;
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+  it('has exactly one state machine: the lifecycle, added through the workflows', () => {
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toEqual([
+      logicalIdOf(stack.lifecycle.stateMachine),
+    ]);
+    expect(stack.workflows.stateMachines.get('Lifecycle')).toBe(stack.lifecycle.stateMachine);
+  });
+
+  it('logs ALL events of the lifecycle without execution data to an encrypted log group, with X-Ray', () => {
+    const sm = stack.lifecycle.stateMachine;
+    expect(resources[logicalIdOf(sm)]!.Properties).toMatchObject({
       StateMachineName: 'Team-demo-Lifecycle',
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
@@ -97,19 +111,54 @@ describe('router, reconciler and state machines', () => {
       RetentionInDays: 365,
       KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.workflows.logKey), 'Arn'] },
     });
-    const invokes = roleStatements(template, logicalIdOf(sm.role)).filter((s) =>
-      s.actions.includes('lambda:InvokeFunction'),
-    );
-    expect(invokes.flatMap((s) => s.resources).sort()).toEqual(
-      [
-        `<${logicalIdOf(stack.functions.workflowTasks.function)}.Arn>`,
-        `<${logicalIdOf(stack.functions.notifier.function)}.Arn>`,
-      ].sort(),
-    );
   });
 
-  it('lets the controlling functions start, resume, describe and stop its executions, and tells them its ARN', () => {
-    const sm = stack.workflows.stateMachines.get('Lifecycle')!;
+  it('runs every step on the workflow-tasks function and waits in three token-storing DynamoDB updates', () => {
+    const asl = definition();
+    expect(asl.StartAt).toBe('Begin');
+    const tasks = Object.entries(asl.States).filter(([, state]) => state.Type === 'Task');
+    const fnArn = `<${logicalIdOf(stack.functions.workflowTasks.function)}.Arn>`;
+    const onFunction = tasks.filter(([, state]) => state.Resource === fnArn).map(([id]) => id);
+    expect(onFunction.sort()).toEqual(
+      ['Advance', 'Begin', 'Expire', 'Fail', 'Grant', 'PollGrant', 'PollRevoke', 'Revoke'].sort(),
+    );
+    const waits = tasks.filter(([id]) => !onFunction.includes(id));
+    expect(waits.map(([id]) => id).sort()).toEqual(['AwaitDecision', 'AwaitEnd', 'AwaitStart']);
+    const statusOf: Record<string, string> = {
+      AwaitDecision: 'pending',
+      AwaitStart: 'scheduled',
+      AwaitEnd: 'in progress',
+    };
+    for (const [id, state] of waits) {
+      expect(state.Resource, id).toBe(
+        'arn:<AWS::Partition>:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
+      );
+      expect(state.TimeoutSecondsPath, id).toBe('$.step.waitSeconds');
+      expect(state.Parameters, id).toMatchObject({
+        TableName: `<${logicalIdOf(stack.data.tables.requests)}>`,
+        Key: { id: { 'S.$': '$.requestId' } },
+        ConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#token': 'workflowToken', '#status': 'status' },
+        ExpressionAttributeValues: { ':token': { 'S.$': '$$.Task.Token' }, ':status': { S: statusOf[id] } },
+      });
+    }
+  });
+
+  it('gives the state machine role only the workflow-tasks function and UpdateItem on the Requests table', () => {
+    const statements = roleStatements(template, logicalIdOf(stack.lifecycle.stateMachine.role));
+    const fnArn = `<${logicalIdOf(stack.functions.workflowTasks.function)}.Arn>`;
+    const invokes = statements.filter((s) => s.actions.includes('lambda:InvokeFunction'));
+    expect(invokes.flatMap((s) => s.resources).sort()).toEqual([fnArn, `${fnArn}:*`]);
+    const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([
+      { actions: ['dynamodb:UpdateItem'], resources: [`<${logicalIdOf(stack.data.tables.requests)}.Arn>`] },
+    ]);
+    const services = new Set(statements.flatMap((s) => s.actions.map((a) => a.split(':')[0])));
+    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'xray']);
+  });
+
+  it('lets the router and the reconciler start, resume, describe and stop its executions, and tells them its ARN', () => {
+    const sm = stack.lifecycle.stateMachine;
     for (const fn of [stack.functions.router, stack.functions.reconciler]) {
       const statements = roleStatements(template, logicalIdOf(fn.role));
       const smRef = `<${logicalIdOf(sm)}>`;
@@ -126,16 +175,20 @@ describe('router, reconciler and state machines', () => {
       expect(onExecutions?.resources).toEqual([
         'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:Team-demo-Lifecycle:*',
       ]);
-      const variables = (
-        template.toJSON().Resources as Record<
-          string,
-          { Properties: { Environment?: { Variables: Record<string, unknown> } } }
-        >
-      )[logicalIdOf(fn.function)]!.Properties.Environment!.Variables;
-      expect(variables[ENV.lifecycleStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
     }
-    const others = roleStatements(template, logicalIdOf(stack.functions.api.role)).flatMap((s) => s.actions);
-    expect(others.some((a) => a.startsWith('states:'))).toBe(false);
+    for (const fn of ['router', 'reconciler'] as const) {
+      expect(variablesOf(fn)[ENV.lifecycleStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
+    }
+    for (const fn of ['api', 'preToken', 'sessionLogs', 'workflowTasks'] as const) {
+      const actions = roleStatements(template, logicalIdOf(stack.functions[fn].role)).flatMap(
+        (s) => s.actions,
+      );
+      expect(
+        actions.some((a) => a.startsWith('states:')),
+        fn,
+      ).toBe(false);
+      expect(variablesOf(fn), fn).not.toHaveProperty(ENV.lifecycleStateMachineArn);
+    }
   });
 
   it('refuses a second state machine with the same id', () => {

@@ -1,6 +1,6 @@
 /**
- * The lifecycle running for real on one machine: the TEAM stack synthesized with the lifecycle
- * construct, its state machine definition taken from the template and run by the local Step
+ * The lifecycle running for real on one machine: the TEAM stack synthesized as deployed, its
+ * lifecycle state machine definition taken from the template and run by the local Step
  * Functions runner on a ManualClock, against DynamoDB Local and the Identity Center simulator,
  * with the real workflow-tasks handler, the real router on the Requests stream and the real
  * core use cases for people's decisions.
@@ -19,7 +19,6 @@ import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
 import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks';
 import { makeAccessPorts, type AccessPorts } from '../../lambdas/handlers/workflow-tasks/wiring';
 import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
-import { LifecycleStateMachine } from '../../lib/lifecycle';
 import { startLocalBackend, type LocalBackend } from '../../local/backend';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
 import type { DemoOrg } from '../../local/sim';
@@ -40,27 +39,14 @@ export interface LifecycleDefinition {
 let synthesized: { template: CfnTemplate; machine: string; fn: string; table: string } | undefined;
 
 /**
- * Synthesizes the TEAM stack (cdk-nag included) with the lifecycle construct — added through
- * `TeamWorkflows.addStateMachine`, unless the stack already adds it — once per test file.
+ * Synthesizes the TEAM stack (cdk-nag included) once per test file and takes the definition of
+ * its own lifecycle state machine (`stack.lifecycle`).
  */
 export function lifecycleDefinition(): LifecycleDefinition {
   if (!synthesized) {
-    const synth = synthTeam(
-      {},
-      {
-        extend: (stack) => {
-          if (stack.workflows.stateMachines.has('Lifecycle')) return;
-          new LifecycleStateMachine(stack, 'Lifecycle', {
-            workflows: stack.workflows,
-            tasksFunction: stack.functions.workflowTasks.function,
-            requestsTable: stack.data.tables.requests,
-          });
-        },
-      },
-    );
+    const synth = synthTeam();
     try {
-      const machine = synth.stack.workflows.stateMachines.get('Lifecycle');
-      if (!machine) throw new Error('the lifecycle state machine was not added');
+      const machine = synth.stack.lifecycle.stateMachine;
       synthesized = {
         template: synth.template.toJSON() as CfnTemplate,
         machine: logicalIdOf(machine),

@@ -1,4 +1,0 @@
-/** Placeholder created by the infrastructure work so the stack synthesizes; replaced by the real handler. */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('notifier is not implemented yet');
-}

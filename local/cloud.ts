@@ -1,0 +1,106 @@
+/**
+ * The whole product on one machine: the local backend (every AWS piece and the real handlers),
+ * the lifecycle state machine synthesized from the CDK stack, and the web app with the runtime
+ * config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
+ */
+import { ENV } from '../lib/runtime-env';
+import { hostOf } from './appsync';
+import {
+  LOCAL_CLIENT_ID,
+  LOCAL_REGION,
+  startLocalBackend,
+  type LocalBackend,
+  type LocalBackendOptions,
+} from './backend';
+import { registerLifecycle } from './lifecycle';
+import { startWebHost, type RunningWebHost } from './web-host';
+
+export interface LocalCloudOptions extends LocalBackendOptions {
+  /** How the web app is served: Vite's dev server, the production build, or not at all. */
+  web: 'dev' | 'dist' | 'none';
+  /** Port of the web app (0: any free port). */
+  webPort?: number;
+  /** Where the synthesized lifecycle is cached (default: `<dataDir>/cache`, none in memory). */
+  cacheDir?: string;
+}
+
+export interface LocalCloud {
+  backend: LocalBackend;
+  /** The web app's URL (undefined when `web` is `none`). */
+  appUrl: string | undefined;
+  stateMachineArn: string;
+  stop(): Promise<void>;
+}
+
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A stand-in for the AWS access portal: who holds which permission set in which account now. */
+function portalPage(backend: LocalBackend): string {
+  const { state } = backend.simulators;
+  const users = new Map(backend.org.users.map((u) => [u.id, u.displayName ?? u.userName]));
+  const accounts = new Map(backend.org.accounts.map((a) => [a.id, a.name]));
+  const sets = new Map(backend.org.permissionSets.map((p) => [p.arn, p.name]));
+  const rows = state
+    .assignments()
+    .map(
+      (a) =>
+        `<tr><td>${escapeHtml(users.get(a.principalId) ?? a.principalId)}</td><td>${escapeHtml(
+          `${accounts.get(a.accountId) ?? ''} (${a.accountId})`,
+        )}</td><td>${escapeHtml(sets.get(a.permissionSetArn) ?? a.permissionSetArn)}</td></tr>`,
+    )
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local access portal</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style>
+</head><body><h1>Local access portal</h1><p>Account assignments in the local IAM Identity Center right now.</p>
+<table><thead><tr><th>User</th><th>Account</th><th>Permission set</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+}
+
+/** Starts the local cloud; `stop()` closes everything. */
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const backend = await startLocalBackend(options);
+  let web: RunningWebHost | undefined;
+  let lifecycle: { stateMachineArn: string; close(): void } | undefined;
+  try {
+    if (options.web !== 'none') {
+      web = await startWebHost({
+        mode: options.web,
+        port: options.webPort ?? 0,
+        shimHosts: () => [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)],
+        pages: { '/local/portal': () => portalPage(backend) },
+        runtimeConfig: (appUrl) => ({
+          region: LOCAL_REGION,
+          userPoolId: backend.auth.userPoolId,
+          userPoolClientId: LOCAL_CLIENT_ID,
+          oauthDomain: hostOf(backend.urls.auth),
+          redirectSignIn: `${appUrl}/`,
+          redirectSignOut: `${appUrl}/`,
+          graphqlUrl: backend.urls.graphql,
+          appUrl,
+          idcStartUrl: `${appUrl}/local/portal`,
+          version: 'local',
+          sessionLogs: options.sessionLogProvider ?? 'cloudtrail-lake',
+        }),
+      });
+      backend.auth.registerRedirectUri(`${web.url}/`);
+      // Deep links in notifications point at the local web app, as APP_URL does in Lambda.
+      process.env[ENV.appUrl] = web.url;
+    }
+    const cacheDir = options.cacheDir ?? (options.dataDir ? `${options.dataDir}/cache` : undefined);
+    lifecycle = registerLifecycle(backend, cacheDir);
+  } catch (err) {
+    lifecycle?.close();
+    await web?.stop();
+    await backend.stop();
+    throw err;
+  }
+  return {
+    backend,
+    appUrl: web?.url,
+    stateMachineArn: lifecycle.stateMachineArn,
+    stop: async () => {
+      await web?.stop();
+      lifecycle?.close();
+      await backend.stop();
+    },
+  };
+}
