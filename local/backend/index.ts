@@ -59,7 +59,7 @@ export { ENDPOINT_ENV } from './env';
 export const SCHEMA_PATH = fileURLToPath(new URL('../../graphql/schema.graphql', import.meta.url));
 
 /** The app client of the sign-in stand-in (TEAM's public web client). */
-export const LOCAL_CLIENT_ID = 'team-local-web';
+export const LOCAL_CLIENT_ID = 'team_local_web';
 /** Name of the Slack token secret in the local Secrets Manager. */
 export const LOCAL_SLACK_SECRET = 'team-local/slack';
 /** Region every local service claims to be in. */

@@ -18,7 +18,7 @@ function eventFor(cognitoUserName: string, email = 'someone@example.com'): PreTo
     region: 'us-east-1',
     userPoolId: 'us-east-1_local',
     userName: cognitoUserName,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'team-local-web' },
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: 'team_local_web' },
     request: {
       userAttributes: { sub: '00000000-0000-4000-8000-000000000000', email },
       groupConfiguration: { groupsToOverride: ['Admin'], iamRolesToOverride: [], preferredRole: undefined },

@@ -16,7 +16,7 @@ import { defaultHandlers, fixtureSchemaPath, teamLikeTrigger, users } from './ha
 // served over plain http with the realtime shim injected, exactly as the local SPA host does.
 
 const CHROMIUM = '/usr/bin/chromium';
-const CLIENT_ID = 'team-local-web';
+const CLIENT_ID = 'team_local_web';
 const entry = fileURLToPath(new URL('./fixtures/amplify-page.js', import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -12,7 +12,7 @@ import { defaultHandlers, fixtureSchemaPath, teamLikeTrigger, users } from './ha
 // custom token provider, query with generateClient(), and subscribe over the realtime protocol
 // (the Node shim supplies the WebSocket global and maps amplify's wss:// to ws://).
 
-const CLIENT_ID = 'team-local-web';
+const CLIENT_ID = 'team_local_web';
 const REDIRECT = 'http://127.0.0.1:9/';
 
 let auth: RunningAuth;

@@ -10,7 +10,7 @@ import {
 
 export const fixtureSchemaPath = fileURLToPath(new URL('./fixtures/schema.graphql', import.meta.url));
 
-export const CLIENT_ID = 'team-local-web';
+export const CLIENT_ID = 'team_local_web';
 
 /** Demo identities: IdC groups decide the Cognito groups through the trigger, like TEAM. */
 export const users: DemoIdentity[] = [

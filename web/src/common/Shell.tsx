@@ -92,7 +92,8 @@ export function Shell() {
               type: 'menu-dropdown',
               iconName: 'globe',
               text: LANGUAGE_NAMES[language],
-              ariaLabel: t('top.language'),
+              // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+              ariaLabel: `${LANGUAGE_NAMES[language]} – ${t('top.language')}`,
               title: t('top.language'),
               items: (Object.keys(LANGUAGE_NAMES) as Language[]).map((id) => ({
                 id,
