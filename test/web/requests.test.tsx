@@ -198,7 +198,7 @@ describe('Request details', () => {
     expect(text).not.toContain('Session activity');
   });
 
-  it('shows the session activity placeholder for granted access', async () => {
+  it('shows the session activity panel for granted access', async () => {
     const api = new MemoryTeamApi(
       memoryData({ requests: [request({ id: 'r-live', requester: ALICE, status: 'IN_PROGRESS' })] }),
     );
@@ -207,7 +207,7 @@ describe('Request details', () => {
       path: '/requests/r-live',
     });
     await waitForElement(() =>
-      page.getElement().textContent?.includes('Session activity logs are not available yet'),
+      page.getElement().textContent?.includes('Session activity logs are not configured'),
     );
     expect(() => button(page, 'Revoke')).not.toThrow();
   });

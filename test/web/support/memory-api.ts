@@ -20,6 +20,7 @@ import type {
   RequestChange,
   RequestFormOptions,
   RequestStatus,
+  SessionLogEvent,
   SessionLogQuery,
   Settings,
   User,
@@ -65,6 +66,13 @@ export class MemoryTeamApi implements TeamApi {
   private readonly failures = new Map<keyof TeamApi, ApiError[]>();
   private readonly channels = new Map<string, Set<SubscriptionHandlers<RequestChange>>>();
   private clock = Date.parse('2026-09-01T08:00:00.000Z');
+  private readonly sessionChannels = new Map<string, Set<SubscriptionHandlers<SessionLogQuery>>>();
+  /** Session-log queries by request id (none until started or set). */
+  readonly sessionQueries = new Map<string, SessionLogQuery>();
+  /** Session-log rows by request id, served once a query is FINISHED. */
+  readonly sessionEvents = new Map<string, SessionLogEvent[]>();
+  /** Started queries report DISABLED, like a deployment without a provider. */
+  sessionLogsDisabled = false;
 
   constructor(readonly data: MemoryData) {}
 
@@ -185,20 +193,31 @@ export class MemoryTeamApi implements TeamApi {
     this.record('permissionSets', [args], () => page(this.data.permissionSets, args));
 
   sessionLogQuery = (requestId: string) =>
-    this.record('sessionLogQuery', [requestId], (): SessionLogQuery | null => null);
+    this.record('sessionLogQuery', [requestId], (): SessionLogQuery | null => {
+      const query = this.sessionQueries.get(requestId);
+      return query ? { ...query } : null;
+    });
   sessionLogs = (requestId: string, options?: PageArgs & { writeOnly?: boolean }) =>
-    this.record('sessionLogs', [requestId, options], () => page([], options));
+    this.record('sessionLogs', [requestId, options], () => {
+      const all = this.sessionEvents.get(requestId) ?? [];
+      return page(options?.writeOnly ? all.filter((e) => e.readOnly !== true) : all, options);
+    });
+  /** Starts a QUEUED query (DISABLED when `sessionLogsDisabled`); push progress with `emitSessionLogQuery`. */
   startSessionLogQuery = (requestId: string) =>
-    this.record('startSessionLogQuery', [requestId], (): SessionLogQuery => ({
-      requestId,
-      status: 'DISABLED',
-      progress: null,
-      error: null,
-      windowStart: null,
-      windowEnd: null,
-      rowCount: null,
-      updatedAt: this.now(),
-    }));
+    this.record('startSessionLogQuery', [requestId], (): SessionLogQuery => {
+      const query: SessionLogQuery = {
+        requestId,
+        status: this.sessionLogsDisabled ? 'DISABLED' : 'QUEUED',
+        progress: null,
+        error: null,
+        windowStart: null,
+        windowEnd: null,
+        rowCount: null,
+        updatedAt: this.now(),
+      };
+      this.sessionQueries.set(requestId, query);
+      return { ...query };
+    });
 
   createRequest = (input: Parameters<TeamApi['createRequest']>[0]) =>
     this.record('createRequest', [input], () => {
@@ -376,8 +395,36 @@ export class MemoryTeamApi implements TeamApi {
     this.channels.set(channel, set);
     return () => set.delete(handlers);
   };
-  onSessionLogQuery = (requestId: string): Unsubscribe => {
+  onSessionLogQuery = (requestId: string, handlers: SubscriptionHandlers<SessionLogQuery>): Unsubscribe => {
     this.calls.push({ method: 'onSessionLogQuery', args: [requestId] });
-    return () => undefined;
+    const set = this.sessionChannels.get(requestId) ?? new Set();
+    set.add(handlers);
+    this.sessionChannels.set(requestId, set);
+    return () => set.delete(handlers);
   };
+
+  /** Session-log query subscribers of a request right now. */
+  sessionLogSubscribers(requestId: string): number {
+    return this.sessionChannels.get(requestId)?.size ?? 0;
+  }
+
+  /** Moves a request's stored query along (stamped later) and pushes it to its subscribers. */
+  emitSessionLogQuery(requestId: string, patch: Partial<SessionLogQuery>): SessionLogQuery {
+    const current = this.sessionQueries.get(requestId);
+    const query: SessionLogQuery = {
+      requestId,
+      status: 'QUEUED',
+      progress: null,
+      error: null,
+      windowStart: null,
+      windowEnd: null,
+      rowCount: null,
+      ...current,
+      ...patch,
+      updatedAt: this.now(),
+    };
+    this.sessionQueries.set(requestId, query);
+    for (const handlers of this.sessionChannels.get(requestId) ?? []) handlers.next({ ...query });
+    return query;
+  }
 }
