@@ -7,42 +7,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors';
 import type { Clock } from '../../core/ports';
+import type {
+  SessionLogQueryChanges,
+  SessionLogQueryRecord,
+  SessionLogQueryStore,
+} from '../../core/session-logs/ports';
 import { compact, isConditionFailure } from './common';
 
-export type SessionLogQueryStatus = 'QUEUED' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'DISABLED';
-
-/** The state of the session-log query of one request. */
-export interface SessionLogQueryRecord {
-  requestId: string;
-  /** The provider's query id (CloudTrail Lake QueryId, Athena QueryExecutionId), once started. */
-  queryId?: string;
-  status: SessionLogQueryStatus;
-  /** Which provider ran it (`cloudtrail-lake`, `athena`, `none`). */
-  provider: string;
-  startedAt: string;
-  /** The time window searched (ISO 8601). */
-  windowStart: string;
-  windowEnd: string;
-  progress?: number;
-  rowCount?: number;
-  /** Why the query failed, in plain words. */
-  error?: string;
-  updatedAt: string;
-  /** Epoch seconds; the record is never served at or after this time. */
-  expiresAt: number;
-}
-
-/** What a query's progress report may change. */
-export type SessionLogQueryChanges = Partial<
-  Pick<SessionLogQueryRecord, 'status' | 'progress' | 'rowCount' | 'error' | 'queryId' | 'expiresAt'>
-> & { updatedAt: string };
+export type {
+  SessionLogQueryChanges,
+  SessionLogQueryRecord,
+  SessionLogQueryStatus,
+} from '../../core/session-logs/ports';
 
 /**
  * Session-log query state per request (`SessionLogQueries`, TTL `expiresAt`). Reads hide expired
  * records even before DynamoDB's TTL sweeper removes them; writes are conditional so a late
  * report of a superseded query never overwrites the newer one.
  */
-export class DynamoSessionQueryRepository {
+export class DynamoSessionQueryRepository implements SessionLogQueryStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
