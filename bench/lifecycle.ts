@@ -16,6 +16,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLL_DELAYS_MS } from '../lambdas/core/access/poll';
+import type { RealtimePublisher } from '../lambdas/core/ports';
 import type { CallerIdentity } from '../lambdas/core/types';
 import { HOUR, startHarness, TASKS_FUNCTION, type Harness, type Person } from '../test/workflows/harness';
 import { ORIGINAL_PATHS } from './lib/baseline';
@@ -150,6 +151,38 @@ const callerOf = (p: Person): CallerIdentity => ({
   isAuditor: false,
 });
 
+/**
+ * Realtime publishing: AppSync operations (one `publishRequestChange` per change, whatever the
+ * number of channels) and messages (one per channel it names, as if each had one subscriber).
+ */
+interface Publishes {
+  /** Publishes seen by the counting ports (the router's and the workflow steps'). */
+  seen: number;
+  messages: number;
+}
+
+const PUBLISH_FIELD = 'Mutation.publishRequestChange';
+
+/** `publishRequestChange` operations the local AppSync has run, whoever sent them. */
+const appsyncPublishes = (h: Harness): number => h.local.appsync.stats.byField[PUBLISH_FIELD] ?? 0;
+
+/**
+ * Counts every request-change publish: the router publishes through the backend's port, the
+ * workflow steps through the access ports, which took the same publisher when the harness
+ * started. Both get the counting wrapper.
+ */
+function countPublishes(h: Harness, publishes: Publishes): void {
+  const wrap = (realtime: RealtimePublisher): RealtimePublisher => ({
+    publishRequestChange: (event) => {
+      publishes.seen += 1;
+      publishes.messages += event.channels.length;
+      return realtime.publishRequestChange(event);
+    },
+  });
+  if (h.backend.ports.realtime) h.backend.ports.realtime = wrap(h.backend.ports.realtime);
+  if (h.ports.realtime) h.ports.realtime = wrap(h.ports.realtime);
+}
+
 function sum(record: Record<string, number>): number {
   return Object.values(record).reduce((n, v) => n + v, 0);
 }
@@ -160,14 +193,16 @@ async function measure(
   recorder: DynamoRecorder,
   scenario: Scenario,
   people: People,
-  publishes: { n: number },
+  publishes: Publishes,
 ): Promise<Sample> {
   const sim = h.local.simulators;
   const { usecases } = h.backend;
   await h.settle();
   sim.resetCalls();
   recorder.reset();
-  publishes.n = 0;
+  publishes.seen = 0;
+  publishes.messages = 0;
+  const publishesBefore = appsyncPublishes(h);
   const routerBefore = h.local.poller.stats().invocations;
   const mailBefore = h.local.outbox.outbox.list({ channel: 'email' }).length;
   let api = 0;
@@ -227,6 +262,12 @@ async function measure(
   const dynamo = recorder.stats();
   const mails = h.local.outbox.outbox.list({ channel: 'email' }).slice(mailBefore);
   const tokenUnits = tokenWrites > 0 ? await tokenWriteUnits(h, id, final.status) : 0;
+  const operations = appsyncPublishes(h) - publishesBefore;
+  if (operations !== publishes.seen) {
+    throw new Error(
+      `${scenario.path}: AppSync ran ${operations} ${PUBLISH_FIELD}, the counting ports saw ${publishes.seen}: a publisher escaped the count.`,
+    );
+  }
   return {
     finalStatus: final.status,
     transitions: counters.stateTransitions,
@@ -238,8 +279,8 @@ async function measure(
     organizationsCalls: sum(calls.organizations),
     dynamoReadUnits: dynamo.readUnits,
     dynamoWriteUnits: dynamo.writeUnits + tokenWrites * tokenUnits,
-    appsyncOps: publishes.n,
-    realtimeMessages: publishes.n,
+    appsyncOps: operations,
+    realtimeMessages: publishes.messages,
     notifications: mails.reduce((n, m) => n + m.to.length + m.cc.length + m.bcc.length, 0),
     apiInvocations: api,
     creationIdcCalls: atCreation,
@@ -324,16 +365,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     },
   });
   try {
-    const publishes = { n: 0 };
-    const realtime = h.backend.ports.realtime;
-    if (realtime) {
-      h.backend.ports.realtime = {
-        publishRequestChange: (event) => {
-          publishes.n += 1;
-          return realtime.publishRequestChange(event);
-        },
-      };
-    }
+    const publishes: Publishes = { seen: 0, messages: 0 };
+    countPublishes(h, publishes);
     const people: People = {
       alice: h.person('alice.nguyen@example.com'),
       carol: h.person('carol.smith@example.com'),
@@ -413,7 +446,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         'token writes',
         'RRU',
         'WRU',
-        'AppSync publishes',
+        'AppSync publishes (ops)',
+        'realtime messages',
         'e-mail recipients',
       ],
       rows: [...results].map(([path, s]) => [
@@ -432,12 +466,14 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         s.dynamoReadUnits,
         s.dynamoWriteUnits,
         s.appsyncOps ?? 0,
+        s.realtimeMessages ?? 0,
         s.notifications ?? 0,
       ]),
       notes: [
         "api calls: the people's createRequest / approve / reject / cancel / revoke (api Lambda, not counted as lifecycle invocations, like the original's AppSync resolvers).",
-        "router: stream batches the local poller delivered (every write of the request, token writes included). In AWS the 1 s batching window often puts a step's two writes (scheduled + in progress) in one invocation.",
-        `token writes: the waits' conditional UpdateItem from Step Functions itself; their WRU are measured with a ${REAL_TOKEN_LENGTH}-character token and included in WRU.`,
+        "router: stream batches the local poller delivered after the router's filters (as deployed: a new request, and changes into approved, rejected, cancelled or revoked; the workflow's own writes and token writes never invoke it).",
+        'AppSync publishes: publishRequestChange mutations, one per status change for all its channels (enhanced subscription filter); realtime messages: one per channel it names (requester, each approver, AUDIT), as if each had one subscriber.',
+        `token writes: the later waits' conditional UpdateItem from Step Functions itself; their WRU are measured with a ${REAL_TOKEN_LENGTH}-character token and included in WRU. The first wait's token is written by the Begin step through the recorded client (with the local runner's shorter token).`,
         "at creation: the api's createRequest (eligibility with live group membership, approver resolution, the permission set); lifecycle: the workflow's ListAccountAssignments (standing access check), Create/DeleteAccountAssignment and the Describe…Status polls.",
       ],
     };

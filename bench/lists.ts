@@ -327,7 +327,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         ];
       }),
       notes: [
-        'items read = items DynamoDB read before any filter: Query ScannedCount plus the keys of the BatchGetItem that fetches requests listed by the approvers index.',
+        "items read = items DynamoDB read before any filter: Query ScannedCount (index entries, keys only) plus the keys of the BatchGetItem that fetches the page's requests.",
+        'RRU = the index Query plus that BatchGetItem (eventually consistent, 0.5 RRU per request item).',
         `— on page ${DEEP_PAGE}: the list has fewer than ${DEEP_PAGE} pages.`,
         'original: calls = sequential AppSync round trips of 100 items to load the list (the browser then pages); items read = what those calls read.',
       ],

@@ -1,7 +1,10 @@
 /**
  * The SPA: what the browser downloads for the initial route, raw, gzip and brotli, next to the
- * original's single CRA bundle (baseline §5). Builds `web/` with its own Vite config into a
- * temporary directory (web/dist is left alone) and reads the Vite manifest.
+ * original's single CRA bundle (baseline §5), and how long headless Chromium takes from
+ * navigation start to the first table with data rows (My requests of a signed-in requester),
+ * cold (a new browser context: empty HTTP cache) and warm (a reload). Builds `web/` with its own
+ * Vite config into a temporary directory (web/dist is left alone), reads the Vite manifest, and
+ * serves that same build against the local backend.
  *
  *   npx tsx bench/run.ts spa
  */
@@ -11,9 +14,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { z } from 'zod';
+import { startLocalBackend, type LocalBackend } from '../local/backend';
+import { launchChromium, signIn } from '../test/e2e/support';
 import { ORIGINAL_SPA } from './lib/baseline';
+import {
+  installTableProbe,
+  serveBuild,
+  timeFirstTable,
+  type BuildHost,
+  type TableTiming,
+} from './lib/browser';
 import type { Figure, RunOptions, Section, Table } from './lib/section';
+import { percentile } from './lib/stats';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -92,6 +106,162 @@ function build(outDir: string): Promise<void> {
 
 const kB = (bytes: number) => Math.round(bytes / 100) / 10;
 
+/** The demo requester whose My requests page is timed. */
+const REQUESTER = { userName: 'alice.nguyen@example.com', displayName: 'Alice Nguyen' } as const;
+/** Text in every seeded justification: the probe waits for a table row that shows it. */
+const MARKER = 'bench-spa';
+const SEEDED_REQUESTS = 5;
+
+const formOptionsSchema = z.object({
+  data: z.object({
+    requestFormOptions: z.object({
+      ticketRequired: z.boolean(),
+      accounts: z.array(
+        z.object({
+          id: z.string(),
+          permissionSets: z.array(
+            z.object({ arn: z.string(), approvalRequired: z.boolean(), maxDurationHours: z.number() }),
+          ),
+        }),
+      ),
+    }),
+  }),
+});
+const createdSchema = z.object({ data: z.object({ createRequest: z.object({ id: z.string() }) }) });
+
+async function graphql(
+  backend: LocalBackend,
+  token: string,
+  query: string,
+  variables = {},
+): Promise<unknown> {
+  const response = await fetch(backend.urls.graphql, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: token },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/**
+ * Gives the requester `count` requests through the API, as the SPA would create them: pending
+ * ones where a permission set needs approval, what a requester's list typically shows.
+ */
+async function seedRequests(backend: LocalBackend, count: number): Promise<void> {
+  const { accessToken } = await backend.tokensFor(REQUESTER.userName);
+  const options = formOptionsSchema.parse(
+    await graphql(
+      backend,
+      accessToken,
+      '{ requestFormOptions { ticketRequired accounts { id permissionSets { arn approvalRequired maxDurationHours } } } }',
+    ),
+  ).data.requestFormOptions;
+  const choices = options.accounts.flatMap((a) => a.permissionSets.map((p) => ({ accountId: a.id, ...p })));
+  const choice = choices.find((c) => c.approvalRequired) ?? choices[0];
+  if (!choice) throw new Error(`${REQUESTER.userName} is eligible for nothing in the demo organization`);
+  for (let i = 1; i <= count; i += 1) {
+    createdSchema.parse(
+      await graphql(
+        backend,
+        accessToken,
+        'mutation Create($input: CreateRequestInput!) { createRequest(input: $input) { id } }',
+        {
+          input: {
+            accountId: choice.accountId,
+            permissionSetArn: choice.arn,
+            durationHours: Math.min(2, choice.maxDurationHours),
+            justification: `${MARKER} ${i}: 本番障害の調査のため一時的に権限が必要です`,
+            ...(options.ticketRequired ? { ticketNo: `INC-${4000 + i}` } : {}),
+          },
+        },
+      ),
+    );
+  }
+  // The stream and the router go quiet before anything is timed.
+  await backend.settle();
+}
+
+interface FirstTableTimes {
+  cold: TableTiming[];
+  warm: TableTiming[];
+}
+
+/**
+ * Serves the build in `outDir` against the local cloud, signs the requester in once, then for
+ * each run opens a new browser context with that session (empty HTTP cache: cold), loads My
+ * requests and reloads it (warm), timing each load to the first table with the seeded rows.
+ */
+async function timeFirstTables(
+  outDir: string,
+  runs: number,
+  reloads: number,
+  log: (line: string) => void,
+): Promise<FirstTableTimes> {
+  let backend: LocalBackend | undefined;
+  let host: BuildHost | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const newContext = async (storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) => {
+    if (!browser) throw new Error('Chromium is not running');
+    const context = await browser.newContext({
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      ...(storageState ? { storageState } : {}),
+    });
+    context.setDefaultTimeout(30_000);
+    contexts.push(context);
+    return context;
+  };
+  try {
+    log('spa: starting the local backend for the browser runs');
+    // The handlers' loggers read their level when the backend wires them: keep stdout for the tables.
+    const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+    try {
+      // The local cloud without the lifecycle workflow: the page reads requests, it does not
+      // need them to move, and skipping the stack synthesis saves seconds of the section.
+      backend = await startLocalBackend();
+    } finally {
+      if (logLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+      else process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+    }
+    host = await serveBuild(outDir, backend);
+    log(`spa: seeding ${SEEDED_REQUESTS} requests of ${REQUESTER.displayName}, signing in`);
+    await seedRequests(backend, SEEDED_REQUESTS);
+    browser = await launchChromium();
+
+    const signInContext = await newContext();
+    await signIn(await signInContext.newPage(), host.url, REQUESTER.displayName);
+    const session = await signInContext.storageState();
+    await signInContext.close();
+
+    const times: FirstTableTimes = { cold: [], warm: [] };
+    for (let run = 1; run <= runs; run += 1) {
+      const context = await newContext(session);
+      await installTableProbe(context, MARKER);
+      const page = await context.newPage();
+      const url = `${host.url}/requests`;
+      times.cold.push(await timeFirstTable(page, () => page.goto(url, { waitUntil: 'commit' })));
+      for (let i = 0; i < reloads; i += 1) {
+        times.warm.push(await timeFirstTable(page, () => page.reload({ waitUntil: 'commit' })));
+      }
+      await context.close();
+      const last = times.cold.at(-1);
+      log(`spa: browser run ${run}/${runs}: cold ${Math.round(last?.frame ?? 0)} ms`);
+    }
+    return times;
+  } finally {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await host?.stop();
+    await backend?.stop();
+  }
+}
+
+const ms = (value: number) => Math.round(value);
+
 /** Runs the SPA benchmark. */
 export async function run(options: RunOptions = { log: () => undefined, quick: false }): Promise<Section> {
   const outDir = mkdtempSync(join(tmpdir(), 'team-bench-web-'));
@@ -134,6 +304,10 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       allFiles.filter((f) => f.endsWith('.css')),
     );
 
+    const runs = options.quick ? 2 : 5;
+    const reloads = options.quick ? 1 : 2;
+    const times = await timeFirstTables(outDir, runs, reloads, options.log);
+
     const src = 'baseline §5: CRA build, one JS chunk main.js + main.css (everything)';
     const originalTotalGzip = ORIGINAL_SPA.jsGzip + ORIGINAL_SPA.cssGzip;
     const fig = (
@@ -158,6 +332,70 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       fig('signed-in first screen JS (+ GraphQL client), gzip', js.gzip + apiJs.gzip, ORIGINAL_SPA.jsGzip),
       fig('whole app JS + CSS, gzip (every route)', allJs.gzip + allCss.gzip, originalTotalGzip),
     ];
+    // Baseline §5 measured the original's bundle only, never a page in a browser: no original.
+    const timing = (label: string, samples: readonly TableTiming[], p: number): Figure => ({
+      label,
+      unit: 'ms',
+      value: ms(
+        percentile(
+          samples.map((t) => t.frame),
+          p,
+        ),
+      ),
+      original: null,
+    });
+    figures.push(
+      timing('time to first table rendered, cold (new context), p50', times.cold, 50),
+      timing('time to first table rendered, cold (new context), max', times.cold, 100),
+      timing('time to first table rendered, warm (reload), p50', times.warm, 50),
+      timing('time to first table rendered, warm (reload), max', times.warm, 100),
+    );
+    const timingRow = (what: string, samples: readonly TableTiming[]): Table['rows'][number] => {
+      const fcp = samples.flatMap((t) => (t.firstContentfulPaint === null ? [] : [t.firstContentfulPaint]));
+      return [
+        what,
+        samples.length,
+        ms(
+          percentile(
+            samples.map((t) => t.frame),
+            50,
+          ),
+        ),
+        ms(
+          percentile(
+            samples.map((t) => t.frame),
+            100,
+          ),
+        ),
+        ms(
+          percentile(
+            samples.map((t) => t.dom),
+            50,
+          ),
+        ),
+        fcp.length ? ms(percentile(fcp, 50)) : null,
+        null,
+      ];
+    };
+    const timingTable: Table = {
+      title: `Time to first table rendered in headless Chromium (My requests, ${SEEDED_REQUESTS} requests)`,
+      columns: [
+        'load',
+        'runs',
+        'p50 ms',
+        'max ms',
+        'rows in DOM p50 ms',
+        'first paint p50 ms',
+        'original ms',
+      ],
+      rows: [timingRow('cold: new browser context', times.cold), timingRow('warm: reload', times.warm)],
+      notes: [
+        `From navigation start to the first animation frame after the table body holds the seeded requests (a MutationObserver installed before the app's scripts); the requester is signed in (tokens in localStorage), the page is /requests opened directly.`,
+        'Cold: a new browser context (empty HTTP cache) per run; warm: reloads in that context (hashed assets from the cache, config.json and index.html revalidated).',
+        'Served from 127.0.0.1 against the local cloud (AppSync emulator, api handler, DynamoDB Local): no network latency, so this is the client-side cost plus the local backend.',
+        'The original has no such figure (baseline §5 measured only its bundle): —.',
+      ],
+    };
     const row = (what: string, s: Sizes): Table['rows'][number] => [
       what,
       s.files,
@@ -184,16 +422,19 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     return {
       id: 'spa',
       title: 'SPA bundle: initial route vs the original',
-      figures: [{ title: 'Initial route size vs the original (lower is better)', figures }],
-      tables: [table],
+      figures: [
+        { title: 'Initial route size and time to first table vs the original (lower is better)', figures },
+      ],
+      tables: [table, timingTable],
       notes: [
-        'Time to first table rendered in headless Chromium needs the local cloud serving the SPA with a signed-in user; not measured yet.',
+        `Browser timings: /usr/bin/chromium headless via playwright-core, ${runs} cold loads and ${times.warm.length} warm reloads.`,
       ],
       data: {
         buildSeconds,
         initial: { js, css, files: initial },
         apiAfterSignIn: apiJs,
         all: { js: allJs, css: allCss },
+        firstTable: { seededRequests: SEEDED_REQUESTS, cold: times.cold, warm: times.warm },
       },
     };
   } finally {

@@ -3,7 +3,13 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLES, type KeyDef, type TableDef, type TableId } from '../lambdas/adapters/dynamodb/schema';
+import {
+  TABLES,
+  type KeyDef,
+  type Projection,
+  type TableDef,
+  type TableId,
+} from '../lambdas/adapters/dynamodb/schema';
 import { TABLE_IDS, type TableKey } from './runtime-env';
 
 /** The table definition of each table key (keys, indexes, stream, TTL). */
@@ -22,6 +28,15 @@ function attribute(key: KeyDef): dynamodb.Attribute {
     name: key.name,
     type: key.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING,
   };
+}
+
+/** The CDK projection of a schema projection (the same one the local tables get). */
+function projectionProps(
+  projection: Projection,
+): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  if (projection === 'ALL') return { projectionType: dynamodb.ProjectionType.ALL };
+  if (projection === 'KEYS_ONLY') return { projectionType: dynamodb.ProjectionType.KEYS_ONLY };
+  return { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...projection.include] };
 }
 
 /** What a function may do with a table. */
@@ -91,7 +106,7 @@ export class TeamData extends Construct {
           indexName: index.name,
           partitionKey: attribute(index.partitionKey),
           sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
-          projectionType: dynamodb.ProjectionType.ALL,
+          ...projectionProps(index.projection),
         });
       }
       tables[key] = table;

@@ -1,13 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WORKFLOW_RETRYABLE_ERROR } from '../lambdas/core/access/errors';
+import { WORKFLOW_RETRYABLE_ERROR, WORKFLOW_UNFINISHED_ERROR } from '../lambdas/core/access/errors';
 import type { WorkflowAction, WorkflowNext } from '../lambdas/core/access/workflow';
 import { acknowledgeWildcardResources } from './nag';
+import { stateMachineArnOf } from './workflows';
 import { ENV } from './runtime-env';
 import type { AddStateMachineOptions } from './workflows';
 
@@ -32,8 +34,11 @@ export interface LifecycleStateMachineProps {
   readonly workflows?: StateMachineHost;
   /** Id of the state machine in `workflows`. @default 'Lifecycle' */
   readonly workflowId?: string;
-  /** Extra options for `addStateMachine` (who controls it). */
-  readonly workflowOptions?: Pick<AddStateMachineOptions, 'controlledBy'>;
+  /**
+   * Extra options for `addStateMachine`: who controls it, and `respondedBy` with the tasks
+   * function (its first step ends its own wait, see below).
+   */
+  readonly workflowOptions?: Pick<AddStateMachineOptions, 'controlledBy' | 'respondedBy'>;
   /** Log group of a state machine created here. @default a new one (one year) */
   readonly logGroup?: logs.ILogGroup;
   /** Name of a state machine created here. @default generated */
@@ -62,6 +67,7 @@ const DYNAMODB_TRANSIENT = [
 
 /** Where the workflow goes for each `next` the step answers (see lambdas/core/access/workflow.ts). */
 const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
+  advance: 'Advance',
   awaitDecision: 'AwaitDecision',
   awaitStart: 'AwaitStart',
   awaitEnd: 'AwaitEnd',
@@ -71,7 +77,8 @@ const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
 
 /**
  * The lifecycle of one request as ONE standard state machine (JSONPath only): execution name =
- * request id, input `{ "requestId" }`.
+ * request id, input `{ "requestId", "waitSeconds" }` (the router computes `waitSeconds` with
+ * `beginWaitSeconds`: until the request expires).
  *
  * Every step is the workflow-tasks function, called with the reason it runs (`begin`,
  * `advance`, `expire`, `grant`, `revoke`, `fail`); it re-reads the request, does what is due
@@ -83,6 +90,14 @@ const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
  * once; a failed condition means the status already moved on (the step reads it); the timeout
  * is the natural path (expire, grant, revoke). When a grant or revoke is still IN_PROGRESS
  * after its task, the workflow pauses and polls again.
+ *
+ * Step Functions bills every state entered, so the common path is kept short: the first state
+ * `Begin` is itself the wait for the decision (a `lambda:invoke.waitForTaskToken` task: the
+ * step stores its token and tells the approvers, or releases it at once when nothing needs
+ * deciding), `Advance` follows it directly, and `Revoke` at the end of the access ends the
+ * execution (no Choice, no Succeed): when its work is not finished it fails with
+ * `StepUnfinished` and is retried after a pause. Approved → ended enters five states: Begin,
+ * Advance, Route, AwaitEnd, Revoke.
  *
  * Retryable failures (throttling, conflicts, transient errors, Lambda service errors) are
  * retried with full jitter; anything else goes to `fail`, which ends the request in `error`
@@ -131,11 +146,36 @@ export class LifecycleStateMachine extends Construct {
     const route = new sfn.Choice(this, 'Route');
     const withCatch = (task: sfn.TaskStateBase) => task.addCatch(fail, { resultPath: '$.error' }).next(route);
 
-    const begin = withCatch(step('Begin', 'begin'));
     const advance = withCatch(step('Advance', 'advance'));
     const expire = withCatch(step('Expire', 'expire'));
     const grant = withCatch(step('Grant', 'grant'));
-    const revoke = withCatch(step('Revoke', 'revoke'));
+    // The last state: ends the execution itself; unfinished work is retried after a pause.
+    const revoke = step('Revoke', 'revoke', { last: true })
+      .addRetry({
+        errors: [WORKFLOW_UNFINISHED_ERROR],
+        interval: props.pollInterval ?? Duration.seconds(10),
+        backoffRate: 1.5,
+        maxAttempts: 20,
+        maxDelay: Duration.minutes(5),
+        jitterStrategy: sfn.JitterType.FULL,
+      })
+      .addCatch(fail, { resultPath: '$.error' });
+
+    const begin = new tasks.LambdaInvoke(this, 'Begin', {
+      lambdaFunction: fn,
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      payload: sfn.TaskInput.fromObject({
+        action: 'begin' satisfies WorkflowAction,
+        requestId: sfn.JsonPath.stringAt('$.requestId'),
+        taskToken: sfn.JsonPath.taskToken,
+      }),
+      taskTimeout: sfn.Timeout.at('$.waitSeconds'),
+      resultPath: sfn.JsonPath.DISCARD,
+      retryOnServiceExceptions: true,
+    }).addRetry(retry);
+    begin.addCatch(expire, { errors: [sfn.Errors.TIMEOUT], resultPath: sfn.JsonPath.DISCARD });
+    begin.addCatch(fail, { resultPath: '$.error' });
+    begin.next(advance);
     const pollGrant = withCatch(
       step('PollGrant', 'grant', { operation: sfn.JsonPath.objectAt('$.step.operation') }),
     );
@@ -174,6 +214,7 @@ export class LifecycleStateMachine extends Construct {
 
     const pollInterval = props.pollInterval ?? Duration.seconds(10);
     const states: Record<Exclude<WorkflowNext, 'done'>, sfn.IChainable> = {
+      advance,
       awaitDecision: awaitIn('AwaitDecision', 'pending', expire),
       awaitStart: awaitIn('AwaitStart', 'scheduled', grant),
       awaitEnd: awaitIn('AwaitEnd', 'in progress', revoke),
@@ -203,8 +244,9 @@ export class LifecycleStateMachine extends Construct {
     } else {
       const logGroup =
         props.logGroup ?? new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+      const name = props.stateMachineName ?? Names.uniqueResourceName(this, { maxLength: 80 });
       this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-        stateMachineName: props.stateMachineName,
+        stateMachineName: name,
         stateMachineType: sfn.StateMachineType.STANDARD,
         definitionBody: this.definitionBody,
         timeout: props.timeout,
@@ -212,6 +254,14 @@ export class LifecycleStateMachine extends Construct {
         // Requests carry emails and justifications: events without their data.
         logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       });
+      // The first step ends its own wait; the ARN from the name, as a reference would make a
+      // cycle (the state machine refers to the function, whose policy would refer to it).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [stateMachineArnOf(this, name)],
+        }),
+      );
     }
     // The waits write the token into an encrypted table: the exact actions (grantEncryptDecrypt
     // adds ReEncrypt* and GenerateDataKey*, wildcards cdk-nag rejects), as TeamData grants them.

@@ -366,7 +366,7 @@ export class TeamStack extends Stack {
       workflows: this.workflows,
       tasksFunction: fns.workflowTasks.function,
       requestsTable: this.data.tables.requests,
-      workflowOptions: { controlledBy: [fns.router, fns.reconciler] },
+      workflowOptions: { controlledBy: [fns.router, fns.reconciler], respondedBy: [fns.workflowTasks] },
     });
 
     this.grantAccess();
@@ -559,9 +559,12 @@ export class TeamStack extends Stack {
       }),
     );
 
-    // router and session logs publish realtime events through the IAM-only mutations.
-    this.api.grantIamMutations(fns.router.role, 'publishRequestChange');
-    fns.router.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
+    // router (people's changes), workflow tasks (the workflow's own) and session logs publish
+    // realtime events through the IAM-only mutations.
+    for (const fn of [fns.router, fns.workflowTasks]) {
+      this.api.grantIamMutations(fn.role, 'publishRequestChange');
+      fn.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
+    }
     this.api.grantIamMutations(fns.sessionLogs.role, 'publishSessionLogQuery');
     fns.sessionLogs.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
 

@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { PEOPLE_STATUSES } from '../lambdas/core/lifecycle';
 import type { TeamFunction } from './function';
 import { acknowledgeWildcardResources } from './nag';
 import { ENV } from './runtime-env';
@@ -28,13 +29,28 @@ export const ROUTER_STREAM_SETTINGS = {
 } as const;
 
 /**
- * Which stream records reach the router. Lambda filters cannot compare two attributes of one
- * record (OldImage.status ≠ NewImage.status), and DynamoDB event source mappings filter only
- * on the `dynamodb` key (not `eventName`). So the filter keeps every record that has a new
- * image with a status, i.e. INSERT and MODIFY, and drops REMOVE; the router compares the old
- * and new status itself and ignores records where it did not change.
+ * Which stream records reach the router (Lambda drops the others before invoking it): a new
+ * request (a new image without an old one), and a change INTO a status people cause. DynamoDB
+ * event source mappings filter only on the `dynamodb` key (not `eventName`), and a filter cannot
+ * compare two attributes, so "into" is one pattern per status: new status X, old status not X.
+ * The workflow's own changes (scheduled, in progress, ended, expired, error) and its token
+ * writes never invoke the router; the workflow steps publish their realtime events themselves.
+ * Five patterns: the default quota of filters per event source mapping.
  */
-export const ROUTER_STREAM_FILTER = { dynamodb: { NewImage: { status: { S: lambda.FilterRule.exists() } } } };
+export const ROUTER_STREAM_FILTERS: readonly Record<string, unknown>[] = [
+  {
+    dynamodb: {
+      NewImage: { status: { S: lambda.FilterRule.exists() } },
+      OldImage: { status: { S: lambda.FilterRule.notExists() } },
+    },
+  },
+  ...PEOPLE_STATUSES.map((status) => ({
+    dynamodb: {
+      NewImage: { status: { S: lambda.FilterRule.isEqual(status) } },
+      OldImage: { status: { S: lambda.FilterRule.notEquals(status) } },
+    },
+  })),
+];
 
 export interface TeamWorkflowsProps {
   readonly requestsTable: dynamodb.ITable;
@@ -55,6 +71,11 @@ export interface AddStateMachineOptions {
   readonly invokes?: readonly TeamFunction[];
   /** Functions that start, describe and stop executions and send task results. @default the router */
   readonly controlledBy?: readonly TeamFunction[];
+  /**
+   * Functions the state machine invokes that also end waits of its tasks (states:SendTaskSuccess,
+   * granted on the ARN built from the name: a reference would make a dependency cycle).
+   */
+  readonly respondedBy?: readonly TeamFunction[];
   readonly definitionSubstitutions?: Record<string, string>;
   /** @default no timeout (a lifecycle lasts as long as its request, up to the maximum duration) */
   readonly timeout?: Duration;
@@ -93,7 +114,7 @@ export class TeamWorkflows extends Construct {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         ...ROUTER_STREAM_SETTINGS,
         onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [lambda.FilterCriteria.filter(ROUTER_STREAM_FILTER)],
+        filters: ROUTER_STREAM_FILTERS.map((f) => lambda.FilterCriteria.filter(f)),
       }),
     );
     props.router.acknowledgeWildcard(
@@ -207,9 +228,30 @@ export class TeamWorkflows extends Construct {
         `Executions of ${name} are named after request ids, unknown at deploy time; the wildcard stays inside this state machine.`,
       );
     }
+    for (const fn of options.respondedBy ?? []) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['states:SendTaskSuccess'],
+          resources: [stateMachineArnOf(this, name)],
+        }),
+      );
+    }
     this.stateMachines.set(id, stateMachine);
     return stateMachine;
   }
+}
+
+/** The ARN of the state machine named `name` in the stack of `scope`. */
+export function stateMachineArnOf(scope: Construct, name: string): string {
+  return Arn.format(
+    {
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    },
+    Stack.of(scope),
+  );
 }
 
 /** The environment variable the router reads the lifecycle state machine ARN from. */

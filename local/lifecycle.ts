@@ -42,11 +42,27 @@ interface SynthesizedLifecycle {
   machine: string;
   tasksFunction: string;
   requestsTable: string;
+  /** The filter patterns of the router's event source mapping on the Requests stream. */
+  routerFilters: string[];
 }
 
 function logicalIdOf(construct: IConstruct): string {
   const cfn = construct.node.defaultChild ?? construct;
   return Stack.of(construct).getLogicalId(cfn as Parameters<Stack['getLogicalId']>[0]);
+}
+
+/** The filter patterns of the event source mapping that feeds function `router`. */
+export function routerFiltersOf(template: CfnTemplate, router: string): string[] {
+  const mappings = Object.values(template.Resources ?? {}).filter((r) => {
+    const props = r.Properties ?? {};
+    const fn = props['FunctionName'] as { Ref?: string } | undefined;
+    return r.Type === 'AWS::Lambda::EventSourceMapping' && fn?.Ref === router;
+  });
+  if (mappings.length !== 1)
+    throw new Error(`Expected one event source mapping of the router, found ${mappings.length}`);
+  const criteria = mappings[0]?.Properties?.['FilterCriteria'] as
+    { Filters?: { Pattern?: string }[] } | undefined;
+  return (criteria?.Filters ?? []).flatMap((f) => (f.Pattern ? [f.Pattern] : []));
 }
 
 /** Every file under the folders whose content shapes the synthesized lifecycle. */
@@ -74,7 +90,9 @@ function synthesize(): SynthesizedLifecycle {
       appProps: { outdir, context: { 'aws:cdk:bundling-stacks': [] } },
     });
     const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+    const router = logicalIdOf(stack.functions.router.function);
     return {
+      routerFilters: routerFiltersOf(template, router),
       template,
       machine: logicalIdOf(stack.lifecycle.stateMachine),
       tasksFunction: logicalIdOf(stack.functions.workflowTasks.function),
@@ -110,7 +128,7 @@ export function registerLifecycle(
   local: LocalBackend,
   cacheDir: string | undefined,
 ): { stateMachineArn: string; close(): void } {
-  const { template, machine, tasksFunction, requestsTable } = synthesizedLifecycle(cacheDir);
+  const { template, machine, tasksFunction, requestsTable, routerFilters } = synthesizedLifecycle(cacheDir);
   const requests = local.tables.Requests;
   const definition = resolveDefinition(template, machine, {
     [`${tasksFunction}.Arn`]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${LOCAL_TASKS_FUNCTION}`,
@@ -119,6 +137,9 @@ export function registerLifecycle(
   });
   const ports = makeAccessPorts(loadConfig(), local.backend);
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
-  const stateMachineArn = local.registerStateMachine('team-lifecycle', definition, { lifecycle: true });
+  const stateMachineArn = local.registerStateMachine('team-lifecycle', definition, {
+    lifecycle: true,
+    routerFilters,
+  });
   return { stateMachineArn, close: () => ports.close() };
 }

@@ -41,6 +41,8 @@ const SSO_ADMIN = 'IAM Identity Center';
 const PAGE_SIZE = 100;
 /** DescribePermissionSet calls in flight at once when listing (sso-admin throttles around 20 TPS). */
 const DESCRIBE_CONCURRENCY = 5;
+/** Users whose details one container keeps at most (approvers are a small, recurring set). */
+const USER_CACHE_SIZE = 1000;
 
 export interface IdentityCenterConfig {
   instanceArn: string;
@@ -54,6 +56,10 @@ export interface IdentityCenterConfig {
    * Group memberships are never cached: eligibility must see them live.
    */
   cacheTtlMs?: number;
+  /**
+   * How long this container reuses a user's details (default 5 minutes); see `users`.
+   */
+  userCacheTtlMs?: number;
 }
 
 async function collect<P, T>(
@@ -89,6 +95,14 @@ export class IdentityCenterDirectory implements Directory {
   private readonly permissionSets: TtlCache<PermissionSetInfo | undefined>;
   private readonly permissionSetLists: TtlCache<PermissionSetInfo[]>;
   private readonly provisioned: TtlCache<string[]>;
+  /**
+   * Users' details (name, e-mail) by id. Every request for an account asks DescribeUser for each
+   * member of its approver groups, the same few people again and again, and Identity Store has
+   * no batch read (ListGroupMemberships returns ids only, ListUsers pages through the whole
+   * directory). Only details are cached: who is a member is always read live, so a cached user
+   * is used only while a live listing still names them. Misses (unknown users) are not kept.
+   */
+  private readonly users: TtlCache<DirectoryUser | undefined>;
 
   constructor(
     private readonly clients: { identityStore: IdentitystoreClient; ssoAdmin: SSOAdminClient },
@@ -99,6 +113,7 @@ export class IdentityCenterDirectory implements Directory {
     this.permissionSets = new TtlCache(ttl, config.clock);
     this.permissionSetLists = new TtlCache(ttl, config.clock, 1);
     this.provisioned = new TtlCache(ttl, config.clock);
+    this.users = new TtlCache(config.userCacheTtlMs ?? 5 * 60_000, config.clock, USER_CACHE_SIZE);
   }
 
   /** Forgets every cached permission set and group list (tests, or after an admin change). */
@@ -107,9 +122,16 @@ export class IdentityCenterDirectory implements Directory {
     this.permissionSets.clear();
     this.permissionSetLists.clear();
     this.provisioned.clear();
+    this.users.clear();
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    const user = await this.users.get(userId, () => this.describeUser(userId));
+    if (user === undefined) this.users.delete(userId);
+    return user;
+  }
+
+  private async describeUser(userId: string): Promise<DirectoryUser | undefined> {
     const out = await unlessAwsError(['ResourceNotFoundException', 'ValidationException'], undefined, () =>
       awsCall(IDENTITY_STORE, 'DescribeUser', () =>
         this.clients.identityStore.send(

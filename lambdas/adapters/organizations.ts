@@ -10,8 +10,9 @@ import {
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { NotFoundError } from '../core/errors';
-import type { Organization } from '../core/ports';
+import type { Clock, Organization } from '../core/ports';
 import type { AccountInfo, OuNode, ParentRef } from '../core/types';
+import { systemClock } from './clock';
 import { Semaphore } from './concurrency';
 import type { OuAccountsCache } from './dynamodb/ou-cache';
 import { awsCall, unlessAwsError } from './errors';
@@ -19,8 +20,24 @@ import { awsCall, unlessAwsError } from './errors';
 const SERVICE = 'AWS Organizations';
 /** Organizations' list operations return at most 20 items per page. */
 const PAGE_SIZE = 20;
+/**
+ * How long a parent learnt from a live ListAccountsForParent answers parentOf (see `parents`):
+ * long enough for the createRequest that listed the OU, too short to matter when an
+ * administrator moves an account.
+ */
+const LISTED_PARENT_TTL_MS = 5_000;
+/** Parents remembered at most (a listing of a big OU must not grow the container's memory). */
+const LISTED_PARENT_MAX = 2_000;
 
 export interface AwsOrganizationOptions {
+  /**
+   * The management account id from the deployment configuration: managementAccountId() then
+   * makes no DescribeOrganization call. The same id scopes the functions' IAM permissions to
+   * the organization's resources, so a wrong value fails loudly rather than silently.
+   */
+  managementAccountId?: string;
+  /** Time for the short-lived memo of parents (default: the system clock). */
+  clock?: Clock;
   /**
    * The OU → accounts cache put in front of accountsInOu, and whether to use it now (the
    * `ouCacheEnabled` setting, read per call so an admin's change applies without a redeploy).
@@ -42,6 +59,39 @@ async function collect<P, T>(
   return out;
 }
 
+/** Account → parent with a short expiry, oldest dropped first beyond LISTED_PARENT_MAX. */
+class ListedParents {
+  private readonly entries = new Map<string, { parent: ParentRef; expiresAt: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get(accountId: string): ParentRef | undefined {
+    const entry = this.entries.get(accountId);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > this.clock.now().getTime()) return entry.parent;
+    this.entries.delete(accountId);
+    return undefined;
+  }
+
+  /** Remembers that these accounts sit directly under `parentId`. */
+  remember(parentId: string, accounts: readonly AccountInfo[]): void {
+    const parent: ParentRef = {
+      id: parentId,
+      type: parentId.startsWith('r-') ? 'ROOT' : 'ORGANIZATIONAL_UNIT',
+    };
+    const expiresAt = this.clock.now().getTime() + LISTED_PARENT_TTL_MS;
+    for (const account of accounts) {
+      // Re-inserted so the Map's order stays oldest first.
+      this.entries.delete(account.id);
+      this.entries.set(account.id, { parent, expiresAt });
+    }
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= LISTED_PARENT_MAX) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
 function toAccount(a: Account): AccountInfo {
   return { id: a.Id ?? '', name: a.Name ?? a.Id ?? '', ...(a.Email ? { email: a.Email } : {}) };
 }
@@ -51,13 +101,20 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
 /**
  * The Organization port over AWS Organizations (read-only). Organizations allows only a few
  * requests per second per account, so the OU tree is walked with bounded concurrency, the
- * management account id is remembered for the container's life, and OU account lists can be
- * served from the OU cache with a populate-once guard.
+ * management account id comes from the configuration (or is asked once per container), and OU
+ * account lists can be served from the OU cache with a populate-once guard.
  */
 export class AwsOrganization implements Organization {
   private readonly limiter: Semaphore;
   private managementId: Promise<string> | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Account → parent, learnt from live ListAccountsForParent answers only (never from the OU
+   * cache, which may be a week old, nor from ListParents itself): createRequest lists the one
+   * OU that could make the account eligible and then asks for the account's parent, which that
+   * listing has just answered. Saves one ListParents per such request; bounded and short-lived.
+   */
+  private readonly parents: ListedParents;
 
   constructor(
     private readonly client: OrganizationsClient,
@@ -65,6 +122,10 @@ export class AwsOrganization implements Organization {
   ) {
     this.limiter = new Semaphore(options.concurrency ?? 4);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.parents = new ListedParents(options.clock ?? systemClock);
+    if (options.managementAccountId !== undefined) {
+      this.managementId = Promise.resolve(options.managementAccountId);
+    }
   }
 
   managementAccountId(): Promise<string> {
@@ -104,6 +165,8 @@ export class AwsOrganization implements Organization {
   }
 
   async parentOf(accountId: string): Promise<ParentRef> {
+    const listed = this.parents.get(accountId);
+    if (listed !== undefined) return listed;
     const parents = await unlessAwsError(['ChildNotFoundException', 'InvalidInputException'], [], () =>
       awsCall(SERVICE, 'ListParents', () =>
         collect(
@@ -152,7 +215,9 @@ export class AwsOrganization implements Organization {
         ),
       ),
     );
-    return accounts.map(toAccount).sort(byName);
+    const listed = accounts.map(toAccount).sort(byName);
+    this.parents.remember(ouId, listed);
+    return listed;
   }
 
   /**

@@ -7,6 +7,7 @@ import type {
   EligibilityPolicy,
   EligibleAccount,
   EligiblePermissionSet,
+  ParentRef,
   PermissionSetRef,
   Settings,
 } from './types';
@@ -113,4 +114,81 @@ export function findEligibility(
   return eligible
     .find((account) => account.id === accountId)
     ?.permissionSets.find((p) => p.arn === permissionSetArn);
+}
+
+export interface ResolveAccountEligibilityInput {
+  accountId: string;
+  permissionSetArn: string;
+  /** The caller's own policy and those of the caller's groups (any order). */
+  policies: readonly EligibilityPolicy[];
+  settings: Pick<Settings, 'approvalWorkflow' | 'maxDurationHours'>;
+  /** Never eligible. */
+  managementAccountId: string;
+  /** The permission sets provisioned to the management account (never eligible). */
+  excludedPermissionSetArns: () => Promise<readonly string[]>;
+  /** The account's direct parent, read live; undefined when the account is not in the organization. */
+  parentOf: (accountId: string) => Promise<ParentRef | undefined>;
+  /** Accounts directly under an OU or the root; may be cached. */
+  accountsInOu: (ouId: string) => Promise<readonly AccountRef[]>;
+}
+
+/** One (account, permission set) pair the caller may request, and where the account sits. */
+export interface AccountEligibility {
+  account: AccountRef;
+  permissionSet: EligiblePermissionSet;
+  /** The account's direct parent as Organizations reported it (approver resolution needs it too). */
+  parent: ParentRef;
+}
+
+/**
+ * The eligibility of one (account, permission set) pair, with the same answer as
+ * `resolveEligibility` gives for that pair, or undefined when the caller may not request it.
+ * Only the policies that grant the permission set count, and only the account's parent can
+ * cover it, so at most one OU is expanded. When the account is not named by any of those
+ * policies and they name exactly one OU, that OU is listed first: the account can only be
+ * eligible if it is there, and the Organization adapter then knows its parent from that live
+ * listing without asking ListParents. The parent is always asked of `parentOf`, so a cached OU
+ * listing never decides alone where an account sits.
+ */
+export async function resolveAccountEligibility(
+  input: ResolveAccountEligibilityInput,
+): Promise<AccountEligibility | undefined> {
+  const { accountId, permissionSetArn } = input;
+  if (accountId === input.managementAccountId) return undefined;
+  const policies = input.policies.filter((p) => p.permissionSets.some((s) => s.arn === permissionSetArn));
+  if (policies.length === 0) return undefined;
+
+  const named = policies.some((p) => p.accounts.some((a) => a.id === accountId));
+  const ouIds = new Set(policies.flatMap((p) => p.ous.map((ou) => ou.id)));
+  const [onlyOu] = ouIds;
+
+  const place = async (): Promise<{ parent: ParentRef; siblings?: readonly AccountRef[] } | undefined> => {
+    if (!named && ouIds.size === 1 && onlyOu !== undefined) {
+      const siblings = await input.accountsInOu(onlyOu);
+      if (!siblings.some((a) => a.id === accountId)) return undefined;
+      const parent = await input.parentOf(accountId);
+      // A cached listing may be stale: the live parent decides.
+      return parent?.id === onlyOu ? { parent, siblings } : undefined;
+    }
+    const parent = await input.parentOf(accountId);
+    if (parent === undefined) return undefined;
+    if (!ouIds.has(parent.id)) return { parent };
+    return { parent, siblings: await input.accountsInOu(parent.id) };
+  };
+  const [excludedPermissionSetArns, placed] = await Promise.all([input.excludedPermissionSetArns(), place()]);
+  if (placed === undefined || excludedPermissionSetArns.includes(permissionSetArn)) return undefined;
+
+  const { parent, siblings } = placed;
+  const eligible = await resolveEligibility({
+    policies,
+    settings: input.settings,
+    // Only the parent can cover the account (an OU covers its direct accounts only).
+    accountsInOu: (ouId) => (ouId === parent.id ? (siblings ?? []) : []),
+    excludedAccountIds: [input.managementAccountId],
+    excludedPermissionSetArns,
+  });
+  const account = eligible.find((a) => a.id === accountId);
+  const permissionSet = account?.permissionSets.find((p) => p.arn === permissionSetArn);
+  if (account === undefined || permissionSet === undefined) return undefined;
+  return { account: { id: account.id, name: account.name }, permissionSet, parent };
 }

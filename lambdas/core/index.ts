@@ -11,3 +11,4 @@ export * from './usecases';
 export * from './notifications';
 export * from './session-logs';
 export * from './access';
+export * from './realtime';

@@ -72,6 +72,14 @@ export const TRANSITIONS: readonly Transition[] = [
   fail('revoked'),
 ];
 
+/**
+ * Statuses only people cause (approved, rejected, cancelled, revoked): the lifecycle workflow
+ * waits for them and the router resumes it. Every other change is the workflow's own.
+ */
+export const PEOPLE_STATUSES: readonly RequestStatus[] = [
+  ...new Set(TRANSITIONS.filter((t) => !t.actors.includes('system')).map((t) => t.to)),
+];
+
 /** The status an action leads to. */
 export function targetOf(action: LifecycleAction): RequestStatus {
   return TARGET[action];

@@ -162,8 +162,10 @@ export interface AccountAssignments {
  * router from the requests table's stream. The contract with the workflow definition:
  *
  * - `start(request)` starts the execution named after the request id with input
- *   `{ "requestId": "<id>" }`. Idempotent: a second start of the same request (a stream record
- *   delivered twice) is a no-op, never a second execution.
+ *   `{ "requestId": "<id>", "waitSeconds": <its time to expire> }`. Idempotent: a second start of
+ *   the same request (a stream record delivered twice) is a no-op, never a second execution.
+ * - The first step waits for the decision itself (the token of its task goes on the request,
+ *   as below) or ends that wait at once when nothing needs deciding.
  * - While the workflow waits for something people decide (approval, the start time, the end
  *   time), its wait step is a `.waitForTaskToken` task that stores the task token on the request
  *   item in the attribute `workflowToken`, with an UpdateItem that is conditional on the status it
@@ -179,17 +181,20 @@ export interface AccountAssignments {
  *   is not an error; a request without a token is not signalled.
  */
 export interface LifecycleWorkflow {
-  start(request: Pick<AccessRequest, 'id'>): Promise<void>;
+  start(request: Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>): Promise<void>;
   signal(
     request: Pick<AccessRequest, 'id'> & { workflowToken?: string },
     status: RequestStatus,
   ): Promise<void>;
 }
 
-/** A realtime hint that a request changed, for the subscribers of one channel. */
+/**
+ * A realtime hint that a request changed, for the subscribers of every channel it names: one
+ * publish reaches them all.
+ */
 export interface RequestChangeEvent {
-  /** A user id (the requester or an approver), or `AUDIT`. */
-  channel: string;
+  /** User ids (the requester, each approver) and `AUDIT`, each once; at most 90 approvers + 2. */
+  channels: readonly string[];
   requestId: string;
   status: RequestStatus;
   updatedAt: string;
@@ -200,5 +205,6 @@ export interface RequestChangeEvent {
  * Events are hints without sensitive data: subscribers refetch what they show.
  */
 export interface RealtimePublisher {
+  /** One publish (one AppSync operation) for all of the event's channels. */
   publishRequestChange(event: RequestChangeEvent): Promise<void>;
 }

@@ -1,9 +1,10 @@
 /**
- * The router Lambda: consumes the Requests table's stream and acts only when a request's status
- * changed (an INSERT, or a MODIFY whose old and new status differ; REMOVE and every other
- * MODIFY are ignored). For each change it drives the lifecycle workflow (start it for a new
- * request, resume its wait after a person's decision) and publishes a realtime hint on the
- * channels of the requester, each approver and the auditors.
+ * The router Lambda: consumes the Requests table's stream and acts on a new request and on a
+ * change into a status people cause (approved, rejected, cancelled, revoked) — the event source
+ * mapping's filters drop everything else before the router runs (lib/workflows.ts), and the
+ * router checks the same itself. It drives the lifecycle workflow (starts it for a new request,
+ * resumes its wait after a person's decision) and publishes one realtime hint to the requester,
+ * each approver and the auditors. The workflow's own changes are published by its steps.
  *
  * Records are processed in stream order with Powertools' batch processor and reported as
  * partial batch failures. Processing a record twice is harmless: a second start finds the
@@ -20,19 +21,12 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { z } from 'zod';
+import { PEOPLE_STATUSES } from '../core/lifecycle';
+import { publishRequestChange } from '../core/realtime';
 import { REQUEST_STATUSES, type RequestStatus } from '../core/types';
-import { AUDIT_CHANNEL } from './api/realtime';
 import { ConfigError } from './config';
 import { localContext } from './context';
 import { getBackend, type Backend } from './wiring';
-
-/** Statuses people cause; the workflow waits for them and is resumed by the router. */
-export const USER_DRIVEN_STATUSES: readonly RequestStatus[] = [
-  'approved',
-  'rejected',
-  'cancelled',
-  'revoked',
-];
 
 /** What the router reads from a request image (the rest of the item is not its business). */
 const streamRequest = z.object({
@@ -41,6 +35,9 @@ const streamRequest = z.object({
   updatedAt: z.string(),
   requester: z.object({ id: z.string().min(1) }),
   approvers: z.array(z.object({ id: z.string().min(1) })).default([]),
+  approvalRequired: z.boolean().default(true),
+  expiresAt: z.string().optional(),
+  createdAt: z.string(),
   workflowToken: z.string().min(1).optional(),
 });
 export type StreamRequest = z.infer<typeof streamRequest>;
@@ -98,11 +95,6 @@ export function statusChangeOf(record: DynamoDBRecord): StatusChange | undefined
   };
 }
 
-/** The channels interested in a request: requester, each approver (once), and the auditors. */
-export function channelsOf(request: Pick<StreamRequest, 'requester' | 'approvers'>): string[] {
-  return [...new Set([request.requester.id, ...request.approvers.map((a) => a.id)]), AUDIT_CHANNEL];
-}
-
 export interface RouterOptions {
   backend?: () => Backend;
   logger?: Logger;
@@ -118,6 +110,8 @@ export function makeRouterHandler(
   const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
     const change = statusChangeOf(record);
     if (change === undefined) return;
+    // The workflow's own changes: its steps act on them and publish them.
+    if (change.kind === 'status' && !PEOPLE_STATUSES.includes(change.request.status)) return;
     const { lifecycle, realtime } = backendOf().ports;
     if (realtime === undefined) {
       throw new ConfigError('TEAM handler configuration is incomplete: GRAPHQL_URL is not set.');
@@ -125,27 +119,13 @@ export function makeRouterHandler(
     const { request } = change;
     if (lifecycle) {
       if (change.kind === 'created') await lifecycle.start(request);
-      else if (USER_DRIVEN_STATUSES.includes(request.status)) await lifecycle.signal(request, request.status);
+      else await lifecycle.signal(request, request.status);
     }
     // Realtime events are hints: a failed publish must not hold back the stream (and with it
     // the lifecycle of every later request); clients refetch on reconnect anyway.
-    const results = await Promise.allSettled(
-      channelsOf(request).map((channel) =>
-        realtime.publishRequestChange({
-          channel,
-          requestId: request.id,
-          status: request.status,
-          updatedAt: request.updatedAt,
-        }),
-      ),
-    );
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length > 0) {
-      logger.warn('Realtime publish failed', {
-        requestId: request.id,
-        failed: failed.length,
-        error: String(failed[0]?.reason),
-      });
+    const failure = await publishRequestChange(realtime, request);
+    if (failure !== undefined) {
+      logger.warn('Realtime publish failed', { requestId: request.id, error: String(failure) });
     }
   };
 

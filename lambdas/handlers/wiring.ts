@@ -217,6 +217,8 @@ export function makeAwsBackend(config: HandlerConfig, overrides: AwsBackendOverr
   });
   const organizations = new OrganizationsClient({ region: config.region });
   const organization = new AwsOrganization(organizations, {
+    ...(config.managementAccountId ? { managementAccountId: config.managementAccountId } : {}),
+    clock,
     ouCache: {
       cache: ouCache,
       enabled: () =>

@@ -2,11 +2,14 @@
  * The workflow-tasks Lambda: every Task state of the lifecycle state machine calls it with an
  * `action` (why it is here), the request id and, when polling, the Identity Center operation.
  * One call does the status change, the notification and the grant or revoke that are due, and
- * answers what the state machine waits for next (`next`, `waitSeconds`, `operation`).
+ * answers what the state machine waits for next (`next`, `waitSeconds`, `operation`). The first
+ * state also passes its task token (`begin` holds or releases the wait for the decision).
  *
  * Failures worth repeating (throttling, conflicts, transient errors) are thrown as
  * `RetryableError`, which the state machine retries with jittered backoff; anything else fails
  * the task, and the state machine's catch path calls `fail`, which ends the request in `error`.
+ * A state the workflow ends with (`last: true`) cannot route anywhere, so when its step is not
+ * done it throws `StepUnfinished`, which the state machine retries after a pause.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
@@ -16,6 +19,7 @@ import {
   makeRunWorkflowStep,
   WORKFLOW_ACTIONS,
   WORKFLOW_RETRYABLE_ERROR,
+  WORKFLOW_UNFINISHED_ERROR,
   type WorkflowDeps,
   type WorkflowStep,
   type WorkflowStepInput,
@@ -33,10 +37,20 @@ export class RetryableError extends Error {
   }
 }
 
+/** A last step whose work goes on (see the module comment). */
+export class StepUnfinishedError extends Error {
+  constructor(step: WorkflowStep) {
+    super(`The step is not finished (${step.next}); it runs again shortly.`);
+    this.name = WORKFLOW_UNFINISHED_ERROR;
+  }
+}
+
 /** What a Task state sends. */
 export const workflowTaskEvent = z.object({
   action: z.enum(WORKFLOW_ACTIONS),
   requestId: z.string().min(1),
+  taskToken: z.string().min(1).nullish(),
+  last: z.boolean().nullish(),
   operation: z.object({ id: z.string().min(1), kind: z.enum(['CREATE', 'DELETE']) }).nullish(),
   error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).nullish(),
 });
@@ -60,19 +74,14 @@ export function makeWorkflowTasksHandler(
     const input: WorkflowStepInput = {
       action: parsed.action,
       requestId: parsed.requestId,
+      ...(parsed.taskToken ? { taskToken: parsed.taskToken } : {}),
       ...(parsed.operation ? { operation: parsed.operation } : {}),
       ...(parsed.error ? { error: parsed.error } : {}),
     };
     run ??= makeRunWorkflowStep(depsOf());
+    let step: WorkflowStep;
     try {
-      const step = await run(input);
-      logger.info('Workflow step', {
-        requestId: input.requestId,
-        action: input.action,
-        next: step.next,
-        status: step.status,
-      });
-      return step;
+      step = await run(input);
     } catch (error) {
       const reason = accessErrorReason(error);
       if (isRetryableAccessError(error)) {
@@ -86,6 +95,14 @@ export function makeWorkflowTasksHandler(
       logger.error('Workflow step failed', { requestId: input.requestId, action: input.action, reason });
       throw error;
     }
+    logger.info('Workflow step', {
+      requestId: input.requestId,
+      action: input.action,
+      next: step.next,
+      status: step.status,
+    });
+    if (parsed.last && step.next !== 'done') throw new StepUnfinishedError(step);
+    return step;
   };
 }
 

@@ -16,14 +16,17 @@ import {
 } from 'graphql';
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { filterInputOf, type SubscriptionFilters } from '../../graphql/subscription-filters';
 import { compileAuthRules, isAllowed, type AuthRule, type Caller } from './auth-rules';
 import {
+  AppSyncError,
   asReturnedLambdaError,
   formatError,
   fromResolverError,
   notAuthorized,
   type AppSyncErrorEntry,
 } from './errors';
+import { FilterError, matchesFilter, toSubscriptionFilter, type SubscriptionFilter } from './filters';
 import { identityOf, type IamIdentityOptions } from './identity';
 import { responseByFieldName, selectionSetGraphQL, selectionSetList } from './selection';
 
@@ -94,6 +97,11 @@ export interface Subscriber {
   readonly operationName: string | undefined;
   readonly variables: Record<string, unknown>;
   readonly args: Record<string, unknown>;
+  /**
+   * The enhanced filter its subscription resolver set, if any. AppSync then filters on it
+   * alone, no longer on the arguments by name.
+   */
+  readonly filter?: SubscriptionFilter;
   readonly deliver: (payload: AppSyncResponse) => void;
 }
 
@@ -151,11 +159,16 @@ export class AppSyncEngine {
   private readonly subscribers = new Set<Subscriber>();
   private readonly rootTypes: Set<string>;
 
+  /**
+   * `subscriptionFilters`: the enhanced filters the subscription resolvers set in the cloud
+   * (checked against the schema by the caller, see `checkSubscriptionFilters`).
+   */
   constructor(
     readonly schema: GraphQLSchema,
     private readonly resolve: Resolve,
     private readonly iam: IamIdentityOptions = {},
     private readonly onRequest?: (record: RequestRecord) => void,
+    private readonly subscriptionFilters: SubscriptionFilters = {},
   ) {
     this.rules = compileAuthRules(schema);
     this.rootTypes = new Set(
@@ -389,6 +402,21 @@ export class AppSyncEngine {
       });
       return { errors: result.errors.map(formatError) };
     }
+    const fieldName = fields[0] ?? '';
+    const args = mode.args ?? {};
+    const filter = this.enhancedFilter(fieldName, args);
+    if (filter instanceof AppSyncError) {
+      this.onRequest?.({
+        transport: 'realtime',
+        operation: OperationTypeNode.SUBSCRIPTION,
+        fields,
+        authMode,
+        outcome: 'errors',
+      });
+      return {
+        errors: [formatError(new GraphQLError(filter.message, { path: [fieldName], originalError: filter }))],
+      };
+    }
     this.onRequest?.({
       transport: 'realtime',
       operation: OperationTypeNode.SUBSCRIPTION,
@@ -398,17 +426,40 @@ export class AppSyncEngine {
     });
     const subscriber: Subscriber = {
       id,
-      fieldName: fields[0] ?? '',
+      fieldName,
       call,
       document: prepared.document,
       operationName: request.operationName ?? undefined,
       variables: request.variables ?? {},
-      args: mode.args ?? {},
+      args,
+      ...(filter ? { filter } : {}),
       deliver,
     };
     this.subscribers.add(subscriber);
     this.stats.subscriptionsStarted += 1;
     return { subscriber };
+  }
+
+  /**
+   * What the subscription resolver's response handler sets in the cloud, after the data source
+   * accepted the subscription: the field's enhanced filter with the values of its arguments.
+   * A missing value is refused like the handler's `util.unauthorized()`.
+   */
+  private enhancedFilter(
+    fieldName: string,
+    args: Record<string, unknown>,
+  ): SubscriptionFilter | AppSyncError | undefined {
+    const rules = this.subscriptionFilters[fieldName];
+    if (!rules) return undefined;
+    if (rules.some((r) => args[r.argument] === null || args[r.argument] === undefined)) {
+      return notAuthorized(fieldName, this.schema.getSubscriptionType()?.name ?? 'Subscription');
+    }
+    try {
+      return toSubscriptionFilter(filterInputOf(rules, args));
+    } catch (error) {
+      if (error instanceof FilterError) return new AppSyncError('FilterError', error.message);
+      throw error;
+    }
   }
 
   /** Drops a subscription (stop message or closed connection). */
@@ -423,8 +474,9 @@ export class AppSyncEngine {
 
   /**
    * Pushes `payload` as the result of mutation `mutationField` to every subscriber of the
-   * subscription fields that `@aws_subscribe` to it, whose non-null arguments equal the
-   * same-named payload fields. Returns how many messages were sent.
+   * subscription fields that `@aws_subscribe` to it: those whose enhanced filter holds for the
+   * payload or, without one, whose non-null arguments equal the same-named payload fields.
+   * Returns how many messages were sent.
    */
   async publish(mutationField: string, payload: unknown): Promise<number> {
     const targets = this.triggers.get(mutationField) ?? [];
@@ -433,10 +485,12 @@ export class AppSyncEngine {
     let sent = 0;
     for (const subscriber of [...this.subscribers]) {
       if (!targets.includes(subscriber.fieldName)) continue;
-      const matches = Object.entries(subscriber.args).every(
-        ([name, value]) =>
-          value === null || value === undefined || (name in record && jsonEqual(record[name], value)),
-      );
+      const matches = subscriber.filter
+        ? matchesFilter(subscriber.filter, record)
+        : Object.entries(subscriber.args).every(
+            ([name, value]) =>
+              value === null || value === undefined || (name in record && jsonEqual(record[name], value)),
+          );
       if (!matches) continue;
       const ctx: ExecContext = {
         ...subscriber.call,

@@ -11,3 +11,10 @@ export {
   realtimeShimScript,
   toPlainLocalUrl,
 } from './realtime-shim';
+export {
+  FilterError,
+  matchesFilter,
+  toSubscriptionFilter,
+  type FilterCondition,
+  type SubscriptionFilter,
+} from './filters';

@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import {
+  checkSubscriptionFilters,
+  SUBSCRIPTION_FILTERS,
+  type SubscriptionFilters,
+} from '../../graphql/subscription-filters';
+import {
   AppSyncEngine,
   parseRequestBody,
   type AppSyncStats,
@@ -39,6 +44,12 @@ export interface AppSyncOptions {
   connectionTimeoutMs?: number;
   /** Called once per operation, after it ran (counting, tracing). */
   onRequest?: (record: RequestRecord) => void;
+  /**
+   * The enhanced subscription filters the deployed API's subscription resolvers set; default:
+   * the API's (`graphql/subscription-filters.ts`). Fields the schema lacks are skipped; a filter
+   * on a field it has is checked against it and refused loudly when wrong.
+   */
+  subscriptionFilters?: SubscriptionFilters;
 }
 
 /** A running emulator. */
@@ -122,7 +133,15 @@ export async function startAppSync(options: AppSyncOptions): Promise<RunningAppS
     options.schemaSdl ?? (options.schemaPath ? readFileSync(options.schemaPath, 'utf8') : undefined);
   if (sdl === undefined) throw new Error('startAppSync needs schemaPath or schemaSdl');
   const schema = buildAppSyncSchema(sdl);
-  const engine = new AppSyncEngine(schema, options.resolve, options.iam, options.onRequest);
+  const described = options.subscriptionFilters ?? SUBSCRIPTION_FILTERS;
+  const filtered = checkSubscriptionFilters(sdl, described, { allowMissing: true });
+  const engine = new AppSyncEngine(
+    schema,
+    options.resolve,
+    options.iam,
+    options.onRequest,
+    Object.fromEntries(filtered.flatMap((name) => (described[name] ? [[name, described[name]]] : []))),
+  );
   const realtime = new RealtimeServer(GRAPHQL_PATH + REALTIME_PATH_SUFFIX, {
     engine,
     verifyToken: options.verifyToken,

@@ -7,12 +7,14 @@
  * pre-token handler as its trigger), the AppSync emulator serving `graphql/schema.graphql` with
  * the real api handler, and the stream poller feeding the real router handler. Session-log
  * queries go to the local CloudTrail Lake and are followed in-process by the real session-logs
- * handler; each session that starts gets synthetic activity there. The handlers read the
- * environment set here, exactly as in Lambda; one local backend per process.
+ * handler; each session that starts gets synthetic activity there, call by call as the clock
+ * reaches it, until the session ends. The handlers read the environment set here, exactly as in
+ * Lambda; one local backend per process.
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../lib/runtime-env';
 import type { Clock } from '../../lambdas/core/ports';
@@ -39,6 +41,7 @@ import {
   type RunningDynamoDbLocal,
   type StreamPoller,
 } from '../dynamodb';
+import { eventFilter, passesFilters } from '../dynamodb/event-filter';
 import { startOutbox, type RunningOutbox } from '../outbox';
 import { startSecretsManager, type RunningSecretsManager } from '../secrets';
 import {
@@ -85,7 +88,10 @@ export interface LocalBackendOptions {
   sessionLogProvider?: 'none' | 'cloudtrail-lake';
   /** Backoff of the in-process session-log follower (default: the Lambda's, 1 s doubling to 8 s). */
   sessionLogFollow?: Pick<FollowOptions, 'firstDelayMs' | 'maxDelayMs' | 'maxWaitMs'>;
-  /** Record synthetic CloudTrail activity for each session that starts (default true). */
+  /**
+   * Record synthetic CloudTrail activity for each session that starts (default true): an opening
+   * burst at once, then calls as the clock reaches them, until the session ends.
+   */
   sessionActivity?: boolean;
   /** Stream poll interval in ms (default 100). */
   pollIntervalMs?: number;
@@ -134,7 +140,15 @@ export interface LocalBackend {
   registerStateMachine(
     name: string,
     definition: unknown,
-    options?: { substitutions?: Record<string, string>; lifecycle?: boolean },
+    options?: {
+      substitutions?: Record<string, string>;
+      lifecycle?: boolean;
+      /**
+       * With the lifecycle: the filter patterns of the router's event source mapping as the
+       * stack deploys them (records matching none never reach the router, as in Lambda).
+       */
+      routerFilters?: readonly string[];
+    },
   ): string;
   /** Signs a demo user in without a browser (runs the real pre-token trigger). */
   tokensFor(userName: string): Promise<TokenSet>;
@@ -300,22 +314,24 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     stops.push(() => sessionLogFollower.stop());
 
     const seeded = await seedDemoData(org, backend.ports, now());
-    const recordActivity =
+    const activity =
       options.sessionActivity === false
         ? undefined
         : sessionActivityRecorder({
             directory: backend.ports.directory,
-            record: (activity) => cloudTrail.recordSessionActivity(activity),
+            record: (events) => cloudTrail.addEvents(events),
+            clock,
           });
+    if (activity) stops.push(() => activity.stop());
 
+    let routerFilters: ((record: unknown) => boolean)[] = [];
     const poller = await startStreamPoller({
       endpoint: dynamoLocal.endpoint,
       tableName: tables.Requests,
-      handler: async (event) => {
-        const result = await routerHandler(event);
-        await recordActivity?.(event);
-        return result;
-      },
+      handler: (event) => routerHandler(event),
+      filter: (record) => passesFilters(routerFilters, record),
+      // The synthetic activity follows every status change, including those the router skips.
+      ...(activity ? { observe: (event: DynamoDBStreamEvent) => activity.observe(event) } : {}),
       pollIntervalMs: options.pollIntervalMs ?? 100,
       region: LOCAL_REGION,
       // Kept data: what happened before this run was routed then (its workflows are gone).
@@ -361,19 +377,30 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
           definition,
           ...(registration.substitutions ? { definitionSubstitutions: registration.substitutions } : {}),
         });
-        if (registration.lifecycle) lifecycleArn = stateMachineArn;
+        if (registration.lifecycle) {
+          lifecycleArn = stateMachineArn;
+          routerFilters = (registration.routerFilters ?? []).map(eventFilter);
+        }
         return stateMachineArn;
       },
       tokensFor: (userName) => auth.tokensFor(userName),
       async settle() {
         // A router call can start or resume a workflow, and a workflow step can write a request
         // (another stream record): go round until both are quiet.
-        for (let round = 0; round < 10; round += 1) {
-          const before = poller.stats().invocations;
+        // Progress of either: stream batches, and states entered by any execution (most of the
+        // workflow's writes never reach the router, so its batches alone would miss them).
+        const progress = () => {
+          const sfn = stepFunctions.stats();
+          return `${poller.stats().invocations}/${sfn.statesEntered + sfn.retries}/${sfn.executions.RUNNING}`;
+        };
+        for (let round = 0; round < 20; round += 1) {
+          const before = progress();
           await poller.drain(30_000);
           await stepFunctions.idle();
           await poller.drain(30_000);
-          if (poller.stats().invocations === before) return;
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          await stepFunctions.idle();
+          if (progress() === before) return;
         }
       },
       stop: stopAll,

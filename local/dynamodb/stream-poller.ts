@@ -43,6 +43,11 @@ export interface StreamPollerOptions {
   startingPosition?: 'TRIM_HORIZON' | 'LATEST';
   /** Records the handler never sees (like a Lambda filter criteria); they count as processed. */
   filter?: (record: DynamoDBRecord) => boolean;
+  /**
+   * Sees every batch, filtered records included, once it is done with (delivered or given up):
+   * for local-only consumers riding on the same stream. Its errors are reported, never retried.
+   */
+  observe?: (event: DynamoDBStreamEvent) => Promise<void> | void;
   /** A batch given up after its retries (with the records not processed), or a polling error. */
   onError?: (error: unknown, event?: DynamoDBStreamEvent) => void;
   /** Region written into records and ARNs; default us-east-1. */
@@ -256,13 +261,18 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     const all = raw.map((r) => toLambdaRecord(r, arn, region));
     const lastSeq = all[all.length - 1]?.dynamodb?.SequenceNumber;
     const records = options.filter ? all.filter(options.filter) : all;
-    const advance = () => {
+    const advance = async () => {
       if (lastSeq) shard.position = { type: 'AFTER_SEQUENCE_NUMBER', seq: lastSeq };
       shard.retrySeq = undefined;
       shard.attempts = 0;
+      try {
+        await options.observe?.({ Records: all });
+      } catch (err) {
+        report(err, { Records: all });
+      }
     };
     if (records.length === 0) {
-      advance();
+      await advance();
       return true;
     }
     const event: DynamoDBStreamEvent = { Records: records };
@@ -278,7 +288,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
     if (failedAt < 0) {
       stats.delivered += records.length;
-      advance();
+      await advance();
       return true;
     }
     stats.failures++;
@@ -289,7 +299,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     if (shard.attempts > maxRetries) {
       stats.skipped++;
       report(error, { Records: records.slice(failedAt) });
-      advance();
+      await advance();
       return true;
     }
     shard.position = { type: 'AT_SEQUENCE_NUMBER', seq: failedSeq };

@@ -64,6 +64,42 @@ describe('IdentityCenterDirectory', () => {
     expect(await dir.getUser('26a6fce484-00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
 
+  it('reuses a user’s details for the TTL, but never an unknown user or a failure', async () => {
+    const dir = directory();
+    const user = sims.state.addUser({ userName: 'cached@example.com', email: 'old@example.com' });
+    try {
+      sims.resetCalls();
+      const [first] = await Promise.all([dir.getUser(user.id), dir.getUser(user.id)]);
+      expect(first).toMatchObject({ id: user.id, email: 'old@example.com' });
+      expect(await dir.getUser(user.id)).toEqual(first);
+      expect(sims.calls().identityStore.DescribeUser).toBe(1);
+
+      // An e-mail changed in the directory shows once the TTL has passed.
+      const stored = sims.state.users.get(user.id);
+      if (stored) stored.email = 'new@example.com';
+      expect((await dir.getUser(user.id))?.email).toBe('old@example.com');
+      clock.advance({ minutes: 5 });
+      expect((await dir.getUser(user.id))?.email).toBe('new@example.com');
+      expect(sims.calls().identityStore.DescribeUser).toBe(2);
+
+      // Unknown users are asked again (they may appear), and so are failed calls.
+      const ghost = '26a6fce484-00000000-0000-4000-8000-00000000abcd';
+      expect(await dir.getUser(ghost)).toBeUndefined();
+      sims.state.addUser({ userName: 'ghost@example.com', id: ghost });
+      expect(await dir.getUser(ghost)).toMatchObject({ id: ghost, userName: 'ghost@example.com' });
+      sims.state.removeUser(ghost);
+
+      const fresh = sims.state.addUser({ userName: 'throttled@example.com' });
+      sims.identityStore.setFaults({ throttleRate: 1, operations: ['DescribeUser'] });
+      await expect(dir.getUser(fresh.id)).rejects.toThrow(ThrottledError);
+      sims.identityStore.resetFaults();
+      expect(await dir.getUser(fresh.id)).toMatchObject({ id: fresh.id });
+      sims.state.removeUser(fresh.id);
+    } finally {
+      sims.state.removeUser(user.id);
+    }
+  });
+
   it('reads group memberships live in both directions and finds groups by name', async () => {
     const dir = directory();
     const users = await dir.findGroupByName('TEAM-Users');

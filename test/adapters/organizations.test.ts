@@ -102,6 +102,35 @@ describe('AwsOrganization', () => {
     await expect(o.parentOf('999999999999')).rejects.toThrow(NotFoundError);
   });
 
+  it('takes the management account from the configuration without asking Organizations', async () => {
+    const o = org({ managementAccountId: MANAGEMENT });
+    expect(await o.managementAccountId()).toBe(MANAGEMENT);
+    expect(orgCalls().DescribeOrganization).toBeUndefined();
+  });
+
+  it('answers parentOf from a live OU listing for a few seconds, then asks ListParents again', async () => {
+    const clock = new FixedClock();
+    const o = org({ clock });
+    await o.accountsInOu(PRODUCTION);
+    expect(await o.parentOf(PAYMENTS_PROD)).toEqual({ id: PRODUCTION, type: 'ORGANIZATIONAL_UNIT' });
+    expect(orgCalls().ListParents).toBeUndefined();
+
+    expect(await o.parentOf(MANAGEMENT)).toEqual({ id: ROOT, type: 'ROOT' }); // not listed: asked
+    expect(orgCalls().ListParents).toBe(1);
+    await o.accountsInOu(ROOT);
+    expect(await o.parentOf(MANAGEMENT)).toEqual({ id: ROOT, type: 'ROOT' });
+    expect(orgCalls().ListParents).toBe(1);
+
+    clock.advance({ seconds: 5 });
+    sims.state.moveAccount(PAYMENTS_PROD, NON_PRODUCTION);
+    try {
+      expect(await o.parentOf(PAYMENTS_PROD)).toEqual({ id: NON_PRODUCTION, type: 'ORGANIZATIONAL_UNIT' });
+      expect(orgCalls().ListParents).toBe(2);
+    } finally {
+      sims.state.moveAccount(PAYMENTS_PROD, PRODUCTION);
+    }
+  });
+
   it('walks the OU tree with bounded concurrency', async () => {
     for (let i = 0; i < 25; i += 1) {
       const ou = sims.state.addOu({ name: `Team ${String(i).padStart(2, '0')}`, parentId: ROOT });
@@ -159,6 +188,20 @@ describe('AwsOrganization with the OU cache', () => {
     clock.advance({ hours: 1 });
     expect(await o.accountsInOu(PRODUCTION)).toEqual(first);
     expect(orgCalls().ListAccountsForParent).toBe(2);
+  });
+
+  it('never takes an account’s parent from a cached listing', async () => {
+    await cachedOrg().accountsInOu(PRODUCTION); // another container populates the cache
+    sims.state.moveAccount(PAYMENTS_PROD, NON_PRODUCTION);
+    try {
+      const o = cachedOrg();
+      expect(names(await o.accountsInOu(PRODUCTION))).toContain('Payments Production'); // stale
+      expect(await o.parentOf(PAYMENTS_PROD)).toEqual({ id: NON_PRODUCTION, type: 'ORGANIZATIONAL_UNIT' });
+      expect(orgCalls().ListAccountsForParent).toBe(1);
+      expect(orgCalls().ListParents).toBe(1);
+    } finally {
+      sims.state.moveAccount(PAYMENTS_PROD, PRODUCTION);
+    }
   });
 
   it('reads Organizations directly when the setting is off', async () => {

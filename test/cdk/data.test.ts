@@ -1,11 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLE_ENV as SCHEMA_TABLE_ENV } from '../../lambdas/adapters/dynamodb/schema';
+import { tableInputsFromSchema } from '../../lambdas/adapters/dynamodb/schema-inputs';
+import { tableInputsFromTemplate, type TableInput } from '../../local/dynamodb';
 import { FUNCTION_ENTRIES, TABLE_IDS } from '../../lib/runtime-env';
 import { TABLE_ENV } from '../../lib/runtime-env';
 import { logicalIdOf, roleStatements, synthTeam } from './support';
 
-// The data model of docs/architecture.md, written out independently of lib/data.ts.
+// The data model of docs/architecture.md, written out independently of lib/data.ts. Every
+// index projects keys only: the lists fetch the items of a page with one BatchGetItem.
 const EXPECTED: Record<
   string,
   { key: [string, string?]; indexes: Record<string, [string, string]>; ttl?: string; stream?: boolean }
@@ -48,7 +51,7 @@ interface TableResource {
     GlobalSecondaryIndexes?: {
       IndexName: string;
       KeySchema: { AttributeName: string; KeyType: string }[];
-      Projection: { ProjectionType: string };
+      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
     }[];
   };
 }
@@ -81,7 +84,7 @@ describe('tables (retained, AWS-managed encryption)', () => {
         { AttributeName: ipk, KeyType: 'HASH' },
         { AttributeName: isk, KeyType: 'RANGE' },
       ]);
-      expect(index.Projection.ProjectionType).toBe('ALL');
+      expect(index.Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
     }
     // Every key attribute is a string.
     for (const def of props.AttributeDefinitions) expect(def.AttributeType).toBe('S');
@@ -103,6 +106,42 @@ describe('tables (retained, AWS-managed encryption)', () => {
     expect(resource.Properties.DeletionProtectionEnabled).toBe(true);
     expect(resource.DeletionPolicy).toBe('Retain');
     expect(resource.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('creates the same tables as DynamoDB Local and the tests (keys, indexes, projections, stream, TTL)', () => {
+    const byLogicalId = new Map(
+      (Object.entries(TABLE_IDS) as [keyof typeof TABLE_IDS, string][]).map(([key, id]) => [
+        logicalIdOf(synth.stack.data.tables[key]),
+        id,
+      ]),
+    );
+    // Only what both sides define: the template adds nothing DynamoDB Local would see differently.
+    const comparable = (input: TableInput) => ({
+      TableName: input.TableName,
+      KeySchema: input.KeySchema,
+      AttributeDefinitions: [...(input.AttributeDefinitions ?? [])].sort((a, b) =>
+        String(a.AttributeName).localeCompare(String(b.AttributeName)),
+      ),
+      GlobalSecondaryIndexes: [...(input.GlobalSecondaryIndexes ?? [])]
+        .map((i) => ({
+          IndexName: i.IndexName,
+          KeySchema: i.KeySchema,
+          Projection: {
+            ProjectionType: i.Projection?.ProjectionType,
+            NonKeyAttributes: i.Projection?.NonKeyAttributes,
+          },
+        }))
+        .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName))),
+      StreamViewType: input.StreamSpecification?.StreamViewType,
+      timeToLiveAttribute: input.timeToLiveAttribute,
+    });
+    const byName = (a: { TableName?: string }, b: { TableName?: string }) =>
+      String(a.TableName).localeCompare(String(b.TableName));
+    const fromTemplate = tableInputsFromTemplate(synth.template.toJSON(), (logicalId) =>
+      String(byLogicalId.get(logicalId)),
+    );
+    const fromSchema = tableInputsFromSchema((id) => id);
+    expect(fromTemplate.map(comparable).sort(byName)).toEqual(fromSchema.map(comparable).sort(byName));
   });
 
   it('uses the same table variables as the repositories', () => {

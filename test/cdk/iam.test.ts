@@ -52,8 +52,20 @@ const SERVICES: Record<FunctionName, string[]> = {
   reconciler: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager', 'states'],
   // Follows a started query (its state only) and publishes it.
   sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
-  // Each lifecycle step notifies by itself.
-  workflowTasks: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager'],
+  // Each lifecycle step notifies and publishes its own status changes by itself; the first one
+  // ends its own wait for the decision.
+  workflowTasks: [
+    'logs',
+    'xray',
+    'dynamodb',
+    'sso',
+    'sns',
+    'kms',
+    'ses',
+    'secretsmanager',
+    'appsync',
+    'states',
+  ],
 };
 
 /** The functions that send notifications themselves (lambdas/core/notifications). */
@@ -196,8 +208,10 @@ describe.each([
       statementsOf(fn)
         .filter((s) => s.actions.includes('appsync:GraphQL'))
         .flatMap((s) => s.resources);
-    expect(graphql('router')).toHaveLength(1);
-    expect(graphql('router')[0]).toMatch(/\/types\/Mutation\/fields\/publishRequestChange$/);
+    for (const fn of ['router', 'workflowTasks'] as const) {
+      expect(graphql(fn), fn).toHaveLength(1);
+      expect(graphql(fn)[0]).toMatch(/\/types\/Mutation\/fields\/publishRequestChange$/);
+    }
     expect(graphql('sessionLogs')).toHaveLength(1);
     expect(graphql('sessionLogs')[0]).toMatch(/\/types\/Mutation\/fields\/publishSessionLogQuery$/);
   });

@@ -50,8 +50,20 @@ describe('router, reconciler and the lifecycle state machine', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     const filters = (m.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
+    // A new request, or a change into a status people cause (never the workflow's own).
     expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
-      { dynamodb: { NewImage: { status: { S: [{ exists: true }] } } } },
+      {
+        dynamodb: {
+          NewImage: { status: { S: [{ exists: true }] } },
+          OldImage: { status: { S: [{ exists: false }] } },
+        },
+      },
+      ...['approved', 'rejected', 'cancelled', 'revoked'].map((status) => ({
+        dynamodb: {
+          NewImage: { status: { S: [status] } },
+          OldImage: { status: { S: [{ 'anything-but': [status] }] } },
+        },
+      })),
     ]);
     expect(flat((m.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination)).toBe(
       `<${logicalIdOf(stack.workflows.deadLetterQueue)}.Arn>`,
@@ -119,10 +131,20 @@ describe('router, reconciler and the lifecycle state machine', () => {
     const tasks = Object.entries(asl.States).filter(([, state]) => state.Type === 'Task');
     const fnArn = `<${logicalIdOf(stack.functions.workflowTasks.function)}.Arn>`;
     const onFunction = tasks.filter(([, state]) => state.Resource === fnArn).map(([id]) => id);
-    expect(onFunction.sort()).toEqual(
-      ['Advance', 'Begin', 'Expire', 'Fail', 'Grant', 'PollGrant', 'PollRevoke', 'Revoke'].sort(),
-    );
-    const waits = tasks.filter(([id]) => !onFunction.includes(id));
+    expect(onFunction.sort()).toEqual([
+      'Advance',
+      'Expire',
+      'Fail',
+      'Grant',
+      'PollGrant',
+      'PollRevoke',
+      'Revoke',
+    ]);
+    // The first step waits for the decision itself: the function with the task's token.
+    const begin = asl.States['Begin'];
+    expect(begin?.Resource).toBe('arn:<AWS::Partition>:states:::lambda:invoke.waitForTaskToken');
+    expect(begin?.Parameters).toMatchObject({ FunctionName: fnArn });
+    const waits = tasks.filter(([id]) => id !== 'Begin' && !onFunction.includes(id));
     expect(waits.map(([id]) => id).sort()).toEqual(['AwaitDecision', 'AwaitEnd', 'AwaitStart']);
     const statusOf: Record<string, string> = {
       AwaitDecision: 'pending',
@@ -179,7 +201,20 @@ describe('router, reconciler and the lifecycle state machine', () => {
     for (const fn of ['router', 'reconciler'] as const) {
       expect(variablesOf(fn)[ENV.lifecycleStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
     }
-    for (const fn of ['api', 'preToken', 'sessionLogs', 'workflowTasks'] as const) {
+    // The tasks function may only end waits of this state machine (named, see lib/workflows.ts).
+    const tasksStates = roleStatements(template, logicalIdOf(stack.functions.workflowTasks.role)).filter(
+      (s) => s.actions.some((a) => a.startsWith('states:')),
+    );
+    expect(tasksStates).toEqual([
+      {
+        actions: ['states:SendTaskSuccess'],
+        resources: [
+          'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:Team-demo-Lifecycle',
+        ],
+      },
+    ]);
+    expect(variablesOf('workflowTasks')).not.toHaveProperty(ENV.lifecycleStateMachineArn);
+    for (const fn of ['api', 'preToken', 'sessionLogs'] as const) {
       const actions = roleStatements(template, logicalIdOf(stack.functions[fn].role)).flatMap(
         (s) => s.actions,
       );

@@ -217,46 +217,85 @@ describe.skipIf(!hasChromium)(
       expect(csv).toContain(requestId);
     });
 
-    it('6. the auditor opens the session activity of the request', async () => {
-      const p = await open('auditor', `/requests/${encodeURIComponent(requestId)}`, ACCOUNT_LABEL);
+    it('6. the auditor opens the session from Elevated access, keeps the write actions and downloads them', async () => {
+      const p = await open('auditor', '/audit/sessions', 'Elevated access');
+      const row = p.getByRole('row').filter({ hasText: JUSTIFICATION });
+      await row.getByRole('link', { name: ACCOUNT_LABEL }).click();
+      await p.getByRole('heading', { level: 1, name: ACCOUNT_LABEL }).waitFor();
       await p.getByRole('heading', { name: 'Session activity' }).first().waitFor();
-      // Keyboard navigation gives the Cloudscape table the grid role.
+
+      // The panel starts the lake query and follows it over the subscription; the table (found
+      // by its column, as keyboard navigation gives it the grid role) appears once it FINISHED.
       const table = p.locator('table').filter({ hasText: 'Event source' });
-      const accessCells = table.locator('tbody td').getByText(/^(Read|Write)$/);
-      // The lake query runs in the background and the panel follows it over the subscription.
       await table.waitFor({ timeout: 60_000 });
-      await expect
-        .poll(
-          async () => (await accessCells.count()) > 0 || (await table.getByText('No activity').count()) > 0,
-          { timeout: 30_000 },
-        )
-        .toBe(true);
+      const heading = p.getByRole('heading', { level: 2, name: /^Session activity/ });
+      const cells = (text: string) => table.locator('tbody td').getByText(text, { exact: true });
+      /** The header's row count once the rows are read (undefined while they load). */
+      const rowCount = async (): Promise<number | undefined> => {
+        if ((await table.getByText('Loading…').count()) > 0) return undefined;
+        const counter = /\((\d+)\)\s*$/.exec(await heading.innerText());
+        return counter ? Number(counter[1]) : undefined;
+      };
+
+      // What the local cloud recorded for this session: the requester's IdC role session in the
+      // account, since the grant (the recorder stopped at the revoke).
+      const request = await cloud.backend.backend.ports.requests.get(requestId);
+      const grantedSecond = Math.floor(Date.parse(request?.grantedAt ?? '') / 1000) * 1000;
+      const userName = cloud.backend.org.users.find((u) => u.displayName === PERSONAS.requester)?.userName;
+      const recorded = cloud.backend.cloudTrail.store
+        .all()
+        .filter(
+          (e) =>
+            e.recipientAccountId === ACCOUNT.id &&
+            e.userIdentity.arn.endsWith(`/${userName ?? '?'}`) &&
+            (e.userIdentity.sessionContext?.sessionIssuer.userName ?? '').startsWith(
+              `AWSReservedSSO_${ROLE}_`,
+            ) &&
+            Date.parse(e.eventTime) >= grantedSecond,
+        );
+      const recordedWrites = recorded.filter((e) => !e.readOnly);
+      expect(recordedWrites.length).toBeGreaterThan(0);
+      expect(recordedWrites.length).toBeLessThan(recorded.length);
+
+      await expect.poll(rowCount, { timeout: 30_000 }).toBeGreaterThan(0);
+      const total = (await rowCount()) ?? 0;
+      expect(total).toBe(recorded.length);
+      // Oldest first: the session's opening burst of reads and writes is on the first page.
+      expect(await cells('Read').count()).toBeGreaterThan(0);
+      expect(await cells('Write').count()).toBeGreaterThan(0);
       await visited(p, '06-session-activity');
 
       await p.getByLabel('Write actions only').click();
-      await expect.poll(() => table.locator('tbody td').getByText('Read', { exact: true }).count()).toBe(0);
-      // A session revoked seconds after the grant may have no recorded calls in its window:
-      // then the table says so and there is nothing to export.
-      if ((await accessCells.count()) === 0) {
-        await table.getByText('No activity').waitFor();
-        expect(await p.getByRole('button', { name: 'Download CSV' }).isDisabled()).toBe(true);
-        return;
-      }
+      // The old rows stay until the write-only rows have been read.
+      await expect.poll(rowCount, { timeout: 30_000 }).toBeLessThan(total);
+      const writes = (await rowCount()) ?? 0;
+      expect(writes).toBe(recordedWrites.length);
+      expect(await cells('Read').count()).toBe(0);
+      expect(await cells('Write').count()).toBe(Math.min(writes, 20));
+      expect(await table.locator('tbody').getByText('Sensitive', { exact: true }).count()).toBeGreaterThan(0);
+      await visited(p, '06-session-activity-writes');
+
       const [download] = await Promise.all([
         p.waitForEvent('download'),
         p.getByRole('button', { name: 'Download CSV' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`session-activity-${requestId}-writes.csv`);
-      const lines = readFileSync(await download.path(), 'utf8')
+      const [header = '', ...lines] = readFileSync(await download.path(), 'utf8')
         .replace(/^\uFEFF/, '')
         .trimEnd()
         .split('\r\n');
-      const header = (lines[0] ?? '').split(',');
-      const readOnly = header.indexOf('Read-only');
-      expect(readOnly).toBeGreaterThan(-1);
-      expect(lines.length).toBeGreaterThan(1);
-      // Event names, sources and ids hold no commas, so a plain split finds the column.
-      expect(lines.slice(1).filter((line) => line.split(',')[readOnly] === 'true')).toEqual([]);
+      // Ids, names, sources, times and flags hold no commas, so a plain split finds the columns.
+      const columns = header.split(',');
+      const column = (name: string) => {
+        const index = columns.indexOf(name);
+        expect(index, `CSV column ${name}`).toBeGreaterThan(-1);
+        return (line: string) => line.split(',')[index];
+      };
+      const [eventId, readOnly, sensitive] = [column('Event ID'), column('Read-only'), column('Sensitive')];
+      expect(lines).toHaveLength(writes);
+      expect(lines.filter((line) => readOnly(line) !== 'false')).toEqual([]);
+      expect(lines.some((line) => sensitive(line) === 'true')).toBe(true);
+      expect(new Set(lines.map(eventId))).toEqual(new Set(recordedWrites.map((e) => e.eventID)));
     });
 
     it('7. the admin adds an eligibility policy and the requester is offered the new account', async () => {

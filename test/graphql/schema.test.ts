@@ -21,6 +21,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { checkSubscriptionFilters, SUBSCRIPTION_FILTERS } from '../../graphql/subscription-filters';
 import { awsPrelude, buildAppSyncSchema } from '../../local/appsync/prelude';
 import { REQUEST_STATUSES } from '../../lambdas/core/types';
 import type { AuditAction, Persona } from '../../lambdas/core/types';
@@ -408,16 +409,59 @@ describe('graphql/schema.graphql', () => {
         expect(isIamOnly(mutation), name).toBe(true);
         expect(getNamedType(mutation.type).name, name).toBe(getNamedType(field.type).name);
       }
-      // AppSync filters on result fields named like the arguments; an omitted argument would
-      // mean "everything", so each one is required.
+      // Without an enhanced filter AppSync filters on result fields named like the arguments;
+      // an omitted argument would mean "everything", so each one is required. With one, the
+      // filter alone decides, so every argument must feed one of its rules.
       const returned = getNamedType(field.type);
       if (!isObjectType(returned)) throw new Error(`${field.name} must return an object type`);
       expect(field.args.length, field.name).toBeGreaterThan(0);
+      const rules = SUBSCRIPTION_FILTERS[field.name];
       for (const arg of field.args) {
         expect(isNonNullType(arg.type), `${field.name}(${arg.name})`).toBe(true);
-        expect(Object.keys(returned.getFields()), `${field.name}(${arg.name})`).toContain(arg.name);
+        if (rules)
+          expect(
+            rules.map((r) => r.argument),
+            `${field.name}(${arg.name})`,
+          ).toContain(arg.name);
+        else expect(Object.keys(returned.getFields()), `${field.name}(${arg.name})`).toContain(arg.name);
       }
     }
+  });
+
+  it('declares enhanced subscription filters that fit the schema', () => {
+    expect(checkSubscriptionFilters(sdl, SUBSCRIPTION_FILTERS).sort()).toEqual(
+      Object.keys(SUBSCRIPTION_FILTERS).sort(),
+    );
+    expect(SUBSCRIPTION_FILTERS['onRequestChange']).toEqual([
+      { fieldName: 'channels', operator: 'contains', argument: 'channel' },
+    ]);
+    const change = schema.getType('RequestChange');
+    if (!isObjectType(change)) throw new Error('RequestChange must be an object type');
+    expect(String(change.getFields()['channels']?.type)).toBe('[String!]!');
+    // One event has no single channel.
+    expect(change.getFields()['channel']).toBeUndefined();
+  });
+
+  it('refuses filters that do not fit the schema, naming each problem', () => {
+    const check = (filters: Parameters<typeof checkSubscriptionFilters>[1]) => () =>
+      checkSubscriptionFilters(sdl, filters);
+    expect(check({ onNothing: [{ fieldName: 'x', operator: 'eq', argument: 'y' }] })).toThrow(
+      /onNothing: no such field on Subscription/,
+    );
+    expect(
+      check({ onRequestChange: [{ fieldName: 'nope', operator: 'contains', argument: 'channel' }] }),
+    ).toThrow(/type RequestChange has no field "nope"/);
+    expect(
+      check({ onRequestChange: [{ fieldName: 'channels', operator: 'contains', argument: 'who' }] }),
+    ).toThrow(/has no argument "who"/);
+    expect(
+      check({ onRequestChange: [{ fieldName: 'channels', operator: 'eq', argument: 'channel' }] }),
+    ).toThrow(/eq compares single values/);
+    const unknownOperator = JSON.parse(
+      '{"onRequestChange":[{"fieldName":"channels","operator":"containsAny","argument":"channel"}]}',
+    ) as Parameters<typeof checkSubscriptionFilters>[1];
+    expect(check(unknownOperator)).toThrow(/unknown operator/);
+    expect(checkSubscriptionFilters(sdl, { onNothing: [] }, { allowMissing: true })).toEqual([]);
   });
 
   it('spells the enums like the domain', () => {

@@ -278,11 +278,11 @@ const ops = (): Operation[] => {
     },
     {
       field: 'publishRequestChange',
-      doc: 'mutation($input: PublishRequestChangeInput!) { publishRequestChange(input: $input) { channel requestId status updatedAt } }',
+      doc: 'mutation($input: PublishRequestChangeInput!) { publishRequestChange(input: $input) { channels requestId status updatedAt } }',
       expected: NOBODY,
       vars: async () => ({
         input: {
-          channel: 'AUDIT',
+          channels: ['AUDIT'],
           requestId: readRequestId,
           status: 'PENDING',
           updatedAt: new Date().toISOString(),
@@ -497,7 +497,7 @@ describe('subscriptions (the resolver runs when a client subscribes)', () => {
 
   it('the backend (IAM) may publish; the handler refuses users even if AppSync did not', async () => {
     const input = {
-      channel: 'AUDIT',
+      channels: ['AUDIT'],
       requestId: readRequestId,
       status: 'PENDING',
       updatedAt: '2026-01-01T00:00:00.000Z',

@@ -320,7 +320,7 @@ function mutations(): Record<string, fc.Arbitrary<unknown>> {
     invalidateOuCache: input({ ouIds: listOf(ouId) }),
     startSessionLogQuery: input({ requestId: maybe(requestId()) }),
     publishRequestChange: input({
-      channel: maybe(fc.constantFrom('AUDIT', 'someone')),
+      channels: listOf(fc.constantFrom('AUDIT', 'someone', '')),
       requestId: maybe(requestId()),
       status: maybe(fc.constantFrom('PENDING', 'IN_PROGRESS', 'in progress', 'BOGUS')),
       updatedAt: maybe(isoTime),

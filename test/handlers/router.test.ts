@@ -146,7 +146,11 @@ describe('the lifecycle, driven by the stream', () => {
     if (!execution) throw new Error('no execution');
     const done = await cloud.backend.stepFunctions.waitFor(execution.executionArn);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output ?? '{}')).toEqual({ requestId: id, decision: { status: 'approved' } });
+    expect(JSON.parse(done.output ?? '{}')).toEqual({
+      requestId: id,
+      waitSeconds: expect.any(Number),
+      decision: { status: 'approved' },
+    });
 
     const approved = await rawItem(id);
     expect(approved['workflowToken']).toEqual(pending['workflowToken']);
@@ -178,6 +182,7 @@ describe('what the router acts on', () => {
   ): Record<string, AttributeValue> => ({
     id: { S: 'req-1' },
     status: { S: status },
+    createdAt: { S: '2026-11-21T09:00:00.000Z' },
     updatedAt: { S: '2026-11-21T10:00:00.000Z' },
     requester: { M: { id: { S: 'user-requester' }, email: { S: 'r@example.com' } } },
     approvers: {
@@ -186,7 +191,7 @@ describe('what the router acts on', () => {
     ...extra,
   });
 
-  it('starts on INSERT, signals people’s decisions with the stored token, ignores the rest', async () => {
+  it('starts on INSERT, signals people’s decisions with the stored token, leaves the rest to the workflow', async () => {
     const r = recordingRouter();
     const token = { workflowToken: { S: 'token-1' } };
     const result = await r.handler(
@@ -205,11 +210,15 @@ describe('what the router acts on', () => {
       { id: 'req-1', token: 'token-1', status: 'approved' },
       { id: 'req-1', token: 'token-1', status: 'revoked' },
     ]);
-    // One hint per status change, on the requester's, each approver's (once) and the audit channel.
-    expect(r.published.map((e) => `${e.status}:${e.channel}`)).toEqual(
-      ['pending', 'approved', 'scheduled', 'revoked'].flatMap((s) =>
-        ['user-requester', 'user-a', 'user-b', 'AUDIT'].map((c) => `${s}:${c}`),
-      ),
+    // One publish per change it acts on, for the requester's, each approver's (once) and the
+    // audit channel; the workflow publishes its own (scheduled) itself.
+    expect(r.published).toEqual(
+      ['pending', 'approved', 'revoked'].map((status) => ({
+        channels: ['user-requester', 'user-a', 'user-b', 'AUDIT'],
+        requestId: 'req-1',
+        status,
+        updatedAt: '2026-11-21T10:00:00.000Z',
+      })),
     );
   });
 
@@ -253,9 +262,9 @@ describe('realtime hints reach the right subscribers (aws-amplify v6)', () => {
     current = { idToken: tokens.idToken, accessToken: tokens.accessToken };
   };
 
-  type Change = { channel: string; requestId: string; status: string };
+  type Change = { channel: string | null; channels: string[]; requestId: string; status: string };
   const SUBSCRIBE =
-    'subscription On($c: String!) { onRequestChange(channel: $c) { channel requestId status updatedAt } }';
+    'subscription On($c: String!) { onRequestChange(channel: $c) { channels requestId status updatedAt } }';
 
   /** Subscribes as the signed-in user; collects events, or the refusal. */
   function listen(channel: string) {
@@ -294,7 +303,7 @@ describe('realtime hints reach the right subscribers (aws-amplify v6)', () => {
     await expect
       .poll(() => alice.events.find((e) => e.requestId === id))
       .toMatchObject({
-        channel: aliceId,
+        channels: expect.arrayContaining([aliceId, 'AUDIT']),
         requestId: id,
         status: 'PENDING',
       });

@@ -131,7 +131,7 @@ describe('Approve requests', () => {
     api.data.requests.push(request({ id: 'r-new', justification: 'Arrived live' }));
     act(() =>
       api.emit({
-        channel: ALICE.id,
+        channels: [ALICE.id, 'AUDIT'],
         requestId: 'r-new',
         status: 'PENDING',
         updatedAt: '2026-09-01T08:01:00Z',

@@ -4,16 +4,25 @@ import { realSleep, type WorkflowDeps } from '../../lambdas/core/access';
 import { auditEventId } from '../../lambdas/core/usecases/shared';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
 import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../lambdas/handlers/workflow-tasks';
+import { WORKFLOW_UNFINISHED_ERROR } from '../../lambdas/core/access';
 import { aRequest } from '../builders';
 import { makeTestWorld } from '../fakes/world';
-import { awsError, FakeAssignments, noSleep, RecordingNotifier } from '../core/access/fakes';
+import {
+  awsError,
+  FakeAssignments,
+  FakeDecisionWait,
+  noSleep,
+  RecordingNotifier,
+} from '../core/access/fakes';
 
 /** The two handlers over fakes: input checks, error names the state machine acts on, results. */
 function setup() {
   const world = makeTestWorld();
   const idc = new FakeAssignments();
+  const decisions = new FakeDecisionWait(world.requests);
   const deps: WorkflowDeps = {
     requests: world.requests,
+    decisionWait: decisions,
     settings: world.settings,
     clock: world.clock,
     grants: world.grants,
@@ -23,7 +32,14 @@ function setup() {
     pollDelaysMs: [1],
   };
   const logger = new Logger({ logLevel: 'SILENT' });
-  return { world, idc, deps, handler: makeWorkflowTasksHandler({ deps: () => deps, logger }), logger };
+  return {
+    world,
+    idc,
+    decisions,
+    deps,
+    handler: makeWorkflowTasksHandler({ deps: () => deps, logger }),
+    logger,
+  };
 }
 
 describe('workflow-tasks handler', () => {
@@ -41,11 +57,46 @@ describe('workflow-tasks handler', () => {
       action: 'created',
       actor: 'system',
     });
-    expect(await handler({ action: 'begin', requestId: request.id, operation: null })).toEqual({
+    expect(
+      await handler({ action: 'begin', requestId: request.id, taskToken: 'tok', operation: null }),
+    ).toEqual({
+      next: 'advance',
+      waitSeconds: 0,
+      operation: null,
+      status: 'pending',
+    });
+    expect(await handler({ action: 'advance', requestId: request.id, operation: null })).toEqual({
       next: 'awaitEnd',
       waitSeconds: 7200,
       operation: null,
       status: 'in progress',
+    });
+  });
+
+  it('a last step that is not done fails as unfinished, to be run again', async () => {
+    const { world, idc, handler } = setup();
+    const request = aRequest({
+      approvalRequired: false,
+      createdAt: world.clock.iso(),
+      startTime: world.clock.iso(),
+    });
+    await world.requests.create(request, {
+      requestId: request.id,
+      id: auditEventId(request.createdAt, 1),
+      at: request.createdAt,
+      action: 'created',
+      actor: 'system',
+    });
+    await handler({ action: 'advance', requestId: request.id });
+    world.clock.advance({ hours: 2 });
+    idc.pollsUntilDone = 5; // the deletion stays IN_PROGRESS through the step's own polls
+    await expect(handler({ action: 'revoke', requestId: request.id, last: true })).rejects.toMatchObject({
+      name: WORKFLOW_UNFINISHED_ERROR,
+    });
+    idc.pollsUntilDone = 0;
+    expect(await handler({ action: 'revoke', requestId: request.id, last: true })).toMatchObject({
+      next: 'done',
+      status: 'ended',
     });
   });
 

@@ -8,8 +8,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
-import { DynamoGrantRepository } from '../../lambdas/adapters/dynamodb/grants';
 import { IdentityCenterAssignments } from '../../lambdas/adapters/identity-center';
 import { auditEventId } from '../../lambdas/core/usecases/shared';
 import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
@@ -20,6 +18,7 @@ import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks'
 import { makeAccessPorts, type AccessPorts } from '../../lambdas/handlers/workflow-tasks/wiring';
 import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
 import { startLocalBackend, type LocalBackend } from '../../local/backend';
+import { routerFiltersOf } from '../../local/lifecycle';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
 import type { DemoOrg } from '../../local/sim';
 import { logicalIdOf, synthTeam } from '../cdk/support';
@@ -34,9 +33,12 @@ const TASKS_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${TASKS_FUNCTI
 export interface LifecycleDefinition {
   /** The ASL as synthesized, every reference resolved for the local cloud. */
   resolve(requestsTable: string): Record<string, unknown>;
+  /** The filter patterns of the router's event source mapping. */
+  routerFilters: string[];
 }
 
-let synthesized: { template: CfnTemplate; machine: string; fn: string; table: string } | undefined;
+let synthesized:
+  { template: CfnTemplate; machine: string; fn: string; table: string; routerFilters: string[] } | undefined;
 
 /**
  * Synthesizes the TEAM stack (cdk-nag included) once per test file and takes the definition of
@@ -52,13 +54,19 @@ export function lifecycleDefinition(): LifecycleDefinition {
         machine: logicalIdOf(machine),
         fn: logicalIdOf(synth.stack.functions.workflowTasks.function),
         table: logicalIdOf(synth.stack.data.tables.requests),
+        routerFilters: [],
       };
+      synthesized.routerFilters = routerFiltersOf(
+        synthesized.template,
+        logicalIdOf(synth.stack.functions.router.function),
+      );
     } finally {
       synth.cleanup();
     }
   }
-  const { template, machine, fn, table } = synthesized;
+  const { template, machine, fn, table, routerFilters } = synthesized;
   return {
+    routerFilters,
     resolve: (requestsTable) =>
       resolveDefinition(template, machine, {
         [`${fn}.Arn`]: TASKS_ARN,
@@ -177,9 +185,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const stateMachineArn = local.registerStateMachine(
       'team-lifecycle',
       definition.resolve(local.tables.Requests),
-      {
-        lifecycle: true,
-      },
+      { lifecycle: true, routerFilters: definition.routerFilters },
     );
     let backend: Backend = local.backend;
     const dynamoDb = options.dynamoDb?.(local.urls.dynamodb);
@@ -198,13 +204,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           retryStrategy: fixedRetry(retry.maxAttempts, retry.delayMs),
         })
       : undefined;
+    if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
     const ports = makeAccessPorts(config, backend, {
       ...(ssoAdmin
         ? { assignments: new IdentityCenterAssignments(ssoAdmin, config.identityCenter.instanceArn) }
         : {}),
-      ...(dynamoDb
-        ? { grants: new DynamoGrantRepository(createDocumentClient(dynamoDb), local.tables.Grants) }
-        : {}),
+      ...(dynamoDb ? { dynamoDb } : {}),
       pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
       logger: silent(),
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
@@ -215,7 +220,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     );
     const reconciler = makeReconcilerHandler({ deps: () => ports, logger: silent() });
 
-    if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
     const { requests, settings } = backend.ports;
     if (options.email) {
       const current = await settings.get();

@@ -57,8 +57,38 @@ describe('the synthesized lifecycle definition', () => {
           JitterStrategy: 'FULL',
         }),
       );
-      expect(state.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Fail' }]);
+      expect(state.Catch).toContainEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'Fail',
+      });
     }
+  });
+
+  it('begins by waiting for the decision in the first step itself, timed out by the expiry', () => {
+    const begin = states['Begin']!;
+    expect(definition.StartAt).toBe('Begin');
+    expect(begin.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(begin.TimeoutSecondsPath).toBe('$.waitSeconds');
+    expect(begin.Parameters).toMatchObject({
+      Payload: { action: 'begin', 'requestId.$': '$.requestId', 'taskToken.$': '$$.Task.Token' },
+    });
+    expect(begin.Next).toBe('Advance');
+    expect(begin.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Expire' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Fail' },
+    ]);
+  });
+
+  it('ends with the revoke step itself, which runs again while its work is unfinished', () => {
+    const revoke = states['Revoke']!;
+    expect(revoke.End).toBe(true);
+    expect(revoke.Next).toBeUndefined();
+    expect(revoke.Parameters).toMatchObject({ action: 'revoke', last: true });
+    expect(revoke.Retry).toContainEqual(
+      expect.objectContaining({ ErrorEquals: ['StepUnfinished'], JitterStrategy: 'FULL' }),
+    );
+    expect(revoke.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Fail' }]);
   });
 });
 
@@ -82,7 +112,7 @@ describe('lifecycle paths', () => {
     const request = await h.submit(h.newRequest(alice));
     await h.settle();
     expect((await h.get(request.id)).status).toBe('pending');
-    expect(waitingIn(request.id)).toEqual(['AwaitDecision']);
+    expect(waitingIn(request.id)).toEqual(['Begin']);
     expect(h.hasAssignment(request)).toBe(false);
 
     await h.approve(request.id, carol);
@@ -113,8 +143,9 @@ describe('lifecycle paths', () => {
     expect(notified(trail)).toEqual(['pending', 'approved', 'started', 'ended']);
     expect(h.execution(request.id).status).toBe('SUCCEEDED');
     const counters = h.local.stepFunctions.executionCounters(h.execution(request.id).executionArn);
-    expect(counters.stateTransitions).toBeLessThanOrEqual(12);
-    expect(counters.lambdaInvocations['team-workflow-tasks']).toBeLessThanOrEqual(6);
+    // Begin (waits for the decision), Advance, Route, AwaitEnd, Revoke.
+    expect(counters.stateTransitions).toBe(5);
+    expect(counters.lambdaInvocations['team-workflow-tasks']).toBe(3);
   });
 
   it('approval not required: scheduled at once, granted at the start time, ended after the duration', async () => {
@@ -312,6 +343,6 @@ describe('lifecycle paths', () => {
     expect((await h.get(request.id)).status).toBe('ended');
     expect(h.hasAssignment(request)).toBe(false);
     const counters = h.local.stepFunctions.executionCounters(h.execution(request.id).executionArn);
-    expect(counters.stateTransitions).toBe(6);
+    expect(counters.stateTransitions).toBe(5);
   });
 });

@@ -46,21 +46,39 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** Options of the BatchGetItem helpers. */
+export interface BatchGetOptions {
+  consistentRead?: boolean;
+  /** Rounds in a row that may leave keys unprocessed before giving up (default 6, ≈ 2.5 s of backoff). */
+  maxRetries?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** BatchGetItem still had unprocessed keys after the allowed retries (the table is throttling). */
+export class BatchGetIncompleteError extends Error {
+  constructor(tableName: string, remaining: number) {
+    super(`BatchGetItem on ${tableName} left ${remaining} keys unprocessed after every retry.`);
+    this.name = 'BatchGetIncompleteError';
+  }
+}
+
 /**
  * Reads items by key with BatchGetItem (100 keys per call), retrying unprocessed keys with
- * backoff. Returns the items found, in no particular order.
+ * backoff, a bounded number of times in a row. Returns the items found, in no particular order.
  */
 export async function batchGetAll(
   db: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly Key[],
-  options: { consistentRead?: boolean; sleep?: (ms: number) => Promise<void> } = {},
+  options: BatchGetOptions = {},
 ): Promise<Record<string, NativeAttributeValue>[]> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxRetries = options.maxRetries ?? 6;
   const found: Record<string, NativeAttributeValue>[] = [];
   let pending: Key[] = [...keys];
   let retries = 0;
   while (pending.length > 0) {
+    if (retries > maxRetries) throw new BatchGetIncompleteError(tableName, pending.length);
     if (retries > 0) await sleep(Math.min(1000, 25 * 2 ** retries));
     const batch = pending.slice(0, 100);
     const out = await db.send(
@@ -74,6 +92,33 @@ export async function batchGetAll(
     retries = unprocessed.length > 0 ? retries + 1 : 0;
   }
   return found;
+}
+
+/**
+ * Reads the items whose single-attribute key `keyName` has these values, in the order given:
+ * values whose item is gone are skipped, repeated values repeat their item, each key is read once.
+ * Lists use it to turn a page of index keys into items without reordering the page.
+ */
+export async function batchGetInOrder(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keyName: string,
+  values: readonly string[],
+  options: BatchGetOptions = {},
+): Promise<Record<string, NativeAttributeValue>[]> {
+  if (values.length === 0) return [];
+  const unique = [...new Set(values)];
+  const items = await batchGetAll(
+    db,
+    tableName,
+    unique.map((v) => ({ [keyName]: v })),
+    options,
+  );
+  const byKey = new Map(items.map((item) => [String(item[keyName]), item]));
+  return values.flatMap((v) => {
+    const item = byKey.get(v);
+    return item ? [item] : [];
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 import { ConflictError } from '../../core/errors';
 import type { GrantRepository } from '../../core/ports';
 import type { Grant, Page, PageRequest } from '../../core/types';
-import { compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
+import { batchGetInOrder, compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
 import { indexName } from './schema';
 
 const BY_KIND = indexName('Grants', 'byKind');
@@ -88,6 +88,7 @@ export class DynamoGrantRepository implements GrantRepository {
     }
   }
 
+  /** Every grant in key order, one index page and one BatchGetItem per page. */
   async listAll(page: PageRequest): Promise<Page<Grant>> {
     const out = await this.db.send(
       new QueryCommand({
@@ -102,8 +103,15 @@ export class DynamoGrantRepository implements GrantRepository {
         ),
       }),
     );
+    // The index holds keys only; a grant released since the Query is skipped.
+    const items = await batchGetInOrder(
+      this.db,
+      this.tableName,
+      'grantKey',
+      (out.Items ?? []).map((i) => String(i.grantKey)),
+    );
     return {
-      items: (out.Items ?? []).map(fromItem),
+      items: items.map(fromItem),
       ...(out.LastEvaluatedKey ? { nextCursor: encodeCursor(out.LastEvaluatedKey) } : {}),
     };
   }

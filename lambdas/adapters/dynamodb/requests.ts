@@ -18,7 +18,7 @@ import type {
 } from '../../core/types';
 import { indexName, TABLES, type TableId } from './schema';
 import {
-  batchGetAll,
+  batchGetInOrder,
   compact,
   decodeCursor,
   encodeCursor,
@@ -152,7 +152,8 @@ interface MergeCursor {
 
 /**
  * Requests, their approver index items and their audit events in DynamoDB. Every list is one
- * Query on an index shaped for it (two for the lists that merge "mine" and "I approve").
+ * Query on an index shaped for it (two for the lists that merge "mine" and "I approve"); the
+ * indexes hold keys only, so a page's requests are then read with one BatchGetItem.
  */
 export class DynamoRequestRepository implements RequestRepository {
   constructor(
@@ -364,10 +365,8 @@ export class DynamoRequestRepository implements RequestRepository {
       page.limit,
       decodeCursor(page.cursor, keyOf(indexKeyNames('Requests', index), { [pkName]: pkValue })),
     );
-    return {
-      items: out.items.map(fromItem),
-      ...(out.lastKey ? { nextCursor: encodeCursor(out.lastKey) } : {}),
-    };
+    const items = await this.getMany(out.items.map((i) => String(i.id)));
+    return { items, ...(out.lastKey ? { nextCursor: encodeCursor(out.lastKey) } : {}) };
   }
 
   /**
@@ -417,19 +416,14 @@ export class DynamoRequestRepository implements RequestRepository {
             cursor.a,
           ),
     ]);
-    type Entry = { at: string; id: string; side: 'r' | 'a'; item: Record<string, unknown> };
+    // Both indexes hold keys only: the request id and its phase time are all the merge needs.
+    type Entry = { at: string; id: string; side: 'r' | 'a' };
     const entries: Entry[] = [
-      ...mine.items.map((item) => ({
-        at: String(item.phaseAt),
-        id: String(item.id),
-        side: 'r' as const,
-        item,
-      })),
+      ...mine.items.map((item) => ({ at: String(item.phaseAt), id: String(item.id), side: 'r' as const })),
       ...approving.items.map((item) => ({
         at: String(item.phaseAt),
         id: String(item.requestId),
         side: 'a' as const,
-        item,
       })),
     ].sort((x, y) => (x.at === y.at ? y.id.localeCompare(x.id) : y.at.localeCompare(x.at)));
     const taken = entries.slice(0, page.limit);
@@ -446,29 +440,22 @@ export class DynamoRequestRepository implements RequestRepository {
       const last = used.at(-1);
       if (!last) return previous;
       return side === 'r'
-        ? { id: last.item.id as string, requesterPhase: key, phaseAt: last.at }
+        ? { id: last.id, requesterPhase: key, phaseAt: last.at }
         : { requestId: last.id, approverId: userId, approverPhase: key, phaseAt: last.at };
     };
     const next: MergeCursor = { r: nextFor('r', mine, cursor.r), a: nextFor('a', approving, cursor.a) };
 
-    const approverIds = taken.filter((e) => e.side === 'a').map((e) => e.id);
-    const fetched = new Map((await this.getMany(approverIds)).map((r) => [r.id, r]));
-    const items = taken
-      .map((e) => (e.side === 'r' ? fromItem(e.item) : fetched.get(e.id)))
-      .filter((r): r is AccessRequest => r !== undefined);
+    const items = await this.getMany(taken.map((e) => e.id));
     const more = next.r !== null || next.a !== null;
     return { items, ...(more ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
-  /** Reads requests by id, in the given order (missing ones skipped). */
+  /**
+   * Reads the requests of a page of index keys with one BatchGetItem, in page order. A request
+   * deleted between the two reads is skipped; the page's cursor stays the index's position.
+   */
   private async getMany(ids: string[]): Promise<AccessRequest[]> {
-    if (ids.length === 0) return [];
-    const items = await batchGetAll(
-      this.db,
-      this.tables.requests,
-      [...new Set(ids)].map((id) => ({ id })),
-    );
-    const found = new Map(items.map((item) => [String(item.id), fromItem(item)]));
-    return ids.map((id) => found.get(id)).filter((r): r is AccessRequest => r !== undefined);
+    const items = await batchGetInOrder(this.db, this.tables.requests, 'id', ids);
+    return items.map(fromItem);
   }
 }

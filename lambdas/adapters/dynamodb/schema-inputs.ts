@@ -2,8 +2,9 @@ import type {
   AttributeDefinition,
   CreateTableCommandInput,
   KeySchemaElement,
+  Projection as DynamoProjection,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type KeyDef, type TableDef, type TableId } from './schema';
+import { TABLES, type KeyDef, type Projection, type TableDef, type TableId } from './schema';
 
 /**
  * CreateTable inputs built from `TABLES`, for DynamoDB Local (tests and the local cloud). The
@@ -24,6 +25,12 @@ function keySchema(partitionKey: KeyDef, sortKey: KeyDef | undefined): KeySchema
     { AttributeName: partitionKey.name, KeyType: 'HASH' },
     ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
   ];
+}
+
+/** The CreateTable projection of a schema projection. */
+export function projectionOf(projection: Projection): DynamoProjection {
+  if (projection === 'ALL' || projection === 'KEYS_ONLY') return { ProjectionType: projection };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection.include] };
 }
 
 /** Each key attribute once; DynamoDB rejects definitions of attributes that no key uses. */
@@ -56,11 +63,10 @@ export function tableInputOf(table: TableDef, tableName: string): TableInputFrom
     AttributeDefinitions: attributeDefinitions(table),
     ...(table.indexes.length > 0
       ? {
-          // The repositories read whole items from every index, so every index projects ALL.
           GlobalSecondaryIndexes: table.indexes.map((index) => ({
             IndexName: index.name,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: projectionOf(index.projection),
           })),
         }
       : {}),

@@ -12,10 +12,18 @@ export interface KeyDef {
   type: KeyType;
 }
 
+/**
+ * What an index stores besides its keys and the table's key. An index write costs one unit per
+ * 1 KB of the projected entry, and an update that changes no projected attribute costs the index
+ * nothing, so the smallest projection that still serves the index's list is the cheapest.
+ */
+export type Projection = 'ALL' | 'KEYS_ONLY' | { include: string[] };
+
 export interface IndexDef {
   name: string;
   partitionKey: KeyDef;
   sortKey?: KeyDef;
+  projection: Projection;
 }
 
 export interface TableDef {
@@ -47,12 +55,25 @@ export const TABLES: Record<TableId, TableDef> = {
     id: 'Requests',
     partitionKey: s('id'),
     stream: true,
+    // Keys only: a request item is 1–2 KB and is written on every status change and every
+    // workflow wait, so projecting it whole wrote it again into each index (4× the table's
+    // units). The lists read a page of keys and fetch the items with one BatchGetItem.
     indexes: [
-      { name: 'byRequester', partitionKey: s('requesterId'), sortKey: s('createdAt') },
-      { name: 'byRequesterPhase', partitionKey: s('requesterPhase'), sortKey: s('phaseAt') },
-      { name: 'byDecider', partitionKey: s('deciderId'), sortKey: s('decidedAt') },
-      { name: 'byCreated', partitionKey: s('listPk'), sortKey: s('createdAt') },
-      { name: 'bySession', partitionKey: s('sessionPk'), sortKey: s('startTime') },
+      {
+        name: 'byRequester',
+        partitionKey: s('requesterId'),
+        sortKey: s('createdAt'),
+        projection: 'KEYS_ONLY',
+      },
+      {
+        name: 'byRequesterPhase',
+        partitionKey: s('requesterPhase'),
+        sortKey: s('phaseAt'),
+        projection: 'KEYS_ONLY',
+      },
+      { name: 'byDecider', partitionKey: s('deciderId'), sortKey: s('decidedAt'), projection: 'KEYS_ONLY' },
+      { name: 'byCreated', partitionKey: s('listPk'), sortKey: s('createdAt'), projection: 'KEYS_ONLY' },
+      { name: 'bySession', partitionKey: s('sessionPk'), sortKey: s('startTime'), projection: 'KEYS_ONLY' },
     ],
   },
   RequestApprovers: {
@@ -60,7 +81,15 @@ export const TABLES: Record<TableId, TableDef> = {
     partitionKey: s('requestId'),
     sortKey: s('approverId'),
     stream: false,
-    indexes: [{ name: 'byApproverPhase', partitionKey: s('approverPhase'), sortKey: s('phaseAt') }],
+    // Every attribute of an approver item is a key of the table or of this index.
+    indexes: [
+      {
+        name: 'byApproverPhase',
+        partitionKey: s('approverPhase'),
+        sortKey: s('phaseAt'),
+        projection: 'KEYS_ONLY',
+      },
+    ],
   },
   AuditEvents: {
     id: 'AuditEvents',
@@ -75,7 +104,9 @@ export const TABLES: Record<TableId, TableDef> = {
     id: 'Grants',
     partitionKey: s('grantKey'),
     stream: false,
-    indexes: [{ name: 'byKind', partitionKey: s('listPk'), sortKey: s('grantKey') }],
+    // Keys only: reference-count updates (every grant and revoke) then skip the index; the
+    // reconciler, the one reader, fetches each page of grants with one BatchGetItem.
+    indexes: [{ name: 'byKind', partitionKey: s('listPk'), sortKey: s('grantKey'), projection: 'KEYS_ONLY' }],
   },
   SessionLogQueries: {
     id: 'SessionLogQueries',

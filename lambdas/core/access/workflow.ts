@@ -12,7 +12,8 @@ import {
 } from '../notifications/events';
 import type { Notifier } from '../notifications/ports';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors';
-import type { RequestRepository, SettingsRepository } from '../ports';
+import type { RealtimePublisher, RequestRepository, SettingsRepository } from '../ports';
+import { publishRequestChange } from '../realtime';
 import type { SettingsFallback } from '../settings';
 import type { AccessRequest, RequestStatus, Settings } from '../types';
 import { loadSettings } from '../usecases/shared';
@@ -30,6 +31,7 @@ export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
 
 /** What the workflow does after a step. */
 export const WORKFLOW_NEXT = [
+  'advance',
   'awaitDecision',
   'awaitStart',
   'awaitEnd',
@@ -42,6 +44,8 @@ export type WorkflowNext = (typeof WORKFLOW_NEXT)[number];
 export interface WorkflowStepInput {
   action: WorkflowAction;
   requestId: string;
+  /** For `begin`: the token of the task that waits for the decision. */
+  taskToken?: string | null;
   /** An Identity Center operation a previous step left IN_PROGRESS. */
   operation?: PendingOperation | null;
   /** For `fail`: what went wrong (Step Functions' Error and Cause). */
@@ -58,11 +62,28 @@ export interface WorkflowStep {
   status: RequestStatus | null;
 }
 
+/**
+ * The wait for people's decision, held by the first step itself: its task waits for a token the
+ * step stores on the request, so one state both announces the request and waits (see `begin`).
+ */
+export interface DecisionWait {
+  /** Stores `token` on the request while it is `pending`; false when it no longer is (or is gone). */
+  hold(requestId: string, token: string): Promise<boolean>;
+  /** Ends the wait at once: the workflow goes on and reads the status. */
+  release(requestId: string, token: string): Promise<void>;
+}
+
 export interface WorkflowDeps extends AccessDeps {
   requests: RequestRepository;
+  decisionWait: DecisionWait;
   settings: SettingsRepository;
   fallback?: SettingsFallback;
   notifier: Notifier;
+  /**
+   * Realtime hints of the workflow's own status changes (the router only sees people's, see
+   * lib/workflows.ts); absent where nobody subscribes.
+   */
+  realtime?: RealtimePublisher;
   logger?: { warn(message: string, detail: Record<string, unknown>): void };
   /**
    * How long one container reuses the settings it read (default 10 s): every step that notifies
@@ -135,6 +156,7 @@ class StepRun {
 
   async run(): Promise<WorkflowStep> {
     const first = await this.deps.requests.get(this.input.requestId);
+    if (this.input.action === 'begin' && this.input.taskToken) return this.begin(first, this.input.taskToken);
     if (first === undefined) return this.done(null);
     if (this.input.action === 'fail') return this.failed(first);
     let outcome: Outcome = {
@@ -173,6 +195,25 @@ class StepRun {
     }
   }
 
+  /**
+   * The first state: a task that waits for a token. A request waiting for approval keeps the
+   * wait (the token goes on the request, then the approvers are told; the router resumes it with
+   * the decision, its timeout is the expiry); anything else releases it at once and the next
+   * step does what is due. Announcing only once the token is held means a request decided in the
+   * meantime is never announced as pending.
+   */
+  private async begin(request: AccessRequest | undefined, token: string): Promise<WorkflowStep> {
+    if (request?.status === 'pending' && request.approvalRequired) {
+      const expiresAt = request.expiresAt ?? (await this.defaultExpiry(request));
+      if (!this.due(expiresAt) && (await this.deps.decisionWait.hold(request.id, token))) {
+        await this.notify('pending', request);
+        return this.waitStep('awaitDecision', expiresAt, request);
+      }
+    }
+    await this.deps.decisionWait.release(this.input.requestId, token);
+    return { next: 'advance', waitSeconds: 0, operation: null, status: request?.status ?? null };
+  }
+
   // ----------------------------------------------------------------------------- the statuses
 
   private async pending(request: AccessRequest): Promise<Outcome> {
@@ -185,7 +226,6 @@ class StepRun {
       }
       return expired;
     }
-    if (this.input.action === 'begin') await this.notify('pending', request);
     return this.wait('awaitDecision', expiresAt, request);
   }
 
@@ -280,12 +320,23 @@ class StepRun {
     action: SystemAction,
     details?: SystemTransitionDetails,
   ): Promise<Outcome> {
+    let changed: AccessRequest;
     try {
-      return { request: await this.transition(request.id, action, details) };
+      changed = await this.transition(request.id, action, details);
     } catch (error) {
       if (!(error instanceof IllegalTransitionError)) throw error;
       return { request: await this.reread(request.id) };
     }
+    if (changed.status !== request.status && this.deps.realtime) {
+      const failure = await publishRequestChange(this.deps.realtime, changed);
+      if (failure !== undefined) {
+        this.deps.logger?.warn('Realtime publish failed', {
+          requestId: request.id,
+          error: accessErrorReason(failure),
+        });
+      }
+    }
+    return { request: changed };
   }
 
   private async reread(id: string): Promise<AccessRequest> {
@@ -335,14 +386,17 @@ class StepRun {
     return new Date(from + request.durationHours * HOUR_MS).toISOString();
   }
 
-  private wait(
-    next: 'awaitDecision' | 'awaitStart' | 'awaitEnd',
-    until: string,
-    request: AccessRequest,
-  ): Promise<Outcome> {
-    const seconds = Math.ceil((Date.parse(until) - this.now().getTime()) / 1000);
-    const waitSeconds = Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
-    return Promise.resolve({ step: { next, waitSeconds, operation: null, status: request.status } });
+  private wait(next: WaitNext, until: string, request: AccessRequest): Promise<Outcome> {
+    return Promise.resolve({ step: this.waitStep(next, until, request) });
+  }
+
+  private waitStep(next: WaitNext, until: string, request: AccessRequest): WorkflowStep {
+    return {
+      next,
+      waitSeconds: waitSecondsUntil(until, this.now()),
+      operation: null,
+      status: request.status,
+    };
   }
 
   private poll(
@@ -356,6 +410,33 @@ class StepRun {
   private done(status: RequestStatus | null): WorkflowStep {
     return { next: 'done', waitSeconds: 0, operation: null, status };
   }
+}
+
+type WaitNext = 'awaitDecision' | 'awaitStart' | 'awaitEnd';
+
+/** A wait's timeout in whole seconds: at least 1, at most MAX_WAIT_SECONDS. */
+function waitSecondsUntil(until: string, now: Date): number {
+  const seconds = Math.ceil((Date.parse(until) - now.getTime()) / 1000);
+  return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
+}
+
+/** How long the first state waits when nothing needs deciding: it is released at once anyway. */
+const BEGIN_WITHOUT_DECISION_SECONDS = 3600;
+
+/**
+ * The timeout of the first state, which the execution's input carries (`waitSeconds`): the
+ * request's time to expire, counted from its creation, when it waits for approval; else a bound
+ * on a wait the step releases at once. Counted from creation, the input is the same however late
+ * or often the start arrives (a second start with another input would be refused), and the wait
+ * can only end after the expiry, never before: the expiry step then finds it due. A request
+ * without a stored expiry gets the bound: the expiry step works out the real expiry from the
+ * settings and waits again.
+ */
+export function beginWaitSeconds(
+  request: Pick<AccessRequest, 'approvalRequired' | 'expiresAt' | 'createdAt'>,
+): number {
+  if (!request.approvalRequired || request.expiresAt === undefined) return BEGIN_WITHOUT_DECISION_SECONDS;
+  return waitSecondsUntil(request.expiresAt, new Date(request.createdAt));
 }
 
 function isFinal(status: RequestStatus): boolean {

@@ -1,9 +1,9 @@
 import { requireApprovers, resolveApprovers } from '../approvers';
 import { authorize } from '../authorization';
-import { NotEligibleError } from '../errors';
+import { resolveAccountEligibility, type AccountEligibility } from '../eligibility';
+import { NotEligibleError, NotFoundError } from '../errors';
 import { validateCreateRequest } from '../validation';
-import type { AccessRequest, AuditEvent, CallerIdentity } from '../types';
-import { eligibleAccountsOf } from './requestForm';
+import type { AccessRequest, AuditEvent, CallerIdentity, ParentRef, Settings } from '../types';
 import { actorOf, auditEventId, loadSettings, type CoreDeps } from './shared';
 
 const HOUR_MS = 3_600_000;
@@ -29,25 +29,26 @@ export function makeCreateRequest(
     // Formats first, so nothing below runs on malformed ids.
     const shaped = validateCreateRequest(input, { now, settings });
 
-    const [account] = await eligibleAccountsOf(deps, caller.userId, settings, shaped.accountId);
-    const eligibility = account?.permissionSets.find((p) => p.arn === shaped.permissionSetArn);
-    if (account === undefined || eligibility === undefined) {
+    const found = await eligibilityOf(deps, caller.userId, settings, shaped);
+    if (found === undefined) {
       throw new NotEligibleError(
         `You are not eligible to request this permission set in account ${shaped.accountId}; ask an administrator for an eligibility policy.`,
       );
     }
+    const { account, permissionSet: eligibility, parent } = found;
     const valid = validateCreateRequest(input, {
       now,
       settings,
       maxDurationHours: eligibility.maxDurationHours,
     });
 
-    const [resolved, permissionSet] = await Promise.all([
+    const [resolved, permissionSetInfo] = await Promise.all([
       resolveApprovers({
         accountId: account.id,
         requesterId: caller.userId,
         getApproverPolicy: (id) => deps.policies.getApproverPolicy(id),
-        parentOf: (id) => deps.organization.parentOf(id),
+        // Eligibility has just read it live: asking Organizations again would only cost a call.
+        parentOf: () => Promise.resolve(parent),
         membersOfGroup: (id) => deps.directory.membersOfGroup(id),
         getUser: (id) => deps.directory.getUser(id),
       }),
@@ -73,7 +74,7 @@ export function makeCreateRequest(
       updatedAt: at,
       version: 1,
     };
-    if (permissionSet?.sessionDuration) request.sessionDuration = permissionSet.sessionDuration;
+    if (permissionSetInfo?.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
     if (valid.ticketNo !== undefined) request.ticketNo = valid.ticketNo;
     if (eligibility.approvalRequired) {
       request.expiresAt = new Date(now.getTime() + settings.expiryHours * HOUR_MS).toISOString();
@@ -90,4 +91,48 @@ export function makeCreateRequest(
     await deps.requests.create(request, event);
     return request;
   };
+}
+
+type EligibilityDeps = Pick<CoreDeps, 'policies' | 'directory' | 'organization'>;
+
+/**
+ * Whether `userId` may request the permission set in the account, with group membership read
+ * live from the directory (never from the token, which may be an hour old), and the account's
+ * parent as Organizations reports it now.
+ */
+async function eligibilityOf(
+  deps: EligibilityDeps,
+  userId: string,
+  settings: Settings,
+  wanted: { accountId: string; permissionSetArn: string },
+): Promise<AccountEligibility | undefined> {
+  const groupIds = await deps.directory.groupIdsOfUser(userId);
+  const policies = await deps.policies.getEligibilities([userId, ...groupIds]);
+  // Nothing grants this permission set: no need to ask Organizations anything.
+  if (!policies.some((p) => p.permissionSets.some((s) => s.arn === wanted.permissionSetArn)))
+    return undefined;
+  const managementAccountId = await deps.organization.managementAccountId();
+  return resolveAccountEligibility({
+    accountId: wanted.accountId,
+    permissionSetArn: wanted.permissionSetArn,
+    policies,
+    settings,
+    managementAccountId,
+    excludedPermissionSetArns: () => deps.directory.permissionSetsProvisionedTo(managementAccountId),
+    parentOf: (accountId) => liveParentOf(deps, accountId),
+    accountsInOu: (ouId) => deps.organization.accountsInOu(ouId),
+  });
+}
+
+/** The account's parent, or undefined when the account is not in the organization. */
+async function liveParentOf(
+  deps: Pick<CoreDeps, 'organization'>,
+  accountId: string,
+): Promise<ParentRef | undefined> {
+  try {
+    return await deps.organization.parentOf(accountId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
 }

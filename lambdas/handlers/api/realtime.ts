@@ -1,24 +1,34 @@
 /**
  * Realtime: the subscription resolvers decide who may listen (they run when a client
  * subscribes; returning null accepts), and the IAM-only publish mutations echo their input,
- * which AppSync then fans out to matching subscribers.
+ * which AppSync then fans out to matching subscribers. A request change is published once for
+ * all its channels; the enhanced filter of `onRequestChange` (graphql/subscription-filters.ts),
+ * set after this resolver accepted the channel, delivers it to the subscribers of each.
  */
 import { z } from 'zod';
+import { MAX_APPROVERS } from '../../core/approvers';
 import { ForbiddenError } from '../../core/errors';
 import { REQUEST_STATUSES } from '../../core/types';
 import { gqlInt, gqlString, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
+import { AUDIT_CHANNEL } from '../../core/realtime';
 import { readableSessionOf } from './session-logs';
 import { statusToGraphQL } from './shapes/requests';
 
-/** The channel auditors listen to for every request. */
-export const AUDIT_CHANNEL = 'AUDIT';
+/** Channels one request change may name: the requester, every listed approver and `AUDIT`. */
+export const MAX_CHANGE_CHANNELS = MAX_APPROVERS + 2;
+
+const channels = z
+  .array(z.string().min(1, 'a channel is never empty.').max(256, 'a channel has at most 256 characters.'))
+  .min(1, 'name at least one channel.')
+  .max(MAX_CHANGE_CHANNELS, `name at most ${MAX_CHANGE_CHANNELS} channels.`)
+  .refine((list) => new Set(list).size === list.length, 'name each channel once.');
 
 const requestStatus = z.enum(REQUEST_STATUSES.map(statusToGraphQL) as [string, ...string[]]);
 const sessionStatus = z.enum(['QUEUED', 'RUNNING', 'FINISHED', 'FAILED', 'DISABLED']);
 
 const publishRequestChange = z.object({
-  input: z.object({ channel: gqlString, requestId: gqlString, status: requestStatus, updatedAt: gqlString }),
+  input: z.object({ channels, requestId: gqlString, status: requestStatus, updatedAt: gqlString }),
 });
 
 const publishSessionLogQuery = z.object({

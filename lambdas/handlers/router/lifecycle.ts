@@ -2,6 +2,7 @@
  * The LifecycleWorkflow port over Step Functions (see the port's comment for the contract
  * with the workflow definition).
  */
+import { beginWaitSeconds } from '../../core/access';
 import type { LifecycleWorkflow } from '../../core/ports';
 import type { AccessRequest, RequestStatus } from '../../core/types';
 import type { StepFunctionsAdapter } from '../../adapters/step-functions';
@@ -12,10 +13,15 @@ export interface LifecycleLog {
   warn(message: string, ...extra: unknown[]): void;
 }
 
-/** The execution input of a request's lifecycle: the workflow reads everything else itself. */
-export function lifecycleInput(requestId: string): { requestId: string } {
-  return { requestId };
+/**
+ * The execution input of a request's lifecycle: its id and how long the first state may wait for
+ * the decision (its timeout: until the request expires). The workflow reads everything else.
+ */
+export function lifecycleInput(request: LifecycleStart): { requestId: string; waitSeconds: number } {
+  return { requestId: request.id, waitSeconds: beginWaitSeconds(request) };
 }
+
+type LifecycleStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>;
 
 /**
  * Starts one execution per request (named after the request id, so starting twice finds the
@@ -31,14 +37,14 @@ export class StepFunctionsLifecycle implements LifecycleWorkflow {
     private readonly log: LifecycleLog,
   ) {}
 
-  async start(request: Pick<AccessRequest, 'id'>): Promise<void> {
+  async start(request: LifecycleStart): Promise<void> {
     const arn = this.stateMachineArn();
     if (arn === undefined) {
       if (!this.warned) this.log.warn('No lifecycle state machine is configured; requests are not started.');
       this.warned = true;
       return;
     }
-    const result = await this.sfn.startExecution(arn, request.id, lifecycleInput(request.id));
+    const result = await this.sfn.startExecution(arn, request.id, lifecycleInput(request));
     if (result.alreadyStarted) this.log.info('Lifecycle already started', { requestId: request.id });
   }
 

@@ -1,7 +1,9 @@
 /**
  * The RealtimePublisher port over AppSync: the IAM-only `publishRequestChange` mutation, sent as
- * a SigV4-signed HTTP POST to the GraphQL endpoint. The mutation selects every field of the
- * event because AppSync pushes to subscribers only the fields the publisher selected.
+ * a SigV4-signed HTTP POST to the GraphQL endpoint, once per change whatever the number of
+ * channels (AppSync's enhanced filter on `onRequestChange` delivers it to each channel's
+ * subscribers). The mutation selects every field of the event because AppSync pushes to
+ * subscribers only the fields the publisher selected, and filters on them.
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
@@ -13,7 +15,7 @@ import { statusToGraphQL } from '../api/shapes/requests';
 export const PUBLISH_REQUEST_CHANGE = /* GraphQL */ `
   mutation PublishRequestChange($input: PublishRequestChangeInput!) {
     publishRequestChange(input: $input) {
-      channel
+      channels
       requestId
       status
       updatedAt
@@ -88,7 +90,7 @@ export class AppSyncRealtimePublisher implements RealtimePublisher {
   async publishRequestChange(event: RequestChangeEvent): Promise<void> {
     await this.send(PUBLISH_REQUEST_CHANGE, {
       input: {
-        channel: event.channel,
+        channels: event.channels,
         requestId: event.requestId,
         status: statusToGraphQL(event.status),
         updatedAt: event.updatedAt,

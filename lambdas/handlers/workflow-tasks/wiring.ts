@@ -4,15 +4,18 @@
  * over the backend's ports (so the local cloud's clock and repositories are the ones used).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ENV } from '../../../lib/runtime-env';
-import type { ReconcileDeps, WorkflowDeps } from '../../core/access';
+import type { DecisionWait, ReconcileDeps, WorkflowDeps } from '../../core/access';
 import { makeSendNotifications } from '../../core/notifications/send';
 import type { NotificationChannel } from '../../core/notifications/ports';
 import type { AccountAssignments, GrantRepository } from '../../core/ports';
 import { createDocumentClient } from '../../adapters/dynamodb/client';
+import { RequestItemDecisionWait } from '../../adapters/decision-wait';
 import { DynamoGrantRepository } from '../../adapters/dynamodb/grants';
+import { StepFunctionsAdapter } from '../../adapters/step-functions';
 import { IdentityCenterAssignments } from '../../adapters/identity-center';
 import { createNotificationChannels } from '../../adapters/notify';
 import { currentConfig, type HandlerConfig } from '../config';
@@ -28,6 +31,9 @@ export interface AccessWiringOptions {
   /** Replaces the Identity Center adapter (tests). */
   assignments?: AccountAssignments;
   grants?: GrantRepository;
+  decisionWait?: DecisionWait;
+  /** The DynamoDB client of the grants and the decision wait (default: a new one). */
+  dynamoDb?: DynamoDBClient;
   channels?: NotificationChannel[];
   pollDelaysMs?: readonly number[];
   sleep?: (ms: number) => Promise<void>;
@@ -49,11 +55,29 @@ export function makeAccessPorts(
   const env = options.env ?? process.env;
   const closers: (() => void)[] = [];
 
-  let grants = options.grants;
-  if (grants === undefined) {
-    const dynamo = new DynamoDBClient({ region: config.region });
-    closers.push(() => dynamo.destroy());
-    grants = new DynamoGrantRepository(createDocumentClient(dynamo), config.tables.Grants);
+  let db: ReturnType<typeof createDocumentClient> | undefined;
+  const documentClient = () => {
+    if (db === undefined) {
+      let dynamo = options.dynamoDb;
+      if (dynamo === undefined) {
+        const own = new DynamoDBClient({ region: config.region });
+        closers.push(() => own.destroy());
+        dynamo = own;
+      }
+      db = createDocumentClient(dynamo);
+    }
+    return db;
+  };
+  const grants = options.grants ?? new DynamoGrantRepository(documentClient(), config.tables.Grants);
+  let decisionWait = options.decisionWait;
+  if (decisionWait === undefined) {
+    const sfn = new SFNClient({ region: config.region });
+    closers.push(() => sfn.destroy());
+    decisionWait = new RequestItemDecisionWait(
+      documentClient(),
+      config.tables.Requests,
+      new StepFunctionsAdapter(sfn),
+    );
   }
   let assignments = options.assignments;
   if (assignments === undefined) {
@@ -87,7 +111,9 @@ export function makeAccessPorts(
     clock: ports.clock,
     grants,
     assignments,
+    decisionWait,
     notifier,
+    ...(ports.realtime ? { realtime: ports.realtime } : {}),
     logger,
     ...(options.pollDelaysMs ? { pollDelaysMs: options.pollDelaysMs } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),

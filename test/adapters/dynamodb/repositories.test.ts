@@ -6,7 +6,7 @@ import { encodeCursor } from '../../../lambdas/adapters/dynamodb/common';
 import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants';
 import { DynamoOuCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../../lambdas/adapters/dynamodb/policies';
-import { tableInputOf } from '../../../lambdas/adapters/dynamodb/schema-inputs';
+import { projectionOf, tableInputOf } from '../../../lambdas/adapters/dynamodb/schema-inputs';
 import { TABLES } from '../../../lambdas/adapters/dynamodb/schema';
 import {
   DynamoSessionQueryRepository,
@@ -21,7 +21,7 @@ import { useDynamo } from '../../support/dynamo';
 const dynamo = useDynamo();
 
 describe('table inputs from the schema', () => {
-  it('defines each key attribute once, projects ALL, streams and TTL as declared', () => {
+  it('defines each key attribute once, projects, streams and TTL as declared', () => {
     const requests = tableInputOf(TABLES.Requests, 'x-Requests');
     const names = requests.AttributeDefinitions?.map((a) => a.AttributeName) ?? [];
     expect(new Set(names).size).toBe(names.length);
@@ -29,7 +29,13 @@ describe('table inputs from the schema', () => {
     expect(requests.GlobalSecondaryIndexes?.map((i) => i.IndexName)).toEqual(
       TABLES.Requests.indexes.map((i) => i.name),
     );
-    expect(requests.GlobalSecondaryIndexes?.every((i) => i.Projection?.ProjectionType === 'ALL')).toBe(true);
+    expect(requests.GlobalSecondaryIndexes?.every((i) => i.Projection?.ProjectionType === 'KEYS_ONLY')).toBe(
+      true,
+    );
+    expect(projectionOf({ include: ['status'] })).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['status'],
+    });
     expect(requests.StreamSpecification?.StreamViewType).toBe('NEW_AND_OLD_IMAGES');
     expect(tableInputOf(TABLES.OuAccountsCache, 'x').timeToLiveAttribute).toBe('expiresAt');
     expect(tableInputOf(TABLES.Policies, 'x').GlobalSecondaryIndexes).toBeUndefined();

@@ -1,7 +1,7 @@
 /**
  * Scale: with 20,000 requests stored, every list reads one page of items whatever the table
- * size — each Query reads at most `limit` items from its index and none from the table, and
- * the lists that fetch requests by id ask for at most `limit` keys.
+ * size — each Query reads at most `limit` entries from its index and none from the table, and
+ * the BatchGetItem that fetches the page's requests asks for at most `limit` keys.
  */
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';

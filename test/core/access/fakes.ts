@@ -1,13 +1,16 @@
 /**
  * Fakes for the access use cases: Identity Center account assignments that settle when polled,
- * with knobs for slow, FAILED and throwing operations, and a notifier that records events.
+ * with knobs for slow, FAILED and throwing operations, a notifier that records events, and the
+ * wait for a decision.
  */
+import type { DecisionWait } from '../../../lambdas/core/access';
 import type { NotificationEvent } from '../../../lambdas/core/notifications/events';
 import type { Notifier } from '../../../lambdas/core/notifications/ports';
 import type {
   AccountAssignments,
   AssignmentOperationKind,
   AssignmentOperationStatus,
+  RequestRepository,
 } from '../../../lambdas/core/ports';
 
 type Method = 'create' | 'remove' | 'status' | 'exists';
@@ -131,3 +134,24 @@ export class RecordingNotifier implements Notifier {
 
 /** No real waiting between polls. */
 export const noSleep = (): Promise<void> => Promise.resolve();
+
+/**
+ * The wait for a decision over the in-memory requests: holds a token while the request is
+ * pending, records what was held and released.
+ */
+export class FakeDecisionWait implements DecisionWait {
+  readonly held = new Map<string, string>();
+  readonly released: string[] = [];
+
+  constructor(private readonly requests: Pick<RequestRepository, 'get'>) {}
+
+  async hold(requestId: string, token: string): Promise<boolean> {
+    if ((await this.requests.get(requestId))?.status !== 'pending') return false;
+    this.held.set(requestId, token);
+    return true;
+  }
+
+  async release(_requestId: string, token: string): Promise<void> {
+    this.released.push(token);
+  }
+}

@@ -11,7 +11,7 @@ import { auditEventId } from '../../../lambdas/core/usecases/shared';
 import type { AccessRequest } from '../../../lambdas/core/types';
 import { aRequest } from '../../builders';
 import { makeTestWorld, type TestWorld } from '../../fakes/world';
-import { FakeAssignments, noSleep, RecordingNotifier } from './fakes';
+import { FakeAssignments, FakeDecisionWait, noSleep, RecordingNotifier } from './fakes';
 
 const HOUR = 3_600_000;
 
@@ -20,16 +20,20 @@ describe('the workflow step', () => {
   let idc: FakeAssignments;
   let notifier: RecordingNotifier;
   let warnings: string[];
+  let decisions: FakeDecisionWait;
   let deps: WorkflowDeps;
   let step: (input: WorkflowStepInput) => ReturnType<ReturnType<typeof makeRunWorkflowStep>>;
+  let tokens = 0;
 
   beforeEach(() => {
     world = makeTestWorld();
     idc = new FakeAssignments();
     notifier = new RecordingNotifier();
     warnings = [];
+    decisions = new FakeDecisionWait(world.requests);
     deps = {
       requests: world.requests,
+      decisionWait: decisions,
       settings: world.settings,
       fallback: world.fallback,
       clock: world.clock,
@@ -54,6 +58,17 @@ describe('the workflow step', () => {
       toStatus: request.status,
     });
     return request;
+  };
+  /**
+   * What the state machine's first states do: Begin (with its task token) holds the wait for the
+   * decision or releases it, and Advance follows a released one.
+   */
+  const begin = async (requestId: string) => {
+    const taskToken = `token-${(tokens += 1)}`;
+    const first = await step({ action: 'begin', requestId, taskToken });
+    if (!decisions.released.includes(taskToken)) return first;
+    expect(first).toMatchObject({ next: 'advance' });
+    return step({ action: 'advance', requestId });
   };
   const statusOf = async (id: string) => (await world.requests.get(id))?.status;
   const has = (r: AccessRequest) => {
@@ -91,7 +106,7 @@ describe('the workflow step', () => {
 
   it('pending with approval: tells the approvers and waits for the decision until it expires', async () => {
     const r = await store();
-    expect(await step({ action: 'begin', requestId: r.id })).toEqual({
+    expect(await begin(r.id)).toEqual({
       next: 'awaitDecision',
       waitSeconds: 3 * 3600,
       operation: null,
@@ -107,9 +122,37 @@ describe('the workflow step', () => {
     expect(notifier.types()).toEqual(['pending']);
   });
 
+  it('begin holds the decision wait only while the request is pending with approval', async () => {
+    const waiting = await store();
+    expect(await step({ action: 'begin', requestId: waiting.id, taskToken: 'held' })).toMatchObject({
+      next: 'awaitDecision',
+    });
+    expect(decisions.held.get(waiting.id)).toBe('held');
+    expect(decisions.released).toEqual([]);
+
+    // Decided before the wait was stored: nobody is told it is pending, the wait ends at once.
+    const decided = await store();
+    await approve(decided);
+    expect(await step({ action: 'begin', requestId: decided.id, taskToken: 'decided' })).toEqual({
+      next: 'advance',
+      waitSeconds: 0,
+      operation: null,
+      status: 'approved',
+    });
+    const noApproval = await store({ approvalRequired: false });
+    await step({ action: 'begin', requestId: noApproval.id, taskToken: 'free' });
+    await step({ action: 'begin', requestId: 'missing', taskToken: 'missing' });
+    const late = await store({ expiresAt: world.clock.iso() });
+    await step({ action: 'begin', requestId: late.id, taskToken: 'late' });
+    expect(decisions.released).toEqual(['decided', 'free', 'missing', 'late']);
+    expect(notifier.types()).toEqual(['pending']);
+    // The next step finds the expired one and closes it.
+    expect(await step({ action: 'advance', requestId: late.id })).toMatchObject({ status: 'expired' });
+  });
+
   it('approved: scheduled, granted at once when the start has come, then waits for the end', async () => {
     const r = await store();
-    await step({ action: 'begin', requestId: r.id });
+    await begin(r.id);
     await approve(r);
     expect(await step({ action: 'advance', requestId: r.id })).toEqual({
       next: 'awaitEnd',
@@ -136,7 +179,7 @@ describe('the workflow step', () => {
       approvalRequired: false,
       startTime: new Date(world.clock.now().getTime() + 90 * 60_000).toISOString(),
     });
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({
+    expect(await begin(r.id)).toMatchObject({
       next: 'awaitStart',
       waitSeconds: 5400,
       status: 'scheduled',
@@ -161,7 +204,7 @@ describe('the workflow step', () => {
 
   it('falls back to the expiry setting when the request has no expiry time', async () => {
     const r = await store({ expiresAt: undefined });
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({
+    expect(await begin(r.id)).toMatchObject({
       next: 'awaitDecision',
       waitSeconds: 3 * 3600,
     });
@@ -170,7 +213,7 @@ describe('the workflow step', () => {
   it('polls a slow grant across steps and starts access only when Identity Center confirms it', async () => {
     const r = await store({ approvalRequired: false });
     idc.pollsUntilDone = 5;
-    const first = await step({ action: 'begin', requestId: r.id });
+    const first = await begin(r.id);
     expect(first).toMatchObject({ next: 'pollGrant', operation: { kind: 'CREATE' }, status: 'scheduled' });
     expect(await statusOf(r.id)).toBe('scheduled');
     expect(has(r)).toBe(false);
@@ -184,7 +227,7 @@ describe('the workflow step', () => {
   it('a failed grant ends in error with the reason and an error notification', async () => {
     const r = await store({ approvalRequired: false });
     idc.failNext(1, 'Permission set not provisioned');
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({ next: 'done', status: 'error' });
+    expect(await begin(r.id)).toMatchObject({ next: 'done', status: 'error' });
     const failed = await world.requests.get(r.id);
     expect(failed?.errorReason).toBe(
       'Identity Center could not grant the access: Permission set not provisioned',
@@ -199,7 +242,7 @@ describe('the workflow step', () => {
       idc.onStart = undefined;
       await setStatus(r, 'revoked', { revokedAt: world.clock.iso() });
     };
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({
+    expect(await begin(r.id)).toMatchObject({
       next: 'done',
       status: 'revoked',
     });
@@ -214,7 +257,7 @@ describe('the workflow step', () => {
       idc.onStart = undefined;
       await setStatus(r, 'revoked', { revokedAt: world.clock.iso() });
     };
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({
+    expect(await begin(r.id)).toMatchObject({
       next: 'done',
       status: 'revoked',
     });
@@ -224,7 +267,7 @@ describe('the workflow step', () => {
 
   it('revoked in progress: removes the access, records the end and tells people; a repeat does nothing', async () => {
     const r = await store({ approvalRequired: false });
-    await step({ action: 'begin', requestId: r.id });
+    await begin(r.id);
     await setStatus(r, 'revoked', { revokedAt: world.clock.iso() });
     expect(await step({ action: 'advance', requestId: r.id })).toMatchObject({
       next: 'done',
@@ -243,7 +286,7 @@ describe('the workflow step', () => {
 
   it('polls a slow removal, and a failed one ends in error', async () => {
     const r = await store({ approvalRequired: false });
-    await step({ action: 'begin', requestId: r.id });
+    await begin(r.id);
     world.clock.advance({ hours: 2 });
     idc.pollsUntilDone = 5;
     const pending = await step({ action: 'revoke', requestId: r.id });
@@ -258,7 +301,7 @@ describe('the workflow step', () => {
     });
 
     const s = await store({ approvalRequired: false });
-    await step({ action: 'begin', requestId: s.id });
+    await begin(s.id);
     world.clock.advance({ hours: 2 });
     idc.failNext(1, 'Deletion failed');
     expect(await step({ action: 'revoke', requestId: s.id })).toMatchObject({
@@ -273,7 +316,7 @@ describe('the workflow step', () => {
   it('a revoke of a scheduled request waiting on a slow creation finishes it first, then removes it', async () => {
     const r = await store({ approvalRequired: false });
     idc.pollsUntilDone = 5;
-    const pending = await step({ action: 'begin', requestId: r.id });
+    const pending = await begin(r.id);
     await setStatus(r, 'revoked', { revokedAt: world.clock.iso() });
     const still = await step({ action: 'grant', requestId: r.id, operation: pending.operation });
     expect(still).toMatchObject({ next: 'pollGrant' });
@@ -327,12 +370,12 @@ describe('the workflow step', () => {
       operation: null,
       status: null,
     });
-    expect(await step({ action: 'begin', requestId: 'missing' })).toMatchObject({ status: null });
+    expect(await begin('missing')).toMatchObject({ status: null });
   });
 
   it('caps a wait at the longest task timeout', async () => {
     const r = await store({ approvalRequired: false, durationHours: 9000 });
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({
+    expect(await begin(r.id)).toMatchObject({
       next: 'awaitEnd',
       waitSeconds: MAX_WAIT_SECONDS,
     });
@@ -351,7 +394,7 @@ describe('the workflow step', () => {
   it('a notifier that throws never stops access, it is only logged', async () => {
     notifier.failWith = new Error('SES down');
     const r = await store({ approvalRequired: false });
-    expect(await step({ action: 'begin', requestId: r.id })).toMatchObject({ status: 'in progress' });
+    expect(await begin(r.id)).toMatchObject({ status: 'in progress' });
     expect(warnings).toContain('Notification failed');
   });
 
@@ -364,12 +407,12 @@ describe('the workflow step', () => {
     const counted = makeRunWorkflowStep({ ...deps, settings, settingsTtlMs: 60_000 });
     const a = await store();
     const b = await store();
-    await counted({ action: 'begin', requestId: a.id });
-    await counted({ action: 'begin', requestId: b.id });
+    await counted({ action: 'begin', requestId: a.id, taskToken: 't' });
+    await counted({ action: 'begin', requestId: b.id, taskToken: 't' });
     expect(reads).toBe(1);
     world.clock.advance({ minutes: 2 });
     await counted({ action: 'advance', requestId: a.id });
-    await counted({ action: 'begin', requestId: (await store()).id });
+    await counted({ action: 'begin', requestId: (await store()).id, taskToken: 't' });
     expect(reads).toBe(2);
   });
 
@@ -377,7 +420,7 @@ describe('the workflow step', () => {
     const r = await store({ approvalRequired: false });
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     idc.throwOnce('exists', throttled);
-    await expect(step({ action: 'begin', requestId: r.id })).rejects.toBe(throttled);
+    await expect(begin(r.id)).rejects.toBe(throttled);
     expect(await statusOf(r.id)).toBe('scheduled');
     expect(await step({ action: 'grant', requestId: r.id })).toMatchObject({ status: 'in progress' });
   });

@@ -278,6 +278,66 @@ describe('createRequest', () => {
     expect(request.justification).toBe('Line one\n\tLine two');
   });
 
+  it('asks for the account’s parent once and resolves the approvers with it', async () => {
+    const t = setup();
+    t.world.organization.calls.reset();
+    t.world.directory.calls.reset();
+    const request = await t.create(t.alice, readOnlyInPayments);
+
+    expect(t.world.organization.calls.all()).toEqual({
+      managementAccountId: 1,
+      parentOf: 1,
+      accountsInOu: 1,
+    });
+    expect(t.world.directory.calls.all()).toEqual({
+      groupIdsOfUser: 1,
+      permissionSetsProvisionedTo: 1,
+      getPermissionSet: 1,
+      membersOfGroup: 1,
+      getUser: 2,
+    });
+    expect(request.approvers.map((a) => a.id).sort()).toEqual([users.bob.id, users.frank.id].sort());
+  });
+
+  it('asks Organizations nothing when no policy of the caller grants the permission set', async () => {
+    const t = setup();
+    t.world.organization.calls.reset();
+    const error = await failure(t.create(t.bob, { ...readOnlyInPayments, permissionSetArn: ps.admin.arn }));
+    expect(error).toBeInstanceOf(NotEligibleError);
+    expect(t.world.organization.calls.total()).toBe(0);
+  });
+
+  it('lists the one OU that could cover the account before asking for its parent', async () => {
+    const t = setup();
+    await t.world.policies.putEligibility({
+      id: users.oscar.id,
+      principalType: 'USER',
+      principalName: users.oscar.userName,
+      accounts: [],
+      ous: [{ ...DEMO.ous.nonProduction }],
+      permissionSets: [{ ...ps.readOnly }],
+      maxDurationHours: 3,
+      approvalRequired: true,
+      updatedAt: '2026-03-01T00:00:00.000Z',
+      updatedBy: users.dave.userName,
+    });
+    t.world.organization.calls.reset();
+    const request = await t.create(t.oscar, { ...readOnlyInPayments, accountId: accounts.staging.id });
+    expect(request).toMatchObject({ accountName: accounts.staging.name, approvalRequired: true });
+    expect(request.approvers.map((a) => a.id)).toEqual([users.carol.id]); // NonProduction's approvers
+    expect(t.world.organization.calls.all()).toEqual({
+      managementAccountId: 1,
+      accountsInOu: 1,
+      parentOf: 1,
+    });
+
+    // Prod-Payments is not under NonProduction: refused without asking for its parent.
+    t.world.organization.calls.reset();
+    const error = await failure(t.create(t.oscar, readOnlyInPayments));
+    expect(error).toBeInstanceOf(NotEligibleError);
+    expect(t.world.organization.calls.all()).toEqual({ managementAccountId: 1, accountsInOu: 1 });
+  });
+
   it('expands only the account’s parent OU, whatever the number of OUs in the policies', async () => {
     const t = setup();
     t.world.organization.calls.reset();

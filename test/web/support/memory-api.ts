@@ -92,9 +92,11 @@ export class MemoryTeamApi implements TeamApi {
     return this.channels.get(channel)?.size ?? 0;
   }
 
-  /** Publishes a request change to a channel's subscribers. */
+  /** Publishes a request change to the subscribers of each of its channels. */
   emit(change: RequestChange): void {
-    for (const handlers of this.channels.get(change.channel) ?? []) handlers.next(change);
+    for (const channel of change.channels) {
+      for (const handlers of this.channels.get(channel) ?? []) handlers.next(change);
+    }
   }
 
   private async record<T>(method: keyof TeamApi, args: unknown[], run: () => T): Promise<T> {

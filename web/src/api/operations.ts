@@ -707,7 +707,7 @@ export const ON_REQUEST_CHANGE = operation<{ onRequestChange: RequestChange | nu
   /* GraphQL */ `
     subscription OnRequestChange($channel: String!) {
       onRequestChange(channel: $channel) {
-        channel
+        channels
         requestId
         status
         updatedAt

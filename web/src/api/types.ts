@@ -270,7 +270,8 @@ export interface SessionLogEvent {
 }
 
 export interface RequestChange {
-  channel: string;
+  /** Every channel the change was published to (one event reaches all of them). */
+  channels: string[];
   requestId: string;
   status: RequestStatus;
   updatedAt: string;

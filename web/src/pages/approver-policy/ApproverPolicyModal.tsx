@@ -1,19 +1,11 @@
-import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
-import FormField from '@cloudscape-design/components/form-field';
-import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
-import SegmentedControl from '@cloudscape-design/components/segmented-control';
-import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import { toApiError } from '../../api/errors';
 import type { ApproverPolicy, ApproverTargetType } from '../../api/types';
 import { ouTreeOptions, PickerField, useDirectory } from '../../common/pickers';
 import { checkTicket } from '../../common/validation';
 import { useT } from '../../i18n';
+import { ChoiceField, FixedField, PolicyModal, TicketNoField, usePolicySave } from '../policies/PolicyModal';
 
 export interface ApproverPolicyModalProps {
   /** The policy to edit; absent: create. */
@@ -38,16 +30,14 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
   const [targets, setTargets] = useState<string[]>([]);
   const [groupIds, setGroupIds] = useState<string[]>(() => policy?.approverGroups.map((g) => g.id) ?? []);
   const [ticketNo, setTicketNo] = useState(policy?.ticketNo ?? '');
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<string | undefined>();
 
   const errors: Partial<Record<Field, string>> = {};
   if (!editing && targets.length === 0) errors.targets = t('approvers.error.targets');
   if (groupIds.length === 0) errors.groups = t('approvers.error.groups');
   const ticketError = checkTicket(ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
-  const shown = (field: Field) => (submitted ? errors[field] : undefined);
+  const save = usePolicySave(errors);
+  const { shown } = save;
 
   const configuredTag = t('approvers.hasPolicy');
   const accountOptions = useMemo<MultiselectProps.Option[]>(
@@ -74,13 +64,9 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
     [policy],
   );
 
-  const submit = async () => {
-    setSubmitted(true);
-    setServerError(undefined);
-    if (Object.keys(errors).length > 0) return;
-    const ticket = ticketNo.trim() === '' ? null : ticketNo.trim();
-    setBusy(true);
-    try {
+  const submit = () =>
+    save.submit(async () => {
+      const ticket = ticketNo.trim() === '' ? null : ticketNo.trim();
       if (policy) {
         await api.updateApproverPolicy({
           id: policy.id,
@@ -97,109 +83,77 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
         });
         props.onSaved(created.length);
       }
-    } catch (error) {
-      const apiError = toApiError(error);
-      setServerError(
-        apiError.errorType === 'Conflict'
-          ? `${apiError.message} ${t('policy.conflictHint')}`
-          : apiError.message,
-      );
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Modal
-      visible
-      size="large"
+    <PolicyModal
       header={editing ? t('approvers.edit.header') : t('approvers.create.header')}
-      onDismiss={() => !busy && props.onDismiss()}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              {editing ? t('common.save') : t('common.create')}
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      editing={editing}
+      save={save}
+      onSubmit={() => void submit()}
+      onDismiss={props.onDismiss}
     >
-      <SpaceBetween size="l">
-        {serverError ? <Alert type="error">{serverError}</Alert> : null}
-        {policy ? (
-          <FormField label={policy.targetType === 'ACCOUNT' ? t('approvers.account') : t('approvers.ou')}>
-            <Box>
-              {policy.targetName} ({policy.id})
-            </Box>
-          </FormField>
-        ) : (
-          <>
-            <FormField label={t('approvers.targetType')}>
-              <SegmentedControl
-                selectedId={targetType}
-                label={t('approvers.targetType')}
-                options={[
-                  { id: 'ACCOUNT', text: t('approvers.account') },
-                  { id: 'OU', text: t('approvers.ou') },
-                ]}
-                onChange={({ detail }) => {
-                  setTargetType(detail.selectedId === 'OU' ? 'OU' : 'ACCOUNT');
-                  setTargets([]);
-                }}
-              />
-            </FormField>
-            {targetType === 'ACCOUNT' ? (
-              <PickerField
-                label={t('policy.accounts')}
-                description={t('approvers.targets.description')}
-                placeholder={t('policy.accounts.placeholder')}
-                options={accountOptions}
-                selectedIds={targets}
-                onChange={setTargets}
-                state={directory.accounts}
-                errorText={shown('targets')}
-              />
-            ) : (
-              <PickerField
-                label={t('policy.ous')}
-                description={t('approvers.targets.description')}
-                placeholder={t('policy.ous.placeholder')}
-                options={ouOptions}
-                selectedIds={targets}
-                onChange={setTargets}
-                state={directory.ous}
-                errorText={shown('targets')}
-                tokens="below"
-              />
-            )}
-          </>
-        )}
-        <PickerField
-          label={t('approvers.groups')}
-          description={t('approvers.groups.description')}
-          placeholder={t('policy.groups.placeholder')}
-          options={groupOptions}
-          selectedIds={groupIds}
-          knownNames={knownGroups}
-          onChange={setGroupIds}
-          state={directory.groups}
-          errorText={shown('groups')}
-        />
-        <FormField
-          label={
-            props.ticketRequired
-              ? t('column.ticketNo')
-              : t('create.ticket.optional', { label: t('column.ticketNo') })
-          }
-          constraintText={t('create.ticket.constraint')}
-          errorText={shown('ticket')}
-        >
-          <Input value={ticketNo} onChange={({ detail }) => setTicketNo(detail.value)} />
-        </FormField>
-      </SpaceBetween>
-    </Modal>
+      {policy ? (
+        <FixedField label={policy.targetType === 'ACCOUNT' ? t('approvers.account') : t('approvers.ou')}>
+          {policy.targetName} ({policy.id})
+        </FixedField>
+      ) : (
+        <>
+          <ChoiceField<ApproverTargetType>
+            label={t('approvers.targetType')}
+            selectedId={targetType}
+            options={[
+              { id: 'ACCOUNT', text: t('approvers.account') },
+              { id: 'OU', text: t('approvers.ou') },
+            ]}
+            onChange={(type) => {
+              setTargetType(type);
+              setTargets([]);
+            }}
+          />
+          {targetType === 'ACCOUNT' ? (
+            <PickerField
+              label={t('policy.accounts')}
+              description={t('approvers.targets.description')}
+              placeholder={t('policy.accounts.placeholder')}
+              options={accountOptions}
+              selectedIds={targets}
+              onChange={setTargets}
+              state={directory.accounts}
+              errorText={shown('targets')}
+            />
+          ) : (
+            <PickerField
+              label={t('policy.ous')}
+              description={t('approvers.targets.description')}
+              placeholder={t('policy.ous.placeholder')}
+              options={ouOptions}
+              selectedIds={targets}
+              onChange={setTargets}
+              state={directory.ous}
+              errorText={shown('targets')}
+              tokens="below"
+            />
+          )}
+        </>
+      )}
+      <PickerField
+        label={t('approvers.groups')}
+        description={t('approvers.groups.description')}
+        placeholder={t('policy.groups.placeholder')}
+        options={groupOptions}
+        selectedIds={groupIds}
+        knownNames={knownGroups}
+        onChange={setGroupIds}
+        state={directory.groups}
+        errorText={shown('groups')}
+      />
+      <TicketNoField
+        value={ticketNo}
+        onChange={setTicketNo}
+        required={props.ticketRequired}
+        errorText={shown('ticket')}
+      />
+    </PolicyModal>
   );
 }

@@ -1,20 +1,14 @@
-import Alert from '@cloudscape-design/components/alert';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
-import Modal from '@cloudscape-design/components/modal';
 import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
-import SegmentedControl from '@cloudscape-design/components/segmented-control';
-import SpaceBetween from '@cloudscape-design/components/space-between';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import { toApiError } from '../../api/errors';
 import type { EligibilityPolicy, PrincipalType } from '../../api/types';
 import { ouTreeOptions, PickerField, useDirectory } from '../../common/pickers';
 import { checkHours, checkTicket, MAX_DURATION_HOURS } from '../../common/validation';
 import { useT } from '../../i18n';
+import { ChoiceField, FixedField, PolicyModal, TicketNoField, usePolicySave } from '../policies/PolicyModal';
 
 export interface EligibilityPolicyModalProps {
   /** The policy to edit; absent: create. */
@@ -63,9 +57,6 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
     approvalRequired: policy?.approvalRequired ?? true,
     ticketNo: policy?.ticketNo ?? '',
   }));
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [serverError, setServerError] = useState<string | undefined>();
 
   const errors: Partial<Record<Field, string>> = {};
   if (form.principalIds.length === 0) errors.principals = t('policy.error.principals');
@@ -75,7 +66,8 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
   if (hoursError) errors.maxHours = hoursError;
   const ticketError = checkTicket(form.ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
-  const shown = (field: Field) => (submitted ? errors[field] : undefined);
+  const save = usePolicySave(errors);
+  const { shown } = save;
 
   const principalOptions = useMemo<MultiselectProps.Option[]>(() => {
     if (form.principalType === 'USER') {
@@ -122,21 +114,17 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
 
   const set = (patch: Partial<FormState>) => setForm((current) => ({ ...current, ...patch }));
 
-  const submit = async () => {
-    setSubmitted(true);
-    setServerError(undefined);
-    if (Object.keys(errors).length > 0) return;
-    const ticketNo = form.ticketNo.trim() === '' ? null : form.ticketNo.trim();
-    const content = {
-      accountIds: form.accountIds,
-      ouIds: form.ouIds,
-      permissionSetArns: form.permissionSetArns,
-      maxDurationHours: Number(form.maxHours.trim()),
-      approvalRequired: form.approvalRequired,
-      ticketNo,
-    };
-    setBusy(true);
-    try {
+  const submit = () =>
+    save.submit(async () => {
+      const ticketNo = form.ticketNo.trim() === '' ? null : form.ticketNo.trim();
+      const content = {
+        accountIds: form.accountIds,
+        ouIds: form.ouIds,
+        permissionSetArns: form.permissionSetArns,
+        maxDurationHours: Number(form.maxHours.trim()),
+        approvalRequired: form.approvalRequired,
+        ticketNo,
+      };
       if (policy) {
         await api.updateEligibilityPolicy({ id: policy.id, ...content, expectedUpdatedAt: policy.updatedAt });
         props.onSaved(1);
@@ -147,137 +135,102 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
         });
         props.onSaved(created.length);
       }
-    } catch (error) {
-      const apiError = toApiError(error);
-      setServerError(
-        apiError.errorType === 'Conflict'
-          ? `${apiError.message} ${t('policy.conflictHint')}`
-          : apiError.message,
-      );
-      setBusy(false);
-    }
-  };
+    });
 
   return (
-    <Modal
-      visible
-      size="large"
+    <PolicyModal
       header={editing ? t('eligibility.edit.header') : t('eligibility.create.header')}
-      onDismiss={() => !busy && props.onDismiss()}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              {editing ? t('common.save') : t('common.create')}
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
+      editing={editing}
+      save={save}
+      onSubmit={() => void submit()}
+      onDismiss={props.onDismiss}
     >
-      <SpaceBetween size="l">
-        {serverError ? <Alert type="error">{serverError}</Alert> : null}
-        {policy ? (
-          <FormField label={policy.principalType === 'USER' ? t('policy.user') : t('policy.group')}>
-            <Box>{policy.principalName}</Box>
-          </FormField>
-        ) : (
-          <>
-            <FormField label={t('policy.principalType')}>
-              <SegmentedControl
-                selectedId={form.principalType}
-                label={t('policy.principalType')}
-                options={[
-                  { id: 'GROUP', text: t('policy.group') },
-                  { id: 'USER', text: t('policy.user') },
-                ]}
-                onChange={({ detail }) =>
-                  set({ principalType: detail.selectedId === 'USER' ? 'USER' : 'GROUP', principalIds: [] })
-                }
-              />
-            </FormField>
-            <PickerField
-              label={form.principalType === 'USER' ? t('policy.users') : t('policy.groups')}
-              description={t('policy.principals.description')}
-              placeholder={
-                form.principalType === 'USER' ? t('policy.users.placeholder') : t('policy.groups.placeholder')
-              }
-              options={principalOptions}
-              selectedIds={form.principalIds}
-              onChange={(ids) => set({ principalIds: ids })}
-              state={form.principalType === 'USER' ? directory.users : directory.groups}
-              errorText={shown('principals')}
-            />
-          </>
-        )}
-        <PickerField
-          label={t('policy.accounts')}
-          placeholder={t('policy.accounts.placeholder')}
-          options={accountOptions}
-          selectedIds={form.accountIds}
-          knownNames={knownNames}
-          onChange={(ids) => set({ accountIds: ids })}
-          state={directory.accounts}
-          errorText={shown('scope')}
-        />
-        <PickerField
-          label={t('policy.ous')}
-          description={t('policy.ous.description')}
-          placeholder={t('policy.ous.placeholder')}
-          options={ouOptions}
-          selectedIds={form.ouIds}
-          knownNames={knownNames}
-          onChange={(ids) => set({ ouIds: ids })}
-          state={directory.ous}
-          tokens="below"
-        />
-        <PickerField
-          label={t('policy.permissionSets')}
-          placeholder={t('policy.permissionSets.placeholder')}
-          options={permissionSetOptions}
-          selectedIds={form.permissionSetArns}
-          knownNames={knownNames}
-          onChange={(ids) => set({ permissionSetArns: ids })}
-          state={directory.permissionSets}
-          errorText={shown('permissionSets')}
-        />
-        <FormField
-          label={t('policy.maxDuration')}
-          constraintText={t('policy.maxDuration.constraint')}
-          errorText={shown('maxHours')}
-        >
-          <Input
-            type="number"
-            inputMode="numeric"
-            value={form.maxHours}
-            onChange={({ detail }) => set({ maxHours: detail.value })}
+      {policy ? (
+        <FixedField label={policy.principalType === 'USER' ? t('policy.user') : t('policy.group')}>
+          {policy.principalName}
+        </FixedField>
+      ) : (
+        <>
+          <ChoiceField<PrincipalType>
+            label={t('policy.principalType')}
+            selectedId={form.principalType}
+            options={[
+              { id: 'GROUP', text: t('policy.group') },
+              { id: 'USER', text: t('policy.user') },
+            ]}
+            onChange={(principalType) => set({ principalType, principalIds: [] })}
           />
-        </FormField>
-        <FormField
-          label={t('policy.approvalRequired')}
-          description={t('policy.approvalRequired.description')}
+          <PickerField
+            label={form.principalType === 'USER' ? t('policy.users') : t('policy.groups')}
+            description={t('policy.principals.description')}
+            placeholder={
+              form.principalType === 'USER' ? t('policy.users.placeholder') : t('policy.groups.placeholder')
+            }
+            options={principalOptions}
+            selectedIds={form.principalIds}
+            onChange={(ids) => set({ principalIds: ids })}
+            state={form.principalType === 'USER' ? directory.users : directory.groups}
+            errorText={shown('principals')}
+          />
+        </>
+      )}
+      <PickerField
+        label={t('policy.accounts')}
+        placeholder={t('policy.accounts.placeholder')}
+        options={accountOptions}
+        selectedIds={form.accountIds}
+        knownNames={knownNames}
+        onChange={(ids) => set({ accountIds: ids })}
+        state={directory.accounts}
+        errorText={shown('scope')}
+      />
+      <PickerField
+        label={t('policy.ous')}
+        description={t('policy.ous.description')}
+        placeholder={t('policy.ous.placeholder')}
+        options={ouOptions}
+        selectedIds={form.ouIds}
+        knownNames={knownNames}
+        onChange={(ids) => set({ ouIds: ids })}
+        state={directory.ous}
+        tokens="below"
+      />
+      <PickerField
+        label={t('policy.permissionSets')}
+        placeholder={t('policy.permissionSets.placeholder')}
+        options={permissionSetOptions}
+        selectedIds={form.permissionSetArns}
+        knownNames={knownNames}
+        onChange={(ids) => set({ permissionSetArns: ids })}
+        state={directory.permissionSets}
+        errorText={shown('permissionSets')}
+      />
+      <FormField
+        label={t('policy.maxDuration')}
+        constraintText={t('policy.maxDuration.constraint')}
+        errorText={shown('maxHours')}
+      >
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={form.maxHours}
+          onChange={({ detail }) => set({ maxHours: detail.value })}
+        />
+      </FormField>
+      <FormField label={t('policy.approvalRequired')} description={t('policy.approvalRequired.description')}>
+        <Toggle
+          checked={form.approvalRequired}
+          onChange={({ detail }) => set({ approvalRequired: detail.checked })}
         >
-          <Toggle
-            checked={form.approvalRequired}
-            onChange={({ detail }) => set({ approvalRequired: detail.checked })}
-          >
-            {form.approvalRequired ? t('common.yes') : t('common.no')}
-          </Toggle>
-        </FormField>
-        <FormField
-          label={
-            props.ticketRequired
-              ? t('column.ticketNo')
-              : t('create.ticket.optional', { label: t('column.ticketNo') })
-          }
-          constraintText={t('create.ticket.constraint')}
-          errorText={shown('ticket')}
-        >
-          <Input value={form.ticketNo} onChange={({ detail }) => set({ ticketNo: detail.value })} />
-        </FormField>
-      </SpaceBetween>
-    </Modal>
+          {form.approvalRequired ? t('common.yes') : t('common.no')}
+        </Toggle>
+      </FormField>
+      <TicketNoField
+        value={form.ticketNo}
+        onChange={(ticketNo) => set({ ticketNo })}
+        required={props.ticketRequired}
+        errorText={shown('ticket')}
+      />
+    </PolicyModal>
   );
 }

@@ -1,0 +1,186 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import { useMemo, useState, type ReactNode } from 'react';
+import { useAsync, useSettings } from '../../api/hooks';
+import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
+import type { DeletePoliciesResult, Page, PageArgs, Settings } from '../../api/types';
+import { DataTable, type ColumnSpec } from '../../common/DataTable';
+import { useFlash } from '../../common/flash';
+import { ConfirmModal } from '../../common/modals';
+import { useT, type I18nValue } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
+
+/** What eligibility and approver policies have in common. */
+export interface PolicyRecord {
+  id: string;
+  ticketNo: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What a policy page hands its create/edit modal. */
+export interface PolicyFormProps<P> {
+  /** The policy to edit; undefined: create. */
+  policy: P | undefined;
+  /** Ids that already have a policy (not offered when creating). */
+  existingIds: ReadonlySet<string>;
+  /** The settings in force; undefined while they load. */
+  settings: Settings | undefined;
+  onSaved: (count: number) => void;
+  onDismiss: () => void;
+}
+
+export interface PolicyTablePageProps<P extends PolicyRecord> {
+  /** Key of the table's stored preferences. */
+  id: string;
+  title: string;
+  description: string;
+  /** Key of the list load (a new key reloads). */
+  listKey: string;
+  /** One page of the policies; the page reads them all. */
+  list: (page: PageArgs) => Promise<Page<P>>;
+  remove: (ids: string[]) => Promise<DeletePoliciesResult>;
+  columns: ColumnSpec<P>[];
+  /** The policy's name in selection labels. */
+  itemLabel: (policy: P) => string;
+  /** The policy as listed in the delete confirmation. */
+  deleteEntry: (policy: P) => string;
+  createLabel: string;
+  emptyTitle: string;
+  emptyDescription: string;
+  form: (props: PolicyFormProps<P>) => ReactNode;
+}
+
+type Dialog<P> = { kind: 'create' } | { kind: 'edit'; policy: P } | { kind: 'delete'; policies: P[] };
+
+/**
+ * An administration page over a policy list: the table with delete, edit and create, the
+ * create/edit modal the page supplies, and the delete confirmation; every change is flashed and
+ * reloads the list.
+ */
+export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePageProps<P>) {
+  const t = useT();
+  const { notify } = useFlash();
+  const settings = useSettings();
+  const { list } = props;
+  const policies = useAsync(
+    () => readAll((nextToken) => list({ limit: MAX_PAGE_SIZE, nextToken })),
+    props.listKey,
+  );
+  const [dialog, setDialog] = useState<Dialog<P> | undefined>();
+  const items = useMemo(() => policies.data ?? [], [policies.data]);
+  const existingIds = useMemo(() => new Set(items.map((p) => p.id)), [items]);
+
+  const close = () => setDialog(undefined);
+  const create = () => setDialog({ kind: 'create' });
+
+  return (
+    <>
+      <DataTable<P>
+        id={props.id}
+        title={props.title}
+        description={props.description}
+        ariaLabel={props.title}
+        items={items}
+        trackBy={(p) => p.id}
+        itemLabel={props.itemLabel}
+        columns={props.columns}
+        loading={policies.loading}
+        onRefresh={policies.reload}
+        error={policies.error}
+        selectionType="multi"
+        defaultSorting={{ columnId: 'name' }}
+        emptyTitle={props.emptyTitle}
+        emptyDescription={props.emptyDescription}
+        emptyAction={<Button onClick={create}>{props.createLabel}</Button>}
+        actions={(selected) => (
+          <>
+            <Button
+              disabled={selected.length === 0}
+              onClick={() => setDialog({ kind: 'delete', policies: selected })}
+            >
+              {t('common.delete')}
+            </Button>
+            <Button
+              disabled={selected.length !== 1}
+              onClick={() => selected[0] && setDialog({ kind: 'edit', policy: selected[0] })}
+            >
+              {t('common.edit')}
+            </Button>
+            <Button variant="primary" onClick={create}>
+              {props.createLabel}
+            </Button>
+          </>
+        )}
+      />
+      {dialog?.kind === 'create' || dialog?.kind === 'edit'
+        ? props.form({
+            policy: dialog.kind === 'edit' ? dialog.policy : undefined,
+            existingIds,
+            settings: settings.data,
+            onDismiss: close,
+            onSaved: (count) => {
+              close();
+              notify({
+                type: 'success',
+                content: dialog.kind === 'edit' ? t('policy.saved') : t('policy.created', { count }),
+              });
+              policies.reload();
+            },
+          })
+        : null}
+      {dialog?.kind === 'delete' ? (
+        <ConfirmModal
+          header={t('policy.delete.header', { count: dialog.policies.length })}
+          confirmLabel={t('common.delete')}
+          onDismiss={close}
+          onConfirm={async () => {
+            const result = await props.remove(dialog.policies.map((p) => p.id));
+            close();
+            notify({ type: 'success', content: t('policy.deleted', { count: result.deletedIds.length }) });
+            policies.reload();
+          }}
+        >
+          <Box>{t('policy.delete.content')}</Box>
+          <ul>
+            {dialog.policies.map((p) => (
+              <li key={p.id}>{props.deleteEntry(p)}</li>
+            ))}
+          </ul>
+        </ConfirmModal>
+      ) : null}
+    </>
+  );
+}
+
+/** The columns every policy list ends with: ticket number, who changed it last and when. */
+export function policyRecordColumns<P extends PolicyRecord>({
+  t,
+  locale,
+  timeZone,
+}: Pick<I18nValue, 't' | 'locale' | 'timeZone'>): ColumnSpec<P>[] {
+  const updatedAt = (p: P) => formatDateTime(p.updatedAt, locale, timeZone);
+  return [
+    {
+      id: 'ticketNo',
+      header: t('column.ticketNo'),
+      text: (p) => p.ticketNo ?? '',
+      cell: (p) => p.ticketNo ?? '-',
+    },
+    {
+      id: 'updatedBy',
+      header: t('policy.updatedBy'),
+      text: (p) => p.updatedBy,
+      cell: (p) => p.updatedBy,
+      visible: false,
+    },
+    {
+      id: 'updatedAt',
+      header: t('policy.updatedAt'),
+      text: updatedAt,
+      cell: updatedAt,
+      sortingComparator: (a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt),
+      visible: false,
+    },
+  ];
+}
