@@ -32,19 +32,8 @@ function setup() {
     pollDelaysMs: [1],
   };
   const logger = new Logger({ logLevel: 'SILENT' });
-  return {
-    world,
-    idc,
-    decisions,
-    deps,
-    handler: makeWorkflowTasksHandler({ deps: () => deps, logger }),
-    logger,
-  };
-}
-
-describe('workflow-tasks handler', () => {
-  it('runs the step and answers small JSON', async () => {
-    const { world, handler } = setup();
+  /** Stores a request without approval that starts now. */
+  const storeRequest = async () => {
     const request = aRequest({
       approvalRequired: false,
       createdAt: world.clock.iso(),
@@ -57,6 +46,23 @@ describe('workflow-tasks handler', () => {
       action: 'created',
       actor: 'system',
     });
+    return request;
+  };
+  return {
+    world,
+    storeRequest,
+    idc,
+    decisions,
+    deps,
+    handler: makeWorkflowTasksHandler({ deps: () => deps, logger }),
+    logger,
+  };
+}
+
+describe('workflow-tasks handler', () => {
+  it('runs the step and answers small JSON', async () => {
+    const { handler, storeRequest } = setup();
+    const request = await storeRequest();
     expect(
       await handler({ action: 'begin', requestId: request.id, taskToken: 'tok', operation: null }),
     ).toEqual({
@@ -74,19 +80,8 @@ describe('workflow-tasks handler', () => {
   });
 
   it('a last step that is not done fails as unfinished, to be run again', async () => {
-    const { world, idc, handler } = setup();
-    const request = aRequest({
-      approvalRequired: false,
-      createdAt: world.clock.iso(),
-      startTime: world.clock.iso(),
-    });
-    await world.requests.create(request, {
-      requestId: request.id,
-      id: auditEventId(request.createdAt, 1),
-      at: request.createdAt,
-      action: 'created',
-      actor: 'system',
-    });
+    const { world, idc, handler, storeRequest } = setup();
+    const request = await storeRequest();
     await handler({ action: 'advance', requestId: request.id });
     world.clock.advance({ hours: 2 });
     idc.pollsUntilDone = 5; // the deletion stays IN_PROGRESS through the step's own polls
@@ -107,19 +102,8 @@ describe('workflow-tasks handler', () => {
   });
 
   it('names retryable failures RetryableError and lets the others through', async () => {
-    const { world, idc, handler } = setup();
-    const request = aRequest({
-      approvalRequired: false,
-      createdAt: world.clock.iso(),
-      startTime: world.clock.iso(),
-    });
-    await world.requests.create(request, {
-      requestId: request.id,
-      id: auditEventId(request.createdAt, 1),
-      at: request.createdAt,
-      action: 'created',
-      actor: 'system',
-    });
+    const { world, idc, handler, storeRequest } = setup();
+    const request = await storeRequest();
     idc.throwOnce('exists', awsError('ThrottlingException', 'Rate exceeded'));
     await expect(handler({ action: 'begin', requestId: request.id })).rejects.toMatchObject({
       name: RETRYABLE_ERROR,
