@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessRequest, RequestStatus } from '../../lambdas/core/types';
-import { HOUR, startHarness, type Harness } from './harness';
+import { HOUR, MINUTE, startHarness, type Harness } from './harness';
 
 /**
  * 300 lifecycles at once while Identity Center misbehaves (seeded): 30 % of sso-admin calls
@@ -12,7 +12,6 @@ import { HOUR, startHarness, type Harness } from './harness';
  * relies on.
  */
 const REQUESTS = 300;
-const MINUTE = 60_000;
 
 describe('lifecycles under Identity Center faults', () => {
   let h: Harness;

@@ -25,7 +25,8 @@ import { logicalIdOf, synthTeam } from '../cdk/support';
 
 /** A Monday morning, UTC, far from any real date. */
 export const T0 = Date.UTC(2031, 0, 6, 9, 0, 0);
-export const HOUR = 3_600_000;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 export const TASKS_FUNCTION = 'team-workflow-tasks';
 const TASKS_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${TASKS_FUNCTION}`;
