@@ -3,7 +3,8 @@
  * Center holds the account assignment (the simulator says SUCCEEDED), for 500 requests at 20
  * concurrent, with 0 and 50 ms added to every Identity Center, Identity Store and Organizations
  * call. Each request is created first and its lifecycle left waiting for the decision, as when an
- * approver acts minutes later.
+ * approver acts minutes later. Then the other way: once the session is under way (the lifecycle
+ * waits for its end), the requester revokes it, timed until the assignment is gone.
  *
  *   npx tsx bench/run.ts latency
  */
@@ -19,6 +20,7 @@ interface Run {
   requests: number;
   approveToAccess: Summary;
   approveCall: Summary;
+  revokeToRemoval: Summary;
   seconds: number;
   /** Stream records the router handled, and in how many invocations. */
   routerRecords: number;
@@ -29,23 +31,30 @@ async function measure(cloud: BenchCloud, offset: number, n: number, awsLatencyM
   cloud.setAwsLatency(awsLatencyMs);
   const toAccess: number[] = [];
   const approveCall: number[] = [];
+  const toRemoval: number[] = [];
   const poller = cloud.harness.local.poller;
   const before = poller.stats();
   const t0 = performance.now();
   await pool(n, CONCURRENCY, async (i) => {
-    const { request, approver } = cloud.newRequest(offset + i);
+    const { request, requester, approver } = cloud.newRequest(offset + i);
     await cloud.submitAndWait(request);
     const start = performance.now();
     await cloud.harness.approve(request.id, approver);
     approveCall.push(performance.now() - start);
     await cloud.waitForAccess(request);
     toAccess.push(performance.now() - start);
+    await cloud.waitForSession(request);
+    const revoked = performance.now();
+    await cloud.harness.revoke(request.id, requester);
+    await cloud.waitForRemoval(request);
+    toRemoval.push(performance.now() - revoked);
   });
   return {
     awsLatencyMs,
     requests: n,
     approveToAccess: summarize(toAccess),
     approveCall: summarize(approveCall),
+    revokeToRemoval: summarize(toRemoval),
     seconds: Math.round((performance.now() - t0) / 100) / 10,
     routerRecords: poller.stats().delivered - before.delivered,
     routerInvocations: poller.stats().invocations - before.invocations,
@@ -90,6 +99,16 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       unit: 'ms',
       value: r.approveToAccess.p99,
     },
+    {
+      label: `early revoke → access removed p50, ${r.awsLatencyMs} ms per AWS call`,
+      unit: 'ms',
+      value: r.revokeToRemoval.p50,
+    },
+    {
+      label: `early revoke → access removed p95, ${r.awsLatencyMs} ms per AWS call`,
+      unit: 'ms',
+      value: r.revokeToRemoval.p95,
+    },
   ]);
   const table: Table = {
     title: `Approve → access, ${n} requests at ${CONCURRENCY} concurrent`,
@@ -102,6 +121,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       'max ms',
       'approve call p50 ms',
       'approve call p95 ms',
+      'revoke → removed p50 ms',
+      'revoke → removed p95 ms',
       'run s',
       'router records',
       'router invocations',
@@ -115,6 +136,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       r.approveToAccess.max,
       r.approveCall.p50,
       r.approveCall.p95,
+      r.revokeToRemoval.p50,
+      r.revokeToRemoval.p95,
       r.seconds,
       r.routerRecords,
       r.routerInvocations,
@@ -122,6 +145,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     notes: [
       'approve → access: from calling the approve use case (what the api Lambda runs; the AppSync hop is not included) until the simulator holds the assignment.',
       'Path: conditional write → stream (polled every 20 ms) → router signals the lifecycle’s task token → schedule → grant task: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus after 250 ms, 500 ms, … (production poll delays) → SUCCEEDED. The simulator completes an assignment 50 ms after it is created; real Identity Center takes seconds.',
+      'revoke → removed: from calling the revoke use case while the lifecycle waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → stream → router sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
     ],
   };
   return {

@@ -14,11 +14,15 @@ import { startHarness, type Harness, type Person } from '../../test/workflows/ha
 export interface BenchCloud {
   harness: Harness;
   /** Request number `i`: a (user, account, permission set) no other request of this run uses. */
-  newRequest(i: number): { request: AccessRequest; approver: Person };
+  newRequest(i: number): { request: AccessRequest; requester: Person; approver: Person };
   /** Stores the request and resolves once its lifecycle waits for a decision. */
   submitAndWait(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator holds the request's account assignment. */
   waitForAccess(request: AccessRequest): Promise<void>;
+  /** Resolves once the lifecycle waits for the end of the request's access. */
+  waitForSession(request: AccessRequest): Promise<void>;
+  /** Resolves once the simulator no longer holds the request's account assignment. */
+  waitForRemoval(request: AccessRequest): Promise<void>;
   /** Sets the added latency of the Identity Center, Identity Store and Organizations simulators. */
   setAwsLatency(ms: number): void;
   stop(): Promise<void>;
@@ -56,9 +60,12 @@ export async function startBenchCloud(
     const capacity = users.length * accounts.length * permissionSets.length;
     const executionArn = (id: string) =>
       `${harness.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-    const waitingForDecision = (id: string) => {
+    /** Whether the request's lifecycle waits in `state` (any wait when omitted). */
+    const waitingIn = (id: string, state?: string) => {
       try {
-        return harness.local.stepFunctions.pendingTaskTokens(executionArn(id)).length > 0;
+        return harness.local.stepFunctions
+          .pendingTaskTokens(executionArn(id))
+          .some((t) => state === undefined || t.stateName === state);
       } catch {
         return false;
       }
@@ -80,16 +87,17 @@ export async function startBenchCloud(
         });
         const approver = byId.get(request.approvers[0]?.id ?? '');
         if (!approver) throw new Error('the harness gave the request no known approver');
-        return { request, approver };
+        return { request, requester: user, approver };
       },
       async submitAndWait(request) {
         await harness.submit(request);
-        await until(
-          () => waitingForDecision(request.id),
-          `the lifecycle of ${request.id} to wait for a decision`,
-        );
+        await until(() => waitingIn(request.id), `the lifecycle of ${request.id} to wait for a decision`);
       },
       waitForAccess: (request) => until(() => harness.hasAssignment(request), `access for ${request.id}`),
+      waitForSession: (request) =>
+        until(() => waitingIn(request.id, 'AwaitEnd'), `the session of ${request.id} to be under way`),
+      waitForRemoval: (request) =>
+        until(() => !harness.hasAssignment(request), `access for ${request.id} to be removed`),
       setAwsLatency(ms) {
         const sims = harness.local.simulators;
         for (const s of [sims.ssoAdmin, sims.identityStore, sims.organizations])

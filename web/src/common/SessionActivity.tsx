@@ -8,6 +8,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { SESSION_TAIL_MS } from '../../../lambdas/core/session-logs/window';
 import { useTeamApi } from '../api/context';
 import type { ApiError } from '../api/errors';
 import { MAX_PAGE_SIZE, readAll } from '../api/team-api';
@@ -33,6 +34,22 @@ const MAX_LOG_PAGES = 50;
 const POLL_MS = 3000;
 
 const PROVIDER_LABELS = { 'cloudtrail-lake': 'CloudTrail Lake', athena: 'Amazon Athena' } as const;
+
+/**
+ * Whether a stored query already holds all of a session's activity: access is over and the
+ * query's window reaches past its late-delivery tail (the server reuses such a query and runs a
+ * new one for anything less, which catches events delivered after the first look).
+ */
+export function coversSession(query: SessionLogQuery, request: Request): boolean {
+  if (request.status === 'IN_PROGRESS' || query.windowEnd === null) return false;
+  const accessEnd =
+    request.endedAt !== null
+      ? Date.parse(request.endedAt)
+      : request.status === 'ENDED'
+        ? Date.parse(request.startTime) + request.durationHours * 3_600_000
+        : Number.NaN;
+  return Date.parse(query.windowEnd) >= accessEnd + SESSION_TAIL_MS;
+}
 
 function asApiError(error: unknown): ApiError {
   if (error instanceof Error) return error as ApiError;
@@ -158,7 +175,6 @@ function SessionActivityLogs({ request, provider }: { request: Request; provider
   const { t } = useI18n();
   const columns = useEventColumns();
   const requestId = request.id;
-  const inProgress = request.status === 'IN_PROGRESS';
 
   const [query, setQuery] = useState<SessionLogQuery | null>(null);
   const [queryError, setQueryError] = useState<ApiError | undefined>();
@@ -209,9 +225,11 @@ function SessionActivityLogs({ request, provider }: { request: Request; provider
         const existing = await api.sessionLogQuery(requestId);
         if (!mounted.current) return;
         const running = existing?.status === 'QUEUED' || existing?.status === 'RUNNING';
-        // A live session keeps producing activity, so a finished query of it is out of date; the
-        // server reuses a query still current (or running) instead of starting a second one.
-        if (!existing || (inProgress && !running && existing.status !== 'DISABLED')) {
+        // A live session (or one whose late events may still arrive) keeps producing activity,
+        // so a finished query of it is out of date; the server reuses a query still running.
+        const current =
+          running || existing?.status === 'DISABLED' || (existing && coversSession(existing, request));
+        if (!existing || !current) {
           await start();
         } else {
           apply(existing);
@@ -308,11 +326,11 @@ function SessionActivityLogs({ request, provider }: { request: Request; provider
             <Toggle checked={writeOnly} onChange={({ detail }) => setWriteOnly(detail.checked)}>
               {t('sessionActivity.writeOnly')}
             </Toggle>
-            {inProgress ? (
+            {coversSession(query, request) ? null : (
               <Button iconName="refresh" loading={starting} onClick={() => void start()}>
                 {t('sessionActivity.refresh')}
               </Button>
-            ) : null}
+            )}
           </SpaceBetween>
         )}
       />
