@@ -29,6 +29,8 @@ export interface LocalCloud {
   /** The web app's URL (undefined when `web` is `none`). */
   appUrl: string | undefined;
   stateMachineArn: string;
+  /** Requests whose lifecycle was picked up again from kept data. */
+  resumed: string[];
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const backend = await startLocalBackend(options);
   let web: RunningWebHost | undefined;
   let lifecycle: { stateMachineArn: string; close(): void } | undefined;
+  let resumed: string[] = [];
   try {
     if (options.web !== 'none') {
       web = await startWebHost({
@@ -87,6 +90,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     }
     const cacheDir = options.cacheDir ?? (options.dataDir ? `${options.dataDir}/cache` : undefined);
     lifecycle = registerLifecycle(backend, cacheDir);
+    resumed = options.dataDir ? await backend.resumeLifecycles() : [];
   } catch (err) {
     lifecycle?.close();
     await web?.stop();
@@ -97,6 +101,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     backend,
     appUrl: web?.url,
     stateMachineArn: lifecycle.stateMachineArn,
+    resumed,
     stop: async () => {
       await web?.stop();
       lifecycle?.close();

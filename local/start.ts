@@ -55,6 +55,9 @@ line('Organizations', backend.urls.organizations);
 line('CloudTrail Lake', backend.urls.cloudTrail);
 line('Secrets Manager', backend.urls.secretsManager);
 line('Data', values.reset ? `${DATA_DIR} (fresh)` : DATA_DIR);
+if (cloud.resumed.length > 0) {
+  line('Resumed', `${cloud.resumed.length} request${cloud.resumed.length === 1 ? '' : 's'} still under way`);
+}
 
 console.log('\nDemo identities (pick one on the sign-in page):');
 for (const identity of backend.identities) {

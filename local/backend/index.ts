@@ -52,6 +52,7 @@ import {
 } from '../sfn';
 import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
+import { persistAssignments, resumeLifecycles } from './restart';
 import { seedDemoData, type SeedResult } from './seed';
 import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
@@ -150,6 +151,11 @@ export interface LocalBackend {
       routerFilters?: readonly string[];
     },
   ): string;
+  /**
+   * Starts the lifecycle of every stored request that is not through it (kept data: the last
+   * run's executions are gone). Call once the lifecycle is registered; returns the request ids.
+   */
+  resumeLifecycles(): Promise<string[]>;
   /** Signs a demo user in without a browser (runs the real pre-token trigger). */
   tokensFor(userName: string): Promise<TokenSet>;
   /** Resolves once the stream has been delivered to the router and no workflow is busy. */
@@ -207,6 +213,10 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
     const simulators = await startSimulators({ org, now });
     stops.push(() => simulators.stop());
+    if (options.dataDir) {
+      // Identity Center keeps its assignments across restarts; so does its stand-in.
+      stops.push(persistAssignments(simulators.state, join(options.dataDir, 'identity-center.json')));
+    }
     const secrets = await startSecretsManager({
       region: LOCAL_REGION,
       now,
@@ -382,6 +392,10 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
           routerFilters = (registration.routerFilters ?? []).map(eventFilter);
         }
         return stateMachineArn;
+      },
+      resumeLifecycles: () => {
+        const { requests, lifecycle } = backend.ports;
+        return lifecycle ? resumeLifecycles(requests, lifecycle) : Promise.resolve([]);
       },
       tokensFor: (userName) => auth.tokensFor(userName),
       async settle() {

@@ -243,7 +243,30 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     firstDiscovery = false;
   }
 
+  /**
+   * Where a shard ends now, as a position that stays put. DynamoDB Local places a LATEST
+   * iterator when it is first read, not when it is issued, so whatever is written in between
+   * would be skipped (a poller busy elsewhere at start would lose the first records); reading
+   * the shard to its end once pins the start instead.
+   */
+  async function endOf(arn: string, shardId: string): Promise<Position> {
+    const first = await streams.send(
+      new GetShardIteratorCommand({ StreamArn: arn, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    let iterator = first.ShardIterator;
+    let last: string | undefined;
+    while (iterator) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      const records = page.Records ?? [];
+      if (records.length === 0) break;
+      last = records[records.length - 1]?.dynamodb?.SequenceNumber ?? last;
+      iterator = page.NextShardIterator;
+    }
+    return last ? { type: 'AFTER_SEQUENCE_NUMBER', seq: last } : { type: 'TRIM_HORIZON' };
+  }
+
   async function iteratorFor(arn: string, shard: ShardState): Promise<string | undefined> {
+    if (shard.position.type === 'LATEST') shard.position = await endOf(arn, shard.id);
     const p = shard.position;
     const out = await streams.send(
       new GetShardIteratorCommand({
@@ -437,8 +460,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
   }
 
-  // Anchor LATEST iterators now, so records written after start() resolves are not missed.
-  // A failure here is reported and retried by the loop (LATEST then anchors at the first success).
+  // Pin LATEST positions now, so records written after start() resolves are not missed.
+  // A failure here is reported and retried by the loop (LATEST then pins at the first success).
   try {
     streamArn = await findStream();
     // No table yet: its stream will hold only records written after the start.
@@ -446,7 +469,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     if (streamArn) {
       await refreshShards(streamArn);
       for (const shard of shards.values()) {
-        if (shard.position.type === 'LATEST') shard.iterator = await iteratorFor(streamArn, shard);
+        if (shard.position.type === 'LATEST') shard.position = await endOf(streamArn, shard.id);
       }
     }
   } catch (err) {

@@ -115,6 +115,7 @@ export class OrgState {
   private readonly decidedFailure = new Map<string, string | undefined>();
   private forcedFailures: string[] = [];
   private idleWaiters: Array<() => void> = [];
+  private readonly assignmentWatchers = new Set<() => void>();
 
   constructor(org: DemoOrg, options: OrgStateOptions = {}) {
     this.random = new RandomSource(options.seed);
@@ -396,12 +397,24 @@ export class OrgState {
 
   /** Adds an assignment at once (standing access set up outside TEAM). */
   addAssignment(a: Assignment): void {
-    this.assigned.set(assignmentKey(a), { ...a });
+    const { accountId, permissionSetArn, principalType, principalId } = a;
+    this.assigned.set(assignmentKey(a), { accountId, permissionSetArn, principalType, principalId });
     this.permissionSets.get(a.permissionSetArn)?.provisionedTo.add(a.accountId);
+    this.assignmentsChanged();
   }
 
   removeAssignment(a: Assignment): void {
-    this.assigned.delete(assignmentKey(a));
+    if (this.assigned.delete(assignmentKey(a))) this.assignmentsChanged();
+  }
+
+  /** Calls `watcher` after every change of the assignments; returns a function that stops it. */
+  watchAssignments(watcher: () => void): () => void {
+    this.assignmentWatchers.add(watcher);
+    return () => this.assignmentWatchers.delete(watcher);
+  }
+
+  private assignmentsChanged(): void {
+    for (const watcher of this.assignmentWatchers) watcher();
   }
 
   /** Every create/delete operation so far, oldest first. */
