@@ -124,32 +124,26 @@ describe('Session activity', () => {
     expect(api.callsOf('sessionLogs')[0]).toEqual([r.id, { writeOnly: false, limit: 100, nextToken: null }]);
   });
 
-  it('reuses a finished query that reaches past the session tail without starting another', async () => {
+  /** The panel over an ended session whose stored query finished with a window up to `windowEnd`. */
+  function withFinishedQuery(windowEnd: string) {
     const r = ended();
     const api = new MemoryTeamApi(memoryData({ requests: [r] }));
     api.sessionEvents.set(r.id, EVENTS);
-    // Access ended at 06:00; events may arrive for an hour after that.
-    api.emitSessionLogQuery(r.id, {
-      status: 'FINISHED',
-      progress: 100,
-      windowEnd: '2026-09-01T07:00:00.000Z',
-    });
+    api.emitSessionLogQuery(r.id, { status: 'FINISHED', progress: 100, windowEnd });
     const { page } = renderWithApp(<WithProvider provider="athena" request={r} />, { api });
+    return { r, api, page };
+  }
+
+  it('reuses a finished query that reaches past the session tail without starting another', async () => {
+    // Access ended at 06:00; events may arrive for an hour after that.
+    const { api, page } = withFinishedQuery('2026-09-01T07:00:00.000Z');
     await waitForElement(() => tableRows(page).length === EVENTS.length);
     expect(api.callsOf('startSessionLogQuery')).toEqual([]);
     expect(text(page)).not.toContain('Refresh');
   });
 
   it('queries an ended session again when its first query looked before the tail was over', async () => {
-    const r = ended();
-    const api = new MemoryTeamApi(memoryData({ requests: [r] }));
-    api.sessionEvents.set(r.id, EVENTS);
-    api.emitSessionLogQuery(r.id, {
-      status: 'FINISHED',
-      progress: 100,
-      windowEnd: '2026-09-01T06:10:00.000Z',
-    });
-    const { page } = renderWithApp(<WithProvider provider="athena" request={r} />, { api });
+    const { r, api, page } = withFinishedQuery('2026-09-01T06:10:00.000Z');
     await waitForElement(() => api.callsOf('startSessionLogQuery').length === 1);
     await waitForElement(() => text(page).includes('Query queued'));
     await finish(api, page, r.id);
