@@ -19,6 +19,12 @@ export interface BenchCloud {
   submitAndWait(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator holds the request's account assignment. */
   waitForAccess(request: AccessRequest): Promise<void>;
+  /** When (`performance.now()`) Identity Center was first asked to create the request's assignment. */
+  grantCalledAt(request: AccessRequest): number | undefined;
+  /** When (`performance.now()`) the request was first stored as `in progress`. */
+  inProgressAt(request: AccessRequest): number | undefined;
+  /** Resolves once the request is stored as `in progress`. */
+  waitForInProgress(request: AccessRequest): Promise<void>;
   /** Resolves once the lifecycle waits for the end of the request's access. */
   waitForSession(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator no longer holds the request's account assignment. */
@@ -30,11 +36,23 @@ export interface BenchCloud {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every `everyMs` until it holds, failing after `timeoutMs`. */
-async function until(check: () => boolean, what: string, everyMs = 2, timeoutMs = 120_000): Promise<void> {
+/**
+ * Polls `check` every `everyMs` until it holds, failing after `timeoutMs` with `what` and, when
+ * given, what `state()` says of where things stand.
+ */
+async function until(
+  check: () => boolean,
+  what: string,
+  state?: () => Promise<string>,
+  everyMs = 10,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) {
+      const detail = state ? ` (${await state().catch((e: unknown) => String(e))})` : '';
+      throw new Error(`timed out waiting for ${what}${detail}`);
+    }
     await sleep(everyMs);
   }
 }
@@ -43,12 +61,25 @@ async function until(check: () => boolean, what: string, everyMs = 2, timeoutMs 
 export async function startBenchCloud(
   options: { extraAccounts?: number; quietRealtime?: boolean } = {},
 ): Promise<BenchCloud> {
+  const inProgress = new Map<string, number>();
   const harness = await startHarness({
     pollDelaysMs: DEFAULT_POLL_DELAYS_MS,
     ...(options.quietRealtime ? { quietRealtime: true } : {}),
+    onRealtime: (event) => {
+      if (event.status === 'in progress' && !inProgress.has(event.requestId))
+        inProgress.set(event.requestId, performance.now());
+    },
   });
   try {
     const state = harness.local.simulators.state;
+    const target = (a: { principalId: string; accountId: string; permissionSetArn: string }) =>
+      `${a.principalId}|${a.accountId}|${a.permissionSetArn}`;
+    const grantCalls = new Map<string, number>();
+    state.watchOperations((op) => {
+      if (op.kind === 'CREATE' && !grantCalls.has(target(op))) grantCalls.set(target(op), performance.now());
+    });
+    const targetOf = (r: AccessRequest) =>
+      target({ principalId: r.requester.id, accountId: r.accountId, permissionSetArn: r.permissionSetArn });
     const accounts = Array.from({ length: options.extraAccounts ?? 60 }, (_, i) =>
       state.addAccount({ id: String(900_000_000_000 + i), name: `Bench Workload ${i + 1}` }),
     );
@@ -94,8 +125,25 @@ export async function startBenchCloud(
         await until(() => waitingIn(request.id), `the lifecycle of ${request.id} to wait for a decision`);
       },
       waitForAccess: (request) => until(() => harness.hasAssignment(request), `access for ${request.id}`),
+      grantCalledAt: (request) => grantCalls.get(targetOf(request)),
+      inProgressAt: (request) => inProgress.get(request.id),
+      waitForInProgress: (request) =>
+        until(() => inProgress.has(request.id), `${request.id} to be in progress`),
       waitForSession: (request) =>
-        until(() => waitingIn(request.id, 'AwaitEnd'), `the session of ${request.id} to be under way`),
+        until(
+          () => waitingIn(request.id, 'AwaitEnd'),
+          `the session of ${request.id} to be under way`,
+          async () => {
+            const stored = await harness.ports.requests.get(request.id);
+            const execution = harness.execution(request.id);
+            const history = await harness.local.stepFunctions.getExecutionHistory({
+              executionArn: execution.executionArn,
+              maxResults: 1000,
+            });
+            const steps = history.events.map((e) => e.type).slice(-12);
+            return `request ${stored?.status ?? 'missing'}, execution ${execution.status}, last events ${steps.join(' ')}`;
+          },
+        ),
       waitForRemoval: (request) =>
         until(() => !harness.hasAssignment(request), `access for ${request.id} to be removed`),
       setAwsLatency(ms) {

@@ -6,26 +6,19 @@
  * resumes its wait after a person's decision) and publishes one realtime hint to the requester,
  * each approver and the auditors. The workflow's own changes are published by its steps.
  *
- * Records are processed in stream order with Powertools' batch processor and reported as
- * partial batch failures. Processing a record twice is harmless: a second start finds the
- * execution of the same name, a second signal finds the token already used, and a second
- * realtime hint only makes clients refetch.
+ * Each request's records are processed in stream order, different requests side by side (see
+ * `stream-batch.ts`), and failures are reported as partial batch failures. Processing a record
+ * twice is harmless: a second start finds the execution of the same name, a second signal finds
+ * the token already used, and a second realtime hint only makes clients refetch.
  */
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type {
-  AttributeValue,
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-} from 'aws-lambda';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { PEOPLE_STATUSES } from '../core/lifecycle';
 import { publishRequestChange } from '../core/realtime';
 import { REQUEST_STATUSES, type RequestStatus } from '../core/types';
 import { ConfigError } from './config';
-import { localContext } from './context';
+import { processByItem } from './stream-batch';
 import { getBackend, type Backend } from './wiring';
 
 /** What the router reads from a request image (the rest of the item is not its business). */
@@ -103,7 +96,7 @@ export interface RouterOptions {
 /** Builds the router handler over a backend (tests pass their own). */
 export function makeRouterHandler(
   options: RouterOptions = {},
-): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
+): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
   const backendOf = options.backend ?? getBackend;
   const logger = options.logger ?? new Logger({ serviceName: 'team-router' });
 
@@ -129,11 +122,13 @@ export function makeRouterHandler(
     }
   };
 
-  return async (event, context) =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.DynamoDBStreams), {
-      context: context ?? localContext('team-router'),
-      // Stream order matters: a request's changes must be handled in the order they happened.
-      processInParallel: false,
+  return (event) =>
+    processByItem(event, handleRecord, {
+      onError: (record, error) =>
+        logger.error('Stream record failed', {
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          error: error instanceof Error ? error.message : String(error),
+        }),
     });
 }
 

@@ -116,6 +116,7 @@ export class OrgState {
   private forcedFailures: string[] = [];
   private idleWaiters: Array<() => void> = [];
   private readonly assignmentWatchers = new Set<() => void>();
+  private readonly operationWatchers = new Set<(op: AssignmentOperation) => void>();
 
   constructor(org: DemoOrg, options: OrgStateOptions = {}) {
     this.random = new RandomSource(options.seed);
@@ -413,6 +414,12 @@ export class OrgState {
     return () => this.assignmentWatchers.delete(watcher);
   }
 
+  /** Calls `watcher` with every create/delete operation as it starts; returns a function that stops it. */
+  watchOperations(watcher: (op: AssignmentOperation) => void): () => void {
+    this.operationWatchers.add(watcher);
+    return () => this.operationWatchers.delete(watcher);
+  }
+
   private assignmentsChanged(): void {
     for (const watcher of this.assignmentWatchers) watcher();
   }
@@ -473,6 +480,7 @@ export class OrgState {
     const timer = setTimeout(() => this.settle(op), Math.max(0, this.assignmentKnobs.completionDelayMs));
     timer.unref?.();
     this.timers.set(op.requestId, timer);
+    for (const watcher of this.operationWatchers) watcher({ ...op });
     return { ...op };
   }
 

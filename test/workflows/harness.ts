@@ -11,6 +11,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { IdentityCenterAssignments } from '../../lambdas/adapters/identity-center';
 import { auditEventId } from '../../lambdas/core/usecases/shared';
 import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
+import type { RequestChangeEvent } from '../../lambdas/core/ports';
 import type { AccessRequest, Actor, AuditEvent, CallerIdentity, Settings } from '../../lambdas/core/types';
 import { loadConfig } from '../../lambdas/handlers/config';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
@@ -90,6 +91,8 @@ export interface HarnessOptions {
    * time there).
    */
   quietRealtime?: boolean;
+  /** Sees every realtime hint as it is published (the change is stored by then). */
+  onRealtime?: (event: RequestChangeEvent) => void;
   /**
    * How the sso-admin client retries (default: the SDK's standard strategy, 3 attempts with
    * real-time backoff). Short fixed pauses keep load tests fast; what the client gives up on
@@ -206,6 +209,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         })
       : undefined;
     if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
+    const observe = options.onRealtime;
+    if (observe) {
+      const inner = backend.ports.realtime;
+      backend.ports.realtime = {
+        publishRequestChange: async (event) => {
+          observe(event);
+          await inner?.publishRequestChange(event);
+        },
+      };
+    }
     const ports = makeAccessPorts(config, backend, {
       ...(ssoAdmin
         ? { assignments: new IdentityCenterAssignments(ssoAdmin, config.identityCenter.instanceArn) }

@@ -144,6 +144,12 @@ function cachedSettings(deps: WorkflowDeps): SettingsSource {
 
 class StepRun {
   private readonly transition: ReturnType<typeof makeApplySystemTransition>;
+  /**
+   * What the step tells people (notifications, realtime hints), one after another in the order
+   * queued, alongside the step's own work: telling never holds back a grant or a revoke, and the
+   * step returns only once all of it is done.
+   */
+  private announcements: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: WorkflowDeps,
@@ -155,6 +161,14 @@ class StepRun {
   }
 
   async run(): Promise<WorkflowStep> {
+    try {
+      return await this.steps();
+    } finally {
+      await this.announcements;
+    }
+  }
+
+  private async steps(): Promise<WorkflowStep> {
     const first = await this.deps.requests.get(this.input.requestId);
     if (this.input.action === 'begin' && this.input.taskToken) return this.begin(first, this.input.taskToken);
     if (first === undefined) return this.done(null);
@@ -206,7 +220,7 @@ class StepRun {
     if (request?.status === 'pending' && request.approvalRequired) {
       const expiresAt = request.expiresAt ?? (await this.defaultExpiry(request));
       if (!this.due(expiresAt) && (await this.deps.decisionWait.hold(request.id, token))) {
-        await this.notify('pending', request);
+        this.notify('pending', request);
         return this.waitStep('awaitDecision', expiresAt, request);
       }
     }
@@ -233,7 +247,7 @@ class StepRun {
     const scheduled = await this.apply(request, 'schedule');
     if ('request' in scheduled && scheduled.request.status === 'scheduled') {
       // Approval flows announce the decision; others that the access is booked.
-      await this.notify(request.status === 'approved' ? 'approved' : 'scheduled', scheduled.request);
+      this.notify(request.status === 'approved' ? 'approved' : 'scheduled', scheduled.request);
     }
     return scheduled;
   }
@@ -249,7 +263,7 @@ class StepRun {
     }
     const started = await this.apply(request, 'start', { at: this.now().toISOString() });
     if ('request' in started && started.request.status === 'in progress') {
-      await this.notify('started', started.request);
+      this.notify('started', started.request);
     }
     // Anything else (revoked or cancelled while granting) releases what was just granted.
     return started;
@@ -327,14 +341,17 @@ class StepRun {
       if (!(error instanceof IllegalTransitionError)) throw error;
       return { request: await this.reread(request.id) };
     }
-    if (changed.status !== request.status && this.deps.realtime) {
-      const failure = await publishRequestChange(this.deps.realtime, changed);
-      if (failure !== undefined) {
-        this.deps.logger?.warn('Realtime publish failed', {
-          requestId: request.id,
-          error: accessErrorReason(failure),
-        });
-      }
+    const realtime = this.deps.realtime;
+    if (changed.status !== request.status && realtime) {
+      this.announce(async () => {
+        const failure = await publishRequestChange(realtime, changed);
+        if (failure !== undefined) {
+          this.deps.logger?.warn('Realtime publish failed', {
+            requestId: request.id,
+            error: accessErrorReason(failure),
+          });
+        }
+      });
     }
     return { request: changed };
   }
@@ -345,26 +362,33 @@ class StepRun {
     return fresh;
   }
 
-  private async notifyAndFinish(
+  private notifyAndFinish(
     type: NotificationEventType,
     request: AccessRequest,
     input?: NotificationEventInput,
   ): Promise<Outcome> {
-    await this.notify(type, request, input);
-    return { step: this.done(request.status) };
+    this.notify(type, request, input);
+    return Promise.resolve({ step: this.done(request.status) });
   }
 
-  private async notify(type: NotificationEventType, request: AccessRequest, input?: NotificationEventInput) {
-    try {
-      await this.deps.notifier.notify(buildNotificationEvent(type, request, input), await this.settings());
-    } catch (error) {
-      // People not being told must never stop access from being granted or removed.
-      this.deps.logger?.warn('Notification failed', {
-        requestId: request.id,
-        type,
-        error: accessErrorReason(error),
-      });
-    }
+  /** Queues `work` after what is already being announced (`work` must not throw). */
+  private announce(work: () => Promise<void>): void {
+    this.announcements = this.announcements.then(work);
+  }
+
+  private notify(type: NotificationEventType, request: AccessRequest, input?: NotificationEventInput): void {
+    this.announce(async () => {
+      try {
+        await this.deps.notifier.notify(buildNotificationEvent(type, request, input), await this.settings());
+      } catch (error) {
+        // People not being told must never stop access from being granted or removed.
+        this.deps.logger?.warn('Notification failed', {
+          requestId: request.id,
+          type,
+          error: accessErrorReason(error),
+        });
+      }
+    });
   }
 
   private async defaultExpiry(request: AccessRequest): Promise<string> {
