@@ -451,7 +451,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       tables: [detail, originalTable],
       notes: [
         `Organization generated with the simulator's state API: ${SHAPE.topOus} top-level OUs with ${SHAPE.childOusPerTop} child OUs each, ${SHAPE.accountsPerOu} accounts directly under every OU; the user is in ${SHAPE.groups} groups, ${SHAPE.policies} of them with a policy naming ${SHAPE.ousPerPolicy} OUs and ${SHAPE.accountsPerPolicy} accounts.`,
-        'Our adapter de-duplicates OUs across policies (200 ListAccountsForParent, not 300) and runs at most 4 Organizations calls at once; the OU cache is read with one GetItem per OU, concurrently.',
+        'Our adapter de-duplicates OUs across policies (200 ListAccountsForParent, not 300) and runs at most 4 Organizations calls at once; the OU cache is read in one BatchGetItem per 100 OUs (2 here), however many OUs the policies name.',
         "Latencies are wall-clock in one Node process on this machine, simulators included; the original's latencies are a lower bound from its call count, not a run.",
       ],
       data: {

@@ -235,6 +235,34 @@ describe('DynamoOuCache', () => {
       failed: ['ou-a1b2-x'],
     });
   });
+
+  it('reads asked together go out as one BatchGetItem per 100 OUs, each answered as asked', async () => {
+    clock.set('2026-03-02T09:00:00.000Z');
+    const sent: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        sent.push(command.constructor.name);
+        return dynamo.doc.send(command as Parameters<typeof dynamo.doc.send>[0]);
+      },
+    } as unknown as typeof dynamo.doc;
+    const batched = new DynamoOuCache(counting, table, { clock, ttlSeconds: 3600 });
+    const ids = Array.from({ length: 150 }, (_, i) => `ou-a1b2-b${i.toString().padStart(3, '0')}`);
+    for (const id of ids.filter((_, i) => i % 3 === 0)) await cache.put(id, [{ id: '3', name: id }]);
+    await cache.claim(ids[1]!); // a claim is not an entry
+    sent.length = 0;
+
+    const entries = await Promise.all([...ids, ids[0]!].map((id) => batched.get(id)));
+    expect(sent).toEqual(['BatchGetCommand', 'BatchGetCommand']);
+    entries.forEach((entry, i) => {
+      const id = i === ids.length ? ids[0]! : ids[i]!;
+      expect(entry?.accounts).toEqual(ids.indexOf(id) % 3 === 0 ? [{ id: '3', name: id }] : undefined);
+    });
+
+    // A failed read fails every read it carried (the adapter then asks Organizations).
+    const broken = new DynamoOuCache(dynamo.doc, 'no-such-table', { clock });
+    const failures = await Promise.allSettled([broken.get('ou-a1b2-x'), broken.get('ou-a1b2-y')]);
+    expect(failures.map((f) => f.status)).toEqual(['rejected', 'rejected']);
+  });
 });
 
 describe('DynamoSessionQueryRepository', () => {
