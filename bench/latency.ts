@@ -39,6 +39,8 @@ interface Run {
   approveCall: Summary;
   revokeToRemoval: Summary;
   seconds: number;
+  /** Times a stalled wait moved the manual clock on past a workflow retry's pause. */
+  clockNudges: number;
   /** Stream records the router handled, and in how many invocations. */
   routerRecords: number;
   routerInvocations: number;
@@ -59,6 +61,7 @@ async function measure(
   const toRemoval: number[] = [];
   const poller = cloud.harness.local.poller;
   const before = poller.stats();
+  const nudgesBefore = cloud.clockNudges();
   const t0 = performance.now();
   await pool(n, concurrency, async (i) => {
     const { request, requester, approver } = cloud.newRequest(offset + i);
@@ -88,6 +91,7 @@ async function measure(
     approveCall: summarize(approveCall),
     revokeToRemoval: summarize(toRemoval),
     seconds: Math.round((performance.now() - t0) / 100) / 10,
+    clockNudges: cloud.clockNudges() - nudgesBefore,
     routerRecords: poller.stats().delivered - before.delivered,
     routerInvocations: poller.stats().invocations - before.invocations,
   };
@@ -172,6 +176,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       'revoke → removed p50',
       'p95',
       'run s',
+      'clock nudges',
       'router records',
       'router invocations',
     ],
@@ -187,12 +192,14 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       r.revokeToRemoval.p50,
       r.revokeToRemoval.p95,
       r.seconds,
+      r.clockNudges,
       r.routerRecords,
       r.routerInvocations,
     ]),
     notes: [
       'Times run from the approve use case returning (what the api Lambda runs; the AppSync hop is not included). CreateAccountAssignment: the simulator receives the call. In progress: the request is stored as in progress (the realtime hint goes out then), which TEAM does only once Identity Center reports SUCCEEDED. Assignment held: the simulator holds the assignment.',
       'Path: conditional write → stream (polled every 100 ms) → router sends the waiting task its token → schedule → grant task: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus after 250 ms, 500 ms, … (production poll delays) → SUCCEEDED → in progress. The simulator completes an assignment 50 ms after it is created; real Identity Center takes seconds.',
+      'clock nudges: the lifecycle runs on a manual clock that only moves when a wait has seen no progress for 3 s, by 5 s (past the first pause of a workflow retry, e.g. after a dropped local connection); a request that needed one counts those seconds.',
       'revoke → removed: from calling the revoke use case while the lifecycle waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → stream → router sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
     ],
   };

@@ -29,6 +29,8 @@ export interface BenchCloud {
   waitForSession(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator no longer holds the request's account assignment. */
   waitForRemoval(request: AccessRequest): Promise<void>;
+  /** How often a stalled wait moved the manual clock on (see `nudge`). */
+  clockNudges(): number;
   /** Sets the added latency of the Identity Center, Identity Store and Organizations simulators. */
   setAwsLatency(ms: number): void;
   stop(): Promise<void>;
@@ -36,24 +38,33 @@ export interface BenchCloud {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/**
- * Polls `check` every `everyMs` until it holds, failing after `timeoutMs` with `what` and, when
- * given, what `state()` says of where things stand.
- */
-async function until(
-  check: () => boolean,
-  what: string,
-  state?: () => Promise<string>,
-  everyMs = 10,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+interface UntilOptions {
+  /** Where things stand, for the error when the wait times out. */
+  state?: () => Promise<string>;
+  /** Called each time `STALL_MS` pass without `check` holding. */
+  onStall?: () => void;
+}
+
+/** How long a wait may see no progress before the manual clock is moved on (see `nudge`). */
+const STALL_MS = 3000;
+/** How far a nudge moves the clock: past the workflow's first retry pause (2 s, jittered). */
+const NUDGE_MS = 5000;
+
+/** Polls `check` every 10 ms until it holds, failing after two minutes with `what`. */
+async function until(check: () => boolean, what: string, options: UntilOptions = {}): Promise<void> {
+  const started = performance.now();
+  let stalls = 0;
   while (!check()) {
-    if (performance.now() > deadline) {
-      const detail = state ? ` (${await state().catch((e: unknown) => String(e))})` : '';
+    const waited = performance.now() - started;
+    if (waited > 120_000) {
+      const detail = options.state ? ` (${await options.state().catch((e: unknown) => String(e))})` : '';
       throw new Error(`timed out waiting for ${what}${detail}`);
     }
-    await sleep(everyMs);
+    if (options.onStall && waited > (stalls + 1) * STALL_MS) {
+      stalls += 1;
+      options.onStall();
+    }
+    await sleep(10);
   }
 }
 
@@ -78,6 +89,14 @@ export async function startBenchCloud(
     state.watchOperations((op) => {
       if (op.kind === 'CREATE' && !grantCalls.has(target(op))) grantCalls.set(target(op), performance.now());
     });
+    // The lifecycle runs on a manual clock the benchmark does not move: a workflow retry (a
+    // pause of seconds on that clock, e.g. after a dropped connection) would wait forever. A wait
+    // that sees no progress for a while moves the clock on by a retry's pause, as time would.
+    let nudges = 0;
+    const nudge = () => {
+      nudges += 1;
+      harness.clock.skip(NUDGE_MS);
+    };
     const targetOf = (r: AccessRequest) =>
       target({ principalId: r.requester.id, accountId: r.accountId, permissionSetArn: r.permissionSetArn });
     const accounts = Array.from({ length: options.extraAccounts ?? 60 }, (_, i) =>
@@ -122,18 +141,20 @@ export async function startBenchCloud(
       },
       async submitAndWait(request) {
         await harness.submit(request);
-        await until(() => waitingIn(request.id), `the lifecycle of ${request.id} to wait for a decision`);
+        await until(() => waitingIn(request.id), `the lifecycle of ${request.id} to wait for a decision`, {
+          onStall: nudge,
+        });
       },
-      waitForAccess: (request) => until(() => harness.hasAssignment(request), `access for ${request.id}`),
+      waitForAccess: (request) =>
+        until(() => harness.hasAssignment(request), `access for ${request.id}`, { onStall: nudge }),
       grantCalledAt: (request) => grantCalls.get(targetOf(request)),
       inProgressAt: (request) => inProgress.get(request.id),
       waitForInProgress: (request) =>
-        until(() => inProgress.has(request.id), `${request.id} to be in progress`),
+        until(() => inProgress.has(request.id), `${request.id} to be in progress`, { onStall: nudge }),
       waitForSession: (request) =>
-        until(
-          () => waitingIn(request.id, 'AwaitEnd'),
-          `the session of ${request.id} to be under way`,
-          async () => {
+        until(() => waitingIn(request.id, 'AwaitEnd'), `the session of ${request.id} to be under way`, {
+          onStall: nudge,
+          state: async () => {
             const stored = await harness.ports.requests.get(request.id);
             const execution = harness.execution(request.id);
             const history = await harness.local.stepFunctions.getExecutionHistory({
@@ -143,9 +164,12 @@ export async function startBenchCloud(
             const steps = history.events.map((e) => e.type).slice(-12);
             return `request ${stored?.status ?? 'missing'}, execution ${execution.status}, last events ${steps.join(' ')}`;
           },
-        ),
+        }),
       waitForRemoval: (request) =>
-        until(() => !harness.hasAssignment(request), `access for ${request.id} to be removed`),
+        until(() => !harness.hasAssignment(request), `access for ${request.id} to be removed`, {
+          onStall: nudge,
+        }),
+      clockNudges: () => nudges,
       setAwsLatency(ms) {
         const sims = harness.local.simulators;
         for (const s of [sims.ssoAdmin, sims.identityStore, sims.organizations])

@@ -336,7 +336,7 @@ class StepRun {
   ): Promise<Outcome> {
     let changed: AccessRequest;
     try {
-      changed = await this.transition(request.id, action, details);
+      changed = await this.transition(request, action, details);
     } catch (error) {
       if (!(error instanceof IllegalTransitionError)) throw error;
       return { request: await this.reread(request.id) };

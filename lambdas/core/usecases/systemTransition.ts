@@ -22,13 +22,24 @@ const MAX_ATTEMPTS = 3;
  * errorReason). Idempotent: a request already in the target status comes back unchanged, so a
  * retried workflow step never fails. Any other status gives IllegalTransitionError. `end` on a
  * revoked request records endedAt (the assignment is gone) and keeps it revoked.
+ *
+ * Given the request as the caller just read it, the first attempt decides on that copy instead
+ * of reading it again: the write is conditional on its version, so a copy that is no longer
+ * current only costs a second attempt on the stored one.
  */
 export function makeApplySystemTransition(
   deps: Pick<CoreDeps, 'requests' | 'clock'>,
-): (requestId: string, action: SystemAction, details?: SystemTransitionDetails) => Promise<AccessRequest> {
-  return async (requestId, action, details = {}) => {
+): (
+  request: AccessRequest | string,
+  action: SystemAction,
+  details?: SystemTransitionDetails,
+) => Promise<AccessRequest> {
+  return async (given, action, details = {}) => {
+    const requestId = typeof given === 'string' ? given : given.id;
+    let known = typeof given === 'string' ? undefined : given;
     for (let attempt = 1; ; attempt += 1) {
-      const request = await deps.requests.get(requestId);
+      const request = known ?? (await deps.requests.get(requestId));
+      known = undefined;
       if (request === undefined) throw new NotFoundError(`Request ${requestId} does not exist.`);
       try {
         return await apply(deps, request, action, details);

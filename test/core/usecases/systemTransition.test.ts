@@ -135,6 +135,26 @@ describe('applySystemTransition', () => {
     });
   });
 
+  it('decides on the copy it is given without reading the request again', async () => {
+    const t = seeded({ status: 'scheduled' });
+    const started = await t.system(t.request, 'start');
+    expect(started).toMatchObject({ status: 'in progress', version: 2 });
+    expect(t.world.requests.calls.count('get')).toBe(0);
+    expect(await t.world.requests.get(t.request.id)).toEqual(started);
+  });
+
+  it('reads the stored request when the copy it was given is no longer current', async () => {
+    const t = seeded({ status: 'scheduled' });
+    const stale = structuredClone(t.request);
+    // Revoked meanwhile: the stale copy's write is refused, the stored request decides.
+    t.world.requests.seed({ ...t.request, status: 'revoked', version: 2 });
+    const error = await failure(t.system(stale, 'start'));
+    expect(error).toBeInstanceOf(IllegalTransitionError);
+    expect(error).toMatchObject({ from: 'revoked' });
+    expect(t.world.requests.calls.count('get')).toBe(1);
+    expect(t.world.requests.eventsOf(t.request.id)).toEqual([]);
+  });
+
   it('gives up after repeated conflicts', async () => {
     const t = seeded({ status: 'scheduled' });
     t.world.requests.calls.failNext('update', new ConflictError('condition failed'), 3);

@@ -28,6 +28,19 @@ describe('ManualClock', () => {
     expect(fired).toEqual([10, 20]);
   });
 
+  it('skip moves time at once and fires what fell due, without waiting for settlers', () => {
+    const clock = new ManualClock(0);
+    const fired: number[] = [];
+    clock.addSettler(() => new Promise(() => undefined)); // never settles
+    clock.schedule(2_000, () => fired.push(clock.now()));
+    clock.schedule(9_000, () => fired.push(clock.now()));
+    clock.skip(5_000);
+    expect(fired).toEqual([5_000]);
+    expect(clock.now()).toBe(5_000);
+    expect(clock.pendingTimers()).toBe(1);
+    expect(() => clock.skip(-1)).toThrow(RangeError);
+  });
+
   it('cancels timers', async () => {
     const clock = new ManualClock(0);
     const fired: number[] = [];
