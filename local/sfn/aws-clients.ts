@@ -155,6 +155,48 @@ function metadataOf(err: object): { httpStatusCode?: number; requestId?: string 
     : undefined;
 }
 
+/** The SDK's classes of a failed attempt. */
+export type RetryErrorType = 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR';
+
+/**
+ * An SDK retry strategy (its interface, structurally): up to `maxAttempts` tries of a call whose
+ * failure `retries` accepts, `delayMs` apart.
+ */
+export function fixedRetryStrategy(options: {
+  maxAttempts: number;
+  delayMs: number;
+  retries: (errorType: RetryErrorType) => boolean;
+}) {
+  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => options.delayMs });
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: () => Promise.resolve(token(0)),
+    refreshRetryTokenForRetry: (
+      previous: { getRetryCount(): number },
+      info: { errorType: RetryErrorType },
+    ) => {
+      const count = previous.getRetryCount() + 1;
+      if (count >= options.maxAttempts || !options.retries(info.errorType)) {
+        return Promise.reject(new Error('not retried'));
+      }
+      return Promise.resolve(token(count));
+    },
+    recordSuccess: () => undefined,
+  };
+}
+
+/**
+ * The retry strategy of the pool's clients: a call whose connection failed before the service
+ * answered (reset, refused, timed out: the SDK's `TRANSIENT` class) is made again at once, up to
+ * three tries, as the real service's own network would; anything the service answered,
+ * throttling and server errors included, goes to the state machine's Retry and Catch unchanged.
+ */
+const connectionRetry = fixedRetryStrategy({
+  maxAttempts: 3,
+  delayMs: 0,
+  retries: (errorType) => errorType === 'TRANSIENT',
+});
+
 /** Holds one client per service and calls operations by name. */
 export class AwsClientPool {
   private readonly clients = new Map<AwsSdkService, SdkClient>();
@@ -213,7 +255,7 @@ export class AwsClientPool {
         endpoint,
         credentials: this.options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
         // Step Functions surfaces the service's error to Retry/Catch; SDK retries would hide it.
-        maxAttempts: 1,
+        retryStrategy: connectionRetry,
       });
       this.clients.set(service, client);
     }

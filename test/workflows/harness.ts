@@ -21,6 +21,7 @@ import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers
 import { startLocalBackend, type LocalBackend } from '../../local/backend';
 import { routerFiltersOf } from '../../local/lifecycle';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
+import { fixedRetryStrategy } from '../../local/sfn/aws-clients';
 import type { DemoOrg } from '../../local/sim';
 import { logicalIdOf, synthTeam } from '../cdk/support';
 
@@ -107,25 +108,6 @@ export interface HarnessOptions {
   dynamoDb?: (endpoint: string) => DynamoDBClient;
 }
 
-/** The SDK's retry strategy interface, structurally (a fixed pause between attempts). */
-function fixedRetry(maxAttempts: number, delayMs: number) {
-  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => delayMs });
-  return {
-    mode: 'standard',
-    acquireInitialRetryToken: () => Promise.resolve(token(0)),
-    refreshRetryTokenForRetry: (
-      previous: { getRetryCount(): number },
-      info: { errorType: 'THROTTLING' | 'TRANSIENT' | 'SERVER_ERROR' | 'CLIENT_ERROR' },
-    ) => {
-      const count = previous.getRetryCount() + 1;
-      if (count >= maxAttempts || info.errorType === 'CLIENT_ERROR')
-        return Promise.reject(new Error('no more retries'));
-      return Promise.resolve(token(count));
-    },
-    recordSuccess: () => undefined,
-  };
-}
-
 export interface Person {
   id: string;
   userName: string;
@@ -205,7 +187,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const ssoAdmin = retry
       ? new SSOAdminClient({
           region: config.identityCenter.region,
-          retryStrategy: fixedRetry(retry.maxAttempts, retry.delayMs),
+          retryStrategy: fixedRetryStrategy({
+            ...retry,
+            retries: (errorType) => errorType !== 'CLIENT_ERROR',
+          }),
         })
       : undefined;
     if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
