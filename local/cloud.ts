@@ -57,6 +57,30 @@ function portalPage(backend: LocalBackend): string {
 <table><thead><tr><th>User</th><th>Account</th><th>Permission set</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
 }
 
+/**
+ * The runtime config (`/config.json`) of a web app at `appUrl` served against `backend`: the same
+ * fields the CDK stack writes, pointing at the local services.
+ */
+export function localRuntimeConfig(
+  backend: LocalBackend,
+  appUrl: string,
+  options: { version: string; sessionLogs: string },
+): Record<string, unknown> {
+  return {
+    region: LOCAL_REGION,
+    userPoolId: backend.auth.userPoolId,
+    userPoolClientId: LOCAL_CLIENT_ID,
+    oauthDomain: hostOf(backend.urls.auth),
+    redirectSignIn: `${appUrl}/`,
+    redirectSignOut: `${appUrl}/`,
+    graphqlUrl: backend.urls.graphql,
+    appUrl,
+    idcStartUrl: `${appUrl}/local/portal`,
+    version: options.version,
+    sessionLogs: options.sessionLogs,
+  };
+}
+
 /** Starts the local cloud; `stop()` closes everything. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const backend = await startLocalBackend(options);
@@ -70,19 +94,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         port: options.webPort ?? 0,
         shimHosts: () => [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)],
         pages: { '/local/portal': () => portalPage(backend) },
-        runtimeConfig: (appUrl) => ({
-          region: LOCAL_REGION,
-          userPoolId: backend.auth.userPoolId,
-          userPoolClientId: LOCAL_CLIENT_ID,
-          oauthDomain: hostOf(backend.urls.auth),
-          redirectSignIn: `${appUrl}/`,
-          redirectSignOut: `${appUrl}/`,
-          graphqlUrl: backend.urls.graphql,
-          appUrl,
-          idcStartUrl: `${appUrl}/local/portal`,
-          version: 'local',
-          sessionLogs: options.sessionLogProvider ?? 'cloudtrail-lake',
-        }),
+        runtimeConfig: (appUrl) =>
+          localRuntimeConfig(backend, appUrl, {
+            version: 'local',
+            sessionLogs: options.sessionLogProvider ?? 'cloudtrail-lake',
+          }),
       });
       backend.auth.registerRedirectUri(`${web.url}/`);
       // Deep links in notifications point at the local web app, as APP_URL does in Lambda.

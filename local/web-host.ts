@@ -7,7 +7,7 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { injectRealtimeShim } from './appsync';
 
@@ -17,6 +17,8 @@ export const WEB_DIST = join(WEB_ROOT, 'dist');
 export interface WebHostOptions {
   /** `dist`: serve the production build; `dev`: Vite's dev server in middleware mode. */
   mode: 'dist' | 'dev';
+  /** With `dist`: the build to serve (default `web/dist`). */
+  distDir?: string;
   /** Builds `/config.json` once the host knows its own URL. */
   runtimeConfig: (appUrl: string) => Record<string, unknown>;
   /** host:port pairs the shim maps from https/wss to http/ws (AppSync, the sign-in stand-in). */
@@ -50,10 +52,10 @@ function sendJson(res: ServerResponse, body: unknown): void {
   res.end(payload);
 }
 
-/** A file under web/dist for a URL path, or undefined (never outside the folder). */
-function distFile(pathname: string): string | undefined {
-  const file = normalize(join(WEB_DIST, decodeURIComponent(pathname)));
-  if (!file.startsWith(WEB_DIST + sep)) return undefined;
+/** A file under the build folder `root` for a URL path, or undefined (never outside the folder). */
+function distFile(root: string, pathname: string): string | undefined {
+  const file = normalize(join(root, decodeURIComponent(pathname)));
+  if (!file.startsWith(root + sep)) return undefined;
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
@@ -81,13 +83,18 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     handleApp = (req, res) => vite.middlewares(req, res);
     closeApp = () => vite.close();
   } else {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) {
-      throw new Error('web/dist has no build: run `npm run build:web` first.');
+    const root = resolvePath(options.distDir ?? WEB_DIST);
+    if (!existsSync(join(root, 'index.html'))) {
+      throw new Error(
+        options.distDir === undefined
+          ? 'web/dist has no build: run `npm run build:web` first.'
+          : `${options.distDir} holds no Vite build (index.html is missing)`,
+      );
     }
-    const indexHtml = readFileSync(join(WEB_DIST, 'index.html'), 'utf8');
+    const indexHtml = readFileSync(join(root, 'index.html'), 'utf8');
     handleApp = (req, res) => {
       const pathname = new URL(req.url ?? '/', 'http://local').pathname;
-      const file = pathname === '/' ? undefined : distFile(pathname);
+      const file = pathname === '/' ? undefined : distFile(root, pathname);
       if (file) {
         res.writeHead(200, {
           'content-type': TYPES[extname(file)] ?? 'application/octet-stream',

@@ -4,105 +4,41 @@
  * time the very build it measured without touching `web/dist`), and a probe that records when
  * the first table with data rows is on screen.
  */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { runtimeConfigSchema } from '../../web/src/common/runtime-config';
-import { hostOf, injectRealtimeShim } from '../../local/appsync';
-import { LOCAL_CLIENT_ID, LOCAL_REGION, type LocalBackend } from '../../local/backend';
+import { hostOf } from '../../local/appsync';
+import type { LocalBackend } from '../../local/backend';
+import { localRuntimeConfig } from '../../local/cloud';
+import { startWebHost, type RunningWebHost } from '../../local/web-host';
 
-export interface BuildHost {
-  /** The app's URL (http://127.0.0.1:port, no trailing slash). */
-  url: string;
-  stop(): Promise<void>;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
+export type BuildHost = RunningWebHost;
 
 /**
- * Serves the Vite build in `dir` on 127.0.0.1 against `backend`: `/config.json` pointing at the
- * local services, hashed assets cacheable for a year (as CloudFront and the local web host send
- * them, so a reload measures a warm cache), every other path the app with the realtime shim.
+ * Serves the Vite build in `dir` on 127.0.0.1 against `backend` with the local web host (hashed
+ * assets cacheable for a year, as CloudFront sends them, so a reload measures a warm cache;
+ * every other path the app with the realtime shim) and the local cloud's runtime config, checked
+ * against the SPA's own schema so the two cannot drift apart unnoticed.
  */
 export async function serveBuild(dir: string, backend: LocalBackend): Promise<BuildHost> {
-  const root = resolve(dir);
-  const indexPath = join(root, 'index.html');
-  if (!existsSync(indexPath)) throw new Error(`${dir} holds no Vite build (index.html is missing)`);
-  const shimHosts = [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)];
-  const indexHtml = injectRealtimeShim(readFileSync(indexPath, 'utf8'), shimHosts);
-  let appUrl = '';
-  let config = '';
-
-  const fileFor = (pathname: string): string | undefined => {
-    const file = normalize(join(root, decodeURIComponent(pathname)));
-    if (!file.startsWith(root + sep)) return undefined;
-    return existsSync(file) && statSync(file).isFile() ? file : undefined;
-  };
-
-  const server: Server = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
-    if (pathname === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(config);
-      return;
-    }
-    const file = pathname === '/' ? undefined : fileFor(pathname);
-    if (file) {
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cache-control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
-      createReadStream(file).pipe(res);
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    res.end(indexHtml);
+  const config = (appUrl: string) =>
+    runtimeConfigSchema.parse(
+      localRuntimeConfig(backend, appUrl, { version: 'bench', sessionLogs: 'cloudtrail-lake' }),
+    );
+  const host = await startWebHost({
+    mode: 'dist',
+    distDir: dir,
+    shimHosts: () => [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)],
+    runtimeConfig: config,
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => done());
-  });
-  appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // The same runtime config `local/cloud.ts` serves; the SPA's own schema guards against drift.
-  const parsed = runtimeConfigSchema.safeParse({
-    region: LOCAL_REGION,
-    userPoolId: backend.auth.userPoolId,
-    userPoolClientId: LOCAL_CLIENT_ID,
-    oauthDomain: hostOf(backend.urls.auth),
-    redirectSignIn: `${appUrl}/`,
-    redirectSignOut: `${appUrl}/`,
-    graphqlUrl: backend.urls.graphql,
-    appUrl,
-    idcStartUrl: `${appUrl}/local/portal`,
-    version: 'bench',
-    sessionLogs: 'cloudtrail-lake',
-  });
-  if (!parsed.success) {
-    server.close();
-    throw new Error(`the runtime config the bench host would serve is invalid: ${parsed.error.message}`);
+  try {
+    config(host.url);
+  } catch (error) {
+    await host.stop();
+    throw new Error(`the runtime config the bench host would serve is invalid: ${String(error)}`);
   }
-  config = JSON.stringify(parsed.data);
-  backend.auth.registerRedirectUri(`${appUrl}/`);
-  return {
-    url: appUrl,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
+  backend.auth.registerRedirectUri(`${host.url}/`);
+  return host;
 }
 
 /** Where the probe leaves its findings on `window`. */

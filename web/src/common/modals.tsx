@@ -10,6 +10,28 @@ import { toApiError } from '../api/errors';
 import { useT } from '../i18n';
 import { checkFreeText } from './validation';
 
+/** The footer of TEAM's form modals: Cancel (disabled while busy) and the primary action. */
+export function ModalFooter(props: {
+  busy: boolean;
+  onCancel: () => void;
+  onSubmit: () => void;
+  submitLabel: string;
+}) {
+  const t = useT();
+  return (
+    <Box float="right">
+      <SpaceBetween direction="horizontal" size="xs">
+        <Button variant="link" disabled={props.busy} onClick={props.onCancel}>
+          {t('common.cancel')}
+        </Button>
+        <Button variant="primary" loading={props.busy} onClick={props.onSubmit}>
+          {props.submitLabel}
+        </Button>
+      </SpaceBetween>
+    </Box>
+  );
+}
+
 export interface CommentModalProps {
   header: string;
   /** What is being acted on (a request summary). */
@@ -60,16 +82,12 @@ export function CommentModal(props: CommentModalProps) {
       header={props.header}
       onDismiss={() => !busy && props.onDismiss()}
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              {props.submitLabel}
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <ModalFooter
+          busy={busy}
+          onCancel={props.onDismiss}
+          onSubmit={() => void submit()}
+          submitLabel={props.submitLabel}
+        />
       }
     >
       <SpaceBetween size="m">
@@ -107,7 +125,6 @@ export interface ConfirmModalProps {
 
 /** "Are you sure?" before an action that cannot be undone; shows the error if it fails. */
 export function ConfirmModal(props: ConfirmModalProps) {
-  const t = useT();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const confirm = async () => {
@@ -127,16 +144,12 @@ export function ConfirmModal(props: ConfirmModalProps) {
       header={props.header}
       onDismiss={() => !busy && props.onDismiss()}
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void confirm()}>
-              {props.confirmLabel}
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <ModalFooter
+          busy={busy}
+          onCancel={props.onDismiss}
+          onSubmit={() => void confirm()}
+          submitLabel={props.confirmLabel}
+        />
       }
     >
       <SpaceBetween size="m">

@@ -1,6 +1,5 @@
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
 import Input from '@cloudscape-design/components/input';
 import Modal from '@cloudscape-design/components/modal';
@@ -9,6 +8,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type ReactNode } from 'react';
 import { toApiError } from '../../api/errors';
 import { useT } from '../../i18n';
+import { ModalFooter } from '../../common/modals';
 
 /** The save state of a policy form: validation shown after the first submit, busy, server error. */
 export interface PolicySave<F extends string> {
@@ -74,16 +74,12 @@ export function PolicyModal(props: PolicyModalProps) {
       header={props.header}
       onDismiss={() => !busy && props.onDismiss()}
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={props.onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={props.onSubmit}>
-              {props.editing ? t('common.save') : t('common.create')}
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <ModalFooter
+          busy={busy}
+          onCancel={props.onDismiss}
+          onSubmit={props.onSubmit}
+          submitLabel={props.editing ? t('common.save') : t('common.create')}
+        />
       }
     >
       <SpaceBetween size="l">

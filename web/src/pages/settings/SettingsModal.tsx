@@ -1,7 +1,5 @@
 import Alert from '@cloudscape-design/components/alert';
 import Autosuggest from '@cloudscape-design/components/autosuggest';
-import Box from '@cloudscape-design/components/box';
-import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import FormField from '@cloudscape-design/components/form-field';
@@ -28,6 +26,7 @@ import {
   SLACK_TOKEN,
 } from '../../common/validation';
 import { useT, type Translate } from '../../i18n';
+import { ModalFooter } from '../../common/modals';
 
 export interface SettingsForm {
   maxDurationHours: string;
@@ -203,16 +202,12 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
       header={t('settings.edit.header')}
       onDismiss={() => !busy && onDismiss()}
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" disabled={busy} onClick={onDismiss}>
-              {t('common.cancel')}
-            </Button>
-            <Button variant="primary" loading={busy} onClick={() => void submit()}>
-              {t('common.save')}
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <ModalFooter
+          busy={busy}
+          onCancel={onDismiss}
+          onSubmit={() => void submit()}
+          submitLabel={t('common.save')}
+        />
       }
     >
       <SpaceBetween size="l">
