@@ -28,9 +28,9 @@ import {
   MAX_DURATION_HOURS,
   START_TIME_PAST_TOLERANCE_MS,
   MAX_LIST_ITEMS,
-} from './patterns';
+} from '../contract/patterns';
 
-export * from './patterns';
+export * from '../contract/patterns';
 
 // ---------------------------------------------------------------------------------------------
 // Input and output types

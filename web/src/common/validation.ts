@@ -16,14 +16,14 @@ export {
   SLACK_TOKEN,
   SLACK_CHANNEL,
   SENSITIVE_ACTION,
-} from '../../../lambdas/core/patterns';
+} from '../../../lambdas/contract/patterns';
 import {
   MAX_TEXT_LENGTH,
   MAX_TICKET_LENGTH,
   OU_ID,
   ROOT_ID,
   PRINTABLE,
-} from '../../../lambdas/core/patterns';
+} from '../../../lambdas/contract/patterns';
 
 const codePoints = (value: string): number => [...value].length;
 const CONTROL = /\p{Cc}/u;
