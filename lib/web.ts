@@ -17,7 +17,7 @@ import { isIPv6Cidr } from './config';
  */
 /**
  * The runtime configuration the SPA reads from `/config.json` (its schema is
- * `runtimeConfigSchema` in web/src/common/config.ts; a test keeps the two in step).
+ * `runtimeConfigSchema` in lambdas/contract/runtime-config.ts; a test keeps the two in step).
  */
 export interface RuntimeConfig {
   /** Region of the user pool and the API. */

@@ -6,7 +6,7 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
-import { runtimeConfigSchema } from '../../web/src/common/runtime-config';
+import { runtimeConfigSchema } from '../../lambdas/contract/runtime-config';
 import { hostOf } from '../../local/appsync';
 import type { LocalBackend } from '../../local/backend';
 import { localRuntimeConfig } from '../../local/cloud';

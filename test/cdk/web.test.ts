@@ -1,4 +1,4 @@
-import { runtimeConfigSchema } from '../../web/src/common/runtime-config';
+import { runtimeConfigSchema } from '../../lambdas/contract/runtime-config';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';

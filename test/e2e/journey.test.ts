@@ -3,7 +3,7 @@
  * activity, eligibility administration, access control and accessibility, each persona in its
  * own browser context against the local cloud serving the production build.
  */
-import { runtimeConfigSchema } from '../../web/src/common/runtime-config';
+import { runtimeConfigSchema } from '../../lambdas/contract/runtime-config';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
-import { runtimeConfigSchema, type RuntimeConfig } from './runtime-config';
+import { runtimeConfigSchema, type RuntimeConfig } from '../../../lambdas/contract/runtime-config';
 
-export { runtimeConfigSchema, type RuntimeConfig } from './runtime-config';
+export { runtimeConfigSchema, type RuntimeConfig } from '../../../lambdas/contract/runtime-config';
 
 /** Why the configuration could not be used. */
 export type ConfigProblem =

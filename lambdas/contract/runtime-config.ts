@@ -1,5 +1,5 @@
-// The schema of /config.json, free of browser APIs so the CDK tests can check what the stack
-// writes against it.
+// The schema of /config.json, the runtime configuration the CDK stack and the local cloud write
+// and the SPA reads: part of the contract, free of browser APIs.
 // zod/mini: the same validation as zod with a fraction of the bytes on the initial route.
 import * as z from 'zod/mini';
 
