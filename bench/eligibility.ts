@@ -10,7 +10,7 @@
 import { DynamoSettingsRepository } from '../lambdas/adapters/dynamodb/settings';
 import { DynamoPolicyRepository } from '../lambdas/adapters/dynamodb/policies';
 import { systemClock } from '../lambdas/adapters/clock';
-import type { TableId } from '../lambdas/adapters/dynamodb/schema';
+import type { TableId } from '../lambdas/contract/tables';
 import { DEFAULT_SETTINGS } from '../lambdas/core/settings';
 import type { CallerIdentity, EligibilityPolicy, Settings } from '../lambdas/core/types';
 import type { HandlerConfig } from '../lambdas/handlers/config';

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_TRAIL_REGIONS, type SessionLogsConfig } from './config';
 import type { TeamFunction } from './function';
 import { acknowledgeWildcardResources } from './nag';
-import { ENV } from './runtime-env';
+import { ENV } from '../lambdas/contract/env';
 
 /** Name of the Glue table over the organization trail. */
 export const ATHENA_TABLE_NAME = 'cloudtrail_events';

@@ -8,16 +8,17 @@ import {
   type KeyDef,
   type Projection,
   type TableDef,
+  TABLE_IDS,
   type TableId,
-} from '../lambdas/adapters/dynamodb/schema';
-import { TABLE_IDS, type TableKey } from './runtime-env';
+  type TableKey,
+} from '../lambdas/contract/tables';
 
 /** The table definition of each table key (keys, indexes, stream, TTL). */
 export type TableSpec = TableDef;
 
 /**
  * The data model, from the schema the repositories and the local cloud use too
- * (lambdas/adapters/dynamodb/schema.ts), so a key or an index cannot differ between them.
+ * (lambdas/contract/tables.ts), so a key or an index cannot differ between them.
  */
 export const TABLE_SPECS: Readonly<Record<TableKey, TableSpec>> = Object.fromEntries(
   (Object.entries(TABLE_IDS) as [TableKey, TableId][]).map(([key, id]) => [key, TABLES[id]]),

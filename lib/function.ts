@@ -5,6 +5,18 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
+/** Every Lambda function of TEAM and its handler entry file (relative to the project root). */
+export const FUNCTION_ENTRIES = {
+  api: 'lambdas/handlers/api.ts',
+  router: 'lambdas/handlers/router.ts',
+  preToken: 'lambdas/handlers/pre-token.ts',
+  reconciler: 'lambdas/handlers/reconciler.ts',
+  sessionLogs: 'lambdas/handlers/session-logs.ts',
+  workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
+} as const;
+
+export type FunctionName = keyof typeof FUNCTION_ENTRIES;
+
 /** Props of TeamFunction: everything that differs between TEAM's functions. */
 export interface TeamFunctionProps {
   /** Absolute path of the handler's TypeScript entry file (exports `handler`). */

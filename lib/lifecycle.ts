@@ -6,11 +6,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { WORKFLOW_RETRYABLE_ERROR, WORKFLOW_UNFINISHED_ERROR } from '../lambdas/core/access/errors';
-import type { WorkflowAction, WorkflowNext } from '../lambdas/core/access/workflow';
+import {
+  WORKFLOW_RETRYABLE_ERROR,
+  WORKFLOW_UNFINISHED_ERROR,
+  type WorkflowAction,
+  type WorkflowNext,
+} from '../lambdas/contract/workflow';
 import { acknowledgeWildcardResources } from './nag';
 import { stateMachineArnOf } from './workflows';
-import { ENV } from './runtime-env';
+import { ENV } from '../lambdas/contract/env';
 import type { AddStateMachineOptions } from './workflows';
 
 /** The part of TeamWorkflows this construct uses. */

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { SlackSecretValue } from './runtime-env';
+import type { SlackSecretValue } from '../lambdas/contract/env';
 
 export interface TeamNotificationsProps {
   /** Name of the Slack token secret (e.g. `<stack>/slack-bot-token`). */

@@ -12,12 +12,13 @@ import { TeamApi } from './api';
 import { TeamAuditLogs } from './audit-logs';
 import { stackNameOf, type TeamConfig } from './config';
 import { TeamData, type TableAccess } from './data';
-import { TeamFunction } from './function';
+import { FUNCTION_ENTRIES, TeamFunction, type FunctionName } from './function';
 import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
 import { LifecycleStateMachine } from './lifecycle';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
-import { ENV, FUNCTION_ENTRIES, TABLE_ENV, type FunctionName, type TableKey } from './runtime-env';
+import { ENV } from '../lambdas/contract/env';
+import { TABLE_ENV, TABLE_IDS, type TableKey } from '../lambdas/contract/tables';
 import { TeamWaf, TeamWeb, cognitoIdpEndpoint } from './web';
 import { TeamWorkflows } from './workflows';
 
@@ -458,7 +459,7 @@ export class TeamStack extends Stack {
       [ENV.sessionLogProvider]: config.sessionLogs.type,
     };
     for (const [key, table] of Object.entries(this.data.tables) as [TableKey, { tableName: string }][]) {
-      tableNames[TABLE_ENV[key]] = table.tableName;
+      tableNames[TABLE_ENV[TABLE_IDS[key]]] = table.tableName;
     }
     const result = {} as Record<FunctionName, TeamFunction>;
     for (const fnName of Object.keys(FUNCTION_ENTRIES) as FunctionName[]) {

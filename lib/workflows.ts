@@ -11,10 +11,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PEOPLE_STATUSES } from '../lambdas/core/lifecycle';
+import { ROUTED_STATUSES } from '../lambdas/contract/workflow';
 import type { TeamFunction } from './function';
 import { acknowledgeWildcardResources } from './nag';
-import { ENV } from './runtime-env';
+import { ENV } from '../lambdas/contract/env';
 
 /** How the router consumes the Requests stream. */
 export const ROUTER_STREAM_SETTINGS = {
@@ -44,7 +44,7 @@ export const ROUTER_STREAM_FILTERS: readonly Record<string, unknown>[] = [
       OldImage: { status: { S: lambda.FilterRule.notExists() } },
     },
   },
-  ...PEOPLE_STATUSES.map((status) => ({
+  ...ROUTED_STATUSES.map((status) => ({
     dynamodb: {
       NewImage: { status: { S: lambda.FilterRule.isEqual(status) } },
       OldImage: { status: { S: lambda.FilterRule.notEquals(status) } },

@@ -3,7 +3,7 @@
  * the lifecycle state machine synthesized from the CDK stack, and the web app with the runtime
  * config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
  */
-import { ENV } from '../lib/runtime-env';
+import { ENV } from '../lambdas/contract/env';
 import { hostOf } from './appsync';
 import {
   LOCAL_CLIENT_ID,

@@ -1,13 +1,13 @@
 /**
  * DynamoDB Local for the benchmarks: one JVM, TEAM's tables created from
- * `lambdas/adapters/dynamodb/schema.ts`, and a client that records every data call with the
+ * `lambdas/contract/tables.ts`, and a client that records every data call with the
  * capacity DynamoDB says it consumed (the idea of test/support/dynamo.ts, without vitest).
  */
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
-import type { TableId } from '../../lambdas/adapters/dynamodb/schema';
+import type { TableId } from '../../lambdas/contract/tables';
 import { tableInputsFromSchema, tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/schema-inputs';
 import { createTables, startDynamoDbLocal } from '../../local/dynamodb';
 

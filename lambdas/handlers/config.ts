@@ -1,12 +1,12 @@
 /**
  * The handlers' configuration: the environment the stack gives every function
- * (`lib/runtime-env.ts`), parsed once with zod. A missing or malformed variable fails the cold
+ * (`lambdas/contract/env.ts`), parsed once with zod. A missing or malformed variable fails the cold
  * start with a message that names it. Local endpoints are not configuration: the AWS SDK reads
  * `AWS_ENDPOINT_URL_<SERVICE>` itself.
  */
 import { z } from 'zod';
-import { ENV } from '../../lib/runtime-env';
-import { TABLE_ENV, type TableId } from '../adapters/dynamodb/schema';
+import { ENV } from '../contract/env';
+import { TABLE_ENV, type TableId } from '../contract/tables';
 import {
   SessionLogConfigError,
   sessionLogProviderConfigFromEnv,

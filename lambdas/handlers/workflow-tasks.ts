@@ -17,13 +17,11 @@ import {
   accessErrorReason,
   isRetryableAccessError,
   makeRunWorkflowStep,
-  WORKFLOW_ACTIONS,
-  WORKFLOW_RETRYABLE_ERROR,
-  WORKFLOW_UNFINISHED_ERROR,
   type WorkflowDeps,
   type WorkflowStep,
   type WorkflowStepInput,
 } from '../core/access';
+import { WORKFLOW_ACTIONS, WORKFLOW_RETRYABLE_ERROR, WORKFLOW_UNFINISHED_ERROR } from '../contract/workflow';
 import { getAccessPorts } from './workflow-tasks/wiring';
 
 /** The error name the state machine retries with backoff. */

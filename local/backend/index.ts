@@ -16,10 +16,10 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV } from '../../lib/runtime-env';
+import { ENV } from '../../lambdas/contract/env';
 import type { Clock } from '../../lambdas/core/ports';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
-import { TABLE_ENV, type TableId } from '../../lambdas/adapters/dynamodb/schema';
+import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
 import {
   tableInputsFromSchema,
   tableNamesWithPrefix,

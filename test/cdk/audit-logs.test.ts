@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lib/runtime-env';
+import { ENV } from '../../lambdas/contract/env';
 import { logicalIdOf, synthTeam, type Synthesized } from './support';
 
 function envOf(synth: Synthesized): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FUNCTION_ENTRIES, type FunctionName } from '../../lib/runtime-env';
+import { FUNCTION_ENTRIES, type FunctionName } from '../../lib/function';
 import { logicalIdOf, synthTeam } from './support';
 
 // The one synthesis with real bundling: esbuild runs locally (no Docker) for every handler.

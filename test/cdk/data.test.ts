@@ -1,10 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLE_ENV as SCHEMA_TABLE_ENV } from '../../lambdas/adapters/dynamodb/schema';
 import { tableInputsFromSchema } from '../../lambdas/adapters/dynamodb/schema-inputs';
 import { tableInputsFromTemplate, type TableInput } from '../../local/dynamodb';
-import { FUNCTION_ENTRIES, TABLE_IDS } from '../../lib/runtime-env';
-import { TABLE_ENV } from '../../lib/runtime-env';
+import { FUNCTION_ENTRIES } from '../../lib/function';
+import { TABLE_ENV, TABLE_IDS } from '../../lambdas/contract/tables';
 import { logicalIdOf, roleStatements, synthTeam } from './support';
 
 // The data model of docs/architecture.md, written out independently of lib/data.ts. Every
@@ -144,12 +143,6 @@ describe('tables (retained, AWS-managed encryption)', () => {
     expect(fromTemplate.map(comparable).sort(byName)).toEqual(fromSchema.map(comparable).sort(byName));
   });
 
-  it('uses the same table variables as the repositories', () => {
-    for (const [key, id] of Object.entries(TABLE_IDS)) {
-      expect(TABLE_ENV[key as keyof typeof TABLE_ENV]).toBe(SCHEMA_TABLE_ENV[id]);
-    }
-  });
-
   it('gives every function every table name through the documented variables', () => {
     const functions = synth.template.findResources('AWS::Lambda::Function', {
       Properties: {
@@ -158,8 +151,9 @@ describe('tables (retained, AWS-managed encryption)', () => {
     }) as Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
     expect(Object.keys(functions)).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
     for (const fn of Object.values(functions)) {
-      for (const [key, envName] of Object.entries(TABLE_ENV)) {
-        const table = synth.stack.data.tables[key as keyof typeof TABLE_ENV];
+      for (const [key, id] of Object.entries(TABLE_IDS)) {
+        const table = synth.stack.data.tables[key as keyof typeof TABLE_IDS];
+        const envName = TABLE_ENV[id];
         expect(fn.Properties.Environment.Variables[envName]).toEqual({ Ref: logicalIdOf(table) });
       }
     }

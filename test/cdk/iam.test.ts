@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV, type FunctionName, type TableKey } from '../../lib/runtime-env';
+import { ENV } from '../../lambdas/contract/env';
+import { type FunctionName } from '../../lib/function';
+import { type TableKey } from '../../lambdas/contract/tables';
 import { logicalIdOf, roleStatements, synthTeam } from './support';
 
 // Written out independently of FUNCTION_ACCESS: what each function must be able to touch.

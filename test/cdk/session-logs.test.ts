@@ -4,7 +4,8 @@
  * publishes it. Each synthesis runs cdk-nag (a finding fails it).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV, type FunctionName } from '../../lib/runtime-env';
+import { ENV } from '../../lambdas/contract/env';
+import { type FunctionName } from '../../lib/function';
 import { logicalIdOf, roleStatements, synthTeam, type Synthesized } from './support';
 
 const ATHENA = {

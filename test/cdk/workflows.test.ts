@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV, type FunctionName } from '../../lib/runtime-env';
+import { ENV } from '../../lambdas/contract/env';
+import { type FunctionName } from '../../lib/function';
 import { flat, logicalIdOf, roleStatements, synthTeam } from './support';
 
 interface AslState {

@@ -8,7 +8,7 @@
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TableId } from '../../lambdas/adapters/dynamodb/schema';
+import type { TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler, type ApiHandler } from '../../lambdas/handlers/api';
 import { ApiError } from '../../lambdas/handlers/api/errors';
 import { loadConfig } from '../../lambdas/handlers/config';

@@ -1,6 +1,6 @@
 /**
  * DynamoDB Local for adapter tests: one JVM per test file, TEAM's tables created from
- * `lambdas/adapters/dynamodb/schema.ts` under a unique prefix, and a DocumentClient that records
+ * `lambdas/contract/tables.ts` under a unique prefix, and a DocumentClient that records
  * every call with its consumed capacity (so tests can prove a list never reads more than a page).
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,7 @@ import {
   tableNamesWithPrefix,
   type TableInputFromSchema,
 } from '../../lambdas/adapters/dynamodb/schema-inputs';
-import type { TableId } from '../../lambdas/adapters/dynamodb/schema';
+import type { TableId } from '../../lambdas/contract/tables';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 
 /**

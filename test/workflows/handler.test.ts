@@ -4,7 +4,7 @@ import { realSleep, type WorkflowDeps } from '../../lambdas/core/access';
 import { auditEventId } from '../../lambdas/core/usecases/shared';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
 import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../lambdas/handlers/workflow-tasks';
-import { WORKFLOW_UNFINISHED_ERROR } from '../../lambdas/core/access';
+import { WORKFLOW_UNFINISHED_ERROR } from '../../lambdas/contract/workflow';
 import { aRequest } from '../builders';
 import { makeTestWorld } from '../fakes/world';
 import {

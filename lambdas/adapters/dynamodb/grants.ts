@@ -9,7 +9,7 @@ import { ConflictError } from '../../core/errors';
 import type { GrantRepository } from '../../core/ports';
 import type { Grant, Page, PageRequest } from '../../core/types';
 import { batchGetInOrder, compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
-import { indexName } from './schema';
+import { indexName } from '../../contract/tables';
 
 const BY_KIND = indexName('Grants', 'byKind');
 /** The constant partition of the `byKind` index: every grant, in key order. */

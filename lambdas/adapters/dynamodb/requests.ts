@@ -16,7 +16,7 @@ import type {
   RequestPhase,
   RequestStatus,
 } from '../../core/types';
-import { indexName, TABLES, type TableId } from './schema';
+import { indexName, TABLES, type TableId } from '../../contract/tables';
 import {
   batchGetInOrder,
   compact,

@@ -4,7 +4,7 @@ import type {
   KeySchemaElement,
   Projection as DynamoProjection,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type KeyDef, type Projection, type TableDef, type TableId } from './schema';
+import { TABLES, type KeyDef, type Projection, type TableDef, type TableId } from '../../contract/tables';
 
 /**
  * CreateTable inputs built from `TABLES`, for DynamoDB Local (tests and the local cloud). The

@@ -1,9 +1,9 @@
 /**
  * The session-log provider a deployment configured (`SESSION_LOG_PROVIDER` and the provider's
- * own variables from lib/runtime-env.ts), built once per cold start. Local endpoints come from
+ * own variables from lambdas/contract/env.ts), built once per cold start. Local endpoints come from
  * the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` variables, not from here.
  */
-import { ENV } from '../../../lib/runtime-env';
+import { ENV } from '../../contract/env';
 import type { SessionLogProvider } from '../../core/session-logs/ports';
 import { AthenaSessionLogProvider, createAthenaClient } from './athena';
 import {

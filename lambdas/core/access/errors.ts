@@ -4,16 +4,6 @@
  */
 import { ConflictError, DomainError } from '../errors';
 
-/** The error name a workflow step fails with when it should be retried later (with backoff). */
-export const WORKFLOW_RETRYABLE_ERROR = 'RetryableError';
-
-/**
- * The error name of a last step (one the state machine ends with) whose work is not finished
- * yet, e.g. a deletion Identity Center still reports IN_PROGRESS: the state machine runs the
- * step again after a pause, and the step picks up where it left off.
- */
-export const WORKFLOW_UNFINISHED_ERROR = 'StepUnfinished';
-
 /** AWS error names that say "busy or broken for a moment", whatever the service. */
 const TRANSIENT_NAMES = new Set([
   'ThrottlingException',

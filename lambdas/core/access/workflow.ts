@@ -22,24 +22,9 @@ import {
   type SystemAction,
   type SystemTransitionDetails,
 } from '../usecases/systemTransition';
+import type { WorkflowAction, WorkflowNext } from '../../contract/workflow';
 import { accessErrorReason } from './errors';
 import { AccessControl, targetOfRequest, type AccessDeps, type PendingOperation } from './grants';
-
-/** Why the workflow calls a step. */
-export const WORKFLOW_ACTIONS = ['begin', 'advance', 'expire', 'grant', 'revoke', 'fail'] as const;
-export type WorkflowAction = (typeof WORKFLOW_ACTIONS)[number];
-
-/** What the workflow does after a step. */
-export const WORKFLOW_NEXT = [
-  'advance',
-  'awaitDecision',
-  'awaitStart',
-  'awaitEnd',
-  'pollGrant',
-  'pollRevoke',
-  'done',
-] as const;
-export type WorkflowNext = (typeof WORKFLOW_NEXT)[number];
 
 export interface WorkflowStepInput {
   action: WorkflowAction;

@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ENV } from '../../../lib/runtime-env';
+import { ENV } from '../../contract/env';
 import type { DecisionWait, ReconcileDeps, WorkflowDeps } from '../../core/access';
 import { makeSendNotifications } from '../../core/notifications/send';
 import type { NotificationChannel } from '../../core/notifications/ports';

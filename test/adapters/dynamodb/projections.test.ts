@@ -11,7 +11,7 @@ import type { AccessRequest, Actor, AuditEvent, Grant } from '../../../lambdas/c
 import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client';
 import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants';
 import { DynamoRequestRepository, type RequestTables } from '../../../lambdas/adapters/dynamodb/requests';
-import { TABLES } from '../../../lambdas/adapters/dynamodb/schema';
+import { TABLES } from '../../../lambdas/contract/tables';
 import { projectionOf, TABLE_IDS } from '../../../lambdas/adapters/dynamodb/schema-inputs';
 import { aRequest } from '../../builders';
 import { readAllPages } from '../../fakes/paging';

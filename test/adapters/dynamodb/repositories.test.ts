@@ -7,7 +7,7 @@ import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants
 import { DynamoOuCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../../lambdas/adapters/dynamodb/policies';
 import { projectionOf, tableInputOf } from '../../../lambdas/adapters/dynamodb/schema-inputs';
-import { TABLES } from '../../../lambdas/adapters/dynamodb/schema';
+import { TABLES } from '../../../lambdas/contract/tables';
 import {
   DynamoSessionQueryRepository,
   type SessionLogQueryRecord,

@@ -9,7 +9,7 @@ import {
 } from '../../../lambdas/adapters/session-logs';
 import type { AthenaSessionLogProvider } from '../../../lambdas/adapters/session-logs';
 import type { SessionLogProvider, SessionLogQueryStore } from '../../../lambdas/core/session-logs';
-import { ENV } from '../../../lib/runtime-env';
+import { ENV } from '../../../lambdas/contract/env';
 
 const EDS = 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/a3f1c2d4-5b6e-4f70-8a91-b2c3d4e5f607';
 

@@ -6,6 +6,7 @@ import {
   canTransition,
   isTerminal,
   nextStatus,
+  PEOPLE_STATUSES,
   phaseOf,
   targetOf,
   TRANSITIONS,
@@ -13,6 +14,7 @@ import {
 import type { LifecycleAction, LifecycleActor } from '../../../lambdas/core/lifecycle';
 import { REQUEST_STATUSES } from '../../../lambdas/core/types';
 import type { RequestStatus } from '../../../lambdas/core/types';
+import { ROUTED_STATUSES } from '../../../lambdas/contract/workflow';
 
 /*
  * The expectation, written from SPEC.md independently of TRANSITIONS:
@@ -195,3 +197,9 @@ function catchError(fn: () => unknown): unknown {
   }
   throw new Error('expected an error');
 }
+
+describe('statuses the router receives', () => {
+  it('are exactly the statuses only people cause, as the contract tells the stack', () => {
+    expect([...PEOPLE_STATUSES].sort()).toEqual([...ROUTED_STATUSES].sort());
+  });
+});

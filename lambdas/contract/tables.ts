@@ -143,3 +143,17 @@ export function indexName(table: TableId, name: string): string {
   }
   return name;
 }
+
+/** Table keys of the stack (camelCase, as `stack.data.tables` names them) and their table ids. */
+export const TABLE_IDS = {
+  requests: 'Requests',
+  requestApprovers: 'RequestApprovers',
+  auditEvents: 'AuditEvents',
+  policies: 'Policies',
+  settings: 'Settings',
+  grants: 'Grants',
+  sessionLogQueries: 'SessionLogQueries',
+  ouAccountsCache: 'OuAccountsCache',
+} as const satisfies Record<string, TableId>;
+
+export type TableKey = keyof typeof TABLE_IDS;

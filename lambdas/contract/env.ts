@@ -1,46 +1,7 @@
-import { TABLE_ENV as SCHEMA_TABLE_ENV, type TableId } from '../lambdas/adapters/dynamodb/schema';
-
 /**
- * The contract between the CDK stack and the Lambda handlers: which handler file each function
- * runs and which environment variables it receives. Plain data, no CDK imports, so handlers
- * and the local cloud may import it too.
+ * The environment variables the CDK stack sets on TEAM's functions and their handlers read
+ * (table names: `TABLE_ENV` in `tables.ts`). The comment on each says which functions receive it.
  */
-
-/** Every Lambda function of TEAM and its handler entry file (relative to the project root). */
-export const FUNCTION_ENTRIES = {
-  api: 'lambdas/handlers/api.ts',
-  router: 'lambdas/handlers/router.ts',
-  preToken: 'lambdas/handlers/pre-token.ts',
-  reconciler: 'lambdas/handlers/reconciler.ts',
-  sessionLogs: 'lambdas/handlers/session-logs.ts',
-  workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
-} as const;
-
-export type FunctionName = keyof typeof FUNCTION_ENTRIES;
-
-/** Table keys of the stack (camelCase) and their ids in the shared table schema (construct ids). */
-export const TABLE_IDS = {
-  requests: 'Requests',
-  requestApprovers: 'RequestApprovers',
-  auditEvents: 'AuditEvents',
-  policies: 'Policies',
-  settings: 'Settings',
-  grants: 'Grants',
-  sessionLogQueries: 'SessionLogQueries',
-  ouAccountsCache: 'OuAccountsCache',
-} as const satisfies Record<string, TableId>;
-
-export type TableKey = keyof typeof TABLE_IDS;
-
-/**
- * Environment variable holding each table's name (every function receives all of them): the
- * names the handlers' config reads, from the shared table schema.
- */
-export const TABLE_ENV = Object.fromEntries(
-  (Object.entries(TABLE_IDS) as [TableKey, TableId][]).map(([key, id]) => [key, SCHEMA_TABLE_ENV[id]]),
-) as Record<TableKey, string>;
-
-/** The other environment variables; the comment says which functions receive each. */
 export const ENV = {
   /** All: deployment name (`environment` in the config). */
   environment: 'TEAM_ENVIRONMENT',
@@ -82,7 +43,7 @@ export const ENV = {
   lifecycleStateMachineArn: 'LIFECYCLE_STATE_MACHINE_ARN',
 } as const;
 
-/** The Slack secret's JSON shape (lambdas/adapters/secrets.ts): no slackToken means "not configured". */
+/** The Slack secret's JSON shape: no slackToken means "not configured". */
 export interface SlackSecretValue {
   slackToken?: string;
 }
