@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   buildASTSchema,
   GraphQLError,
@@ -11,38 +13,14 @@ import {
 } from 'graphql';
 
 /**
- * What AppSync declares implicitly for every API: its scalars and directives. The project's
- * `graphql/schema.graphql` is written in the AppSync dialect and never declares these, so the
- * local server (and the schema's own tests) parse it behind this prelude, unchanged.
- *
- * Directive locations follow the AppSync documentation: the auth directives go on object
- * types and fields only, `@aws_subscribe` on subscription fields.
+ * What AppSync declares implicitly for every API (`graphql/aws-prelude.graphql`): the project's
+ * schema is written in the AppSync dialect and never declares these, so the local server parses it
+ * behind this prelude, unchanged.
  */
-export const awsPrelude = /* GraphQL */ `
-  scalar AWSDate
-  scalar AWSTime
-  scalar AWSDateTime
-  scalar AWSTimestamp
-  scalar AWSEmail
-  scalar AWSJSON
-  scalar AWSURL
-  scalar AWSPhone
-  scalar AWSIPAddress
-
-  directive @aws_subscribe(mutations: [String!]!) on FIELD_DEFINITION
-  directive @aws_publish(subscriptions: [String!]!) on FIELD_DEFINITION
-  directive @aws_auth(cognito_groups: [String!]!) on FIELD_DEFINITION
-  directive @aws_cognito_user_pools(cognito_groups: [String!]) on OBJECT | FIELD_DEFINITION
-  directive @aws_iam on OBJECT | FIELD_DEFINITION
-  directive @aws_api_key on OBJECT | FIELD_DEFINITION
-  directive @aws_oidc on OBJECT | FIELD_DEFINITION
-  directive @aws_lambda on OBJECT | FIELD_DEFINITION
-  directive @canonical on OBJECT | INTERFACE | INPUT_OBJECT | ENUM | UNION | SCALAR
-  directive @hidden on OBJECT | FIELD_DEFINITION | INTERFACE | INPUT_OBJECT | ENUM | UNION | SCALAR
-  directive @renamed(
-    to: String!
-  ) on OBJECT | FIELD_DEFINITION | INTERFACE | INPUT_OBJECT | ENUM | UNION | SCALAR
-`;
+export const awsPrelude = readFileSync(
+  fileURLToPath(new URL('../../graphql/aws-prelude.graphql', import.meta.url)),
+  'utf8',
+);
 
 const preludeDocument: DocumentNode = parse(awsPrelude);
 const preludeNames = new Set(

@@ -1,0 +1,109 @@
+/**
+ * The layer rules of `.dependency-cruiser.cjs` (run by `npm run lint`): the tree keeps them, and
+ * each rule fails on a violation planted in a scratch copy of the layout.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cruise, type ICruiseResult, type IConfiguration } from 'dependency-cruiser';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const config = createRequire(import.meta.url)(join(root, '.dependency-cruiser.cjs')) as IConfiguration;
+
+async function violationsIn(cwd: string, paths: string[]): Promise<string[]> {
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    const result = await cruise(paths, {
+      ...config.options,
+      ruleSet: { forbidden: config.forbidden },
+      validate: true,
+      tsConfig: undefined,
+    });
+    const output = result.output as ICruiseResult;
+    return output.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`);
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'team-layers-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Writes a scratch tree of `files` (path → source) and returns its violations. */
+async function plant(name: string, files: Record<string, string>): Promise<string[]> {
+  const dir = join(scratch, name);
+  for (const [path, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), source);
+  }
+  const tops = [...new Set(Object.keys(files).map((p) => p.split('/')[0]!))];
+  return violationsIn(dir, tops);
+}
+
+describe('layer rules', () => {
+  it('hold in the tree', async () => {
+    expect(await violationsIn(root, ['bin', 'lib', 'lambdas', 'local', 'web', 'graphql', 'bench'])).toEqual(
+      [],
+    );
+  }, 120_000);
+
+  it.each([
+    [
+      'core-imports-only-the-contract',
+      {
+        'lambdas/core/rule.ts': "import { table } from '../adapters/table';\nexport const rule = table;\n",
+        'lambdas/adapters/table.ts': 'export const table = 1;\n',
+      },
+    ],
+    [
+      'core-is-free-of-aws',
+      {
+        'lambdas/core/rule.ts':
+          "import { SSOAdminClient } from '@aws-sdk/client-sso-admin';\nexport const rule = SSOAdminClient;\n",
+      },
+    ],
+    [
+      'contract-imports-nothing-of-ours',
+      {
+        'lambdas/contract/env.ts': "import { rule } from '../core/rule';\nexport const env = rule;\n",
+        'lambdas/core/rule.ts': 'export const rule = 1;\n',
+      },
+    ],
+    [
+      'adapters-do-not-import-handlers',
+      {
+        'lambdas/adapters/table.ts':
+          "import { handler } from '../handlers/api';\nexport const table = handler;\n",
+        'lambdas/handlers/api.ts': 'export const handler = 1;\n',
+      },
+    ],
+    [
+      'lib-imports-the-contract-only',
+      {
+        'lib/stack.ts': "import { rule } from '../lambdas/core/rule';\nexport const stack = rule;\n",
+        'lambdas/core/rule.ts': 'export const rule = 1;\n',
+      },
+    ],
+    [
+      'web-imports-the-contract-only',
+      {
+        'web/src/page.ts': "import { rule } from '../../lambdas/core/rule';\nexport const page = rule;\n",
+        'lambdas/core/rule.ts': 'export const rule = 1;\n',
+      },
+    ],
+    [
+      'no-cycles',
+      {
+        'local/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
+        'local/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+      },
+    ],
+  ])('%s fails on a planted violation', async (rule, files) => {
+    const violations = await plant(rule, files);
+    expect(violations.some((v) => v.startsWith(`${rule}:`))).toBe(true);
+  });
+});
