@@ -27,7 +27,17 @@ const awsInCore = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'cdk.out', 'coverage', 'web/dist', '.team-local', '.test-artifacts', 'graphql/generated'] },
+  {
+    ignores: [
+      'node_modules',
+      'cdk.out',
+      'coverage',
+      'web/dist',
+      '.team-local',
+      '.test-artifacts',
+      'graphql/generated',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
