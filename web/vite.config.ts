@@ -11,7 +11,7 @@ const MESSAGES = /[\\/]@cloudscape-design[\\/]components[\\/]i18n[\\/]messages[\
 /**
  * Cloudscape ships the strings of every component in one bundle per language; the app loads one
  * at startup. This drops the components the app never renders (listed next to the catalogs,
- * checked by test/web/i18n.test.ts), which keeps the initial route lighter. Tests import the full
+ * checked by test/web/i18n/i18n.test.ts), which keeps the initial route lighter. Tests import the full
  * bundles, so a wrong list cannot hide there.
  */
 function trimCloudscapeMessages(unused: readonly string[]): Plugin {

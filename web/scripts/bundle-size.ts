@@ -67,7 +67,7 @@ function main(): void {
   const entry = Object.entries(manifest).find(([, c]) => c.isEntry)?.[0];
   if (!entry) throw new Error('No entry chunk in the manifest.');
   const byName = (pattern: RegExp) => Object.keys(manifest).filter((k) => pattern.test(k));
-  const keys = [entry, ...byName(/pages\/home\/HomePage\.tsx$/), ...byName(/all\.en\.js$/)];
+  const keys = [entry, ...byName(/pages\/home\/home-page\.tsx$/), ...byName(/all\.en\.js$/)];
   const files = staticClosure(manifest, keys).filter((f) => f.endsWith('.js'));
   const { raw, gzip } = measure(files);
   console.log(`initial route JS: ${kb(raw)} kB raw, ${kb(gzip)} kB gzip (${files.length} files)`);

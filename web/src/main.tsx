@@ -3,9 +3,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createAmplifyTeamApi } from './api/amplify-api';
 import { configureAmplify, createAmplifyAuth } from './api/amplify-auth';
-import { App } from './App';
-import { loadRuntimeConfig } from './common/config';
-import { browserHistory } from './common/router';
+import { App } from './app/app';
+import { loadRuntimeConfig } from './app/config';
+import { browserHistory } from './app/router';
 import { initialLanguage, LanguageProvider, loadCatalog, loadCloudscapeMessages } from './i18n';
 
 async function start(): Promise<void> {
@@ -24,7 +24,7 @@ async function start(): Promise<void> {
   const catalogs = catalog ? { [language]: catalog } : undefined;
 
   if (!result.ok) {
-    const { ConfigErrorPage } = await import('./common/ErrorPages');
+    const { ConfigErrorPage } = await import('./app/error-pages');
     root.render(
       <StrictMode>
         <LanguageProvider initial={language} catalogs={catalogs} cloudscapeMessages={cloudscapeMessages}>

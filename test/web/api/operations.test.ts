@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, validate, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { buildAppSyncSchema } from '../../local/appsync/prelude';
-import * as operations from '../../web/src/api/operations';
-import type { GraphQLOperation } from '../../web/src/api/operations';
+import { buildAppSyncSchema } from '../../../local/appsync/prelude';
+import * as operations from '../../../web/src/api/operations';
+import type { GraphQLOperation } from '../../../web/src/api/operations';
 
 const schema = buildAppSyncSchema(
-  readFileSync(fileURLToPath(new URL('../../graphql/schema.graphql', import.meta.url)), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../../../graphql/schema.graphql', import.meta.url)), 'utf8'),
 );
 
 function isOperation(value: unknown): value is GraphQLOperation<unknown, unknown> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuntimeConfig, parseRuntimeConfig } from '../../web/src/common/config';
+import { loadRuntimeConfig, parseRuntimeConfig } from '../../../web/src/app/config';
 
 const valid = {
   region: 'eu-west-1',

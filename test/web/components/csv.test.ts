@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, itemsToCsv, toCsv } from '../../web/src/common/csv';
+import { csvCell, itemsToCsv, toCsv } from '../../../web/src/components/csv';
 
 describe('CSV export', () => {
   it('quotes cells with commas, quotes and line breaks', () => {

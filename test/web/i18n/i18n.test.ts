@@ -2,12 +2,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../web/src/i18n/en';
-import { ja } from '../../web/src/i18n/ja';
-import { initialLanguage, interpolate, readStoredLanguage } from '../../web/src/i18n';
-import { UNUSED_CLOUDSCAPE_COMPONENTS } from '../../web/src/i18n/unused-cloudscape';
+import { en } from '../../../web/src/i18n/en';
+import { ja } from '../../../web/src/i18n/ja';
+import { initialLanguage, interpolate, readStoredLanguage } from '../../../web/src/i18n';
+import { UNUSED_CLOUDSCAPE_COMPONENTS } from '../../../web/src/i18n/unused-cloudscape';
 
-const src = fileURLToPath(new URL('../../web/src/', import.meta.url));
+const src = fileURLToPath(new URL('../../../web/src/', import.meta.url));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -2,12 +2,12 @@
 import axe from 'axe-core';
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import CreateRequestPage from '../../web/src/pages/create-request/CreateRequestPage';
-import MyRequestsPage from '../../web/src/pages/my-requests/MyRequestsPage';
-import SettingsPage from '../../web/src/pages/settings/SettingsPage';
-import { ALICE, me, memoryData, request } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
-import { button, renderWithApp, setupWebTests, tableLoaded, waitForElement } from './support/render';
+import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
+import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
+import SettingsPage from '../../../web/src/pages/settings/settings-page';
+import { ALICE, me, memoryData, request } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
+import { button, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
 
 setupWebTests();
 

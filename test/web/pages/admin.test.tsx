@@ -2,12 +2,12 @@
 import { act } from '@testing-library/react';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { describe, expect, it } from 'vitest';
-import type { EligibilityPolicy } from '../../web/src/api/types';
-import { flattenOuTree } from '../../web/src/common/pickers';
-import ApproverPolicyPage from '../../web/src/pages/approver-policy/ApproverPolicyPage';
-import EligibilityPolicyPage from '../../web/src/pages/eligibility-policy/EligibilityPolicyPage';
-import { memoryData, me, PS_ADMIN, PS_READ, settings } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import type { EligibilityPolicy } from '../../../web/src/api/types';
+import { flattenOuTree } from '../../../web/src/components/pickers';
+import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
+import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
+import { memoryData, me, PS_ADMIN, PS_READ, settings } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
 import {
   button,
   field,
@@ -18,7 +18,7 @@ import {
   tableLoaded,
   tableRows,
   waitForElement,
-} from './support/render';
+} from '../support/render';
 
 setupWebTests();
 

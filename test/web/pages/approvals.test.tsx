@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../web/src/api/errors';
-import ApproveRequestsPage from '../../web/src/pages/approve-requests/ApproveRequestsPage';
-import MyApprovalsPage from '../../web/src/pages/my-approvals/MyApprovalsPage';
-import { ALICE, BOB, memoryData, request, settings } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import { ApiError } from '../../../web/src/api/errors';
+import ApproveRequestsPage from '../../../web/src/pages/approve-requests/approve-requests-page';
+import MyApprovalsPage from '../../../web/src/pages/my-approvals/my-approvals-page';
+import { ALICE, BOB, memoryData, request, settings } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
 import {
   button,
   field,
@@ -16,7 +16,7 @@ import {
   tableLoaded,
   tableRows,
   waitForElement,
-} from './support/render';
+} from '../support/render';
 
 setupWebTests();
 

@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../web/src/api/errors';
-import { fieldOfServerError } from '../../web/src/pages/create-request/CreateRequestPage';
-import CreateRequestPage from '../../web/src/pages/create-request/CreateRequestPage';
-import { memoryData, PS_ADMIN, PS_READ } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
-import { button, field, flashTexts, renderWithApp, setupWebTests, waitForElement } from './support/render';
+import { ApiError } from '../../../web/src/api/errors';
+import { fieldOfServerError } from '../../../web/src/pages/create-request/create-request-page';
+import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
+import { memoryData, PS_ADMIN, PS_READ } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
+import { button, field, flashTexts, renderWithApp, setupWebTests, waitForElement } from '../support/render';
 
 setupWebTests();
 

@@ -2,12 +2,12 @@
 import { act } from '@testing-library/react';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../web/src/api/errors';
-import type { ApproverPolicy } from '../../web/src/api/types';
-import ApproverPolicyPage from '../../web/src/pages/approver-policy/ApproverPolicyPage';
-import EligibilityPolicyPage from '../../web/src/pages/eligibility-policy/EligibilityPolicyPage';
-import { memoryData, me, settings } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import { ApiError } from '../../../web/src/api/errors';
+import type { ApproverPolicy } from '../../../web/src/api/types';
+import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
+import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
+import { memoryData, me, settings } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
 import {
   button,
   field,
@@ -18,7 +18,7 @@ import {
   tableLoaded,
   tableRows,
   waitForElement,
-} from './support/render';
+} from '../support/render';
 
 // What the two policy pages share (table scaffolding, the create/edit modal frame, the delete
 // confirmation, the ticket field), seen through the page that admin.test.tsx covers less.

@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import ActiveAccessPage from '../../web/src/pages/active-access/ActiveAccessPage';
-import AuditSessionsPage from '../../web/src/pages/audit-sessions/AuditSessionsPage';
-import EndedAccessPage from '../../web/src/pages/ended-access/EndedAccessPage';
-import MyRequestsPage from '../../web/src/pages/my-requests/MyRequestsPage';
-import RequestDetailsPage from '../../web/src/pages/request-details/RequestDetailsPage';
-import { ALICE, BOB, CAROL, me, memoryData, request } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import ActiveAccessPage from '../../../web/src/pages/active-access/active-access-page';
+import AuditSessionsPage from '../../../web/src/pages/audit-sessions/audit-sessions-page';
+import EndedAccessPage from '../../../web/src/pages/ended-access/ended-access-page';
+import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
+import RequestDetailsPage from '../../../web/src/pages/request-details/request-details-page';
+import { ALICE, BOB, CAROL, me, memoryData, request } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
 import {
   button,
   field,
@@ -18,7 +18,7 @@ import {
   tableLoaded,
   tableRows,
   waitForElement,
-} from './support/render';
+} from '../support/render';
 
 setupWebTests();
 

@@ -1,12 +1,12 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { en } from '../../web/src/i18n/en';
-import { interpolate } from '../../web/src/i18n';
-import { formOf, inputOf, validateSettings } from '../../web/src/pages/settings/SettingsModal';
-import SettingsPage from '../../web/src/pages/settings/SettingsPage';
-import { memoryData, me, settings } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import { en } from '../../../web/src/i18n/en';
+import { interpolate } from '../../../web/src/i18n';
+import { formOf, inputOf, validateSettings } from '../../../web/src/pages/settings/settings-modal';
+import SettingsPage from '../../../web/src/pages/settings/settings-page';
+import { memoryData, me, settings } from '../support/data';
+import { MemoryTeamApi } from '../support/memory-api';
 import {
   button,
   field,
@@ -15,7 +15,7 @@ import {
   setupWebTests,
   type PageWrapper,
   waitForElement,
-} from './support/render';
+} from '../support/render';
 
 setupWebTests();
 

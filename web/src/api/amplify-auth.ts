@@ -1,7 +1,7 @@
 import { Amplify } from 'aws-amplify';
 import { fetchAuthSession, signInWithRedirect, signOut } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
-import type { RuntimeConfig } from '../common/config';
+import type { RuntimeConfig } from '../../../lambdas/contract/runtime-config';
 import { rememberReturnPath, type AuthPort } from './auth';
 
 /** The identity provider the Cognito hosted UI federates to (the IdC SAML application). */

@@ -1,18 +1,18 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { takeReturnPath, type AuthPort } from './api/auth';
-import { ApiProvider, useTeamApi } from './api/context';
-import { useAsync } from './api/hooks';
-import type { TeamApi } from './api/team-api';
-import { ClockProvider, systemClock, type Clock } from './common/clock';
-import { FlashProvider } from './common/flash';
-import { RouterProvider, useRouter, type AppHistory } from './common/router';
-import { SessionProvider, type AppInfo } from './common/session';
-import { Shell } from './common/Shell';
-import { LoadingPage, SplashPage } from './common/StatusPages';
-import { useT } from './i18n';
+import { takeReturnPath, type AuthPort } from '../api/auth';
+import { ApiProvider, useTeamApi } from '../api/context';
+import { useAsync } from '../api/hooks';
+import type { TeamApi } from '../api/team-api';
+import { ClockProvider, systemClock, type Clock } from './clock';
+import { FlashProvider } from './flash';
+import { RouterProvider, useRouter, type AppHistory } from './router';
+import { SessionProvider, type AppInfo } from './session';
+import { Shell } from './shell';
+import { LoadingPage, SplashPage } from './status-pages';
+import { useT } from '../i18n';
 
 const SessionErrorPage = lazy(() =>
-  import('./common/ErrorPages').then((module) => ({ default: module.SessionErrorPage })),
+  import('./error-pages').then((module) => ({ default: module.SessionErrorPage })),
 );
 
 export interface AppProps {

@@ -6,7 +6,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { ReactNode } from 'react';
 import { useT } from '../i18n';
 import type { ConfigProblem } from './config';
-import { Standalone } from './StatusPages';
+import { Standalone } from './status-pages';
 
 // Pages for things that went wrong before the shell could start; loaded only when needed.
 

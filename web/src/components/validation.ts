@@ -1,6 +1,7 @@
 /**
- * Inline form validation with the core's own patterns and limits (`lambdas/core/patterns.ts`), so
- * people see problems before submitting; the server checks everything again and its message wins.
+ * Inline form validation with the shared contract's patterns and limits
+ * (`lambdas/contract/patterns.ts`), so people see problems before submitting; the server checks
+ * everything again and its message wins.
  */
 import type { Translate } from '../i18n';
 

@@ -1,7 +1,7 @@
 /**
  * Cloudscape components the SPA never renders: their strings are left out of the Cloudscape
  * message bundles at build time (see web/vite.config.ts). Using one of them means removing it
- * from this list; test/web/i18n.test.ts fails when a source file imports one.
+ * from this list; test/web/i18n/i18n.test.ts fails when a source file imports one.
  */
 export const UNUSED_CLOUDSCAPE_COMPONENTS: readonly string[] = [
   '[charts]',

@@ -1,26 +1,25 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import type { RouteName } from './routes';
-
-/** What every page receives: the path parameters of its route. */
-export interface PageProps {
-  params: Record<string, string>;
-}
+import type { RouteName } from '../app/routes';
+import type { PageProps } from './page-props';
 
 type LazyPage = LazyExoticComponent<ComponentType<PageProps>>;
 
-/** Each page is its own chunk, loaded when first opened: the initial route stays small. */
+/**
+ * Each page is its own chunk, loaded when first opened: the initial route stays small. The shell
+ * reaches the pages through this map only; pages take their props type from `./page-props`.
+ */
 export const PAGES: Readonly<Record<RouteName, LazyPage>> = {
-  home: lazy(() => import('../pages/home/HomePage')),
-  createRequest: lazy(() => import('../pages/create-request/CreateRequestPage')),
-  myRequests: lazy(() => import('../pages/my-requests/MyRequestsPage')),
-  requestDetails: lazy(() => import('../pages/request-details/RequestDetailsPage')),
-  approveRequests: lazy(() => import('../pages/approve-requests/ApproveRequestsPage')),
-  myApprovals: lazy(() => import('../pages/my-approvals/MyApprovalsPage')),
-  activeAccess: lazy(() => import('../pages/active-access/ActiveAccessPage')),
-  endedAccess: lazy(() => import('../pages/ended-access/EndedAccessPage')),
-  auditApprovals: lazy(() => import('../pages/audit-approvals/AuditApprovalsPage')),
-  auditSessions: lazy(() => import('../pages/audit-sessions/AuditSessionsPage')),
-  eligibilityPolicy: lazy(() => import('../pages/eligibility-policy/EligibilityPolicyPage')),
-  approverPolicy: lazy(() => import('../pages/approver-policy/ApproverPolicyPage')),
-  settings: lazy(() => import('../pages/settings/SettingsPage')),
+  home: lazy(() => import('./home/home-page')),
+  createRequest: lazy(() => import('./create-request/create-request-page')),
+  myRequests: lazy(() => import('./my-requests/my-requests-page')),
+  requestDetails: lazy(() => import('./request-details/request-details-page')),
+  approveRequests: lazy(() => import('./approve-requests/approve-requests-page')),
+  myApprovals: lazy(() => import('./my-approvals/my-approvals-page')),
+  activeAccess: lazy(() => import('./active-access/active-access-page')),
+  endedAccess: lazy(() => import('./ended-access/ended-access-page')),
+  auditApprovals: lazy(() => import('./audit-approvals/audit-approvals-page')),
+  auditSessions: lazy(() => import('./audit-sessions/audit-sessions-page')),
+  eligibilityPolicy: lazy(() => import('./eligibility-policy/eligibility-policy-page')),
+  approverPolicy: lazy(() => import('./approver-policy/approver-policy-page')),
+  settings: lazy(() => import('./settings/settings-page')),
 };

@@ -1,13 +1,13 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Request, SessionLogEvent } from '../../web/src/api/types';
-import { downloadCsv } from '../../web/src/common/csv';
-import type * as CsvModule from '../../web/src/common/csv';
-import { SessionActivity } from '../../web/src/common/SessionActivity';
-import { SessionProvider, useSession, type AppInfo } from '../../web/src/common/session';
-import { ALICE, BOB, memoryData, request } from './support/data';
-import { MemoryTeamApi } from './support/memory-api';
+import type { Request, SessionLogEvent } from '../../../../web/src/api/types';
+import { downloadCsv } from '../../../../web/src/components/csv';
+import type * as CsvModule from '../../../../web/src/components/csv';
+import { SessionActivity } from '../../../../web/src/features/requests/session-activity';
+import { SessionProvider, useSession, type AppInfo } from '../../../../web/src/app/session';
+import { ALICE, BOB, memoryData, request } from '../../support/data';
+import { MemoryTeamApi } from '../../support/memory-api';
 import {
   button,
   renderWithApp,
@@ -15,9 +15,9 @@ import {
   tableRows,
   waitForElement,
   type PageWrapper,
-} from './support/render';
+} from '../../support/render';
 
-vi.mock('../../web/src/common/csv', async (importOriginal) => ({
+vi.mock('../../../../web/src/components/csv', async (importOriginal) => ({
   ...(await importOriginal<typeof CsvModule>()),
   downloadCsv: vi.fn(),
 }));

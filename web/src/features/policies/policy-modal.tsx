@@ -8,7 +8,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type ReactNode } from 'react';
 import { toApiError } from '../../api/errors';
 import { useT } from '../../i18n';
-import { ModalFooter } from '../../common/modals';
+import { ModalFooter } from '../../components/modals';
 
 /** The save state of a policy form: validation shown after the first submit, busy, server error. */
 export interface PolicySave<F extends string> {

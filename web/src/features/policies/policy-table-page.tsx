@@ -4,9 +4,9 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { useAsync, useSettings } from '../../api/hooks';
 import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
 import type { DeletePoliciesResult, Page, PageArgs, Settings } from '../../api/types';
-import { DataTable, type ColumnSpec } from '../../common/DataTable';
-import { useFlash } from '../../common/flash';
-import { ConfirmModal } from '../../common/modals';
+import { DataTable, type ColumnSpec } from '../../components/data-table';
+import { useFlash } from '../../app/flash';
+import { ConfirmModal } from '../../components/modals';
 import { useT, type I18nValue } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 

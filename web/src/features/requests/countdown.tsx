@@ -1,7 +1,7 @@
-import type { Request } from '../api/types';
-import { useT } from '../i18n';
-import { accessEnd, formatRemaining } from '../i18n/format';
-import { useNow } from './clock';
+import type { Request } from '../../api/types';
+import { useT } from '../../i18n';
+import { accessEnd, formatRemaining } from '../../i18n/format';
+import { useNow } from '../../app/clock';
 
 export type CountdownKind = 'startsIn' | 'endsIn' | 'expiresIn';
 

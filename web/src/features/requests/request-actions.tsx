@@ -1,15 +1,15 @@
 import Box from '@cloudscape-design/components/box';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useCallback, useState, type ReactNode } from 'react';
-import { useTeamApi } from '../api/context';
-import { toApiError } from '../api/errors';
-import { useSettings } from '../api/hooks';
-import type { Me, Request } from '../api/types';
-import { useT } from '../i18n';
-import { useFlash } from './flash';
-import { CommentModal, ConfirmModal } from './modals';
+import { useTeamApi } from '../../api/context';
+import { toApiError } from '../../api/errors';
+import { useSettings } from '../../api/hooks';
+import type { Me, Request } from '../../api/types';
+import { useT } from '../../i18n';
+import { useFlash } from '../../app/flash';
+import { CommentModal, ConfirmModal } from '../../components/modals';
 import { accountLabel } from './request-columns';
-import { RequestSummary } from './RequestSummary';
+import { RequestSummary } from './request-summary';
 
 export type RequestAction = 'approve' | 'reject' | 'cancel' | 'revoke';
 

@@ -1,14 +1,14 @@
 import Link from '@cloudscape-design/components/link';
 import { useMemo } from 'react';
-import type { Request } from '../api/types';
-import { useI18n, type Translate } from '../i18n';
-import { accessEnd, formatDateTime, formatHours } from '../i18n/format';
-import { Countdown, countdownOf } from './Countdown';
-import type { CsvColumn } from './csv';
-import type { ColumnSpec } from './DataTable';
-import { useFollow } from './router';
-import { pathOf } from './routes';
-import { STATUS_LABELS, StatusBadge } from './StatusBadge';
+import type { Request } from '../../api/types';
+import { useI18n, type Translate } from '../../i18n';
+import { accessEnd, formatDateTime, formatHours } from '../../i18n/format';
+import { Countdown, countdownOf } from './countdown';
+import type { CsvColumn } from '../../components/csv';
+import type { ColumnSpec } from '../../components/data-table';
+import { useFollow } from '../../app/router';
+import { pathOf } from '../../app/routes';
+import { STATUS_LABELS, StatusBadge } from './status-badge';
 
 export type RequestColumnId =
   | 'account'

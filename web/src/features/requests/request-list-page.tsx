@@ -1,16 +1,16 @@
 import Button from '@cloudscape-design/components/button';
 import { useMemo, type ReactNode } from 'react';
-import { useRequestChanges, useRequestList } from '../api/hooks';
-import type { RequestListName } from '../api/team-api';
-import type { Request } from '../api/types';
-import { useT } from '../i18n';
-import { DataTable } from './DataTable';
-import { useFlash } from './flash';
+import { useRequestChanges, useRequestList } from '../../api/hooks';
+import type { RequestListName } from '../../api/team-api';
+import type { Request } from '../../api/types';
+import { useT } from '../../i18n';
+import { DataTable } from '../../components/data-table';
+import { useFlash } from '../../app/flash';
 import { useRequestActions, type RequestAction } from './request-actions';
 import { accountLabel, requestCsvColumns, useRequestColumns, type RequestColumnId } from './request-columns';
-import { useRouter } from './router';
-import { pathOf } from './routes';
-import { useMe } from './session';
+import { useRouter } from '../../app/router';
+import { pathOf } from '../../app/routes';
+import { useMe } from '../../app/session';
 
 export interface RequestListPageProps {
   /** Key of the table preferences. */

@@ -1,11 +1,11 @@
 import Box from '@cloudscape-design/components/box';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import type { Actor, Request } from '../api/types';
-import { useI18n } from '../i18n';
-import { formatDateTime, formatHours } from '../i18n/format';
-import { Countdown, countdownOf } from './Countdown';
+import type { Actor, Request } from '../../api/types';
+import { useI18n } from '../../i18n';
+import { formatDateTime, formatHours } from '../../i18n/format';
+import { Countdown, countdownOf } from './countdown';
 import { accountLabel, actorLabel, endTimeOf } from './request-columns';
-import { StatusBadge } from './StatusBadge';
+import { StatusBadge } from './status-badge';
 
 function People({ people }: { people: Actor[] }) {
   const { t } = useI18n();

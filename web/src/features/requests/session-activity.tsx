@@ -8,16 +8,16 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { SESSION_TAIL_MS } from '../../../lambdas/core/session-logs/window';
-import { useTeamApi } from '../api/context';
-import type { ApiError } from '../api/errors';
-import { MAX_PAGE_SIZE, readAll } from '../api/team-api';
-import type { Request, SessionLogEvent, SessionLogQuery } from '../api/types';
-import { useI18n, type Translate } from '../i18n';
-import { formatDateTime } from '../i18n/format';
-import type { CsvColumn } from './csv';
-import { DataTable, type ColumnSpec } from './DataTable';
-import { useSession } from './session';
+import { SESSION_TAIL_MS } from '../../../../lambdas/core/session-logs/window';
+import { useTeamApi } from '../../api/context';
+import type { ApiError } from '../../api/errors';
+import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
+import type { Request, SessionLogEvent, SessionLogQuery } from '../../api/types';
+import { useI18n, type Translate } from '../../i18n';
+import { formatDateTime } from '../../i18n/format';
+import type { CsvColumn } from '../../components/csv';
+import { DataTable, type ColumnSpec } from '../../components/data-table';
+import { useSession } from '../../app/session';
 
 export interface SessionActivityProps {
   /** The granted (in progress, ended or revoked) request whose activity to show. */

@@ -1,6 +1,6 @@
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
-import type { RequestStatus } from '../api/types';
-import { useT, type MessageKey } from '../i18n';
+import type { RequestStatus } from '../../api/types';
+import { useT, type MessageKey } from '../../i18n';
 
 const TYPES: Readonly<Record<RequestStatus, StatusIndicatorProps.Type>> = {
   PENDING: 'pending',

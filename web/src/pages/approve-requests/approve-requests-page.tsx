@@ -1,10 +1,10 @@
 import Button from '@cloudscape-design/components/button';
 import { useCallback } from 'react';
 import type { Request } from '../../api/types';
-import { canAct } from '../../common/request-actions';
-import type { RequestColumnId } from '../../common/request-columns';
-import { RequestListPage } from '../../common/RequestListPage';
-import { useMe } from '../../common/session';
+import { canAct } from '../../features/requests/request-actions';
+import type { RequestColumnId } from '../../features/requests/request-columns';
+import { RequestListPage } from '../../features/requests/request-list-page';
+import { useMe } from '../../app/session';
 import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [

@@ -2,10 +2,16 @@ import type { MultiselectProps } from '@cloudscape-design/components/multiselect
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { ApproverPolicy, ApproverTargetType } from '../../api/types';
-import { ouTreeOptions, PickerField, useDirectory } from '../../common/pickers';
-import { checkTicket } from '../../common/validation';
+import { ouTreeOptions, PickerField, useDirectory } from '../../components/pickers';
+import { checkTicket } from '../../components/validation';
 import { useT } from '../../i18n';
-import { ChoiceField, FixedField, PolicyModal, TicketNoField, usePolicySave } from '../policies/PolicyModal';
+import {
+  ChoiceField,
+  FixedField,
+  PolicyModal,
+  TicketNoField,
+  usePolicySave,
+} from '../../features/policies/policy-modal';
 
 export interface ApproverPolicyModalProps {
   /** The policy to edit; absent: create. */

@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { ApproverPolicy } from '../../api/types';
-import type { ColumnSpec } from '../../common/DataTable';
+import type { ColumnSpec } from '../../components/data-table';
 import { useI18n } from '../../i18n';
-import { PolicyTablePage, policyRecordColumns } from '../policies/PolicyTablePage';
-import { ApproverPolicyModal } from './ApproverPolicyModal';
+import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
+import { ApproverPolicyModal } from './approver-policy-modal';
 
 /** Administration → Approver policy: who approves requests for which accounts and OUs. */
 export default function ApproverPolicyPage() {

@@ -5,10 +5,16 @@ import Toggle from '@cloudscape-design/components/toggle';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { EligibilityPolicy, PrincipalType } from '../../api/types';
-import { ouTreeOptions, PickerField, useDirectory } from '../../common/pickers';
-import { checkHours, checkTicket, MAX_DURATION_HOURS } from '../../common/validation';
+import { ouTreeOptions, PickerField, useDirectory } from '../../components/pickers';
+import { checkHours, checkTicket, MAX_DURATION_HOURS } from '../../components/validation';
 import { useT } from '../../i18n';
-import { ChoiceField, FixedField, PolicyModal, TicketNoField, usePolicySave } from '../policies/PolicyModal';
+import {
+  ChoiceField,
+  FixedField,
+  PolicyModal,
+  TicketNoField,
+  usePolicySave,
+} from '../../features/policies/policy-modal';
 
 export interface EligibilityPolicyModalProps {
   /** The policy to edit; absent: create. */

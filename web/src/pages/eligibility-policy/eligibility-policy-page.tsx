@@ -1,10 +1,10 @@
 import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { EligibilityPolicy } from '../../api/types';
-import type { ColumnSpec } from '../../common/DataTable';
+import type { ColumnSpec } from '../../components/data-table';
 import { useI18n } from '../../i18n';
-import { PolicyTablePage, policyRecordColumns } from '../policies/PolicyTablePage';
-import { EligibilityPolicyModal } from './EligibilityPolicyModal';
+import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
+import { EligibilityPolicyModal } from './eligibility-policy-modal';
 
 const names = (refs: readonly { name: string }[]) => refs.map((r) => r.name).join(', ');
 

@@ -1,5 +1,5 @@
-import type { RequestColumnId } from '../../common/request-columns';
-import { RequestListPage } from '../../common/RequestListPage';
+import type { RequestColumnId } from '../../features/requests/request-columns';
+import { RequestListPage } from '../../features/requests/request-list-page';
 import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [

@@ -6,9 +6,9 @@ import ContentLayout from '@cloudscape-design/components/content-layout';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
 import SpaceBetween from '@cloudscape-design/components/space-between';
-import { useFollow, useRouter } from '../../common/router';
-import { pathOf, type RouteName } from '../../common/routes';
-import { useMe } from '../../common/session';
+import { useFollow, useRouter } from '../../app/router';
+import { pathOf, type RouteName } from '../../app/routes';
+import { useMe } from '../../app/session';
 import { useT, type MessageKey } from '../../i18n';
 
 interface QuickLink {

@@ -1,10 +1,10 @@
 import Button from '@cloudscape-design/components/button';
-import { canAct } from '../../common/request-actions';
-import type { RequestColumnId } from '../../common/request-columns';
-import { RequestListPage } from '../../common/RequestListPage';
-import { useRouter } from '../../common/router';
-import { pathOf } from '../../common/routes';
-import { useMe } from '../../common/session';
+import { canAct } from '../../features/requests/request-actions';
+import type { RequestColumnId } from '../../features/requests/request-columns';
+import { RequestListPage } from '../../features/requests/request-list-page';
+import { useRouter } from '../../app/router';
+import { pathOf } from '../../app/routes';
+import { useMe } from '../../app/session';
 import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [

@@ -14,7 +14,7 @@ import { useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import { toApiError } from '../../api/errors';
 import type { Settings, UpdateSettingsInput } from '../../api/types';
-import { useDirectory } from '../../common/pickers';
+import { useDirectory } from '../../components/pickers';
 import {
   checkHours,
   checkPrintable,
@@ -24,9 +24,9 @@ import {
   SES_IDENTITY_ARN,
   SLACK_CHANNEL,
   SLACK_TOKEN,
-} from '../../common/validation';
+} from '../../components/validation';
 import { useT, type Translate } from '../../i18n';
-import { ModalFooter } from '../../common/modals';
+import { ModalFooter } from '../../components/modals';
 
 export interface SettingsForm {
   maxDurationHours: string;

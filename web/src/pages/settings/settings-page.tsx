@@ -16,11 +16,11 @@ import { useTeamApi } from '../../api/context';
 import { toApiError } from '../../api/errors';
 import { useSettings } from '../../api/hooks';
 import type { InvalidateOuCacheResult, Settings } from '../../api/types';
-import { useFlash } from '../../common/flash';
-import { parseOuIds } from '../../common/validation';
+import { useFlash } from '../../app/flash';
+import { parseOuIds } from '../../components/validation';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
-import { SettingsModal } from './SettingsModal';
+import { SettingsModal } from './settings-modal';
 
 /** Slack app manifest for the "Install Slack app" link: the scopes TEAM's notifier needs. */
 export function slackManifestUrl(): string {
