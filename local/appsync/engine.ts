@@ -17,6 +17,7 @@ import {
 import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { filterInputOf, type SubscriptionFilters } from '../../graphql/subscription-filters';
+import { resolverFailureOf } from '../../lambdas/contract/api-errors';
 import { compileAuthRules, isAllowed, type AuthRule, type Caller } from './auth-rules';
 import {
   AppSyncError,
@@ -245,6 +246,9 @@ export class AppSyncEngine {
     }
     const returnedError = asReturnedLambdaError(result);
     if (returnedError) throw returnedError;
+    // What each deployed field's response handler does (lib/api.ts, resolverCode).
+    const failure = resolverFailureOf(result);
+    if (failure) throw new AppSyncError(failure.errorType, failure.message, failure.errorInfo);
 
     if (ctx.mode.kind === 'subscribe') {
       // Subscribe-time resolvers only authorize (AppSync's None data source pattern); what

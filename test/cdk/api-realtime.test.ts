@@ -6,7 +6,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { filterInputOf, SUBSCRIPTION_FILTERS, type FilterRule } from '../../graphql/subscription-filters';
-import { subscriptionFilterCode } from '../../lib/api';
+import { resolverCode } from '../../lib/api';
+import { RESOLVER_FAILURE_KEY } from '../../lambdas/contract/api-errors';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import type { ApiError } from '../../lambdas/handlers/api/errors';
 import { TEAM_CLAIMS } from '../../lambdas/handlers/claims';
@@ -111,29 +112,36 @@ describe('Subscription.onRequestChange in the stack', () => {
     expect(p).toMatchObject({
       DataSourceName: dataSource?.Properties.Name,
       Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' },
-      Code: subscriptionFilterCode(RULES),
+      Code: resolverCode(RULES),
     });
     expect(p?.['Kind'] ?? 'UNIT').toBe('UNIT');
     expect(String(p?.['Code'])).toContain('extensions.setSubscriptionFilter(');
   });
 
-  it('leaves unfiltered fields direct Lambda resolvers', () => {
+  it('gives every other root field an APPSYNC_JS unit resolver that returns the function’s result', () => {
     for (const [type, field] of [
       ['Subscription', 'onSessionLogQuery'],
       ['Mutation', 'publishRequestChange'],
+      ['Mutation', 'createRequest'],
+      ['Query', 'getRequest'],
     ] as const) {
       const p = resolverOf(type, field);
-      expect(p, `${type}.${field}`).toBeDefined();
-      expect(p?.['Code'], `${type}.${field}`).toBeUndefined();
-      expect(p?.['Runtime'], `${type}.${field}`).toBeUndefined();
+      expect(p, `${type}.${field}`).toMatchObject({
+        Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' },
+        Code: resolverCode(),
+      });
     }
+    expect(resolvers).toHaveLength(synth.stack.api.fields.length);
   });
 });
 
 describe('the generated APPSYNC_JS code', () => {
-  const code = subscriptionFilterCode(RULES);
+  const code = resolverCode(RULES);
 
-  it('stays within the APPSYNC_JS subset', () => {
+  it.each([
+    ['a filtered subscription', code],
+    ['every other field', resolverCode()],
+  ])('stays within the APPSYNC_JS subset: %s', (_name, code) => {
     const statements = code
       .split('\n')
       .filter((line) => !line.trim().startsWith('//'))
@@ -149,7 +157,7 @@ describe('the generated APPSYNC_JS code', () => {
     ]) {
       expect(statements, String(banned)).not.toMatch(banned);
     }
-    expect(code).toMatch(/^import \{ util, extensions \} from '@aws-appsync\/utils';$/m);
+    expect(code).toMatch(/^import \{ util(, extensions)? \} from '@aws-appsync\/utils';$/m);
     expect(code).toMatch(/^export function request\(ctx\)/m);
     expect(code).toMatch(/^export function response\(ctx\)/m);
   });
@@ -223,7 +231,7 @@ describe('the generated APPSYNC_JS code', () => {
 
   it('groups several rules on one field and keeps distinct fields apart', () => {
     const { resolver, filterInputs } = load(
-      subscriptionFilterCode([
+      resolverCode([
         { fieldName: 'channels', operator: 'contains', argument: 'channel' },
         { fieldName: 'status', operator: 'eq', argument: 'status' },
         { fieldName: 'channels', operator: 'eq', argument: 'other' },
@@ -231,6 +239,33 @@ describe('the generated APPSYNC_JS code', () => {
     );
     resolver.response({ args: { channel: 'a', status: 'PENDING', other: 'b' }, result: null });
     expect(filterInputs).toEqual([{ channels: { contains: 'a', eq: 'b' }, status: { eq: 'PENDING' } }]);
-    expect(() => subscriptionFilterCode([])).toThrow(/at least one rule/);
+    expect(() => resolverCode([])).toThrow(/at least one rule/);
+  });
+
+  it('raises a failure the function returned with its errorInfo, and returns any other result', () => {
+    const { resolver } = load(resolverCode());
+    let outcome: unknown;
+    try {
+      resolver.response({
+        args: {},
+        result: {
+          [RESOLVER_FAILURE_KEY]: {
+            errorType: 'ValidationError',
+            message: 'Justification is required.',
+            errorInfo: { field: 'justification' },
+          },
+        },
+      });
+    } catch (error) {
+      outcome = error;
+    }
+    expect(outcome).toMatchObject({
+      kind: 'error',
+      detail: ['Justification is required.', 'ValidationError', null, { field: 'justification' }],
+    });
+    const result = { id: 'r-1', items: [] };
+    expect(resolver.response({ args: {}, result })).toBe(result);
+    expect(resolver.response({ args: {}, result: null })).toBeNull();
+    expect(resolver.response({ args: {}, result: [1, 2] })).toEqual([1, 2]);
   });
 });

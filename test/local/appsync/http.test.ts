@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { authenticate } from '../../../local/appsync/identity';
 import { startAppSync, type RequestRecord } from '../../../local/appsync';
 import { defaultHandlers, fixtureSchemaPath, IAM_AUTH, startStack, type Stack } from './harness';
+import { RESOLVER_FAILURE_KEY } from '../../../lambdas/contract/api-errors';
 
 let stack: Stack;
 let clock = Date.now();
@@ -241,6 +242,24 @@ describe('errors and results', () => {
       errorType: 'NotFound',
       message: 'Nope',
       errorInfo: { id: 'x' },
+    });
+  });
+
+  it('raises a failure the function returned, with its errorInfo, as the deployed resolvers do', async () => {
+    stack.handlers['failing'] = () => ({
+      [RESOLVER_FAILURE_KEY]: {
+        errorType: 'ValidationError',
+        message: 'Justification is required.',
+        errorInfo: { field: 'justification' },
+      },
+    });
+    const { body } = await stack.gql(alice(), '{ failing either }');
+    expect(body.data).toEqual({ failing: null, either: 'either way' });
+    expect(body.errors?.[0]).toMatchObject({
+      errorType: 'ValidationError',
+      message: 'Justification is required.',
+      errorInfo: { field: 'justification' },
+      path: ['failing'],
     });
   });
 
