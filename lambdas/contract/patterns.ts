@@ -39,3 +39,8 @@ export const MAX_DURATION_HOURS = 8000;
 export const START_TIME_PAST_TOLERANCE_MS = 5 * 60 * 1000;
 /** Upper bound of list inputs (accounts, OUs, principals...). */
 export const MAX_LIST_ITEMS = 1000;
+/**
+ * How long after access ends CloudTrail may still deliver the session's events: session logs of
+ * an ended session are complete only once this tail is over.
+ */
+export const SESSION_TAIL_MS = 60 * 60 * 1000;
