@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AwsServiceError, startAwsJsonService, type RunningService } from '../common/aws-json-server';
-import type { StepFunctionsService } from './service';
+import type { StepFunctionsServiceBase } from './service';
 
 /**
  * The Step Functions API over AWS JSON 1.0 (`X-Amz-Target: AWSStepFunctions.<Operation>`), so
@@ -71,7 +71,7 @@ function defined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], un
  * `Date` timestamps). Shared by the HTTP endpoint and in-process `aws-sdk:sfn:*` tasks.
  */
 export function makeSfnOperations(
-  service: StepFunctionsService,
+  service: StepFunctionsServiceBase,
 ): Record<string, (input: Record<string, unknown>) => unknown> {
   return {
     StartExecution: (input) => service.startExecution(defined(parse(schemas.StartExecution, input))),
@@ -107,7 +107,7 @@ function toWire(value: unknown): unknown {
 
 /** Serves `service` on 127.0.0.1:`port` (0 = a free port). */
 export async function startStepFunctionsEndpoint(
-  service: StepFunctionsService,
+  service: StepFunctionsServiceBase,
   port = 0,
 ): Promise<RunningService> {
   const operations = makeSfnOperations(service);

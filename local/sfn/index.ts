@@ -4,19 +4,18 @@
  * executions, an execution registry and the Step Functions API over AWS JSON 1.0.
  */
 export { ManualClock, WallClock, type SchedulingClock, type Settler } from './clock';
-export {
-  createStepFunctionsService,
-  StepFunctionsService,
-  type CreateStateMachineInput,
-  type ExecutionCounters,
-  type ExecutionDescription,
-  type ExecutionListItem,
-  type ExecutionStatus,
-  type HistoryEvent,
-  type PendingTaskToken,
-  type StartExecutionInput,
-  type StepFunctionsServiceOptions,
-} from './service';
+export { createStepFunctionsService, StepFunctionsService } from './server';
+export type {
+  CreateStateMachineInput,
+  ExecutionCounters,
+  ExecutionDescription,
+  ExecutionListItem,
+  ExecutionStatus,
+  HistoryEvent,
+  PendingTaskToken,
+  StartExecutionInput,
+  StepFunctionsServiceOptions,
+} from './types';
 export { startStepFunctionsEndpoint, makeSfnOperations } from './endpoint';
 export {
   listTemplateStateMachines,
