@@ -18,7 +18,7 @@ import {
   makeListMyRequests,
   makeListPendingApprovals,
   type PageInput,
-} from '../lambdas/core/usecases';
+} from '../lambdas/core';
 import type { AccessRequest, CallerIdentity, Page } from '../lambdas/core/types';
 import { ORIGINAL_LIST_SHAPES, originalCalls, originalReadUnits, type ListId } from './lib/baseline';
 import { startBenchDynamo, type BenchDynamo, type DynamoStats } from './lib/dynamo';

@@ -11,7 +11,7 @@ import type {
   Settings,
 } from '../lambdas/core/types';
 import { DEFAULT_TEST_TIME } from './fakes/clock';
-import { DEMO } from './fakes/demoOrg';
+import { DEMO } from './fakes/demo-org';
 
 let requestCounter = 0;
 

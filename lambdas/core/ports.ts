@@ -18,6 +18,7 @@ import type {
   PermissionSetInfo,
   RequestStatus,
   Settings,
+  SettingsFallback,
 } from './types';
 
 export interface Clock {
@@ -158,8 +159,9 @@ export interface AccountAssignments {
 }
 
 /**
- * The request's lifecycle workflow (one Step Functions execution per request), driven by the
- * router from the requests table's stream. The contract with the workflow definition:
+ * The request's workflow (one Step Functions execution per request, taking the request through
+ * its lifecycle), driven by the router from the requests table's stream. The contract with the
+ * workflow definition:
  *
  * - `start(request)` starts the execution named after the request id with input
  *   `{ "requestId": "<id>", "waitSeconds": <its time to expire> }`. Idempotent: a second start of
@@ -180,7 +182,7 @@ export interface AccountAssignments {
  *   the change was already handled (or the wait moved on and will re-read the status), so it
  *   is not an error; a request without a token is not signalled.
  */
-export interface LifecycleWorkflow {
+export interface RequestWorkflow {
   start(request: Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>): Promise<void>;
   signal(
     request: Pick<AccessRequest, 'id'> & { workflowToken?: string },
@@ -207,4 +209,22 @@ export interface RequestChangeEvent {
 export interface RealtimePublisher {
   /** One publish (one AppSync operation) for all of the event's channels. */
   publishRequestChange(event: RequestChangeEvent): Promise<void>;
+}
+
+/**
+ * Every port a use case may need; each factory takes only the ones it uses
+ * (`Pick<CoreDeps, ...>`), so a composition root passes what its function built and tests pass
+ * their world of fakes.
+ */
+export interface CoreDeps {
+  requests: RequestRepository;
+  policies: PolicyRepository;
+  settings: SettingsRepository;
+  secrets: SecretStore;
+  directory: Directory;
+  organization: Organization;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Deployment config the admin and auditor group names fall back to. */
+  fallback?: SettingsFallback;
 }

@@ -138,6 +138,12 @@ export interface ApproverPolicy {
   updatedBy: string;
 }
 
+/** Deployment configuration that settings fall back to (the admin and auditor group names). */
+export interface SettingsFallback {
+  adminGroupName?: string;
+  auditorGroupName?: string;
+}
+
 export interface Settings {
   maxDurationHours: number;
   expiryHours: number;

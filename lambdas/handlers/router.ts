@@ -14,8 +14,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { PEOPLE_STATUSES } from '../core/lifecycle';
-import { publishRequestChange } from '../core/realtime';
+import { PEOPLE_STATUSES } from '../core/requests/lifecycle';
+import { publishRequestChange } from '../core/requests/realtime';
 import { REQUEST_STATUSES, type RequestStatus } from '../core/types';
 import { ConfigError } from './config';
 import { processByItem } from './stream-batch';

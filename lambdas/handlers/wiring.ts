@@ -41,8 +41,8 @@ import {
   makeUpdateEligibilityPolicy,
   makeUpdateSettings,
   type CoreDeps,
-} from '../core/usecases';
-import type { Clock, IdGenerator, LifecycleWorkflow, RealtimePublisher, SecretStore } from '../core/ports';
+} from '../core';
+import type { Clock, IdGenerator, RealtimePublisher, RequestWorkflow, SecretStore } from '../core/ports';
 import type { AccountInfo, DirectoryUser, Settings } from '../core/types';
 import { TtlCache } from '../adapters/cache';
 import { systemClock } from '../adapters/clock';
@@ -85,7 +85,7 @@ export interface BackendPorts extends CoreDeps {
   /** Session-log provider (none: undefined), query state, follower and publisher. */
   sessionLogs: SessionLogPorts;
   /** Absent where the lifecycle is not wired (the api does not start workflows). */
-  lifecycle?: LifecycleWorkflow;
+  lifecycle?: RequestWorkflow;
   /** Absent where no GraphQL endpoint is configured. */
   realtime?: RealtimePublisher;
 }

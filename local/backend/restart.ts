@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { LifecycleWorkflow, RequestRepository } from '../../lambdas/core/ports';
+import type { RequestRepository, RequestWorkflow } from '../../lambdas/core/ports';
 import type { AccessRequest } from '../../lambdas/core/types';
 import type { OrgState } from '../sim/state';
 
@@ -73,7 +73,7 @@ export function lifecycleUnfinished(request: Pick<AccessRequest, 'status' | 'end
  */
 export async function resumeLifecycles(
   requests: Pick<RequestRepository, 'listAll'>,
-  lifecycle: Pick<LifecycleWorkflow, 'start'>,
+  lifecycle: Pick<RequestWorkflow, 'start'>,
 ): Promise<string[]> {
   const resumed: string[] = [];
   let cursor: string | undefined;

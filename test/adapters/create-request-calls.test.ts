@@ -9,7 +9,7 @@ import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IdentityCenterDirectory } from '../../lambdas/adapters/identity-center';
 import { AwsOrganization } from '../../lambdas/adapters/organizations';
-import { makeCreateRequest } from '../../lambdas/core/usecases';
+import { makeCreateRequest } from '../../lambdas/core/requests/create-request';
 import type { CallerIdentity } from '../../lambdas/core/types';
 import { loadDemoOrg, sdkClientConfig, startSimulators, type Simulators } from '../../local/sim';
 import { FixedClock, SequentialIds } from '../fakes/clock';

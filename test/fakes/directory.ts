@@ -9,7 +9,7 @@ import type {
   PermissionSetInfo,
 } from '../../lambdas/core/types';
 import { CallLog } from './calls';
-import type { OrgDescription } from './demoOrg';
+import type { OrgDescription } from './demo-org';
 
 /**
  * Directory (Identity Store + Identity Center permission sets) over an org description. Every

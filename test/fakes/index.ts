@@ -1,6 +1,6 @@
 export * from './calls';
 export * from './clock';
-export * from './demoOrg';
+export * from './demo-org';
 export * from './directory';
 export * from './grants';
 export * from './paging';

@@ -1,7 +1,6 @@
-import type { SettingsFallback } from '../../lambdas/core/settings';
-import type { CallerIdentity } from '../../lambdas/core/types';
+import type { CallerIdentity, SettingsFallback } from '../../lambdas/core/types';
 import { FixedClock, SequentialIds } from './clock';
-import { DEMO, demoOrg, demoPolicies, type OrgDescription } from './demoOrg';
+import { DEMO, demoOrg, demoPolicies, type OrgDescription } from './demo-org';
 import { FakeDirectory, FakeOrganization } from './directory';
 import { InMemoryGrantRepository } from './grants';
 import { InMemoryPolicyRepository } from './policies';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppSyncIdentityCognito } from 'aws-lambda';
 import { expect } from 'vitest';
-import { makeApplySystemTransition } from '../../lambdas/core/usecases';
+import { makeApplySystemTransition } from '../../lambdas/core/requests/system-transition';
 import { SCHEMA_PATH } from '../../local/backend';
 import type { GraphQLResponse, LocalCloud, Persona } from '../support/local-cloud';
 

@@ -10,7 +10,7 @@ import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { decodeJWT } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LifecycleWorkflow, RealtimePublisher, RequestChangeEvent } from '../../lambdas/core/ports';
+import type { RealtimePublisher, RequestChangeEvent, RequestWorkflow } from '../../lambdas/core/ports';
 import type { RequestStatus } from '../../lambdas/core/types';
 import { handler as routerHandler, makeRouterHandler } from '../../lambdas/handlers/router';
 import type { Backend } from '../../lambdas/handlers/wiring';
@@ -23,7 +23,7 @@ const cloud = useLocalCloud();
 
 /**
  * A stand-in for the lifecycle: its one wait stores the task token on the request the way the
- * contract of `LifecycleWorkflow` says (conditional on the status, bumping `version`), then
+ * contract of `RequestWorkflow` says (conditional on the status, bumping `version`), then
  * ends with whatever the router sent.
  */
 function lifecycleDefinition(requestsTable: string) {
@@ -166,7 +166,7 @@ describe('what the router acts on', () => {
     const started: string[] = [];
     const signalled: { id: string; token?: string; status: RequestStatus }[] = [];
     const published: RequestChangeEvent[] = [];
-    const lifecycle: LifecycleWorkflow = {
+    const lifecycle: RequestWorkflow = {
       start: async (r) => void started.push(r.id),
       signal: async (r, status) =>
         void signalled.push({ id: r.id, ...(r.workflowToken ? { token: r.workflowToken } : {}), status }),

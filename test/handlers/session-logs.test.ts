@@ -5,7 +5,7 @@
  * synthetic activity the local cloud records when a session starts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeApplySystemTransition } from '../../lambdas/core/usecases';
+import { makeApplySystemTransition } from '../../lambdas/core/requests/system-transition';
 import { generateSessionActivity, type CloudTrailEvent } from '../../local/cloudtrail';
 import { sessionActivityFor, type StartedSession } from '../../local/backend/session-logs';
 import { RealtimeClient } from '../local/appsync/harness';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import { realSleep, type WorkflowDeps } from '../../lambdas/core/access';
-import { auditEventId } from '../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../lambdas/core/audit';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
 import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../lambdas/handlers/workflow-tasks';
 import { WORKFLOW_UNFINISHED_ERROR } from '../../lambdas/contract/workflow';

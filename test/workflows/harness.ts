@@ -9,7 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { IdentityCenterAssignments } from '../../lambdas/adapters/identity-center';
-import { auditEventId } from '../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../lambdas/core/audit';
 import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
 import type { RequestChangeEvent } from '../../lambdas/core/ports';
 import type { AccessRequest, Actor, AuditEvent, CallerIdentity, Settings } from '../../lambdas/core/types';

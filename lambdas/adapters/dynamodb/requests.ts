@@ -6,7 +6,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../core/errors';
-import { phaseOf } from '../../core/lifecycle';
+import { phaseOf } from '../../core/requests/lifecycle';
 import type { RequestRepository } from '../../core/ports';
 import type {
   AccessRequest,

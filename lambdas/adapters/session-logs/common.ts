@@ -8,7 +8,7 @@ import {
   type SessionLogRow,
 } from '../../core/session-logs/ports';
 import { IDC_USER_NAME, ISO_UTC } from '../../core/session-logs/window';
-import { ACCOUNT_ID, PERMISSION_SET_NAME } from '../../core/validation';
+import { ACCOUNT_ID, PERMISSION_SET_NAME } from '../../contract/patterns';
 
 /** Attempts per AWS call, throttling included (the SDK backs off between them). */
 export const DEFAULT_MAX_ATTEMPTS = 5;

@@ -6,11 +6,11 @@
  */
 import { buildNotificationEvent } from '../notifications/events';
 import type { Notifier } from '../notifications/ports';
+import { auditEventId } from '../audit';
 import { ConflictError } from '../errors';
 import type { RequestRepository, SettingsRepository } from '../ports';
-import type { SettingsFallback } from '../settings';
-import type { AccessRequest, Grant, RequestStatus, Settings } from '../types';
-import { auditEventId, loadSettings } from '../usecases/shared';
+import { loadSettings } from '../settings/settings';
+import type { AccessRequest, Grant, RequestStatus, Settings, SettingsFallback } from '../types';
 import { accessErrorReason } from './errors';
 import { AccessControl, releaseOf, type AccessDeps } from './grants';
 

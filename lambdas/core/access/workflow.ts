@@ -1,5 +1,5 @@
 /**
- * One step of a request's lifecycle workflow. The state machine calls this with the reason it
+ * One step of a request's workflow. The state machine calls this with the reason it
  * is here (`action`); the step re-reads the request and does whatever its status and the time
  * call for — status change, notification, grant or revoke, often several in one call — then
  * says what the workflow waits for next. Reading the status instead of trusting the action
@@ -13,15 +13,14 @@ import {
 import type { Notifier } from '../notifications/ports';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors';
 import type { RealtimePublisher, RequestRepository, SettingsRepository } from '../ports';
-import { publishRequestChange } from '../realtime';
-import type { SettingsFallback } from '../settings';
-import type { AccessRequest, RequestStatus, Settings } from '../types';
-import { loadSettings } from '../usecases/shared';
+import { publishRequestChange } from '../requests/realtime';
 import {
   makeApplySystemTransition,
   type SystemAction,
   type SystemTransitionDetails,
-} from '../usecases/systemTransition';
+} from '../requests/system-transition';
+import { loadSettings } from '../settings/settings';
+import type { AccessRequest, RequestStatus, Settings, SettingsFallback } from '../types';
 import type { WorkflowAction, WorkflowNext } from '../../contract/workflow';
 import { accessErrorReason } from './errors';
 import { AccessControl, targetOfRequest, type AccessDeps, type PendingOperation } from './grants';
@@ -72,7 +71,7 @@ export interface WorkflowDeps extends AccessDeps {
   logger?: { warn(message: string, detail: Record<string, unknown>): void };
   /**
    * How long one container reuses the settings it read (default 10 s): every step that notifies
-   * needs them, and a burst of lifecycles would otherwise read them once per step.
+   * needs them, and a burst of workflows would otherwise read them once per step.
    */
   settingsTtlMs?: number;
 }

@@ -1,5 +1,5 @@
 /**
- * What people are told about: one notification event per lifecycle step, built from the request
+ * What people are told about: one notification event per status change, built from the request
  * as it stands after the step, who took it, their comment and, for failures, the reason.
  */
 import type { AccessRequest, Actor, RequestStatus } from '../types';

@@ -4,8 +4,8 @@
  */
 import { ConflictError } from '../errors';
 import type { Clock, RequestRepository } from '../ports';
+import { auditEventId } from '../audit';
 import type { AuditEvent, Settings } from '../types';
-import { auditEventId } from '../usecases/shared';
 import type { NotificationEvent } from './events';
 import { normalizeAppUrl, renderMessage } from './message';
 import type {

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors';
 import type { AccessRequest, RequestStatus } from '../types';
-import { ACCOUNT_ID, PERMISSION_SET_NAME } from '../validation';
+import { ACCOUNT_ID, PERMISSION_SET_NAME } from '../../contract/patterns';
 import type { SessionLogQuerySpec } from './ports';
 
 /** IAM Identity Center user names: letters, digits and `+=,.@-_`, at most 128 (ASCII `\w`). */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { authorize } from '../../core/authorization';
-import { validateOuIds } from '../../core/validation';
+import { validateOuIds } from '../../core/settings/ou-cache-input';
 import { gqlIdList, gqlString, pageArgs, parseArgs, PICKER_PAGE } from './args';
 import type { AreaResolvers } from './kit';
 import {

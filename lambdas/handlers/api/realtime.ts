@@ -6,12 +6,12 @@
  * set after this resolver accepted the channel, delivers it to the subscribers of each.
  */
 import { z } from 'zod';
-import { MAX_APPROVERS } from '../../core/approvers';
+import { MAX_APPROVERS } from '../../core/policies/approvers';
 import { ForbiddenError } from '../../core/errors';
 import { REQUEST_STATUSES } from '../../core/types';
 import { gqlInt, gqlString, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
-import { AUDIT_CHANNEL } from '../../core/realtime';
+import { AUDIT_CHANNEL } from '../../core/requests/realtime';
 import { readableSessionOf } from './session-logs';
 import { statusToGraphQL } from './shapes/requests';
 

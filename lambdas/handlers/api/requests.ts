@@ -1,7 +1,7 @@
 /** Resolvers of the caller, requests, their lists and the request form. */
 import { z } from 'zod';
 import type { CallerIdentity } from '../../core/types';
-import type { ListRequests } from '../../core/usecases';
+import type { ListRequests } from '../../core/requests/list-requests';
 import { gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers, ResolverContext } from './kit';
 import {

@@ -21,7 +21,7 @@ import {
   type SessionLogsInput,
 } from '../../core/session-logs';
 import type { CallerIdentity, Page } from '../../core/types';
-import type { SettingsDeps } from '../../core/usecases';
+import type { SettingsDeps } from '../../core/settings/settings';
 import { AppSyncRealtimePublisher } from '../router/realtime';
 import { sessionLogQueryToGraphQL, type SessionLogState } from './shapes/session-logs';
 

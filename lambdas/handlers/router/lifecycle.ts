@@ -1,9 +1,9 @@
 /**
- * The LifecycleWorkflow port over Step Functions (see the port's comment for the contract
+ * The RequestWorkflow port over Step Functions (see the port's comment for the contract
  * with the workflow definition).
  */
 import { beginWaitSeconds } from '../../core/access';
-import type { LifecycleWorkflow } from '../../core/ports';
+import type { RequestWorkflow } from '../../core/ports';
 import type { AccessRequest, RequestStatus } from '../../core/types';
 import type { StepFunctionsAdapter } from '../../adapters/step-functions';
 
@@ -28,7 +28,7 @@ type LifecycleStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt
  * first) and resumes the stored wait with the new status. `stateMachineArn` is read on each
  * call: undefined means the lifecycle is not deployed (yet), and nothing is started.
  */
-export class StepFunctionsLifecycle implements LifecycleWorkflow {
+export class StepFunctionsLifecycle implements RequestWorkflow {
   private warned = false;
 
   constructor(

@@ -5,7 +5,7 @@
  */
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { phaseOf } from '../../../lambdas/core/lifecycle';
+import { phaseOf } from '../../../lambdas/core/requests/lifecycle';
 import type { AccessRequest, Actor, Page, PageRequest, RequestStatus } from '../../../lambdas/core/types';
 import { mapLimit } from '../../../lambdas/adapters/concurrency';
 import {

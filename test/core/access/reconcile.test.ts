@@ -5,7 +5,7 @@ import {
   type GrantRecord,
   type ReconcileDeps,
 } from '../../../lambdas/core/access';
-import { auditEventId } from '../../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../../lambdas/core/audit';
 import type { AccessRequest, Grant, RequestStatus } from '../../../lambdas/core/types';
 import { aRequest } from '../../builders';
 import { makeTestWorld, type TestWorld } from '../../fakes/world';

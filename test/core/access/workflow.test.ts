@@ -7,7 +7,7 @@ import {
   type WorkflowDeps,
   type WorkflowStepInput,
 } from '../../../lambdas/core/access';
-import { auditEventId } from '../../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../../lambdas/core/audit';
 import type { AccessRequest } from '../../../lambdas/core/types';
 import { aRequest } from '../../builders';
 import { makeTestWorld, type TestWorld } from '../../fakes/world';

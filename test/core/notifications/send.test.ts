@@ -11,7 +11,7 @@ import {
 import { ConflictError } from '../../../lambdas/core/errors';
 import type { RequestRepository } from '../../../lambdas/core/ports';
 import type { AccessRequest, AuditEvent } from '../../../lambdas/core/types';
-import { auditEventId } from '../../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../../lambdas/core/audit';
 import { aRequest, someSettings } from '../../builders';
 import { DEFAULT_TEST_TIME, DEMO, FixedClock, InMemoryRequestRepository } from '../../fakes';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { auditEventId } from '../../../lambdas/core/usecases/shared';
+import { auditEventId } from '../../../lambdas/core/audit';
 import type { AccessRequest, Actor, CallerIdentity } from '../../../lambdas/core/types';
 import { startLocalBackend, type LocalBackend } from '../../../local/backend';
 import { lifecycleUnfinished, resumeLifecycles } from '../../../local/backend/restart';

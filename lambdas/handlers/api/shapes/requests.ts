@@ -14,7 +14,7 @@ import type {
   Page,
   RequestStatus,
 } from '../../../core/types';
-import type { RequestFormOptions } from '../../../core/usecases';
+import type { RequestFormOptions } from '../../../core/requests/request-form';
 
 /** `'in progress'` → `IN_PROGRESS`; every other status is its upper-case self. */
 export function statusToGraphQL(status: RequestStatus): string {

@@ -1,0 +1,256 @@
+/** Eligibility policies (admins): list, create, edit, delete. */
+import { MAX_LIST_ITEMS } from '../../contract/patterns';
+import { authorize } from '../authorization';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { clampPage, type PageInput } from '../paging';
+import type { CoreDeps } from '../ports';
+import { loadSettings } from '../settings/settings';
+import type { CallerIdentity, EligibilityPolicy, Page } from '../types';
+import {
+  validateEligibilityPolicyInput,
+  validateEligibilityPolicyUpdateInput,
+  type EligibilityPolicyUpdateInput,
+  type PrincipalInput,
+} from './eligibility-policy-input';
+import {
+  ACCOUNT_ID_SHAPE,
+  IDC_ID_SHAPE,
+  OU_ID_SHAPE,
+  PERMISSION_SET_ARN_SHAPE,
+  accountRefs,
+  nextUpdatedAt,
+  ouRefs,
+  parseId,
+  parseIds,
+  permissionSetRefs,
+  writeAll,
+} from './policy-names';
+
+/** What an admin sends to create eligibility policies: ids only, the server finds the names. */
+export interface CreateEligibilityPoliciesInput {
+  principals: { id: string; type: 'USER' | 'GROUP' }[];
+  accountIds?: string[] | null;
+  ouIds?: string[] | null;
+  permissionSetArns: string[];
+  maxDurationHours: number;
+  approvalRequired: boolean;
+  ticketNo?: string | null;
+}
+
+/** What an admin sends to edit one eligibility policy (its principal stays). */
+export interface UpdateEligibilityPolicyInput {
+  id: string;
+  accountIds?: string[] | null;
+  ouIds?: string[] | null;
+  permissionSetArns: string[];
+  maxDurationHours: number;
+  approvalRequired: boolean;
+  ticketNo?: string | null;
+  /** The policy's updatedAt as the admin read it: the write fails (Conflict) if it changed since. */
+  expectedUpdatedAt?: string | null;
+}
+
+/** Ids of policies to delete. */
+export interface DeletePoliciesInput {
+  ids: string[];
+}
+
+/** Ids of the policies removed (ids that had no policy are left out). */
+export interface DeletePoliciesResult {
+  deletedIds: string[];
+}
+
+type PolicyDeps = Pick<
+  CoreDeps,
+  'policies' | 'settings' | 'directory' | 'organization' | 'clock' | 'fallback'
+>;
+
+/** Every eligibility policy, by principal name (admins). */
+export function makeListEligibilityPolicies(
+  deps: Pick<CoreDeps, 'policies'>,
+): (caller: CallerIdentity, page?: PageInput) => Promise<Page<EligibilityPolicy>> {
+  return async (caller, page) => {
+    authorize('listEligibilityPolicies', caller);
+    return deps.policies.listEligibilities(clampPage(page));
+  };
+}
+
+async function principalsWithNames(deps: PolicyDeps, value: unknown): Promise<PrincipalInput[]> {
+  if (!Array.isArray(value)) throw new ValidationError('Users and groups must be a list.', 'principals');
+  if (value.length > MAX_LIST_ITEMS) {
+    throw new ValidationError(`Users and groups: at most ${MAX_LIST_ITEMS} items.`, 'principals');
+  }
+  const shaped = value.map((raw: unknown, index) => {
+    const id = typeof raw === 'object' && raw !== null ? Reflect.get(raw, 'id') : undefined;
+    const type = typeof raw === 'object' && raw !== null ? Reflect.get(raw, 'type') : undefined;
+    const checkedId = parseId(id, `principals.${index}.id`, IDC_ID_SHAPE);
+    if (type !== 'USER' && type !== 'GROUP') {
+      throw new ValidationError(
+        `Principal type must be USER or GROUP (item ${index + 1}).`,
+        `principals.${index}.type`,
+      );
+    }
+    return { id: checkedId, type } as const;
+  });
+  const groups = shaped.some((p) => p.type === 'GROUP') ? await deps.directory.listGroups() : [];
+  return Promise.all(
+    shaped.map(async (p, index): Promise<PrincipalInput> => {
+      const name =
+        p.type === 'GROUP'
+          ? groups.find((g) => g.id === p.id)?.name
+          : (await deps.directory.getUser(p.id))?.userName;
+      if (name === undefined) {
+        throw new ValidationError(
+          `${p.type === 'GROUP' ? 'Group' : 'User'} ${p.id} does not exist.`,
+          `principals.${index}.id`,
+        );
+      }
+      return { ...p, name };
+    }),
+  );
+}
+
+/** The scope of a policy with every name resolved from the ids. */
+async function scopeWithNames(
+  deps: PolicyDeps,
+  input: Pick<CreateEligibilityPoliciesInput, 'accountIds' | 'ouIds' | 'permissionSetArns'>,
+) {
+  const accountIds = parseIds(input.accountIds, 'accountIds', ACCOUNT_ID_SHAPE);
+  const ouIds = parseIds(input.ouIds, 'ouIds', OU_ID_SHAPE);
+  const arns = parseIds(input.permissionSetArns, 'permissionSetArns', PERMISSION_SET_ARN_SHAPE);
+  const [accounts, ous, permissionSets] = await Promise.all([
+    accountRefs(deps, accountIds, 'accountIds', false),
+    ouRefs(deps, ouIds, 'ouIds'),
+    permissionSetRefs(deps, arns, 'permissionSetArns'),
+  ]);
+  return { accounts, ous, permissionSets };
+}
+
+function toPolicy(
+  principal: PrincipalInput,
+  scope: EligibilityPolicyUpdateInput,
+  updatedAt: string,
+  updatedBy: string,
+): EligibilityPolicy {
+  const policy: EligibilityPolicy = {
+    id: principal.id,
+    principalType: principal.type,
+    principalName: principal.name,
+    accounts: scope.accounts,
+    ous: scope.ous,
+    permissionSets: scope.permissionSets,
+    maxDurationHours: scope.maxDurationHours,
+    approvalRequired: scope.approvalRequired,
+    updatedAt,
+    updatedBy,
+  };
+  if (scope.ticketNo !== undefined) policy.ticketNo = scope.ticketNo;
+  return policy;
+}
+
+/**
+ * Creates one identical policy per user or group (admins). All or nothing: every input is
+ * validated and every name resolved before anything is written; a principal that already has a
+ * policy fails the whole call with a ConflictError naming it. The management account and the
+ * permission sets provisioned to it are refused.
+ */
+export function makeCreateEligibilityPolicies(
+  deps: PolicyDeps,
+): (caller: CallerIdentity, input: CreateEligibilityPoliciesInput) => Promise<EligibilityPolicy[]> {
+  return async (caller, input) => {
+    authorize('createEligibilityPolicies', caller);
+    const settings = await loadSettings(deps);
+    const [principals, scope] = await Promise.all([
+      principalsWithNames(deps, input.principals),
+      scopeWithNames(deps, input),
+    ]);
+    const valid = validateEligibilityPolicyInput(
+      {
+        principals,
+        ...scope,
+        maxDurationHours: input.maxDurationHours,
+        approvalRequired: input.approvalRequired,
+        ticketNo: input.ticketNo,
+      },
+      settings,
+    );
+
+    const existing = await deps.policies.getEligibilities(valid.principals.map((p) => p.id));
+    if (existing.length > 0) {
+      const names = existing.map((p) => p.principalName).join(', ');
+      throw new ConflictError(
+        `${names} already ${existing.length === 1 ? 'has an eligibility policy' : 'have eligibility policies'}; edit ${existing.length === 1 ? 'it' : 'them'} instead. Nothing was created.`,
+      );
+    }
+
+    const at = nextUpdatedAt(deps.clock.now());
+    const policies = valid.principals.map((p) => toPolicy(p, valid, at, caller.userName));
+    await writeAll(
+      policies,
+      (p) => deps.policies.putEligibility(p),
+      (p) => deps.policies.deleteEligibility(p.id),
+    );
+    return policies;
+  };
+}
+
+/**
+ * Replaces the scope of one eligibility policy (admins); its principal stays. Conditional on
+ * the policy's updatedAt as the admin read it (ConflictError if someone changed it since).
+ */
+export function makeUpdateEligibilityPolicy(
+  deps: PolicyDeps,
+): (caller: CallerIdentity, input: UpdateEligibilityPolicyInput) => Promise<EligibilityPolicy> {
+  return async (caller, input) => {
+    authorize('updateEligibilityPolicy', caller);
+    const current = await deps.policies.getEligibility(parseId(input.id, 'id', IDC_ID_SHAPE));
+    if (current === undefined) throw new NotFoundError('This eligibility policy does not exist.');
+    const expected = input.expectedUpdatedAt ?? current.updatedAt;
+    if (expected !== current.updatedAt) {
+      throw new ConflictError(
+        `The eligibility policy of ${current.principalName} was changed by someone else; reload it and try again.`,
+      );
+    }
+    const settings = await loadSettings(deps);
+    const scope = await scopeWithNames(deps, input);
+    const valid = validateEligibilityPolicyUpdateInput(
+      {
+        ...scope,
+        maxDurationHours: input.maxDurationHours,
+        approvalRequired: input.approvalRequired,
+        ticketNo: input.ticketNo,
+      },
+      settings,
+    );
+    const principal: PrincipalInput = {
+      id: current.id,
+      type: current.principalType,
+      name: current.principalName,
+    };
+    const next = toPolicy(
+      principal,
+      valid,
+      nextUpdatedAt(deps.clock.now(), current.updatedAt),
+      caller.userName,
+    );
+    await deps.policies.putEligibility(next, expected);
+    return next;
+  };
+}
+
+/** Deletes eligibility policies by principal id (admins); every id is checked before any delete. */
+export function makeDeleteEligibilityPolicies(
+  deps: Pick<CoreDeps, 'policies'>,
+): (caller: CallerIdentity, input: DeletePoliciesInput) => Promise<DeletePoliciesResult> {
+  return async (caller, input) => {
+    authorize('deleteEligibilityPolicies', caller);
+    const ids = parseIds(input.ids, 'ids', IDC_ID_SHAPE);
+    const existing = await deps.policies.getEligibilities(ids);
+    const deletedIds: string[] = [];
+    for (const policy of existing) {
+      await deps.policies.deleteEligibility(policy.id);
+      deletedIds.push(policy.id);
+    }
+    return { deletedIds };
+  };
+}

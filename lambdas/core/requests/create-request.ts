@@ -1,0 +1,141 @@
+/** Creating a request: everything about it derived on the server, nothing trusted from the client. */
+import { actorOf, auditEventId } from '../audit';
+import { authorize } from '../authorization';
+import { NotEligibleError, NotFoundError } from '../errors';
+import { requireApprovers, resolveApprovers } from '../policies/approvers';
+import { resolveAccountEligibility, type AccountEligibility } from '../policies/eligibility';
+import type { CoreDeps } from '../ports';
+import { loadSettings } from '../settings/settings';
+import type { AccessRequest, AuditEvent, CallerIdentity, ParentRef, Settings } from '../types';
+import { validateCreateRequest } from './create-request-input';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Creates an access request for the caller: validates the input, checks eligibility for the
+ * account and permission set with live group membership (NotEligibleError), the duration against
+ * the matching policies' maximum (ValidationError on `durationHours`), resolves the approvers
+ * (NoApproverError when approval is required and nobody but the requester could approve), and
+ * stores the request as `pending` with its `created` event. Nothing the client sends about the
+ * requester, names, approvers or approval is trusted: all of it is derived here.
+ */
+export function makeCreateRequest(
+  deps: Pick<
+    CoreDeps,
+    'requests' | 'policies' | 'settings' | 'directory' | 'organization' | 'clock' | 'ids' | 'fallback'
+  >,
+): (caller: CallerIdentity, input: unknown) => Promise<AccessRequest> {
+  return async (caller, input) => {
+    authorize('createRequest', caller);
+    const now = deps.clock.now();
+    const settings = await loadSettings(deps);
+    // Formats first, so nothing below runs on malformed ids.
+    const shaped = validateCreateRequest(input, { now, settings });
+
+    const found = await eligibilityOf(deps, caller.userId, settings, shaped);
+    if (found === undefined) {
+      throw new NotEligibleError(
+        `You are not eligible to request this permission set in account ${shaped.accountId}; ask an administrator for an eligibility policy.`,
+      );
+    }
+    const { account, permissionSet: eligibility, parent } = found;
+    const valid = validateCreateRequest(input, {
+      now,
+      settings,
+      maxDurationHours: eligibility.maxDurationHours,
+    });
+
+    const [resolved, permissionSetInfo] = await Promise.all([
+      resolveApprovers({
+        accountId: account.id,
+        requesterId: caller.userId,
+        getApproverPolicy: (id) => deps.policies.getApproverPolicy(id),
+        // Eligibility has just read it live: asking Organizations again would only cost a call.
+        parentOf: () => Promise.resolve(parent),
+        membersOfGroup: (id) => deps.directory.membersOfGroup(id),
+        getUser: (id) => deps.directory.getUser(id),
+      }),
+      deps.directory.getPermissionSet(valid.permissionSetArn),
+    ]);
+    if (eligibility.approvalRequired) requireApprovers(resolved, account);
+
+    const at = now.toISOString();
+    const request: AccessRequest = {
+      id: deps.ids.newId(),
+      requester: actorOf(caller),
+      accountId: account.id,
+      accountName: account.name,
+      permissionSetArn: eligibility.arn,
+      permissionSetName: eligibility.name,
+      startTime: valid.startTime,
+      durationHours: valid.durationHours,
+      justification: valid.justification,
+      status: 'pending',
+      approvalRequired: eligibility.approvalRequired,
+      approvers: resolved.approvers,
+      createdAt: at,
+      updatedAt: at,
+      version: 1,
+    };
+    if (permissionSetInfo?.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
+    if (valid.ticketNo !== undefined) request.ticketNo = valid.ticketNo;
+    if (eligibility.approvalRequired) {
+      request.expiresAt = new Date(now.getTime() + settings.expiryHours * HOUR_MS).toISOString();
+    }
+
+    const event: AuditEvent = {
+      requestId: request.id,
+      id: auditEventId(at, request.version),
+      at,
+      action: 'created',
+      actor: request.requester,
+      toStatus: 'pending',
+    };
+    await deps.requests.create(request, event);
+    return request;
+  };
+}
+
+type EligibilityDeps = Pick<CoreDeps, 'policies' | 'directory' | 'organization'>;
+
+/**
+ * Whether `userId` may request the permission set in the account, with group membership read
+ * live from the directory (never from the token, which may be an hour old), and the account's
+ * parent as Organizations reports it now.
+ */
+async function eligibilityOf(
+  deps: EligibilityDeps,
+  userId: string,
+  settings: Settings,
+  wanted: { accountId: string; permissionSetArn: string },
+): Promise<AccountEligibility | undefined> {
+  const groupIds = await deps.directory.groupIdsOfUser(userId);
+  const policies = await deps.policies.getEligibilities([userId, ...groupIds]);
+  // Nothing grants this permission set: no need to ask Organizations anything.
+  if (!policies.some((p) => p.permissionSets.some((s) => s.arn === wanted.permissionSetArn)))
+    return undefined;
+  const managementAccountId = await deps.organization.managementAccountId();
+  return resolveAccountEligibility({
+    accountId: wanted.accountId,
+    permissionSetArn: wanted.permissionSetArn,
+    policies,
+    settings,
+    managementAccountId,
+    excludedPermissionSetArns: () => deps.directory.permissionSetsProvisionedTo(managementAccountId),
+    parentOf: (accountId) => liveParentOf(deps, accountId),
+    accountsInOu: (ouId) => deps.organization.accountsInOu(ouId),
+  });
+}
+
+/** The account's parent, or undefined when the account is not in the organization. */
+async function liveParentOf(
+  deps: Pick<CoreDeps, 'organization'>,
+  accountId: string,
+): Promise<ParentRef | undefined> {
+  try {
+    return await deps.organization.parentOf(accountId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,149 @@
+/** People's decisions on a request: approve, reject, cancel, revoke. */
+import { actorOf } from '../audit';
+import { authorize, relationOf } from '../authorization';
+import { IllegalTransitionError, NotFoundError } from '../errors';
+import type { CoreDeps } from '../ports';
+import { loadSettings } from '../settings/settings';
+import type { AccessRequest, CallerIdentity } from '../types';
+import { validateComment } from './decision-input';
+import { nextStatus, targetOf } from './lifecycle';
+import { decidedMeanwhile, writeStatusChange } from './status-change';
+
+type DecisionDeps = Pick<CoreDeps, 'requests' | 'settings' | 'clock' | 'fallback'>;
+
+/** Input of approve, reject and revoke: which request, and the comment (required per settings). */
+export interface CommentedActionInput {
+  requestId: string;
+  comment?: string | null;
+}
+
+/** Input of cancel. */
+export interface RequestRef {
+  requestId: string;
+}
+
+async function load(deps: Pick<CoreDeps, 'requests'>, requestId: unknown): Promise<AccessRequest> {
+  const request =
+    typeof requestId === 'string' && requestId !== '' ? await deps.requests.get(requestId) : undefined;
+  if (request === undefined) throw new NotFoundError('This request does not exist.');
+  return request;
+}
+
+/**
+ * A pending request past its expiry time is expired even if the workflow has not recorded it
+ * yet: nobody may decide it any more.
+ */
+function refuseIfExpired(request: AccessRequest, now: Date, attempted: 'approve' | 'reject'): void {
+  if (
+    request.status === 'pending' &&
+    request.expiresAt !== undefined &&
+    now.getTime() >= Date.parse(request.expiresAt)
+  ) {
+    throw new IllegalTransitionError('expired', targetOf(attempted), `it expired at ${request.expiresAt}`);
+  }
+}
+
+function makeDecision(deps: DecisionDeps, decision: 'approve' | 'reject') {
+  return async (caller: CallerIdentity, input: CommentedActionInput): Promise<AccessRequest> => {
+    const request = await load(deps, input.requestId);
+    authorize(decision === 'approve' ? 'approveRequest' : 'rejectRequest', caller, request);
+    const now = deps.clock.now();
+    refuseIfExpired(request, now, decision);
+    // The lifecycle is checked before the comment, so a late approver learns the real reason.
+    nextStatus(request.status, decision, 'approver');
+    const settings = await loadSettings(deps);
+    const comment = validateComment(input.comment, { required: settings.commentsRequired, field: 'comment' });
+    const actor = actorOf(caller);
+    const patch: Partial<AccessRequest> = { decidedBy: actor, decidedAt: now.toISOString() };
+    if (comment !== undefined) patch.decisionComment = comment;
+    try {
+      return await writeStatusChange(deps.requests, request, {
+        action: decision,
+        role: 'approver',
+        actor,
+        at: now,
+        patch,
+        ...(comment !== undefined && { comment }),
+      });
+    } catch (error) {
+      throw decidedMeanwhile(request, error);
+    }
+  };
+}
+
+/**
+ * Approves a pending request: only an approver listed on it who is not its requester, only
+ * while it is pending and not past its expiry (IllegalTransitionError otherwise), with a comment
+ * when the settings require one. A concurrent decision makes exactly one win (ConflictError).
+ */
+export function makeApproveRequest(
+  deps: DecisionDeps,
+): (caller: CallerIdentity, input: CommentedActionInput) => Promise<AccessRequest> {
+  return makeDecision(deps, 'approve');
+}
+
+/** Rejects a pending request; same rules as approving. */
+export function makeRejectRequest(
+  deps: DecisionDeps,
+): (caller: CallerIdentity, input: CommentedActionInput) => Promise<AccessRequest> {
+  return makeDecision(deps, 'reject');
+}
+
+/** Cancels the caller's own request while it is pending or scheduled (not yet granted). */
+export function makeCancelRequest(
+  deps: Pick<CoreDeps, 'requests' | 'clock'>,
+): (caller: CallerIdentity, input: RequestRef) => Promise<AccessRequest> {
+  return async (caller, input) => {
+    const request = await load(deps, input.requestId);
+    authorize('cancelRequest', caller, request);
+    const now = deps.clock.now();
+    const actor = actorOf(caller);
+    try {
+      return await writeStatusChange(deps.requests, request, {
+        action: 'cancel',
+        role: 'requester',
+        actor,
+        at: now,
+        patch: { cancelledAt: now.toISOString() },
+      });
+    } catch (error) {
+      throw decidedMeanwhile(request, error);
+    }
+  };
+}
+
+/**
+ * Revokes access early, while scheduled or in progress: the requester or a listed approver,
+ * with a comment when the settings require one. The workflow then removes the assignment.
+ */
+export function makeRevokeRequest(
+  deps: DecisionDeps,
+): (caller: CallerIdentity, input: CommentedActionInput) => Promise<AccessRequest> {
+  return async (caller, input) => {
+    const request = await load(deps, input.requestId);
+    authorize('revokeRequest', caller, request);
+    const role = relationOf(caller, request).isRequester ? 'requester' : 'approver';
+    nextStatus(request.status, 'revoke', role);
+    const settings = await loadSettings(deps);
+    const comment = validateComment(input.comment, {
+      required: settings.commentsRequired,
+      field: 'revokeComment',
+    });
+    const now = deps.clock.now();
+    const actor = actorOf(caller);
+    const patch: Partial<AccessRequest> = { revokedBy: actor, revokedAt: now.toISOString() };
+    if (comment !== undefined) patch.revokeComment = comment;
+    try {
+      return await writeStatusChange(deps.requests, request, {
+        action: 'revoke',
+        role,
+        actor,
+        at: now,
+        patch,
+        ...(comment !== undefined && { comment }),
+      });
+    } catch (error) {
+      throw decidedMeanwhile(request, error);
+    }
+  };
+}

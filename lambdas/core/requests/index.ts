@@ -1,0 +1,16 @@
+/**
+ * Requests: the lifecycle (which status changes are allowed, who causes each, the phases the
+ * lists show), creating a request, people's decisions, the workflow's own status changes, reads
+ * and lists, the request form, and the realtime hint that a request changed.
+ */
+export * from './lifecycle';
+export * from './status-change';
+export * from './create-request-input';
+export * from './create-request';
+export * from './decision-input';
+export * from './decisions';
+export * from './system-transition';
+export * from './read-requests';
+export * from './list-requests';
+export * from './request-form';
+export * from './realtime';

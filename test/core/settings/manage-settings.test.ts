@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ForbiddenError, ValidationError } from '../../../lambdas/core/errors';
+import { DEFAULT_SETTINGS } from '../../../lambdas/core/settings';
+import type { Settings } from '../../../lambdas/core/types';
+import { someSettings } from '../../builders';
+import { DEMO } from '../../fakes';
+import { failure, setup } from '../support';
+
+const TOKEN = 'xoxb-1234567890-abcdefghij';
+
+const everything = {
+  maxDurationHours: 12,
+  expiryHours: 2,
+  commentsRequired: false,
+  ticketRequired: false,
+  approvalWorkflow: true,
+  sesEnabled: true,
+  sesSourceEmail: 'team@example.com',
+  sesSourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+  snsEnabled: false,
+  slackEnabled: true,
+  slackAuditChannel: '#team-audit',
+  adminGroupName: null,
+  auditorGroupName: null,
+  ouCacheEnabled: true,
+  sensitiveActions: ['iam.amazonaws.com:CreateUser', 'DeleteBucket'],
+};
+
+describe('getSettings', () => {
+  it('gives everyone signed in the defaults, group names from deployment config', async () => {
+    const t = setup();
+    const settings = await t.getSettings(t.oscar);
+    expect(settings).toEqual({
+      ...DEFAULT_SETTINGS,
+      adminGroupName: DEMO.deployment.adminGroupName,
+      auditorGroupName: DEMO.deployment.auditorGroupName,
+    });
+  });
+
+  it('never returns a token, even one an old record still holds', async () => {
+    const t = setup();
+    const legacy: Settings & { slackToken: string } = {
+      ...someSettings({ slackEnabled: true, slackTokenConfigured: true }),
+      slackToken: TOKEN,
+    };
+    t.world.settings.seed(legacy);
+    const settings = await t.getSettings(t.dave);
+    expect(settings).not.toHaveProperty('slackToken');
+    expect(JSON.stringify(settings)).not.toContain('xoxb');
+    expect(settings.slackTokenConfigured).toBe(true);
+  });
+});
+
+describe('updateSettings', () => {
+  it('saves an admin’s settings, the Slack token only to the secret store', async () => {
+    const t = setup();
+    t.world.clock.advance({ minutes: 5 });
+    const saved = await t.updateSettings(t.dave, { ...everything, slackToken: TOKEN, expectedVersion: 0 });
+
+    expect(saved).toMatchObject({
+      maxDurationHours: 12,
+      expiryHours: 2,
+      sesSourceEmail: 'team@example.com',
+      slackEnabled: true,
+      slackTokenConfigured: true,
+      slackAuditChannel: '#team-audit',
+      // Not stored: they keep following the deployment config.
+      adminGroupName: 'TEAM-Admins',
+      auditorGroupName: 'TEAM-Auditors',
+      updatedAt: '2026-03-02T09:05:00.000Z',
+      updatedBy: DEMO.users.dave.userName,
+      version: 1,
+    });
+    expect(JSON.stringify(saved)).not.toContain('xoxb');
+    expect(await t.world.secrets.getSlackToken()).toBe(TOKEN);
+
+    const stored = await t.world.settings.get();
+    expect(JSON.stringify(stored)).not.toContain('xoxb');
+    expect(stored).not.toHaveProperty('adminGroupName');
+    expect(await t.getSettings(t.alice)).toEqual(saved);
+  });
+
+  it('keeps the stored token when none is sent, and deletes it on request', async () => {
+    const t = setup();
+    await t.updateSettings(t.dave, { ...everything, slackToken: TOKEN });
+    const kept = await t.updateSettings(t.dave, { ...everything, slackToken: null, expiryHours: 4 });
+    expect(kept).toMatchObject({ expiryHours: 4, slackTokenConfigured: true, version: 2 });
+    expect(await t.world.secrets.getSlackToken()).toBe(TOKEN);
+
+    const cleared = await t.updateSettings(t.dave, {
+      ...everything,
+      slackEnabled: false,
+      clearSlackToken: true,
+    });
+    expect(cleared.slackTokenConfigured).toBe(false);
+    expect(await t.world.secrets.getSlackToken()).toBeUndefined();
+  });
+
+  it('refuses Slack switched on without a token, writing nothing', async () => {
+    const t = setup();
+    const error = await failure(t.updateSettings(t.dave, everything));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field: 'slackToken' });
+    expect(await t.world.settings.get()).toBeUndefined();
+    expect(t.world.secrets.calls.total()).toBe(0);
+
+    const both = await failure(
+      t.updateSettings(t.dave, { ...everything, slackToken: TOKEN, clearSlackToken: true }),
+    );
+    expect(both).toMatchObject({ field: 'slackToken' });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a zero maximum duration', { maxDurationHours: 0 }, 'maxDurationHours'],
+    ['an expiry above 8000 hours', { expiryHours: 8001 }, 'expiryHours'],
+    ['a malformed source email', { sesSourceEmail: 'team@' }, 'sesSourceEmail'],
+    ['a malformed SES ARN', { sesSourceArn: 'arn:aws:s3:::bucket' }, 'sesSourceArn'],
+    ['a malformed Slack token', { slackToken: 'xoxp-123' }, 'slackToken'],
+  ])('refuses %s', async (_what, override, field) => {
+    const t = setup();
+    const error = await failure(t.updateSettings(t.dave, { ...everything, slackToken: TOKEN, ...override }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field });
+    expect(await t.world.secrets.getSlackToken()).toBeUndefined();
+  });
+
+  it('refuses a save based on an old version', async () => {
+    const t = setup();
+    t.world.settings.seed(someSettings({ version: 3 }));
+    const error = await failure(
+      t.updateSettings(t.dave, { ...everything, slackEnabled: false, expectedVersion: 2 }),
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    const saved = await t.updateSettings(t.dave, { ...everything, slackEnabled: false, expectedVersion: 3 });
+    expect(saved.version).toBe(4);
+  });
+
+  it('is for admins only', async () => {
+    const t = setup();
+    for (const caller of [t.alice, t.bob, t.erin]) {
+      expect(await failure(t.updateSettings(caller, { ...everything, slackToken: TOKEN }))).toBeInstanceOf(
+        ForbiddenError,
+      );
+    }
+    expect(t.world.secrets.calls.total()).toBe(0);
+  });
+});

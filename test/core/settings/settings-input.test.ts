@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { validateSettingsInput } from '../../../lambdas/core/settings/settings-input';
+import { bad, check, type Outcome, ok } from '../fixtures';
+
+describe('validateSettingsInput', () => {
+  const run = (input: unknown) => () => validateSettingsInput(input);
+  const cases: [string, () => unknown, Outcome][] = [
+    ['nothing changed', run({}), ok({})],
+    [
+      'maximum duration 1 and expiry 8000',
+      run({ maxDurationHours: 1, expiryHours: 8000 }),
+      ok({ maxDurationHours: 1, expiryHours: 8000 }),
+    ],
+    [
+      'maximum duration 0',
+      run({ maxDurationHours: 0 }),
+      bad('maxDurationHours', 'Maximum request duration must be at least 1 hour.'),
+    ],
+    ['maximum duration 8001', run({ maxDurationHours: 8001 }), bad('maxDurationHours', /at most 8000 hours/)],
+    [
+      'expiry 0',
+      run({ expiryHours: 0 }),
+      bad('expiryHours', 'Request expiry timeout must be at least 1 hour.'),
+    ],
+    ['expiry 2.5', run({ expiryHours: 2.5 }), bad('expiryHours', /whole number/)],
+    [
+      'a flag given as text',
+      run({ approvalWorkflow: 'yes' }),
+      bad('approvalWorkflow', 'Approval workflow must be true or false.'),
+    ],
+    [
+      'a source email',
+      run({ sesSourceEmail: ' team@example.com ' }),
+      ok({ sesSourceEmail: 'team@example.com' }),
+    ],
+    [
+      'a malformed source email',
+      run({ sesSourceEmail: 'team@example' }),
+      bad('sesSourceEmail', 'Source email must be an email address.'),
+    ],
+    ['a source email cleared with null', run({ sesSourceEmail: null }), ok({ sesSourceEmail: null })],
+    ['a source email cleared with empty text', run({ sesSourceEmail: '' }), ok({ sesSourceEmail: '' })],
+    [
+      'an SES identity ARN',
+      run({ sesSourceArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com' }),
+      ok(),
+    ],
+    [
+      'a GovCloud SES identity ARN',
+      run({ sesSourceArn: 'arn:aws-us-gov:ses:us-gov-west-1:123456789012:identity/a@b.com' }),
+      ok(),
+    ],
+    [
+      'an SNS ARN as SES identity',
+      run({ sesSourceArn: 'arn:aws:sns:eu-west-1:123456789012:topic' }),
+      bad('sesSourceArn', /Source ARN must be an SES identity ARN/),
+    ],
+    [
+      'an ARN with a short account',
+      run({ sesSourceArn: 'arn:aws:ses:eu-west-1:1234:identity/x' }),
+      bad('sesSourceArn', /SES identity ARN/),
+    ],
+    [
+      'a Slack bot token of 10 characters',
+      run({ slackToken: 'xoxb-12345' }),
+      ok({ slackToken: 'xoxb-12345' }),
+    ],
+    [
+      'a Slack bot token of 9 characters',
+      run({ slackToken: 'xoxb-1234' }),
+      bad('slackToken', /Slack token must be a bot token/),
+    ],
+    ['a Slack user token', run({ slackToken: 'xoxp-1234567890' }), bad('slackToken', /xoxb-/)],
+    ['an empty Slack token', run({ slackToken: '' }), bad('slackToken', /xoxb-/)],
+    ['a Slack token cleared', run({ slackToken: null }), ok({ slackToken: null })],
+    ['a Slack channel name', run({ slackAuditChannel: '#team-audit' }), ok()],
+    ['a Slack channel id', run({ slackAuditChannel: 'C0123ABCD' }), ok()],
+    [
+      'a Slack channel with a space',
+      run({ slackAuditChannel: 'team audit' }),
+      bad('slackAuditChannel', /Slack channel/),
+    ],
+    ['admin group names', run({ adminGroupName: 'TEAM-Admins', auditorGroupName: 'TEAM 監査' }), ok()],
+    [
+      'an admin group name with a tab',
+      run({ adminGroupName: 'TEAM\tAdmins' }),
+      bad('adminGroupName', /TEAM admin group must be printable/),
+    ],
+    [
+      'an auditor group name of 1,025 characters',
+      run({ auditorGroupName: 'a'.repeat(1025) }),
+      bad('auditorGroupName', /1,024/),
+    ],
+    [
+      'sensitive actions',
+      run({ sensitiveActions: ['iam.amazonaws.com:CreateUser', 'DeleteBucket', 'DeleteBucket'] }),
+      ok({ sensitiveActions: ['iam.amazonaws.com:CreateUser', 'DeleteBucket'] }),
+    ],
+    [
+      'sensitive actions with a trailing wildcard',
+      run({ sensitiveActions: ['iam.amazonaws.com:Delete*', 'iam.amazonaws.com:*', 'Terminate*'] }),
+      ok({ sensitiveActions: ['iam.amazonaws.com:Delete*', 'iam.amazonaws.com:*', 'Terminate*'] }),
+    ],
+    ...['*', 'iam.amazonaws.com:*Delete', 'Del*ete', 'iam.amazonaws.com:Delete**'].map(
+      (action): [string, () => unknown, Outcome] => [
+        `a misplaced wildcard (${action})`,
+        run({ sensitiveActions: [action] }),
+        bad('sensitiveActions.0', /Sensitive action must be an event name/),
+      ],
+    ),
+    [
+      'a sensitive action with SQL',
+      run({ sensitiveActions: ["x' OR 1=1"] }),
+      bad('sensitiveActions.0', /Sensitive action must be an event name/),
+    ],
+    ['not an object', run('settings'), bad(undefined, 'The settings must be an object.')],
+  ];
+  it.each(cases)('%s', (_name, attempt, outcome) => check(attempt, outcome));
+
+  it('returns only the fields given and drops fields nobody edits', () => {
+    expect(validateSettingsInput({ snsEnabled: true, slackTokenConfigured: true, version: 9 })).toEqual({
+      snsEnabled: true,
+    });
+  });
+});
