@@ -7,7 +7,7 @@ import { App } from '../../../web/src/app/app';
 import type { AuthPort } from '../../../web/src/api/auth';
 import { safeReturnPath } from '../../../web/src/api/auth';
 import { ApiError } from '../../../web/src/api/errors';
-import type { Me } from '../../../web/src/api/types';
+import type { Me } from '../../../web/src/api/model';
 import { fixedClock } from '../../../web/src/app/clock';
 import { memoryHistory } from '../../../web/src/app/router';
 import { matchRoute } from '../../../web/src/app/routes';

@@ -2,7 +2,8 @@
 import { act } from '@testing-library/react';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { describe, expect, it } from 'vitest';
-import type { EligibilityPolicy } from '../../../web/src/api/types';
+import { ApiError } from '../../../web/src/api/errors';
+import type { EligibilityPolicy } from '../../../web/src/api/model';
 import { flattenOuTree } from '../../../web/src/components/pickers';
 import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
@@ -147,6 +148,37 @@ describe('Eligibility policy', () => {
       ticketNo: 'CHG-7',
       expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
     });
+  });
+
+  it("puts the server's ValidationError on the field it names (a list item on its list), else above the form", async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, eligibilityPolicies: [{ ...existingPolicy }] }));
+    const { page } = renderWithApp(<EligibilityPolicyPage />, { api, path: '/admin/eligibility' });
+    await tableLoaded(page);
+    act(() => page.findTable()?.findRowSelectionArea(1)?.click());
+    act(() => button(page, 'Edit').click());
+    await waitForElement(() => page.findModal());
+    const errorOf = (label: string) => field(modal(page), label).findError()?.getElement().textContent;
+    const alert = () => modal(page).findContent().findAlert()?.getElement().textContent;
+
+    const unknownSet = `Permission set ${PS_READ} does not exist.`;
+    api.failNext(
+      'updateEligibilityPolicy',
+      new ApiError('ValidationError', unknownSet, 'permissionSetArns.0'),
+    );
+    act(() => modalButton(page, 'Save').click());
+    await waitForElement(() => errorOf('Permission sets'));
+    expect(errorOf('Permission sets')).toBe(unknownSet);
+    expect(alert()).toBeUndefined();
+
+    // Any edit hides the server's message until the next save.
+    act(() => field(modal(page), 'Maximum duration (hours)').findControl()?.findInput()?.setInputValue('5'));
+    expect(errorOf('Permission sets')).toBeUndefined();
+
+    api.failNext('updateEligibilityPolicy', new ApiError('ValidationError', 'Permission sets are invalid.'));
+    act(() => modalButton(page, 'Save').click());
+    await waitForElement(() => alert());
+    expect(alert()).toBe('Permission sets are invalid.');
+    expect(errorOf('Permission sets')).toBeUndefined();
   });
 
   it('deletes the selected policies after confirmation', async () => {

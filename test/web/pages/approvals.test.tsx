@@ -104,6 +104,27 @@ describe('Approve requests', () => {
     expect(api.callsOf('rejectRequest')).toEqual([[{ requestId: 'r-reject', comment: undefined }]]);
   });
 
+  it.each([
+    ['on the comment when the server names it', 'comment', true],
+    ['above the comment when it names no field', undefined, false],
+  ])("shows the server's ValidationError %s", async (_, serverField, onField) => {
+    const api = new MemoryTeamApi(memoryData({ requests: [request({ id: 'r-refused' })] }));
+    const { page } = await openQueue(api);
+    const message = 'Comment is not acceptable.';
+    api.failNext('approveRequest', new ApiError('ValidationError', message, serverField));
+    selectFirstRow(page);
+    act(() => button(page, 'Approve').click());
+    const modal = await waitForElement(() => page.findModal());
+    act(() => field(modal, 'Comment').findControl()?.findTextarea()?.setTextareaValue('ok'));
+    act(() => modalButton(page, 'Approve').click());
+    await waitForElement(() => field(modal, 'Comment').findError() ?? modal.findContent().findAlert());
+
+    const fieldError = field(modal, 'Comment').findError()?.getElement().textContent;
+    const alert = modal.findContent().findAlert()?.getElement().textContent;
+    expect(onField ? fieldError : alert).toBe(message);
+    expect(onField ? alert : fieldError).toBeUndefined();
+  });
+
   it('explains a decision someone else made first and refreshes the list', async () => {
     const api = new MemoryTeamApi(memoryData({ requests: [request({ id: 'r-raced' })] }));
     const { page } = await openQueue(api);

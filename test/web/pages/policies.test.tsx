@@ -3,7 +3,7 @@ import { act } from '@testing-library/react';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/src/api/errors';
-import type { ApproverPolicy } from '../../../web/src/api/types';
+import type { ApproverPolicy } from '../../../web/src/api/model';
 import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import { memoryData, me, settings } from '../support/data';

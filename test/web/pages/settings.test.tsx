@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../../web/src/api/errors';
 import { en } from '../../../web/src/i18n/en';
 import { interpolate } from '../../../web/src/i18n';
 import { formOf, inputOf, validateSettings } from '../../../web/src/pages/settings/settings-modal';
@@ -127,6 +128,25 @@ describe('Settings page', () => {
     await waitForElement(() => flashTexts(page).length > 0);
     expect(flashTexts(page)[0]).toContain('Settings saved');
     await waitForElement(() => page.getElement().textContent?.includes('Last saved by alice'));
+  });
+
+  it("puts the server's ValidationError on the field it names, else above the form", async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    const alert = () => modal(page).findContent().findAlert()?.getElement().textContent;
+    const message = 'Source email must be a verified identity.';
+
+    api.failNext('updateSettings', new ApiError('ValidationError', message, 'sesSourceEmail'));
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+    await waitForElement(() => errorOf(page, 'Source email'));
+    expect(errorOf(page, 'Source email')).toBe(message);
+    expect(alert()).toBeUndefined();
+
+    api.failNext('updateSettings', new ApiError('ValidationError', message));
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+    await waitForElement(() => alert());
+    expect(alert()).toBe(message);
+    expect(errorOf(page, 'Source email')).toBeUndefined();
   });
 
   it('clears a stored Slack token on request', () => {

@@ -1,4 +1,4 @@
-import type { Actor, Me, Request, Settings } from '../../../web/src/api/types';
+import type { Actor, Me, Request, Settings } from '../../../web/src/api/model';
 import type { MemoryData } from './memory-api';
 
 /** The instant tests run at (a fixed clock). */

@@ -1,10 +1,5 @@
 import { ApiError } from '../../../web/src/api/errors';
-import type {
-  RequestListName,
-  SubscriptionHandlers,
-  TeamApi,
-  Unsubscribe,
-} from '../../../web/src/api/team-api';
+import type { SubscriptionHandlers, TeamApi, Unsubscribe } from '../../../web/src/api/team-api';
 import type {
   Account,
   ApproverPolicy,
@@ -19,12 +14,14 @@ import type {
   Request,
   RequestChange,
   RequestFormOptions,
+  RequestListName,
   RequestStatus,
   SessionLogEvent,
   SessionLogQuery,
+  SessionLogsArgs,
   Settings,
   User,
-} from '../../../web/src/api/types';
+} from '../../../web/src/api/model';
 
 export interface MemoryData {
   me: Me;
@@ -199,7 +196,7 @@ export class MemoryTeamApi implements TeamApi {
       const query = this.sessionQueries.get(requestId);
       return query ? { ...query } : null;
     });
-  sessionLogs = (requestId: string, options?: PageArgs & { writeOnly?: boolean }) =>
+  sessionLogs = (requestId: string, options?: SessionLogsArgs) =>
     this.record('sessionLogs', [requestId, options], () => {
       const all = this.sessionEvents.get(requestId) ?? [];
       return page(options?.writeOnly ? all.filter((e) => e.readOnly !== true) : all, options);
@@ -253,13 +250,13 @@ export class MemoryTeamApi implements TeamApi {
       this.data.requests.unshift(request);
       return { ...request };
     });
-  approveRequest = (input: { requestId: string; comment?: string | null }) =>
+  approveRequest = (input: Parameters<TeamApi['approveRequest']>[0]) =>
     this.record('approveRequest', [input], () =>
       this.transition(input.requestId, ['PENDING'], 'APPROVED', {
         decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
       }),
     );
-  rejectRequest = (input: { requestId: string; comment?: string | null }) =>
+  rejectRequest = (input: Parameters<TeamApi['rejectRequest']>[0]) =>
     this.record('rejectRequest', [input], () =>
       this.transition(input.requestId, ['PENDING'], 'REJECTED', {
         decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
@@ -269,7 +266,7 @@ export class MemoryTeamApi implements TeamApi {
     this.record('cancelRequest', [requestId], () =>
       this.transition(requestId, ['PENDING', 'SCHEDULED'], 'CANCELLED', { cancelledAt: this.now() }),
     );
-  revokeRequest = (input: { requestId: string; comment?: string | null }) =>
+  revokeRequest = (input: Parameters<TeamApi['revokeRequest']>[0]) =>
     this.record('revokeRequest', [input], () =>
       this.transition(input.requestId, ['SCHEDULED', 'IN_PROGRESS'], 'REVOKED', {
         revoke: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },

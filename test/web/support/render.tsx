@@ -9,7 +9,7 @@ import { act, cleanup, render } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import { afterEach } from 'vitest';
 import { ApiProvider } from '../../../web/src/api/context';
-import type { Me } from '../../../web/src/api/types';
+import type { Me } from '../../../web/src/api/model';
 import { ClockProvider, fixedClock } from '../../../web/src/app/clock';
 import { FlashProvider, useFlash } from '../../../web/src/app/flash';
 import { memoryHistory, RouterProvider, type AppHistory } from '../../../web/src/app/router';

@@ -1,41 +1,47 @@
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 import { Hub } from 'aws-amplify/utils';
-import { ApiError, toApiError } from './errors';
 import {
-  ACCOUNTS,
-  APPROVE_REQUEST,
-  APPROVER_POLICIES,
-  CANCEL_REQUEST,
-  CREATE_APPROVER_POLICIES,
-  CREATE_ELIGIBILITY_POLICIES,
-  CREATE_REQUEST,
-  DELETE_APPROVER_POLICIES,
-  DELETE_ELIGIBILITY_POLICIES,
-  ELIGIBILITY_POLICIES,
-  GET_REQUEST,
-  GROUPS,
-  INVALIDATE_OU_CACHE,
-  ME,
-  ON_REQUEST_CHANGE,
-  ON_SESSION_LOG_QUERY,
-  OU_TREE,
-  PERMISSION_SETS,
-  REJECT_REQUEST,
-  REQUEST_EVENTS,
-  REQUEST_FORM_OPTIONS,
-  REQUEST_LISTS,
-  REVOKE_REQUEST,
-  SESSION_LOG_QUERY,
-  SESSION_LOGS,
-  SETTINGS_QUERY,
-  START_SESSION_LOG_QUERY,
-  UPDATE_APPROVER_POLICY,
-  UPDATE_ELIGIBILITY_POLICY,
-  UPDATE_SETTINGS,
-  USERS,
-  type GraphQLOperation,
-} from './operations';
-import type { RequestListName, SubscriptionHandlers, TeamApi, Unsubscribe } from './team-api';
-import type { Page, Request } from './types';
+  AccountsDocument,
+  ApproveRequestDocument,
+  ApproverPoliciesDocument,
+  CancelRequestDocument,
+  CreateApproverPoliciesDocument,
+  CreateEligibilityPoliciesDocument,
+  CreateRequestDocument,
+  DeleteApproverPoliciesDocument,
+  DeleteEligibilityPoliciesDocument,
+  EligibilityPoliciesDocument,
+  GetRequestDocument,
+  GroupsDocument,
+  InvalidateOuCacheDocument,
+  MeDocument,
+  OnRequestChangeDocument,
+  OnSessionLogQueryDocument,
+  OuTreeDocument,
+  PermissionSetsDocument,
+  RejectRequestDocument,
+  RequestEventsDocument,
+  RequestFormOptionsDocument,
+  RevokeRequestDocument,
+  SessionLogQueryStateDocument,
+  SessionLogsDocument,
+  SettingsDocument,
+  StartSessionLogQueryDocument,
+  UpdateApproverPolicyDocument,
+  UpdateEligibilityPolicyDocument,
+  UpdateSettingsDocument,
+  UsersDocument,
+} from '../../../graphql/generated/operations';
+import { ApiError, toApiError } from './errors';
+import type { Page, PageArgs, Request, RequestListName } from './model';
+import { REQUEST_LISTS } from './request-lists';
+import type { SubscriptionHandlers, TeamApi, Unsubscribe } from './team-api';
+
+/**
+ * A generated document (`TypedDocumentString`): its text, and the types of its `data` and
+ * `variables`, which `run` and `subscribe` take from it.
+ */
+type Document<TData, TVariables> = DocumentTypeDecoration<TData, TVariables> & { toString(): string };
 
 /** The part of aws-amplify's GraphQL client this module uses. */
 interface GraphQLClientLike {
@@ -52,13 +58,18 @@ function isObservable(value: unknown): value is Observable {
   return typeof value === 'object' && value !== null && 'subscribe' in value;
 }
 
-function dataOf<TData>(result: unknown, operation: string): TData {
+/** The operation's name in a document's text, for error messages. */
+function operationName(query: string): string {
+  return /\b(?:query|mutation|subscription)\s+(\w+)/.exec(query)?.[1] ?? 'the operation';
+}
+
+function dataOf<TData>(result: unknown, query: string): TData {
   if (typeof result === 'object' && result !== null && 'data' in result && result.data) {
-    // The GraphQL server validated the response against the schema, and the document selects
-    // exactly the fields of TData: this is the one place the SPA trusts the contract's shapes.
+    // The GraphQL server validated the response against the schema, and TData is what the
+    // generated document selects: this is the one place the SPA trusts the contract's shapes.
     return result.data as TData;
   }
-  throw new ApiError('InternalError', `The API returned no data for ${operation}.`);
+  throw new ApiError('InternalError', `The API returned no data for ${operationName(query)}.`);
 }
 
 /** aws-amplify's Hub event for realtime connection states (`CONNECTION_STATE_CHANGE`). */
@@ -105,42 +116,40 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
   const gql = (): Promise<GraphQLClientLike> => (clientPromise ??= loadClient());
 
   async function run<TData, TVariables extends object>(
-    operation: GraphQLOperation<TData, TVariables>,
+    document: Document<TData, TVariables>,
     variables: TVariables,
   ): Promise<TData> {
+    const query = document.toString();
     try {
       const graphql = await gql();
-      const result = await (graphql.graphql({
-        query: operation.document,
-        variables,
-        authMode: 'userPool',
-      }) as Promise<unknown>);
-      return dataOf<TData>(result, operation.name);
+      const result = await (graphql.graphql({ query, variables, authMode: 'userPool' }) as Promise<unknown>);
+      return dataOf<TData>(result, query);
     } catch (error) {
       throw toApiError(error);
     }
   }
 
   function subscribe<TData, TVariables extends object, T>(
-    operation: GraphQLOperation<TData, TVariables>,
+    document: Document<TData, TVariables>,
     variables: TVariables,
     pick: (data: TData) => T | null,
     handlers: SubscriptionHandlers<T>,
   ): Unsubscribe {
+    const query = document.toString();
     let stopped = false;
     let subscription: { unsubscribe(): void } | undefined;
     gql().then(
       (graphql) => {
         if (stopped) return;
-        const source = graphql.graphql({ query: operation.document, variables, authMode: 'userPool' });
+        const source = graphql.graphql({ query, variables, authMode: 'userPool' });
         if (!isObservable(source)) {
-          handlers.error?.(new ApiError('InternalError', `${operation.name} is not a subscription.`));
+          handlers.error?.(new ApiError('InternalError', `${operationName(query)} is not a subscription.`));
           return;
         }
         subscription = source.subscribe({
           next: (message) => {
             try {
-              const value = pick(dataOf<TData>(message, operation.name));
+              const value = pick(dataOf<TData>(message, query));
               if (value) handlers.next(value);
             } catch (error) {
               handlers.error?.(toApiError(error));
@@ -159,64 +168,68 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
     };
   }
 
-  const page = (args?: { limit?: number; nextToken?: string | null }) => ({
+  const page = (args?: PageArgs) => ({
     limit: args?.limit,
     nextToken: args?.nextToken ?? undefined,
   });
 
   return {
-    me: async () => (await run(ME, {})).me,
-    requestFormOptions: async () => (await run(REQUEST_FORM_OPTIONS, {})).requestFormOptions,
-    getRequest: async (id) => (await run(GET_REQUEST, { id })).getRequest,
+    me: async () => (await run(MeDocument, {})).me,
+    requestFormOptions: async () => (await run(RequestFormOptionsDocument, {})).requestFormOptions,
+    getRequest: async (id) => (await run(GetRequestDocument, { id })).getRequest,
     requestEvents: async (requestId, args) =>
-      (await run(REQUEST_EVENTS, { requestId, ...page(args) })).requestEvents,
+      (await run(RequestEventsDocument, { requestId, ...page(args) })).requestEvents,
     listRequests: async (list, args) => {
-      const operation: GraphQLOperation<
-        Partial<Record<RequestListName, Page<Request>>>,
-        object
-      > = REQUEST_LISTS[list];
-      const data = await run(operation, page(args));
+      // Each list's document puts its page under the list's name.
+      const document: Document<Partial<Record<RequestListName, Page<Request>>>, PageArgs> = REQUEST_LISTS[
+        list
+      ];
+      const data = await run(document, page(args));
       const result = data[list];
       if (!result) throw new ApiError('InternalError', `The API returned no ${list}.`);
       return result;
     },
-    settings: async () => (await run(SETTINGS_QUERY, {})).settings,
-    eligibilityPolicies: async (args) => (await run(ELIGIBILITY_POLICIES, page(args))).eligibilityPolicies,
-    approverPolicies: async (args) => (await run(APPROVER_POLICIES, page(args))).approverPolicies,
-    accounts: async (args) => (await run(ACCOUNTS, { filter: args?.filter, ...page(args) })).accounts,
-    ouTree: async (args) => (await run(OU_TREE, page(args))).ouTree,
-    users: async (args) => (await run(USERS, { filter: args?.filter, ...page(args) })).users,
-    groups: async (args) => (await run(GROUPS, { filter: args?.filter, ...page(args) })).groups,
+    settings: async () => (await run(SettingsDocument, {})).settings,
+    eligibilityPolicies: async (args) =>
+      (await run(EligibilityPoliciesDocument, page(args))).eligibilityPolicies,
+    approverPolicies: async (args) => (await run(ApproverPoliciesDocument, page(args))).approverPolicies,
+    accounts: async (args) => (await run(AccountsDocument, { filter: args?.filter, ...page(args) })).accounts,
+    ouTree: async (args) => (await run(OuTreeDocument, page(args))).ouTree,
+    users: async (args) => (await run(UsersDocument, { filter: args?.filter, ...page(args) })).users,
+    groups: async (args) => (await run(GroupsDocument, { filter: args?.filter, ...page(args) })).groups,
     permissionSets: async (args) =>
-      (await run(PERMISSION_SETS, { filter: args?.filter, ...page(args) })).permissionSets,
-    sessionLogQuery: async (requestId) => (await run(SESSION_LOG_QUERY, { requestId })).sessionLogQuery,
+      (await run(PermissionSetsDocument, { filter: args?.filter, ...page(args) })).permissionSets,
+    sessionLogQuery: async (requestId) =>
+      (await run(SessionLogQueryStateDocument, { requestId })).sessionLogQuery,
     sessionLogs: async (requestId, options) =>
-      (await run(SESSION_LOGS, { requestId, writeOnly: options?.writeOnly, ...page(options) })).sessionLogs,
+      (await run(SessionLogsDocument, { requestId, writeOnly: options?.writeOnly, ...page(options) }))
+        .sessionLogs,
     startSessionLogQuery: async (requestId) =>
-      (await run(START_SESSION_LOG_QUERY, { input: { requestId } })).startSessionLogQuery,
-    createRequest: async (input) => (await run(CREATE_REQUEST, { input })).createRequest,
-    approveRequest: async (input) => (await run(APPROVE_REQUEST, { input })).approveRequest,
-    rejectRequest: async (input) => (await run(REJECT_REQUEST, { input })).rejectRequest,
-    cancelRequest: async (requestId) => (await run(CANCEL_REQUEST, { input: { requestId } })).cancelRequest,
-    revokeRequest: async (input) => (await run(REVOKE_REQUEST, { input })).revokeRequest,
+      (await run(StartSessionLogQueryDocument, { input: { requestId } })).startSessionLogQuery,
+    createRequest: async (input) => (await run(CreateRequestDocument, { input })).createRequest,
+    approveRequest: async (input) => (await run(ApproveRequestDocument, { input })).approveRequest,
+    rejectRequest: async (input) => (await run(RejectRequestDocument, { input })).rejectRequest,
+    cancelRequest: async (requestId) =>
+      (await run(CancelRequestDocument, { input: { requestId } })).cancelRequest,
+    revokeRequest: async (input) => (await run(RevokeRequestDocument, { input })).revokeRequest,
     createEligibilityPolicies: async (input) =>
-      (await run(CREATE_ELIGIBILITY_POLICIES, { input })).createEligibilityPolicies,
+      (await run(CreateEligibilityPoliciesDocument, { input })).createEligibilityPolicies,
     updateEligibilityPolicy: async (input) =>
-      (await run(UPDATE_ELIGIBILITY_POLICY, { input })).updateEligibilityPolicy,
+      (await run(UpdateEligibilityPolicyDocument, { input })).updateEligibilityPolicy,
     deleteEligibilityPolicies: async (ids) =>
-      (await run(DELETE_ELIGIBILITY_POLICIES, { input: { ids } })).deleteEligibilityPolicies,
+      (await run(DeleteEligibilityPoliciesDocument, { input: { ids } })).deleteEligibilityPolicies,
     createApproverPolicies: async (input) =>
-      (await run(CREATE_APPROVER_POLICIES, { input })).createApproverPolicies,
+      (await run(CreateApproverPoliciesDocument, { input })).createApproverPolicies,
     updateApproverPolicy: async (input) =>
-      (await run(UPDATE_APPROVER_POLICY, { input })).updateApproverPolicy,
+      (await run(UpdateApproverPolicyDocument, { input })).updateApproverPolicy,
     deleteApproverPolicies: async (ids) =>
-      (await run(DELETE_APPROVER_POLICIES, { input: { ids } })).deleteApproverPolicies,
-    updateSettings: async (input) => (await run(UPDATE_SETTINGS, { input })).updateSettings,
+      (await run(DeleteApproverPoliciesDocument, { input: { ids } })).deleteApproverPolicies,
+    updateSettings: async (input) => (await run(UpdateSettingsDocument, { input })).updateSettings,
     invalidateOuCache: async (ouIds) =>
-      (await run(INVALIDATE_OU_CACHE, { input: { ouIds } })).invalidateOuCache,
+      (await run(InvalidateOuCacheDocument, { input: { ouIds } })).invalidateOuCache,
     onRequestChange: (channel, handlers) =>
-      subscribe(ON_REQUEST_CHANGE, { channel }, (data) => data.onRequestChange, handlers),
+      subscribe(OnRequestChangeDocument, { channel }, (data) => data.onRequestChange, handlers),
     onSessionLogQuery: (requestId, handlers) =>
-      subscribe(ON_SESSION_LOG_QUERY, { requestId }, (data) => data.onSessionLogQuery, handlers),
+      subscribe(OnSessionLogQueryDocument, { requestId }, (data) => data.onSessionLogQuery, handlers),
   };
 }

@@ -1,7 +1,10 @@
 /**
- * API errors as the SPA shows them: the `errorType` the API contract defines (graphql/README.md)
- * and a message written for people. Anything unknown is treated like `InternalError`.
+ * API errors as the SPA shows them: the `errorType` the API contract defines (graphql/README.md),
+ * a message written for people, and the input field the error is about when the server names it
+ * (`errorInfo.field`, lambdas/contract/api-errors.ts). Anything unknown is treated like
+ * `InternalError`.
  */
+import type { ApiErrorInfo } from '../../../lambdas/contract/api-errors';
 
 export const KNOWN_ERROR_TYPES = [
   'ValidationError',
@@ -22,8 +25,11 @@ export class ApiError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
-    /** The input field the server named, when it said which (`errorInfo.field`). */
-    readonly field?: string,
+    /**
+     * The input field the server named, when it said which (`errorInfo.field`): a field name of
+     * the operation's input type, with `.`-separated item indexes for lists (`principals.2.id`).
+     */
+    readonly field?: ApiErrorInfo['field'],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -81,4 +87,27 @@ export function toApiError(error: unknown): ApiError {
   const mapped = fromEntry(error);
   if (mapped) return mapped;
   return new ApiError('InternalError', typeof error === 'string' ? error : 'Error');
+}
+
+/**
+ * For each field of an operation's input type, the form field that shows the server's errors
+ * about it, or null when the form has no place for them (they go to the form as a whole). Every
+ * input field must be listed, so a field the schema adds fails the build until a form places it.
+ */
+export type InputFieldMap<Input, FormField extends string> = {
+  readonly [K in keyof Input]-?: FormField | null;
+};
+
+/**
+ * The form field a server error belongs on: the input field the server named (`errorInfo.field`;
+ * for a list item such as `principals.2.id`, the list) through the form's map. Undefined when
+ * the server named no field, or one the form has no place for: the form shows the error itself.
+ */
+export function formFieldOf<FormField extends string>(
+  error: ApiError,
+  fields: { readonly [inputField: string]: FormField | null },
+): FormField | undefined {
+  const inputField = error.field?.split('.')[0];
+  if (inputField === undefined || !Object.hasOwn(fields, inputField)) return undefined;
+  return fields[inputField] ?? undefined;
 }

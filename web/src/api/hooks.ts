@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTeamApi } from './context';
 import { toApiError, type ApiError } from './errors';
-import type { RequestListName } from './team-api';
-import type { Page, Request, RequestChange, RequestFormOptions, Settings } from './types';
+import type { Page, Request, RequestChange, RequestFormOptions, RequestListName, Settings } from './model';
 
 export interface AsyncState<T> {
   data: T | undefined;

@@ -1,12 +1,12 @@
-import type { RequestListName } from './operations';
+import type { ApiError } from './errors';
 import type {
   Account,
+  ApproveRequestInput,
   ApproverPolicy,
   AuditEvent,
   CreateApproverPoliciesInput,
   CreateEligibilityPoliciesInput,
   CreateRequestInput,
-  DecisionInput,
   DeletePoliciesResult,
   EligibilityPolicy,
   Group,
@@ -17,20 +17,21 @@ import type {
   PageArgs,
   PermissionSet,
   PickerArgs,
+  RejectRequestInput,
   Request,
   RequestChange,
   RequestFormOptions,
+  RequestListName,
+  RevokeRequestInput,
   SessionLogEvent,
   SessionLogQuery,
+  SessionLogsArgs,
   Settings,
   UpdateApproverPolicyInput,
   UpdateEligibilityPolicyInput,
   UpdateSettingsInput,
   User,
-} from './types';
-import type { ApiError } from './errors';
-
-export type { RequestListName } from './operations';
+} from './model';
 
 /** Callbacks of a realtime subscription. */
 export interface SubscriptionHandlers<T> {
@@ -69,17 +70,14 @@ export interface TeamApi {
   permissionSets(args?: PickerArgs): Promise<Page<PermissionSet>>;
 
   sessionLogQuery(requestId: string): Promise<SessionLogQuery | null>;
-  sessionLogs(
-    requestId: string,
-    options?: { writeOnly?: boolean } & PageArgs,
-  ): Promise<Page<SessionLogEvent>>;
+  sessionLogs(requestId: string, options?: SessionLogsArgs): Promise<Page<SessionLogEvent>>;
   startSessionLogQuery(requestId: string): Promise<SessionLogQuery>;
 
   createRequest(input: CreateRequestInput): Promise<Request>;
-  approveRequest(input: DecisionInput): Promise<Request>;
-  rejectRequest(input: DecisionInput): Promise<Request>;
+  approveRequest(input: ApproveRequestInput): Promise<Request>;
+  rejectRequest(input: RejectRequestInput): Promise<Request>;
   cancelRequest(requestId: string): Promise<Request>;
-  revokeRequest(input: DecisionInput): Promise<Request>;
+  revokeRequest(input: RevokeRequestInput): Promise<Request>;
 
   createEligibilityPolicies(input: CreateEligibilityPoliciesInput): Promise<EligibilityPolicy[]>;
   updateEligibilityPolicy(input: UpdateEligibilityPolicyInput): Promise<EligibilityPolicy>;

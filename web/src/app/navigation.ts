@@ -1,5 +1,5 @@
 import type { SideNavigationProps } from '@cloudscape-design/components/side-navigation';
-import type { Me } from '../api/types';
+import type { Me } from '../api/model';
 import type { Translate } from '../i18n';
 import { canOpen, pathOf, ROUTES, type RouteName } from './routes';
 

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Me } from '../api/types';
+import type { Me } from '../api/model';
 import type { RuntimeConfig } from './config';
 
 /** The deployment facts the shell shows (portal link, version, log provider). */

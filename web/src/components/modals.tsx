@@ -6,7 +6,8 @@ import Modal from '@cloudscape-design/components/modal';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState, type ReactNode } from 'react';
-import { toApiError } from '../api/errors';
+import { formFieldOf, toApiError, type InputFieldMap } from '../api/errors';
+import type { ApproveRequestInput, RejectRequestInput, RevokeRequestInput } from '../api/model';
 import { useT } from '../i18n';
 import { checkFreeText } from './validation';
 
@@ -43,10 +44,19 @@ export interface CommentModalProps {
   onDismiss: () => void;
 }
 
+/** Where the server's errors about the decision inputs show: the comment has a field. */
+const DECISION_FIELDS: InputFieldMap<
+  ApproveRequestInput & RejectRequestInput & RevokeRequestInput,
+  'comment'
+> = {
+  requestId: null,
+  comment: 'comment',
+};
+
 /**
  * A modal asking for a comment before an action (approve, reject, revoke). Validates like the
- * server: required when the settings say so, at most 2,000 characters; a server
- * ValidationError shows on the field, any other error above it.
+ * server: required when the settings say so, at most 2,000 characters; a server error about the
+ * comment (`errorInfo.field`) shows on the field, any other error above it.
  */
 export function CommentModal(props: CommentModalProps) {
   const t = useT();
@@ -69,7 +79,7 @@ export function CommentModal(props: CommentModalProps) {
       await props.onSubmit(comment.trim() === '' ? undefined : comment.trim());
     } catch (error) {
       const apiError = toApiError(error);
-      if (apiError.errorType === 'ValidationError') setFieldError(apiError.message);
+      if (formFieldOf(apiError, DECISION_FIELDS) === 'comment') setFieldError(apiError.message);
       else setFormError(apiError.message);
     } finally {
       setBusy(false);

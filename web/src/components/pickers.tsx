@@ -5,7 +5,7 @@ import TokenGroup from '@cloudscape-design/components/token-group';
 import { useTeamApi } from '../api/context';
 import { useAsync, type AsyncState } from '../api/hooks';
 import { MAX_PICKER_PAGE_SIZE, readAll } from '../api/team-api';
-import type { Account, Group, OuNode, PermissionSet, User } from '../api/types';
+import type { Account, Group, OuNode, PermissionSet, User } from '../api/model';
 import { useT } from '../i18n';
 
 /** Everything the admin pickers list, loaded page by page (1,000 per page). */

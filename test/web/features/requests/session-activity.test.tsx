@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Request, SessionLogEvent } from '../../../../web/src/api/types';
+import type { Request, SessionLogEvent } from '../../../../web/src/api/model';
 import { downloadCsv } from '../../../../web/src/components/csv';
 import type * as CsvModule from '../../../../web/src/components/csv';
 import { SessionActivity } from '../../../../web/src/features/requests/session-activity';

@@ -7,47 +7,63 @@ import SegmentedControl from '@cloudscape-design/components/segmented-control';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState, type ReactNode } from 'react';
 import { toApiError } from '../../api/errors';
+import { useServerFieldError } from '../../components/server-field-error';
 import { useT } from '../../i18n';
 import { ModalFooter } from '../../components/modals';
 
 /** The save state of a policy form: validation shown after the first submit, busy, server error. */
 export interface PolicySave<F extends string> {
   busy: boolean;
+  /** The server's error for the whole form. */
   serverError: string | undefined;
-  /** The field's error, once the form has been submitted. */
+  /**
+   * The field's error: the server's about this field (until the form changes), else the form's
+   * own check once the form has been submitted.
+   */
   shown: (field: F) => string | undefined;
   /**
    * Validates (the `errors` of this render) and runs `save`. On success the modal stays busy
-   * until the page closes it; a failure shows above the form, a Conflict with a hint to reload.
+   * until the page closes it; a failure about an input field shows on that field, any other
+   * above the form (a Conflict with a hint to reload).
    */
   submit: (save: () => Promise<void>) => Promise<void>;
 }
 
-/** Save state of a policy form whose current validation errors are `errors`. */
-export function usePolicySave<F extends string>(errors: Partial<Record<F, string>>): PolicySave<F> {
+/**
+ * Save state of a policy form whose state is `form` and whose current validation errors are
+ * `errors`; `serverFields` places the server's errors by input field (`InputFieldMap`).
+ */
+export function usePolicySave<F extends string>(
+  errors: Partial<Record<F, string>>,
+  serverFields: { readonly [inputField: string]: F | null },
+  form: unknown,
+): PolicySave<F> {
   const t = useT();
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | undefined>();
+  const serverFieldError = useServerFieldError(serverFields, form);
   return {
     busy,
     serverError,
-    shown: (field) => (submitted ? errors[field] : undefined),
+    shown: (field) => serverFieldError.of(field) ?? (submitted ? errors[field] : undefined),
     submit: async (save) => {
       setSubmitted(true);
       setServerError(undefined);
+      serverFieldError.clear();
       if (Object.keys(errors).length > 0) return;
       setBusy(true);
       try {
         await save();
       } catch (error) {
         const apiError = toApiError(error);
+        setBusy(false);
+        if (serverFieldError.place(apiError)) return;
         setServerError(
           apiError.errorType === 'Conflict'
             ? `${apiError.message} ${t('policy.conflictHint')}`
             : apiError.message,
         );
-        setBusy(false);
       }
     },
   };

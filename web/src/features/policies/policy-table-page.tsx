@@ -3,7 +3,14 @@ import Button from '@cloudscape-design/components/button';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useAsync, useSettings } from '../../api/hooks';
 import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
-import type { DeletePoliciesResult, Page, PageArgs, Settings } from '../../api/types';
+import type {
+  ApproverPolicy,
+  DeletePoliciesResult,
+  EligibilityPolicy,
+  Page,
+  PageArgs,
+  Settings,
+} from '../../api/model';
 import { DataTable, type ColumnSpec } from '../../components/data-table';
 import { useFlash } from '../../app/flash';
 import { ConfirmModal } from '../../components/modals';
@@ -11,12 +18,10 @@ import { useT, type I18nValue } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 
 /** What eligibility and approver policies have in common. */
-export interface PolicyRecord {
-  id: string;
-  ticketNo: string | null;
-  updatedAt: string;
-  updatedBy: string;
-}
+export type PolicyRecord = Pick<
+  EligibilityPolicy | ApproverPolicy,
+  'id' | 'ticketNo' | 'updatedAt' | 'updatedBy'
+>;
 
 /** What a policy page hands its create/edit modal. */
 export interface PolicyFormProps<P> {

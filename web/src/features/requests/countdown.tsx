@@ -1,4 +1,4 @@
-import type { Request } from '../../api/types';
+import type { Request } from '../../api/model';
 import { useT } from '../../i18n';
 import { accessEnd, formatRemaining } from '../../i18n/format';
 import { useNow } from '../../app/clock';

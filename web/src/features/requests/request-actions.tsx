@@ -4,7 +4,7 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { useTeamApi } from '../../api/context';
 import { toApiError } from '../../api/errors';
 import { useSettings } from '../../api/hooks';
-import type { Me, Request } from '../../api/types';
+import type { Me, Request } from '../../api/model';
 import { useT } from '../../i18n';
 import { useFlash } from '../../app/flash';
 import { CommentModal, ConfirmModal } from '../../components/modals';

@@ -1,6 +1,6 @@
 import Link from '@cloudscape-design/components/link';
 import { useMemo } from 'react';
-import type { Request } from '../../api/types';
+import type { Account, Actor, Request } from '../../api/model';
 import { useI18n, type Translate } from '../../i18n';
 import { accessEnd, formatDateTime, formatHours } from '../../i18n/format';
 import { Countdown, countdownOf } from './countdown';
@@ -29,15 +29,13 @@ export type RequestColumnId =
   | 'createdAt';
 
 /** Who a person is, for tables: their email, else their name, else their id. */
-export function actorLabel(
-  actor: { email: string; name: string | null; id: string } | null | undefined,
-): string {
+export function actorLabel(actor: Actor | null | undefined): string {
   if (!actor) return '';
   return actor.email || actor.name || actor.id;
 }
 
 /** "Prod (111122223333)". */
-export function accountLabel(account: { id: string; name: string }): string {
+export function accountLabel(account: Pick<Account, 'id' | 'name'>): string {
   return `${account.name} (${account.id})`;
 }
 

@@ -1,8 +1,7 @@
 import Button from '@cloudscape-design/components/button';
 import { useMemo, type ReactNode } from 'react';
 import { useRequestChanges, useRequestList } from '../../api/hooks';
-import type { RequestListName } from '../../api/team-api';
-import type { Request } from '../../api/types';
+import type { Request, RequestListName } from '../../api/model';
 import { useT } from '../../i18n';
 import { DataTable } from '../../components/data-table';
 import { useFlash } from '../../app/flash';

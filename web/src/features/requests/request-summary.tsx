@@ -1,6 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
-import type { Actor, Request } from '../../api/types';
+import type { Actor, Request } from '../../api/model';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
 import { Countdown, countdownOf } from './countdown';

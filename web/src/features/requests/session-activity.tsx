@@ -8,11 +8,11 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { SESSION_TAIL_MS } from '../../../../lambdas/core/session-logs/window';
+import { SESSION_TAIL_MS } from '../../../../lambdas/contract/patterns';
 import { useTeamApi } from '../../api/context';
 import type { ApiError } from '../../api/errors';
 import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
-import type { Request, SessionLogEvent, SessionLogQuery } from '../../api/types';
+import type { Request, RequestStatus, SessionLogEvent, SessionLogQuery } from '../../api/model';
 import { useI18n, type Translate } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import type { CsvColumn } from '../../components/csv';
@@ -25,7 +25,11 @@ export interface SessionActivityProps {
 }
 
 /** Statuses for which a session may have left activity logs. */
-export const SESSION_LOG_STATUSES = new Set(['IN_PROGRESS', 'ENDED', 'REVOKED']);
+export const SESSION_LOG_STATUSES: ReadonlySet<RequestStatus> = new Set([
+  'IN_PROGRESS',
+  'ENDED',
+  'REVOKED',
+] satisfies RequestStatus[]);
 
 /** Most rows one view loads (pages of MAX_PAGE_SIZE), so a huge session cannot hang the tab. */
 const MAX_LOG_PAGES = 50;

@@ -1,5 +1,5 @@
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
-import type { RequestStatus } from '../../api/types';
+import type { RequestStatus } from '../../api/model';
 import { useT, type MessageKey } from '../../i18n';
 
 const TYPES: Readonly<Record<RequestStatus, StatusIndicatorProps.Type>> = {

@@ -1,6 +1,6 @@
 import Button from '@cloudscape-design/components/button';
 import { useCallback } from 'react';
-import type { Request } from '../../api/types';
+import type { Request } from '../../api/model';
 import { canAct } from '../../features/requests/request-actions';
 import type { RequestColumnId } from '../../features/requests/request-columns';
 import { RequestListPage } from '../../features/requests/request-list-page';

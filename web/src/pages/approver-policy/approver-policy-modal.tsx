@@ -1,7 +1,13 @@
 import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import type { ApproverPolicy, ApproverTargetType } from '../../api/types';
+import type { InputFieldMap } from '../../api/errors';
+import type {
+  ApproverPolicy,
+  ApproverTargetType,
+  CreateApproverPoliciesInput,
+  UpdateApproverPolicyInput,
+} from '../../api/model';
 import { ouTreeOptions, PickerField, useDirectory } from '../../components/pickers';
 import { checkTicket } from '../../components/validation';
 import { useT } from '../../i18n';
@@ -25,6 +31,15 @@ export interface ApproverPolicyModalProps {
 
 type Field = 'targets' | 'groups' | 'ticket';
 
+/** Where the server's errors about each input field of a create or an edit show. */
+const SERVER_FIELDS: InputFieldMap<CreateApproverPoliciesInput & UpdateApproverPolicyInput, Field> = {
+  targets: 'targets',
+  id: null,
+  approverGroupIds: 'groups',
+  ticketNo: 'ticket',
+  expectedUpdatedAt: null,
+};
+
 /** Create approver policies (one per chosen account or OU, all with the chosen groups) or edit one. */
 export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
   const t = useT();
@@ -42,7 +57,11 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
   if (groupIds.length === 0) errors.groups = t('approvers.error.groups');
   const ticketError = checkTicket(ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
-  const save = usePolicySave(errors);
+  const values = useMemo(
+    () => ({ targetType, targets, groupIds, ticketNo }),
+    [targetType, targets, groupIds, ticketNo],
+  );
+  const save = usePolicySave(errors, SERVER_FIELDS, values);
   const { shown } = save;
 
   const configuredTag = t('approvers.hasPolicy');

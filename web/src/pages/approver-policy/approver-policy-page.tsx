@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
-import type { ApproverPolicy } from '../../api/types';
+import type { ApproverPolicy } from '../../api/model';
 import type { ColumnSpec } from '../../components/data-table';
 import { useI18n } from '../../i18n';
 import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';

@@ -15,9 +15,14 @@ import Textarea from '@cloudscape-design/components/textarea';
 import TimeInput from '@cloudscape-design/components/time-input';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import { toApiError, type ApiError } from '../../api/errors';
+import { formFieldOf, toApiError, type ApiError, type InputFieldMap } from '../../api/errors';
 import { useRequestFormOptions } from '../../api/hooks';
-import type { EligibleAccount, EligiblePermissionSet, RequestFormOptions } from '../../api/types';
+import type {
+  CreateRequestInput,
+  EligibleAccount,
+  EligiblePermissionSet,
+  RequestFormOptions,
+} from '../../api/model';
 import { useClock } from '../../app/clock';
 import { useFlash } from '../../app/flash';
 import { accountLabel } from '../../features/requests/request-columns';
@@ -37,29 +42,15 @@ const START_PAST_TOLERANCE_MS = 5 * 60 * 1000;
 /** Above this many accounts the dropdown renders only what is visible. */
 const VIRTUAL_SCROLL_THRESHOLD = 100;
 
-/**
- * The form field a server ValidationError is about: `errorInfo.field` when the server sent it,
- * else the field its message names ("Duration must be at most 4 hours…").
- */
-export function fieldOfServerError(error: ApiError): Field | undefined {
-  const byName: Record<string, Field> = {
-    accountId: 'account',
-    permissionSetArn: 'role',
-    startTime: 'start',
-    durationHours: 'duration',
-    justification: 'justification',
-    ticketNo: 'ticket',
-  };
-  if (error.field && byName[error.field]) return byName[error.field];
-  const message = error.message.toLowerCase();
-  if (message.startsWith('account')) return 'account';
-  if (message.startsWith('permission set')) return 'role';
-  if (message.startsWith('start time')) return 'start';
-  if (message.startsWith('duration')) return 'duration';
-  if (message.startsWith('justification')) return 'justification';
-  if (message.startsWith('ticket')) return 'ticket';
-  return undefined;
-}
+/** Where the server's errors about each field of `CreateRequestInput` show. */
+const SERVER_FIELDS: InputFieldMap<CreateRequestInput, Field> = {
+  accountId: 'account',
+  permissionSetArn: 'role',
+  startTime: 'start',
+  durationHours: 'duration',
+  justification: 'justification',
+  ticketNo: 'ticket',
+};
 
 interface FormState {
   accountId: string | undefined;
@@ -190,7 +181,7 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
       navigate(pathOf('myRequests'));
     } catch (error) {
       const apiError = toApiError(error);
-      const field = apiError.errorType === 'ValidationError' ? fieldOfServerError(apiError) : undefined;
+      const field = formFieldOf(apiError, SERVER_FIELDS);
       if (field) setServerErrors({ [field]: apiError.message });
       else setFormError(apiError);
       setBusy(false);

@@ -4,7 +4,13 @@ import type { MultiselectProps } from '@cloudscape-design/components/multiselect
 import Toggle from '@cloudscape-design/components/toggle';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import type { EligibilityPolicy, PrincipalType } from '../../api/types';
+import type { InputFieldMap } from '../../api/errors';
+import type {
+  CreateEligibilityPoliciesInput,
+  EligibilityPolicy,
+  PrincipalType,
+  UpdateEligibilityPolicyInput,
+} from '../../api/model';
 import { ouTreeOptions, PickerField, useDirectory } from '../../components/pickers';
 import { checkHours, checkTicket, MAX_DURATION_HOURS } from '../../components/validation';
 import { useT } from '../../i18n';
@@ -38,7 +44,20 @@ interface FormState {
   ticketNo: string;
 }
 
-type Field = 'principals' | 'scope' | 'permissionSets' | 'maxHours' | 'ticket';
+type Field = 'principals' | 'scope' | 'ous' | 'permissionSets' | 'maxHours' | 'ticket';
+
+/** Where the server's errors about each input field of a create or an edit show. */
+const SERVER_FIELDS: InputFieldMap<CreateEligibilityPoliciesInput & UpdateEligibilityPolicyInput, Field> = {
+  principals: 'principals',
+  id: null,
+  accountIds: 'scope',
+  ouIds: 'ous',
+  permissionSetArns: 'permissionSets',
+  maxDurationHours: 'maxHours',
+  approvalRequired: null,
+  ticketNo: 'ticket',
+  expectedUpdatedAt: null,
+};
 
 /** Create (several users or groups at once) or edit an eligibility policy. */
 export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
@@ -72,7 +91,7 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
   if (hoursError) errors.maxHours = hoursError;
   const ticketError = checkTicket(form.ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
-  const save = usePolicySave(errors);
+  const save = usePolicySave(errors, SERVER_FIELDS, form);
   const { shown } = save;
 
   const principalOptions = useMemo<MultiselectProps.Option[]>(() => {
@@ -200,6 +219,7 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
         onChange={(ids) => set({ ouIds: ids })}
         state={directory.ous}
         tokens="below"
+        errorText={shown('ous')}
       />
       <PickerField
         label={t('policy.permissionSets')}

@@ -10,7 +10,7 @@ import Table from '@cloudscape-design/components/table';
 import { useCallback } from 'react';
 import { useTeamApi } from '../../api/context';
 import { useAsync, usePagedList, useRequestChanges } from '../../api/hooks';
-import type { AuditAction, AuditEvent, Request } from '../../api/types';
+import type { AuditAction, AuditEvent, Request } from '../../api/model';
 import type { PageProps } from '../page-props';
 import { canAct, useRequestActions, type RequestAction } from '../../features/requests/request-actions';
 import { accountLabel, actorLabel } from '../../features/requests/request-columns';

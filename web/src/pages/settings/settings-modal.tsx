@@ -12,8 +12,8 @@ import Textarea from '@cloudscape-design/components/textarea';
 import Toggle from '@cloudscape-design/components/toggle';
 import { useState } from 'react';
 import { useTeamApi } from '../../api/context';
-import { toApiError } from '../../api/errors';
-import type { Settings, UpdateSettingsInput } from '../../api/types';
+import { toApiError, type InputFieldMap } from '../../api/errors';
+import type { Settings, UpdateSettingsInput } from '../../api/model';
 import { useDirectory } from '../../components/pickers';
 import {
   checkHours,
@@ -27,6 +27,7 @@ import {
 } from '../../components/validation';
 import { useT, type Translate } from '../../i18n';
 import { ModalFooter } from '../../components/modals';
+import { useServerFieldError } from '../../components/server-field-error';
 
 export interface SettingsForm {
   maxDurationHours: string;
@@ -58,6 +59,28 @@ export type SettingsField =
   | 'adminGroupName'
   | 'auditorGroupName'
   | 'sensitiveActions';
+
+/** Where the server's errors about each field of `UpdateSettingsInput` show (toggles have no error). */
+const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
+  maxDurationHours: 'maxDurationHours',
+  expiryHours: 'expiryHours',
+  commentsRequired: null,
+  ticketRequired: null,
+  approvalWorkflow: null,
+  sesEnabled: null,
+  sesSourceEmail: 'sesSourceEmail',
+  sesSourceArn: 'sesSourceArn',
+  snsEnabled: null,
+  slackEnabled: null,
+  slackAuditChannel: 'slackAuditChannel',
+  slackToken: 'slackToken',
+  clearSlackToken: 'slackToken',
+  adminGroupName: 'adminGroupName',
+  auditorGroupName: 'auditorGroupName',
+  ouCacheEnabled: null,
+  sensitiveActions: 'sensitiveActions',
+  expectedVersion: null,
+};
 
 /** The edit form's starting values: the settings as read (never the Slack token). */
 export function formOf(settings: Settings): SettingsForm {
@@ -159,26 +182,30 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | undefined>();
+  const serverFieldError = useServerFieldError(SERVER_FIELDS, form);
   const errors = validateSettings(form, settings.slackTokenConfigured, t);
-  const shown = (field: SettingsField) => (submitted ? errors[field] : undefined);
+  const shown = (field: SettingsField) =>
+    serverFieldError.of(field) ?? (submitted ? errors[field] : undefined);
   const set = (patch: Partial<SettingsForm>) => setForm((current) => ({ ...current, ...patch }));
   const groupSuggestions = (directory.groups.data ?? []).map((g) => ({ value: g.name }));
 
   const submit = async () => {
     setSubmitted(true);
     setServerError(undefined);
+    serverFieldError.clear();
     if (Object.keys(errors).length > 0) return;
     setBusy(true);
     try {
       onSaved(await api.updateSettings(inputOf(form, settings.version)));
     } catch (error) {
       const apiError = toApiError(error);
+      setBusy(false);
+      if (serverFieldError.place(apiError)) return;
       setServerError(
         apiError.errorType === 'Conflict'
           ? `${apiError.message} ${t('settings.conflictHint')}`
           : apiError.message,
       );
-      setBusy(false);
     }
   };
 

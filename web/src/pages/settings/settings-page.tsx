@@ -15,7 +15,7 @@ import { useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import { toApiError } from '../../api/errors';
 import { useSettings } from '../../api/hooks';
-import type { InvalidateOuCacheResult, Settings } from '../../api/types';
+import type { InvalidateOuCacheResult, Settings } from '../../api/model';
 import { useFlash } from '../../app/flash';
 import { parseOuIds } from '../../components/validation';
 import { useI18n } from '../../i18n';

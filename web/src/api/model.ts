@@ -1,0 +1,113 @@
+/**
+ * The SPA's names for what the TEAM API returns and takes. Every type here is an alias of a
+ * generated one (`npm run codegen` → `graphql/generated/operations.ts`): results are what the
+ * documents in `graphql/operations/*.graphql` select, inputs and enums are the schema's. Nothing
+ * here repeats a schema type by hand, so a change to the schema or a document breaks the build
+ * where the SPA relies on what changed.
+ */
+import type {
+  AccountsQuery,
+  ActorFieldsFragment,
+  ApproverPolicyFieldsFragment,
+  AccountsQueryVariables,
+  DeleteEligibilityPoliciesMutation,
+  EligibilityPolicyFieldsFragment,
+  GroupsQuery,
+  InvalidateOuCacheMutation,
+  MeQuery,
+  MyRequestsQuery,
+  MyRequestsQueryVariables,
+  OnRequestChangeSubscription,
+  OuTreeQuery,
+  PermissionSetsQuery,
+  RequestEventsQuery,
+  RequestFieldsFragment,
+  RequestFormOptionsQuery,
+  RequestStatus,
+  SessionLogQueryFieldsFragment,
+  SessionLogsQuery,
+  SessionLogsQueryVariables,
+  SettingsFieldsFragment,
+  UsersQuery,
+} from '../../../graphql/generated/operations';
+
+export type {
+  ApproveRequestInput,
+  ApproverTargetType,
+  AuditAction,
+  CreateApproverPoliciesInput,
+  CreateEligibilityPoliciesInput,
+  CreateRequestInput,
+  OuNodeType,
+  Persona,
+  PrincipalType,
+  RejectRequestInput,
+  RequestStatus,
+  RevokeRequestInput,
+  SessionLogQueryStatus,
+  UpdateApproverPolicyInput,
+  UpdateEligibilityPolicyInput,
+  UpdateSettingsInput,
+} from '../../../graphql/generated/operations';
+export type { RequestListName } from './request-lists';
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+export type Me = MeQuery['me'];
+export type Actor = ActorFieldsFragment;
+export type Request = RequestFieldsFragment;
+export type AuditEvent = RequestEventsQuery['requestEvents']['items'][number];
+export type RequestFormOptions = RequestFormOptionsQuery['requestFormOptions'];
+export type EligibleAccount = RequestFormOptions['accounts'][number];
+export type EligiblePermissionSet = EligibleAccount['permissionSets'][number];
+export type EligibilityPolicy = EligibilityPolicyFieldsFragment;
+export type ApproverPolicy = ApproverPolicyFieldsFragment;
+export type Settings = SettingsFieldsFragment;
+export type Account = AccountsQuery['accounts']['items'][number];
+export type OuNode = OuTreeQuery['ouTree']['items'][number];
+export type User = UsersQuery['users']['items'][number];
+export type Group = GroupsQuery['groups']['items'][number];
+export type PermissionSet = PermissionSetsQuery['permissionSets']['items'][number];
+export type SessionLogQuery = SessionLogQueryFieldsFragment;
+export type SessionLogEvent = SessionLogsQuery['sessionLogs']['items'][number];
+export type RequestChange = NonNullable<OnRequestChangeSubscription['onRequestChange']>;
+/** What deleting eligibility or approver policies answers (the same type for both). */
+export type DeletePoliciesResult = DeleteEligibilityPoliciesMutation['deleteEligibilityPolicies'];
+export type InvalidateOuCacheResult = InvalidateOuCacheMutation['invalidateOuCache'];
+
+// ---------------------------------------------------------------------------------------------
+// Pages (graphql/README.md, Pagination)
+
+/** A page of a list query: its items and the cursor of the next page (null: the last page). */
+export type Page<T> = Omit<MyRequestsQuery['myRequests'], 'items'> & { items: T[] };
+/** Paging arguments of every list query. */
+export type PageArgs = MyRequestsQueryVariables;
+/** Paging arguments of the admin pickers, which also filter by a substring. */
+export type PickerArgs = AccountsQueryVariables;
+/** Options of the session-log rows of a request. */
+export type SessionLogsArgs = Omit<SessionLogsQueryVariables, 'requestId'>;
+
+// ---------------------------------------------------------------------------------------------
+// Enum values the SPA lists at run time
+
+/** Every request status, in lifecycle order (filters, legends). */
+export const REQUEST_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'REJECTED',
+  'CANCELLED',
+  'EXPIRED',
+  'SCHEDULED',
+  'IN_PROGRESS',
+  'ENDED',
+  'REVOKED',
+  'ERROR',
+] as const satisfies readonly RequestStatus[];
+
+/** Compiles only when `T` is `true`. */
+type Assert<T extends true> = T;
+/** `true` when `Listed` names every member of `All`. */
+type Covers<All, Listed> = [All] extends [Listed] ? true : false;
+/** Compiles only while the list above names every status of the schema. */
+export type RequestStatusesAreExhaustive = Assert<Covers<RequestStatus, (typeof REQUEST_STATUSES)[number]>>;
