@@ -59,11 +59,26 @@ function distFile(root: string, pathname: string): string | undefined {
   return existsSync(file) && statSync(file).isFile() ? file : undefined;
 }
 
-/** Starts the host on 127.0.0.1. */
+/** Starts the host on 127.0.0.1; nothing it starts (Vite's HMR included) listens anywhere else. */
 export async function startWebHost(options: WebHostOptions): Promise<RunningWebHost> {
   let appUrl = '';
   let handleApp: (req: IncomingMessage, res: ServerResponse) => void;
   let closeApp = async () => {};
+
+  const server: Server = createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
+    if (pathname === '/config.json') {
+      sendJson(res, options.runtimeConfig(appUrl));
+      return;
+    }
+    const page = options.pages?.[pathname];
+    if (page) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(page());
+      return;
+    }
+    handleApp(req, res);
+  });
 
   if (options.mode === 'dev') {
     const { createServer: createVite } = await import('vite');
@@ -72,7 +87,11 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
       root: WEB_ROOT,
       appType: 'spa',
       logLevel: 'warn',
-      server: { middlewareMode: true, hmr: false },
+      // HMR's WebSocket rides on this host's own server (upgrade requests on its port, bound to
+      // 127.0.0.1), so Vite opens no socket of its own: in middleware mode it would otherwise
+      // listen on port 24678 on every interface (even with `hmr: false`), and a second
+      // `npm start` would collide there. The page's client connects back to the page's port.
+      server: { middlewareMode: true, ws: { server } },
       plugins: [
         {
           name: 'team-local-shim',
@@ -111,23 +130,12 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     };
   }
 
-  const server: Server = createServer((req, res) => {
-    const pathname = new URL(req.url ?? '/', 'http://local').pathname;
-    if (pathname === '/config.json') {
-      sendJson(res, options.runtimeConfig(appUrl));
-      return;
-    }
-    const page = options.pages?.[pathname];
-    if (page) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(page());
-      return;
-    }
-    handleApp(req, res);
-  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch(async (err: unknown) => {
+    await closeApp();
+    throw err;
   });
   appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

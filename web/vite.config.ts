@@ -54,6 +54,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
+    // Loopback only. HMR's WebSocket shares this server's address and port (no socket of its own);
+    // the local cloud's web host (local/web-host.ts) attaches it to its own server the same way.
     host: '127.0.0.1',
     // `vite` during development: the runtime config comes from a running deployment or local
     // cloud, e.g. TEAM_CONFIG_ORIGIN=http://127.0.0.1:3000 serves its /config.json.
