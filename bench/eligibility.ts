@@ -1,7 +1,7 @@
 /**
  * Eligibility at scale: what one request-form load costs for a user in 50 groups, 30 of them
  * with an eligibility policy, in an organization of 2,000 accounts in 200 OUs. The form options
- * come from the real composition (`makeAwsBackend`: Identity Center directory, Organizations
+ * come from the real composition (`composeApi`: Identity Center directory, Organizations
  * with the DynamoDB OU cache, policy and settings repositories) against the Identity Center,
  * Identity Store and Organizations simulators (50 ms per call) and DynamoDB Local.
  *
@@ -14,7 +14,7 @@ import type { TableId } from '../lambdas/contract/tables';
 import { DEFAULT_SETTINGS } from '../lambdas/core/settings';
 import type { CallerIdentity, EligibilityPolicy, Settings } from '../lambdas/core/types';
 import type { HandlerConfig } from '../lambdas/handlers/config';
-import { makeAwsBackend, type Backend } from '../lambdas/handlers/wiring';
+import { composeApi, type ApiBackend } from '../lambdas/handlers/api/compose';
 import { applyEnvironment, ENDPOINT_ENV } from '../local/backend/env';
 import { loadDemoOrg, parseDemoOrg, startSimulators, type Simulators } from '../local/sim';
 import { originalFormLoad } from './lib/baseline';
@@ -155,7 +155,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
   let dynamo: BenchDynamo | undefined;
   let sims: Simulators | undefined;
   let restoreEnv: (() => void) | undefined;
-  const backends: Backend[] = [];
+  const backends: ApiBackend[] = [];
   try {
     log('eligibility: starting DynamoDB Local and the simulators');
     [dynamo, sims] = await Promise.all([startBenchDynamo(), startSimulators({ org: baseOrg(), seed: 7 })]);
@@ -198,8 +198,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       sessionLogProvider: 'none',
     };
     /** A new backend is what a new Lambda container builds: empty in-memory caches. */
-    const newContainer = (): Backend => {
-      const b = makeAwsBackend(config, { dynamoDb: db.client, clock: systemClock });
+    const newContainer = (): ApiBackend => {
+      const b = composeApi(config, { dynamoDb: db.client, clock: systemClock });
       backends.push(b);
       return b;
     };
@@ -215,7 +215,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       for (const s of [sim.ssoAdmin, sim.identityStore, sim.organizations]) s.setFaults({ latencyMs: ms });
       db.recorder.latencyMs = dynamoToo ? ms : 0;
     };
-    const load = async (backend: Backend): Promise<Measured> => {
+    const load = async (backend: ApiBackend): Promise<Measured> => {
       sim.resetCalls();
       db.recorder.reset();
       const { result, ms } = await timed(() => backend.usecases.getRequestFormOptions(caller));
@@ -322,7 +322,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         s.latency.max,
       ]),
       notes: [
-        'new container = a new makeAwsBackend (empty in-memory caches: management account id, permission sets provisioned to it); warm container = the same one again.',
+        'new container = a new composeApi (empty in-memory caches: management account id, permission sets provisioned to it); warm container = the same one again.',
         'DynamoDB Local adds no latency except in the last row, where every DynamoDB call waits 50 ms as well.',
       ],
     };

@@ -167,9 +167,9 @@ const PUBLISH_FIELD = 'Mutation.publishRequestChange';
 const appsyncPublishes = (h: Harness): number => h.local.appsync.stats.byField[PUBLISH_FIELD] ?? 0;
 
 /**
- * Counts every request-change publish: the router publishes through the backend's port, the
- * workflow steps through the access ports, which took the same publisher when the harness
- * started. Both get the counting wrapper.
+ * Counts every request-change publish: the router publishes through its composition's port, the
+ * workflow steps through theirs, which took the same publisher when the harness started. Both
+ * get the counting wrapper.
  */
 function countPublishes(h: Harness, publishes: Publishes): void {
   const wrap = (realtime: RealtimePublisher): RealtimePublisher => ({
@@ -179,7 +179,7 @@ function countPublishes(h: Harness, publishes: Publishes): void {
       return realtime.publishRequestChange(event);
     },
   });
-  if (h.backend.ports.realtime) h.backend.ports.realtime = wrap(h.backend.ports.realtime);
+  if (h.router.realtime) h.router.realtime = wrap(h.router.realtime);
   if (h.ports.realtime) h.ports.realtime = wrap(h.ports.realtime);
 }
 

@@ -24,7 +24,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { loadConfig } from '../lambdas/handlers/config';
 import { makeWorkflowTasksHandler } from '../lambdas/handlers/workflow-tasks';
-import { makeAccessPorts } from '../lambdas/handlers/workflow-tasks/wiring';
+import { composeWorkflowTasks } from '../lambdas/handlers/workflow-tasks/compose';
 import { buildTeamApp } from '../lib/app';
 import { DEMO_CONFIG, parseTeamConfig } from '../lib/config';
 import type { LocalBackend } from './backend';
@@ -135,7 +135,7 @@ export function registerLifecycle(
     [requestsTable]: requests,
     [`${requestsTable}.Arn`]: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${requests}`,
   });
-  const ports = makeAccessPorts(loadConfig(), local.backend);
+  const ports = composeWorkflowTasks(loadConfig(), { clock: local.backend.ports.clock });
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
   const stateMachineArn = local.registerStateMachine('team-lifecycle', definition, {
     lifecycle: true,

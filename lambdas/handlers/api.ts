@@ -8,6 +8,7 @@
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { apiBackendFromEnvironment, type ApiBackend } from './api/compose';
 import { directoryResolvers } from './api/directory';
 import type { ApiError } from './api/errors';
 import { toApiError } from './api/errors';
@@ -19,7 +20,6 @@ import { requestResolvers } from './api/requests';
 import { sessionLogResolvers } from './api/session-logs';
 import { settingsResolvers } from './api/settings';
 import { localContext } from './context';
-import { getBackend, type Backend } from './wiring';
 
 /** Every area's resolvers; together they cover each root field of the schema once. */
 export const API_AREAS: readonly AreaResolvers[] = [
@@ -57,7 +57,7 @@ export interface HandlerLogger {
 
 export interface ApiHandlerOptions {
   /** Where the backend comes from (default: the process's, built from the environment). */
-  backend?: () => Backend;
+  backend?: () => ApiBackend;
   logger?: HandlerLogger;
 }
 
@@ -66,7 +66,7 @@ export type ApiHandler = (event: unknown, context?: Context) => Promise<unknown>
 
 /** Builds the api handler over a backend (tests pass their own). */
 export function makeApiHandler(options: ApiHandlerOptions = {}): ApiHandler {
-  const backendOf = options.backend ?? getBackend;
+  const backendOf = options.backend ?? apiBackendFromEnvironment;
   const logger: HandlerLogger = options.logger ?? new Logger({ serviceName: 'team-api' });
   const app = new AppSyncGraphQLResolver({ logger });
 

@@ -8,25 +8,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
-import type { Directory } from '../core/ports';
-import type { Settings } from '../core/types';
 import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from './claims';
-import { getBackend } from './wiring';
+import { preTokenDepsFromEnvironment, type PreTokenDeps } from './pre-token/compose';
 
-/** What the trigger needs: the directory and the settings in force. */
-export interface PreTokenDeps {
-  directory: Pick<Directory, 'findUserByUserName' | 'groupIdsOfUser' | 'findGroupByName'>;
-  settings(): Promise<Settings>;
-}
+export type { PreTokenDeps } from './pre-token/compose';
 
 export interface PreTokenOptions {
   deps?: () => PreTokenDeps;
   logger?: Logger;
-}
-
-function defaultDeps(): PreTokenDeps {
-  const backend = getBackend();
-  return { directory: backend.ports.directory, settings: () => backend.settings() };
 }
 
 async function groupIdOf(deps: PreTokenDeps, name: string | undefined): Promise<string | undefined> {
@@ -38,7 +27,7 @@ async function groupIdOf(deps: PreTokenDeps, name: string | undefined): Promise<
 export function makePreTokenHandler(
   options: PreTokenOptions = {},
 ): (event: PreTokenGenerationV2TriggerEvent) => Promise<PreTokenGenerationV2TriggerEvent> {
-  const depsOf = options.deps ?? defaultDeps;
+  const depsOf = options.deps ?? preTokenDepsFromEnvironment;
   const logger = options.logger ?? new Logger({ serviceName: 'team-pre-token' });
 
   return async (event) => {

@@ -5,7 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { makeReconcile, type ReconcileDeps, type ReconcileReport } from '../core/access';
-import { getAccessPorts } from './workflow-tasks/wiring';
+import { reconcilerDepsFromEnvironment } from './reconciler/compose';
 
 export interface ReconcilerOptions {
   deps?: () => ReconcileDeps;
@@ -26,7 +26,7 @@ export function makeReconcilerHandler(
   options: ReconcilerOptions = {},
 ): (event?: unknown) => Promise<ReconcilerResult> {
   const logger = options.logger ?? new Logger({ serviceName: 'team-reconciler' });
-  const depsOf = options.deps ?? getAccessPorts;
+  const depsOf = options.deps ?? reconcilerDepsFromEnvironment;
   return async () => {
     const report = await makeReconcile(depsOf())();
     const result: ReconcilerResult = {

@@ -2,7 +2,7 @@
  * The router Lambda: consumes the Requests table's stream and acts on a new request and on a
  * change into a status people cause (approved, rejected, cancelled, revoked) — the event source
  * mapping's filters drop everything else before the router runs (lib/workflows.ts), and the
- * router checks the same itself. It drives the lifecycle workflow (starts it for a new request,
+ * router checks the same itself. It drives the request's workflow (starts it for a new request,
  * resumes its wait after a person's decision) and publishes one realtime hint to the requester,
  * each approver and the auditors. The workflow's own changes are published by its steps.
  *
@@ -19,7 +19,7 @@ import { publishRequestChange } from '../core/requests/realtime';
 import { REQUEST_STATUSES, type RequestStatus } from '../core/types';
 import { ConfigError } from './config';
 import { processByItem } from './stream-batch';
-import { getBackend, type Backend } from './wiring';
+import { routerDepsFromEnvironment, type RouterDeps } from './router/compose';
 
 /** What the router reads from a request image (the rest of the item is not its business). */
 const streamRequest = z.object({
@@ -89,15 +89,16 @@ export function statusChangeOf(record: DynamoDBRecord): StatusChange | undefined
 }
 
 export interface RouterOptions {
-  backend?: () => Backend;
+  /** What the router drives and publishes to (default: built from the environment). */
+  deps?: () => RouterDeps;
   logger?: Logger;
 }
 
-/** Builds the router handler over a backend (tests pass their own). */
+/** Builds the router handler over its dependencies (tests and the local cloud pass their own). */
 export function makeRouterHandler(
   options: RouterOptions = {},
 ): (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse> {
-  const backendOf = options.backend ?? getBackend;
+  const depsOf = options.deps ?? routerDepsFromEnvironment;
   const logger = options.logger ?? new Logger({ serviceName: 'team-router' });
 
   const handleRecord = async (record: DynamoDBRecord): Promise<void> => {
@@ -105,17 +106,15 @@ export function makeRouterHandler(
     if (change === undefined) return;
     // The workflow's own changes: its steps act on them and publish them.
     if (change.kind === 'status' && !PEOPLE_STATUSES.includes(change.request.status)) return;
-    const { lifecycle, realtime } = backendOf().ports;
+    const { workflow, realtime } = depsOf();
     if (realtime === undefined) {
       throw new ConfigError('TEAM handler configuration is incomplete: GRAPHQL_URL is not set.');
     }
     const { request } = change;
-    if (lifecycle) {
-      if (change.kind === 'created') await lifecycle.start(request);
-      else await lifecycle.signal(request, request.status);
-    }
+    if (change.kind === 'created') await workflow.start(request);
+    else await workflow.signal(request, request.status);
     // Realtime events are hints: a failed publish must not hold back the stream (and with it
-    // the lifecycle of every later request); clients refetch on reconnect anyway.
+    // the workflow of every later request); clients refetch on reconnect anyway.
     const failure = await publishRequestChange(realtime, request);
     if (failure !== undefined) {
       logger.warn('Realtime publish failed', { requestId: request.id, error: String(failure) });

@@ -23,7 +23,7 @@ import {
   type SessionLogQueryView,
 } from '../core/session-logs';
 import type { SessionLogJob, SessionLogPublisher } from './api/session-log-service';
-import { getBackend, type Backend } from './wiring';
+import { sessionLogsDepsFromEnvironment, type SessionLogsDeps } from './session-logs/compose';
 
 /** Backoff of the provider looks and the longest a query is followed. */
 export const FOLLOW_DEFAULTS = { firstDelayMs: 1_000, maxDelayMs: 8_000, maxWaitMs: 10 * 60_000 } as const;
@@ -189,8 +189,8 @@ const jobSchema = z.strictObject({
 });
 
 export interface SessionLogsHandlerOptions {
-  /** Default: the process's backend (`getBackend`). */
-  backend?: () => Backend;
+  /** The provider, query state and publisher (default: built from the environment). */
+  deps?: () => SessionLogsDeps;
   logger?: Logger;
   follow?: FollowOptions;
 }
@@ -214,8 +214,7 @@ export function makeSessionLogsHandler(
       return { outcome: 'INVALID' };
     }
     const job = parsed.data;
-    const backend = (options.backend ?? getBackend)();
-    const { provider, queries, publisher } = backend.ports.sessionLogs;
+    const { provider, queries, publisher, clock } = (options.deps ?? sessionLogsDepsFromEnvironment)();
     if (!provider) return { ...job, outcome: 'DISABLED' };
     const follow: FollowOptions = { ...options.follow };
     if (context) {
@@ -223,7 +222,7 @@ export function makeSessionLogsHandler(
       follow.maxWaitMs = Math.max(0, Math.min(follow.maxWaitMs ?? FOLLOW_DEFAULTS.maxWaitMs, budget));
     }
     const outcome = await followSessionLogQuery(
-      { provider, queries, clock: backend.ports.clock, log: logger, ...(publisher ? { publisher } : {}) },
+      { provider, queries, clock, log: logger, ...(publisher ? { publisher } : {}) },
       job,
       follow,
     );

@@ -22,7 +22,7 @@ import {
   type WorkflowStepInput,
 } from '../core/access';
 import { WORKFLOW_ACTIONS, WORKFLOW_RETRYABLE_ERROR, WORKFLOW_UNFINISHED_ERROR } from '../contract/workflow';
-import { getAccessPorts } from './workflow-tasks/wiring';
+import { workflowTasksDepsFromEnvironment } from './workflow-tasks/compose';
 
 /** The error name the state machine retries with backoff. */
 export const RETRYABLE_ERROR = WORKFLOW_RETRYABLE_ERROR;
@@ -54,7 +54,7 @@ export const workflowTaskEvent = z.object({
 });
 
 export interface WorkflowTasksOptions {
-  /** The ports (default: built from the environment over the shared backend). */
+  /** The ports (default: built from the environment). */
   deps?: () => WorkflowDeps;
   logger?: Logger;
 }
@@ -64,7 +64,7 @@ export function makeWorkflowTasksHandler(
   options: WorkflowTasksOptions = {},
 ): (event: unknown) => Promise<WorkflowStep> {
   const logger = options.logger ?? new Logger({ serviceName: 'team-workflow-tasks' });
-  const depsOf = options.deps ?? getAccessPorts;
+  const depsOf = options.deps ?? workflowTasksDepsFromEnvironment;
   let run: ((input: WorkflowStepInput) => Promise<WorkflowStep>) | undefined;
 
   return async (event) => {

@@ -25,12 +25,15 @@ import {
   tableNamesWithPrefix,
   TABLE_IDS,
 } from '../../lambdas/adapters/dynamodb/schema-inputs';
-import { handler as apiHandler } from '../../lambdas/handlers/api';
+import { makeApiHandler } from '../../lambdas/handlers/api';
+import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { loadConfig, resetConfig } from '../../lambdas/handlers/config';
-import { handler as preTokenHandler } from '../../lambdas/handlers/pre-token';
-import { handler as routerHandler } from '../../lambdas/handlers/router';
+import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
+import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
+import { makeRouterHandler } from '../../lambdas/handlers/router';
+import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
 import type { FollowOptions } from '../../lambdas/handlers/session-logs';
-import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
+import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
 import { startAppSync, type RunningAppSync } from '../appsync';
 import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';
 import { startCloudTrailLake, type RunningCloudTrailLake } from '../cloudtrail';
@@ -120,8 +123,10 @@ export interface LocalBackend {
   /** The people who can sign in (every user of the demo org). */
   identities: DemoIdentity[];
   clock: SchedulingClock;
-  /** The backend the handlers use (ports, use cases). */
-  backend: Backend;
+  /** The api function's composition (ports, use cases), as the api handler uses it. */
+  backend: ApiBackend;
+  /** The router's composition (the workflow it starts and resumes, the realtime publisher). */
+  router: RouterDeps;
   dynamo: { client: DynamoDBClient; doc: DynamoDBDocumentClient };
   seeded: SeedResult;
   simulators: Simulators;
@@ -253,8 +258,18 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     stops.push(() => stepFunctions.stop());
     const sfnEndpoint = await stepFunctions.listen();
 
-    // The handlers are the deployed ones; they resolve their backend on each call, so AppSync
-    // and the sign-in stand-in can start before it is built (the backend needs their URLs).
+    // The handlers are the deployed ones, each over its own function's composition, which they
+    // resolve on each call: AppSync and the sign-in stand-in start before the compositions are
+    // built (those need their URLs).
+    const functions: { built?: { api: ApiBackend; router: RouterDeps; preToken: PreTokenDeps } } = {};
+    const built = () => {
+      if (!functions.built) throw new Error('The local backend is still starting.');
+      return functions.built;
+    };
+    const preTokenHandler = makePreTokenHandler({ deps: () => built().preToken });
+    // The in-process api handler throws its errors, which the local AppSync reads as Lambda's would.
+    const apiHandler = makeApiHandler({ backend: () => built().api });
+    const routerHandler = makeRouterHandler({ deps: () => built().router });
     const auth = await startAuth({
       users: demoIdentities(org),
       clientId: LOCAL_CLIENT_ID,
@@ -307,20 +322,21 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
     let lifecycleArn: string | undefined;
     resetConfig();
+    const config = loadConfig();
+    const sessionLogs = composeSessionLogs(config, { clock: coreClock(clock) });
+    stops.push(() => sessionLogs.close());
     // Like an asynchronous Lambda invocation: the api hands the query over and answers at once.
     const sessionLogFollower = inProcessFollower(
+      () => sessionLogs,
       options.sessionLogFollow ? { follow: options.sessionLogFollow } : {},
     );
-    const backend = makeAwsBackend(loadConfig(), {
-      clock: coreClock(clock),
-      lifecycleStateMachineArn: () => lifecycleArn,
-      sessionLogFollower,
-    });
-    setBackend(backend);
-    stops.push(() => {
-      setBackend(undefined);
-      backend.close();
-    });
+    const backend = composeApi(config, { clock: coreClock(clock), sessionLogFollower });
+    stops.push(() => backend.close());
+    const router = composeRouter(config, { workflowStateMachineArn: () => lifecycleArn });
+    stops.push(() => router.close());
+    const preToken = composePreToken(config, { clock: coreClock(clock) });
+    stops.push(() => preToken.close());
+    functions.built = { api: backend, router, preToken };
     stops.push(() => sessionLogFollower.stop());
 
     const seeded = await seedDemoData(org, backend.ports, now());
@@ -370,6 +386,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       identities: demoIdentities(org),
       clock,
       backend,
+      router,
       dynamo: { client, doc: createDocumentClient(client) },
       seeded,
       simulators,
@@ -393,10 +410,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         }
         return stateMachineArn;
       },
-      resumeLifecycles: () => {
-        const { requests, lifecycle } = backend.ports;
-        return lifecycle ? resumeLifecycles(requests, lifecycle) : Promise.resolve([]);
-      },
+      resumeLifecycles: () => resumeLifecycles(backend.ports.requests, router.workflow),
       tokensFor: (userName) => auth.tokensFor(userName),
       async settle() {
         // A router call can start or resume a workflow, and a workflow step can write a request

@@ -16,6 +16,7 @@ import type { Directory } from '../../lambdas/core/ports';
 import type { SessionLogFollower, SessionLogJob } from '../../lambdas/handlers/api/session-log-service';
 import { fromImage } from '../../lambdas/handlers/router';
 import { makeSessionLogsHandler, type FollowOptions } from '../../lambdas/handlers/session-logs';
+import type { SessionLogsDeps } from '../../lambdas/handlers/session-logs/compose';
 import { generateSessionActivity, type CloudTrailEvent, type SessionActivityOptions } from '../cloudtrail';
 import type { SchedulingClock } from '../sfn';
 
@@ -26,13 +27,14 @@ export interface InProcessFollower extends SessionLogFollower {
   stop(): Promise<void>;
 }
 
-/** Follows started queries in-process with the real handler (and the backend it finds installed). */
+/** Follows started queries in-process with the real handler over the session-logs function's `deps`. */
 export function inProcessFollower(
+  deps: () => SessionLogsDeps,
   options: { follow?: Omit<FollowOptions, 'signal'>; onError?: (error: unknown) => void } = {},
 ): InProcessFollower {
   const controller = new AbortController();
   const running = new Set<Promise<unknown>>();
-  const handler = makeSessionLogsHandler({ follow: { ...options.follow, signal: controller.signal } });
+  const handler = makeSessionLogsHandler({ deps, follow: { ...options.follow, signal: controller.signal } });
   const onError =
     options.onError ??
     ((error: unknown) => console.error('local session-logs: following a query failed', error));

@@ -11,7 +11,7 @@ import { RESOLVER_FAILURE_KEY } from '../../lambdas/contract/api-errors';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import type { ApiError } from '../../lambdas/handlers/api/errors';
 import { TEAM_CLAIMS } from '../../lambdas/handlers/claims';
-import type { Backend } from '../../lambdas/handlers/wiring';
+import type { ApiBackend } from '../../lambdas/handlers/api/compose';
 import { toSubscriptionFilter } from '../../local/appsync/filters';
 import { synthTeam } from './support';
 
@@ -164,7 +164,7 @@ describe('the generated APPSYNC_JS code', () => {
 
   it('invokes the api function with a direct-resolver event: it accepts one’s own channel, AUDIT for auditors, nothing else', async () => {
     const api = makeApiHandler({
-      backend: () => ({}) as Backend,
+      backend: () => ({}) as ApiBackend,
       logger: {
         debug: () => undefined,
         info: () => undefined,

@@ -16,7 +16,7 @@ import {
 import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../lambdas/handlers/claims';
 import { ConfigError, loadConfig, requireSetting } from '../../lambdas/handlers/config';
 import { localContext } from '../../lambdas/handlers/context';
-import { makeBackend, type Backend } from '../../lambdas/handlers/wiring';
+import { makeApiBackend, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import type { OuAccountsCache } from '../../lambdas/adapters/dynamodb/ou-cache';
 import { REQUEST_STATUSES } from '../../lambdas/core/types';
 import { DEMO, makeTestWorld, type Persona } from '../fakes';
@@ -32,7 +32,7 @@ const noOuCache: OuAccountsCache = {
 
 function setup() {
   const world = makeTestWorld();
-  const backend: Backend = makeBackend({
+  const backend: ApiBackend = makeApiBackend({
     ...world,
     ouCache: noOuCache,
     sessionLogs: disabledSessionLogs(world.clock),

@@ -12,7 +12,7 @@ import type { TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler, type ApiHandler } from '../../lambdas/handlers/api';
 import { ApiError } from '../../lambdas/handlers/api/errors';
 import { loadConfig } from '../../lambdas/handlers/config';
-import { makeAwsBackend } from '../../lambdas/handlers/wiring';
+import { composeApi } from '../../lambdas/handlers/api/compose';
 import { useLocalCloud, type Persona } from '../support/local-cloud';
 import {
   DEV_TOOLS_ACCOUNT,
@@ -113,7 +113,7 @@ beforeAll(async () => {
   );
   stateTableNames = new Set(STATE_TABLES.map((id) => backend.tables[id]));
   scanner = backend.dynamo.client;
-  const instrumented = makeAwsBackend(loadConfig(), {
+  const instrumented = composeApi(loadConfig(), {
     clock: { now: () => new Date(backend.clock.now()) },
     dynamoDb,
   });

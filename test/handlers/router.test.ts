@@ -12,14 +12,15 @@ import { decodeJWT } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimePublisher, RequestChangeEvent, RequestWorkflow } from '../../lambdas/core/ports';
 import type { RequestStatus } from '../../lambdas/core/types';
-import { handler as routerHandler, makeRouterHandler } from '../../lambdas/handlers/router';
-import type { Backend } from '../../lambdas/handlers/wiring';
+import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { hostOf, installNodeRealtimeShim } from '../../local/appsync';
 import { LOCAL_CLIENT_ID } from '../../local/backend';
 import { PERSONAS, useLocalCloud, type Persona } from '../support/local-cloud';
 import { APPROVE, createRequestAs, fieldOf } from './fixtures';
 
 const cloud = useLocalCloud();
+/** The router as the local cloud runs it: over the router's composition, started workflow and all. */
+const routerHandler = makeRouterHandler({ deps: () => cloud.backend.router });
 
 /**
  * A stand-in for the lifecycle: its one wait stores the task token on the request the way the
@@ -166,14 +167,18 @@ describe('what the router acts on', () => {
     const started: string[] = [];
     const signalled: { id: string; token?: string; status: RequestStatus }[] = [];
     const published: RequestChangeEvent[] = [];
-    const lifecycle: RequestWorkflow = {
+    const workflow: RequestWorkflow = {
       start: async (r) => void started.push(r.id),
       signal: async (r, status) =>
         void signalled.push({ id: r.id, ...(r.workflowToken ? { token: r.workflowToken } : {}), status }),
     };
     const realtime: RealtimePublisher = { publishRequestChange: async (e) => void published.push(e) };
-    const backend = { ports: { lifecycle, realtime } } as unknown as Backend;
-    return { handler: makeRouterHandler({ backend: () => backend }), started, signalled, published };
+    return {
+      handler: makeRouterHandler({ deps: () => ({ workflow, realtime }) }),
+      started,
+      signalled,
+      published,
+    };
   }
 
   const image = (

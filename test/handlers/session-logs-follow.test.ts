@@ -22,7 +22,6 @@ import {
   makeSessionLogsHandler,
   type FollowOptions,
 } from '../../lambdas/handlers/session-logs';
-import type { Backend } from '../../lambdas/handlers/wiring';
 import { FakeSessionLogProvider, InMemorySessionLogQueryStore } from '../core/session-logs/fakes';
 import { FixedClock } from '../fakes';
 
@@ -195,24 +194,21 @@ describe('following a query', () => {
 });
 
 describe('the session-logs handler', () => {
-  const backendOf = (world: ReturnType<typeof setup>, withProvider = true) =>
-    (() => ({
-      ports: {
-        clock: world.clock,
-        sessionLogs: {
-          queries: world.queries,
-          publisher: world.publisher,
-          ...(withProvider ? { provider: world.provider } : {}),
-        },
-      },
-    })) as unknown as () => Backend;
+  const depsOf =
+    (world: ReturnType<typeof setup>, withProvider = true) =>
+    () => ({
+      clock: world.clock,
+      queries: world.queries,
+      publisher: world.publisher,
+      ...(withProvider ? { provider: world.provider } : {}),
+    });
   const quiet = { error: () => undefined, info: () => undefined, warn: () => undefined };
 
   it('follows the query its event names', async () => {
     const world = setup([{ state: 'FINISHED', progress: { eventsMatched: 1 } }]);
     const job = await started(world);
     const handler = makeSessionLogsHandler({
-      backend: backendOf(world),
+      deps: depsOf(world),
       follow: { sleep: world.sleep },
       logger: quiet as never,
     });
@@ -221,7 +217,7 @@ describe('the session-logs handler', () => {
 
   it('ignores (without a retry) an event that is not a job', async () => {
     const world = setup([]);
-    const handler = makeSessionLogsHandler({ backend: backendOf(world), logger: quiet as never });
+    const handler = makeSessionLogsHandler({ deps: depsOf(world), logger: quiet as never });
     for (const event of [
       {},
       { requestId: "x' OR 1=1", queryId: 'q' },
@@ -235,7 +231,7 @@ describe('the session-logs handler', () => {
     const world = setup([{ state: 'RUNNING' }]);
     const job = await started(world);
     const handler = makeSessionLogsHandler({
-      backend: backendOf(world),
+      deps: depsOf(world),
       follow: { sleep: world.sleep },
       logger: quiet as never,
     });
@@ -246,7 +242,7 @@ describe('the session-logs handler', () => {
 
   it('does nothing without a provider', async () => {
     const world = setup([]);
-    const handler = makeSessionLogsHandler({ backend: backendOf(world, false), logger: quiet as never });
+    const handler = makeSessionLogsHandler({ deps: depsOf(world, false), logger: quiet as never });
     expect(await handler({ requestId: 'req-1', queryId: 'q-1' })).toMatchObject({ outcome: 'DISABLED' });
   });
 });

@@ -11,13 +11,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { IdentityCenterAssignments } from '../../lambdas/adapters/identity-center';
 import { auditEventId } from '../../lambdas/core/audit';
 import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
-import type { RequestChangeEvent } from '../../lambdas/core/ports';
+import type { WorkflowDeps } from '../../lambdas/core/access';
+import type { RealtimePublisher, RequestChangeEvent } from '../../lambdas/core/ports';
 import type { AccessRequest, Actor, AuditEvent, CallerIdentity, Settings } from '../../lambdas/core/types';
+import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { loadConfig } from '../../lambdas/handlers/config';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import { composeReconciler } from '../../lambdas/handlers/reconciler/compose';
+import type { RouterDeps } from '../../lambdas/handlers/router/compose';
 import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks';
-import { makeAccessPorts, type AccessPorts } from '../../lambdas/handlers/workflow-tasks/wiring';
-import { makeAwsBackend, setBackend, type Backend } from '../../lambdas/handlers/wiring';
+import { composeWorkflowTasks } from '../../lambdas/handlers/workflow-tasks/compose';
 import { startLocalBackend, type LocalBackend } from '../../local/backend';
 import { routerFiltersOf } from '../../local/lifecycle';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
@@ -101,9 +104,9 @@ export interface HarnessOptions {
    */
   ssoAdminRetry?: { maxAttempts: number; delayMs: number };
   /**
-   * Run every handler's DynamoDB calls (api, router, workflow tasks) through the client this
-   * makes for DynamoDB Local's endpoint, e.g. one that records consumed capacity (benchmarks).
-   * Default: the local backend's own client.
+   * Run the DynamoDB calls of people's actions (the api's use cases), the workflow tasks and the
+   * reconciler through the client this makes for DynamoDB Local's endpoint, e.g. one that
+   * records consumed capacity (benchmarks). Default: each composition's own client.
    */
   dynamoDb?: (endpoint: string) => DynamoDBClient;
 }
@@ -117,10 +120,13 @@ export interface Person {
 
 export interface Harness {
   local: LocalBackend;
-  /** The backend the handlers use (the local backend's, or one over `dynamoDb`). */
-  backend: Backend;
+  /** The api's composition people's actions go through (the local backend's, or one over `dynamoDb`). */
+  backend: ApiBackend;
+  /** The router's composition (the local backend's): the workflow it starts, the realtime publisher. */
+  router: RouterDeps;
   clock: ManualClock;
-  ports: AccessPorts & { close(): void };
+  /** The workflow tasks' ports. */
+  ports: WorkflowDeps & { close(): void };
   stateMachineArn: string;
   org: DemoOrg;
   person(userName: string): Person;
@@ -173,16 +179,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       definition.resolve(local.tables.Requests),
       { lifecycle: true, routerFilters: definition.routerFilters },
     );
-    let backend: Backend = local.backend;
+    const coreClock = { now: () => new Date(clock.now()) };
     const dynamoDb = options.dynamoDb?.(local.urls.dynamodb);
-    if (dynamoDb) {
-      backend = makeAwsBackend(config, {
-        clock: { now: () => new Date(clock.now()) },
-        dynamoDb,
-        lifecycleStateMachineArn: () => stateMachineArn,
-      });
-      setBackend(backend);
-    }
+    const backend: ApiBackend = dynamoDb ? composeApi(config, { clock: coreClock, dynamoDb }) : local.backend;
+    const { router } = local;
     const retry = options.ssoAdminRetry;
     const ssoAdmin = retry
       ? new SSOAdminClient({
@@ -193,31 +193,42 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           }),
         })
       : undefined;
-    if (options.quietRealtime) backend.ports.realtime = { publishRequestChange: () => Promise.resolve() };
+    // The router and the workflow steps publish through the same publisher, as both functions
+    // do with AppSync.
+    let realtime: RealtimePublisher | undefined = options.quietRealtime
+      ? { publishRequestChange: () => Promise.resolve() }
+      : router.realtime;
     const observe = options.onRealtime;
     if (observe) {
-      const inner = backend.ports.realtime;
-      backend.ports.realtime = {
+      const inner = realtime;
+      realtime = {
         publishRequestChange: async (event) => {
           observe(event);
           await inner?.publishRequestChange(event);
         },
       };
     }
-    const ports = makeAccessPorts(config, backend, {
-      ...(ssoAdmin
-        ? { assignments: new IdentityCenterAssignments(ssoAdmin, config.identityCenter.instanceArn) }
-        : {}),
+    if (realtime) router.realtime = realtime;
+    const assignments = ssoAdmin
+      ? { assignments: new IdentityCenterAssignments(ssoAdmin, config.identityCenter.instanceArn) }
+      : {};
+    const shared = {
+      clock: coreClock,
+      ...assignments,
       ...(dynamoDb ? { dynamoDb } : {}),
       pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
       logger: silent(),
-      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
-    });
+    };
+    const ports = composeWorkflowTasks(config, { ...shared, realtime: realtime ?? null });
     local.stepFunctions.registerLambda(
       TASKS_FUNCTION,
       makeWorkflowTasksHandler({ deps: () => ports, logger: silent() }),
     );
-    const reconciler = makeReconcilerHandler({ deps: () => ports, logger: silent() });
+    const reconcilerPorts = composeReconciler(config, {
+      ...shared,
+      ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
+    });
+    const reconciler = makeReconcilerHandler({ deps: () => reconcilerPorts, logger: silent() });
 
     const { requests, settings } = backend.ports;
     if (options.email) {
@@ -249,6 +260,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const harness: Harness = {
       local,
       backend,
+      router,
       clock,
       ports,
       stateMachineArn,
@@ -334,6 +346,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
       async stop() {
         ports.close();
+        reconcilerPorts.close();
         if (backend !== local.backend) backend.close();
         dynamoDb?.destroy();
         ssoAdmin?.destroy();

@@ -320,9 +320,9 @@ describe('lifecycle paths', () => {
   it('starts one execution per request, however often the start arrives', async () => {
     const request = await h.submit(h.newRequest(alice));
     await h.settle();
-    const lifecycle = h.backend.ports.lifecycle!;
-    await lifecycle.start(request);
-    await lifecycle.start(request);
+    const { workflow } = h.router;
+    await workflow.start(request);
+    await workflow.start(request);
     await h.settle();
     const executions = h.local.stepFunctions
       .listExecutions({ stateMachineArn: h.stateMachineArn, maxResults: 1000 })

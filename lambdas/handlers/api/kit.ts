@@ -1,13 +1,13 @@
 /** What every resolver of the api handler receives, and how an area lists its resolvers. */
 import { ForbiddenError } from '../../core/errors';
 import type { CallerIdentity } from '../../core/types';
-import type { Backend } from '../wiring';
+import type { ApiBackend } from './compose';
 import type { Caller } from './identity';
 
 export interface ResolverContext {
   /** The field's arguments, untrusted: parse them with `parseArgs`. */
   args: Record<string, unknown>;
-  backend: Backend;
+  backend: ApiBackend;
   /** The signed-in user; ForbiddenError for the backend's IAM identity or anyone unknown. */
   user(): Promise<CallerIdentity>;
   /** Resolves only for the backend's IAM identity. */

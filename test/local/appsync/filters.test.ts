@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../../lambdas/handlers/api';
 import { TEAM_CLAIMS } from '../../../lambdas/handlers/claims';
-import type { Backend } from '../../../lambdas/handlers/wiring';
+import type { ApiBackend } from '../../../lambdas/handlers/api/compose';
 import {
   FilterError,
   matchesFilter,
@@ -133,7 +133,7 @@ describe('onRequestChange on graphql/schema.graphql', () => {
     });
     const api = makeApiHandler({
       // Every caller's identity is in the token claims: the backend is never consulted.
-      backend: () => ({}) as Backend,
+      backend: () => ({}) as ApiBackend,
       logger: {
         debug: () => undefined,
         info: () => undefined,

@@ -1,0 +1,216 @@
+/**
+ * The api function's composition root: the ports its use cases need (requests, policies,
+ * settings, the Slack secret, Identity Center, Organizations with the OU cache, session-log
+ * queries and the hand-over to the session-logs function) and the use cases over them, built once
+ * per container. `makeApiBackend(ports)` wires the use cases over any ports (tests pass fakes);
+ * `composeApi(config)` builds the AWS adapters first.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  loadSettings,
+  makeApproveRequest,
+  makeCancelRequest,
+  makeCreateApproverPolicies,
+  makeCreateEligibilityPolicies,
+  makeCreateRequest,
+  makeDeleteApproverPolicies,
+  makeDeleteEligibilityPolicies,
+  makeGetRequest,
+  makeGetRequestFormOptions,
+  makeGetSettings,
+  makeListActiveAccess,
+  makeListApproverPolicies,
+  makeListAuditRequests,
+  makeListAuditSessions,
+  makeListEligibilityPolicies,
+  makeListEndedAccess,
+  makeListMyApprovals,
+  makeListMyRequests,
+  makeListPendingApprovals,
+  makeListRequestEvents,
+  makeRejectRequest,
+  makeRevokeRequest,
+  makeUpdateApproverPolicy,
+  makeUpdateEligibilityPolicy,
+  makeUpdateSettings,
+} from '../../core';
+import type { Clock, CoreDeps, IdGenerator } from '../../core/ports';
+import type { AccountInfo, DirectoryUser, Settings } from '../../core/types';
+import { TtlCache } from '../../adapters/cache';
+import { systemClock } from '../../adapters/clock';
+import { DynamoOuCache, type OuAccountsCache } from '../../adapters/dynamodb/ou-cache';
+import { DynamoPolicyRepository } from '../../adapters/dynamodb/policies';
+import { uuidIds } from '../../adapters/ids';
+import { AwsOrganization } from '../../adapters/organizations';
+import { AwsClients } from '../aws-clients';
+import { currentConfig, type HandlerConfig } from '../config';
+import {
+  identityCenterDirectory,
+  requestRepository,
+  secretStore,
+  sessionLogProvider,
+  sessionLogQueries,
+  settingsFallback,
+  settingsRepository,
+} from '../shared-adapters';
+import { CallerLookup } from './identity';
+import {
+  disabledSessionLogs,
+  LambdaSessionLogFollower,
+  makeSessionLogService,
+  type SessionLogFollower,
+  type SessionLogPorts,
+} from './session-log-service';
+
+/** The api's ports: the core's, the OU cache (invalidated by admins) and the session-log ports. */
+export interface ApiPorts extends CoreDeps {
+  ouCache: OuAccountsCache;
+  /** Session-log provider (none: undefined), query state and the follower of started queries. */
+  sessionLogs: SessionLogPorts;
+}
+
+/** The use cases, wired once over the ports. */
+export type ApiUseCases = ReturnType<typeof makeApiUseCases>;
+
+function makeApiUseCases(ports: ApiPorts) {
+  return {
+    getRequestFormOptions: makeGetRequestFormOptions(ports),
+    createRequest: makeCreateRequest(ports),
+    approveRequest: makeApproveRequest(ports),
+    rejectRequest: makeRejectRequest(ports),
+    cancelRequest: makeCancelRequest(ports),
+    revokeRequest: makeRevokeRequest(ports),
+    getRequest: makeGetRequest(ports),
+    listRequestEvents: makeListRequestEvents(ports),
+    listMyRequests: makeListMyRequests(ports),
+    listPendingApprovals: makeListPendingApprovals(ports),
+    listMyApprovals: makeListMyApprovals(ports),
+    listActiveAccess: makeListActiveAccess(ports),
+    listEndedAccess: makeListEndedAccess(ports),
+    listAuditRequests: makeListAuditRequests(ports),
+    listAuditSessions: makeListAuditSessions(ports),
+    getSettings: makeGetSettings(ports),
+    updateSettings: makeUpdateSettings(ports),
+    listEligibilityPolicies: makeListEligibilityPolicies(ports),
+    createEligibilityPolicies: makeCreateEligibilityPolicies(ports),
+    updateEligibilityPolicy: makeUpdateEligibilityPolicy(ports),
+    deleteEligibilityPolicies: makeDeleteEligibilityPolicies(ports),
+    listApproverPolicies: makeListApproverPolicies(ports),
+    createApproverPolicies: makeCreateApproverPolicies(ports),
+    updateApproverPolicy: makeUpdateApproverPolicy(ports),
+    deleteApproverPolicies: makeDeleteApproverPolicies(ports),
+    sessionLogs: makeSessionLogService(ports),
+  };
+}
+
+/**
+ * The full lists behind the admin pickers, kept for a minute: a picker pages through them and
+ * asks again for every keystroke of its filter.
+ */
+export interface PickerLists {
+  accounts(): Promise<AccountInfo[]>;
+  users(): Promise<DirectoryUser[]>;
+}
+
+/** Everything the api's resolvers use. */
+export interface ApiBackend {
+  ports: ApiPorts;
+  usecases: ApiUseCases;
+  /** Server-side lookup of callers whose token lacks the TEAM claims. */
+  callers: CallerLookup;
+  pickers: PickerLists;
+  /** The settings in force (for resolvers that need them outside a use case). */
+  settings(): Promise<Settings>;
+  /** Releases the SDK clients' sockets (local cloud and tests; Lambda never needs it). */
+  close(): void;
+}
+
+/** Wires the use cases and helpers over `ports`. */
+export function makeApiBackend(ports: ApiPorts): ApiBackend {
+  const lists = new TtlCache<AccountInfo[] | DirectoryUser[]>(60_000, ports.clock, 4);
+  return {
+    ports,
+    usecases: makeApiUseCases(ports),
+    callers: new CallerLookup(ports.directory, ports.clock),
+    pickers: {
+      accounts: () =>
+        lists.get('accounts', () => ports.organization.listAccounts()) as Promise<AccountInfo[]>,
+      users: () => lists.get('users', () => ports.directory.listUsers()) as Promise<DirectoryUser[]>,
+    },
+    settings: () => loadSettings(ports),
+    close: () => undefined,
+  };
+}
+
+/** What the environment cannot say about the api's composition (local cloud, tests, benchmarks). */
+export interface ApiOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+  /** The DynamoDB client to use (tests pass an instrumented one; it is not closed by `close()`). */
+  dynamoDb?: DynamoDBClient;
+  /**
+   * Who follows started session-log queries (the local cloud: an in-process call). Default: the
+   * session-logs function named by the configuration, invoked asynchronously.
+   */
+  sessionLogFollower?: SessionLogFollower;
+}
+
+/** Builds the api's AWS adapters from the configuration and wires the use cases over them. */
+export function composeApi(config: HandlerConfig, overrides: ApiOverrides = {}): ApiBackend {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? new Logger({ serviceName: 'team' });
+  const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
+  const db = clients.documentClient();
+  const settings = settingsRepository(clients, config);
+  const fallback = settingsFallback(config);
+  const ouCache = new DynamoOuCache(db, config.tables.OuAccountsCache, { clock });
+  // The OU-cache switch is a setting: read it at most every few seconds, not on every OU lookup.
+  const ouCacheSwitch = new TtlCache<boolean>(10_000, clock, 1);
+  const organization = new AwsOrganization(clients.organizations(), {
+    ...(config.managementAccountId ? { managementAccountId: config.managementAccountId } : {}),
+    clock,
+    ouCache: {
+      cache: ouCache,
+      enabled: () =>
+        ouCacheSwitch.get('on', async () => (await loadSettings({ settings, fallback })).ouCacheEnabled),
+    },
+  });
+  const provider = sessionLogProvider(clients, config);
+  const follower =
+    overrides.sessionLogFollower ??
+    (config.sessionLogsFunctionName
+      ? new LambdaSessionLogFollower(clients.lambda(), config.sessionLogsFunctionName, logger)
+      : undefined);
+  const sessionLogs: SessionLogPorts = provider
+    ? {
+        provider,
+        queries: sessionLogQueries(clients, config, clock),
+        ...(follower ? { follower } : {}),
+      }
+    : disabledSessionLogs(clock);
+
+  const backend = makeApiBackend({
+    requests: requestRepository(clients, config),
+    policies: new DynamoPolicyRepository(db, config.tables.Policies),
+    settings,
+    secrets: secretStore(clients, config, clock),
+    directory: identityCenterDirectory(clients, config, clock),
+    organization,
+    clock,
+    ids: overrides.ids ?? uuidIds,
+    fallback,
+    ouCache,
+    sessionLogs,
+  });
+  return { ...backend, close: () => clients.close() };
+}
+
+let fromEnvironment: ApiBackend | undefined;
+
+/** The api's composition in Lambda: built from the environment on the first invocation. */
+export function apiBackendFromEnvironment(): ApiBackend {
+  fromEnvironment ??= composeApi(currentConfig());
+  return fromEnvironment;
+}

@@ -1,0 +1,79 @@
+/**
+ * The reconciler function's composition root: the grants and the requests behind them, Identity
+ * Center account assignments, the settings and the notifier that tells people about repairs.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ReconcileDeps } from '../../core/access';
+import type { NotificationChannel } from '../../core/notifications';
+import type { AccountAssignments, Clock, GrantRepository } from '../../core/ports';
+import { systemClock } from '../../adapters/clock';
+import { AwsClients } from '../aws-clients';
+import { currentConfig, type HandlerConfig } from '../config';
+import {
+  accountAssignments,
+  grantRepository,
+  notifier,
+  requestRepository,
+  secretStore,
+  settingsFallback,
+  settingsRepository,
+} from '../shared-adapters';
+
+/** What the environment cannot say about the composition (local cloud, tests). */
+export interface ReconcilerOverrides {
+  clock?: Clock;
+  /** The DynamoDB client of the tables (default: a new one; a given one is not closed). */
+  dynamoDb?: DynamoDBClient;
+  /** Replaces the Identity Center adapter (tests). */
+  assignments?: AccountAssignments;
+  grants?: GrantRepository;
+  channels?: NotificationChannel[];
+  pollDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+  /** Grace period in ms. */
+  graceMs?: number;
+  logger?: Logger;
+  /** Process environment (for the notification topic). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Builds the reconciler's ports from the configuration. */
+export function composeReconciler(
+  config: HandlerConfig,
+  overrides: ReconcilerOverrides = {},
+): ReconcileDeps & { close(): void } {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? new Logger({ serviceName: 'team-reconciler' });
+  const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
+  const requests = requestRepository(clients, config);
+  return {
+    requests,
+    settings: settingsRepository(clients, config),
+    fallback: settingsFallback(config),
+    clock,
+    grants: overrides.grants ?? grantRepository(clients, config),
+    assignments: overrides.assignments ?? accountAssignments(clients, config),
+    notifier: notifier(config, {
+      requests,
+      secrets: secretStore(clients, config, clock),
+      clock,
+      logger,
+      ...(overrides.channels ? { channels: overrides.channels } : {}),
+      ...(overrides.env ? { env: overrides.env } : {}),
+    }),
+    logger,
+    ...(overrides.pollDelaysMs ? { pollDelaysMs: overrides.pollDelaysMs } : {}),
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+    ...(overrides.graceMs !== undefined ? { graceMs: overrides.graceMs } : {}),
+    close: () => clients.close(),
+  };
+}
+
+let fromEnvironment: ReconcileDeps | undefined;
+
+/** The reconciler's ports in Lambda: built from the environment on the first invocation. */
+export function reconcilerDepsFromEnvironment(): ReconcileDeps {
+  fromEnvironment ??= composeReconciler(currentConfig());
+  return fromEnvironment;
+}

@@ -1,0 +1,51 @@
+/**
+ * The router function's composition root: what it drives (each request's workflow in Step
+ * Functions) and where it publishes (AppSync's realtime channels). It reads no table: everything
+ * it acts on is in the stream record.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { RealtimePublisher, RequestWorkflow } from '../../core/ports';
+import { StepFunctionsAdapter } from '../../adapters/step-functions';
+import { AwsClients } from '../aws-clients';
+import { currentConfig, type HandlerConfig } from '../config';
+import { realtimePublisher } from '../shared-adapters';
+import { StepFunctionsLifecycle } from './lifecycle';
+
+/** What the router uses. */
+export interface RouterDeps {
+  /** Starts a new request's workflow and resumes the wait it is in after a person's decision. */
+  workflow: RequestWorkflow;
+  /** Absent where no GraphQL endpoint is configured (the router then fails its records). */
+  realtime?: RealtimePublisher;
+}
+
+/** What the environment cannot say about the router's composition (local cloud, tests). */
+export interface RouterOverrides {
+  /** Where the workflow's state machine ARN comes from (default: the configuration). */
+  workflowStateMachineArn?: () => string | undefined;
+  logger?: Logger;
+}
+
+/** Builds the router's adapters from the configuration. */
+export function composeRouter(
+  config: HandlerConfig,
+  overrides: RouterOverrides = {},
+): RouterDeps & { close(): void } {
+  const clients = new AwsClients(config);
+  const logger = overrides.logger ?? new Logger({ serviceName: 'team' });
+  const arn = overrides.workflowStateMachineArn ?? (() => config.lifecycleStateMachineArn);
+  const realtime = realtimePublisher(config);
+  return {
+    workflow: new StepFunctionsLifecycle(new StepFunctionsAdapter(clients.sfn()), arn, logger),
+    ...(realtime ? { realtime } : {}),
+    close: () => clients.close(),
+  };
+}
+
+let fromEnvironment: RouterDeps | undefined;
+
+/** The router's composition in Lambda: built from the environment on the first invocation. */
+export function routerDepsFromEnvironment(): RouterDeps {
+  fromEnvironment ??= composeRouter(currentConfig());
+  return fromEnvironment;
+}

@@ -1,0 +1,186 @@
+/**
+ * Adapters more than one function builds, built the same way by each composition root that
+ * needs them (each root takes only what its function uses). Nothing here is built at import.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { ENV } from '../contract/env';
+import type { Notifier, NotificationChannel } from '../core/notifications';
+import { makeSendNotifications } from '../core/notifications/send';
+import type {
+  AccountAssignments,
+  Clock,
+  GrantRepository,
+  RealtimePublisher,
+  RequestRepository,
+  SecretStore,
+  SettingsRepository,
+} from '../core/ports';
+import type { SessionLogProvider, SessionLogQueryStore } from '../core/session-logs';
+import type { SettingsFallback } from '../core/types';
+import { DynamoGrantRepository } from '../adapters/dynamodb/grants';
+import { DynamoRequestRepository } from '../adapters/dynamodb/requests';
+import { DynamoSessionQueryRepository } from '../adapters/dynamodb/session-queries';
+import { DynamoSettingsRepository } from '../adapters/dynamodb/settings';
+import { IdentityCenterAssignments, IdentityCenterDirectory } from '../adapters/identity-center';
+import { createNotificationChannels } from '../adapters/notify';
+import { SecretsManagerStore } from '../adapters/secrets';
+import {
+  AthenaSessionLogProvider,
+  CloudTrailLakeSessionLogProvider,
+  createAthenaClient,
+  createCloudTrailClient,
+  type SessionLogProviderConfig,
+} from '../adapters/session-logs';
+import { forwardOnly } from './api/session-log-service';
+import type { AwsClients } from './aws-clients';
+import { ConfigError, type HandlerConfig } from './config';
+import { AppSyncRealtimePublisher } from './router/realtime';
+
+/** Deep links need an absolute URL; without APP_URL they point here (and a warning is logged). */
+const FALLBACK_APP_URL = 'http://localhost';
+
+/** The group names the settings fall back to: the deployment's. */
+export function settingsFallback(config: HandlerConfig): SettingsFallback {
+  return { adminGroupName: config.fallbackGroups.admin, auditorGroupName: config.fallbackGroups.auditor };
+}
+
+/** Requests, their approvers' index items and their audit trail. */
+export function requestRepository(clients: AwsClients, config: HandlerConfig): RequestRepository {
+  const { tables } = config;
+  return new DynamoRequestRepository(clients.documentClient(), {
+    requests: tables.Requests,
+    approvers: tables.RequestApprovers,
+    events: tables.AuditEvents,
+  });
+}
+
+/** The settings record. */
+export function settingsRepository(clients: AwsClients, config: HandlerConfig): SettingsRepository {
+  return new DynamoSettingsRepository(clients.documentClient(), config.tables.Settings);
+}
+
+/** The grants (reference counts of the assignments TEAM relies on). */
+export function grantRepository(clients: AwsClients, config: HandlerConfig): GrantRepository {
+  return new DynamoGrantRepository(clients.documentClient(), config.tables.Grants);
+}
+
+/** Identity Center users, groups and permission sets. */
+export function identityCenterDirectory(
+  clients: AwsClients,
+  config: HandlerConfig,
+  clock: Clock,
+): IdentityCenterDirectory {
+  return new IdentityCenterDirectory(
+    { identityStore: clients.identityStore(), ssoAdmin: clients.ssoAdmin() },
+    {
+      instanceArn: config.identityCenter.instanceArn,
+      identityStoreId: config.identityCenter.identityStoreId,
+      clock,
+    },
+  );
+}
+
+/** Identity Center account assignments of users. */
+export function accountAssignments(clients: AwsClients, config: HandlerConfig): AccountAssignments {
+  return new IdentityCenterAssignments(clients.ssoAdmin(), config.identityCenter.instanceArn);
+}
+
+/** A secret store for functions deployed without the Slack secret: any use is a ConfigError. */
+function missingSecretStore(): SecretStore {
+  const fail = async (): Promise<never> => {
+    throw new ConfigError('TEAM handler configuration is incomplete: SLACK_SECRET_ARN is not set.');
+  };
+  return { putSlackToken: fail, deleteSlackToken: fail, getSlackToken: fail };
+}
+
+/** The Slack token's secret (a store that refuses every use when the deployment has none). */
+export function secretStore(clients: AwsClients, config: HandlerConfig, clock: Clock): SecretStore {
+  return config.slackSecretId
+    ? new SecretsManagerStore(clients.secretsManager(), config.slackSecretId, { clock })
+    : missingSecretStore();
+}
+
+/** The realtime publisher over AppSync; undefined where no GraphQL endpoint is configured. */
+export function realtimePublisher(config: HandlerConfig): RealtimePublisher | undefined {
+  return config.graphqlUrl
+    ? new AppSyncRealtimePublisher({ graphqlUrl: config.graphqlUrl, region: config.region })
+    : undefined;
+}
+
+/**
+ * The deployment's session-log provider over its own SDK client (tracked so `close()` releases
+ * it); undefined when the deployment has none.
+ */
+export function sessionLogProvider(
+  clients: AwsClients,
+  config: HandlerConfig,
+): SessionLogProvider | undefined {
+  if (config.sessionLogs === undefined && config.sessionLogProvider !== 'none') {
+    throw new ConfigError(
+      `TEAM handler configuration is incomplete: the ${config.sessionLogProvider} session-log settings are missing.`,
+    );
+  }
+  const settings: SessionLogProviderConfig = config.sessionLogs ?? { type: 'none' };
+  switch (settings.type) {
+    case 'none':
+      return undefined;
+    case 'cloudtrail-lake':
+      return new CloudTrailLakeSessionLogProvider({
+        client: clients.track(createCloudTrailClient({ region: settings.region })),
+        eventDataStore: settings.eventDataStore,
+      });
+    case 'athena':
+      return new AthenaSessionLogProvider({
+        client: clients.track(createAthenaClient({ region: settings.region })),
+        workGroup: settings.workGroup,
+        database: settings.database,
+        table: settings.table,
+        regions: settings.regions,
+      });
+  }
+}
+
+/** The session-log query state per request, as both the api and the follower store it. */
+export function sessionLogQueries(
+  clients: AwsClients,
+  config: HandlerConfig,
+  clock: Clock,
+): SessionLogQueryStore {
+  return forwardOnly(
+    new DynamoSessionQueryRepository(clients.documentClient(), config.tables.SessionLogQueries, clock),
+  );
+}
+
+export interface NotifierDeps {
+  requests: RequestRepository;
+  secrets: SecretStore;
+  clock: Clock;
+  logger: Pick<Logger, 'warn' | 'error'>;
+  /** Replaces the SES, SNS and Slack channels (tests). */
+  channels?: NotificationChannel[];
+  /** Process environment (for the notification topic). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Tells people about a request (SES, SNS, Slack as the settings say) and records what was sent. */
+export function notifier(config: HandlerConfig, deps: NotifierDeps): Notifier {
+  const env = deps.env ?? process.env;
+  const topicArn = env[ENV.notificationTopicArn]?.trim() || undefined;
+  const channels =
+    deps.channels ??
+    createNotificationChannels({
+      region: config.region,
+      ...(topicArn ? { topicArn } : {}),
+      secrets: deps.secrets,
+      clock: deps.clock,
+    });
+  if (config.appUrl === undefined)
+    deps.logger.warn(`${ENV.appUrl} is not set: notification links point to ${FALLBACK_APP_URL}.`);
+  return makeSendNotifications({
+    channels,
+    requests: deps.requests,
+    clock: deps.clock,
+    appUrl: config.appUrl ?? FALLBACK_APP_URL,
+    logger: deps.logger,
+  });
+}
