@@ -1,10 +1,13 @@
 /**
  * The whole product in a browser: request, live approval, grant, revoke, audit (CSV), session
- * activity, eligibility administration, access control and accessibility, each persona in its
- * own browser context against the local cloud serving the production build.
+ * activity, eligibility administration, access control, a refusal only the server can make shown
+ * on its form field, and accessibility, each persona in its own browser context against the
+ * local cloud serving the production build.
  */
 import { runtimeConfigSchema } from '../../lambdas/contract/runtime-config';
 import { existsSync, readFileSync } from 'node:fs';
+import createWrapper from '@cloudscape-design/components/test-utils/selectors';
+import FormFieldWrapper from '@cloudscape-design/components/test-utils/selectors/form-field';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -33,6 +36,31 @@ const PERSONAS = {
   admin: 'Grace Kim',
 } as const;
 type Persona = keyof typeof PERSONAS;
+
+/** How far behind the server's clock the browser of step 9 runs. */
+const SLOW_CLOCK_MS = 60 * 60 * 1000;
+
+/** A GraphQL response that failed, as the server sent it. */
+const failedResponseSchema = z.object({
+  errors: z
+    .array(
+      z.object({
+        errorType: z.string().optional(),
+        message: z.string(),
+        errorInfo: z.object({ field: z.string().optional() }).nullish(),
+      }),
+    )
+    .min(1),
+});
+
+/** The error text Cloudscape shows under the form field labelled `label`. */
+function formFieldError(p: Page, label: string): Locator {
+  const field = new FormFieldWrapper(':scope');
+  return p
+    .locator(createWrapper().findAllFormFields().toSelector())
+    .filter({ has: p.locator(field.findLabel().toSelector(), { hasText: new RegExp(`^${label}$`) }) })
+    .locator(field.findError().toSelector());
+}
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`e2e journey skipped: ${CHROMIUM} is missing (CI installs it).`);
@@ -350,7 +378,59 @@ describe.skipIf(!hasChromium)(
       expect(body.data ?? null).toBeNull();
     });
 
-    it('9. no serious or critical accessibility violations on the pages visited', () => {
+    it('9. a requester whose clock is an hour slow schedules a start the form accepts; the server refuses it under Start', async () => {
+      // The form checks a start time against the browser's clock, the server against its own:
+      // half an hour ahead by a clock an hour slow is half an hour ago for the server.
+      const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+      context.setDefaultTimeout(15_000);
+      await context.clock.install({ time: Date.now() - SLOW_CLOCK_MS });
+      try {
+        const p = await context.newPage();
+        await signIn(p, appUrl, PERSONAS.requester);
+        await p.goto(`${appUrl}/requests/new`);
+        await p.getByRole('heading', { level: 1, name: 'Create request' }).waitFor();
+        await choose(p, /^Account/, new RegExp(ACCOUNT.name));
+        await choose(p, /^Role/, new RegExp(ROLE));
+        await p.getByLabel('Justification').fill('Maintenance window by my own clock');
+        await p.getByLabel(/^Ticket number/).fill(TICKET);
+        const start = await p.evaluate(() => new Date(Date.now() + 30 * 60_000).toISOString());
+        const ui = createWrapper();
+        await p
+          .locator(ui.findDatePicker().findNativeInput().toSelector())
+          .fill(start.slice(0, 10).replaceAll('-', '/'));
+        await p.locator(ui.findTimeInput().findNativeInput().toSelector()).fill(start.slice(11, 16));
+
+        // Sending it at all means the form's own checks accepted it. The request is only observed:
+        // what the page shows is the server's own answer.
+        const answered = p.waitForResponse(
+          (r) =>
+            r.request().method() === 'POST' &&
+            (r.request().postData() ?? '').includes('mutation CreateRequest'),
+        );
+        await p.getByRole('button', { name: 'Submit request' }).click();
+        const body = failedResponseSchema.parse(await (await answered).json());
+        const [refusal] = body.errors;
+        expect(refusal, 'the server refuses the start and names its input field').toMatchObject({
+          errorType: 'ValidationError',
+          errorInfo: { field: 'startTime' },
+        });
+
+        // The SPA puts the server's message under Start because of errorInfo.field alone.
+        const startError = formFieldError(p, 'Start');
+        await startError.waitFor();
+        expect(await startError.innerText()).toBe(refusal?.message);
+        for (const label of ['Account', 'Role', 'Duration', 'Justification']) {
+          expect(await formFieldError(p, label).count(), `error under ${label}`).toBe(0);
+        }
+        expect(await p.locator(ui.findForm().findError().toSelector()).count(), 'form error').toBe(0);
+        await p.getByRole('heading', { level: 1, name: 'Create request' }).waitFor();
+        await screenshot(p, '09-start-refused-by-the-server');
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('10. no serious or critical accessibility violations on the pages visited', () => {
       expect(axeChecked.size).toBeGreaterThanOrEqual(8);
       // One line per distinct violation, with the pages it was seen on.
       const distinct = new Map<string, string[]>();
