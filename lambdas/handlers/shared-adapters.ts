@@ -15,8 +15,9 @@ import type {
   SecretStore,
   SettingsRepository,
 } from '../core/ports';
-import type { SessionLogProvider, SessionLogQueryStore } from '../core/session-logs';
+import { forwardOnly, type SessionLogProvider, type SessionLogQueryStore } from '../core/session-logs';
 import type { SettingsFallback } from '../core/types';
+import { AppSyncRealtimePublisher } from '../adapters/appsync/realtime-publisher';
 import { DynamoGrantRepository } from '../adapters/dynamodb/grants';
 import { DynamoRequestRepository } from '../adapters/dynamodb/requests';
 import { DynamoSessionQueryRepository } from '../adapters/dynamodb/session-queries';
@@ -31,10 +32,8 @@ import {
   createCloudTrailClient,
   type SessionLogProviderConfig,
 } from '../adapters/session-logs';
-import { forwardOnly } from './api/session-log-service';
 import type { AwsClients } from './aws-clients';
 import { ConfigError, type HandlerConfig } from './config';
-import { AppSyncRealtimePublisher } from './router/realtime';
 
 /** Deep links need an absolute URL; without APP_URL they point here (and a warning is logged). */
 const FALLBACK_APP_URL = 'http://localhost';

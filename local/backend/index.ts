@@ -32,7 +32,7 @@ import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
 import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
 import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
-import type { FollowOptions } from '../../lambdas/handlers/session-logs';
+import type { FollowOptions } from '../../lambdas/core/session-logs/follow';
 import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
 import { startAppSync, type RunningAppSync } from '../appsync';
 import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';

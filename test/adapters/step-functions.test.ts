@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../lambdas/core/errors';
 import { ThrottledError } from '../../lambdas/adapters/errors';
-import { executionArnFor, StepFunctionsAdapter } from '../../lambdas/adapters/step-functions';
+import { executionArnFor, StepFunctionsAdapter } from '../../lambdas/adapters/step-functions/client';
 import { createStepFunctionsService, ManualClock, type StepFunctionsService } from '../../local/sfn';
 
 const definition = {

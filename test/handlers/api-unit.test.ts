@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { ApiError } from '../../lambdas/handlers/api/errors';
-import { disabledSessionLogs } from '../../lambdas/handlers/api/session-log-service';
+import { disabledSessionLogs } from '../../lambdas/core/session-logs';
 import { pageInMemory } from '../../lambdas/handlers/api/shapes/directory';
 import {
   auditActionToGraphQL,
@@ -35,7 +35,7 @@ function setup() {
   const backend: ApiBackend = makeApiBackend({
     ...world,
     ouCache: noOuCache,
-    sessionLogs: disabledSessionLogs(world.clock),
+    sessionLogs: disabledSessionLogs(),
   });
   const logged: unknown[][] = [];
   const logger = {

@@ -7,21 +7,17 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import {
+  followSessionLogQuery,
+  forwardOnly,
   SessionLogProviderError,
+  type FollowOptions,
   type ProviderQueryStatus,
   type SessionLogQueryRecord,
   type SessionLogQueryView,
 } from '../../lambdas/core/session-logs';
-import {
-  AppSyncSessionLogPublisher,
-  forwardOnly,
-  LambdaSessionLogFollower,
-} from '../../lambdas/handlers/api/session-log-service';
-import {
-  followSessionLogQuery,
-  makeSessionLogsHandler,
-  type FollowOptions,
-} from '../../lambdas/handlers/session-logs';
+import { AppSyncSessionLogPublisher } from '../../lambdas/adapters/appsync/session-log-publisher';
+import { LambdaSessionLogFollower } from '../../lambdas/adapters/lambda/session-log-follower';
+import { makeSessionLogsHandler } from '../../lambdas/handlers/session-logs';
 import { FakeSessionLogProvider, InMemorySessionLogQueryStore } from '../core/session-logs/fakes';
 import { FixedClock } from '../fakes';
 

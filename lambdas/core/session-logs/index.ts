@@ -7,3 +7,6 @@ export * from './window';
 export * from './classify';
 export * from './csv';
 export * from './queries';
+export * from './query-store';
+export * from './service';
+export * from './follow';

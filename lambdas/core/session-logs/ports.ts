@@ -1,6 +1,7 @@
 /**
  * Session activity logs: the data a log query returns and the ports the use cases need (the log
- * provider — CloudTrail Lake or Athena — and the store of per-request query state).
+ * provider — CloudTrail Lake or Athena —, the store of per-request query state, who follows a
+ * started query and who publishes its progress).
  */
 import { DomainError } from '../errors';
 
@@ -118,6 +119,29 @@ export type SessionLogQueryChanges = Partial<
   Pick<SessionLogQueryRecord, 'status' | 'progress' | 'rowCount' | 'error' | 'queryId' | 'expiresAt'>
 > & { updatedAt: string };
 
+/** What the API shows of a request's session-log query. */
+export interface SessionLogQueryView {
+  requestId: string;
+  status: SessionLogQueryStatus;
+  /** Percent done while QUEUED/RUNNING, when the provider tells. */
+  progress?: number;
+  error?: string;
+  windowStart: string;
+  windowEnd: string;
+  rowCount?: number;
+  updatedAt: string;
+  /** Live statistics of this look at the provider (not stored). */
+  eventsScanned?: number;
+  eventsMatched?: number;
+}
+
+/**
+ * A query's state as the api answers it: a view, or DISABLED without a window when the request
+ * was never granted (there is no session to search).
+ */
+export type SessionLogState = Omit<SessionLogQueryView, 'windowStart' | 'windowEnd'> &
+  Partial<Pick<SessionLogQueryView, 'windowStart' | 'windowEnd'>>;
+
 /**
  * Query state per request. `start` is conditional: `replacing` is the query id the caller saw
  * (undefined: none, or expired); a mismatch throws ConflictError. `update` applies only while
@@ -127,4 +151,32 @@ export interface SessionLogQueryStore {
   get(requestId: string): Promise<SessionLogQueryRecord | undefined>;
   start(record: SessionLogQueryRecord, replacing?: string): Promise<void>;
   update(requestId: string, queryId: string, changes: SessionLogQueryChanges): Promise<void>;
+}
+
+/** A started query for the session-logs function to follow (its invocation payload). */
+export interface SessionLogJob {
+  requestId: string;
+  queryId: string;
+}
+
+/**
+ * Hands a started query to whoever follows it, without waiting for it to be followed. Never
+ * throws: an unreachable follower costs only the live updates (`sessionLogQuery` still polls).
+ */
+export interface SessionLogFollower {
+  dispatch(job: SessionLogJob): Promise<void>;
+}
+
+/** Fans a query's state out to the `onSessionLogQuery` subscribers of its request. */
+export interface SessionLogPublisher {
+  publishSessionLogQuery(view: SessionLogQueryView): Promise<void>;
+}
+
+/** What a deployment plugs in for the api's session-log operations. */
+export interface SessionLogPorts {
+  /** Undefined when the deployment has none (`SESSION_LOG_PROVIDER=none`): all DISABLED. */
+  provider?: SessionLogProvider;
+  queries: SessionLogQueryStore;
+  /** The api's way to the session-logs function. */
+  follower?: SessionLogFollower;
 }

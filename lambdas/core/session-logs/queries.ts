@@ -17,8 +17,8 @@ import type {
   SessionLogProvider,
   SessionLogQueryChanges,
   SessionLogQueryRecord,
-  SessionLogQueryStatus,
   SessionLogQueryStore,
+  SessionLogQueryView,
   SessionLogRow,
 } from './ports';
 import { sessionLogQuerySpec, sessionWindow, type SessionWindow } from './window';
@@ -37,22 +37,6 @@ const MAX_PROVIDER_PAGES_PER_CALL = 8;
 /** A request id the repository may be asked about; anything else cannot exist. */
 const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-/** What the API shows of a request's session-log query. */
-export interface SessionLogQueryView {
-  requestId: string;
-  status: SessionLogQueryStatus;
-  /** Percent done while QUEUED/RUNNING, when the provider tells. */
-  progress?: number;
-  error?: string;
-  windowStart: string;
-  windowEnd: string;
-  rowCount?: number;
-  updatedAt: string;
-  /** Live statistics of this look at the provider (not stored). */
-  eventsScanned?: number;
-  eventsMatched?: number;
-}
-
 export interface SessionLogDeps {
   requests: Pick<RequestRepository, 'get'>;
   queries: SessionLogQueryStore;
@@ -69,7 +53,11 @@ export interface SessionLogsInput {
   writeOnly?: boolean | null;
 }
 
-async function readableRequest(
+/**
+ * The request whose session logs the caller wants: NotFoundError for an id that cannot exist or
+ * does not, ForbiddenError unless the caller may `operation` on it.
+ */
+export async function readableRequest(
   deps: Pick<SessionLogDeps, 'requests'>,
   caller: CallerIdentity,
   requestId: string,
@@ -81,7 +69,8 @@ async function readableRequest(
   return request;
 }
 
-function viewOf(record: SessionLogQueryRecord, live?: ProviderQueryProgress): SessionLogQueryView {
+/** What the API shows of a stored query, with the live statistics of a look at the provider. */
+export function viewOf(record: SessionLogQueryRecord, live?: ProviderQueryProgress): SessionLogQueryView {
   const view: SessionLogQueryView = {
     requestId: record.requestId,
     status: record.status,

@@ -36,12 +36,20 @@ import {
   makeUpdateSettings,
 } from '../../core';
 import type { Clock, CoreDeps, IdGenerator } from '../../core/ports';
+import {
+  disabledSessionLogs,
+  makeSessionLogService,
+  type SessionLogFollower,
+  type SessionLogPorts,
+} from '../../core/session-logs';
 import type { AccountInfo, DirectoryUser, Settings } from '../../core/types';
 import { TtlCache } from '../../adapters/cache';
+import { CallerLookup } from '../../adapters/caller-lookup';
 import { systemClock } from '../../adapters/clock';
 import { DynamoOuCache, type OuAccountsCache } from '../../adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../adapters/dynamodb/policies';
 import { uuidIds } from '../../adapters/ids';
+import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
 import { AwsClients } from '../aws-clients';
 import { currentConfig, type HandlerConfig } from '../config';
@@ -54,14 +62,6 @@ import {
   settingsFallback,
   settingsRepository,
 } from '../shared-adapters';
-import { CallerLookup } from './identity';
-import {
-  disabledSessionLogs,
-  LambdaSessionLogFollower,
-  makeSessionLogService,
-  type SessionLogFollower,
-  type SessionLogPorts,
-} from './session-log-service';
 
 /** The api's ports: the core's, the OU cache (invalidated by admins) and the session-log ports. */
 export interface ApiPorts extends CoreDeps {
@@ -189,7 +189,7 @@ export function composeApi(config: HandlerConfig, overrides: ApiOverrides = {}):
         queries: sessionLogQueries(clients, config, clock),
         ...(follower ? { follower } : {}),
       }
-    : disabledSessionLogs(clock);
+    : disabledSessionLogs();
 
   const backend = makeApiBackend({
     requests: requestRepository(clients, config),

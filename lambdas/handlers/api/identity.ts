@@ -3,44 +3,16 @@
  * else: the TEAM claims the pre-token trigger added (Identity Center user id, user name, email,
  * group ids) and the Cognito groups (Admin, Auditors). When a token lacks the TEAM claims (a
  * trigger that failed open, a token issued before the trigger existed), the user is looked up
- * by user name on the server, with a short cache.
+ * by user name on the server (`CallerLookup`, with a short cache).
  */
 import { z } from 'zod';
 import { ForbiddenError } from '../../core/errors';
-import type { Clock, Directory } from '../../core/ports';
-import type { CallerIdentity, DirectoryUser } from '../../core/types';
-import { TtlCache } from '../../adapters/cache';
+import type { CallerIdentity } from '../../core/types';
+import type { CallerLookup } from '../../adapters/caller-lookup';
 import { COGNITO_GROUPS, COGNITO_GROUPS_CLAIM, TEAM_CLAIMS, idcUserNameOf } from '../claims';
 
 /** The caller of a resolver: a signed-in user, or the backend itself (IAM). */
 export type Caller = { kind: 'user'; identity: CallerIdentity } | { kind: 'iam'; principal: string };
-
-/** A user found by name, with their groups (the fallback when the token lacks TEAM claims). */
-export interface LookedUpUser {
-  user: DirectoryUser;
-  groupIds: string[];
-}
-
-/** Finds users by Identity Center user name, remembering answers for a short while. */
-export class CallerLookup {
-  private readonly cache: TtlCache<LookedUpUser | undefined>;
-
-  constructor(
-    private readonly directory: Pick<Directory, 'findUserByUserName' | 'groupIdsOfUser'>,
-    clock: Clock,
-    ttlMs = 60_000,
-  ) {
-    this.cache = new TtlCache(ttlMs, clock, 500);
-  }
-
-  find(userName: string): Promise<LookedUpUser | undefined> {
-    return this.cache.get(userName, async () => {
-      const user = await this.directory.findUserByUserName(userName);
-      if (user === undefined) return undefined;
-      return { user, groupIds: await this.directory.groupIdsOfUser(user.id) };
-    });
-  }
-}
 
 const stringList = z.preprocess((value) => {
   // AppSync hands claims over as parsed JSON; a list claim may still arrive as JSON text.
@@ -90,7 +62,7 @@ function cognitoUserNameOf(identity: z.infer<typeof cognitoIdentity>): string | 
  * The caller of a resolver event. Throws ForbiddenError when the identity is neither a
  * user-pool user that TEAM knows nor an IAM principal.
  */
-export async function callerOf(identity: unknown, lookup: CallerLookup): Promise<Caller> {
+export async function callerOf(identity: unknown, lookup: Pick<CallerLookup, 'find'>): Promise<Caller> {
   const cognito = cognitoIdentity.safeParse(identity);
   if (cognito.success) {
     const groups = groupsOf(cognito.data);

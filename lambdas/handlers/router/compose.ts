@@ -5,11 +5,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { RealtimePublisher, RequestWorkflow } from '../../core/ports';
-import { StepFunctionsAdapter } from '../../adapters/step-functions';
+import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
+import { StepFunctionsRequestWorkflow } from '../../adapters/step-functions/request-workflow';
 import { AwsClients } from '../aws-clients';
 import { currentConfig, type HandlerConfig } from '../config';
 import { realtimePublisher } from '../shared-adapters';
-import { StepFunctionsLifecycle } from './lifecycle';
 
 /** What the router uses. */
 export interface RouterDeps {
@@ -36,7 +36,7 @@ export function composeRouter(
   const arn = overrides.workflowStateMachineArn ?? (() => config.lifecycleStateMachineArn);
   const realtime = realtimePublisher(config);
   return {
-    workflow: new StepFunctionsLifecycle(new StepFunctionsAdapter(clients.sfn()), arn, logger),
+    workflow: new StepFunctionsRequestWorkflow(new StepFunctionsAdapter(clients.sfn()), arn, logger),
     ...(realtime ? { realtime } : {}),
     close: () => clients.close(),
   };

@@ -3,9 +3,9 @@
  * query state per request (the same table the api writes) and the publisher of each new state.
  */
 import type { Clock } from '../../core/ports';
-import type { SessionLogProvider, SessionLogQueryStore } from '../../core/session-logs';
+import type { SessionLogProvider, SessionLogPublisher, SessionLogQueryStore } from '../../core/session-logs';
+import { AppSyncSessionLogPublisher } from '../../adapters/appsync/session-log-publisher';
 import { systemClock } from '../../adapters/clock';
-import { AppSyncSessionLogPublisher, type SessionLogPublisher } from '../api/session-log-service';
 import { AwsClients } from '../aws-clients';
 import { currentConfig, type HandlerConfig } from '../config';
 import { sessionLogProvider, sessionLogQueries } from '../shared-adapters';

@@ -9,8 +9,8 @@ import type { DecisionWait, WorkflowDeps } from '../../core/access';
 import type { NotificationChannel } from '../../core/notifications';
 import type { AccountAssignments, Clock, GrantRepository, RealtimePublisher } from '../../core/ports';
 import { systemClock } from '../../adapters/clock';
-import { RequestItemDecisionWait } from '../../adapters/decision-wait';
-import { StepFunctionsAdapter } from '../../adapters/step-functions';
+import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
+import { RequestItemDecisionWait } from '../../adapters/step-functions/decision-wait';
 import { AwsClients } from '../aws-clients';
 import { currentConfig, type HandlerConfig } from '../config';
 import {

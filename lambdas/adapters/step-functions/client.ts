@@ -1,3 +1,4 @@
+/** Step Functions executions and task tokens, over the SDK client. */
 import {
   DescribeExecutionCommand,
   SendTaskFailureCommand,
@@ -6,8 +7,8 @@ import {
   StopExecutionCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { ConflictError } from '../core/errors';
-import { awsCall, awsErrorName } from './errors';
+import { ConflictError } from '../../core/errors';
+import { awsCall, awsErrorName } from '../errors';
 
 const SERVICE = 'AWS Step Functions';
 
@@ -61,9 +62,9 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /**
- * What the router and the api need from Step Functions: start a request's lifecycle once (the
- * execution name is the request id, so a repeated stream record is harmless), resume a waiting
- * task by its token, and stop an execution.
+ * What the router and the workflow's steps need from Step Functions: start a request's workflow
+ * once (the execution name is the request id, so a repeated stream record is harmless), resume a
+ * waiting task by its token, and stop an execution.
  */
 export class StepFunctionsAdapter {
   constructor(private readonly client: SFNClient) {}

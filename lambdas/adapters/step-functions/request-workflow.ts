@@ -1,51 +1,51 @@
 /**
- * The RequestWorkflow port over Step Functions (see the port's comment for the contract
- * with the workflow definition).
+ * The RequestWorkflow port over Step Functions (see the port's comment for the contract with
+ * the workflow definition).
  */
 import { beginWaitSeconds } from '../../core/access';
 import type { RequestWorkflow } from '../../core/ports';
 import type { AccessRequest, RequestStatus } from '../../core/types';
-import type { StepFunctionsAdapter } from '../../adapters/step-functions';
+import type { StepFunctionsAdapter } from './client';
 
 /** Where the adapter reports what it skipped or found already done. */
-export interface LifecycleLog {
+export interface WorkflowLog {
   info(message: string, ...extra: unknown[]): void;
   warn(message: string, ...extra: unknown[]): void;
 }
 
+type WorkflowStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>;
+
 /**
- * The execution input of a request's lifecycle: its id and how long the first state may wait for
+ * The execution input of a request's workflow: its id and how long the first state may wait for
  * the decision (its timeout: until the request expires). The workflow reads everything else.
  */
-export function lifecycleInput(request: LifecycleStart): { requestId: string; waitSeconds: number } {
+export function workflowInput(request: WorkflowStart): { requestId: string; waitSeconds: number } {
   return { requestId: request.id, waitSeconds: beginWaitSeconds(request) };
 }
-
-type LifecycleStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>;
 
 /**
  * Starts one execution per request (named after the request id, so starting twice finds the
  * first) and resumes the stored wait with the new status. `stateMachineArn` is read on each
- * call: undefined means the lifecycle is not deployed (yet), and nothing is started.
+ * call: undefined means the workflow is not deployed (yet), and nothing is started.
  */
-export class StepFunctionsLifecycle implements RequestWorkflow {
+export class StepFunctionsRequestWorkflow implements RequestWorkflow {
   private warned = false;
 
   constructor(
     private readonly sfn: Pick<StepFunctionsAdapter, 'startExecution' | 'sendTaskSuccess'>,
     private readonly stateMachineArn: () => string | undefined,
-    private readonly log: LifecycleLog,
+    private readonly log: WorkflowLog,
   ) {}
 
-  async start(request: LifecycleStart): Promise<void> {
+  async start(request: WorkflowStart): Promise<void> {
     const arn = this.stateMachineArn();
     if (arn === undefined) {
       if (!this.warned) this.log.warn('No lifecycle state machine is configured; requests are not started.');
       this.warned = true;
       return;
     }
-    const result = await this.sfn.startExecution(arn, request.id, lifecycleInput(request));
-    if (result.alreadyStarted) this.log.info('Lifecycle already started', { requestId: request.id });
+    const result = await this.sfn.startExecution(arn, request.id, workflowInput(request));
+    if (result.alreadyStarted) this.log.info('Workflow already started', { requestId: request.id });
   }
 
   async signal(
@@ -58,7 +58,7 @@ export class StepFunctionsLifecycle implements RequestWorkflow {
     if (!result.ok) {
       // The wait is over (signalled before, timed out, or moved on): the workflow re-reads the
       // status whenever it registers a wait, so nothing is lost.
-      this.log.info('Lifecycle wait already resumed', { requestId: request.id, problem: result.problem });
+      this.log.info('Workflow wait already resumed', { requestId: request.id, problem: result.problem });
     }
   }
 }

@@ -1,29 +1,14 @@
 /**
- * The RealtimePublisher port over AppSync: the IAM-only `publishRequestChange` mutation, sent as
- * a SigV4-signed HTTP POST to the GraphQL endpoint, once per change whatever the number of
- * channels (AppSync's enhanced filter on `onRequestChange` delivers it to each channel's
- * subscribers). The mutation selects every field of the event because AppSync pushes to
- * subscribers only the fields the publisher selected, and filters on them.
+ * A GraphQL client for the API's IAM-only mutations: each request a SigV4-signed HTTP POST to
+ * the AppSync endpoint, signed with the function's credentials. AppSync's errors become
+ * PublishError.
  */
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Checksum, Provider, SourceData } from '@smithy/types';
-import type { RealtimePublisher, RequestChangeEvent } from '../../core/ports';
-import { statusToGraphQL } from '../api/shapes/requests';
 
-export const PUBLISH_REQUEST_CHANGE = /* GraphQL */ `
-  mutation PublishRequestChange($input: PublishRequestChangeInput!) {
-    publishRequestChange(input: $input) {
-      channels
-      requestId
-      status
-      updatedAt
-    }
-  }
-`;
-
-export interface AppSyncPublisherOptions {
+export interface AppSyncClientOptions {
   graphqlUrl: string;
   region: string;
   /** Default: the SDK's provider chain (the function's role in Lambda). */
@@ -70,13 +55,13 @@ export class PublishError extends Error {
   }
 }
 
-/** Sends the IAM-only publish mutations to AppSync, signed with the function's credentials. */
-export class AppSyncRealtimePublisher implements RealtimePublisher {
+/** Sends signed GraphQL requests to one AppSync endpoint. */
+export class SignedGraphQLClient {
   private readonly signer: SignatureV4;
   private readonly url: URL;
   private readonly fetch: typeof fetch;
 
-  constructor(options: AppSyncPublisherOptions) {
+  constructor(options: AppSyncClientOptions) {
     this.url = new URL(options.graphqlUrl);
     this.fetch = options.fetch ?? globalThis.fetch;
     this.signer = new SignatureV4({
@@ -87,19 +72,8 @@ export class AppSyncRealtimePublisher implements RealtimePublisher {
     });
   }
 
-  async publishRequestChange(event: RequestChangeEvent): Promise<void> {
-    await this.send(PUBLISH_REQUEST_CHANGE, {
-      input: {
-        channels: event.channels,
-        requestId: event.requestId,
-        status: statusToGraphQL(event.status),
-        updatedAt: event.updatedAt,
-      },
-    });
-  }
-
-  /** One signed GraphQL request; AppSync's errors become PublishError. Subclasses add mutations. */
-  protected async send(query: string, variables: Record<string, unknown>): Promise<void> {
+  /** One signed GraphQL request; AppSync's errors become PublishError. */
+  async send(query: string, variables: Record<string, unknown>): Promise<void> {
     const body = JSON.stringify({ query, variables });
     const signed = await this.signer.sign({
       method: 'POST',

@@ -4,9 +4,9 @@
  * only while the request is still pending; releasing it is a SendTaskSuccess.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { DecisionWait } from '../core/access';
-import { isConditionFailure } from './dynamodb/common';
-import type { StepFunctionsAdapter } from './step-functions';
+import type { DecisionWait } from '../../core/access';
+import { isConditionFailure } from '../dynamodb/common';
+import type { StepFunctionsAdapter } from './client';
 
 export class RequestItemDecisionWait implements DecisionWait {
   constructor(
