@@ -7,12 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { ApiError } from '../../lambdas/handlers/api/errors';
 import { disabledSessionLogs } from '../../lambdas/core/session-logs';
-import { pageInMemory } from '../../lambdas/handlers/api/shapes/directory';
-import {
-  auditActionToGraphQL,
-  statusFromGraphQL,
-  statusToGraphQL,
-} from '../../lambdas/handlers/api/shapes/requests';
+import { statusFromGraphQL, statusToGraphQL } from '../../lambdas/adapters/appsync/graphql-values';
+import { auditActionToGraphQL } from '../../lambdas/handlers/api/mappers/requests';
+import { pageInMemory } from '../../lambdas/handlers/api/picker-paging';
 import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../lambdas/handlers/claims';
 import { ConfigError, loadConfig, requireSetting } from '../../lambdas/handlers/config';
 import { localContext } from '../../lambdas/handlers/context';

@@ -1,7 +1,9 @@
 /**
  * Shape checks for resolver arguments: the GraphQL types of the schema, again, because the
  * handler must not trust its caller to have run AppSync's validation. Only shapes: what the
- * values mean is validated by the core. A mismatch is a ValidationError naming the field.
+ * values mean is validated by the core. A mismatch is a ValidationError naming the field. Each
+ * field's schema is checked against the arguments type generated from the schema (`argsOf`),
+ * so the two cannot drift apart.
  */
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors';
@@ -37,6 +39,43 @@ function expectedOf(expected: string): string {
     default:
       return `of type ${expected}`;
   }
+}
+
+/** Whether two types are the same. */
+type Equal<X, Y> = (<T>() => T extends X ? 1 : 2) extends <T>() => T extends Y ? 1 : 2 ? true : false;
+
+/** The field names of a value, all the way down (a list by its items): what a parser must cover. */
+type Fields<T> = T extends readonly (infer Item)[]
+  ? Fields<Item>
+  : T extends object
+    ? { [K in keyof T]-?: Fields<NonNullable<T[K]>> }
+    : true;
+
+/** Arguments as a client may send them: a nullable argument may also be left out. */
+type MayOmitNullable<T> = T extends readonly (infer Item)[]
+  ? MayOmitNullable<Item>[]
+  : T extends object
+    ? { [K in keyof T as null extends T[K] ? K : never]?: MayOmitNullable<T[K]> } & {
+        [K in keyof T as null extends T[K] ? never : K]: MayOmitNullable<T[K]>;
+      }
+    : T;
+
+/** `S` when it parses to `Args` and covers every argument of it; otherwise a type that says why. */
+type CheckedArgs<S extends z.ZodType, Args> =
+  z.output<S> extends MayOmitNullable<Args>
+    ? Equal<Fields<z.output<S>>, Fields<Args>> extends true
+      ? S
+      : { error: 'parses other arguments than the GraphQL schema declares'; declared: Fields<Args> }
+    : { error: 'parses to values the GraphQL arguments do not allow'; declared: Args };
+
+/**
+ * The zod schema of a field's arguments, checked at compile time against the arguments type
+ * generated from the GraphQL schema: `argsOf<QueryGetRequestArgs>()(z.object({ id: gqlString }))`.
+ * What it parses to must be assignable to the generated type, and it must parse exactly the
+ * arguments (and input fields) the schema declares.
+ */
+export function argsOf<Args>(): <S extends z.ZodType>(schema: S & CheckedArgs<S, Args>) => S {
+  return (schema) => schema;
 }
 
 /** Parses resolver arguments; the first problem becomes a ValidationError naming its field. */

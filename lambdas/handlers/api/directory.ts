@@ -4,26 +4,39 @@
  * never offered: nobody may request them.
  */
 import { z } from 'zod';
+import type {
+  MutationInvalidateOuCacheArgs,
+  QueryAccountsArgs,
+  QueryGroupsArgs,
+  QueryOuTreeArgs,
+  QueryPermissionSetsArgs,
+  QueryUsersArgs,
+} from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
 import { validateOuIds } from '../../core/settings/ou-cache-input';
-import { gqlIdList, gqlString, pageArgs, parseArgs, PICKER_PAGE } from './args';
+import { argsOf, gqlIdList, gqlString, pageArgs, parseArgs, PICKER_PAGE } from './args';
 import type { AreaResolvers } from './kit';
 import {
   accountToGraphQL,
   flattenOuTree,
   groupToGraphQL,
-  matches,
-  pageInMemory,
   permissionSetToGraphQL,
   userToGraphQL,
-} from './shapes/directory';
+} from './mappers/directory';
+import { matches, pageInMemory } from './picker-paging';
 
-const pickerArgs = z.object({
+const picker = z.object({
   ...pageArgs(PICKER_PAGE.max, PICKER_PAGE.default),
   filter: gqlString.nullish(),
 });
-const ouTreeArgs = z.object(pageArgs(PICKER_PAGE.max, PICKER_PAGE.default));
-const invalidateArgs = z.object({ input: z.object({ ouIds: gqlIdList }) });
+const accountsArgs = argsOf<QueryAccountsArgs>()(picker);
+const usersArgs = argsOf<QueryUsersArgs>()(picker);
+const groupsArgs = argsOf<QueryGroupsArgs>()(picker);
+const permissionSetsArgs = argsOf<QueryPermissionSetsArgs>()(picker);
+const ouTreeArgs = argsOf<QueryOuTreeArgs>()(z.object(pageArgs(PICKER_PAGE.max, PICKER_PAGE.default)));
+const invalidateArgs = argsOf<MutationInvalidateOuCacheArgs>()(
+  z.object({ input: z.object({ ouIds: gqlIdList }) }),
+);
 
 /** Query and Mutation fields of the admin pickers. */
 export const directoryResolvers: AreaResolvers = {
@@ -31,7 +44,7 @@ export const directoryResolvers: AreaResolvers = {
     accounts: async (ctx) => {
       const caller = await ctx.user();
       authorize('listAccounts', caller);
-      const args = parseArgs(pickerArgs, ctx.args);
+      const args = parseArgs(accountsArgs, ctx.args);
       const filter = args.filter ?? undefined;
       const [accounts, managementId] = await Promise.all([
         ctx.backend.pickers.accounts(),
@@ -51,7 +64,7 @@ export const directoryResolvers: AreaResolvers = {
     users: async (ctx) => {
       const caller = await ctx.user();
       authorize('listUsers', caller);
-      const args = parseArgs(pickerArgs, ctx.args);
+      const args = parseArgs(usersArgs, ctx.args);
       const filter = args.filter ?? undefined;
       const users = (await ctx.backend.pickers.users()).filter((u) =>
         matches(filter, u.userName, u.displayName, u.email),
@@ -62,7 +75,7 @@ export const directoryResolvers: AreaResolvers = {
     groups: async (ctx) => {
       const caller = await ctx.user();
       authorize('listGroups', caller);
-      const args = parseArgs(pickerArgs, ctx.args);
+      const args = parseArgs(groupsArgs, ctx.args);
       const filter = args.filter ?? undefined;
       const groups = (await ctx.backend.ports.directory.listGroups()).filter((g) => matches(filter, g.name));
       const page = pageInMemory(groups, { op: 'groups', filter, callerId: caller.userId, ...paging(args) });
@@ -71,7 +84,7 @@ export const directoryResolvers: AreaResolvers = {
     permissionSets: async (ctx) => {
       const caller = await ctx.user();
       authorize('listPermissionSets', caller);
-      const args = parseArgs(pickerArgs, ctx.args);
+      const args = parseArgs(permissionSetsArgs, ctx.args);
       const filter = args.filter ?? undefined;
       const { directory, organization } = ctx.backend.ports;
       const [all, excluded] = await Promise.all([

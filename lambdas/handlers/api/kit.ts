@@ -1,4 +1,5 @@
 /** What every resolver of the api handler receives, and how an area lists its resolvers. */
+import type { Mutation, Query, Subscription } from '../../../graphql/generated/schema';
 import { ForbiddenError } from '../../core/errors';
 import type { CallerIdentity } from '../../core/types';
 import type { ApiBackend } from './compose';
@@ -14,12 +15,25 @@ export interface ResolverContext {
   backendOnly(): Promise<void>;
 }
 
-export type FieldResolver = (ctx: ResolverContext) => Promise<unknown>;
+/** The result type of every root field, generated from the schema. */
+interface RootFields {
+  Query: Query;
+  Mutation: Mutation;
+  Subscription: Subscription;
+}
 
-export type RootType = 'Query' | 'Mutation' | 'Subscription';
+export type RootType = keyof RootFields;
 
-/** An area's resolvers by root type and field name. */
-export type AreaResolvers = Partial<Record<RootType, Record<string, FieldResolver>>>;
+/** A resolver of a field whose result type is `Result`. */
+export type FieldResolver<Result = unknown> = (ctx: ResolverContext) => Promise<Result>;
+
+/**
+ * An area's resolvers by root type and field name, each returning its field's type from the
+ * schema (a subscription's resolver returns null to accept the subscriber).
+ */
+export type AreaResolvers = {
+  [Type in RootType]?: { [Field in keyof RootFields[Type]]?: FieldResolver<RootFields[Type][Field]> };
+};
 
 /** Builds the caller accessors of a context from a lazily resolved caller. */
 export function callerAccessors(

@@ -1,12 +1,24 @@
 /** Resolvers of eligibility and approver policies (admins). */
 import { z } from 'zod';
+import type {
+  MutationCreateApproverPoliciesArgs,
+  MutationCreateEligibilityPoliciesArgs,
+  MutationDeleteApproverPoliciesArgs,
+  MutationDeleteEligibilityPoliciesArgs,
+  MutationUpdateApproverPolicyArgs,
+  MutationUpdateEligibilityPolicyArgs,
+  QueryApproverPoliciesArgs,
+  QueryEligibilityPoliciesArgs,
+} from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
-import { gqlIdList, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import { argsOf, gqlIdList, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
-import { pageToGraphQL } from './shapes/requests';
-import { approverPolicyToGraphQL, eligibilityPolicyToGraphQL } from './shapes/policies';
+import { approverPolicyToGraphQL, eligibilityPolicyToGraphQL } from './mappers/policies';
+import { pageToGraphQL } from './mappers/requests';
 
-const listArgs = z.object(pageArgs(LIST_PAGE.max, LIST_PAGE.default));
+const page = pageArgs(LIST_PAGE.max, LIST_PAGE.default);
+const eligibilityListArgs = argsOf<QueryEligibilityPoliciesArgs>()(z.object(page));
+const approverListArgs = argsOf<QueryApproverPoliciesArgs>()(z.object(page));
 
 const scope = {
   accountIds: gqlIdList,
@@ -17,31 +29,41 @@ const scope = {
   ticketNo: gqlString.nullish(),
 };
 
-const createEligibility = z.object({
-  input: z.object({
-    principals: z.array(z.object({ id: gqlString, type: z.enum(['USER', 'GROUP']) })).max(10_000),
-    ...scope,
+const createEligibility = argsOf<MutationCreateEligibilityPoliciesArgs>()(
+  z.object({
+    input: z.object({
+      principals: z.array(z.object({ id: gqlString, type: z.enum(['USER', 'GROUP']) })).max(10_000),
+      ...scope,
+    }),
   }),
-});
+);
 
-const updateEligibility = z.object({
-  input: z.object({ id: gqlString, ...scope, expectedUpdatedAt: gqlString }),
-});
+const updateEligibility = argsOf<MutationUpdateEligibilityPolicyArgs>()(
+  z.object({
+    input: z.object({ id: gqlString, ...scope, expectedUpdatedAt: gqlString }),
+  }),
+);
 
 const deleteByIds = z.object({ input: z.object({ ids: gqlIdList }) });
+const deleteEligibility = argsOf<MutationDeleteEligibilityPoliciesArgs>()(deleteByIds);
+const deleteApprover = argsOf<MutationDeleteApproverPoliciesArgs>()(deleteByIds);
 
-const createApprover = z.object({
-  input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlString.nullish() }),
-});
-
-const updateApprover = z.object({
-  input: z.object({
-    id: gqlString,
-    approverGroupIds: gqlIdList,
-    ticketNo: gqlString.nullish(),
-    expectedUpdatedAt: gqlString,
+const createApprover = argsOf<MutationCreateApproverPoliciesArgs>()(
+  z.object({
+    input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlString.nullish() }),
   }),
-});
+);
+
+const updateApprover = argsOf<MutationUpdateApproverPolicyArgs>()(
+  z.object({
+    input: z.object({
+      id: gqlString,
+      approverGroupIds: gqlIdList,
+      ticketNo: gqlString.nullish(),
+      expectedUpdatedAt: gqlString,
+    }),
+  }),
+);
 
 /** Query and Mutation fields about policies. Every one is for admins only. */
 export const policyResolvers: AreaResolvers = {
@@ -49,22 +71,22 @@ export const policyResolvers: AreaResolvers = {
     eligibilityPolicies: async (ctx) => {
       const caller = await ctx.user();
       authorize('listEligibilityPolicies', caller);
-      const { limit, nextToken } = parseArgs(listArgs, ctx.args);
-      const page = await ctx.backend.usecases.listEligibilityPolicies(caller, {
+      const { limit, nextToken } = parseArgs(eligibilityListArgs, ctx.args);
+      const policies = await ctx.backend.usecases.listEligibilityPolicies(caller, {
         limit,
         cursor: nextToken ?? null,
       });
-      return pageToGraphQL(page, eligibilityPolicyToGraphQL);
+      return pageToGraphQL(policies, eligibilityPolicyToGraphQL);
     },
     approverPolicies: async (ctx) => {
       const caller = await ctx.user();
       authorize('listApproverPolicies', caller);
-      const { limit, nextToken } = parseArgs(listArgs, ctx.args);
-      const page = await ctx.backend.usecases.listApproverPolicies(caller, {
+      const { limit, nextToken } = parseArgs(approverListArgs, ctx.args);
+      const policies = await ctx.backend.usecases.listApproverPolicies(caller, {
         limit,
         cursor: nextToken ?? null,
       });
-      return pageToGraphQL(page, approverPolicyToGraphQL);
+      return pageToGraphQL(policies, approverPolicyToGraphQL);
     },
   },
   Mutation: {
@@ -84,7 +106,7 @@ export const policyResolvers: AreaResolvers = {
     deleteEligibilityPolicies: async (ctx) => {
       const caller = await ctx.user();
       authorize('deleteEligibilityPolicies', caller);
-      const { input } = parseArgs(deleteByIds, ctx.args);
+      const { input } = parseArgs(deleteEligibility, ctx.args);
       return ctx.backend.usecases.deleteEligibilityPolicies(caller, input);
     },
     createApproverPolicies: async (ctx) => {
@@ -103,7 +125,7 @@ export const policyResolvers: AreaResolvers = {
     deleteApproverPolicies: async (ctx) => {
       const caller = await ctx.user();
       authorize('deleteApproverPolicies', caller);
-      const { input } = parseArgs(deleteByIds, ctx.args);
+      const { input } = parseArgs(deleteApprover, ctx.args);
       return ctx.backend.usecases.deleteApproverPolicies(caller, input);
     },
   },

@@ -6,14 +6,22 @@
  * set after this resolver accepted the channel, delivers it to the subscribers of each.
  */
 import { z } from 'zod';
-import { MAX_APPROVERS } from '../../core/policies/approvers';
+import type {
+  MutationPublishRequestChangeArgs,
+  MutationPublishSessionLogQueryArgs,
+  RequestStatus,
+  SessionLogQueryStatus,
+  SubscriptionOnRequestChangeArgs,
+  SubscriptionOnSessionLogQueryArgs,
+} from '../../../graphql/generated/schema';
 import { ForbiddenError } from '../../core/errors';
-import { REQUEST_STATUSES } from '../../core/types';
-import { gqlInt, gqlString, parseArgs } from './args';
-import type { AreaResolvers } from './kit';
+import { MAX_APPROVERS } from '../../core/policies/approvers';
 import { AUDIT_CHANNEL } from '../../core/requests/realtime';
+import { REQUEST_STATUSES } from '../../core/types';
+import { statusToGraphQL } from '../../adapters/appsync/graphql-values';
+import { argsOf, gqlInt, gqlString, parseArgs } from './args';
+import type { AreaResolvers } from './kit';
 import { readableSessionOf } from './session-logs';
-import { statusToGraphQL } from './shapes/requests';
 
 /** Channels one request change may name: the requester, every listed approver and `AUDIT`. */
 export const MAX_CHANGE_CHANNELS = MAX_APPROVERS + 2;
@@ -24,32 +32,46 @@ const channels = z
   .max(MAX_CHANGE_CHANNELS, `name at most ${MAX_CHANGE_CHANNELS} channels.`)
   .refine((list) => new Set(list).size === list.length, 'name each channel once.');
 
-const requestStatus = z.enum(REQUEST_STATUSES.map(statusToGraphQL) as [string, ...string[]]);
-const sessionStatus = z.enum(['QUEUED', 'RUNNING', 'FINISHED', 'FAILED', 'DISABLED']);
+const requestStatus = z.enum(REQUEST_STATUSES.map(statusToGraphQL) as [RequestStatus, ...RequestStatus[]]);
+const SESSION_STATUSES = [
+  'QUEUED',
+  'RUNNING',
+  'FINISHED',
+  'FAILED',
+  'DISABLED',
+] as const satisfies readonly SessionLogQueryStatus[];
+const sessionStatus = z.enum(SESSION_STATUSES);
 
-const publishRequestChange = z.object({
-  input: z.object({ channels, requestId: gqlString, status: requestStatus, updatedAt: gqlString }),
-});
-
-const publishSessionLogQuery = z.object({
-  input: z.object({
-    requestId: gqlString,
-    status: sessionStatus,
-    progress: gqlInt.nullish(),
-    error: gqlString.nullish(),
-    windowStart: gqlString.nullish(),
-    windowEnd: gqlString.nullish(),
-    rowCount: gqlInt.nullish(),
-    updatedAt: gqlString,
+const publishRequestChange = argsOf<MutationPublishRequestChangeArgs>()(
+  z.object({
+    input: z.object({ channels, requestId: gqlString, status: requestStatus, updatedAt: gqlString }),
   }),
-});
+);
+
+const publishSessionLogQuery = argsOf<MutationPublishSessionLogQueryArgs>()(
+  z.object({
+    input: z.object({
+      requestId: gqlString,
+      status: sessionStatus,
+      progress: gqlInt.nullish(),
+      error: gqlString.nullish(),
+      windowStart: gqlString.nullish(),
+      windowEnd: gqlString.nullish(),
+      rowCount: gqlInt.nullish(),
+      updatedAt: gqlString,
+    }),
+  }),
+);
+
+const onRequestChangeArgs = argsOf<SubscriptionOnRequestChangeArgs>()(z.object({ channel: gqlString }));
+const onSessionLogQueryArgs = argsOf<SubscriptionOnSessionLogQueryArgs>()(z.object({ requestId: gqlString }));
 
 /** Subscription fields and the backend's publish mutations. */
 export const realtimeResolvers: AreaResolvers = {
   Subscription: {
     onRequestChange: async (ctx) => {
       const caller = await ctx.user();
-      const { channel } = parseArgs(z.object({ channel: gqlString }), ctx.args);
+      const { channel } = parseArgs(onRequestChangeArgs, ctx.args);
       const allowed = channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor);
       if (!allowed) {
         throw new ForbiddenError(
@@ -61,7 +83,7 @@ export const realtimeResolvers: AreaResolvers = {
       return null;
     },
     onSessionLogQuery: async (ctx) => {
-      const { requestId } = parseArgs(z.object({ requestId: gqlString }), ctx.args);
+      const { requestId } = parseArgs(onSessionLogQueryArgs, ctx.args);
       await readableSessionOf(ctx, requestId, 'getSessionLogs');
       return null;
     },

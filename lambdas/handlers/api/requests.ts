@@ -1,50 +1,62 @@
 /** Resolvers of the caller, requests, their lists and the request form. */
 import { z } from 'zod';
-import type { CallerIdentity } from '../../core/types';
+import type {
+  MutationApproveRequestArgs,
+  MutationCancelRequestArgs,
+  MutationCreateRequestArgs,
+  MutationRejectRequestArgs,
+  MutationRevokeRequestArgs,
+  QueryGetRequestArgs,
+  QueryMyRequestsArgs,
+  QueryRequestEventsArgs,
+  RequestPage,
+} from '../../../graphql/generated/schema';
 import type { ListRequests } from '../../core/requests/list-requests';
-import { gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import { argsOf, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers, ResolverContext } from './kit';
 import {
   auditEventToGraphQL,
+  meToGraphQL,
   pageToGraphQL,
   requestFormToGraphQL,
   requestToGraphQL,
-} from './shapes/requests';
+} from './mappers/requests';
 
-const listArgs = z.object(pageArgs(LIST_PAGE.max, LIST_PAGE.default));
+/** The arguments of every request list (they all have those of `myRequests`). */
+const listArgs = argsOf<QueryMyRequestsArgs>()(z.object(pageArgs(LIST_PAGE.max, LIST_PAGE.default)));
 
-const createInput = z.object({
-  input: z.object({
-    accountId: gqlString,
-    permissionSetArn: gqlString,
-    startTime: gqlString.nullish(),
-    durationHours: gqlInt,
-    justification: gqlString,
-    ticketNo: gqlString.nullish(),
+const getArgs = argsOf<QueryGetRequestArgs>()(z.object({ id: gqlString }));
+
+const eventsArgs = argsOf<QueryRequestEventsArgs>()(
+  z.object({ ...pageArgs(LIST_PAGE.max, LIST_PAGE.default), requestId: gqlString }),
+);
+
+const createInput = argsOf<MutationCreateRequestArgs>()(
+  z.object({
+    input: z.object({
+      accountId: gqlString,
+      permissionSetArn: gqlString,
+      startTime: gqlString.nullish(),
+      durationHours: gqlInt,
+      justification: gqlString,
+      ticketNo: gqlString.nullish(),
+    }),
   }),
-});
+);
 
-const commentedInput = z.object({
+const commented = z.object({
   input: z.object({ requestId: gqlString, comment: gqlString.nullish() }),
 });
+const approveInput = argsOf<MutationApproveRequestArgs>()(commented);
+const rejectInput = argsOf<MutationRejectRequestArgs>()(commented);
+const revokeInput = argsOf<MutationRevokeRequestArgs>()(commented);
 
-const cancelInput = z.object({ input: z.object({ requestId: gqlString }) });
-
-/** A GraphQL `Me`: personas never include APPROVER (that depends on each request). */
-export function meToGraphQL(caller: CallerIdentity) {
-  return {
-    userId: caller.userId,
-    userName: caller.userName,
-    email: caller.email,
-    displayName: caller.displayName ?? null,
-    isAdmin: caller.isAdmin,
-    isAuditor: caller.isAuditor,
-    personas: ['REQUESTER', ...(caller.isAuditor ? ['AUDITOR'] : []), ...(caller.isAdmin ? ['ADMIN'] : [])],
-  };
-}
+const cancelInput = argsOf<MutationCancelRequestArgs>()(
+  z.object({ input: z.object({ requestId: gqlString }) }),
+);
 
 function list(pick: (ctx: ResolverContext) => ListRequests) {
-  return async (ctx: ResolverContext) => {
+  return async (ctx: ResolverContext): Promise<RequestPage> => {
     const caller = await ctx.user();
     const { limit, nextToken } = parseArgs(listArgs, ctx.args);
     const page = await pick(ctx)(caller, { limit, cursor: nextToken ?? null });
@@ -66,12 +78,12 @@ export const requestResolvers: AreaResolvers = {
     },
     getRequest: async (ctx) => {
       const caller = await ctx.user();
-      const { id } = parseArgs(z.object({ id: gqlString }), ctx.args);
+      const { id } = parseArgs(getArgs, ctx.args);
       return requestToGraphQL(await ctx.backend.usecases.getRequest(caller, id));
     },
     requestEvents: async (ctx) => {
       const caller = await ctx.user();
-      const args = parseArgs(listArgs.extend({ requestId: gqlString }), ctx.args);
+      const args = parseArgs(eventsArgs, ctx.args);
       const page = await ctx.backend.usecases.listRequestEvents(caller, args.requestId, {
         limit: args.limit,
         cursor: args.nextToken ?? null,
@@ -94,12 +106,12 @@ export const requestResolvers: AreaResolvers = {
     },
     approveRequest: async (ctx) => {
       const caller = await ctx.user();
-      const { input } = parseArgs(commentedInput, ctx.args);
+      const { input } = parseArgs(approveInput, ctx.args);
       return requestToGraphQL(await ctx.backend.usecases.approveRequest(caller, input));
     },
     rejectRequest: async (ctx) => {
       const caller = await ctx.user();
-      const { input } = parseArgs(commentedInput, ctx.args);
+      const { input } = parseArgs(rejectInput, ctx.args);
       return requestToGraphQL(await ctx.backend.usecases.rejectRequest(caller, input));
     },
     cancelRequest: async (ctx) => {
@@ -109,7 +121,7 @@ export const requestResolvers: AreaResolvers = {
     },
     revokeRequest: async (ctx) => {
       const caller = await ctx.user();
-      const { input } = parseArgs(commentedInput, ctx.args);
+      const { input } = parseArgs(revokeInput, ctx.args);
       return requestToGraphQL(await ctx.backend.usecases.revokeRequest(caller, input));
     },
   },

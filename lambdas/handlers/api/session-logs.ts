@@ -5,11 +5,18 @@
  * the use cases is the request id, and it is never part of a statement.
  */
 import { z } from 'zod';
+import type {
+  MutationStartSessionLogQueryArgs,
+  QuerySessionLogQueryArgs,
+  QuerySessionLogsArgs,
+} from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
 import type { AccessRequest } from '../../core/types';
-import { gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import { sessionLogQueryToGraphQL } from '../../adapters/appsync/graphql-values';
+import { argsOf, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers, ResolverContext } from './kit';
-import { sessionLogQueryToGraphQL } from './shapes/session-logs';
+import { pageToGraphQL } from './mappers/requests';
+import { sessionLogEventToGraphQL } from './mappers/session-logs';
 
 /** The request whose session logs the caller wants, once the caller may read them. */
 export async function readableSessionOf(
@@ -24,13 +31,17 @@ export async function readableSessionOf(
   return request;
 }
 
-const byRequest = z.object({ requestId: gqlString });
-const logsArgs = z.object({
-  requestId: gqlString,
-  writeOnly: z.boolean().nullish(),
-  ...pageArgs(LIST_PAGE.max, LIST_PAGE.default),
-});
-const startArgs = z.object({ input: z.object({ requestId: gqlString }) });
+const byRequest = argsOf<QuerySessionLogQueryArgs>()(z.object({ requestId: gqlString }));
+const logsArgs = argsOf<QuerySessionLogsArgs>()(
+  z.object({
+    requestId: gqlString,
+    writeOnly: z.boolean().nullish(),
+    ...pageArgs(LIST_PAGE.max, LIST_PAGE.default),
+  }),
+);
+const startArgs = argsOf<MutationStartSessionLogQueryArgs>()(
+  z.object({ input: z.object({ requestId: gqlString }) }),
+);
 
 /** Query and Mutation fields of session-activity logs. */
 export const sessionLogResolvers: AreaResolvers = {
@@ -47,21 +58,7 @@ export const sessionLogResolvers: AreaResolvers = {
         limit: args.limit,
         cursor: args.nextToken ?? null,
       });
-      return {
-        items: page.items.map((e) => ({
-          eventId: e.eventId,
-          eventTime: e.eventTime,
-          eventName: e.eventName,
-          eventSource: e.eventSource,
-          awsRegion: e.awsRegion ?? null,
-          sourceIp: e.sourceIp ?? null,
-          userAgent: e.userAgent ?? null,
-          readOnly: e.readOnly,
-          errorCode: e.errorCode ?? null,
-          sensitive: e.sensitive,
-        })),
-        nextToken: page.nextCursor ?? null,
-      };
+      return pageToGraphQL(page, sessionLogEventToGraphQL);
     },
   },
   Mutation: {

@@ -1,32 +1,35 @@
 /** Resolvers of the settings (read: everyone signed in; write: admins). */
 import { z } from 'zod';
+import type { MutationUpdateSettingsArgs } from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
-import { gqlInt, gqlString, parseArgs } from './args';
+import { argsOf, gqlInt, gqlString, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
-import { settingsToGraphQL } from './shapes/settings';
+import { settingsToGraphQL } from './mappers/settings';
 
-const updateSettings = z.object({
-  input: z.object({
-    maxDurationHours: gqlInt,
-    expiryHours: gqlInt,
-    commentsRequired: z.boolean(),
-    ticketRequired: z.boolean(),
-    approvalWorkflow: z.boolean(),
-    sesEnabled: z.boolean(),
-    sesSourceEmail: gqlString.nullish(),
-    sesSourceArn: gqlString.nullish(),
-    snsEnabled: z.boolean(),
-    slackEnabled: z.boolean(),
-    slackAuditChannel: gqlString.nullish(),
-    slackToken: gqlString.nullish(),
-    clearSlackToken: z.boolean().nullish(),
-    adminGroupName: gqlString.nullish(),
-    auditorGroupName: gqlString.nullish(),
-    ouCacheEnabled: z.boolean(),
-    sensitiveActions: z.array(gqlString).max(10_000),
-    expectedVersion: gqlInt,
+const updateSettings = argsOf<MutationUpdateSettingsArgs>()(
+  z.object({
+    input: z.object({
+      maxDurationHours: gqlInt,
+      expiryHours: gqlInt,
+      commentsRequired: z.boolean(),
+      ticketRequired: z.boolean(),
+      approvalWorkflow: z.boolean(),
+      sesEnabled: z.boolean(),
+      sesSourceEmail: gqlString.nullish(),
+      sesSourceArn: gqlString.nullish(),
+      snsEnabled: z.boolean(),
+      slackEnabled: z.boolean(),
+      slackAuditChannel: gqlString.nullish(),
+      slackToken: gqlString.nullish(),
+      clearSlackToken: z.boolean().nullish(),
+      adminGroupName: gqlString.nullish(),
+      auditorGroupName: gqlString.nullish(),
+      ouCacheEnabled: z.boolean(),
+      sensitiveActions: z.array(gqlString).max(10_000),
+      expectedVersion: gqlInt,
+    }),
   }),
-});
+);
 
 /** Query and Mutation fields about settings. */
 export const settingsResolvers: AreaResolvers = {

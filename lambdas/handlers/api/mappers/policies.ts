@@ -1,8 +1,12 @@
-/** Eligibility and approver policies: domain → GraphQL shapes (`EligibilityPolicy`, `ApproverPolicy`). */
+/** Eligibility and approver policies as the schema's `EligibilityPolicy` and `ApproverPolicy`. */
+import type {
+  ApproverPolicy as GraphQLApproverPolicy,
+  EligibilityPolicy as GraphQLEligibilityPolicy,
+} from '../../../../graphql/generated/schema';
 import type { ApproverPolicy, EligibilityPolicy } from '../../../core/types';
 
 /** A GraphQL `EligibilityPolicy`. */
-export function eligibilityPolicyToGraphQL(p: EligibilityPolicy) {
+export function eligibilityPolicyToGraphQL(p: EligibilityPolicy): GraphQLEligibilityPolicy {
   return {
     id: p.id,
     principalType: p.principalType,
@@ -19,7 +23,7 @@ export function eligibilityPolicyToGraphQL(p: EligibilityPolicy) {
 }
 
 /** A GraphQL `ApproverPolicy`. */
-export function approverPolicyToGraphQL(p: ApproverPolicy) {
+export function approverPolicyToGraphQL(p: ApproverPolicy): GraphQLApproverPolicy {
   return {
     id: p.id,
     targetType: p.targetType,

@@ -1,43 +1,60 @@
 /**
- * Requests, their audit trail and the request form: domain ↔ GraphQL shapes (schema types
- * `Request`, `AuditEvent`, `RequestFormOptions`, enums `RequestStatus` and `AuditAction`).
- * Every field is named explicitly, so nothing stored on a request that the schema does not
- * describe (index attributes, the workflow's task token) ever reaches a client.
+ * Requests, their audit trail, the caller and the request form: the core's values as the
+ * schema's types (`Request`, `AuditEvent`, `Me`, `RequestFormOptions`). Every field is named
+ * explicitly, so nothing stored on a request that the schema does not describe (index
+ * attributes, the workflow's task token) ever reaches a client, and a field the schema gains is
+ * a type error here until it is mapped.
  */
-import { REQUEST_STATUSES } from '../../../core/types';
+import type {
+  Actor as GraphQLActor,
+  AuditAction as GraphQLAuditAction,
+  AuditEvent as GraphQLAuditEvent,
+  EligibleAccount as GraphQLEligibleAccount,
+  Me,
+  Persona,
+  Request,
+  RequestFormOptions as GraphQLRequestFormOptions,
+} from '../../../../graphql/generated/schema';
+import type { RequestFormOptions } from '../../../core/requests/request-form';
 import type {
   AccessRequest,
   Actor,
   AuditAction,
   AuditEvent,
+  CallerIdentity,
   EligibleAccount,
   Page,
-  RequestStatus,
 } from '../../../core/types';
-import type { RequestFormOptions } from '../../../core/requests/request-form';
+import { statusToGraphQL } from '../../../adapters/appsync/graphql-values';
 
-/** `'in progress'` → `IN_PROGRESS`; every other status is its upper-case self. */
-export function statusToGraphQL(status: RequestStatus): string {
-  return status.replace(/ /g, '_').toUpperCase();
-}
-
-/** The domain status of a GraphQL `RequestStatus`, or undefined for anything else. */
-export function statusFromGraphQL(value: string): RequestStatus | undefined {
-  return REQUEST_STATUSES.find((s) => statusToGraphQL(s) === value);
-}
+const AUDIT_ACTION_TO_GRAPHQL = {
+  created: 'CREATED',
+  approved: 'APPROVED',
+  rejected: 'REJECTED',
+  cancelled: 'CANCELLED',
+  expired: 'EXPIRED',
+  scheduled: 'SCHEDULED',
+  started: 'STARTED',
+  ended: 'ENDED',
+  revoked: 'REVOKED',
+  failed: 'FAILED',
+  notified: 'NOTIFIED',
+  'notification-failed': 'NOTIFICATION_FAILED',
+  repaired: 'REPAIRED',
+} as const satisfies Record<AuditAction, GraphQLAuditAction>;
 
 /** `'notification-failed'` → `NOTIFICATION_FAILED`; every other action is its upper-case self. */
-export function auditActionToGraphQL(action: AuditAction): string {
-  return action.replace(/-/g, '_').toUpperCase();
+export function auditActionToGraphQL(action: AuditAction): GraphQLAuditAction {
+  return AUDIT_ACTION_TO_GRAPHQL[action];
 }
 
 /** A GraphQL `Actor`: email is never null (empty when Identity Center has none). */
-export function actorToGraphQL(actor: Actor) {
+export function actorToGraphQL(actor: Actor): GraphQLActor {
   return { id: actor.id, email: actor.email ?? '', name: actor.name ?? null };
 }
 
 /** A GraphQL `Request`. */
-export function requestToGraphQL(r: AccessRequest) {
+export function requestToGraphQL(r: AccessRequest): Request {
   return {
     id: r.id,
     requester: actorToGraphQL(r.requester),
@@ -70,7 +87,7 @@ export function requestToGraphQL(r: AccessRequest) {
 }
 
 /** A GraphQL `AuditEvent`: what TEAM itself did has no actor. */
-export function auditEventToGraphQL(e: AuditEvent) {
+export function auditEventToGraphQL(e: AuditEvent): GraphQLAuditEvent {
   return {
     id: e.id,
     requestId: e.requestId,
@@ -92,8 +109,26 @@ export function pageToGraphQL<T, R>(
   return { items: page.items.map(map), nextToken: page.nextCursor ?? null };
 }
 
+/** A GraphQL `Me`: personas never include APPROVER (that depends on each request). */
+export function meToGraphQL(caller: CallerIdentity): Me {
+  const personas: Persona[] = [
+    'REQUESTER',
+    ...(caller.isAuditor ? (['AUDITOR'] as const) : []),
+    ...(caller.isAdmin ? (['ADMIN'] as const) : []),
+  ];
+  return {
+    userId: caller.userId,
+    userName: caller.userName,
+    email: caller.email,
+    displayName: caller.displayName ?? null,
+    isAdmin: caller.isAdmin,
+    isAuditor: caller.isAuditor,
+    personas,
+  };
+}
+
 /** A GraphQL `EligibleAccount`. */
-export function eligibleAccountToGraphQL(account: EligibleAccount) {
+export function eligibleAccountToGraphQL(account: EligibleAccount): GraphQLEligibleAccount {
   return {
     id: account.id,
     name: account.name,
@@ -107,7 +142,10 @@ export function eligibleAccountToGraphQL(account: EligibleAccount) {
 }
 
 /** A GraphQL `RequestFormOptions` (the expiry timeout comes from the settings in force). */
-export function requestFormToGraphQL(options: RequestFormOptions, expiryHours: number) {
+export function requestFormToGraphQL(
+  options: RequestFormOptions,
+  expiryHours: number,
+): GraphQLRequestFormOptions {
   return {
     accounts: options.accounts.map(eligibleAccountToGraphQL),
     ticketRequired: options.ticketRequired,

@@ -1,50 +1,8 @@
 /**
- * The admin pickers: domain → GraphQL shapes (`Account`, `OuNode`, `User`, `Group`,
- * `PermissionSet`) and paging in memory over the full lists the adapters return, with opaque
+ * Paging in memory over the full lists the adapters return for the admin pickers, with opaque
  * cursors bound to the operation, its filter and the caller.
  */
-import { ValidationError } from '../../../core/errors';
-import type { AccountInfo, DirectoryUser, GroupRef, OuNode, PermissionSetInfo } from '../../../core/types';
-
-export function accountToGraphQL(a: AccountInfo) {
-  return { id: a.id, name: a.name, email: a.email ?? null };
-}
-
-export function userToGraphQL(u: DirectoryUser) {
-  return { id: u.id, userName: u.userName, displayName: u.displayName ?? null, email: u.email ?? null };
-}
-
-export function groupToGraphQL(g: GroupRef) {
-  return { id: g.id, name: g.name };
-}
-
-export function permissionSetToGraphQL(p: PermissionSetInfo) {
-  return {
-    arn: p.arn,
-    name: p.name,
-    description: p.description ?? null,
-    sessionDuration: p.sessionDuration ?? null,
-  };
-}
-
-/** A GraphQL `OuNode`: one node of the flat tree. */
-export interface FlatOuNode {
-  id: string;
-  name: string;
-  type: 'ROOT' | 'ORGANIZATIONAL_UNIT';
-  parentId: string | null;
-}
-
-/** The tree as a flat list, breadth-first from the root, so parents come before children. */
-export function flattenOuTree(root: OuNode): FlatOuNode[] {
-  const out: FlatOuNode[] = [];
-  const queue: { node: OuNode; parentId: string | null }[] = [{ node: root, parentId: null }];
-  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-    out.push({ id: next.node.id, name: next.node.name, type: next.node.type, parentId: next.parentId });
-    for (const child of next.node.children) queue.push({ node: child, parentId: next.node.id });
-  }
-  return out;
-}
+import { ValidationError } from '../../core/errors';
 
 /** Case-insensitive substring match on any of the texts; no filter matches everything. */
 export function matches(filter: string | undefined, ...texts: (string | undefined)[]): boolean {

@@ -1,11 +1,12 @@
 /**
- * Settings: domain → GraphQL `Settings`. Fields are listed one by one, so a secret that ever
+ * The settings as the schema's `Settings`. Fields are listed one by one, so a secret that ever
  * slipped into a stored record has no way out: the schema has no field for it either.
  */
+import type { Settings as GraphQLSettings } from '../../../../graphql/generated/schema';
 import type { Settings } from '../../../core/types';
 
 /** A GraphQL `Settings`. */
-export function settingsToGraphQL(s: Settings) {
+export function settingsToGraphQL(s: Settings): GraphQLSettings {
   return {
     maxDurationHours: s.maxDurationHours,
     expiryHours: s.expiryHours,
