@@ -1,6 +1,7 @@
 /**
  * Domain errors. Each carries the `errorType` the API returns to clients; the one mapping to
- * GraphQL errors lives in the api handler and uses only `errorType` and `message`.
+ * GraphQL errors lives in the api handler and uses `errorType`, `message` and, for a
+ * ValidationError, its `field` (the client's `errorInfo.field`).
  */
 export abstract class DomainError extends Error {
   abstract readonly errorType: string;
@@ -10,7 +11,10 @@ export abstract class DomainError extends Error {
   }
 }
 
-/** Bad input: the message names the field and what is wrong with it. */
+/**
+ * Bad input: the message names the field and what is wrong with it; `field` is the input field
+ * as the operation's GraphQL input type names it (`justification`, `principals.2.id`).
+ */
 export class ValidationError extends DomainError {
   readonly errorType = 'ValidationError';
   constructor(

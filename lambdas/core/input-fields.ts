@@ -159,6 +159,23 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, what:
   throw new ValidationError(message, issue.path.map(String).join('.'));
 }
 
+/**
+ * Runs `validate` and names a failing field as the use case's input names it: a schema that
+ * validates resolved values (`accounts`, with their names) reports the input they came from
+ * (`accountIds`), which is what a client can put its message on.
+ */
+export function withInputFields<T>(validate: () => T, names: Readonly<Record<string, string>>): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (!(error instanceof ValidationError) || error.field === undefined) throw error;
+    const [root = '', ...rest] = error.field.split('.');
+    const renamed = names[root];
+    if (renamed === undefined) throw error;
+    throw new ValidationError(error.message, [renamed, ...rest].join('.'));
+  }
+}
+
 /** Keeps the first item for each key. */
 export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();

@@ -1,17 +1,18 @@
 /**
- * The api Lambda: AppSync's direct Lambda resolver for every root field of
- * `graphql/schema.graphql` (queries, mutations, and subscriptions at subscribe time), routed
- * with Powertools' AppSync GraphQL resolver. Each resolver derives the caller from the verified
- * identity only, checks the arguments' shape, calls one use case and maps its result; errors
- * are turned into `{ errorType, message }` in one place (`api/errors.ts`).
+ * The api Lambda: the function behind every root field of `graphql/schema.graphql` (queries,
+ * mutations, and subscriptions at subscribe time), routed with Powertools' AppSync GraphQL
+ * resolver. Each resolver derives the caller from the verified identity only, checks the
+ * arguments' shape, calls one use case and maps its result; errors are turned into
+ * `{ errorType, message, errorInfo }` in one place (`api/errors.ts`). `makeApiHandler` throws
+ * them (in-process callers: the local AppSync, tests); the Lambda entry point `handler` returns
+ * them as data for the field's AppSync resolver to raise.
  */
 import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/appsync-graphql';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { apiBackendFromEnvironment, type ApiBackend } from './api/compose';
 import { directoryResolvers } from './api/directory';
-import type { ApiError } from './api/errors';
-import { toApiError } from './api/errors';
+import { ApiError, failureResult, toApiError } from './api/errors';
 import { callerOf, type Caller } from './api/identity';
 import { callerAccessors, type AreaResolvers, type RootType } from './api/kit';
 import { policyResolvers } from './api/policies';
@@ -115,5 +116,21 @@ export function makeApiHandler(options: ApiHandlerOptions = {}): ApiHandler {
   };
 }
 
+/**
+ * The api handler as Lambda runs it: a failed field comes back as data (`{ teamResolverFailure:
+ * { errorType, message, errorInfo } }`, lambdas/contract/api-errors.ts), which the field's
+ * resolver raises with `util.error`.
+ */
+export function returningFailures(run: ApiHandler): ApiHandler {
+  return async (event, context) => {
+    try {
+      return await run(event, context);
+    } catch (error) {
+      if (error instanceof ApiError) return failureResult(error);
+      throw error;
+    }
+  };
+}
+
 /** The Lambda entry point. */
-export const handler: ApiHandler = makeApiHandler();
+export const handler: ApiHandler = returningFailures(makeApiHandler());

@@ -6,7 +6,7 @@
 import type { GraphQLObjectType } from 'graphql';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiFields, handler as apiHandler } from '../../lambdas/handlers/api';
+import { apiFields, makeApiHandler } from '../../lambdas/handlers/api';
 import { ApiError } from '../../lambdas/handlers/api/errors';
 import { buildAppSyncSchema } from '../../local/appsync';
 import { PERSONAS, useLocalCloud, type Persona } from '../support/local-cloud';
@@ -466,6 +466,9 @@ describe('the Slack token', () => {
     expect(fieldOf(cleared, 'updateSettings')).toMatchObject({ slackTokenConfigured: false });
   });
 });
+
+/** The api handler in process, as the local AppSync runs it: it throws its errors. */
+const apiHandler = makeApiHandler({ backend: () => cloud.backend.backend });
 
 describe('subscriptions (the resolver runs when a client subscribes)', () => {
   const subscribe = async (persona: Persona | 'iam', field: string, args: Record<string, unknown>) => {

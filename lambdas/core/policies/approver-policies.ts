@@ -2,6 +2,7 @@
 import { ACCOUNT_ID } from '../../contract/patterns';
 import { authorize } from '../authorization';
 import { ConflictError, NotFoundError } from '../errors';
+import { withInputFields } from '../input-fields';
 import { clampPage, type PageInput } from '../paging';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
@@ -40,6 +41,9 @@ export interface UpdateApproverPolicyInput {
   /** The policy's updatedAt as the admin read it: the write fails (Conflict) if it changed since. */
   expectedUpdatedAt?: string | null;
 }
+
+/** The input field the validated approver groups come from. */
+const GROUPS_INPUT_FIELDS = { approverGroups: 'approverGroupIds' };
 
 type PolicyDeps = Pick<
   CoreDeps,
@@ -103,9 +107,9 @@ export function makeCreateApproverPolicies(
       targetsWithNames(deps, input.targets),
       groupRefs(deps, groupIds, 'approverGroupIds'),
     ]);
-    const valid = validateApproverPolicyInput(
-      { targets, approverGroups, ticketNo: input.ticketNo },
-      settings,
+    const valid = withInputFields(
+      () => validateApproverPolicyInput({ targets, approverGroups, ticketNo: input.ticketNo }, settings),
+      GROUPS_INPUT_FIELDS,
     );
 
     const existing = (
@@ -149,7 +153,10 @@ export function makeUpdateApproverPolicy(
     const settings = await loadSettings(deps);
     const groupIds = parseIds(input.approverGroupIds, 'approverGroupIds', APPROVER_GROUP_ID_SHAPE);
     const approverGroups = await groupRefs(deps, groupIds, 'approverGroupIds');
-    const valid = validateApproverPolicyUpdateInput({ approverGroups, ticketNo: input.ticketNo }, settings);
+    const valid = withInputFields(
+      () => validateApproverPolicyUpdateInput({ approverGroups, ticketNo: input.ticketNo }, settings),
+      GROUPS_INPUT_FIELDS,
+    );
     const target: ApproverTargetInput = {
       id: current.id,
       type: current.targetType,

@@ -2,6 +2,7 @@
 import { MAX_LIST_ITEMS } from '../../contract/patterns';
 import { authorize } from '../authorization';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { withInputFields } from '../input-fields';
 import { clampPage, type PageInput } from '../paging';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
@@ -59,6 +60,9 @@ export interface DeletePoliciesInput {
 export interface DeletePoliciesResult {
   deletedIds: string[];
 }
+
+/** The input field each part of a validated scope comes from. */
+const SCOPE_INPUT_FIELDS = { accounts: 'accountIds', ous: 'ouIds', permissionSets: 'permissionSetArns' };
 
 type PolicyDeps = Pick<
   CoreDeps,
@@ -164,15 +168,19 @@ export function makeCreateEligibilityPolicies(
       principalsWithNames(deps, input.principals),
       scopeWithNames(deps, input),
     ]);
-    const valid = validateEligibilityPolicyInput(
-      {
-        principals,
-        ...scope,
-        maxDurationHours: input.maxDurationHours,
-        approvalRequired: input.approvalRequired,
-        ticketNo: input.ticketNo,
-      },
-      settings,
+    const valid = withInputFields(
+      () =>
+        validateEligibilityPolicyInput(
+          {
+            principals,
+            ...scope,
+            maxDurationHours: input.maxDurationHours,
+            approvalRequired: input.approvalRequired,
+            ticketNo: input.ticketNo,
+          },
+          settings,
+        ),
+      SCOPE_INPUT_FIELDS,
     );
 
     const existing = await deps.policies.getEligibilities(valid.principals.map((p) => p.id));
@@ -213,14 +221,18 @@ export function makeUpdateEligibilityPolicy(
     }
     const settings = await loadSettings(deps);
     const scope = await scopeWithNames(deps, input);
-    const valid = validateEligibilityPolicyUpdateInput(
-      {
-        ...scope,
-        maxDurationHours: input.maxDurationHours,
-        approvalRequired: input.approvalRequired,
-        ticketNo: input.ticketNo,
-      },
-      settings,
+    const valid = withInputFields(
+      () =>
+        validateEligibilityPolicyUpdateInput(
+          {
+            ...scope,
+            maxDurationHours: input.maxDurationHours,
+            approvalRequired: input.approvalRequired,
+            ticketNo: input.ticketNo,
+          },
+          settings,
+        ),
+      SCOPE_INPUT_FIELDS,
     );
     const principal: PrincipalInput = {
       id: current.id,

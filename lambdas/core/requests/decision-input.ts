@@ -23,12 +23,13 @@ function labelOf(field: string): string {
 /**
  * Validates an approver's or revoker's comment: free text as for the justification; required
  * only when `required` (settings.commentsRequired). Returns the trimmed text or undefined.
+ * Messages call it `label` (default: from the field's name).
  */
 export function validateComment(
   value: unknown,
-  options: { required: boolean; field: string },
+  options: { required: boolean; field: string; label?: string },
 ): string | undefined {
-  const label = labelOf(options.field);
+  const label = options.label ?? labelOf(options.field);
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
     if (options.required) throw new ValidationError(`${label} is required.`, options.field);
     return undefined;

@@ -127,7 +127,9 @@ export function makeRevokeRequest(
     const settings = await loadSettings(deps);
     const comment = validateComment(input.comment, {
       required: settings.commentsRequired,
-      field: 'revokeComment',
+      // The input field is `comment`, as for approve and reject; the message says which comment.
+      field: 'comment',
+      label: 'Revoke comment',
     });
     const now = deps.clock.now();
     const actor = actorOf(caller);

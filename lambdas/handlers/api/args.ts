@@ -78,16 +78,21 @@ export function argsOf<Args>(): <S extends z.ZodType>(schema: S & CheckedArgs<S,
   return (schema) => schema;
 }
 
-/** Parses resolver arguments; the first problem becomes a ValidationError naming its field. */
+/**
+ * Parses resolver arguments; the first problem becomes a ValidationError naming its field. The
+ * error's `field` is the input field as the operation's input type names it (`durationHours`,
+ * not `input.durationHours`): what a client puts the message on.
+ */
 export function parseArgs<T extends z.ZodType>(schema: T, args: unknown): z.output<T> {
   const result = schema.safeParse(args, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const path = issue?.path.map(String) ?? [];
   const field = path.length > 0 ? path.join('.') : 'The arguments';
+  const inputField = path[0] === 'input' && path.length > 1 ? path.slice(1) : path;
   throw new ValidationError(
     issue ? describe(issue, field) : `${field} are not valid.`,
-    path.join('.') || undefined,
+    inputField.join('.') || undefined,
   );
 }
 

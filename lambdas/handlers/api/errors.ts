@@ -1,22 +1,42 @@
 /**
- * The one place where errors become GraphQL errors. AppSync's direct Lambda resolvers report a
- * failed invocation with the Lambda error's type as `errorType`; the Node.js runtime takes that
- * type from the error's `name`. So the error we throw carries the `errorType` as its name (and
- * as an `errorType` property, which the local emulator reads first): both give clients the
- * same `errorType`.
+ * The one place where errors become GraphQL errors: `errorType`, a message written for people,
+ * and `errorInfo` (`{ field }`: the input field the error is about, when the core named one).
+ * In process the api handler throws the ApiError (the local AppSync and tests read its
+ * `errorType`, `message` and `errorInfo`); the Lambda entry point returns it as data instead
+ * (`failureResult`), which each field's resolver in AppSync raises with `util.error`, because a
+ * failed direct Lambda invocation cannot carry `errorInfo`. The error's `name` is its
+ * `errorType` too, as the Node.js runtime reports a thrown error's type from its name.
  */
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '../../core/errors';
+import { RESOLVER_FAILURE_KEY, type ApiErrorInfo, type ResolverFailure } from '../../contract/api-errors';
+import { DomainError, ValidationError } from '../../core/errors';
 
-/** An error as clients see it: `errorType` and a message written for people. */
+/** An error as clients see it. */
 export class ApiError extends Error {
   constructor(
     readonly errorType: string,
     message: string,
+    readonly errorInfo: ApiErrorInfo | null = null,
   ) {
     super(message);
     this.name = errorType;
   }
+}
+
+/** The api function's result for a failed field: the failure under `RESOLVER_FAILURE_KEY`. */
+export function failureResult(error: ApiError): { [RESOLVER_FAILURE_KEY]: ResolverFailure } {
+  return {
+    [RESOLVER_FAILURE_KEY]: {
+      errorType: error.errorType,
+      message: error.message,
+      errorInfo: error.errorInfo,
+    },
+  };
+}
+
+/** What a client may read besides the message: the input field a ValidationError names. */
+function errorInfoOf(error: DomainError): ApiErrorInfo | null {
+  return error instanceof ValidationError && error.field !== undefined ? { field: error.field } : null;
 }
 
 /** Where unexpected errors are reported (Powertools Logger fits). */
@@ -33,12 +53,13 @@ export interface ErrorContext {
 
 /**
  * Maps anything a resolver threw to what the client receives: a DomainError keeps its
- * `errorType` and message; anything else is logged with a correlation id and becomes an
- * `InternalError` whose generic message ends with that id.
+ * `errorType` and message (and a ValidationError its field, as `errorInfo`); anything else is
+ * logged with a correlation id and becomes an `InternalError` whose generic message ends with
+ * that id.
  */
 export function toApiError(error: unknown, log: ErrorLog, context: ErrorContext): ApiError {
   if (error instanceof ApiError) return error;
-  if (error instanceof DomainError) return new ApiError(error.errorType, error.message);
+  if (error instanceof DomainError) return new ApiError(error.errorType, error.message, errorInfoOf(error));
   const correlationId = context.correlationId ?? randomUUID();
   log.error('Unexpected error in a resolver', {
     correlationId,

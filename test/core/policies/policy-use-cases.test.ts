@@ -108,7 +108,7 @@ describe('eligibility policies', () => {
     ['the management account', { accountIds: [accounts.management.id] }, 'accountIds'],
     ['a malformed OU id', { ouIds: ['ou-x'] }, 'ouIds.0'],
     ['an unknown OU', { ouIds: ['ou-a1b2-unknown01'] }, 'ouIds'],
-    ['neither account nor OU', { accountIds: [], ouIds: [] }, 'accounts'],
+    ['neither account nor OU', { accountIds: [], ouIds: [] }, 'accountIds'],
     ['a malformed permission set', { permissionSetArns: ['AdministratorAccess'] }, 'permissionSetArns.0'],
     [
       'an unknown permission set',
@@ -120,7 +120,7 @@ describe('eligibility policies', () => {
       { permissionSetArns: [ps.billing.arn] },
       'permissionSetArns',
     ],
-    ['no permission set', { permissionSetArns: [] }, 'permissionSets'],
+    ['no permission set', { permissionSetArns: [] }, 'permissionSetArns'],
     ['a duration above 8000 hours', { maxDurationHours: 8001 }, 'maxDurationHours'],
     ['a missing ticket number', { ticketNo: null }, 'ticketNo'],
   ])('refuses %s and writes nothing', async (_what, override, field) => {
@@ -314,7 +314,7 @@ describe('approver policies', () => {
     ['an unknown account', { targets: ['999999999999'] }, 'targets'],
     ['an unknown OU', { targets: ['ou-a1b2-unknown01'] }, 'targets'],
     ['no target', { targets: [] }, 'targets'],
-    ['no group', { approverGroupIds: [] }, 'approverGroups'],
+    ['no group', { approverGroupIds: [] }, 'approverGroupIds'],
     [
       'an unknown group',
       { approverGroupIds: ['9067a1b2c3-b2000000-0000-4000-8000-000000000099'] },

@@ -203,7 +203,7 @@ describe('revoke', () => {
   it('lets a listed approver revoke access in progress, with the required comment', async () => {
     const t = seeded({ status: 'in progress', grantedAt: '2026-03-02T09:00:05.000Z' });
     const missing = await failure(t.revoke(t.bob, { requestId: t.request.id }));
-    expect(missing).toMatchObject({ field: 'revokeComment', message: 'Revoke comment is required.' });
+    expect(missing).toMatchObject({ field: 'comment', message: 'Revoke comment is required.' });
 
     t.world.clock.advance({ minutes: 30 });
     const revoked = await t.revoke(t.bob, { requestId: t.request.id, comment: 'Incident closed' });
