@@ -1,20 +1,23 @@
 /**
  * In-memory session-log ports with the semantics of the real ones: the query store is
  * conditional and TTL-aware like the DynamoDB repository; the provider runs scripted statuses
- * and serves its rows in pages with offset cursors.
+ * and serves its rows in pages with offset cursors. A follow world puts them together for the
+ * follower of a started query.
  */
 import { ConflictError } from '../../../lambdas/core/errors';
 import type { Clock } from '../../../lambdas/core/ports';
 import type {
+  FollowOptions,
   ProviderQueryStatus,
   SessionLogProvider,
   SessionLogQueryChanges,
   SessionLogQueryRecord,
   SessionLogQuerySpec,
   SessionLogQueryStore,
+  SessionLogQueryView,
   SessionLogRow,
 } from '../../../lambdas/core/session-logs';
-import { CallLog } from '../../fakes';
+import { CallLog, FixedClock } from '../../fakes';
 
 export class InMemorySessionLogQueryStore implements SessionLogQueryStore {
   readonly calls = new CallLog<keyof SessionLogQueryStore>();
@@ -136,3 +139,49 @@ export function aRow(overrides: Partial<SessionLogRow> = {}): SessionLogRow {
     ...overrides,
   };
 }
+
+/** The time of a follow world's clock. */
+export const FOLLOW_NOW = new Date('2026-03-02T12:00:00.000Z');
+
+/** A query to follow: a scripted provider, the query store, and what is published, waited and warned. */
+export function followWorld(script: ProviderQueryStatus[]) {
+  const clock = new FixedClock(FOLLOW_NOW);
+  const queries = new InMemorySessionLogQueryStore(clock);
+  const provider = new FakeSessionLogProvider('cloudtrail-lake');
+  provider.nextScript = script;
+  const published: SessionLogQueryView[] = [];
+  const publisher = {
+    publishSessionLogQuery: async (view: SessionLogQueryView) => void published.push(view),
+  };
+  const waits: number[] = [];
+  const sleep: FollowOptions['sleep'] = async (ms) => void waits.push(ms);
+  const warnings: string[] = [];
+  const log = { warn: (message: string) => void warnings.push(message) };
+  const record = (queryId: string): SessionLogQueryRecord => ({
+    requestId: 'req-1',
+    queryId,
+    status: 'QUEUED',
+    provider: 'cloudtrail-lake',
+    startedAt: FOLLOW_NOW.toISOString(),
+    windowStart: '2026-03-02T08:00:00.000Z',
+    windowEnd: '2026-03-02T11:00:00.000Z',
+    updatedAt: FOLLOW_NOW.toISOString(),
+    expiresAt: FOLLOW_NOW.getTime() / 1000 + 3600,
+  });
+  return { clock, queries, provider, published, publisher, waits, sleep, log, warnings, record };
+}
+
+/** Starts a query at the provider and stores it as QUEUED; returns the job that follows it. */
+export async function startedJob(world: FollowWorld) {
+  const { queryId } = await world.provider.start({
+    accountId: '111111111111',
+    userName: 'alice',
+    permissionSetName: 'ReadOnlyAccess',
+    windowStart: '2026-03-02T08:00:00.000Z',
+    windowEnd: '2026-03-02T11:00:00.000Z',
+  });
+  world.queries.seed(world.record(queryId));
+  return { requestId: 'req-1', queryId };
+}
+
+export type FollowWorld = ReturnType<typeof followWorld>;

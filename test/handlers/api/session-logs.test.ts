@@ -5,12 +5,12 @@
  * synthetic activity the local cloud records when a session starts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeApplySystemTransition } from '../../lambdas/core/requests/system-transition';
-import { generateSessionActivity, type CloudTrailEvent } from '../../local/cloudtrail';
-import { sessionActivityFor, type StartedSession } from '../../local/backend/session-logs';
-import { RealtimeClient } from '../local/appsync/harness';
-import { PERSONAS, useLocalCloud, type GraphQLResponse, type Persona } from '../support/local-cloud';
-import { expectError, fieldOf, requestIn } from './fixtures';
+import { makeApplySystemTransition } from '../../../lambdas/core/requests/system-transition';
+import { generateSessionActivity, type CloudTrailEvent } from '../../../local/cloudtrail';
+import { sessionActivityFor, type StartedSession } from '../../../local/backend/session-logs';
+import { RealtimeClient } from '../../local/appsync/harness';
+import { PERSONAS, useLocalCloud, type GraphQLResponse, type Persona } from '../../support/local-cloud';
+import { expectError, fieldOf, requestIn } from '../fixtures';
 
 const cloud = useLocalCloud({ sessionLogFollow: { firstDelayMs: 20, maxDelayMs: 80 } });
 

@@ -3,8 +3,8 @@
  * approvers deciding the same request at once, and many requests created at once.
  */
 import { describe, expect, it } from 'vitest';
-import { PERSONAS, useLocalCloud, type GraphQLResponse, type Persona } from '../support/local-cloud';
-import { APPROVE, CREATE_REQUEST, REJECT, createRequestAs, fieldOf, stagingRequestInput } from './fixtures';
+import { PERSONAS, useLocalCloud, type GraphQLResponse, type Persona } from '../../support/local-cloud';
+import { APPROVE, CREATE_REQUEST, REJECT, createRequestAs, fieldOf, stagingRequestInput } from '../fixtures';
 
 const cloud = useLocalCloud();
 

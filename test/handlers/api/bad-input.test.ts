@@ -8,12 +8,12 @@
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TableId } from '../../lambdas/contract/tables';
-import { makeApiHandler, type ApiHandler } from '../../lambdas/handlers/api';
-import { ApiError } from '../../lambdas/handlers/api/errors';
-import { loadConfig } from '../../lambdas/handlers/config';
-import { composeApi } from '../../lambdas/handlers/api/compose';
-import { useLocalCloud, type Persona } from '../support/local-cloud';
+import type { TableId } from '../../../lambdas/contract/tables';
+import { makeApiHandler, type ApiHandler } from '../../../lambdas/handlers/api';
+import { ApiError } from '../../../lambdas/handlers/api/errors';
+import { loadConfig } from '../../../lambdas/handlers/config';
+import { composeApi } from '../../../lambdas/handlers/api/compose';
+import { useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
   DEV_TOOLS_ACCOUNT,
   GROUPS,
@@ -27,7 +27,7 @@ import {
   cognitoIdentityOf,
   requestIn,
   resolverEvent,
-} from './fixtures';
+} from '../fixtures';
 
 const cloud = useLocalCloud();
 

@@ -6,10 +6,10 @@
 import type { GraphQLObjectType } from 'graphql';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiFields, makeApiHandler } from '../../lambdas/handlers/api';
-import { ApiError } from '../../lambdas/handlers/api/errors';
-import { buildAppSyncSchema } from '../../local/appsync';
-import { PERSONAS, useLocalCloud, type Persona } from '../support/local-cloud';
+import { apiFields, makeApiHandler } from '../../../lambdas/handlers/api';
+import { ApiError } from '../../../lambdas/handlers/api/errors';
+import { buildAppSyncSchema } from '../../../local/appsync';
+import { PERSONAS, useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
   APPROVE,
   CANCEL,
@@ -33,7 +33,7 @@ import {
   resolverEvent,
   stagingRequestInput,
   type RequestState,
-} from './fixtures';
+} from '../fixtures';
 
 // No session-log provider: its fields answer every reader of any request (DISABLED), so the
 // matrix is about who may call them; test/handlers/session-logs.test.ts covers the provider.

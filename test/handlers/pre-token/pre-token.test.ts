@@ -4,10 +4,10 @@
  */
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { COGNITO_GROUPS, TEAM_CLAIMS } from '../../lambdas/handlers/claims';
-import { handler as preToken } from '../../lambdas/handlers/pre-token';
-import { PERSONAS, useLocalCloud } from '../support/local-cloud';
-import { GROUPS } from './fixtures';
+import { COGNITO_GROUPS, TEAM_CLAIMS } from '../../../lambdas/handlers/claims';
+import { handler as preToken } from '../../../lambdas/handlers/pre-token';
+import { PERSONAS, useLocalCloud } from '../../support/local-cloud';
+import { GROUPS } from '../fixtures';
 
 const cloud = useLocalCloud();
 

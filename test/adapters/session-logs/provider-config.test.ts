@@ -13,7 +13,7 @@ import { ENV } from '../../../lambdas/contract/env';
 
 const EDS = 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/a3f1c2d4-5b6e-4f70-8a91-b2c3d4e5f607';
 
-describe('session-log wiring', () => {
+describe('session-log provider configuration', () => {
   it('the DynamoDB query-state repository is a SessionLogQueryStore', () => {
     expectTypeOf<DynamoSessionQueryRepository>().toExtend<SessionLogQueryStore>();
     const store: SessionLogQueryStore = new DynamoSessionQueryRepository({} as DynamoDBDocumentClient, 'T', {

@@ -1,23 +1,19 @@
 /**
  * The api handler over in-memory fakes (no local cloud): the error mapping, the identity
- * fallback, argument shapes, picker paging and the configuration. Fast and exhaustive where the
- * end-to-end tests only sample.
+ * fallback, argument shapes and picker paging. Fast and exhaustive where the end-to-end tests
+ * only sample.
  */
 import { describe, expect, it } from 'vitest';
-import { makeApiHandler } from '../../lambdas/handlers/api';
-import { ApiError } from '../../lambdas/handlers/api/errors';
-import { disabledSessionLogs } from '../../lambdas/core/session-logs';
-import { statusFromGraphQL, statusToGraphQL } from '../../lambdas/adapters/appsync/graphql-values';
-import { auditActionToGraphQL } from '../../lambdas/handlers/api/mappers/requests';
-import { pageInMemory } from '../../lambdas/handlers/api/picker-paging';
-import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../lambdas/handlers/claims';
-import { ConfigError, loadConfig, requireSetting } from '../../lambdas/handlers/config';
-import { localContext } from '../../lambdas/handlers/context';
-import { makeApiBackend, type ApiBackend } from '../../lambdas/handlers/api/compose';
-import type { OuAccountsCache } from '../../lambdas/adapters/dynamodb/ou-cache';
-import { REQUEST_STATUSES } from '../../lambdas/core/types';
-import { DEMO, makeTestWorld, type Persona } from '../fakes';
-import { IAM_IDENTITY, resolverEvent } from './fixtures';
+import { makeApiHandler } from '../../../lambdas/handlers/api';
+import { ApiError } from '../../../lambdas/handlers/api/errors';
+import { disabledSessionLogs } from '../../../lambdas/core/session-logs';
+import { pageInMemory } from '../../../lambdas/handlers/api/picker-paging';
+import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../../lambdas/handlers/claims';
+import { localContext } from '../../../lambdas/handlers/context';
+import { makeApiBackend, type ApiBackend } from '../../../lambdas/handlers/api/compose';
+import type { OuAccountsCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
+import { DEMO, makeTestWorld, type Persona } from '../../fakes';
+import { IAM_IDENTITY, resolverEvent } from '../fixtures';
 
 const noOuCache: OuAccountsCache = {
   get: async () => undefined,
@@ -241,52 +237,5 @@ describe('pickers', () => {
         nextToken: first.nextToken ?? '',
       }),
     ).toThrow(/not valid/);
-  });
-});
-
-describe('enum mapping', () => {
-  it('maps every status both ways, and the two spellings that differ', () => {
-    for (const status of REQUEST_STATUSES) expect(statusFromGraphQL(statusToGraphQL(status))).toBe(status);
-    expect(statusToGraphQL('in progress')).toBe('IN_PROGRESS');
-    expect(statusFromGraphQL('in progress')).toBeUndefined();
-    expect(auditActionToGraphQL('notification-failed')).toBe('NOTIFICATION_FAILED');
-  });
-});
-
-describe('configuration', () => {
-  const complete: Record<string, string> = {
-    AWS_REGION: 'eu-west-1',
-    REQUESTS_TABLE: 'r',
-    REQUEST_APPROVERS_TABLE: 'ra',
-    AUDIT_EVENTS_TABLE: 'ae',
-    POLICIES_TABLE: 'p',
-    SETTINGS_TABLE: 's',
-    GRANTS_TABLE: 'g',
-    SESSION_LOG_QUERIES_TABLE: 'slq',
-    OU_ACCOUNTS_CACHE_TABLE: 'ou',
-    IDC_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
-    IDC_IDENTITY_STORE_ID: 'd-1234567890',
-    TEAM_ADMIN_GROUP: 'TEAM-Admins',
-    TEAM_AUDITOR_GROUP: 'TEAM-Auditors',
-  };
-
-  it('reads the environment the stack sets', () => {
-    const config = loadConfig(complete);
-    expect(config).toMatchObject({
-      region: 'eu-west-1',
-      tables: { Requests: 'r', OuAccountsCache: 'ou' },
-      identityCenter: { region: 'eu-west-1', identityStoreId: 'd-1234567890' },
-      fallbackGroups: { admin: 'TEAM-Admins', auditor: 'TEAM-Auditors' },
-      sessionLogProvider: 'none',
-    });
-    expect(config.graphqlUrl).toBeUndefined();
-  });
-
-  it('fails fast naming every missing or malformed variable, never its value', () => {
-    const { REQUESTS_TABLE: _r, TEAM_ADMIN_GROUP: _a, ...missing } = complete;
-    expect(() => loadConfig(missing)).toThrow(ConfigError);
-    expect(() => loadConfig(missing)).toThrow(/REQUESTS_TABLE is not set.*TEAM_ADMIN_GROUP is not set/);
-    expect(() => loadConfig({ ...complete, GRAPHQL_URL: 'not a url' })).toThrow(/GRAPHQL_URL is not a URL/);
-    expect(() => requireSetting(loadConfig(complete), 'graphqlUrl')).toThrow(/GRAPHQL_URL is not set/);
   });
 });

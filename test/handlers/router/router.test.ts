@@ -10,13 +10,13 @@ import { Amplify } from 'aws-amplify';
 import { generateClient } from 'aws-amplify/api';
 import { decodeJWT } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RealtimePublisher, RequestChangeEvent, RequestWorkflow } from '../../lambdas/core/ports';
-import type { RequestStatus } from '../../lambdas/core/types';
-import { makeRouterHandler } from '../../lambdas/handlers/router';
-import { hostOf, installNodeRealtimeShim } from '../../local/appsync';
-import { LOCAL_CLIENT_ID } from '../../local/backend';
-import { PERSONAS, useLocalCloud, type Persona } from '../support/local-cloud';
-import { APPROVE, createRequestAs, fieldOf } from './fixtures';
+import type { RealtimePublisher, RequestChangeEvent, RequestWorkflow } from '../../../lambdas/core/ports';
+import type { RequestStatus } from '../../../lambdas/core/types';
+import { makeRouterHandler } from '../../../lambdas/handlers/router';
+import { hostOf, installNodeRealtimeShim } from '../../../local/appsync';
+import { LOCAL_CLIENT_ID } from '../../../local/backend';
+import { PERSONAS, useLocalCloud, type Persona } from '../../support/local-cloud';
+import { APPROVE, createRequestAs, fieldOf } from '../fixtures';
 
 const cloud = useLocalCloud();
 /** The router as the local cloud runs it: over the router's composition, started workflow and all. */

@@ -1,21 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import { realSleep, type WorkflowDeps } from '../../lambdas/core/access';
-import { auditEventId } from '../../lambdas/core/audit';
-import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
-import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../lambdas/handlers/workflow-tasks';
-import { WORKFLOW_UNFINISHED_ERROR } from '../../lambdas/contract/workflow';
-import { aRequest } from '../builders';
-import { makeTestWorld } from '../fakes/world';
+import type { WorkflowDeps } from '../../../lambdas/core/access';
+import { auditEventId } from '../../../lambdas/core/audit';
+import { makeWorkflowTasksHandler, RETRYABLE_ERROR } from '../../../lambdas/handlers/workflow-tasks';
+import { WORKFLOW_UNFINISHED_ERROR } from '../../../lambdas/contract/workflow';
+import { aRequest } from '../../builders';
+import { makeTestWorld } from '../../fakes/world';
 import {
   awsError,
   FakeAssignments,
   FakeDecisionWait,
   noSleep,
   RecordingNotifier,
-} from '../core/access/fakes';
+} from '../../core/access/fakes';
 
-/** The two handlers over fakes: input checks, error names the state machine acts on, results. */
+/** The handler over fakes: input checks, error names the state machine acts on, results. */
 function setup() {
   const world = makeTestWorld();
   const idc = new FakeAssignments();
@@ -120,27 +119,5 @@ describe('workflow-tasks handler', () => {
     await expect(broken({ action: 'advance', requestId: request.id })).rejects.toMatchObject({
       name: 'TypeError',
     });
-  });
-});
-
-describe('reconciler handler', () => {
-  it('summarizes a run', async () => {
-    const { deps, logger } = setup();
-    const handler = makeReconcilerHandler({ deps: () => deps, logger });
-    expect(await handler({ source: 'aws.events' })).toEqual({
-      grantsChecked: 0,
-      removed: 0,
-      reapplied: 0,
-      released: 0,
-      unfinished: [],
-    });
-  });
-});
-
-describe('assignment polling', () => {
-  it('really sleeps between polls by default', async () => {
-    const started = performance.now();
-    await realSleep(5);
-    expect(performance.now() - started).toBeGreaterThan(0);
   });
 });

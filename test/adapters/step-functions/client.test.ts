@@ -6,10 +6,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError } from '../../lambdas/core/errors';
-import { ThrottledError } from '../../lambdas/adapters/errors';
-import { executionArnFor, StepFunctionsAdapter } from '../../lambdas/adapters/step-functions/client';
-import { createStepFunctionsService, ManualClock, type StepFunctionsService } from '../../local/sfn';
+import { ConflictError } from '../../../lambdas/core/errors';
+import { ThrottledError } from '../../../lambdas/adapters/errors';
+import { executionArnFor, StepFunctionsAdapter } from '../../../lambdas/adapters/step-functions/client';
+import { createStepFunctionsService, ManualClock, type StepFunctionsService } from '../../../local/sfn';
 
 const definition = {
   StartAt: 'Wait for decision',

@@ -4,9 +4,9 @@
  * still refused; nothing is stored and no query runs.
  */
 import { describe, expect, it } from 'vitest';
-import { makeApplySystemTransition } from '../../lambdas/core/requests/system-transition';
-import { useLocalCloud } from '../support/local-cloud';
-import { expectError, fieldOf, requestIn } from './fixtures';
+import { makeApplySystemTransition } from '../../../lambdas/core/requests/system-transition';
+import { useLocalCloud } from '../../support/local-cloud';
+import { expectError, fieldOf, requestIn } from '../fixtures';
 
 const cloud = useLocalCloud({ sessionLogProvider: 'none' });
 
