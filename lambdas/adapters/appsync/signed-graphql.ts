@@ -99,8 +99,10 @@ export class SignedGraphQLClient {
       errors = text;
     }
     if (!response.ok || (Array.isArray(errors) && errors.length > 0)) {
+      // A body without `errors` (a gateway's error page, an empty answer) still names the refusal.
+      const detail = errors === undefined ? text : JSON.stringify(errors);
       throw new PublishError(
-        `AppSync refused a realtime publish (HTTP ${response.status}): ${JSON.stringify(errors).slice(0, 500)}`,
+        `AppSync refused a realtime publish (HTTP ${response.status}): ${detail.slice(0, 500)}`,
       );
     }
   }

@@ -47,5 +47,9 @@ describe('AppSyncRealtimePublisher', () => {
     await expect(publisher.publishRequestChange(change)).rejects.toBeInstanceOf(PublishError);
     const failing = publisherAnswering(500, { errors: [{ message: 'boom' }] }).publisher;
     await expect(failing.publishRequestChange(change)).rejects.toThrow(/HTTP 500/);
+    const withoutErrors = publisherAnswering(502, { message: 'Bad gateway' }).publisher;
+    await expect(withoutErrors.publishRequestChange(change)).rejects.toThrow(
+      /HTTP 502\): \{"message":"Bad gateway"\}/,
+    );
   });
 });
