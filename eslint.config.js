@@ -50,6 +50,11 @@ export default tseslint.config(
     },
   },
   {
+    // The dependency rules are CommonJS, as dependency-cruiser loads them.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['lambdas/core/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', awsInCore] },
   },
