@@ -8,7 +8,7 @@ import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb'
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 import type { TableId } from '../../lambdas/contract/tables';
-import { tableInputsFromSchema, tableNamesWithPrefix } from '../../lambdas/adapters/dynamodb/schema-inputs';
+import { tableInputsFromSchema, tableNamesWithPrefix } from '../../local/dynamodb/schema-inputs';
 import { createTables, startDynamoDbLocal } from '../../local/dynamodb';
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);

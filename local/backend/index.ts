@@ -20,11 +20,6 @@ import { ENV } from '../../lambdas/contract/env';
 import type { Clock } from '../../lambdas/core/ports';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
-import {
-  tableInputsFromSchema,
-  tableNamesWithPrefix,
-  TABLE_IDS,
-} from '../../lambdas/adapters/dynamodb/schema-inputs';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { loadConfig, resetConfig } from '../../lambdas/handlers/config';
@@ -41,6 +36,9 @@ import {
   createTables,
   startDynamoDbLocal,
   startStreamPoller,
+  tableInputsFromSchema,
+  tableNamesWithPrefix,
+  TABLE_IDS,
   type RunningDynamoDbLocal,
   type StreamPoller,
 } from '../dynamodb';

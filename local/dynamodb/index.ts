@@ -5,6 +5,7 @@ export {
   type RunningDynamoDbLocal,
 } from './dynamodb-local';
 export { createTables, tableInputsFromTemplate, type TableInput, type CreateTablesResult } from './tables';
+export { TABLE_IDS, tableInputOf, tableInputsFromSchema, tableNamesWithPrefix } from './schema-inputs';
 export {
   startStreamPoller,
   type StreamBatchHandler,

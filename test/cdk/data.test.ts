@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tableInputsFromSchema } from '../../lambdas/adapters/dynamodb/schema-inputs';
+import { tableInputsFromSchema } from '../../local/dynamodb/schema-inputs';
 import { tableInputsFromTemplate, type TableInput } from '../../local/dynamodb';
 import { FUNCTION_ENTRIES } from '../../lib/function';
 import { TABLE_ENV, TABLE_IDS } from '../../lambdas/contract/tables';

@@ -7,12 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { createTables, startDynamoDbLocal, type RunningDynamoDbLocal } from '../../local/dynamodb';
 import {
+  createTables,
+  startDynamoDbLocal,
   tableInputsFromSchema,
   tableNamesWithPrefix,
-  type TableInputFromSchema,
-} from '../../lambdas/adapters/dynamodb/schema-inputs';
+  type RunningDynamoDbLocal,
+  type TableInput,
+} from '../../local/dynamodb';
 import type { TableId } from '../../lambdas/contract/tables';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 
@@ -23,7 +25,7 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
  * The adapters compare expiry with their own clock on every read, which is what the tests check;
  * the TTL attribute itself is checked against the schema and the synthesized template.
  */
-export function tableInputs(prefix: string): TableInputFromSchema[] {
+export function tableInputs(prefix: string): TableInput[] {
   const names = tableNamesWithPrefix(prefix);
   return tableInputsFromSchema((id) => names[id]).map(({ timeToLiveAttribute: _ttl, ...input }) => input);
 }

@@ -12,7 +12,7 @@ import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client'
 import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants';
 import { DynamoRequestRepository, type RequestTables } from '../../../lambdas/adapters/dynamodb/requests';
 import { TABLES } from '../../../lambdas/contract/tables';
-import { projectionOf, TABLE_IDS } from '../../../lambdas/adapters/dynamodb/schema-inputs';
+import { projectionOf, TABLE_IDS } from '../../../local/dynamodb/schema-inputs';
 import { aRequest } from '../../builders';
 import { readAllPages } from '../../fakes/paging';
 import { useDynamo, type RecordedCall } from '../../support/dynamo';

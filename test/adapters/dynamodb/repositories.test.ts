@@ -6,7 +6,7 @@ import { encodeCursor } from '../../../lambdas/adapters/dynamodb/common';
 import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants';
 import { DynamoOuCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../../lambdas/adapters/dynamodb/policies';
-import { projectionOf, tableInputOf } from '../../../lambdas/adapters/dynamodb/schema-inputs';
+import { projectionOf, tableInputOf } from '../../../local/dynamodb/schema-inputs';
 import { TABLES } from '../../../lambdas/contract/tables';
 import {
   DynamoSessionQueryRepository,

@@ -1,16 +1,20 @@
+/**
+ * CreateTable inputs built from the contract's table schema (`TABLES`), for DynamoDB Local: the
+ * local cloud, the tests and the benchmarks create their tables with them (`createTables()`).
+ */
 import type {
   AttributeDefinition,
-  CreateTableCommandInput,
   KeySchemaElement,
   Projection as DynamoProjection,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type KeyDef, type Projection, type TableDef, type TableId } from '../../contract/tables';
-
-/**
- * CreateTable inputs built from `TABLES`, for DynamoDB Local (tests and the local cloud). The
- * shape matches `TableInput` of `local/dynamodb` so `createTables()` takes them as they are.
- */
-export type TableInputFromSchema = CreateTableCommandInput & { timeToLiveAttribute?: string };
+import {
+  TABLES,
+  type KeyDef,
+  type Projection,
+  type TableDef,
+  type TableId,
+} from '../../lambdas/contract/tables';
+import type { TableInput } from './tables';
 
 /** Every table id, in a stable order. */
 export const TABLE_IDS = Object.keys(TABLES) as TableId[];
@@ -55,7 +59,7 @@ function attributeDefinitions(table: TableDef): AttributeDefinition[] {
 }
 
 /** The CreateTable input (plus TTL attribute) of one table definition. */
-export function tableInputOf(table: TableDef, tableName: string): TableInputFromSchema {
+export function tableInputOf(table: TableDef, tableName: string): TableInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
@@ -78,6 +82,6 @@ export function tableInputOf(table: TableDef, tableName: string): TableInputFrom
 }
 
 /** CreateTable inputs for every table in `TABLES`, named by `nameFor`. */
-export function tableInputsFromSchema(nameFor: (id: TableId) => string): TableInputFromSchema[] {
+export function tableInputsFromSchema(nameFor: (id: TableId) => string): TableInput[] {
   return TABLE_IDS.map((id) => tableInputOf(TABLES[id], nameFor(id)));
 }
