@@ -2,8 +2,11 @@
  * The deployment configuration of TEAM: one typed object, validated once at synth.
  *
  * Sources, in order: the file named by the CDK context key `teamConfig`
- * (`-c teamConfig=path/to/file.json`), else `team.config.json` in the project root, else the
- * clearly-named demo configuration (so `npm run synth` works on a fresh clone, with a warning).
+ * (`-c teamConfig=path/to/file.json`), else `team.config.json` in the project root. Without
+ * either the app stops with a message naming the file and how to create it: a deployment must
+ * never fall back to placeholder values silently. Only an explicit
+ * `-c teamConfigFallback=demo` (what `npm run synth` passes, so it works offline on a fresh
+ * clone) lets a missing file mean the clearly-named demo configuration, with a warning.
  * Individual keys can then be overridden with `-c team:<dotted.path>=<value>` (JSON values are
  * parsed, anything else is taken as a string), e.g. `-c team:identityCenter.region=eu-west-1`.
  */
@@ -393,6 +396,11 @@ function contextValue(raw: unknown): unknown {
 export interface LoadTeamConfigOptions {
   /** Path from `-c teamConfig=<path>` (relative to cwd). */
   configPath?: string;
+  /**
+   * Use the demo configuration when there is no config file (`-c teamConfigFallback=demo`:
+   * offline synthesis and tests only). @default false: a missing file is an error
+   */
+  demoFallback?: boolean;
   /** Individual overrides: dotted path → value (from `-c team:<path>=<value>`). */
   overrides?: Record<string, unknown>;
   /** Directory holding `team.config.json` (default: process.cwd()). */
@@ -408,6 +416,21 @@ export interface LoadedTeamConfig {
   isDemo: boolean;
 }
 
+/** The name of the configuration file in the project root. */
+export const CONFIG_FILE_NAME = 'team.config.json';
+
+/** Context key and value that let a missing config file mean the demo configuration. */
+export const DEMO_FALLBACK_CONTEXT = { key: 'teamConfigFallback', value: 'demo' } as const;
+
+/** How to create the configuration file, for every message about a missing one. */
+export function howToCreateConfig(path: string): string {
+  return (
+    `Create it from the example: cp team.config.example.json ${CONFIG_FILE_NAME} and fill in your ` +
+    `Identity Center instance, groups and account (docs/deployment.md, section 4), then run the command again. ` +
+    `The file must be at ${path}, or pass another path with -c teamConfig=<path>.`
+  );
+}
+
 /** Loads, overrides and validates the configuration (see the module comment for the sources). */
 export function loadTeamConfig(options: LoadTeamConfigOptions = {}): LoadedTeamConfig {
   const cwd = options.cwd ?? process.cwd();
@@ -417,22 +440,32 @@ export function loadTeamConfig(options: LoadTeamConfigOptions = {}): LoadedTeamC
   let isDemo = false;
   // An explicit path is relative to where the command runs; the default file lives in `cwd`.
   const explicit = options.configPath ? resolve(process.cwd(), options.configPath) : undefined;
-  const defaultPath = resolve(cwd, 'team.config.json');
+  const defaultPath = resolve(cwd, CONFIG_FILE_NAME);
   if (explicit) {
-    if (!existsSync(explicit)) throw new TeamConfigError(`TEAM configuration file not found: ${explicit}`);
+    if (!existsSync(explicit)) {
+      throw new TeamConfigError(
+        `TEAM configuration file not found: ${explicit} (from -c teamConfig). ${howToCreateConfig(defaultPath)}`,
+      );
+    }
     source = explicit;
   } else if (existsSync(defaultPath)) {
     source = defaultPath;
-  } else {
+  } else if (options.demoFallback) {
     source = 'demo';
+  } else {
+    throw new TeamConfigError(
+      `No TEAM configuration: ${defaultPath} does not exist, and TEAM will not deploy the demo ` +
+        `configuration's placeholder values. ${howToCreateConfig(defaultPath)}`,
+    );
   }
   if (source === 'demo') {
     isDemo = true;
     raw = structuredClone(DEMO_CONFIG);
     warn(
-      '[TEAM] WARNING: no team.config.json found, synthesizing with the DEMO configuration ' +
-        '(placeholder Identity Center values that cannot be deployed usefully). Copy ' +
-        'team.config.example.json to team.config.json and edit it, or pass -c teamConfig=<path>.',
+      `[TEAM] WARNING: no ${CONFIG_FILE_NAME} found, synthesizing with the DEMO configuration ` +
+        '(placeholder Identity Center values that cannot be deployed usefully), as ' +
+        `-c ${DEMO_FALLBACK_CONTEXT.key}=${DEMO_FALLBACK_CONTEXT.value} asks. Copy ` +
+        `team.config.example.json to ${CONFIG_FILE_NAME} and edit it, or pass -c teamConfig=<path>.`,
     );
   } else {
     try {
@@ -456,13 +489,22 @@ export function loadTeamConfig(options: LoadTeamConfigOptions = {}): LoadedTeamC
 /** Context key prefix for individual overrides: `-c team:identityCenter.region=eu-west-1`. */
 export const CONTEXT_OVERRIDE_PREFIX = 'team:';
 
-/** Reads `teamConfig` and `team:*` keys from a CDK context lookup and loads the configuration. */
+/**
+ * Reads the `teamConfig`, `teamConfigFallback` and `team:*` keys from a CDK context lookup and
+ * loads the configuration.
+ */
 export function loadTeamConfigFromContext(
   tryGetContext: (key: string) => unknown,
   allContext: Record<string, unknown>,
-  options: Omit<LoadTeamConfigOptions, 'configPath' | 'overrides'> = {},
+  options: Omit<LoadTeamConfigOptions, 'configPath' | 'overrides' | 'demoFallback'> = {},
 ): LoadedTeamConfig {
   const path = tryGetContext('teamConfig');
+  const fallback = tryGetContext(DEMO_FALLBACK_CONTEXT.key);
+  if (fallback !== undefined && fallback !== DEMO_FALLBACK_CONTEXT.value) {
+    throw new TeamConfigError(
+      `-c ${DEMO_FALLBACK_CONTEXT.key} only accepts "${DEMO_FALLBACK_CONTEXT.value}" (got ${JSON.stringify(fallback)}).`,
+    );
+  }
   const overrides: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(allContext)) {
     if (key.startsWith(CONTEXT_OVERRIDE_PREFIX)) overrides[key.slice(CONTEXT_OVERRIDE_PREFIX.length)] = value;
@@ -470,6 +512,7 @@ export function loadTeamConfigFromContext(
   return loadTeamConfig({
     ...options,
     configPath: typeof path === 'string' && path !== '' ? path : undefined,
+    demoFallback: fallback === DEMO_FALLBACK_CONTEXT.value,
     overrides,
   });
 }

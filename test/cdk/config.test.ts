@@ -183,12 +183,37 @@ describe('CIDR checks for the WAF allow-list', () => {
 });
 
 describe('loading', () => {
-  it('falls back to the demo config with a warning when no file exists', () => {
+  it('refuses to go on without team.config.json, naming the file and how to create it', () => {
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    let message = '';
+    try {
+      loadTeamConfig({ cwd: empty, warn: () => {} });
+    } catch (error) {
+      expect(error).toBeInstanceOf(TeamConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain(join(empty, 'team.config.json'));
+    expect(message).toContain('cp team.config.example.json team.config.json');
+    expect(message).toContain('-c teamConfig=<path>');
+  });
+
+  it('falls back to the demo config with a warning only when asked to (offline synth)', () => {
     const warnings: string[] = [];
-    const loaded = loadTeamConfig({ cwd: dir, warn: (m) => warnings.push(m) });
+    const loaded = loadTeamConfig({ cwd: dir, demoFallback: true, warn: (m) => warnings.push(m) });
     expect(loaded.isDemo).toBe(true);
     expect(loaded.config.environment).toBe('demo');
     expect(warnings.join('\n')).toMatch(/DEMO configuration/);
+
+    const context: Record<string, unknown> = { teamConfigFallback: 'demo' };
+    const fromContext = loadTeamConfigFromContext((key) => context[key], context, {
+      cwd: dir,
+      warn: () => {},
+    });
+    expect(fromContext.isDemo).toBe(true);
+    const wrong: Record<string, unknown> = { teamConfigFallback: 'yes' };
+    expect(() => loadTeamConfigFromContext((key) => wrong[key], wrong, { cwd: dir })).toThrow(
+      /only accepts "demo"/,
+    );
   });
 
   it('reads team.config.json from the project root, without a warning', () => {
@@ -218,7 +243,10 @@ describe('loading', () => {
   });
 
   it('names the override that makes the config invalid', () => {
-    const context: Record<string, unknown> = { 'team:identityCenter.startUrl': 'ftp://nope' };
+    const context: Record<string, unknown> = {
+      teamConfigFallback: 'demo',
+      'team:identityCenter.startUrl': 'ftp://nope',
+    };
     expect(() =>
       loadTeamConfigFromContext((key) => context[key], context, { cwd: dir, warn: () => {} }),
     ).toThrow(/identityCenter\.startUrl: must be an https:\/\/ URL/);
