@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { DEFAULT_TRAIL_REGIONS, type SessionLogsConfig } from './config';
 import type { TeamFunction } from './function';
+import { installationSuffix, retainExceptOnCreate } from './names';
 import { acknowledgeWildcardResources } from './nag';
 import { ENV } from '../lambdas/contract/env';
 
@@ -87,6 +88,13 @@ export class TeamAuditLogs extends Construct {
   readonly resultsBucket?: s3.Bucket;
   readonly workGroupName?: string;
   readonly databaseName?: string;
+  /**
+   * Athena: the role that reads the organization trail in S3. Athena reads a query's data with
+   * the credentials of whoever started the query, so this is the role of the function given to
+   * `grantStartQuery` (the api), not the session-logs function's (which only follows queries).
+   * A trail bucket in another account must allow exactly this role (docs/deployment.md, 9).
+   */
+  trailReaderRole?: iam.IRole;
   private readonly props: TeamAuditLogsProps;
 
   constructor(scope: Construct, id: string, props: TeamAuditLogsProps) {
@@ -101,15 +109,22 @@ export class TeamAuditLogs extends Construct {
         this.eventDataStoreArn = config.eventDataStoreArn;
       } else {
         const settings = config.create ?? { retentionDays: 365, selectors: 'read_write' as const };
+        // The store keeps the logs of past sessions, so it outlives the stack; its name must not
+        // stop the next deployment. Event data store names are unique per account and region
+        // (also while a deleted store waits out its 7 days), hence a name unique to the
+        // installation: a reinstall creates its own store instead of failing on the kept one
+        // (set `eventDataStoreArn` to the kept store's ARN to go on using it instead). A failed
+        // first deployment deletes the store it created (RETAIN_EXCEPT_ON_CREATE): an
+        // organization store left behind would go on ingesting and billing events.
         const store = new cloudtrail.CfnEventDataStore(this, 'EventDataStore', {
-          name: `team-${props.environment}-session-logs`,
+          name: `team-${props.environment}-session-logs-${installationSuffix(this)}`,
           multiRegionEnabled: true,
           organizationEnabled: true,
           retentionPeriod: settings.retentionDays,
           terminationProtectionEnabled: props.removalPolicy === RemovalPolicy.RETAIN,
           advancedEventSelectors: eventSelectorsFor(settings.selectors),
         });
-        store.applyRemovalPolicy(props.removalPolicy);
+        store.applyRemovalPolicy(retainExceptOnCreate(props.removalPolicy));
         this.eventDataStoreArn = store.attrEventDataStoreArn;
       }
       this.environment[ENV.eventDataStoreArn] = this.eventDataStoreArn;
@@ -182,11 +197,18 @@ export class TeamAuditLogs extends Construct {
       });
       table.addResourceDependency(database);
 
+      // The workgroup keeps its (configurable, so fixed) name and goes with the stack, whatever
+      // the removal policy: it holds settings and Athena's own query history only. The results
+      // live in the retained results bucket, the state of each session's query in the
+      // SessionLogQueries table, and every query's caller in CloudTrail. Retaining it would only
+      // make a reinstall fail on the name still taken, and a suffixed name would go against the
+      // name an admin may have set in the config.
       const workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
         name: this.workGroupName,
         description: 'TEAM session activity log queries',
         state: 'ENABLED',
-        recursiveDeleteOption: props.removalPolicy === RemovalPolicy.DESTROY,
+        // Deletes the workgroup even with saved queries or history in it.
+        recursiveDeleteOption: true,
         workGroupConfiguration: {
           enforceWorkGroupConfiguration: true,
           publishCloudWatchMetricsEnabled: true,
@@ -199,7 +221,7 @@ export class TeamAuditLogs extends Construct {
           },
         },
       });
-      workGroup.applyRemovalPolicy(props.removalPolicy);
+      workGroup.applyRemovalPolicy(RemovalPolicy.DESTROY);
 
       this.environment[ENV.athenaWorkgroup] = this.workGroupName;
       this.environment[ENV.athenaDatabase] = this.databaseName;
@@ -224,6 +246,7 @@ export class TeamAuditLogs extends Construct {
     }
     if (config.type === 'athena' && this.resultsBucket && this.workGroupName && this.databaseName) {
       const stack = Stack.of(this);
+      this.trailReaderRole = fn.role;
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],

@@ -6,10 +6,14 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { SlackSecretValue } from '../lambdas/contract/env';
+import { installationSuffix, retainExceptOnCreate } from './names';
 
 export interface TeamNotificationsProps {
-  /** Name of the Slack token secret (e.g. `<stack>/slack-bot-token`). */
-  readonly slackSecretName: string;
+  /**
+   * Start of the Slack token secret's name (e.g. `<stack>/slack-bot-token`); the name ends with
+   * a suffix unique to the installation (`-<8 hex digits>`).
+   */
+  readonly slackSecretNamePrefix: string;
   /** Sender email from the config (an SES email identity, or an address of a domain identity). */
   readonly senderEmail?: string;
   /** SES identity ARN from the config. */
@@ -44,11 +48,16 @@ export class TeamNotifications extends Construct {
     });
 
     const placeholder: SlackSecretValue = {};
+    // Retained (it holds the token an admin stored) but never in the way of the next deployment:
+    // a failed first deployment deletes it (RETAIN_EXCEPT_ON_CREATE), and a reinstall after
+    // `cdk destroy` gets a new name (the installation suffix) instead of colliding with the one
+    // kept from the previous installation. The functions find it by ARN, admins by the
+    // SlackSecretName output; after a reinstall the token is entered again in Settings.
     this.slackSecret = new secretsmanager.Secret(this, 'SlackToken', {
-      secretName: props.slackSecretName,
+      secretName: `${props.slackSecretNamePrefix}-${installationSuffix(this)}`,
       description: 'TEAM Slack bot token ({"slackToken": "xoxb-..."}); set through Administration > Settings',
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify(placeholder)),
-      removalPolicy: props.removalPolicy,
+      removalPolicy: retainExceptOnCreate(props.removalPolicy),
     });
     Validations.of(this.slackSecret).acknowledge({
       id: 'AwsSolutions-SMG4',

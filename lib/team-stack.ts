@@ -258,7 +258,7 @@ export class TeamStack extends Stack {
     const fns = this.functions;
 
     this.notifications = new TeamNotifications(this, 'Notifications', {
-      slackSecretName: `${name}/slack-bot-token`,
+      slackSecretNamePrefix: `${name}/slack-bot-token`,
       senderEmail: config.notifications.senderEmail,
       sesIdentityArn: config.notifications.sesIdentityArn,
       removalPolicy,
@@ -401,6 +401,13 @@ export class TeamStack extends Stack {
       'CloudFront domain (DNS target of a custom domain)',
     );
     this.output('SiteBucketName', this.web.siteBucket.bucketName, 'S3 bucket of the web app');
+    if (this.auditLogs.trailReaderRole) {
+      this.output(
+        'SessionLogsTrailReaderRoleArn',
+        this.auditLogs.trailReaderRole.roleArn,
+        'Athena session logs: the role that reads the organization trail; allow it in a trail bucket (and key) policy of another account',
+      );
+    }
     if (this.web.hasBuiltApp === false) {
       this.output(
         'WebAppNotBuilt',

@@ -1,7 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambdas/contract/env';
-import { logicalIdOf, synthTeam, type Synthesized } from './support';
+import { flat, logicalIdOf, PROJECT_ROOT, roleStatements, synthTeam, type Synthesized } from './support';
+
+/** The installation suffix (lib/names.ts): the first block of the stack id's UUID. */
+const STACK_ID_SUFFIX = {
+  'Fn::Select': [
+    0,
+    { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+  ],
+};
 
 function envOf(synth: Synthesized): Record<string, unknown> {
   const resources = synth.template.toJSON().Resources as Record<
@@ -17,9 +27,8 @@ describe('session logs: CloudTrail Lake, created by TEAM', () => {
 
   it('creates an organization, multi-region event data store keeping one year of management events', () => {
     synth.template.hasResource('AWS::CloudTrail::EventDataStore', {
-      DeletionPolicy: 'Retain',
       Properties: {
-        Name: 'team-demo-session-logs',
+        Name: Match.anyValue(),
         MultiRegionEnabled: true,
         OrganizationEnabled: true,
         RetentionPeriod: 365,
@@ -35,6 +44,34 @@ describe('session logs: CloudTrail Lake, created by TEAM', () => {
         logicalIdOf(synth.stack.auditLogs.node.findChild('EventDataStore')),
         'EventDataStoreArn',
       ],
+    });
+  });
+
+  it('is kept with the stack but never in the way of a retry or a reinstall', () => {
+    const store = Object.values(synth.template.findResources('AWS::CloudTrail::EventDataStore'))[0] as {
+      DeletionPolicy: string;
+      UpdateReplacePolicy: string;
+      Properties: { Name: unknown };
+    };
+    // A failed first deployment deletes it; stack deletion and replacement keep it.
+    expect(store.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(store.UpdateReplacePolicy).toBe('Retain');
+    // Named for this installation of the stack: a reinstall does not collide with the kept one.
+    expect(store.Properties.Name).toEqual({ 'Fn::Join': ['', ['team-demo-session-logs-', STACK_ID_SUFFIX]] });
+  });
+});
+
+describe('session logs: CloudTrail Lake, created by a test deployment (removalPolicy destroy)', () => {
+  const synth = synthTeam({
+    removalPolicy: 'destroy',
+    sessionLogs: { type: 'cloudtrail-lake', create: { selectors: 'read' } },
+  });
+  afterAll(() => synth.cleanup());
+
+  it('goes with the stack, without termination protection', () => {
+    synth.template.hasResource('AWS::CloudTrail::EventDataStore', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ TerminationProtectionEnabled: false }),
     });
   });
 });
@@ -128,6 +165,21 @@ describe('session logs: Athena over the organization trail', () => {
     );
   });
 
+  it('keeps the workgroup’s configured name and deletes it with the stack (it holds no data)', () => {
+    synth.template.hasResource('AWS::Athena::WorkGroup', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: Match.objectLike({ Name: 'team-demo', RecursiveDeleteOption: true }),
+    });
+    // What the workgroup would otherwise have kept stays: the results bucket.
+    synth.template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'athena-results/' }),
+      }),
+    });
+  });
+
   it('queries through a workgroup that enforces encrypted results in a private, expiring bucket', () => {
     synth.template.hasResourceProperties('AWS::Athena::WorkGroup', {
       Name: 'team-demo',
@@ -157,6 +209,65 @@ describe('session logs: Athena over the organization trail', () => {
       [ENV.athenaDatabase]: 'team_demo_audit',
       [ENV.athenaTable]: 'cloudtrail_events',
     });
+  });
+});
+
+describe('session logs: Athena, the role that reads the trail', () => {
+  const synth = synthTeam({
+    sessionLogs: {
+      type: 'athena',
+      trailBucketName: 'org-trail',
+      trailPrefix: 'cloudtrail',
+      organizationId: 'o-abcdefghij',
+      trailKmsKeyArn: 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
+  });
+  afterAll(() => synth.cleanup());
+  const apiRole = () => logicalIdOf(synth.stack.functions.api.role);
+
+  it('is the api function’s role (Athena reads with the caller’s credentials), named and output', () => {
+    expect(synth.stack.auditLogs.trailReaderRole).toBe(synth.stack.functions.api.role);
+    expect(synth.template.toJSON().Outputs.SessionLogsTrailReaderRoleArn).toMatchObject({
+      Value: { 'Fn::GetAtt': [apiRole(), 'Arn'] },
+    });
+    // The session-logs function only follows queries: it never touches the trail.
+    const follower = roleStatements(synth.template, logicalIdOf(synth.stack.functions.sessionLogs.role));
+    expect(JSON.stringify(follower)).not.toContain('org-trail');
+  });
+
+  it('matches the cross-account bucket and key policy in docs/deployment.md exactly', () => {
+    const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'deployment.md'), 'utf8');
+    const block = /```json\n(\s*\{\s*"Version"[^`]*"TeamSessionLogs[^`]*)```/.exec(doc)?.[1];
+    expect(block, 'the bucket policy block in docs/deployment.md').toBeDefined();
+    const policy = JSON.parse(
+      (block ?? '')
+        .replaceAll('<trailBucketName>', 'org-trail')
+        .replaceAll('<trailPrefix>/', 'cloudtrail/')
+        .replaceAll('<organizationId>', 'o-abcdefghij'),
+    ) as {
+      Statement: { Sid: string; Principal: { AWS: string }; Action: string | string[]; Resource: string }[];
+    };
+    const onTrail = roleStatements(synth.template, apiRole())
+      .filter((s) => s.resources.some((r) => r.includes('org-trail') || r.includes(':kms:')))
+      .map((s) => ({
+        actions: [...s.actions].sort(),
+        resources: s.resources.map((r) => r.replace('arn:<AWS::Partition>:', 'arn:aws:')),
+      }));
+    const documented = policy.Statement.map((s) => {
+      expect(s.Principal.AWS, s.Sid).toBe('<SessionLogsTrailReaderRoleArn>');
+      return { actions: ([] as string[]).concat(s.Action).sort(), resources: [s.Resource] };
+    });
+    const key = /```json\n(\s*\{\s*"Sid": "TeamSessionLogsDecrypt"[^`]*)```/.exec(doc)?.[1];
+    expect(key, 'the key policy statement in docs/deployment.md').toBeDefined();
+    const keyStatement = JSON.parse(key ?? '{}') as { Action: string; Principal: { AWS: string } };
+    expect(keyStatement.Principal.AWS).toBe('<SessionLogsTrailReaderRoleArn>');
+    documented.push({
+      actions: [keyStatement.Action],
+      resources: ['arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    });
+    expect(onTrail.sort((a, b) => flat(a.actions).localeCompare(flat(b.actions)))).toEqual(
+      documented.sort((a, b) => flat(a.actions).localeCompare(flat(b.actions))),
+    );
   });
 });
 
