@@ -68,6 +68,29 @@ export function parseIsoDateTime(value: string): Date | undefined {
   return new Date(local.getTime() - sign * (offsetHours * 60 + offsetMinutes) * 60_000);
 }
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * How long a request's workflow may run: Step Functions ends a standard execution one year
+ * after it started (taken as 365 days, never more), and the request's execution starts when the
+ * request is created.
+ */
+export const WORKFLOW_LIFETIME_MS = 365 * DAY_MS;
+
+/**
+ * What the execution still needs after the latest moment access can end, kept free of the
+ * year: one day. After the end time the workflow wakes up, revokes (each step retried up to 8
+ * times, up to 2 minutes apart, then Identity Center polled until it confirms the deletion, all
+ * in minutes) and writes the end; the grant before it may likewise land minutes after the start
+ * time, which pushes the end as far. A day covers these with room for an Identity Center that
+ * is slow for hours and for clocks that disagree, and keeps the rule easy to state (364 days).
+ */
+export const REQUEST_END_MARGIN_MS = DAY_MS;
+
+/** A request must end within this long of its creation (364 days). */
+export const MAX_REQUEST_END_MS = WORKFLOW_LIFETIME_MS - REQUEST_END_MARGIN_MS;
+
 /** One calendar year after `now` (UTC). */
 function oneYearAfter(now: Date): Date {
   const limit = new Date(now.getTime());
@@ -85,17 +108,57 @@ const createRequestSchema = z.object({
 });
 
 /**
+ * Refuses a request whose access could end after its workflow is gone (MAX_REQUEST_END_MS after
+ * creation): the execution would time out while access is held, and nothing would revoke it.
+ * The latest end is the start plus the duration, where the start is the later of the start time
+ * and, while approval is required, the moment the request expires undecided: access granted on
+ * a late approval still lasts the whole duration. The error is on the field to change: the
+ * start time when one was given and the wait for approval is not what pushes the end out,
+ * otherwise the duration.
+ */
+function checkLatestEnd(
+  start: Date,
+  durationHours: number,
+  context: { now: Date; startGiven: boolean; approval?: { expiryHours: number } },
+): void {
+  const now = context.now.getTime();
+  const decidedBy = context.approval ? now + context.approval.expiryHours * HOUR_MS : now;
+  const latestEnd = Math.max(start.getTime(), decidedBy) + durationHours * HOUR_MS;
+  const limit = now + MAX_REQUEST_END_MS;
+  if (latestEnd <= limit) return;
+  const days = MAX_REQUEST_END_MS / DAY_MS;
+  const by = new Date(limit).toISOString();
+  if (context.startGiven && start.getTime() >= decidedBy) {
+    throw new ValidationError(
+      `Access must end within ${days} days from now (by ${by}): start earlier or shorten the duration.`,
+      'startTime',
+    );
+  }
+  const waited = context.approval && decidedBy > start.getTime();
+  throw new ValidationError(
+    waited
+      ? `Access must end within ${days} days from now (by ${by}), and access granted on an approval that comes as late as the ${context.approval?.expiryHours}-hour expiry still lasts the whole duration: shorten the duration.`
+      : `Access must end within ${days} days from now (by ${by}): shorten the duration.`,
+    'durationHours',
+  );
+}
+
+/**
  * Validates a new request: field formats, justification, ticket (required when the settings
- * say so), start time (default now; at most 5 minutes in the past, at most one year ahead) and
+ * say so), start time (default now; at most 5 minutes in the past, at most one year ahead),
  * duration (whole hours, 1–8000, at most the applicable maximum: the eligible maximum for the
- * account and permission set when given, and always the settings' maximum).
+ * account and permission set when given, and always the settings' maximum), and an end that
+ * its workflow lives to see (`checkLatestEnd`; with `approvalRequired` the wait for a decision
+ * counts too).
  */
 export function validateCreateRequest(
   input: unknown,
   context: {
     now: Date;
-    settings: Pick<Settings, 'ticketRequired' | 'maxDurationHours'>;
+    settings: Pick<Settings, 'ticketRequired' | 'maxDurationHours'> & Partial<Pick<Settings, 'expiryHours'>>;
     maxDurationHours?: number;
+    /** Whether the request waits for an approver (known once eligibility is). */
+    approvalRequired?: boolean;
   },
 ): ValidCreateRequest {
   const parsed = parseInput(createRequestSchema, input, 'The request');
@@ -129,6 +192,12 @@ export function validateCreateRequest(
     }
     start = when;
   }
+  const expiryHours = context.settings.expiryHours;
+  checkLatestEnd(start, parsed.durationHours, {
+    now: context.now,
+    startGiven: Boolean(parsed.startTime),
+    ...(context.approvalRequired && expiryHours !== undefined ? { approval: { expiryHours } } : {}),
+  });
 
   const result: ValidCreateRequest = {
     accountId: parsed.accountId,

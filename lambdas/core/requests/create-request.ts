@@ -43,6 +43,7 @@ export function makeCreateRequest(
       now,
       settings,
       maxDurationHours: eligibility.maxDurationHours,
+      approvalRequired: eligibility.approvalRequired,
     });
 
     const [resolved, permissionSetInfo] = await Promise.all([

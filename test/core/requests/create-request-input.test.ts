@@ -6,7 +6,13 @@ import {
   PERMISSION_SET_ARN,
   PERMISSION_SET_NAME,
 } from '../../../lambdas/contract/patterns';
-import { parseIsoDateTime, validateCreateRequest } from '../../../lambdas/core/requests/create-request-input';
+import {
+  MAX_REQUEST_END_MS,
+  parseIsoDateTime,
+  REQUEST_END_MARGIN_MS,
+  validateCreateRequest,
+  WORKFLOW_LIFETIME_MS,
+} from '../../../lambdas/core/requests/create-request-input';
 import { bad, check, type Outcome, idcId, NOW, ok, psArn, settings } from '../fixtures';
 
 const minutes = (n: number) => n * 60_000;
@@ -199,7 +205,12 @@ describe('validateCreateRequest', () => {
       run({ startTime: at(-minutes(6)) }),
       bad('startTime', 'Start time must not be more than 5 minutes in the past.'),
     ],
-    ['start time in one year', run({ startTime: ONE_YEAR_LATER }), ok({ startTime: ONE_YEAR_LATER })],
+    // One year ahead is a valid start on its own, but no access starting then ends in time.
+    [
+      'start time in one year',
+      run({ startTime: ONE_YEAR_LATER }),
+      bad('startTime', /^Access must end within 364 days from now/),
+    ],
     [
       'start time one year and one second ahead',
       run({ startTime: '2027-03-10T12:00:01Z' }),
@@ -295,6 +306,113 @@ describe('validateCreateRequest', () => {
     );
     expect('ticketNo' in result).toBe(false);
   });
+});
+
+describe('validateCreateRequest: access ends while its workflow still runs', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  // Creation + 365 days (the execution's year) - 1 day (margin) = 2027-03-09T12:00:00.000Z.
+  const LIMIT = '2027-03-09T12:00:00.000Z';
+  const after = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
+  const request = { accountId: '111111111111', permissionSetArn: psArn(1), justification: 'Audit' };
+  const generous = settings({ maxDurationHours: 8000, expiryHours: 3, ticketRequired: false });
+  const attempt =
+    (
+      startTime: string | null,
+      durationHours: number,
+      extra: { approvalRequired?: boolean; expiryHours?: number } = {},
+    ) =>
+    () =>
+      validateCreateRequest(
+        { ...request, startTime, durationHours },
+        {
+          now: NOW,
+          settings:
+            extra.expiryHours === undefined ? generous : { ...generous, expiryHours: extra.expiryHours },
+          maxDurationHours: 8000,
+          ...(extra.approvalRequired !== undefined ? { approvalRequired: extra.approvalRequired } : {}),
+        },
+      );
+  const endMessage = new RegExp(
+    `^Access must end within 364 days from now \\(by ${LIMIT.replace(/\./g, '\\.')}\\)`,
+  );
+
+  it('states the rule: one year of execution less one day', () => {
+    expect(MAX_REQUEST_END_MS).toBe(WORKFLOW_LIFETIME_MS - REQUEST_END_MARGIN_MS);
+    expect(MAX_REQUEST_END_MS).toBe(364 * DAY);
+    expect(new Date(NOW.getTime() + MAX_REQUEST_END_MS).toISOString()).toBe(LIMIT);
+  });
+
+  const cases: [string, () => unknown, Outcome][] = [
+    ['the longest duration starting now', attempt(null, 8000), ok({ durationHours: 8000 })],
+    [
+      'the longest duration starting as late as it can',
+      attempt(after(364 * DAY - 8000 * HOUR), 8000),
+      ok({ startTime: after(364 * DAY - 8000 * HOUR) }),
+    ],
+    [
+      'the longest duration starting one hour too late',
+      attempt(after(364 * DAY - 8000 * HOUR + HOUR), 8000),
+      bad('startTime', endMessage),
+    ],
+    [
+      'one hour ending exactly at the limit',
+      attempt(after(364 * DAY - HOUR), 1),
+      ok({ startTime: after(364 * DAY - HOUR) }),
+    ],
+    [
+      'one hour ending a second after the limit',
+      attempt(after(364 * DAY - HOUR + 1000), 1),
+      bad('startTime', endMessage),
+    ],
+    [
+      'one hour starting in 364 days',
+      attempt(after(364 * DAY), 1),
+      bad('startTime', /start earlier or shorten/),
+    ],
+    [
+      'a start beyond one year keeps its own message',
+      attempt(after(366 * DAY), 1),
+      bad('startTime', 'Start time must be within one year from now.'),
+    ],
+    // The wait for a decision: access granted on a late approval lasts the whole duration.
+    [
+      'approval required, a short expiry changes nothing',
+      attempt(null, 8000, { approvalRequired: true }),
+      ok({ durationHours: 8000 }),
+    ],
+    [
+      'approval required, an expiry that pushes the end out: the duration is what to change',
+      attempt(null, 8000, { approvalRequired: true, expiryHours: 737 }),
+      bad(
+        'durationHours',
+        /approval that comes as late as the 737-hour expiry still lasts the whole duration: shorten the duration\.$/,
+      ),
+    ],
+    [
+      'approval required, the expiry exactly at the limit',
+      // 736 hours of waiting + 8000 hours of access = 8736 hours = 364 days.
+      attempt(null, 8000, { approvalRequired: true, expiryHours: 736 }),
+      ok(),
+    ],
+    [
+      'approval required, a start after the expiry: the start time is what to change',
+      attempt(after(364 * DAY - 8000 * HOUR + HOUR), 8000, { approvalRequired: true, expiryHours: 3 }),
+      bad('startTime', endMessage),
+    ],
+    [
+      'approval required, a start before a long expiry: the duration is what to change',
+      attempt(after(10 * DAY), 8000, { approvalRequired: true, expiryHours: 1000 }),
+      bad('durationHours', /1000-hour expiry/),
+    ],
+    [
+      'no approval: a long expiry does not count',
+      attempt(null, 8000, { approvalRequired: false, expiryHours: 8000 }),
+      ok(),
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, run, outcome) => check(run, outcome));
 });
 
 describe('patterns and time parsing', () => {

@@ -254,6 +254,8 @@ describe('createRequest', () => {
       [{ ticketNo: undefined }, 'ticketNo'],
       [{ startTime: '2026-03-02T08:00:00Z' }, 'startTime'],
       [{ startTime: '2027-03-03T09:00:00Z' }, 'startTime'],
+      // Within a year, but 2 hours from then end after the 364 days its workflow can wait.
+      [{ startTime: '2027-03-01T08:00:00Z' }, 'startTime'],
     ];
     for (const [override, field] of cases) {
       const error = await failure(t.create(t.alice, { ...readOnlyInPayments, ...override }));
