@@ -199,7 +199,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     };
     /** A new backend is what a new Lambda container builds: empty in-memory caches. */
     const newContainer = (): ApiBackend => {
-      const b = composeApi(config, { dynamoDb: db.client, clock: systemClock });
+      const b = composeApi({ config, dynamoDb: db.client, clock: systemClock });
       backends.push(b);
       return b;
     };

@@ -22,7 +22,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { loadConfig } from '../lambdas/handlers/config';
 import { makeWorkflowTasksHandler } from '../lambdas/handlers/workflow-tasks';
 import { composeWorkflowTasks } from '../lambdas/handlers/workflow-tasks/compose';
 import { buildTeamApp } from '../lib/app';
@@ -135,7 +134,7 @@ export function registerLifecycle(
     [requestsTable]: requests,
     [`${requestsTable}.Arn`]: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${requests}`,
   });
-  const ports = composeWorkflowTasks(loadConfig(), { clock: local.backend.ports.clock });
+  const ports = composeWorkflowTasks({ clock: local.backend.ports.clock });
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
   const stateMachineArn = local.registerStateMachine('team-lifecycle', definition, {
     lifecycle: true,

@@ -18,6 +18,8 @@ import {
 } from '../core/session-logs';
 import { sessionLogsDepsFromEnvironment, type SessionLogsDeps } from './session-logs/compose';
 
+export type { FollowOptions, SessionLogJob } from '../core/session-logs';
+
 /** Left of the Lambda's time when following stops, to store and publish the last state. */
 const TIME_RESERVE_MS = 20_000;
 

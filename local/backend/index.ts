@@ -15,19 +15,15 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV } from '../../lambdas/contract/env';
-import type { Clock } from '../../lambdas/core/ports';
-import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
 import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
-import { loadConfig, resetConfig } from '../../lambdas/handlers/config';
 import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
 import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
 import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
-import type { FollowOptions } from '../../lambdas/core/session-logs/follow';
+import type { FollowOptions } from '../../lambdas/handlers/session-logs';
 import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
 import { startAppSync, type RunningAppSync } from '../appsync';
 import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';
@@ -57,7 +53,7 @@ import { persistAssignments, resumeLifecycles } from './restart';
 import { seedDemoData, type SeedResult } from './seed';
 import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
-export { seedDemoData, SEED_AUTHOR, type SeedResult } from './seed';
+export { seedDemoData, type SeedApi, type SeedResult } from './seed';
 export { ENDPOINT_ENV } from './env';
 
 /** The schema file AppSync serves, unchanged. */
@@ -125,7 +121,7 @@ export interface LocalBackend {
   backend: ApiBackend;
   /** The router's composition (the workflow it starts and resumes, the realtime publisher). */
   router: RouterDeps;
-  dynamo: { client: DynamoDBClient; doc: DynamoDBDocumentClient };
+  dynamo: { client: DynamoDBClient };
   seeded: SeedResult;
   simulators: Simulators;
   appsync: RunningAppSync;
@@ -175,8 +171,8 @@ function demoIdentities(org: DemoOrg): DemoIdentity[] {
   }));
 }
 
-/** A core clock that reads the scheduling clock. */
-function coreClock(clock: SchedulingClock): Clock {
+/** The handlers' clock over the scheduling clock. */
+function handlerClock(clock: SchedulingClock): { now(): Date } {
   return { now: () => new Date(clock.now()) };
 }
 
@@ -313,31 +309,31 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       [ENV.notificationTopicArn]: `arn:aws:sns:${LOCAL_REGION}:123456789012:${NOTIFICATION_TOPIC}`,
       [ENV.eventDataStoreArn]: cloudTrail.eventDataStoreArn,
     });
-    stops.push(() => {
-      restoreEnv();
-      resetConfig();
-    });
+    stops.push(restoreEnv);
 
+    // Each function's composition reads the environment just set, as in Lambda.
     let lifecycleArn: string | undefined;
-    resetConfig();
-    const config = loadConfig();
-    const sessionLogs = composeSessionLogs(config, { clock: coreClock(clock) });
+    const sessionLogs = composeSessionLogs({ clock: handlerClock(clock) });
     stops.push(() => sessionLogs.close());
     // Like an asynchronous Lambda invocation: the api hands the query over and answers at once.
     const sessionLogFollower = inProcessFollower(
       () => sessionLogs,
       options.sessionLogFollow ? { follow: options.sessionLogFollow } : {},
     );
-    const backend = composeApi(config, { clock: coreClock(clock), sessionLogFollower });
+    const backend = composeApi({ clock: handlerClock(clock), sessionLogFollower });
     stops.push(() => backend.close());
-    const router = composeRouter(config, { workflowStateMachineArn: () => lifecycleArn });
+    const router = composeRouter({ workflowStateMachineArn: () => lifecycleArn });
     stops.push(() => router.close());
-    const preToken = composePreToken(config, { clock: coreClock(clock) });
+    const preToken = composePreToken({ clock: handlerClock(clock) });
     stops.push(() => preToken.close());
     functions.built = { api: backend, router, preToken };
     stops.push(() => sessionLogFollower.stop());
 
-    const seeded = await seedDemoData(org, backend.ports, now());
+    const seeded = await seedDemoData(org, {
+      graphqlUrl: appsync.url,
+      adminGroup: LOCAL_GROUPS.admin,
+      accessTokenOf: async (userName) => (await auth.tokensFor(userName)).accessToken,
+    });
     const activity =
       options.sessionActivity === false
         ? undefined
@@ -385,7 +381,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       clock,
       backend,
       router,
-      dynamo: { client, doc: createDocumentClient(client) },
+      dynamo: { client },
       seeded,
       simulators,
       appsync,

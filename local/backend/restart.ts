@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { RequestRepository, RequestWorkflow } from '../../lambdas/core/ports';
-import type { AccessRequest } from '../../lambdas/core/types';
+import type { AccessRequest, ApiPorts } from '../../lambdas/handlers/api/compose';
+import type { RouterDeps } from '../../lambdas/handlers/router/compose';
 import type { OrgState } from '../sim/state';
 
 const assignmentsFile = z.object({
@@ -72,8 +72,8 @@ export function lifecycleUnfinished(request: Pick<AccessRequest, 'status' | 'end
  * (newest first). Returns the ids of the requests resumed.
  */
 export async function resumeLifecycles(
-  requests: Pick<RequestRepository, 'listAll'>,
-  lifecycle: Pick<RequestWorkflow, 'start'>,
+  requests: Pick<ApiPorts['requests'], 'listAll'>,
+  lifecycle: Pick<RouterDeps['workflow'], 'start'>,
 ): Promise<string[]> {
   const resumed: string[] = [];
   let cursor: string | undefined;

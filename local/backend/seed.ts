@@ -1,15 +1,20 @@
 /**
  * First-run data of the local cloud: the demo organization's starter eligibility and approver
  * policies and the default settings, each written only if absent (data kept between runs wins).
+ *
+ * They are written through the API, as an admin of the organization would write them on the
+ * Policies and Settings pages: the GraphQL operations the SPA sends, signed in as the first member
+ * of the admin group, so the seeded records pass the same checks as an admin's edits and name
+ * that admin as their author.
  */
-import { ConflictError } from '../../lambdas/core/errors';
-import type { PolicyRepository, SettingsRepository } from '../../lambdas/core/ports';
-import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
-import type { ApproverPolicy, EligibilityPolicy } from '../../lambdas/core/types';
+import {
+  CreateApproverPoliciesDocument,
+  CreateEligibilityPoliciesDocument,
+  SettingsDocument,
+  UpdateSettingsDocument,
+  type TypedDocumentString,
+} from '../../graphql/generated/operations';
 import type { DemoOrg } from '../sim';
-
-/** Who the seeded records say changed them last. */
-export const SEED_AUTHOR = 'local-seed';
 
 /** What `seedDemoData` wrote (ids), and what it left alone because it was there. */
 export interface SeedResult {
@@ -18,73 +23,111 @@ export interface SeedResult {
   settings: 'created' | 'kept';
 }
 
-async function createIfAbsent(put: () => Promise<void>): Promise<boolean> {
-  try {
-    await put();
-    return true;
-  } catch (error) {
-    if (error instanceof ConflictError) return false;
-    throw error;
+/** Where and as whom the seed talks to the API. */
+export interface SeedApi {
+  /** The GraphQL endpoint (the local AppSync). */
+  graphqlUrl: string;
+  /** The TEAM admin group of the deployment (its first member in the organization seeds). */
+  adminGroup: string;
+  /** Signs a user in; resolves to the access token the SPA would send. */
+  accessTokenOf(userName: string): Promise<string>;
+}
+
+interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: { errorType?: string | null; message: string }[];
+}
+
+/** Answer of an operation that may find its record already there. */
+type Outcome<TData> = { conflict: false; data: TData } | { conflict: true };
+
+/** The `errorType` of a record that already exists or changed since it was read (graphql/README.md). */
+const CONFLICT = 'Conflict';
+
+function graphqlClient(url: string, token: string) {
+  return async <TData, TVariables>(
+    document: TypedDocumentString<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<Outcome<TData>> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: token },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    const body = (await response.json()) as GraphQLResponse<TData>;
+    const errors = body.errors ?? [];
+    if (errors.length > 0 && errors.every((e) => e.errorType === CONFLICT)) return { conflict: true };
+    if (errors.length > 0 || !body.data) {
+      const reasons = errors.map((e) => `${e.errorType ?? 'Error'}: ${e.message}`).join('; ');
+      throw new Error(`Seeding the local cloud failed (HTTP ${response.status}): ${reasons || 'no data'}`);
+    }
+    return { conflict: false, data: body.data };
+  };
+}
+
+/** The user who seeds: the first member of the admin group. */
+function seedingAdmin(org: DemoOrg, adminGroup: string): string {
+  const admin = org.groups.find((g) => g.displayName === adminGroup)?.members[0];
+  if (admin === undefined) {
+    throw new Error(`The organization has no member of ${adminGroup} to seed its policies and settings.`);
   }
+  return admin;
 }
 
 /** Seeds the demo organization's policies and the default settings where none exist. */
-export async function seedDemoData(
-  org: DemoOrg,
-  ports: { policies: PolicyRepository; settings: SettingsRepository },
-  now: Date,
-): Promise<SeedResult> {
-  const at = now.toISOString();
+export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResult> {
+  const run = graphqlClient(api.graphqlUrl, await api.accessTokenOf(seedingAdmin(org, api.adminGroup)));
   const result: SeedResult = {
     eligibility: { created: [], kept: [] },
     approvers: { created: [], kept: [] },
     settings: 'kept',
   };
+  // One call per policy: a call creates all its policies or none, and each may exist already.
   for (const p of org.policies.eligibility) {
-    const policy: EligibilityPolicy = {
-      id: p.id,
-      principalType: p.principalType,
-      principalName: p.principalName,
-      accounts: p.accounts,
-      ous: p.ous,
-      permissionSets: p.permissionSets,
-      maxDurationHours: p.maxDurationHours,
-      approvalRequired: p.approvalRequired,
-      ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
-      updatedAt: at,
-      updatedBy: SEED_AUTHOR,
-    };
-    const created = await createIfAbsent(() => ports.policies.putEligibility(policy));
-    result.eligibility[created ? 'created' : 'kept'].push(p.id);
+    const outcome = await run(CreateEligibilityPoliciesDocument, {
+      input: {
+        principals: [{ id: p.id, type: p.principalType }],
+        accountIds: p.accounts.map((a) => a.id),
+        ouIds: p.ous.map((o) => o.id),
+        permissionSetArns: p.permissionSets.map((s) => s.arn),
+        maxDurationHours: p.maxDurationHours,
+        approvalRequired: p.approvalRequired,
+        ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
+      },
+    });
+    result.eligibility[outcome.conflict ? 'kept' : 'created'].push(p.id);
   }
   for (const p of org.policies.approvers) {
-    const policy: ApproverPolicy = {
-      id: p.id,
-      targetType: p.targetType,
-      targetName: p.targetName,
-      approverGroups: p.approverGroups,
-      ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
-      updatedAt: at,
-      updatedBy: SEED_AUTHOR,
-    };
-    const created = await createIfAbsent(() => ports.policies.putApproverPolicy(policy));
-    result.approvers[created ? 'created' : 'kept'].push(p.id);
+    const outcome = await run(CreateApproverPoliciesDocument, {
+      input: {
+        targets: [p.id],
+        approverGroupIds: p.approverGroups.map((g) => g.id),
+        ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
+      },
+    });
+    result.approvers[outcome.conflict ? 'kept' : 'created'].push(p.id);
   }
-  if ((await ports.settings.get()) === undefined) {
-    // Version 1: a stored record; admins then save with expectedVersion 1 like after any edit.
-    const created = await createIfAbsent(() =>
-      ports.settings.put(
-        {
-          ...DEFAULT_SETTINGS,
-          sensitiveActions: [...DEFAULT_SETTINGS.sensitiveActions],
-          version: 1,
-          updatedAt: at,
-          updatedBy: SEED_AUTHOR,
-        },
-        0,
-      ),
-    );
-    if (created) result.settings = 'created';
+  const read = await run(SettingsDocument, {});
+  if (!read.conflict && read.data.settings.version === 0) {
+    // Nothing stored: save the defaults as they are, as an admin saving the Settings page
+    // unchanged would. The group names are left out, so they keep following the deployment's.
+    const s = read.data.settings;
+    const saved = await run(UpdateSettingsDocument, {
+      input: {
+        maxDurationHours: s.maxDurationHours,
+        expiryHours: s.expiryHours,
+        commentsRequired: s.commentsRequired,
+        ticketRequired: s.ticketRequired,
+        approvalWorkflow: s.approvalWorkflow,
+        sesEnabled: s.sesEnabled,
+        snsEnabled: s.snsEnabled,
+        slackEnabled: s.slackEnabled,
+        ouCacheEnabled: s.ouCacheEnabled,
+        sensitiveActions: s.sensitiveActions,
+        expectedVersion: 0,
+      },
+    });
+    if (!saved.conflict) result.settings = 'created';
   }
   return result;
 }

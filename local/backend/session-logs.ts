@@ -12,11 +12,13 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import { z } from 'zod';
-import type { Directory } from '../../lambdas/core/ports';
-import type { FollowOptions } from '../../lambdas/core/session-logs/follow';
-import type { SessionLogFollower, SessionLogJob } from '../../lambdas/core/session-logs/ports';
+import type { ApiPorts, SessionLogFollower } from '../../lambdas/handlers/api/compose';
 import { fromImage } from '../../lambdas/handlers/router';
-import { makeSessionLogsHandler } from '../../lambdas/handlers/session-logs';
+import {
+  makeSessionLogsHandler,
+  type FollowOptions,
+  type SessionLogJob,
+} from '../../lambdas/handlers/session-logs';
 import type { SessionLogsDeps } from '../../lambdas/handlers/session-logs/compose';
 import { generateSessionActivity, type CloudTrailEvent, type SessionActivityOptions } from '../cloudtrail';
 import type { SchedulingClock } from '../sfn';
@@ -203,7 +205,7 @@ interface Recording {
  * happened by the time it ran.
  */
 export function sessionActivityRecorder(deps: {
-  directory: Pick<Directory, 'getUser'>;
+  directory: Pick<ApiPorts['directory'], 'getUser'>;
   record: (events: CloudTrailEvent[]) => unknown;
   clock: Pick<SchedulingClock, 'now' | 'schedule'>;
   onError?: (error: unknown) => void;

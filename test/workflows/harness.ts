@@ -181,7 +181,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     );
     const coreClock = { now: () => new Date(clock.now()) };
     const dynamoDb = options.dynamoDb?.(local.urls.dynamodb);
-    const backend: ApiBackend = dynamoDb ? composeApi(config, { clock: coreClock, dynamoDb }) : local.backend;
+    const backend: ApiBackend = dynamoDb ? composeApi({ config, clock: coreClock, dynamoDb }) : local.backend;
     const { router } = local;
     const retry = options.ssoAdminRetry;
     const ssoAdmin = retry
@@ -219,12 +219,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
       logger: silent(),
     };
-    const ports = composeWorkflowTasks(config, { ...shared, realtime: realtime ?? null });
+    const ports = composeWorkflowTasks({ config, ...shared, realtime: realtime ?? null });
     local.stepFunctions.registerLambda(
       TASKS_FUNCTION,
       makeWorkflowTasksHandler({ deps: () => ports, logger: silent() }),
     );
-    const reconcilerPorts = composeReconciler(config, {
+    const reconcilerPorts = composeReconciler({
+      config,
       ...shared,
       ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}),
     });

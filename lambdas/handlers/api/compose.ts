@@ -3,7 +3,7 @@
  * settings, the Slack secret, Identity Center, Organizations with the OU cache, session-log
  * queries and the hand-over to the session-logs function) and the use cases over them, built once
  * per container. `makeApiBackend(ports)` wires the use cases over any ports (tests pass fakes);
- * `composeApi(config)` builds the AWS adapters first.
+ * `composeApi(overrides)` builds the AWS adapters first, from the environment's configuration.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -35,6 +35,7 @@ import {
   makeUpdateEligibilityPolicy,
   makeUpdateSettings,
 } from '../../core';
+import { makeReconcileNow, type ReconcilerTrigger } from '../../core/access';
 import type { Clock, CoreDeps, IdGenerator } from '../../core/ports';
 import {
   disabledSessionLogs,
@@ -49,10 +50,11 @@ import { systemClock } from '../../adapters/clock';
 import { DynamoOuCache, type OuAccountsCache } from '../../adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../adapters/dynamodb/policies';
 import { uuidIds } from '../../adapters/ids';
+import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, requireSetting, type HandlerConfig } from '../config';
 import {
   identityCenterDirectory,
   requestRepository,
@@ -63,11 +65,18 @@ import {
   settingsRepository,
 } from '../shared-adapters';
 
+// Domain types of this root's surface, for callers that reach the domain only through it (the
+// local cloud).
+export type { AccessRequest } from '../../core/types';
+export type { SessionLogFollower } from '../../core/session-logs';
+
 /** The api's ports: the core's, the OU cache (invalidated by admins) and the session-log ports. */
 export interface ApiPorts extends CoreDeps {
   ouCache: OuAccountsCache;
   /** Session-log provider (none: undefined), query state and the follower of started queries. */
   sessionLogs: SessionLogPorts;
+  /** Starts the reconciler when an admin asks (`reconcileNow`). */
+  reconciler: ReconcilerTrigger;
 }
 
 /** The use cases, wired once over the ports. */
@@ -101,6 +110,7 @@ function makeApiUseCases(ports: ApiPorts) {
     updateApproverPolicy: makeUpdateApproverPolicy(ports),
     deleteApproverPolicies: makeDeleteApproverPolicies(ports),
     sessionLogs: makeSessionLogService(ports),
+    reconcileNow: makeReconcileNow(ports),
   };
 }
 
@@ -145,6 +155,8 @@ export function makeApiBackend(ports: ApiPorts): ApiBackend {
 
 /** What the environment cannot say about the api's composition (local cloud, tests, benchmarks). */
 export interface ApiOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
@@ -155,10 +167,16 @@ export interface ApiOverrides {
    * session-logs function named by the configuration, invoked asynchronously.
    */
   sessionLogFollower?: SessionLogFollower;
+  /**
+   * Who runs the reconciler when an admin asks. Default: the reconciler function named by the
+   * configuration, invoked asynchronously.
+   */
+  reconciler?: ReconcilerTrigger;
 }
 
 /** Builds the api's AWS adapters from the configuration and wires the use cases over them. */
-export function composeApi(config: HandlerConfig, overrides: ApiOverrides = {}): ApiBackend {
+export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
+  const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? new Logger({ serviceName: 'team' });
   const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
@@ -203,6 +221,12 @@ export function composeApi(config: HandlerConfig, overrides: ApiOverrides = {}):
     fallback,
     ouCache,
     sessionLogs,
+    reconciler:
+      overrides.reconciler ??
+      new LambdaReconcilerTrigger(
+        () => clients.lambda(),
+        () => requireSetting(config, 'reconcilerFunctionName'),
+      ),
   });
   return { ...backend, close: () => clients.close() };
 }
@@ -211,6 +235,6 @@ let fromEnvironment: ApiBackend | undefined;
 
 /** The api's composition in Lambda: built from the environment on the first invocation. */
 export function apiBackendFromEnvironment(): ApiBackend {
-  fromEnvironment ??= composeApi(currentConfig());
+  fromEnvironment ??= composeApi();
   return fromEnvironment;
 }

@@ -7,7 +7,7 @@ import { loadSettings } from '../../core/settings/settings';
 import type { Settings } from '../../core/types';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, type HandlerConfig } from '../config';
 import { identityCenterDirectory, settingsFallback, settingsRepository } from '../shared-adapters';
 
 /** What the trigger needs: the directory and the settings in force. */
@@ -18,14 +18,14 @@ export interface PreTokenDeps {
 
 /** What the environment cannot say about the composition (local cloud, tests). */
 export interface PreTokenOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   clock?: Clock;
 }
 
 /** Builds the trigger's adapters from the configuration. */
-export function composePreToken(
-  config: HandlerConfig,
-  overrides: PreTokenOverrides = {},
-): PreTokenDeps & { close(): void } {
+export function composePreToken(overrides: PreTokenOverrides = {}): PreTokenDeps & { close(): void } {
+  const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const clients = new AwsClients(config);
   const settings = { settings: settingsRepository(clients, config), fallback: settingsFallback(config) };
@@ -40,6 +40,6 @@ let fromEnvironment: PreTokenDeps | undefined;
 
 /** The trigger's dependencies in Lambda: built from the environment on the first invocation. */
 export function preTokenDepsFromEnvironment(): PreTokenDeps {
-  fromEnvironment ??= composePreToken(currentConfig());
+  fromEnvironment ??= composePreToken();
   return fromEnvironment;
 }

@@ -9,7 +9,7 @@ import type { NotificationChannel } from '../../core/notifications';
 import type { AccountAssignments, Clock, GrantRepository } from '../../core/ports';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
   grantRepository,
@@ -22,6 +22,8 @@ import {
 
 /** What the environment cannot say about the composition (local cloud, tests). */
 export interface ReconcilerOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   clock?: Clock;
   /** The DynamoDB client of the tables (default: a new one; a given one is not closed). */
   dynamoDb?: DynamoDBClient;
@@ -39,10 +41,8 @@ export interface ReconcilerOverrides {
 }
 
 /** Builds the reconciler's ports from the configuration. */
-export function composeReconciler(
-  config: HandlerConfig,
-  overrides: ReconcilerOverrides = {},
-): ReconcileDeps & { close(): void } {
+export function composeReconciler(overrides: ReconcilerOverrides = {}): ReconcileDeps & { close(): void } {
+  const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? new Logger({ serviceName: 'team-reconciler' });
   const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
@@ -74,6 +74,6 @@ let fromEnvironment: ReconcileDeps | undefined;
 
 /** The reconciler's ports in Lambda: built from the environment on the first invocation. */
 export function reconcilerDepsFromEnvironment(): ReconcileDeps {
-  fromEnvironment ??= composeReconciler(currentConfig());
+  fromEnvironment ??= composeReconciler();
   return fromEnvironment;
 }

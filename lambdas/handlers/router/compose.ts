@@ -8,7 +8,7 @@ import type { RealtimePublisher, RequestWorkflow } from '../../core/ports';
 import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
 import { StepFunctionsRequestWorkflow } from '../../adapters/step-functions/request-workflow';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, type HandlerConfig } from '../config';
 import { realtimePublisher } from '../shared-adapters';
 
 /** What the router uses. */
@@ -21,16 +21,16 @@ export interface RouterDeps {
 
 /** What the environment cannot say about the router's composition (local cloud, tests). */
 export interface RouterOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   /** Where the workflow's state machine ARN comes from (default: the configuration). */
   workflowStateMachineArn?: () => string | undefined;
   logger?: Logger;
 }
 
 /** Builds the router's adapters from the configuration. */
-export function composeRouter(
-  config: HandlerConfig,
-  overrides: RouterOverrides = {},
-): RouterDeps & { close(): void } {
+export function composeRouter(overrides: RouterOverrides = {}): RouterDeps & { close(): void } {
+  const config = overrides.config ?? loadConfig();
   const clients = new AwsClients(config);
   const logger = overrides.logger ?? new Logger({ serviceName: 'team' });
   const arn = overrides.workflowStateMachineArn ?? (() => config.lifecycleStateMachineArn);
@@ -46,6 +46,6 @@ let fromEnvironment: RouterDeps | undefined;
 
 /** The router's composition in Lambda: built from the environment on the first invocation. */
 export function routerDepsFromEnvironment(): RouterDeps {
-  fromEnvironment ??= composeRouter(currentConfig());
+  fromEnvironment ??= composeRouter();
   return fromEnvironment;
 }

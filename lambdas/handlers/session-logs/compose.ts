@@ -7,7 +7,7 @@ import type { SessionLogProvider, SessionLogPublisher, SessionLogQueryStore } fr
 import { AppSyncSessionLogPublisher } from '../../adapters/appsync/session-log-publisher';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, type HandlerConfig } from '../config';
 import { sessionLogProvider, sessionLogQueries } from '../shared-adapters';
 
 /** What the function uses. */
@@ -22,14 +22,16 @@ export interface SessionLogsDeps {
 
 /** What the environment cannot say about the composition (local cloud, tests). */
 export interface SessionLogsOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   clock?: Clock;
 }
 
 /** Builds the function's adapters from the configuration. */
 export function composeSessionLogs(
-  config: HandlerConfig,
   overrides: SessionLogsOverrides = {},
 ): SessionLogsDeps & { close(): void } {
+  const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const clients = new AwsClients(config);
   const provider = sessionLogProvider(clients, config);
@@ -50,6 +52,6 @@ let fromEnvironment: SessionLogsDeps | undefined;
 
 /** The function's dependencies in Lambda: built from the environment on the first invocation. */
 export function sessionLogsDepsFromEnvironment(): SessionLogsDeps {
-  fromEnvironment ??= composeSessionLogs(currentConfig());
+  fromEnvironment ??= composeSessionLogs();
   return fromEnvironment;
 }

@@ -12,7 +12,7 @@ import { systemClock } from '../../adapters/clock';
 import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
 import { RequestItemDecisionWait } from '../../adapters/step-functions/decision-wait';
 import { AwsClients } from '../aws-clients';
-import { currentConfig, type HandlerConfig } from '../config';
+import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
   grantRepository,
@@ -26,6 +26,8 @@ import {
 
 /** What the environment cannot say about the composition (local cloud, tests, benchmarks). */
 export interface WorkflowTasksOverrides {
+  /** The configuration (default: read from the process environment as it is now). */
+  config?: HandlerConfig;
   clock?: Clock;
   /** The DynamoDB client of the tables (default: a new one; a given one is not closed). */
   dynamoDb?: DynamoDBClient;
@@ -45,9 +47,9 @@ export interface WorkflowTasksOverrides {
 
 /** Builds the step's ports from the configuration. */
 export function composeWorkflowTasks(
-  config: HandlerConfig,
   overrides: WorkflowTasksOverrides = {},
 ): WorkflowDeps & { close(): void } {
+  const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? new Logger({ serviceName: 'team-workflow' });
   const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
@@ -87,6 +89,6 @@ let fromEnvironment: WorkflowDeps | undefined;
 
 /** The step's ports in Lambda: built from the environment on the first invocation. */
 export function workflowTasksDepsFromEnvironment(): WorkflowDeps {
-  fromEnvironment ??= composeWorkflowTasks(currentConfig());
+  fromEnvironment ??= composeWorkflowTasks();
   return fromEnvironment;
 }

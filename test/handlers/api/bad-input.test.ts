@@ -11,7 +11,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TableId } from '../../../lambdas/contract/tables';
 import { makeApiHandler, type ApiHandler } from '../../../lambdas/handlers/api';
 import { ApiError } from '../../../lambdas/handlers/api/errors';
-import { loadConfig } from '../../../lambdas/handlers/config';
 import { composeApi } from '../../../lambdas/handlers/api/compose';
 import { useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
@@ -113,7 +112,7 @@ beforeAll(async () => {
   );
   stateTableNames = new Set(STATE_TABLES.map((id) => backend.tables[id]));
   scanner = backend.dynamo.client;
-  const instrumented = composeApi(loadConfig(), {
+  const instrumented = composeApi({
     clock: { now: () => new Date(backend.clock.now()) },
     dynamoDb,
   });
