@@ -1,8 +1,20 @@
 /**
  * The layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser):
- * contract ← core ← adapters ← handlers; lib → contract; web → contract; no cycles anywhere.
+ * contract ← core ← adapters ← handlers; lib → contract; web → contract; local → the contract and
+ * the handlers' public modules; no cycles anywhere.
  */
 const CONTRACT = '^(graphql/|lambdas/contract/)';
+/**
+ * The functions, each with an entry file `lambdas/handlers/<function>.ts` and a composition root
+ * `lambdas/handlers/<function>/compose.ts`: what a function shows the outside. The other files
+ * there (config.ts, shared-adapters.ts, api/*.ts, …) are the handlers' own. A new function is
+ * added here.
+ */
+const FUNCTIONS = '(api|pre-token|reconciler|router|session-logs|workflow-tasks)';
+const HANDLER_ENTRIES = `^lambdas/handlers/${FUNCTIONS}\\.ts$`;
+const COMPOSITION_ROOTS = `^lambdas/handlers/${FUNCTIONS}/compose\\.ts$`;
+/** The CDK app as a whole (the local cloud synthesizes the stack to run its state machine). */
+const CDK_APP = '^lib/(app|config)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -62,6 +74,17 @@ module.exports = {
       severity: 'error',
       from: { path: '^(bin|lib)/' },
       to: { path: '^(lambdas|local|web|bench|test)/', pathNot: CONTRACT },
+    },
+    {
+      name: 'local-imports-the-contract-and-handler-entries',
+      comment:
+        'The local cloud runs the deployed functions as they are: through their entry files and composition roots, never the core, the adapters or other handler internals (type-only imports included).',
+      severity: 'error',
+      from: { path: '^local/' },
+      to: {
+        path: '^(bin|lib|lambdas|web|bench|test)/',
+        pathNot: [CONTRACT, HANDLER_ENTRIES, COMPOSITION_ROOTS, CDK_APP],
+      },
     },
     {
       name: 'web-imports-the-contract-only',

@@ -96,6 +96,13 @@ describe('layer rules', () => {
       },
     ],
     [
+      'local-imports-the-contract-and-handler-entries',
+      {
+        'local/backend.ts': "import type { Clock } from '../lambdas/core/ports';\nexport type Now = Clock;\n",
+        'lambdas/core/ports.ts': 'export interface Clock {\n  now(): Date;\n}\n',
+      },
+    ],
+    [
       'no-cycles',
       {
         'local/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
@@ -105,5 +112,31 @@ describe('layer rules', () => {
   ])('%s fails on a planted violation', async (rule, files) => {
     const violations = await plant(rule, files);
     expect(violations.some((v) => v.startsWith(`${rule}:`))).toBe(true);
+  });
+
+  it('local reaches a function through its entry file and composition root only', async () => {
+    const violations = await plant('local-boundary', {
+      'local/backend.ts': [
+        "import { ENV } from '../lambdas/contract/env';",
+        "import { handler } from '../lambdas/handlers/api';",
+        "import { composeApi } from '../lambdas/handlers/api/compose';",
+        "import { loadConfig } from '../lambdas/handlers/config';",
+        "import { resolvers } from '../lambdas/handlers/api/requests';",
+        "import { client } from '../lambdas/adapters/dynamodb/client';",
+        'export const backend = [ENV, handler, composeApi, loadConfig, resolvers, client];',
+        '',
+      ].join('\n'),
+      'lambdas/contract/env.ts': 'export const ENV = 1;\n',
+      'lambdas/handlers/api.ts': 'export const handler = 1;\n',
+      'lambdas/handlers/api/compose.ts': 'export const composeApi = 1;\n',
+      'lambdas/handlers/api/requests.ts': 'export const resolvers = 1;\n',
+      'lambdas/handlers/config.ts': 'export const loadConfig = 1;\n',
+      'lambdas/adapters/dynamodb/client.ts': 'export const client = 1;\n',
+    });
+    expect(violations.filter((v) => v.startsWith('local-imports-')).sort()).toEqual([
+      'local-imports-the-contract-and-handler-entries: local/backend.ts → lambdas/adapters/dynamodb/client.ts',
+      'local-imports-the-contract-and-handler-entries: local/backend.ts → lambdas/handlers/api/requests.ts',
+      'local-imports-the-contract-and-handler-entries: local/backend.ts → lambdas/handlers/config.ts',
+    ]);
   });
 });
