@@ -17,7 +17,7 @@ import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
 import { LifecycleStateMachine } from './lifecycle';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
-import { ENV } from '../lambdas/contract/env';
+import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../lambdas/contract/env';
 import { TABLE_ENV, TABLE_IDS, type TableKey } from '../lambdas/contract/tables';
 import { TeamWaf, TeamWeb, cognitoIdpEndpoint } from './web';
 import { TeamWorkflows } from './workflows';
@@ -71,10 +71,12 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     directory: true,
   },
   // Pages through every grant (index byKind), reads the requests behind them, repairs
-  // assignments and records each repair (and its notifications) as an audit event.
+  // assignments and records each repair (and its notifications) as an audit event; ends a
+  // request whose access it revoked past its end time (a status change, approver rows included).
   reconciler: {
     tables: {
-      requests: { access: 'read', indexes: [] },
+      requests: { access: 'readwrite', indexes: [] },
+      requestApprovers: { access: 'write' },
       auditEvents: { access: 'write' },
       grants: { access: 'readwrite', indexes: ['byKind'] },
       settings: { access: 'read' },
@@ -564,6 +566,14 @@ export class TeamStack extends Stack {
       new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction'],
         resources: [fns.sessionLogs.functionArn],
+      }),
+    );
+    // api: starts the reconciler when an admin asks (reconcileNow), asynchronously too.
+    fns.api.addEnvironment(RECONCILER_FUNCTION_NAME_ENV, fns.reconciler.functionName);
+    fns.api.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [fns.reconciler.functionArn],
       }),
     );
 

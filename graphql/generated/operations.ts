@@ -137,6 +137,11 @@ export type PrincipalType =
   | 'GROUP'
   | 'USER';
 
+export type ReconcileNowInput = {
+  /** Why the reconciler runs now (optional; kept in its log with the admin who asked). */
+  reason?: string | null | undefined;
+};
+
 export type RejectRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
   comment?: string | null | undefined;
@@ -533,6 +538,13 @@ export type InvalidateOuCacheMutationVariables = Exact<{
 
 
 export type InvalidateOuCacheMutation = { invalidateOuCache: { invalidated: Array<string>, failed: Array<string>, message: string } };
+
+export type ReconcileNowMutationVariables = Exact<{
+  input: ReconcileNowInput;
+}>;
+
+
+export type ReconcileNowMutation = { reconcileNow: { startedAt: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1855,3 +1867,10 @@ export const InvalidateOuCacheDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<InvalidateOuCacheMutation, InvalidateOuCacheMutationVariables>;
+export const ReconcileNowDocument = new TypedDocumentString(`
+    mutation ReconcileNow($input: ReconcileNowInput!) {
+  reconcileNow(input: $input) {
+    startedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ReconcileNowMutation, ReconcileNowMutationVariables>;

@@ -301,6 +301,12 @@ export type Mutation = {
   publishRequestChange: Maybe<RequestChange>;
   /** Backend only: fan out a session-log query state to `onSessionLogQuery` subscribers. */
   publishSessionLogQuery: Maybe<SessionLogQuery>;
+  /**
+   * Run the reconciler now instead of waiting for its next scheduled run (every 15 minutes): it
+   * repairs grants that drifted and ends access held past its end time. Answers once the run is
+   * started, not when it is done.
+   */
+  reconcileNow: ReconcileNowResult;
   /** Reject a pending request (a listed approver who is not the requester). */
   rejectRequest: Request;
   /** End scheduled or in-progress access early (requester or a listed approver). */
@@ -367,6 +373,11 @@ export type MutationPublishRequestChangeArgs = {
 
 export type MutationPublishSessionLogQueryArgs = {
   input: PublishSessionLogQueryInput;
+};
+
+
+export type MutationReconcileNowArgs = {
+  input: ReconcileNowInput;
 };
 
 
@@ -653,6 +664,16 @@ export type QueryUsersArgs = {
   filter: InputMaybe<Scalars['String']['input']>;
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReconcileNowInput = {
+  /** Why the reconciler runs now (optional; kept in its log with the admin who asked). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReconcileNowResult = {
+  /** When the run was handed to the reconciler (it runs in the background; repairs show in the requests' history). */
+  startedAt: Scalars['AWSDateTime']['output'];
 };
 
 export type RejectRequestInput = {

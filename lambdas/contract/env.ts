@@ -47,3 +47,6 @@ export const ENV = {
 export interface SlackSecretValue {
   slackToken?: string;
 }
+
+/** api: name of the reconciler function an admin's `reconcileNow` invokes (asynchronously). */
+export const RECONCILER_FUNCTION_NAME_ENV = 'RECONCILER_FUNCTION_NAME';

@@ -37,6 +37,7 @@ export const API_OPERATIONS = [
   'listGroups',
   'listPermissionSets',
   'invalidateOuCache',
+  'reconcileNow',
   'getRequestFormOptions',
   'startSessionLogQuery',
   'getSessionLogs',
@@ -111,6 +112,7 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   listGroups: { scope: 'admin' },
   listPermissionSets: { scope: 'admin' },
   invalidateOuCache: { scope: 'admin' },
+  reconcileNow: { scope: 'admin' },
 
   readSlackToken: { scope: 'nobody' },
 };
@@ -149,6 +151,7 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   listGroups: 'Only administrators may list groups.',
   listPermissionSets: 'Only administrators may list permission sets.',
   invalidateOuCache: 'Only administrators may refresh the OU account cache.',
+  reconcileNow: 'Only administrators may run the reconciler.',
   readSlackToken: 'Nobody may read the Slack token.',
 };
 

@@ -1,11 +1,22 @@
 /**
- * The reconciler Lambda, run on a schedule (EventBridge): repairs grants that drifted from the
- * requests behind them or from Identity Center (see `makeReconcile`). The event carries nothing
- * it needs; the answer is a summary of what it did.
+ * The reconciler Lambda, run on a schedule (EventBridge) and on an admin's demand (the api
+ * invokes it asynchronously, `reconcileNow`): repairs grants that drifted from the requests
+ * behind them or from Identity Center (see `makeReconcile`). Either event carries nothing the
+ * run needs; an admin's request is logged with who asked and why. The answer is a summary of
+ * what it did.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
 import { makeReconcile, type ReconcileDeps, type ReconcileReport } from '../core/access';
 import { reconcilerDepsFromEnvironment } from './reconciler/compose';
+
+/** The event of an admin's `reconcileNow` (ReconciliationRequest); anything else is the schedule. */
+const adminRequest = z.object({
+  kind: z.literal('reconcile-now'),
+  requestedBy: z.object({ id: z.string(), email: z.string() }),
+  requestedAt: z.string(),
+  reason: z.string().optional(),
+});
 
 export interface ReconcilerOptions {
   deps?: () => ReconcileDeps;
@@ -18,6 +29,7 @@ export interface ReconcilerResult {
   removed: number;
   reapplied: number;
   released: number;
+  ended: number;
   unfinished: ReconcileReport['unfinished'];
 }
 
@@ -27,21 +39,26 @@ export function makeReconcilerHandler(
 ): (event?: unknown) => Promise<ReconcilerResult> {
   const logger = options.logger ?? new Logger({ serviceName: 'team-reconciler' });
   const depsOf = options.deps ?? reconcilerDepsFromEnvironment;
-  return async () => {
+  return async (event) => {
+    const asked = adminRequest.safeParse(event);
+    if (asked.success) {
+      logger.info('Reconciliation started by an admin', {
+        requestedBy: asked.data.requestedBy.id,
+        requestedAt: asked.data.requestedAt,
+        ...(asked.data.reason !== undefined ? { reason: asked.data.reason } : {}),
+      });
+    }
     const report = await makeReconcile(depsOf())();
     const result: ReconcilerResult = {
       grantsChecked: report.grantsChecked,
       removed: report.removed.length,
       reapplied: report.reapplied.length,
       released: report.released.length,
+      ended: report.ended.length,
       unfinished: report.unfinished,
     };
-    if (report.removed.length + report.reapplied.length + report.released.length > 0) {
-      logger.info('Reconciler repaired grants', {
-        ...result,
-        details: [...report.removed, ...report.reapplied, ...report.released],
-      });
-    }
+    const repairs = [...report.removed, ...report.reapplied, ...report.released, ...report.ended];
+    if (repairs.length > 0) logger.info('Reconciler repaired grants', { ...result, details: repairs });
     if (report.unfinished.length > 0)
       logger.warn('Reconciler left repairs unfinished', { unfinished: report.unfinished });
     return result;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambdas/contract/env';
+import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../../lambdas/contract/env';
 import { type FunctionName } from '../../lib/function';
 import { type TableKey } from '../../lambdas/contract/tables';
 import { logicalIdOf, roleStatements, synthTeam } from './support';
@@ -18,8 +18,15 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
   },
   router: { requests: 'readwrite', requestApprovers: 'write', auditEvents: 'write', settings: 'read' },
   preToken: { settings: 'read' },
-  // Reads requests, never changes them: repairs are audit events.
-  reconciler: { requests: 'read', auditEvents: 'write', grants: 'readwrite', settings: 'read' },
+  // Records repairs as audit events, and ends requests whose access it revoked past their end
+  // (a status change rewrites the approver rows in the same transaction).
+  reconciler: {
+    requests: 'readwrite',
+    requestApprovers: 'write',
+    auditEvents: 'write',
+    grants: 'readwrite',
+    settings: 'read',
+  },
   sessionLogs: { requests: 'read', sessionLogQueries: 'readwrite', settings: 'read' },
   workflowTasks: {
     requests: 'readwrite',
@@ -152,6 +159,23 @@ describe.each([
       }
     },
   );
+
+  it('the api invokes only the session-logs function and, for an admin, the reconciler, and knows their names', () => {
+    const invoked = statementsOf('api')
+      .filter((s) => s.actions.includes('lambda:InvokeFunction'))
+      .flatMap((s) => s.resources);
+    const arnOf = (fn: FunctionName) => `<${logicalIdOf(stack.functions[fn].function)}.Arn>`;
+    expect(invoked.sort()).toEqual([arnOf('reconciler'), arnOf('sessionLogs')].sort());
+    const api = template.toJSON().Resources[logicalIdOf(stack.functions.api.function)] as {
+      Properties: { Environment: { Variables: Record<string, unknown> } };
+    };
+    expect(api.Properties.Environment.Variables[RECONCILER_FUNCTION_NAME_ENV]).toEqual({
+      Ref: logicalIdOf(stack.functions.reconciler.function),
+    });
+    for (const fn of ['router', 'preToken', 'reconciler', 'sessionLogs', 'workflowTasks'] as const) {
+      expect(statementsOf(fn).flatMap((s) => s.actions)).not.toContain('lambda:InvokeFunction');
+    }
+  });
 
   it('the lifecycle functions query only the indexes their code uses', () => {
     const indexes = (fn: FunctionName) =>

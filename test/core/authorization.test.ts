@@ -62,6 +62,7 @@ const MATRIX: Record<ApiOperation, string> = {
   listGroups:                'N   N     N    N     Y     N',
   listPermissionSets:        'N   N     N    N     Y     N',
   invalidateOuCache:         'N   N     N    N     Y     N',
+  reconcileNow:              'N   N     N    N     Y     N',
   getRequestFormOptions:     'Y   Y     Y    Y     Y     Y',
   startSessionLogQuery:      'Y   N     Y    N     N     Y',
   getSessionLogs:            'Y   N     Y    N     N     Y',

@@ -142,6 +142,7 @@ const ADMIN_FIELDS = [
   'Mutation.deleteApproverPolicies',
   'Mutation.updateSettings',
   'Mutation.invalidateOuCache',
+  'Mutation.reconcileNow',
 ];
 const AUDITOR_FIELDS = ['Query.auditRequests', 'Query.auditSessions'];
 const IAM_ONLY_FIELDS = ['Mutation.publishRequestChange', 'Mutation.publishSessionLogQuery'];
@@ -228,6 +229,7 @@ describe('graphql/schema.graphql', () => {
         'deleteApproverPolicies',
         'updateSettings',
         'invalidateOuCache',
+        'reconcileNow',
         'startSessionLogQuery',
         'publishRequestChange',
         'publishSessionLogQuery',

@@ -1,18 +1,21 @@
 /**
  * The reconciler: compares the grants TEAM holds with the requests behind them and with
  * Identity Center, and repairs what drifted — access left behind by a revoke that failed for
- * good, and assignments that vanished under requests still in progress. Each repair is recorded
- * on the request (`repaired` audit event) and people are told. Running it again changes nothing.
+ * good, access still held long after its end time because its workflow never ended it, and
+ * assignments that vanished under requests still in progress. Each repair is recorded on the
+ * request (`repaired` audit event) and people are told. Running it again changes nothing.
  */
 import { buildNotificationEvent } from '../notifications/events';
 import type { Notifier } from '../notifications/ports';
 import { auditEventId } from '../audit';
 import { ConflictError } from '../errors';
 import type { RequestRepository, SettingsRepository } from '../ports';
+import { makeApplySystemTransition } from '../requests/system-transition';
 import { loadSettings } from '../settings/settings';
 import type { AccessRequest, Grant, RequestStatus, Settings, SettingsFallback } from '../types';
 import { accessErrorReason } from './errors';
-import { AccessControl, releaseOf, type AccessDeps } from './grants';
+import { AccessControl, releaseOf, targetOfRequest, type AccessDeps } from './grants';
+import { accessEndOf } from './workflow';
 
 export interface ReconcileDeps extends AccessDeps {
   requests: RequestRepository;
@@ -24,6 +27,14 @@ export interface ReconcileDeps extends AccessDeps {
    * 15 minutes): younger changes belong to a workflow that may still be at work.
    */
   graceMs?: number;
+  /**
+   * How long after its end time access may still be held before the reconciler ends it
+   * (default 30 minutes): the workflow's own revoke wakes at the end time and, with every retry
+   * of its steps (up to 8, up to 2 minutes apart) and Identity Center's polling, is done well
+   * within that; access held longer belongs to a workflow that is gone (timed out, failed,
+   * stopped).
+   */
+  overdueAfterMs?: number;
   /** Grants read per page (default 100). */
   pageSize?: number;
   /** Grants repaired at once (default 4: Identity Center's write APIs are rate-limited). */
@@ -49,12 +60,19 @@ export interface ReconcileReport {
   reapplied: RepairRecord[];
   /** Inactive requests taken off grants that others (or standing access) still hold. */
   released: RepairRecord[];
+  /**
+   * Requests in progress past their end time that their workflow did not end: their access
+   * revoked (reference-counted: the assignment goes only with the last request using it, and
+   * only if TEAM made it) and the request ended.
+   */
+  ended: RepairRecord[];
   /** Repairs that did not finish (still in progress, failed, or the record changed meanwhile). */
   unfinished: RepairRecord[];
 }
 
 const ACTIVE: readonly RequestStatus[] = ['scheduled', 'in progress'];
 const DEFAULT_GRACE_MS = 15 * 60_000;
+const DEFAULT_OVERDUE_AFTER_MS = 30 * 60_000;
 /** Tries per audit event id (two repairs in the same millisecond and version). */
 const MAX_ID_ATTEMPTS = 5;
 
@@ -80,13 +98,16 @@ class Reconciliation {
     removed: [],
     reapplied: [],
     released: [],
+    ended: [],
     unfinished: [],
   };
   private readonly control: AccessControl;
+  private readonly transition: ReturnType<typeof makeApplySystemTransition>;
   private settingsInForce?: Settings;
 
   constructor(private readonly deps: ReconcileDeps) {
     this.control = new AccessControl(deps);
+    this.transition = makeApplySystemTransition(deps);
   }
 
   private get graceMs(): number {
@@ -96,6 +117,13 @@ class Reconciliation {
   /** Changed less than the grace period ago. */
   private recent(at: string | undefined): boolean {
     return at !== undefined && this.deps.clock.now().getTime() - Date.parse(at) < this.graceMs;
+  }
+
+  /** In progress, left alone by its workflow, and past its end time by more than the allowance. */
+  private overdue(request: AccessRequest): boolean {
+    if (request.status !== 'in progress' || this.recent(request.updatedAt)) return false;
+    const allowance = this.deps.overdueAfterMs ?? DEFAULT_OVERDUE_AFTER_MS;
+    return Date.parse(accessEndOf(request)) + allowance <= this.deps.clock.now().getTime();
   }
 
   private record(list: RepairRecord[], grant: Grant, requestIds: string[], detail: string): void {
@@ -144,6 +172,11 @@ class Reconciliation {
         await this.dropInactive(grant, keep, drop);
         return;
       }
+      const overdue = requests.filter((r): r is AccessRequest => r !== undefined && this.overdue(r));
+      if (overdue.length > 0) {
+        await this.endOverdue(grant, overdue);
+        return;
+      }
       const inProgress = requests.filter((r): r is AccessRequest => r?.status === 'in progress');
       if (inProgress.length > 0) await this.reapplyIfMissing(grant, inProgress);
     } catch (error) {
@@ -183,6 +216,50 @@ class Reconciliation {
     await this.remove(grant, drop, 'no active request used it any more', first);
   }
 
+  /**
+   * Revokes each overdue request like its workflow would have (AccessControl.release: off the
+   * reference count, the assignment deleted only with the last request and only if TEAM made
+   * it), ends the request, and records and announces the repair. A deletion still in progress
+   * is left marked on the grant: a later run finishes it (`remove`) and ends the request then.
+   */
+  private async endOverdue(grant: Grant, overdue: AccessRequest[]): Promise<void> {
+    for (const request of overdue) {
+      const outcome = await this.control.release(request.id, targetOfRequest(request));
+      if (outcome.state === 'pending') {
+        this.record(this.report.unfinished, grant, [request.id], 'the deletion is still in progress');
+        continue;
+      }
+      if (outcome.state === 'failed') {
+        this.record(this.report.unfinished, grant, [request.id], `the deletion failed: ${outcome.reason}`);
+        continue;
+      }
+      const detail = `Ended the access: its end time (${accessEndOf(request)}) had passed and its workflow had not ended it.`;
+      if (!(await this.endRequest(grant, request.id))) continue;
+      this.record(this.report.ended, grant, [request.id], detail);
+      await this.announce([request.id], detail);
+    }
+  }
+
+  /**
+   * Moves a request whose access is gone to `ended` (the workflow's own end: endedAt set; a
+   * request revoked meanwhile keeps its status and gets endedAt). False, reported as
+   * unfinished, when it cannot be ended.
+   */
+  private async endRequest(grant: Grant, requestId: string): Promise<boolean> {
+    try {
+      await this.transition(requestId, 'end', { at: this.deps.clock.now().toISOString() });
+      return true;
+    } catch (error) {
+      this.record(
+        this.report.unfinished,
+        grant,
+        [requestId],
+        `the access was removed, but the request could not be ended: ${accessErrorReason(error)}`,
+      );
+      return false;
+    }
+  }
+
   /** Deletes the assignment of `grant` on behalf of `requestIds` and records the repair. */
   private async remove(
     grant: Grant,
@@ -199,6 +276,11 @@ class Reconciliation {
     if (outcome.state === 'failed') {
       this.record(this.report.unfinished, grant, requestIds, `the deletion failed: ${outcome.reason}`);
       return;
+    }
+    // A revoke of overdue access that was still under way on an earlier run ends here.
+    for (const id of requestIds) {
+      const request = await this.deps.requests.get(id);
+      if (request !== undefined && this.overdue(request)) await this.endRequest(grant, id);
     }
     const detail = `Removed the account assignment left behind (${why}).`;
     this.record(this.report.removed, grant, requestIds, detail);
@@ -270,10 +352,11 @@ class Reconciliation {
 /**
  * Reconciles every grant (read page by page): an assignment TEAM created that no active request
  * uses any more is deleted (also one whose revoke failed or stalled); inactive requests leave
- * grants that others or standing access still hold; an assignment missing under requests in
- * progress is created again. Requests changed within the grace period are left to their
- * workflow. Each repair becomes a `repaired` audit event and a notification. Idempotent; one
- * grant failing does not stop the others (it is reported as unfinished).
+ * grants that others or standing access still hold; a request in progress whose end time passed
+ * more than `overdueAfterMs` ago is revoked (reference-counted) and ended; an assignment missing
+ * under requests in progress is created again. Requests changed within the grace period are left
+ * to their workflow. Each repair becomes a `repaired` audit event and a notification.
+ * Idempotent; one grant failing does not stop the others (it is reported as unfinished).
  */
 export function makeReconcile(deps: ReconcileDeps): () => Promise<ReconcileReport> {
   return () => new Reconciliation(deps).run();

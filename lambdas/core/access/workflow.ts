@@ -388,10 +388,8 @@ class StepRun {
     return Date.parse(at) <= this.now().getTime() + DUE_TOLERANCE_MS;
   }
 
-  /** Access lasts the requested hours from when Identity Center confirmed it. */
   private endOf(request: AccessRequest): string {
-    const from = Date.parse(request.grantedAt ?? request.startTime);
-    return new Date(from + request.durationHours * HOUR_MS).toISOString();
+    return accessEndOf(request);
   }
 
   private wait(next: WaitNext, until: string, request: AccessRequest): Promise<Outcome> {
@@ -426,6 +424,18 @@ type WaitNext = 'awaitDecision' | 'awaitStart' | 'awaitEnd';
 function waitSecondsUntil(until: string, now: Date): number {
   const seconds = Math.ceil((Date.parse(until) - now.getTime()) / 1000);
   return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
+}
+
+/**
+ * When access ends: the requested hours from when Identity Center confirmed it (from the start
+ * time while it is not granted yet). The workflow waits until then; the reconciler ends access
+ * still held long after it.
+ */
+export function accessEndOf(
+  request: Pick<AccessRequest, 'grantedAt' | 'startTime' | 'durationHours'>,
+): string {
+  const from = Date.parse(request.grantedAt ?? request.startTime);
+  return new Date(from + request.durationHours * HOUR_MS).toISOString();
 }
 
 /** How long the first state waits when nothing needs deciding: it is released at once anyway. */

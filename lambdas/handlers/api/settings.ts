@@ -1,10 +1,13 @@
-/** Resolvers of the settings (read: everyone signed in; write: admins). */
+/**
+ * Resolvers of the settings (read: everyone signed in; write: admins) and of the reconciler run
+ * an admin starts from the settings page.
+ */
 import { z } from 'zod';
-import type { MutationUpdateSettingsArgs } from '../../../graphql/generated/schema';
+import type { MutationReconcileNowArgs, MutationUpdateSettingsArgs } from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
 import { argsOf, gqlInt, gqlString, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
-import { settingsToGraphQL } from './mappers/settings';
+import { reconciliationStartedToGraphQL, settingsToGraphQL } from './mappers/settings';
 
 const updateSettings = argsOf<MutationUpdateSettingsArgs>()(
   z.object({
@@ -31,6 +34,10 @@ const updateSettings = argsOf<MutationUpdateSettingsArgs>()(
   }),
 );
 
+const reconcileNow = argsOf<MutationReconcileNowArgs>()(
+  z.object({ input: z.object({ reason: gqlString.nullish() }) }),
+);
+
 /** Query and Mutation fields about settings. */
 export const settingsResolvers: AreaResolvers = {
   Query: {
@@ -42,6 +49,12 @@ export const settingsResolvers: AreaResolvers = {
       authorize('updateSettings', caller);
       const { input } = parseArgs(updateSettings, ctx.args);
       return settingsToGraphQL(await ctx.backend.usecases.updateSettings(caller, input));
+    },
+    reconcileNow: async (ctx) => {
+      const caller = await ctx.user();
+      authorize('reconcileNow', caller);
+      const { input } = parseArgs(reconcileNow, ctx.args);
+      return reconciliationStartedToGraphQL(await ctx.backend.usecases.reconcileNow(caller, input));
     },
   },
 };

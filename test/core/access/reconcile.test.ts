@@ -207,3 +207,173 @@ describe('the reconciler', () => {
     expect(warnings).toEqual(['Repair notification failed']);
   });
 });
+
+describe('the reconciler: access past its end time', () => {
+  let world: TestWorld;
+  let idc: FakeAssignments;
+  let notifier: RecordingNotifier;
+  let reconcile: ReturnType<typeof makeReconcile>;
+  const HOUR = 60;
+
+  beforeEach(() => {
+    world = makeTestWorld();
+    idc = new FakeAssignments();
+    notifier = new RecordingNotifier();
+    reconcile = makeReconcile({
+      requests: world.requests,
+      settings: world.settings,
+      clock: world.clock,
+      grants: world.grants,
+      assignments: idc,
+      notifier,
+      sleep: noSleep,
+      pollDelaysMs: [1],
+      graceMs: 15 * 60_000,
+      overdueAfterMs: 30 * 60_000,
+    });
+  });
+
+  const minutesAgo = (n: number) => new Date(world.clock.now().getTime() - n * 60_000).toISOString();
+
+  /** A request granted `grantedMinutesAgo` for `hours`, last changed `changedMinutesAgo`. */
+  const granted = async (
+    grantedMinutesAgo: number,
+    hours: number,
+    changedMinutesAgo = grantedMinutesAgo,
+    overrides: Partial<AccessRequest> = {},
+  ) => {
+    const request = aRequest({
+      status: 'in progress',
+      createdAt: minutesAgo(grantedMinutesAgo + 10),
+      startTime: minutesAgo(grantedMinutesAgo + 1),
+      grantedAt: minutesAgo(grantedMinutesAgo),
+      updatedAt: minutesAgo(changedMinutesAgo),
+      durationHours: hours,
+      ...overrides,
+    });
+    await world.requests.create(request, {
+      requestId: request.id,
+      id: auditEventId(request.createdAt, request.version),
+      at: request.createdAt,
+      action: 'created',
+      actor: request.requester,
+      toStatus: request.status,
+    });
+    return request;
+  };
+  const grantOf = async (requests: AccessRequest[], createdByTeam = true) => {
+    const t = targetOfRequest(requests[0] ?? aRequest());
+    await world.grants.put(
+      {
+        ...t,
+        requestIds: requests.map((r) => r.id),
+        createdByTeam,
+        updatedAt: world.clock.iso(),
+        version: 1,
+      },
+      0,
+    );
+    idc.hold(t.userId, t.accountId, t.permissionSetArn);
+    return t;
+  };
+  const statusOf = async (id: string) => (await world.requests.get(id))?.status;
+
+  it('revokes access whose end passed and that its workflow did not end, ends the request, records and announces it', async () => {
+    const overdue = await granted(4 * HOUR, 2); // ended two hours ago
+    const t = await grantOf([overdue]);
+
+    const report = await reconcile();
+    expect(report.ended).toEqual([
+      expect.objectContaining({
+        requestIds: [overdue.id],
+        detail: expect.stringMatching(/end time .* had passed/),
+      }),
+    ]);
+    expect(report).toMatchObject({ removed: [], released: [], reapplied: [], unfinished: [] });
+    expect(idc.has(t.userId, t.accountId, t.permissionSetArn)).toBe(false);
+    expect(world.grants.snapshot()).toEqual([]);
+    const stored = await world.requests.get(overdue.id);
+    expect(stored).toMatchObject({ status: 'ended', endedAt: world.clock.iso() });
+    const trail = (await world.requests.listEvents(overdue.id, { limit: 50 })).items;
+    expect(trail.at(-1)).toMatchObject({ action: 'repaired', actor: 'system' });
+    expect(notifier.events.map((e) => [e.type, e.request.id])).toEqual([['repaired', overdue.id]]);
+
+    expect(await reconcile()).toMatchObject({ grantsChecked: 0, ended: [] });
+  });
+
+  it('counts references: access another request still uses stays, only the overdue request leaves', async () => {
+    const overdue = await granted(4 * HOUR, 2);
+    const current = await granted(30, 8);
+    const t = await grantOf([overdue, current]);
+
+    const report = await reconcile();
+    expect(report.ended.map((r) => r.requestIds)).toEqual([[overdue.id]]);
+    expect(idc.has(t.userId, t.accountId, t.permissionSetArn)).toBe(true);
+    expect(await world.grants.get(t.userId, t.accountId, t.permissionSetArn)).toMatchObject({
+      requestIds: [current.id],
+    });
+    expect([await statusOf(overdue.id), await statusOf(current.id)]).toEqual(['ended', 'in progress']);
+  });
+
+  it('never removes standing access: the record goes, the assignment stays', async () => {
+    const overdue = await granted(4 * HOUR, 2);
+    const t = await grantOf([overdue], false);
+    const report = await reconcile();
+    expect(report.ended.map((r) => r.requestIds)).toEqual([[overdue.id]]);
+    expect(idc.has(t.userId, t.accountId, t.permissionSetArn)).toBe(true);
+    expect(world.grants.snapshot()).toEqual([]);
+    expect(idc.count('remove')).toBe(0);
+  });
+
+  // [case, minutes since granted, hours, minutes since last change, status]
+  const untouched: [string, number, number, number, AccessRequest['status']][] = [
+    ['ends in the future', 30, 2, 30, 'in progress'],
+    ['ended 10 minutes ago: still the workflow’s to end', 2 * HOUR + 10, 2, 2 * HOUR + 10, 'in progress'],
+    ['ended 29 minutes ago', 2 * HOUR + 29, 2, 2 * HOUR + 29, 'in progress'],
+    ['long past its end but changed a moment ago', 4 * HOUR, 2, 2, 'in progress'],
+    ['scheduled, never granted', 4 * HOUR, 2, 4 * HOUR, 'scheduled'],
+  ];
+  it.each(untouched)('leaves access that %s', async (_name, since, hours, changed, status) => {
+    const request = await granted(since, hours, changed, { status });
+    const t = await grantOf([request]);
+    const report = await reconcile();
+    expect(report.ended).toEqual([]);
+    expect(idc.has(t.userId, t.accountId, t.permissionSetArn)).toBe(true);
+    expect(await statusOf(request.id)).toBe(status);
+  });
+
+  it('ends it at 31 minutes past the end', async () => {
+    const request = await granted(2 * HOUR + 31, 2);
+    await grantOf([request]);
+    expect((await reconcile()).ended.map((r) => r.requestIds)).toEqual([[request.id]]);
+  });
+
+  it('reports a deletion that failed or is still running, and finishes a running one on a later run', async () => {
+    const failing = await granted(4 * HOUR, 2);
+    await grantOf([failing]);
+    idc.failNext(1, 'Deletion failed');
+    const first = await reconcile();
+    expect(first.unfinished.map((u) => [u.requestIds, u.detail])).toEqual([
+      [[failing.id], 'the deletion failed: Deletion failed'],
+    ]);
+    expect(await statusOf(failing.id)).toBe('in progress');
+
+    // The failed deletion left its marker; the next run removes it as a release that failed.
+    const second = await reconcile();
+    expect(second.removed.map((r) => r.requestIds)).toEqual([[failing.id]]);
+    expect(await statusOf(failing.id)).toBe('ended');
+
+    const slow = await granted(4 * HOUR, 2, 4 * HOUR, { accountId: '999999999999' });
+    await grantOf([slow]);
+    idc.pollsUntilDone = 5;
+    const third = await reconcile();
+    expect(third.unfinished.map((u) => [u.requestIds, u.detail])).toEqual([
+      [[slow.id], 'the deletion is still in progress'],
+    ]);
+    idc.pollsUntilDone = 0;
+    world.clock.advance({ minutes: 20 });
+    const fourth = await reconcile();
+    expect(fourth.removed.map((r) => r.requestIds)).toEqual([[slow.id]]);
+    expect(await statusOf(slow.id)).toBe('ended');
+  });
+});

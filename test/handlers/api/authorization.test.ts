@@ -271,6 +271,16 @@ const ops = (): Operation[] => {
       vars: async () => ({ input: { ouIds: [NONPROD_OU] } }),
     },
     {
+      field: 'reconcileNow',
+      doc: 'mutation($input: ReconcileNowInput!) { reconcileNow(input: $input) { startedAt } }',
+      expected: ADMINS,
+      vars: async () => {
+        // The local cloud has no reconciler function to invoke: the admin's run goes to a stand-in.
+        ports().reconciler = { start: () => Promise.resolve() };
+        return { input: { reason: 'authorization matrix' } };
+      },
+    },
+    {
       field: 'startSessionLogQuery',
       doc: 'mutation($input: StartSessionLogQueryInput!) { startSessionLogQuery(input: $input) { requestId status } }',
       expected: READERS,

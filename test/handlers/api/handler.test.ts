@@ -29,6 +29,7 @@ function setup() {
     ...world,
     ouCache: noOuCache,
     sessionLogs: disabledSessionLogs(),
+    reconciler: { start: () => Promise.resolve() },
   });
   const logged: unknown[][] = [];
   const logger = {

@@ -30,7 +30,29 @@ describe('reconciler handler', () => {
       removed: 0,
       reapplied: 0,
       released: 0,
+      ended: 0,
       unfinished: [],
     });
+  });
+
+  it('logs who started a run on demand, and runs the same', async () => {
+    const { deps } = setup();
+    const infos: unknown[][] = [];
+    const logger = new Logger({ logLevel: 'SILENT' });
+    logger.info = (...args: unknown[]) => void infos.push(args);
+    const handler = makeReconcilerHandler({ deps: () => deps, logger });
+    const result = await handler({
+      kind: 'reconcile-now',
+      requestedBy: { id: 'admin-1', email: 'erin@example.com', name: 'Erin' },
+      requestedAt: '2026-03-02T09:00:00.000Z',
+      reason: 'after a manual fix',
+    });
+    expect(result.grantsChecked).toBe(0);
+    expect(infos).toEqual([
+      [
+        'Reconciliation started by an admin',
+        { requestedBy: 'admin-1', requestedAt: '2026-03-02T09:00:00.000Z', reason: 'after a manual fix' },
+      ],
+    ]);
   });
 });

@@ -2,7 +2,8 @@
  * The settings as the schema's `Settings`. Fields are listed one by one, so a secret that ever
  * slipped into a stored record has no way out: the schema has no field for it either.
  */
-import type { Settings as GraphQLSettings } from '../../../../graphql/generated/schema';
+import type { Settings as GraphQLSettings, ReconcileNowResult } from '../../../../graphql/generated/schema';
+import type { ReconciliationStarted } from '../../../core/access';
 import type { Settings } from '../../../core/types';
 
 /** A GraphQL `Settings`. */
@@ -28,4 +29,9 @@ export function settingsToGraphQL(s: Settings): GraphQLSettings {
     updatedBy: s.updatedBy ?? null,
     version: s.version,
   };
+}
+
+/** A GraphQL `ReconcileNowResult`: when the reconciler run was started. */
+export function reconciliationStartedToGraphQL(started: ReconciliationStarted): ReconcileNowResult {
+  return { startedAt: started.startedAt };
 }
