@@ -35,6 +35,7 @@ import {
   makeUpdateEligibilityPolicy,
   makeUpdateSettings,
 } from '../../core';
+import { makeReconcileNow, type ReconcilerTrigger } from '../../core/access';
 import type { Clock, CoreDeps, IdGenerator } from '../../core/ports';
 import {
   disabledSessionLogs,
@@ -49,10 +50,11 @@ import { systemClock } from '../../adapters/clock';
 import { DynamoOuCache, type OuAccountsCache } from '../../adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../adapters/dynamodb/policies';
 import { uuidIds } from '../../adapters/ids';
+import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
 import { AwsClients } from '../aws-clients';
-import { loadConfig, type HandlerConfig } from '../config';
+import { loadConfig, requireSetting, type HandlerConfig } from '../config';
 import {
   identityCenterDirectory,
   requestRepository,
@@ -73,6 +75,8 @@ export interface ApiPorts extends CoreDeps {
   ouCache: OuAccountsCache;
   /** Session-log provider (none: undefined), query state and the follower of started queries. */
   sessionLogs: SessionLogPorts;
+  /** Starts the reconciler when an admin asks (`reconcileNow`). */
+  reconciler: ReconcilerTrigger;
 }
 
 /** The use cases, wired once over the ports. */
@@ -106,6 +110,7 @@ function makeApiUseCases(ports: ApiPorts) {
     updateApproverPolicy: makeUpdateApproverPolicy(ports),
     deleteApproverPolicies: makeDeleteApproverPolicies(ports),
     sessionLogs: makeSessionLogService(ports),
+    reconcileNow: makeReconcileNow(ports),
   };
 }
 
@@ -162,6 +167,11 @@ export interface ApiOverrides {
    * session-logs function named by the configuration, invoked asynchronously.
    */
   sessionLogFollower?: SessionLogFollower;
+  /**
+   * Who runs the reconciler when an admin asks. Default: the reconciler function named by the
+   * configuration, invoked asynchronously.
+   */
+  reconciler?: ReconcilerTrigger;
 }
 
 /** Builds the api's AWS adapters from the configuration and wires the use cases over them. */
@@ -211,6 +221,12 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
     fallback,
     ouCache,
     sessionLogs,
+    reconciler:
+      overrides.reconciler ??
+      new LambdaReconcilerTrigger(
+        () => clients.lambda(),
+        () => requireSetting(config, 'reconcilerFunctionName'),
+      ),
   });
   return { ...backend, close: () => clients.close() };
 }
