@@ -5,7 +5,7 @@
  * `AWS_ENDPOINT_URL_<SERVICE>` itself.
  */
 import { z } from 'zod';
-import { ENV } from '../contract/env';
+import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../contract/env';
 import { TABLE_ENV, type TableId } from '../contract/tables';
 import {
   SessionLogConfigError,
@@ -35,6 +35,8 @@ export interface HandlerConfig {
   sessionLogs?: SessionLogProviderConfig;
   /** The session-logs function the api hands started queries to. */
   sessionLogsFunctionName?: string;
+  /** The reconciler function the api starts when an admin asks (`reconcileNow`). */
+  reconcilerFunctionName?: string;
   managementAccountId?: string;
   /** The web app URL (deep links). */
   appUrl?: string;
@@ -54,6 +56,7 @@ const OPTIONAL = {
   slackSecretId: ENV.slackSecretArn,
   lifecycleStateMachineArn: ENV.lifecycleStateMachineArn,
   sessionLogsFunctionName: ENV.sessionLogsFunctionName,
+  reconcilerFunctionName: RECONCILER_FUNCTION_NAME_ENV,
 } as const;
 export type OptionalSetting = keyof typeof OPTIONAL;
 
@@ -101,6 +104,7 @@ const envSchema = z.object({
   [ENV.graphqlUrl]: url(ENV.graphqlUrl),
   [ENV.slackSecretArn]: optional,
   [ENV.sessionLogsFunctionName]: optional,
+  [RECONCILER_FUNCTION_NAME_ENV]: optional,
   [ENV.lifecycleStateMachineArn]: optional.refine(
     (v) => v === undefined || /^arn:aws[\w-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/.test(v),
     `${ENV.lifecycleStateMachineArn} is not a state machine ARN`,
