@@ -180,3 +180,52 @@ describe('OU cache management', () => {
     expect(api.callsOf('invalidateOuCache')).toEqual([[['ou-ab12-11111111', 'r-ab12']]]);
   });
 });
+
+describe('Reconcile now', () => {
+  const open = async (api: MemoryTeamApi) => {
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Current settings'));
+    act(() => button(page, 'Reconcile now').click());
+    await waitForElement(() => page.findModal());
+    return page;
+  };
+  const confirm = (page: PageWrapper) =>
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Reconcile now').click());
+
+  it('asks first, then starts a run and says when it started', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const page = await open(api);
+    expect(modal(page).findHeader().getElement().textContent).toBe('Run the reconciler now?');
+    expect(modal(page).findContent().getElement().textContent).toContain(
+      'ends access held past its end time',
+    );
+    expect(api.callsOf('reconcileNow')).toHaveLength(0);
+
+    confirm(page);
+    await waitForElement(() => flashTexts(page).length > 0);
+    expect(api.callsOf('reconcileNow')).toEqual([[]]);
+    expect(flashTexts(page)[0]).toMatch(/^The reconciler started at .+\. Repairs appear in the history/);
+    expect(page.findModal()).toBeNull();
+  });
+
+  it('starts nothing when cancelled', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const page = await open(api);
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Cancel').click());
+    expect(page.findModal()).toBeNull();
+    expect(api.callsOf('reconcileNow')).toHaveLength(0);
+    expect(flashTexts(page)).toEqual([]);
+  });
+
+  it('keeps the dialog open with the error when the run could not be started', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const page = await open(api);
+    api.failNext('reconcileNow', new ApiError('InternalError', 'Something went wrong (ref abc).'));
+    confirm(page);
+    await waitForElement(() => modal(page).findContent().findAlert());
+    expect(modal(page).findContent().findAlert()?.getElement().textContent).toBe(
+      'Something went wrong (ref abc).',
+    );
+    expect(flashTexts(page)).toEqual([]);
+  });
+});

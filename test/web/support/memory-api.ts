@@ -386,6 +386,7 @@ export class MemoryTeamApi implements TeamApi {
       failed: [],
       message: `${ouIds.length} OUs invalidated`,
     }));
+  reconcileNow = () => this.record('reconcileNow', [], () => ({ startedAt: this.now() }));
 
   onRequestChange = (channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe => {
     this.calls.push({ method: 'onRequestChange', args: [channel] });

@@ -19,6 +19,7 @@ import {
   OnSessionLogQueryDocument,
   OuTreeDocument,
   PermissionSetsDocument,
+  ReconcileNowDocument,
   RejectRequestDocument,
   RequestEventsDocument,
   RequestFormOptionsDocument,
@@ -227,6 +228,7 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
     updateSettings: async (input) => (await run(UpdateSettingsDocument, { input })).updateSettings,
     invalidateOuCache: async (ouIds) =>
       (await run(InvalidateOuCacheDocument, { input: { ouIds } })).invalidateOuCache,
+    reconcileNow: async () => (await run(ReconcileNowDocument, { input: {} })).reconcileNow,
     onRequestChange: (channel, handlers) =>
       subscribe(OnRequestChangeDocument, { channel }, (data) => data.onRequestChange, handlers),
     onSessionLogQuery: (requestId, handlers) =>

@@ -20,6 +20,7 @@ import type {
   OnRequestChangeSubscription,
   OuTreeQuery,
   PermissionSetsQuery,
+  ReconcileNowMutation,
   RequestEventsQuery,
   RequestFieldsFragment,
   RequestFormOptionsQuery,
@@ -75,6 +76,8 @@ export type RequestChange = NonNullable<OnRequestChangeSubscription['onRequestCh
 /** What deleting eligibility or approver policies answers (the same type for both). */
 export type DeletePoliciesResult = DeleteEligibilityPoliciesMutation['deleteEligibilityPolicies'];
 export type InvalidateOuCacheResult = InvalidateOuCacheMutation['invalidateOuCache'];
+/** When an admin's reconciler run was started. */
+export type ReconcileNowResult = ReconcileNowMutation['reconcileNow'];
 
 // ---------------------------------------------------------------------------------------------
 // Pages (graphql/README.md, Pagination)

@@ -17,6 +17,7 @@ import type {
   PageArgs,
   PermissionSet,
   PickerArgs,
+  ReconcileNowResult,
   RejectRequestInput,
   Request,
   RequestChange,
@@ -87,6 +88,8 @@ export interface TeamApi {
   deleteApproverPolicies(ids: string[]): Promise<DeletePoliciesResult>;
   updateSettings(input: UpdateSettingsInput): Promise<Settings>;
   invalidateOuCache(ouIds: string[]): Promise<InvalidateOuCacheResult>;
+  /** Starts a run of the reconciler (admins); resolves when it was started, not when it is done. */
+  reconcileNow(): Promise<ReconcileNowResult>;
 
   /** Request changes on a channel: the caller's user id, or `AUDIT` for auditors. */
   onRequestChange(channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe;

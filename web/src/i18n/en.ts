@@ -470,6 +470,16 @@ export const en = {
   'ouCache.failed': 'Failed (retry them): {ids}',
   'ouCache.error.empty': 'Enter at least one OU id.',
   'ouCache.error.invalid': 'Not OU or root ids: {ids}',
+
+  'reconcile.button': 'Reconcile now',
+  'reconcile.confirm.header': 'Run the reconciler now?',
+  'reconcile.confirm.content':
+    'The reconciler compares the access TEAM granted with IAM Identity Center and the requests behind it: it removes access left behind, ends access held past its end time and re-creates assignments that disappeared. It runs every 15 minutes; this starts a run at once, in the background.',
+  'reconcile.confirm.history':
+    'Each repair is recorded in the history of its request, and the people concerned are told.',
+  'reconcile.confirm.action': 'Reconcile now',
+  'reconcile.started':
+    'The reconciler started at {time}. Repairs appear in the history of the requests concerned.',
 };
 
 export type MessageKey = keyof typeof en;

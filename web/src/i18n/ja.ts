@@ -470,4 +470,12 @@ export const ja: Messages = {
   'ouCache.failed': '失敗しました（再試行してください）: {ids}',
   'ouCache.error.empty': 'OU ID を 1 つ以上入力してください。',
   'ouCache.error.invalid': 'OU ID またはルート ID ではありません: {ids}',
+
+  'reconcile.button': '今すぐ照合',
+  'reconcile.confirm.header': '照合を今すぐ実行しますか？',
+  'reconcile.confirm.content':
+    '照合処理は、TEAM が付与したアクセスを IAM Identity Center とその元になったリクエストと突き合わせ、残ったアクセスの削除、終了時刻を過ぎたアクセスの終了、消えた割り当ての再作成を行います。通常は 15 分ごとに実行されます。ここから実行すると、すぐにバックグラウンドで開始します。',
+  'reconcile.confirm.history': '修復はそれぞれ対象リクエストの履歴に記録され、関係者に通知されます。',
+  'reconcile.confirm.action': '今すぐ照合',
+  'reconcile.started': '照合を {time} に開始しました。修復内容は対象リクエストの履歴に表示されます。',
 };

@@ -17,6 +17,7 @@ import { toApiError } from '../../api/errors';
 import { useSettings } from '../../api/hooks';
 import type { InvalidateOuCacheResult, Settings } from '../../api/model';
 import { useFlash } from '../../app/flash';
+import { ConfirmModal } from '../../components/modals';
 import { parseOuIds } from '../../components/validation';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
@@ -197,12 +198,41 @@ function OuCache() {
   );
 }
 
-/** Administration → Settings: read-only summary, Edit modal, OU cache management. */
+/**
+ * "Reconcile now": asks for confirmation, starts a run of the reconciler (it runs in the
+ * background) and says when it started.
+ */
+function ReconcileNow({ onDismiss }: { onDismiss: () => void }) {
+  const { t, locale, timeZone } = useI18n();
+  const api = useTeamApi();
+  const { notify } = useFlash();
+  return (
+    <ConfirmModal
+      header={t('reconcile.confirm.header')}
+      confirmLabel={t('reconcile.confirm.action')}
+      onDismiss={onDismiss}
+      onConfirm={async () => {
+        const { startedAt } = await api.reconcileNow();
+        onDismiss();
+        notify({
+          type: 'success',
+          content: t('reconcile.started', { time: formatDateTime(startedAt, locale, timeZone) }),
+        });
+      }}
+    >
+      <Box>{t('reconcile.confirm.content')}</Box>
+      <Box>{t('reconcile.confirm.history')}</Box>
+    </ConfirmModal>
+  );
+}
+
+/** Administration → Settings: read-only summary, Edit modal, OU cache management, Reconcile now. */
 export default function SettingsPage() {
   const { t } = useI18n();
   const settings = useSettings();
   const { notify } = useFlash();
   const [editing, setEditing] = useState(false);
+  const [reconciling, setReconciling] = useState(false);
 
   return (
     <ContentLayout
@@ -215,6 +245,7 @@ export default function SettingsPage() {
               <Button href={slackManifestUrl()} target="_blank" iconName="external" iconAlign="right">
                 {t('settings.installSlack')}
               </Button>
+              <Button onClick={() => setReconciling(true)}>{t('reconcile.button')}</Button>
               <Button variant="primary" disabled={!settings.data} onClick={() => setEditing(true)}>
                 {t('common.edit')}
               </Button>
@@ -243,6 +274,7 @@ export default function SettingsPage() {
         </Container>
         <OuCache />
       </SpaceBetween>
+      {reconciling ? <ReconcileNow onDismiss={() => setReconciling(false)} /> : null}
       {editing && settings.data ? (
         <SettingsModal
           settings={settings.data}
