@@ -18,6 +18,7 @@ import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { filterInputOf, type SubscriptionFilters } from '../../graphql/subscription-filters';
 import { resolverFailureOf } from '../../lambdas/contract/api-errors';
+import { nestedDeeperThan } from '../common/http-body';
 import { compileAuthRules, isAllowed, type AuthRule, type Caller } from './auth-rules';
 import {
   AppSyncError,
@@ -115,10 +116,24 @@ const requestBody = z.object({
 /** A GraphQL request body (`query`, `variables`, `operationName`). */
 export type GraphQLRequest = z.infer<typeof requestBody>;
 
-/** Parses a request body, or says why it cannot be run. */
-export function parseRequestBody(body: unknown): GraphQLRequest | undefined {
+/**
+ * How deep the values of `variables` may nest. The API's deepest input is a few levels deep; the
+ * bound keeps every later walk over the variables (the resolver event is a JSON copy of them,
+ * used or not) from running out of stack.
+ */
+export const MAX_VARIABLES_DEPTH = 32;
+
+/** Parses a request body, or says why it cannot be run (`what` names the body in the message). */
+export function readRequestBody(
+  body: unknown,
+  what = 'The request body',
+): { request: GraphQLRequest } | { problem: string } {
   const parsed = requestBody.safeParse(body);
-  return parsed.success ? parsed.data : undefined;
+  if (!parsed.success) return { problem: `${what} is not a GraphQL request.` };
+  if (nestedDeeperThan(parsed.data.variables, MAX_VARIABLES_DEPTH)) {
+    return { problem: `The variables are nested more than ${MAX_VARIABLES_DEPTH} levels deep.` };
+  }
+  return { request: parsed.data };
 }
 
 function jsonClone<T>(value: T): T {
@@ -290,10 +305,25 @@ export class AppSyncEngine {
   private prepare(
     request: GraphQLRequest,
   ): { document: DocumentNode; operation: OperationTypeNode } | { errors: AppSyncErrorEntry[] } {
+    try {
+      return this.prepareChecked(request);
+    } catch (error) {
+      // graphql-js parses and validates recursively: a document nested thousands of levels deep
+      // runs out of stack.
+      if (!(error instanceof RangeError)) throw error;
+      const tooDeep = new GraphQLError('The query is nested too deeply to be read.');
+      return { errors: [{ ...formatError(tooDeep), errorType: 'MalformedHttpRequestException' }] };
+    }
+  }
+
+  private prepareChecked(
+    request: GraphQLRequest,
+  ): { document: DocumentNode; operation: OperationTypeNode } | { errors: AppSyncErrorEntry[] } {
     let document: DocumentNode;
     try {
       document = parse(request.query);
     } catch (error) {
+      if (error instanceof RangeError) throw error;
       const e = error instanceof GraphQLError ? error : new GraphQLError(String(error));
       return { errors: [{ ...formatError(e), errorType: 'MalformedHttpRequestException' }] };
     }

@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Caller } from './auth-rules';
 import type { AppSyncEngine, AppSyncResponse, CallContext, Subscriber } from './engine';
-import { parseRequestBody } from './engine';
+import { readRequestBody } from './engine';
 import { authenticate, sourceIpOf, UnauthorizedException, type VerifyToken } from './identity';
 
 /**
@@ -192,11 +192,12 @@ class Connection {
     } catch {
       body = undefined;
     }
-    const request = parseRequestBody(body);
-    if (!request) {
-      this.sendError(id, 'MalformedMessage', 'payload.data must be a JSON GraphQL request.');
+    const read = readRequestBody(body, 'payload.data');
+    if ('problem' in read) {
+      this.sendError(id, 'MalformedMessage', read.problem);
       return;
     }
+    const { request } = read;
     const authorization = parsed.data.payload.extensions?.authorization;
     let caller: Caller;
     try {

@@ -7,9 +7,10 @@ import {
   SUBSCRIPTION_FILTERS,
   type SubscriptionFilters,
 } from '../../graphql/subscription-filters';
+import { readBody, sizeInWords } from '../common/http-body';
 import {
   AppSyncEngine,
-  parseRequestBody,
+  readRequestBody,
   type AppSyncStats,
   type RequestRecord,
   type Resolve,
@@ -70,21 +71,8 @@ export interface RunningAppSync {
 }
 
 const GRAPHQL_PATH = '/graphql';
-const MAX_BODY_BYTES = 1024 * 1024;
-
-class PayloadTooLarge extends Error {}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new PayloadTooLarge();
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** The largest request body accepted. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 function corsHeaders(req: IncomingMessage): Record<string, string> {
   // AppSync answers browsers from any origin; the SPA is served from another port locally.
@@ -105,6 +93,7 @@ function sendJson(
   status: number,
   body: unknown,
   errorType?: string,
+  headers: Record<string, string> = {},
 ): void {
   const payload = JSON.stringify(body);
   res.writeHead(status, {
@@ -113,8 +102,21 @@ function sendJson(
     'content-length': Buffer.byteLength(payload),
     'x-amzn-requestid': crypto.randomUUID(),
     ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+    ...headers,
   });
   res.end(payload);
+}
+
+/** A request refused as a whole (4xx): AppSync's `{ errors: [...] }` with the type as a header too. */
+function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  errorType: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(req, res, status, { errors: [{ errorType, message }] }, errorType, headers);
 }
 
 function headerRecord(req: IncomingMessage): Record<string, string | undefined> {
@@ -152,29 +154,32 @@ export async function startAppSync(options: AppSyncOptions): Promise<RunningAppS
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path !== GRAPHQL_PATH) {
-      sendJson(req, res, 404, { errors: [{ errorType: 'NotFoundException', message: 'Not found.' }] });
+      await readBody(req, 0);
+      refuse(req, res, 404, 'NotFoundException', 'Not found.');
       return;
     }
     if (req.method === 'OPTIONS') {
+      await readBody(req, 0);
       res.writeHead(204, corsHeaders(req));
       res.end();
       return;
     }
     if (req.method !== 'POST') {
-      sendJson(req, res, 405, { errors: [{ errorType: 'MethodNotAllowed', message: 'Use POST.' }] });
+      await readBody(req, 0);
+      refuse(req, res, 405, 'MethodNotAllowed', 'Use POST.');
       return;
     }
-    let text: string;
-    try {
-      text = await readBody(req);
-    } catch (error) {
-      if (error instanceof PayloadTooLarge) {
-        sendJson(req, res, 413, {
-          errors: [{ errorType: 'PayloadTooLarge', message: 'Request is too large.' }],
-        });
-        return;
-      }
-      throw error;
+    const read = await readBody(req, MAX_BODY_BYTES);
+    if (!read.ok) {
+      refuse(
+        req,
+        res,
+        413,
+        'PayloadTooLarge',
+        `The request body is larger than ${sizeInWords(MAX_BODY_BYTES)}.`,
+        read.keepAlive ? {} : { connection: 'close' },
+      );
+      return;
     }
     let caller;
     try {
@@ -182,39 +187,21 @@ export async function startAppSync(options: AppSyncOptions): Promise<RunningAppS
     } catch (error) {
       if (!(error instanceof UnauthorizedException)) throw error;
       engine.recordUnauthorized('http');
-      sendJson(
-        req,
-        res,
-        401,
-        { errors: [{ errorType: 'UnauthorizedException', message: error.message }] },
-        'UnauthorizedException',
-      );
+      refuse(req, res, 401, 'UnauthorizedException', error.message);
       return;
     }
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(read.text);
     } catch {
       body = undefined;
     }
-    const request = parseRequestBody(body);
-    if (!request) {
-      sendJson(
-        req,
-        res,
-        400,
-        {
-          errors: [
-            {
-              errorType: 'MalformedHttpRequestException',
-              message: 'The request body is not a GraphQL request.',
-            },
-          ],
-        },
-        'MalformedHttpRequestException',
-      );
+    const parsed = readRequestBody(body);
+    if ('problem' in parsed) {
+      refuse(req, res, 400, 'MalformedHttpRequestException', parsed.problem);
       return;
     }
+    const { request } = parsed;
     const response = await engine.execute(request, {
       caller,
       headers: headerRecord(req),

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody, sizeInWords } from '../common/http-body';
 import { errorPage, indexPage, pickerPage } from './pages';
 import { TokenIssuer, type DemoIdentity, type PreTokenGenerationHook, type TokenSet } from './tokens';
 
@@ -69,18 +70,38 @@ interface PendingCode {
 
 const DEFAULT_SCOPES = ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'];
 const CODE_LIFETIME_MS = 5 * 60 * 1000;
-const MAX_BODY_BYTES = 64 * 1024;
+/** The largest form body accepted by `/login` and `/oauth2/token`. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error('Request body too large.');
-    chunks.push(buffer);
+/** A form body, or why it cannot be read: too large (413) or not a form (400). */
+type FormRead =
+  | { ok: true; form: URLSearchParams }
+  | { ok: false; status: 400 | 413; description: string; headers: Record<string, string> };
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body, the only kind Cognito's endpoints take. A
+ * body without a content type is read as a form too (curl's habit).
+ */
+async function readForm(req: IncomingMessage): Promise<FormRead> {
+  const read = await readBody(req, MAX_BODY_BYTES);
+  if (!read.ok) {
+    return {
+      ok: false,
+      status: 413,
+      description: `The request body is larger than ${sizeInWords(MAX_BODY_BYTES)}.`,
+      headers: read.keepAlive ? {} : { connection: 'close' },
+    };
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== '' && type !== 'application/x-www-form-urlencoded') {
+    return {
+      ok: false,
+      status: 400,
+      description: 'The body must be application/x-www-form-urlencoded.',
+      headers: {},
+    };
+  }
+  return { ok: true, form: new URLSearchParams(read.text) };
 }
 
 function corsHeaders(req: IncomingMessage): Record<string, string> {
@@ -113,7 +134,7 @@ function sendJson(
   res.end(payload);
 }
 
-function sendHtml(res: ServerResponse, status: number, html: string) {
+function sendHtml(res: ServerResponse, status: number, html: string, extra: Record<string, string> = {}) {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
@@ -121,6 +142,7 @@ function sendHtml(res: ServerResponse, status: number, html: string) {
     'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
+    ...extra,
   });
   res.end(html);
 }
@@ -285,7 +307,12 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   };
 
   const onLogin = async (req: IncomingMessage, res: ServerResponse) => {
-    const form = new URLSearchParams(await readBody(req));
+    const read = await readForm(req);
+    if (!read.ok) {
+      sendHtml(res, read.status, errorPage('Bad request', read.description), read.headers);
+      return;
+    }
+    const { form } = read;
     const check = checkAuthorize(form);
     if (!check.ok) return answerCheck(res, check);
     const user = users.get(form.get('user') ?? '');
@@ -329,9 +356,22 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   };
 
   const onToken = async (req: IncomingMessage, res: ServerResponse) => {
-    const form = new URLSearchParams(await readBody(req));
-    const tokenError = (status: number, error: string, description?: string) =>
-      sendJson(req, res, status, description ? { error, error_description: description } : { error });
+    const read = await readForm(req);
+    const tokenError = (
+      status: number,
+      error: string,
+      description?: string,
+      headers: Record<string, string> = {},
+    ) =>
+      sendJson(
+        req,
+        res,
+        status,
+        description ? { error, error_description: description } : { error },
+        headers,
+      );
+    if (!read.ok) return tokenError(read.status, 'invalid_request', read.description, read.headers);
+    const { form } = read;
     if (clientIdOf(req, form) !== options.clientId) return tokenError(400, 'invalid_client');
     const grantType = form.get('grant_type');
 
@@ -486,7 +526,13 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
         res.destroy();
         return;
       }
-      sendHtml(res, 500, errorPage('Internal error', error instanceof Error ? error.message : String(error)));
+      const message = error instanceof Error ? error.message : String(error);
+      // The OAuth endpoints answer programs, in JSON; the pages answer people.
+      if (/^\/(?:[^/]+\/)?oauth2\//.test(new URL(req.url ?? '/', url).pathname)) {
+        sendJson(req, res, 500, { error: 'server_error', error_description: message });
+      } else {
+        sendHtml(res, 500, errorPage('Internal error', message));
+      }
     });
   });
 

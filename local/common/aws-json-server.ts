@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_JSON_DEPTH, nestedDeeperThan, readBody, sizeInWords } from './http-body';
 
 /**
  * A minimal server for AWS services that speak the AWS JSON 1.0 / 1.1 protocols
@@ -53,7 +54,15 @@ export interface AwsJsonServiceOptions {
   onCall?: (operation: string, outcome: 'ok' | 'error') => void;
   /** Waits the injected latency; a fake lets tests observe latency without timing. */
   sleep?: (ms: number) => Promise<void>;
+  /** The largest request body accepted (413 above it); default `MAX_REQUEST_BYTES`. */
+  maxBodyBytes?: number;
 }
+
+/**
+ * The largest request body by default: well above what TEAM sends any of these services (a state
+ * machine definition is at most 1 MB).
+ */
+export const MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 
 export interface RunningService {
   url: string;
@@ -63,15 +72,16 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function send(res: ServerResponse, status: number, contentType: string, body: unknown, errorType?: string) {
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: unknown,
+  errorType?: string,
+  close = false,
+) {
   const payload = JSON.stringify(body ?? {});
   const headers: Record<string, string | number> = {
     'content-type': contentType,
@@ -79,6 +89,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: un
     'x-amzn-requestid': crypto.randomUUID(),
   };
   if (errorType) headers['x-amzn-errortype'] = errorType;
+  if (close) headers['connection'] = 'close';
   res.writeHead(status, headers);
   res.end(payload);
 }
@@ -90,12 +101,19 @@ export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: Fault
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operationName = ''] = target.split('.');
-    const raw = await readBody(req);
-    const fail = (err: AwsServiceError) => {
+    const maxBytes = options.maxBodyBytes ?? MAX_REQUEST_BYTES;
+    const read = await readBody(req, maxBytes);
+    const fail = (err: AwsServiceError, close = false) => {
       options.onCall?.(operationName, 'error');
       const body = { ...err.details, __type: err.type, message: err.message, Message: err.message };
-      send(res, err.statusCode, contentType, body, err.type);
+      send(res, err.statusCode, contentType, body, err.type, close);
     };
+    if (!read.ok) {
+      const message = `Request body is larger than ${sizeInWords(maxBytes)}`;
+      fail(new AwsServiceError('RequestEntityTooLargeException', message, 413), !read.keepAlive);
+      return;
+    }
+    const raw = read.text;
     if (req.method !== 'POST' || prefix !== options.targetPrefix) {
       fail(new AwsServiceError('UnknownOperationException', `Unknown target ${target || '(none)'}`));
       return;
@@ -105,13 +123,27 @@ export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: Fault
       fail(new AwsServiceError('UnknownOperationException', `${operationName} is not implemented locally`));
       return;
     }
-    let input: Record<string, unknown>;
+    let parsed: unknown;
     try {
-      input = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      parsed = raw ? JSON.parse(raw) : {};
     } catch {
       fail(new AwsServiceError('SerializationException', 'Request body is not valid JSON'));
       return;
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      fail(new AwsServiceError('SerializationException', 'Request body must be a JSON object'));
+      return;
+    }
+    if (nestedDeeperThan(parsed, MAX_JSON_DEPTH)) {
+      fail(
+        new AwsServiceError(
+          'SerializationException',
+          `Request body is nested more than ${MAX_JSON_DEPTH} levels deep`,
+        ),
+      );
+      return;
+    }
+    const input = parsed as Record<string, unknown>;
     const applies = faults.operations.length === 0 || faults.operations.includes(operationName);
     if (applies && faults.latencyMs > 0) await (options.sleep ?? sleep)(faults.latencyMs);
     if (applies && faults.throttleRate > 0 && random() < faults.throttleRate) {
@@ -143,10 +175,15 @@ export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: Fault
 export async function startAwsJsonService(options: AwsJsonServiceOptions, port = 0): Promise<RunningService> {
   const faults = options.faults ?? noFaults();
   const handle = makeAwsJsonHandler(options, faults);
+  const contentType = `application/x-amz-json-${options.jsonVersion}`;
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      res.statusCode = 500;
-      res.end(String(err));
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const type = options.internalError ?? 'InternalServerException';
+      send(res, 500, contentType, { __type: type, message: String(err), Message: String(err) }, type);
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

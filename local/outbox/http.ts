@@ -1,12 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultKnobs } from '../common/aws-json-server';
+import { readBody as readBounded, sizeInWords } from '../common/http-body';
 
 /** Small HTTP helpers shared by the outbox's protocol handlers. */
 
+/** The largest request body the outbox accepts (TEAM's messages are a few kilobytes). */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A body over `MAX_BODY_BYTES`; each protocol answers it with its own error (413). When
+ * `keepAlive` is false the body was not read to its end and the answer must close the connection.
+ */
+export class BodyTooLarge extends Error {
+  constructor(readonly keepAlive: boolean) {
+    super(`Request body is larger than ${sizeInWords(MAX_BODY_BYTES)}`);
+  }
+
+  /** The header the answer carries when the connection cannot be reused. */
+  get headers(): Record<string, string> {
+    return this.keepAlive ? {} : { connection: 'close' };
+  }
+}
+
+/** Reads a request body as text; throws BodyTooLarge (after reading it) when it is too large. */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  const read = await readBounded(req, MAX_BODY_BYTES);
+  if (!read.ok) throw new BodyTooLarge(read.keepAlive);
+  return read.text;
 }
 
 export function sendText(

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noFaults, type FaultKnobs } from '../common/aws-json-server';
-import { decideFault, emailAddress, readBody, sendJson, sesMessageId } from './http';
+import { BodyTooLarge, decideFault, emailAddress, readBody, sendJson, sesMessageId } from './http';
 import type { Outbox } from './outbox';
 
 /**
@@ -119,14 +119,21 @@ export async function handleSes(
   knobs: SesKnobs,
   outbox: Outbox,
 ): Promise<void> {
-  const raw = await readBody(req);
-  const fail = (err: SesError) =>
+  const fail = (err: SesError, headers: Record<string, string> = {}) =>
     sendJson(
       res,
       err.status,
       { message: err.message },
-      { 'x-amzn-errortype': err.type, 'x-amzn-requestid': crypto.randomUUID() },
+      { 'x-amzn-errortype': err.type, 'x-amzn-requestid': crypto.randomUUID(), ...headers },
     );
+  let raw: string;
+  try {
+    raw = await readBody(req);
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    fail(new SesError('RequestEntityTooLargeException', err.message, 413), err.headers);
+    return;
+  }
   try {
     if (req.method !== 'POST' || path !== '/v2/email/outbound-emails')
       throw new SesError(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from './http';
+import { BodyTooLarge, readBody, sendJson } from './http';
 import type { Outbox } from './outbox';
 
 /**
@@ -323,7 +323,8 @@ export function createSlackStub(options: {
       }
       json({ ok: true, ...handler(args) });
     } catch (err) {
-      json({ ok: false, error: err instanceof SlackApiError ? err.code : 'internal_error' });
+      if (err instanceof BodyTooLarge) json({ ok: false, error: 'request_too_large' }, 413, err.headers);
+      else json({ ok: false, error: err instanceof SlackApiError ? err.code : 'internal_error' });
     }
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { noFaults, type FaultKnobs } from '../common/aws-json-server';
-import { decideFault, readBody, sendText } from './http';
+import { BodyTooLarge, decideFault, readBody, sendText } from './http';
 import type { Outbox, SnsAttribute } from './outbox';
 
 /**
@@ -52,12 +52,12 @@ function respond(res: ServerResponse, action: string, result: string) {
   sendText(res, 200, 'text/xml', body);
 }
 
-function respondError(res: ServerResponse, err: SnsError) {
+function respondError(res: ServerResponse, err: SnsError, headers: Record<string, string> = {}) {
   const body =
     `<?xml version="1.0"?>\n<ErrorResponse xmlns="${XMLNS}"><Error>` +
     `<Type>${err.type}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message>` +
     `</Error><RequestId>${crypto.randomUUID()}</RequestId></ErrorResponse>`;
-  sendText(res, err.status, 'text/xml', body);
+  sendText(res, err.status, 'text/xml', body, headers);
 }
 
 /** Reads `MessageAttributes.entry.N.Name` / `.Value.DataType|StringValue|BinaryValue`. */
@@ -180,7 +180,14 @@ export async function handleSns(
   state: SnsState,
   outbox: Outbox,
 ): Promise<void> {
-  const params = new URLSearchParams(await readBody(req));
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(await readBody(req));
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    respondError(res, new SnsError('RequestEntityTooLarge', err.message, 413), err.headers);
+    return;
+  }
   const action = params.get('Action') ?? '';
   try {
     if (req.method !== 'POST') throw new SnsError('InvalidAction', 'Only POST is supported', 400);
