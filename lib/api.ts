@@ -15,6 +15,7 @@ import {
   type SubscriptionFilters,
 } from '../graphql/subscription-filters';
 import { RESOLVER_FAILURE_KEY } from '../lambdas/contract/api-errors';
+import { API_LIMITS } from '../lambdas/contract/api-limits';
 
 /** A field of Query, Mutation or Subscription and the directives it carries. */
 export interface RootField {
@@ -149,7 +150,8 @@ export interface TeamApiProps {
 
 /**
  * The GraphQL API: AppSync with Cognito user pools as the default auth mode and IAM for the
- * backend, X-Ray, error-level field logs without request/response content, and one APPSYNC_JS
+ * backend, X-Ray, error-level field logs without request/response content, query depth and
+ * resolver count limits (`API_LIMITS`), and one APPSYNC_JS
  * unit resolver per root field of the schema, each invoking the api function (`resolverCode`).
  */
 export class TeamApi extends Construct {
@@ -187,6 +189,10 @@ export class TeamApi extends Construct {
       xrayEnabled: true,
       // The SPA and the local cloud read graphql/schema.graphql; nobody needs to introspect.
       introspectionConfig: appsync.IntrospectionConfig.DISABLED,
+      // Bounds what one operation may cost (500 aliases of one field would be 500 Lambda
+      // invocations); the local AppSync applies the same limits (lambdas/contract/api-limits.ts).
+      queryDepthLimit: API_LIMITS.queryDepth,
+      resolverCountLimit: API_LIMITS.resolverCount,
     });
 
     // Logging is configured on the L1 resource: the L2 `logConfig` always adds a LogRetention

@@ -18,6 +18,7 @@ import type { AppSyncResolverEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { filterInputOf, type SubscriptionFilters } from '../../graphql/subscription-filters';
 import { resolverFailureOf } from '../../lambdas/contract/api-errors';
+import { API_LIMITS, type ApiLimits } from '../../lambdas/contract/api-limits';
 import { nestedDeeperThan } from '../common/http-body';
 import { compileAuthRules, isAllowed, type AuthRule, type Caller } from './auth-rules';
 import {
@@ -30,6 +31,7 @@ import {
 } from './errors';
 import { FilterError, matchesFilter, toSubscriptionFilter, type SubscriptionFilter } from './filters';
 import { identityOf, type IamIdentityOptions } from './identity';
+import { limitBreachOf, limitError } from './limits';
 import { responseByFieldName, selectionSetGraphQL, selectionSetList } from './selection';
 
 /** The event every root field's resolver receives: AppSync's direct Lambda resolver event. */
@@ -177,7 +179,8 @@ export class AppSyncEngine {
 
   /**
    * `subscriptionFilters`: the enhanced filters the subscription resolvers set in the cloud
-   * (checked against the schema by the caller, see `checkSubscriptionFilters`).
+   * (checked against the schema by the caller, see `checkSubscriptionFilters`). `limits`: the
+   * API's query depth and resolver count limits (`limits.ts`), default the deployed API's.
    */
   constructor(
     readonly schema: GraphQLSchema,
@@ -185,6 +188,7 @@ export class AppSyncEngine {
     private readonly iam: IamIdentityOptions = {},
     private readonly onRequest?: (record: RequestRecord) => void,
     private readonly subscriptionFilters: SubscriptionFilters = {},
+    private readonly limits: ApiLimits = API_LIMITS,
   ) {
     this.rules = compileAuthRules(schema);
     this.rootTypes = new Set(
@@ -309,7 +313,7 @@ export class AppSyncEngine {
       return this.prepareChecked(request);
     } catch (error) {
       // graphql-js parses and validates recursively: a document nested thousands of levels deep
-      // runs out of stack.
+      // runs out of stack before any limit is looked at.
       if (!(error instanceof RangeError)) throw error;
       const tooDeep = new GraphQLError('The query is nested too deeply to be read.');
       return { errors: [{ ...formatError(tooDeep), errorType: 'MalformedHttpRequestException' }] };
@@ -340,6 +344,12 @@ export class AppSyncEngine {
         ],
       };
     }
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const def of document.definitions) {
+      if (def.kind === Kind.FRAGMENT_DEFINITION) fragments[def.name.value] = def;
+    }
+    const breach = limitBreachOf(op, fragments, this.limits);
+    if (breach) return { errors: [{ ...formatError(limitError(breach)), errorType: breach.errorType }] };
     return { document, operation: op.operation };
   }
 

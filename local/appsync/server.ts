@@ -7,6 +7,7 @@ import {
   SUBSCRIPTION_FILTERS,
   type SubscriptionFilters,
 } from '../../graphql/subscription-filters';
+import { API_LIMITS, type ApiLimits } from '../../lambdas/contract/api-limits';
 import { readBody, sizeInWords } from '../common/http-body';
 import {
   AppSyncEngine,
@@ -51,6 +52,11 @@ export interface AppSyncOptions {
    * on a field it has is checked against it and refused loudly when wrong.
    */
   subscriptionFilters?: SubscriptionFilters;
+  /**
+   * Query depth and resolver count limits; default the deployed API's
+   * (`lambdas/contract/api-limits.ts`). An operation beyond them is refused before it runs.
+   */
+  limits?: ApiLimits;
 }
 
 /** A running emulator. */
@@ -143,6 +149,7 @@ export async function startAppSync(options: AppSyncOptions): Promise<RunningAppS
     options.iam,
     options.onRequest,
     Object.fromEntries(filtered.flatMap((name) => (described[name] ? [[name, described[name]]] : []))),
+    options.limits ?? API_LIMITS,
   );
   const realtime = new RealtimeServer(GRAPHQL_PATH + REALTIME_PATH_SUFFIX, {
     engine,

@@ -5,6 +5,7 @@ import { Kind, parse } from 'graphql';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SUBSCRIPTION_FILTERS } from '../../graphql/subscription-filters';
 import { rootFieldsOf } from '../../lib/api';
+import { API_LIMITS } from '../../lambdas/contract/api-limits';
 import { PROJECT_ROOT, flat, logicalIdOf, synthTeam } from './support';
 
 /** Query/Mutation/Subscription fields of the schema, read independently of lib/api.ts. */
@@ -167,6 +168,18 @@ describe('GraphQL API', () => {
       },
       RetentionInDays: 365,
     });
+  });
+
+  it('limits query depth and resolver count to the numbers the local AppSync applies', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      QueryDepthLimit: API_LIMITS.queryDepth,
+      ResolverCountLimit: API_LIMITS.resolverCount,
+    });
+    // Within AppSync's ranges (1–75 levels, 1–10,000 resolvers); 0 would mean no limit.
+    expect(API_LIMITS.queryDepth).toBeGreaterThanOrEqual(1);
+    expect(API_LIMITS.queryDepth).toBeLessThanOrEqual(75);
+    expect(API_LIMITS.resolverCount).toBeGreaterThanOrEqual(1);
+    expect(API_LIMITS.resolverCount).toBeLessThanOrEqual(10_000);
   });
 
   it('loads graphql/schema.graphql unchanged', () => {
