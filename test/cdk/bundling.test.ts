@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FUNCTION_ENTRIES, type FunctionName } from '../../lib/function';
@@ -38,4 +38,12 @@ describe('Lambda bundling', () => {
       );
     },
   );
+
+  // Cognito gives the trigger 5 s; its cold start is mostly loading this file (docs/performance.md).
+  it('preToken: a bundle that stays small, so its cold start stays well within Cognito’s 5 s', () => {
+    const fn = resources[logicalIdOf(synth.stack.functions.preToken.function)]!.Properties;
+    const key = (fn.Code as { S3Key: string }).S3Key;
+    const bundle = join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs');
+    expect(statSync(bundle).size).toBeLessThan(1_300_000);
+  });
 });
