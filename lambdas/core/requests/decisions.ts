@@ -1,12 +1,13 @@
 /** People's decisions on a request: approve, reject, cancel, revoke. */
 import { actorOf } from '../audit';
-import { authorize, relationOf } from '../authorization';
-import { IllegalTransitionError, NotFoundError } from '../errors';
+import { relationOf } from '../authorization';
+import { IllegalTransitionError } from '../errors';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
 import type { AccessRequest, CallerIdentity } from '../types';
 import { validateComment } from './decision-input';
 import { nextStatus, targetOf } from './lifecycle';
+import { authorizedRequest } from './read-requests';
 import { decidedMeanwhile, writeStatusChange } from './status-change';
 
 type DecisionDeps = Pick<CoreDeps, 'requests' | 'settings' | 'clock' | 'fallback'>;
@@ -20,13 +21,6 @@ export interface CommentedActionInput {
 /** Input of cancel. */
 export interface RequestRef {
   requestId: string;
-}
-
-async function load(deps: Pick<CoreDeps, 'requests'>, requestId: unknown): Promise<AccessRequest> {
-  const request =
-    typeof requestId === 'string' && requestId !== '' ? await deps.requests.get(requestId) : undefined;
-  if (request === undefined) throw new NotFoundError('This request does not exist.');
-  return request;
 }
 
 /**
@@ -45,8 +39,8 @@ function refuseIfExpired(request: AccessRequest, now: Date, attempted: 'approve'
 
 function makeDecision(deps: DecisionDeps, decision: 'approve' | 'reject') {
   return async (caller: CallerIdentity, input: CommentedActionInput): Promise<AccessRequest> => {
-    const request = await load(deps, input.requestId);
-    authorize(decision === 'approve' ? 'approveRequest' : 'rejectRequest', caller, request);
+    const operation = decision === 'approve' ? 'approveRequest' : 'rejectRequest';
+    const request = await authorizedRequest(deps, caller, input.requestId, operation);
     const now = deps.clock.now();
     refuseIfExpired(request, now, decision);
     // The lifecycle is checked before the comment, so a late approver learns the real reason.
@@ -94,8 +88,7 @@ export function makeCancelRequest(
   deps: Pick<CoreDeps, 'requests' | 'clock'>,
 ): (caller: CallerIdentity, input: RequestRef) => Promise<AccessRequest> {
   return async (caller, input) => {
-    const request = await load(deps, input.requestId);
-    authorize('cancelRequest', caller, request);
+    const request = await authorizedRequest(deps, caller, input.requestId, 'cancelRequest');
     const now = deps.clock.now();
     const actor = actorOf(caller);
     try {
@@ -120,8 +113,7 @@ export function makeRevokeRequest(
   deps: DecisionDeps,
 ): (caller: CallerIdentity, input: CommentedActionInput) => Promise<AccessRequest> {
   return async (caller, input) => {
-    const request = await load(deps, input.requestId);
-    authorize('revokeRequest', caller, request);
+    const request = await authorizedRequest(deps, caller, input.requestId, 'revokeRequest');
     const role = relationOf(caller, request).isRequester ? 'requester' : 'approver';
     nextStatus(request.status, 'revoke', role);
     const settings = await loadSettings(deps);

@@ -4,10 +4,10 @@
  * input is the request id, and only the request's requester, approvers and auditors get anywhere.
  */
 import { z } from 'zod';
-import { authorize } from '../authorization';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Clock, Directory, RequestRepository } from '../ports';
 import { clampPage } from '../paging';
+import { authorizedRequest } from '../requests/read-requests';
 import { loadSettings, type SettingsDeps } from '../settings/settings';
 import type { AccessRequest, CallerIdentity, Page } from '../types';
 import { classifyActions, type ClassifiedSessionLogRow } from './classify';
@@ -34,9 +34,6 @@ const WRITE_ONLY_SCAN_PAGE = 250;
 /** Provider pages read per call at most: a page may come back short, with a cursor to go on. */
 const MAX_PROVIDER_PAGES_PER_CALL = 8;
 
-/** A request id the repository may be asked about; anything else cannot exist. */
-const REQUEST_ID = /^[A-Za-z0-9-]{1,64}$/;
-
 export interface SessionLogDeps {
   requests: Pick<RequestRepository, 'get'>;
   queries: SessionLogQueryStore;
@@ -54,19 +51,17 @@ export interface SessionLogsInput {
 }
 
 /**
- * The request whose session logs the caller wants: NotFoundError for an id that cannot exist or
- * does not, ForbiddenError unless the caller may `operation` on it.
+ * The request whose session logs the caller wants, once the caller may `operation` on it; a
+ * request that does not exist (or an id that cannot exist) is refused like one the caller may
+ * not see (`authorizedRequest`).
  */
-export async function readableRequest(
+export function readableRequest(
   deps: Pick<SessionLogDeps, 'requests'>,
   caller: CallerIdentity,
   requestId: string,
   operation: 'startSessionLogQuery' | 'getSessionLogs',
 ): Promise<AccessRequest> {
-  const request = REQUEST_ID.test(requestId) ? await deps.requests.get(requestId) : undefined;
-  if (request === undefined) throw new NotFoundError('This request does not exist.');
-  authorize(operation, caller, request);
-  return request;
+  return authorizedRequest(deps, caller, requestId, operation);
 }
 
 /** What the API shows of a stored query, with the live statistics of a look at the provider. */

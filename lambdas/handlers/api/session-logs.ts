@@ -10,7 +10,7 @@ import type {
   QuerySessionLogQueryArgs,
   QuerySessionLogsArgs,
 } from '../../../graphql/generated/schema';
-import { authorize } from '../../core/authorization';
+import { readableRequest } from '../../core/session-logs';
 import type { AccessRequest } from '../../core/types';
 import { sessionLogQueryToGraphQL } from '../../adapters/appsync/graphql-values';
 import { argsOf, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
@@ -18,17 +18,16 @@ import type { AreaResolvers, ResolverContext } from './kit';
 import { pageToGraphQL } from './mappers/requests';
 import { sessionLogEventToGraphQL } from './mappers/session-logs';
 
-/** The request whose session logs the caller wants, once the caller may read them. */
+/**
+ * The request whose session logs the caller wants, once the caller may read them; refused alike
+ * when the request does not exist.
+ */
 export async function readableSessionOf(
   ctx: ResolverContext,
   requestId: string,
   operation: 'getSessionLogs' | 'startSessionLogQuery',
 ): Promise<AccessRequest> {
-  const caller = await ctx.user();
-  // getRequest refuses callers who may not read the request, with the same message for all.
-  const request = await ctx.backend.usecases.getRequest(caller, requestId);
-  authorize(operation, caller, request);
-  return request;
+  return readableRequest(ctx.backend.ports, await ctx.user(), requestId, operation);
 }
 
 const byRequest = argsOf<QuerySessionLogQueryArgs>()(z.object({ requestId: gqlString }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError } from '../../../lambdas/core/errors';
+import { ForbiddenError } from '../../../lambdas/core/errors';
 import { clampPage } from '../../../lambdas/core';
 import type { AccessRequest, RequestStatus } from '../../../lambdas/core/types';
 import { aRequest } from '../../builders';
@@ -174,10 +174,21 @@ describe('getRequest and listRequestEvents', () => {
     expect(rest.nextCursor).toBeUndefined();
   });
 
-  it('says NotFound for an unknown request', async () => {
+  it('refuses a request that does not exist exactly like one the caller may not see', async () => {
     const t = setup();
-    expect(await failure(t.getRequest(t.erin, 'nope'))).toBeInstanceOf(NotFoundError);
-    expect(await failure(t.getRequest(t.erin, ''))).toBeInstanceOf(NotFoundError);
-    expect(await failure(t.listEvents(t.erin, 'nope'))).toBeInstanceOf(NotFoundError);
+    const request = aRequest();
+    t.world.requests.seed(request);
+    const answer = async (promise: Promise<unknown>) => {
+      const error = await failure(promise);
+      return { type: error.constructor.name, message: error.message };
+    };
+    for (const read of [t.getRequest, t.listEvents]) {
+      const hidden = await answer(read(t.carol, request.id));
+      expect(hidden.type).toBe(ForbiddenError.name);
+      for (const id of ['nope', '', 'a'.repeat(65), "x' OR '1'='1", 'b0b0b0b0-0000-4000-8000-ffffffffffff']) {
+        // Whoever asks: an auditor, who may read every request, learns no more about a missing one.
+        for (const caller of [t.carol, t.erin]) expect(await answer(read(caller, id))).toEqual(hidden);
+      }
+    }
   });
 });

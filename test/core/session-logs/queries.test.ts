@@ -102,14 +102,16 @@ describe('who may see session activity', () => {
   });
 
   it.each(["x' OR '1'='1", 'b0b0b0b0-0000-4000-8000-ffffffffffff', '', '../../etc', 'a'.repeat(65)])(
-    'answers NotFound for the unknown or crafted request id %j and starts nothing',
+    'answers the unknown or crafted request id %j like a request the caller may not see, and starts nothing',
     async (requestId) => {
       const t = setup();
-      t.seed(inProgress);
+      const request = t.seed(inProgress);
       for (const run of [t.start, t.look, t.logs]) {
+        const hidden = await failure(run(t.oscar, request.id));
+        expect(hidden).toBeInstanceOf(ForbiddenError);
         const error = await failure(run(t.erin, requestId));
-        expect(error).toBeInstanceOf(NotFoundError);
-        expect(error.message).toBe('This request does not exist.');
+        expect(error).toBeInstanceOf(ForbiddenError);
+        expect(error.message).toBe(hidden.message);
       }
       expect(t.provider.calls.total()).toBe(0);
       expect(t.queries.calls.total()).toBe(0);

@@ -424,15 +424,75 @@ describe('reading other people’s requests', () => {
     expect(await ids('auditor', 'auditRequests')).toContain(readRequestId);
   });
 
-  it('refuses another requester the request and its history with the same message as a stranger', async () => {
+  it('refuses another requester the request with a message that says nothing about it', async () => {
     const other = await cloud.call('otherRequester', 'query($id: ID!) { getRequest(id: $id) { id } }', {
       id: readRequestId,
     });
     expectError(other, 'Unauthorized', /^You may not view this request\.$/);
-    const missing = await cloud.call('otherRequester', 'query($id: ID!) { getRequest(id: $id) { id } }', {
-      id: 'no-such-request',
+  });
+});
+
+describe('another person’s request answers exactly like one that does not exist', () => {
+  /** The raw answer: status and body, byte for byte. */
+  const raw = async (persona: Persona, query: string, variables: Record<string, unknown>) => {
+    const response = await fetch(cloud.backend.urls.graphql, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: await cloud.token(persona) },
+      body: JSON.stringify({ query, variables }),
     });
-    expectError(missing, 'NotFound');
+    return `${response.status} ${await response.text()}`;
+  };
+  const byId = (id: string) => ({ id });
+  const byRequestId = (id: string) => ({ requestId: id });
+  const input = (id: string) => ({ input: { requestId: id } });
+  const commented = (id: string) => ({ input: { requestId: id, comment: 'Looks right' } });
+
+  const OPERATIONS: readonly (readonly [string, string, (id: string) => Record<string, unknown>])[] = [
+    ['getRequest', 'query($id: ID!) { getRequest(id: $id) { id status } }', byId],
+    [
+      'requestEvents',
+      'query($requestId: ID!) { requestEvents(requestId: $requestId) { items { id } nextToken } }',
+      byRequestId,
+    ],
+    [
+      'sessionLogQuery',
+      'query($requestId: ID!) { sessionLogQuery(requestId: $requestId) { requestId status } }',
+      byRequestId,
+    ],
+    [
+      'sessionLogs',
+      'query($requestId: ID!) { sessionLogs(requestId: $requestId) { items { eventId } nextToken } }',
+      byRequestId,
+    ],
+    [
+      'startSessionLogQuery',
+      'mutation($input: StartSessionLogQueryInput!) { startSessionLogQuery(input: $input) { requestId status } }',
+      input,
+    ],
+    // A decision on a request one may not see tells no more than reading it.
+    ['approveRequest', APPROVE, commented],
+    ['rejectRequest', REJECT, commented],
+    ['cancelRequest', CANCEL, input],
+    ['revokeRequest', REVOKE, commented],
+  ];
+  /** Ids of no request: well-formed and unused, unused, malformed, empty. */
+  const MISSING = ['b0b0b0b0-0000-4000-8000-ffffffffffff', 'no-such-request', "x' OR '1'='1", ''];
+
+  for (const [field, doc, vars] of OPERATIONS) {
+    it(`${field}`, async () => {
+      const hidden = await raw('otherRequester', doc, vars(readRequestId));
+      expect(hidden).toMatch(/^200 /);
+      expect(JSON.parse(hidden.slice(4))).toMatchObject({ errors: [{ errorType: 'Unauthorized' }] });
+      for (const id of MISSING) {
+        expect(await raw('otherRequester', doc, vars(id)), id).toBe(hidden);
+      }
+    });
+  }
+
+  it('an auditor, who may read every request, gets the same answer for a missing one', async () => {
+    const doc = 'query($id: ID!) { getRequest(id: $id) { id status } }';
+    const hidden = await raw('otherRequester', doc, byId(readRequestId));
+    for (const id of MISSING) expect(await raw('auditor', doc, byId(id)), id).toBe(hidden);
   });
 });
 
@@ -506,6 +566,29 @@ describe('subscriptions (the resolver runs when a client subscribes)', () => {
       COLUMNS.map((p) => subscribe(p, 'onSessionLogQuery', { requestId: readRequestId })),
     );
     expect(outcomes).toEqual([...READERS]);
+  });
+
+  it('onSessionLogQuery: refuses a request that does not exist like one the caller may not see', async () => {
+    const refusal = async (requestId: string) => {
+      const event = resolverEvent(
+        'Subscription',
+        'onSessionLogQuery',
+        { requestId },
+        await cognitoIdentityOf(cloud, 'otherRequester'),
+      );
+      const error: unknown = await apiHandler(event).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      return error instanceof ApiError
+        ? JSON.stringify([error.errorType, error.message, error.errorInfo])
+        : error;
+    };
+    const hidden = await refusal(readRequestId);
+    expect(hidden).toContain('Unauthorized');
+    for (const requestId of ['b0b0b0b0-0000-4000-8000-ffffffffffff', 'nope', '']) {
+      expect(await refusal(requestId)).toBe(hidden);
+    }
   });
 
   it('the backend (IAM) may publish; the handler refuses users even if AppSync did not', async () => {

@@ -105,8 +105,8 @@ describe('errors', () => {
   it('keep a domain error’s type and message, with the type as the error name', async () => {
     const { run, identityOf } = setup();
     expect(await run('Query', 'getRequest', { id: 'nope' }, identityOf('alice'))).toEqual({
-      errorType: 'NotFound',
-      message: 'This request does not exist.',
+      errorType: 'Unauthorized',
+      message: 'You may not view this request.',
     });
   });
 });

@@ -42,7 +42,12 @@ describe('session logs without a provider', () => {
       expectError(await cloud.call(persona, START, { input: { requestId: granted } }), 'Unauthorized');
       expectError(await cloud.call(persona, LOGS, { requestId: granted }), 'Unauthorized');
     }
-    expectError(await cloud.call('requester', STATE, { requestId: "x' OR '1'='1" }), 'NotFound');
+    // An id that cannot be a request is refused like a request the caller may not see.
+    expectError(
+      await cloud.call('requester', STATE, { requestId: "x' OR '1'='1" }),
+      'Unauthorized',
+      /^You may not view the session activity of this request\.$/,
+    );
     expect(cloud.backend.cloudTrail.queryCount()).toBe(0);
     expect(await cloud.backend.backend.ports.sessionLogs.queries.get(granted)).toBeUndefined();
   });

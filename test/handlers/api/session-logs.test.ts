@@ -285,12 +285,12 @@ describe('refusals', () => {
     '1; DROP TABLE Requests',
     "' UNION SELECT eventID FROM a3f1c2d4-5b6e-4f70-8a91-b2c3d4e5f607 --",
     '../../etc/passwd',
-  ])('a crafted request id (%s) is just a request that does not exist', async (requestId) => {
+  ])('a crafted request id (%s) is refused like a request the caller may not see', async (requestId) => {
     const before = cloud.backend.cloudTrail.queryCount();
     for (const persona of ['requester', 'auditor'] as const) {
-      expectError(await start(persona, requestId), 'NotFound');
-      expectError(await cloud.call(persona, STATE, { requestId }), 'NotFound');
-      expectError(await cloud.call(persona, LOGS, { requestId }), 'NotFound');
+      expectError(await start(persona, requestId), 'Unauthorized', /may not view the session activity/);
+      expectError(await cloud.call(persona, STATE, { requestId }), 'Unauthorized');
+      expectError(await cloud.call(persona, LOGS, { requestId }), 'Unauthorized');
     }
     expect(cloud.backend.cloudTrail.queryCount()).toBe(before);
   });
