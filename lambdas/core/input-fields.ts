@@ -31,8 +31,23 @@ export const typeError = (label: string, kind: Kind) => ({
     issue.input === undefined || issue.input === null ? `${label} is required.` : `${label} must be ${kind}.`,
 });
 
-/** Length in characters as people count them (code points, not UTF-16 units). */
-export const codePoints = (value: string): number => [...value].length;
+/**
+ * Length in characters as people count them (code points, not UTF-16 units; a lone surrogate
+ * counts as one). Counted in place: a text far over its limit costs no copy to be measured.
+ */
+export function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length - 1; i += 1) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const next = value.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
 
 /** Control characters: C0, DEL and C1. */
 export const ANY_CONTROL = /\p{Cc}/u;

@@ -104,6 +104,14 @@ export const gqlInt = z
   .max(2 ** 31 - 1);
 /** GraphQL `String`/`ID`, bounded so no argument can blow up memory or logs. */
 export const gqlString = z.string().max(100_000);
+/**
+ * A free-text `String` (a justification, a comment, a ticket number, a reason): its length is
+ * the core's to judge, in the field's own words ("Justification must be at most 2,000
+ * characters (it has 100,000).", with the field in `errorInfo`), whatever the length. A shape
+ * limit of its own in front would answer the same mistake in other words; AppSync's request
+ * size bounds it instead.
+ */
+export const gqlText = z.string();
 /** A GraphQL list of IDs. */
 export const gqlIdList = z.array(gqlString).max(10_000);
 

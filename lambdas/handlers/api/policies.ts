@@ -11,7 +11,7 @@ import type {
   QueryEligibilityPoliciesArgs,
 } from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
-import { argsOf, gqlIdList, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import { argsOf, gqlIdList, gqlInt, gqlString, gqlText, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
 import { approverPolicyToGraphQL, eligibilityPolicyToGraphQL } from './mappers/policies';
 import { pageToGraphQL } from './mappers/requests';
@@ -26,7 +26,7 @@ const scope = {
   permissionSetArns: gqlIdList,
   maxDurationHours: gqlInt,
   approvalRequired: z.boolean(),
-  ticketNo: gqlString.nullish(),
+  ticketNo: gqlText.nullish(),
 };
 
 const createEligibility = argsOf<MutationCreateEligibilityPoliciesArgs>()(
@@ -50,7 +50,7 @@ const deleteApprover = argsOf<MutationDeleteApproverPoliciesArgs>()(deleteByIds)
 
 const createApprover = argsOf<MutationCreateApproverPoliciesArgs>()(
   z.object({
-    input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlString.nullish() }),
+    input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlText.nullish() }),
   }),
 );
 
@@ -59,7 +59,7 @@ const updateApprover = argsOf<MutationUpdateApproverPolicyArgs>()(
     input: z.object({
       id: gqlString,
       approverGroupIds: gqlIdList,
-      ticketNo: gqlString.nullish(),
+      ticketNo: gqlText.nullish(),
       expectedUpdatedAt: gqlString,
     }),
   }),

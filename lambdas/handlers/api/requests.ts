@@ -12,7 +12,7 @@ import type {
   RequestPage,
 } from '../../../graphql/generated/schema';
 import type { ListRequests } from '../../core/requests/list-requests';
-import { argsOf, gqlInt, gqlString, LIST_PAGE, pageArgs, parseArgs } from './args';
+import { argsOf, gqlInt, gqlString, gqlText, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers, ResolverContext } from './kit';
 import {
   auditEventToGraphQL,
@@ -38,14 +38,14 @@ const createInput = argsOf<MutationCreateRequestArgs>()(
       permissionSetArn: gqlString,
       startTime: gqlString.nullish(),
       durationHours: gqlInt,
-      justification: gqlString,
-      ticketNo: gqlString.nullish(),
+      justification: gqlText,
+      ticketNo: gqlText.nullish(),
     }),
   }),
 );
 
 const commented = z.object({
-  input: z.object({ requestId: gqlString, comment: gqlString.nullish() }),
+  input: z.object({ requestId: gqlString, comment: gqlText.nullish() }),
 });
 const approveInput = argsOf<MutationApproveRequestArgs>()(commented);
 const rejectInput = argsOf<MutationRejectRequestArgs>()(commented);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { MutationReconcileNowArgs, MutationUpdateSettingsArgs } from '../../../graphql/generated/schema';
 import { authorize } from '../../core/authorization';
-import { argsOf, gqlInt, gqlString, parseArgs } from './args';
+import { argsOf, gqlInt, gqlString, gqlText, parseArgs } from './args';
 import type { AreaResolvers } from './kit';
 import { reconciliationStartedToGraphQL, settingsToGraphQL } from './mappers/settings';
 
@@ -35,7 +35,7 @@ const updateSettings = argsOf<MutationUpdateSettingsArgs>()(
 );
 
 const reconcileNow = argsOf<MutationReconcileNowArgs>()(
-  z.object({ input: z.object({ reason: gqlString.nullish() }) }),
+  z.object({ input: z.object({ reason: gqlText.nullish() }) }),
 );
 
 /** Query and Mutation fields about settings. */

@@ -12,6 +12,7 @@ import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../../lambdas/han
 import { localContext } from '../../../lambdas/handlers/context';
 import { makeApiBackend, type ApiBackend } from '../../../lambdas/handlers/api/compose';
 import type { OuAccountsCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
+import { aRequest } from '../../builders';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
 import { IAM_IDENTITY, resolverEvent } from '../fixtures';
 
@@ -185,6 +186,110 @@ describe('arguments', () => {
     expect(await run('Mutation', 'cancelRequest', {}, identityOf('alice'))).toMatchObject({
       errorType: 'ValidationError',
       message: 'input is required.',
+    });
+  });
+});
+
+describe('free text of any length', () => {
+  // 100 kB: past the shape check's cap on other strings (100,000 characters).
+  const HUGE = 'x'.repeat(100 * 1024);
+
+  /** What a client gets: the error's type, message and errorInfo. */
+  async function failureOf(
+    t: ReturnType<typeof setup>,
+    type: 'Mutation',
+    field: string,
+    args: Record<string, unknown>,
+    persona: Persona,
+  ) {
+    const error: unknown = await t.handler(resolverEvent(type, field, args, t.identityOf(persona))).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+    return { errorType: error.errorType, message: error.message, errorInfo: error.errorInfo };
+  }
+
+  const requestInput = (overrides: Record<string, unknown>) => ({
+    input: {
+      accountId: DEMO.accounts.prodPayments.id,
+      permissionSetArn: DEMO.permissionSets.readOnly.arn,
+      durationHours: 1,
+      justification: 'Check the logs',
+      ...overrides,
+    },
+  });
+
+  it('a 100 kB justification gets the justification’s own message and field', async () => {
+    const t = setup();
+    expect(
+      await failureOf(t, 'Mutation', 'createRequest', requestInput({ justification: HUGE }), 'alice'),
+    ).toEqual({
+      errorType: 'ValidationError',
+      message: 'Justification must be at most 2,000 characters (it has 102,400).',
+      errorInfo: { field: 'justification' },
+    });
+    // The same words as one character too many.
+    expect(
+      await failureOf(
+        t,
+        'Mutation',
+        'createRequest',
+        requestInput({ justification: 'x'.repeat(2001) }),
+        'alice',
+      ),
+    ).toMatchObject({ message: 'Justification must be at most 2,000 characters (it has 2,001).' });
+  });
+
+  it('a 100 kB ticket number gets the ticket’s own message and field, on requests and policies', async () => {
+    const t = setup();
+    const expected = {
+      errorType: 'ValidationError',
+      message: 'Ticket number must be at most 50 characters.',
+      errorInfo: { field: 'ticketNo' },
+    };
+    expect(
+      await failureOf(t, 'Mutation', 'createRequest', requestInput({ ticketNo: HUGE }), 'alice'),
+    ).toEqual(expected);
+    const policy = {
+      input: {
+        targets: [DEMO.accounts.sharedTools.id],
+        approverGroupIds: [DEMO.groups.approversProduction.id],
+        ticketNo: HUGE,
+      },
+    };
+    expect(await failureOf(t, 'Mutation', 'createApproverPolicies', policy, 'dave')).toEqual(expected);
+  });
+
+  it('a 100 kB comment gets the comment’s own message and field', async () => {
+    const t = setup();
+    const pending = aRequest();
+    const active = aRequest({ status: 'in progress', grantedAt: pending.startTime });
+    t.world.requests.seed(pending, active);
+    const huge = (requestId: string) => ({ input: { requestId, comment: HUGE } });
+    const expected = (label: string) => ({
+      errorType: 'ValidationError',
+      message: `${label} must be at most 2,000 characters (it has 102,400).`,
+      errorInfo: { field: 'comment' },
+    });
+    expect(await failureOf(t, 'Mutation', 'approveRequest', huge(pending.id), 'bob')).toEqual(
+      expected('Comment'),
+    );
+    expect(await failureOf(t, 'Mutation', 'rejectRequest', huge(pending.id), 'bob')).toEqual(
+      expected('Comment'),
+    );
+    expect(await failureOf(t, 'Mutation', 'revokeRequest', huge(active.id), 'bob')).toEqual(
+      expected('Revoke comment'),
+    );
+    expect((await t.world.requests.get(pending.id))?.status).toBe('pending');
+  });
+
+  it('a 100 kB reason for a reconciler run gets the reason’s own message and field', async () => {
+    const t = setup();
+    expect(await failureOf(t, 'Mutation', 'reconcileNow', { input: { reason: HUGE } }, 'dave')).toEqual({
+      errorType: 'ValidationError',
+      message: 'Reason must be at most 2,000 characters (it has 102,400).',
+      errorInfo: { field: 'reason' },
     });
   });
 });
