@@ -1,11 +1,11 @@
 /**
  * Approve-to-access latency, 500 requests at 20 concurrent, with 0 and 50 ms added to every
  * Identity Center, Identity Store and Organizations call. Each request is created first and its
- * lifecycle left waiting for the decision, as when an approver acts minutes later; from the
+ * workflow left waiting for the decision, as when an approver acts minutes later; from the
  * moment the approver's approve (the api use case) returns, three milestones are timed:
  * Identity Center asked to create the assignment (CreateAccountAssignment called), the request
  * stored as `in progress` (what the SPA then shows), and the simulator holding the assignment.
- * Then the other way: once the session is under way (the lifecycle waits for its end), the
+ * Then the other way: once the session is under way (the workflow waits for its end), the
  * requester revokes it, timed until the assignment is gone.
  *
  *   npx tsx bench/run.ts latency
@@ -100,7 +100,7 @@ async function measure(
 /** Runs the latency benchmark. */
 export async function run(options: RunOptions = { log: () => undefined, quick: false }): Promise<Section> {
   const n = options.quick ? 60 : 500;
-  options.log('latency: starting the local cloud with the lifecycle (synthesizes the stack)');
+  options.log('latency: starting the local cloud with the request workflow (synthesizes the stack)');
   const cloud = await startBenchCloud({ extraAccounts: 80 });
   const runs: Run[] = [];
   try {
@@ -199,8 +199,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     notes: [
       'Times run from the approve use case returning (what the api Lambda runs; the AppSync hop is not included). CreateAccountAssignment: the simulator receives the call. In progress: the request is stored as in progress (the realtime hint goes out then), which TEAM does only once Identity Center reports SUCCEEDED. Assignment held: the simulator holds the assignment.',
       'Path: conditional write → stream (polled every 100 ms) → router sends the waiting task its token → schedule → grant task: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus after 250 ms, 500 ms, … (production poll delays) → SUCCEEDED → in progress. The simulator completes an assignment 50 ms after it is created; real Identity Center takes seconds.',
-      'clock nudges: the lifecycle runs on a manual clock that only moves when a wait has seen no progress for 3 s, by 5 s (past the first pause of a workflow retry, e.g. after a dropped local connection); a request that needed one counts those seconds.',
-      'revoke → removed: from calling the revoke use case while the lifecycle waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → stream → router sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
+      'clock nudges: the workflow runs on a manual clock that only moves when a wait has seen no progress for 3 s, by 5 s (past the first pause of a workflow retry, e.g. after a dropped local connection); a request that needed one counts those seconds.',
+      'revoke → removed: from calling the revoke use case while the workflow waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → stream → router sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
     ],
   };
   return {

@@ -103,7 +103,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         { concurrency: 10, requests: 100 },
         { concurrency: 50, requests: 250 },
       ];
-  options.log('throughput: starting the local cloud with the lifecycle (synthesizes the stack)');
+  options.log('throughput: starting the local cloud with the request workflow (synthesizes the stack)');
   // Realtime hints stay on: the router publishes them through the local AppSync as deployed.
   const cloud = await startBenchCloud({ extraAccounts: 80 });
   const memory = memorySampler();

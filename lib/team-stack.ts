@@ -14,7 +14,7 @@ import { stackNameOf, type TeamConfig } from './config';
 import { TeamData, type TableAccess } from './data';
 import { FUNCTION_ENTRIES, TeamFunction, type FunctionName } from './function';
 import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
-import { LifecycleStateMachine } from './lifecycle';
+import { RequestWorkflowStateMachine } from './request-workflow';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
 import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../lambdas/contract/env';
@@ -39,7 +39,7 @@ export interface FunctionAccess {
 }
 
 /**
- * Per-function permissions (the rest: topic, SES, secret, AppSync, session logs, the lifecycle
+ * Per-function permissions (the rest: topic, SES, secret, AppSync, session logs, the workflow's
  * state machine, is wired below). Tables and indexes are the ones the function's code calls.
  */
 export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
@@ -91,7 +91,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       settings: { access: 'read' },
     },
   },
-  // Every lifecycle step: status changes (request, approver rows, audit event in one
+  // Every workflow step: status changes (request, approver rows, audit event in one
   // transaction), grant records, assignments, and the notifications' audit events.
   workflowTasks: {
     tables: {
@@ -146,7 +146,7 @@ const FUNCTION_SETTINGS: Readonly<
   },
   workflowTasks: {
     id: 'WorkflowTasks',
-    description: 'TEAM lifecycle tasks',
+    description: 'TEAM request workflow tasks',
     memorySize: 512,
     timeout: Duration.seconds(60),
   },
@@ -210,7 +210,7 @@ export interface TeamStackProps extends StackProps {
 
 /**
  * TEAM in one stack: tables, functions, sign-in, API, workflows (router, reconciler and the
- * lifecycle state machine), notifications, session-log provider and hosting.
+ * request workflow's state machine), notifications, session-log provider and hosting.
  */
 export class TeamStack extends Stack {
   readonly config: TeamConfig;
@@ -221,7 +221,7 @@ export class TeamStack extends Stack {
   readonly web: TeamWeb;
   readonly workflows: TeamWorkflows;
   /** One execution per request, run by the workflow-tasks function; started and resumed by the router. */
-  readonly lifecycle: LifecycleStateMachine;
+  readonly requestWorkflow: RequestWorkflowStateMachine;
   readonly notifications: TeamNotifications;
   readonly auditLogs: TeamAuditLogs;
   readonly accessLogsBucket: s3.Bucket;
@@ -365,7 +365,9 @@ export class TeamStack extends Stack {
       namePrefix: name,
     });
     // The router starts and resumes executions; the reconciler may do so too when it repairs.
-    this.lifecycle = new LifecycleStateMachine(this, 'Lifecycle', {
+    // 'Lifecycle': the construct id it was deployed with (a new id would replace the state
+    // machine and end the executions under way).
+    this.requestWorkflow = new RequestWorkflowStateMachine(this, 'Lifecycle', {
       workflows: this.workflows,
       tasksFunction: fns.workflowTasks.function,
       requestsTable: this.data.tables.requests,

@@ -54,9 +54,9 @@ export const ROUTER_STREAM_FILTERS: readonly Record<string, unknown>[] = [
 
 export interface TeamWorkflowsProps {
   readonly requestsTable: dynamodb.ITable;
-  /** Consumes the Requests stream; starts and resumes lifecycles. */
+  /** Consumes the Requests stream; starts and resumes the requests' workflows. */
   readonly router: TeamFunction;
-  /** Runs every 15 minutes (repairs grants and lifecycles that drifted). */
+  /** Runs every 15 minutes (repairs grants and workflows that drifted). */
   readonly reconciler: TeamFunction;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
@@ -77,14 +77,14 @@ export interface AddStateMachineOptions {
    */
   readonly respondedBy?: readonly TeamFunction[];
   readonly definitionSubstitutions?: Record<string, string>;
-  /** @default no timeout (a lifecycle lasts as long as its request, up to the maximum duration) */
+  /** @default no timeout (an execution lasts as long as its request, up to the maximum duration) */
   readonly timeout?: Duration;
 }
 
 /**
  * The event-driven side of TEAM: the router on the Requests stream (status changes only, with
  * an encrypted SQS on-failure destination), the reconciler schedule, the encrypted log group of
- * the state machines, and `addStateMachine` where the lifecycle workflow is added.
+ * the state machines, and `addStateMachine` where the request workflow is added.
  */
 export class TeamWorkflows extends Construct {
   readonly deadLetterQueue: sqs.Queue;
@@ -254,5 +254,5 @@ export function stateMachineArnOf(scope: Construct, name: string): string {
   );
 }
 
-/** The environment variable the router reads the lifecycle state machine ARN from. */
-export const LIFECYCLE_ARN_ENV = ENV.lifecycleStateMachineArn;
+/** The environment variable the router reads the request workflow's state machine ARN from. */
+export const WORKFLOW_ARN_ENV = ENV.workflowStateMachineArn;

@@ -1,7 +1,7 @@
 /**
  * The whole product on one machine: the local backend (every AWS piece and the real handlers),
- * the lifecycle state machine synthesized from the CDK stack, and the web app with the runtime
- * config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
+ * the request workflow's state machine synthesized from the CDK stack, and the web app with the
+ * runtime config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
  */
 import { ENV } from '../lambdas/contract/env';
 import { hostOf } from './appsync';
@@ -12,7 +12,7 @@ import {
   type LocalBackend,
   type LocalBackendOptions,
 } from './backend';
-import { registerLifecycle } from './lifecycle';
+import { registerRequestWorkflow } from './workflow';
 import { startWebHost, type RunningWebHost } from './web-host';
 
 export interface LocalCloudOptions extends LocalBackendOptions {
@@ -20,7 +20,7 @@ export interface LocalCloudOptions extends LocalBackendOptions {
   web: 'dev' | 'dist' | 'none';
   /** Port of the web app (0: any free port). */
   webPort?: number;
-  /** Where the synthesized lifecycle is cached (default: `<dataDir>/cache`, none in memory). */
+  /** Where the synthesized state machine is cached (default: `<dataDir>/cache`, none in memory). */
   cacheDir?: string;
 }
 
@@ -29,7 +29,7 @@ export interface LocalCloud {
   /** The web app's URL (undefined when `web` is `none`). */
   appUrl: string | undefined;
   stateMachineArn: string;
-  /** Requests whose lifecycle was picked up again from kept data. */
+  /** Requests whose workflow was picked up again from kept data. */
   resumed: string[];
   stop(): Promise<void>;
 }
@@ -85,7 +85,7 @@ export function localRuntimeConfig(
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const backend = await startLocalBackend(options);
   let web: RunningWebHost | undefined;
-  let lifecycle: { stateMachineArn: string; close(): void } | undefined;
+  let workflow: { stateMachineArn: string; close(): void } | undefined;
   let resumed: string[] = [];
   try {
     if (options.web !== 'none') {
@@ -105,10 +105,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       process.env[ENV.appUrl] = web.url;
     }
     const cacheDir = options.cacheDir ?? (options.dataDir ? `${options.dataDir}/cache` : undefined);
-    lifecycle = registerLifecycle(backend, cacheDir);
-    resumed = options.dataDir ? await backend.resumeLifecycles() : [];
+    workflow = registerRequestWorkflow(backend, cacheDir);
+    resumed = options.dataDir ? await backend.resumeWorkflows() : [];
   } catch (err) {
-    lifecycle?.close();
+    workflow?.close();
     await web?.stop();
     await backend.stop();
     throw err;
@@ -116,11 +116,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   return {
     backend,
     appUrl: web?.url,
-    stateMachineArn: lifecycle.stateMachineArn,
+    stateMachineArn: workflow.stateMachineArn,
     resumed,
     stop: async () => {
       await web?.stop();
-      lifecycle?.close();
+      workflow?.close();
       await backend.stop();
     },
   };

@@ -1,11 +1,11 @@
 /**
- * The local cloud with the lifecycle running, for the latency and throughput benchmarks: the
- * workflows' harness (test/workflows/harness.ts: `startLocalBackend` with the synthesized
- * lifecycle state machine, the real workflow-tasks handler and router) with the production
+ * The local cloud with the request workflow running, for the latency and throughput benchmarks:
+ * the workflows' harness (test/workflows/harness.ts: `startLocalBackend` with the synthesized
+ * state machine, the real workflow-tasks handler and router) with the production
  * assignment-status poll delays, plus what the benchmarks add: enough accounts for every request
  * to need its own assignment, and a request driven from creation to access.
  *
- * When `startLocalBackend` registers the lifecycle itself, only `startBenchCloud` changes.
+ * When `startLocalBackend` registers the request workflow itself, only `startBenchCloud` changes.
  */
 import { DEFAULT_POLL_DELAYS_MS } from '../../lambdas/core/access/poll';
 import type { AccessRequest } from '../../lambdas/core/types';
@@ -15,7 +15,7 @@ export interface BenchCloud {
   harness: Harness;
   /** Request number `i`: a (user, account, permission set) no other request of this run uses. */
   newRequest(i: number): { request: AccessRequest; requester: Person; approver: Person };
-  /** Stores the request and resolves once its lifecycle waits for a decision. */
+  /** Stores the request and resolves once its workflow waits for a decision. */
   submitAndWait(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator holds the request's account assignment. */
   waitForAccess(request: AccessRequest): Promise<void>;
@@ -25,7 +25,7 @@ export interface BenchCloud {
   inProgressAt(request: AccessRequest): number | undefined;
   /** Resolves once the request is stored as `in progress`. */
   waitForInProgress(request: AccessRequest): Promise<void>;
-  /** Resolves once the lifecycle waits for the end of the request's access. */
+  /** Resolves once the workflow waits for the end of the request's access. */
   waitForSession(request: AccessRequest): Promise<void>;
   /** Resolves once the simulator no longer holds the request's account assignment. */
   waitForRemoval(request: AccessRequest): Promise<void>;
@@ -68,7 +68,10 @@ async function until(check: () => boolean, what: string, options: UntilOptions =
   }
 }
 
-/** Starts the local cloud with the lifecycle and `extraAccounts` more accounts in the organization. */
+/**
+ * Starts the local cloud with the request workflow and `extraAccounts` more accounts in the
+ * organization.
+ */
 export async function startBenchCloud(
   options: { extraAccounts?: number; quietRealtime?: boolean } = {},
 ): Promise<BenchCloud> {
@@ -89,7 +92,7 @@ export async function startBenchCloud(
     state.watchOperations((op) => {
       if (op.kind === 'CREATE' && !grantCalls.has(target(op))) grantCalls.set(target(op), performance.now());
     });
-    // The lifecycle runs on a manual clock the benchmark does not move: a workflow retry (a
+    // The workflow runs on a manual clock the benchmark does not move: a workflow retry (a
     // pause of seconds on that clock, e.g. after a dropped connection) would wait forever. A wait
     // that sees no progress for a while moves the clock on by a retry's pause, as time would.
     let nudges = 0;
@@ -110,7 +113,7 @@ export async function startBenchCloud(
     const capacity = users.length * accounts.length * permissionSets.length;
     const executionArn = (id: string) =>
       `${harness.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`;
-    /** Whether the request's lifecycle waits in `state` (any wait when omitted). */
+    /** Whether the request's workflow waits in `state` (any wait when omitted). */
     const waitingIn = (id: string, state?: string) => {
       try {
         return harness.local.stepFunctions
@@ -141,7 +144,7 @@ export async function startBenchCloud(
       },
       async submitAndWait(request) {
         await harness.submit(request);
-        await until(() => waitingIn(request.id), `the lifecycle of ${request.id} to wait for a decision`, {
+        await until(() => waitingIn(request.id), `the workflow of ${request.id} to wait for a decision`, {
           onStall: nudge,
         });
       },

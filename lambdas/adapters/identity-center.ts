@@ -288,7 +288,7 @@ export class IdentityCenterDirectory implements Directory {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Account assignments (the grant and revoke steps of the lifecycle)
+// Account assignments (the grant and revoke steps of the workflow)
 // ---------------------------------------------------------------------------------------------
 
 // The port's types, re-exported for callers that only import the adapter.

@@ -39,8 +39,8 @@ export const ENV = {
   athenaWorkgroup: 'ATHENA_WORKGROUP',
   athenaDatabase: 'ATHENA_DATABASE',
   athenaTable: 'ATHENA_TABLE',
-  /** router, reconciler: ARN of the lifecycle state machine. */
-  lifecycleStateMachineArn: 'LIFECYCLE_STATE_MACHINE_ARN',
+  /** router, reconciler: ARN of the request workflow's state machine. */
+  workflowStateMachineArn: 'WORKFLOW_STATE_MACHINE_ARN',
 } as const;
 
 /** The Slack secret's JSON shape: no slackToken means "not configured". */

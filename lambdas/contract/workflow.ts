@@ -1,7 +1,7 @@
 /**
- * What the lifecycle state machine (built by the CDK stack) and the workflow-tasks function
- * agree on: why a state calls a step, what a step may ask the machine to do next, the error
- * names the machine retries on, and which stored statuses reach the router.
+ * What the request workflow's state machine (built by the CDK stack) and the workflow-tasks
+ * function agree on: why a state calls a step, what a step may ask the machine to do next, the
+ * error names the machine retries on, and which stored statuses reach the router.
  */
 
 /** Why the workflow calls a step (the task's `action` input). */
@@ -32,7 +32,7 @@ export const WORKFLOW_UNFINISHED_ERROR = 'StepUnfinished';
 
 /**
  * Stored request statuses only people cause: the requests stream delivers a change into one of
- * these to the router, which resumes the lifecycle. The core's transition table derives the same
+ * these to the router, which resumes the workflow. The core's transition table derives the same
  * list (`PEOPLE_STATUSES` in the lifecycle rules; a test keeps the two equal).
  */
 export const ROUTED_STATUSES = ['approved', 'rejected', 'cancelled', 'revoked'] as const;

@@ -44,8 +44,8 @@ export interface HandlerConfig {
   graphqlUrl?: string;
   /** Secret (name or ARN) holding the Slack bot token. */
   slackSecretId?: string;
-  /** The lifecycle state machine, once the workflows are deployed. */
-  lifecycleStateMachineArn?: string;
+  /** The request workflow's state machine, once the workflows are deployed. */
+  workflowStateMachineArn?: string;
 }
 
 /** Variables that name something optional: the functions that need one check it on use. */
@@ -54,7 +54,7 @@ const OPTIONAL = {
   appUrl: ENV.appUrl,
   graphqlUrl: ENV.graphqlUrl,
   slackSecretId: ENV.slackSecretArn,
-  lifecycleStateMachineArn: ENV.lifecycleStateMachineArn,
+  workflowStateMachineArn: ENV.workflowStateMachineArn,
   sessionLogsFunctionName: ENV.sessionLogsFunctionName,
   reconcilerFunctionName: RECONCILER_FUNCTION_NAME_ENV,
 } as const;
@@ -105,9 +105,9 @@ const envSchema = z.object({
   [ENV.slackSecretArn]: optional,
   [ENV.sessionLogsFunctionName]: optional,
   [RECONCILER_FUNCTION_NAME_ENV]: optional,
-  [ENV.lifecycleStateMachineArn]: optional.refine(
+  [ENV.workflowStateMachineArn]: optional.refine(
     (v) => v === undefined || /^arn:aws[\w-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/.test(v),
-    `${ENV.lifecycleStateMachineArn} is not a state machine ARN`,
+    `${ENV.workflowStateMachineArn} is not a state machine ARN`,
   ),
 });
 

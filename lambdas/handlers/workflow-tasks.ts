@@ -1,9 +1,10 @@
 /**
- * The workflow-tasks Lambda: every Task state of the lifecycle state machine calls it with an
- * `action` (why it is here), the request id and, when polling, the Identity Center operation.
- * One call does the status change, the notification and the grant or revoke that are due, and
- * answers what the state machine waits for next (`next`, `waitSeconds`, `operation`). The first
- * state also passes its task token (`begin` holds or releases the wait for the decision).
+ * The workflow-tasks Lambda: every Task state of the request workflow's state machine calls it
+ * with an `action` (why it is here), the request id and, when polling, the Identity Center
+ * operation. One call does the status change, the notification and the grant or revoke that are
+ * due, and answers what the state machine waits for next (`next`, `waitSeconds`, `operation`).
+ * The first state also passes its task token (`begin` holds or releases the wait for the
+ * decision).
  *
  * Failures worth repeating (throttling, conflicts, transient errors) are thrown as
  * `RetryableError`, which the state machine retries with jittered backoff; anything else fails

@@ -49,7 +49,7 @@ import {
 } from '../sfn';
 import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
-import { persistAssignments, resumeLifecycles } from './restart';
+import { persistAssignments, resumeWorkflows } from './restart';
 import { seedDemoData, type SeedResult } from './seed';
 import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
@@ -134,27 +134,29 @@ export interface LocalBackend {
   /** Follows started session-log queries in this process (`idle()` waits for them). */
   sessionLogFollower: InProcessFollower;
   /**
-   * Registers a state machine (e.g. the lifecycle from `cdk.out`) and, with `lifecycle: true`,
-   * makes it the one the router starts for every new request. Returns its ARN.
+   * Registers a state machine (e.g. the request workflow from `cdk.out`) and, with
+   * `requestWorkflow: true`, makes it the one the router starts for every new request. Returns
+   * its ARN.
    */
   registerStateMachine(
     name: string,
     definition: unknown,
     options?: {
       substitutions?: Record<string, string>;
-      lifecycle?: boolean;
+      requestWorkflow?: boolean;
       /**
-       * With the lifecycle: the filter patterns of the router's event source mapping as the
-       * stack deploys them (records matching none never reach the router, as in Lambda).
+       * With the request workflow: the filter patterns of the router's event source mapping as
+       * the stack deploys them (records matching none never reach the router, as in Lambda).
        */
       routerFilters?: readonly string[];
     },
   ): string;
   /**
-   * Starts the lifecycle of every stored request that is not through it (kept data: the last
-   * run's executions are gone). Call once the lifecycle is registered; returns the request ids.
+   * Starts the workflow of every stored request that is not through it (kept data: the last
+   * run's executions are gone). Call once the request workflow is registered; returns the
+   * request ids.
    */
-  resumeLifecycles(): Promise<string[]>;
+  resumeWorkflows(): Promise<string[]>;
   /** Signs a demo user in without a browser (runs the real pre-token trigger). */
   tokensFor(userName: string): Promise<TokenSet>;
   /** Resolves once the stream has been delivered to the router and no workflow is busy. */
@@ -312,7 +314,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     stops.push(restoreEnv);
 
     // Each function's composition reads the environment just set, as in Lambda.
-    let lifecycleArn: string | undefined;
+    let workflowArn: string | undefined;
     const sessionLogs = composeSessionLogs({ clock: handlerClock(clock) });
     stops.push(() => sessionLogs.close());
     // Like an asynchronous Lambda invocation: the api hands the query over and answers at once.
@@ -322,7 +324,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     );
     const backend = composeApi({ clock: handlerClock(clock), sessionLogFollower });
     stops.push(() => backend.close());
-    const router = composeRouter({ workflowStateMachineArn: () => lifecycleArn });
+    const router = composeRouter({ workflowStateMachineArn: () => workflowArn });
     stops.push(() => router.close());
     const preToken = composePreToken({ clock: handlerClock(clock) });
     stops.push(() => preToken.close());
@@ -398,13 +400,13 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
           definition,
           ...(registration.substitutions ? { definitionSubstitutions: registration.substitutions } : {}),
         });
-        if (registration.lifecycle) {
-          lifecycleArn = stateMachineArn;
+        if (registration.requestWorkflow) {
+          workflowArn = stateMachineArn;
           routerFilters = (registration.routerFilters ?? []).map(eventFilter);
         }
         return stateMachineArn;
       },
-      resumeLifecycles: () => resumeLifecycles(backend.ports.requests, router.workflow),
+      resumeWorkflows: () => resumeWorkflows(backend.ports.requests, router.workflow),
       tokensFor: (userName) => auth.tokensFor(userName),
       async settle() {
         // A router call can start or resume a workflow, and a workflow step can write a request

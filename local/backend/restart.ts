@@ -2,7 +2,7 @@
  * What lets `npm start` pick up where the last run stopped. DynamoDB Local keeps the requests on
  * disk, but the Identity Center simulator and the Step Functions runner live in memory: the
  * account assignments are written to a file on every change and read back on start, and every
- * request whose lifecycle was not over gets a new execution (the workflow's steps read the
+ * request whose workflow was not over gets a new execution (the workflow's steps read the
  * stored status, so a new execution carries on from wherever the request is).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -53,7 +53,7 @@ export function persistAssignments(state: OrgState, file: string): () => void {
 }
 
 /** Whether a request's workflow still has something to do (wait, grant, revoke or notify). */
-export function lifecycleUnfinished(request: Pick<AccessRequest, 'status' | 'endedAt'>): boolean {
+export function workflowUnfinished(request: Pick<AccessRequest, 'status' | 'endedAt'>): boolean {
   switch (request.status) {
     case 'pending':
     case 'approved':
@@ -68,19 +68,19 @@ export function lifecycleUnfinished(request: Pick<AccessRequest, 'status' | 'end
 }
 
 /**
- * Starts the lifecycle of every request not yet through it, reading all requests page by page
+ * Starts the workflow of every request not yet through it, reading all requests page by page
  * (newest first). Returns the ids of the requests resumed.
  */
-export async function resumeLifecycles(
+export async function resumeWorkflows(
   requests: Pick<ApiPorts['requests'], 'listAll'>,
-  lifecycle: Pick<RouterDeps['workflow'], 'start'>,
+  workflow: Pick<RouterDeps['workflow'], 'start'>,
 ): Promise<string[]> {
   const resumed: string[] = [];
   let cursor: string | undefined;
   do {
     const page = await requests.listAll({ limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const request of page.items.filter(lifecycleUnfinished)) {
-      await lifecycle.start(request);
+    for (const request of page.items.filter(workflowUnfinished)) {
+      await workflow.start(request);
       resumed.push(request.id);
     }
     cursor = page.nextCursor;

@@ -1,6 +1,6 @@
 /**
  * What one createRequest costs in Identity Center, Identity Store and Organizations calls, with
- * the real adapters against the simulators (repositories in memory): the figure the lifecycle
+ * the real adapters against the simulators (repositories in memory): the figure the workflow
  * benchmark adds to every request.
  */
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';

@@ -54,14 +54,14 @@ const SERVICES: Record<FunctionName, string[]> = {
     's3',
     'kms',
   ],
-  // Starts and resumes lifecycles.
+  // Starts and resumes the requests' workflows.
   router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync', 'states'],
   preToken: ['logs', 'xray', 'dynamodb', 'identitystore'],
-  // Tells people about repairs (SNS with the topic's key, SES, Slack) and may drive lifecycles.
+  // Tells people about repairs (SNS with the topic's key, SES, Slack) and may drive workflows.
   reconciler: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager', 'states'],
   // Follows a started query (its state only) and publishes it.
   sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
-  // Each lifecycle step notifies and publishes its own status changes by itself; the first one
+  // Each workflow step notifies and publishes its own status changes by itself; the first one
   // ends its own wait for the decision.
   workflowTasks: [
     'logs',
@@ -177,12 +177,12 @@ describe.each([
     }
   });
 
-  it('the lifecycle functions query only the indexes their code uses', () => {
+  it('the workflow functions query only the indexes their code uses', () => {
     const indexes = (fn: FunctionName) =>
       statementsOf(fn)
         .flatMap((s) => s.resources)
         .filter((r) => r.includes('/index/'));
-    // The reconciler pages through every grant; the lifecycle steps read items by key only.
+    // The reconciler pages through every grant; the workflow steps read items by key only.
     expect(indexes('reconciler')).toEqual([`<${logicalIdOf(stack.data.tables.grants)}.Arn>/index/byKind`]);
     expect(indexes('workflowTasks')).toEqual([]);
     expect(indexes('router')).toEqual([]);

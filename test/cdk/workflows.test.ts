@@ -12,7 +12,7 @@ interface AslState {
   Parameters?: Record<string, unknown>;
 }
 
-describe('router, reconciler and the lifecycle state machine', () => {
+describe('router, reconciler and the request workflow state machine', () => {
   const synth = synthTeam();
   afterAll(() => synth.cleanup());
   const { template, stack } = synth;
@@ -25,7 +25,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
     ).Variables;
   /** The synthesized ASL, CloudFormation references as `<LogicalId>` / `<LogicalId.Attr>`. */
   const definition = () => {
-    const sm = resources[logicalIdOf(stack.lifecycle.stateMachine)]!;
+    const sm = resources[logicalIdOf(stack.requestWorkflow.stateMachine)]!;
     return JSON.parse(flat(sm.Properties.DefinitionString)) as {
       StartAt: string;
       States: Record<string, AslState>;
@@ -94,15 +94,22 @@ describe('router, reconciler and the lifecycle state machine', () => {
     });
   });
 
-  it('has exactly one state machine: the lifecycle, added through the workflows', () => {
+  it('has exactly one state machine: the request workflow, added through the workflows', () => {
     expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toEqual([
-      logicalIdOf(stack.lifecycle.stateMachine),
+      logicalIdOf(stack.requestWorkflow.stateMachine),
     ]);
-    expect(stack.workflows.stateMachines.get('Lifecycle')).toBe(stack.lifecycle.stateMachine);
+    expect(stack.workflows.stateMachines.get('Lifecycle')).toBe(stack.requestWorkflow.stateMachine);
   });
 
-  it('logs ALL events of the lifecycle without execution data to an encrypted log group, with X-Ray', () => {
-    const sm = stack.lifecycle.stateMachine;
+  it('keeps the ids the state machine was deployed with (a new one would replace it mid-execution)', () => {
+    expect(logicalIdOf(stack.requestWorkflow.stateMachine)).toMatch(/^WorkflowsLifecycle[0-9A-F]{8}$/);
+    expect(logicalIdOf(stack.requestWorkflow.stateMachine.role)).toMatch(
+      /^WorkflowsLifecycleRole[0-9A-F]{8}$/,
+    );
+  });
+
+  it('logs ALL events of the request workflow without execution data to an encrypted log group, with X-Ray', () => {
+    const sm = stack.requestWorkflow.stateMachine;
     expect(resources[logicalIdOf(sm)]!.Properties).toMatchObject({
       StateMachineName: 'Team-demo-Lifecycle',
       StateMachineType: 'STANDARD',
@@ -168,7 +175,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
   });
 
   it('gives the state machine role only the workflow-tasks function and UpdateItem on the Requests table', () => {
-    const statements = roleStatements(template, logicalIdOf(stack.lifecycle.stateMachine.role));
+    const statements = roleStatements(template, logicalIdOf(stack.requestWorkflow.stateMachine.role));
     const fnArn = `<${logicalIdOf(stack.functions.workflowTasks.function)}.Arn>`;
     const invokes = statements.filter((s) => s.actions.includes('lambda:InvokeFunction'));
     expect(invokes.flatMap((s) => s.resources).sort()).toEqual([fnArn, `${fnArn}:*`]);
@@ -181,7 +188,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
   });
 
   it('lets the router and the reconciler start, resume, describe and stop its executions, and tells them its ARN', () => {
-    const sm = stack.lifecycle.stateMachine;
+    const sm = stack.requestWorkflow.stateMachine;
     for (const fn of [stack.functions.router, stack.functions.reconciler]) {
       const statements = roleStatements(template, logicalIdOf(fn.role));
       const smRef = `<${logicalIdOf(sm)}>`;
@@ -200,7 +207,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
       ]);
     }
     for (const fn of ['router', 'reconciler'] as const) {
-      expect(variablesOf(fn)[ENV.lifecycleStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
+      expect(variablesOf(fn)[ENV.workflowStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
     }
     // The tasks function may only end waits of this state machine (named, see lib/workflows.ts).
     const tasksStates = roleStatements(template, logicalIdOf(stack.functions.workflowTasks.role)).filter(
@@ -214,7 +221,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
         ],
       },
     ]);
-    expect(variablesOf('workflowTasks')).not.toHaveProperty(ENV.lifecycleStateMachineArn);
+    expect(variablesOf('workflowTasks')).not.toHaveProperty(ENV.workflowStateMachineArn);
     for (const fn of ['api', 'preToken', 'sessionLogs'] as const) {
       const actions = roleStatements(template, logicalIdOf(stack.functions[fn].role)).flatMap(
         (s) => s.actions,
@@ -223,7 +230,7 @@ describe('router, reconciler and the lifecycle state machine', () => {
         actions.some((a) => a.startsWith('states:')),
         fn,
       ).toBe(false);
-      expect(variablesOf(fn), fn).not.toHaveProperty(ENV.lifecycleStateMachineArn);
+      expect(variablesOf(fn), fn).not.toHaveProperty(ENV.workflowStateMachineArn);
     }
   });
 

@@ -5,7 +5,7 @@ import { DAY, HOUR, MINUTE, startHarness, statusChanges, type Harness, type Pers
  * Access itself: overlapping requests share one assignment (reference counting), standing
  * access is never removed, and an early revoke ends access at once.
  */
-describe('access under the lifecycle', () => {
+describe('access under the request workflow', () => {
   let h: Harness;
   let alice: Person;
   let bob: Person;

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { describe, expect, it } from 'vitest';
-import { LifecycleStateMachine, type StateMachineHost } from '../../lib/lifecycle';
+import { RequestWorkflowStateMachine, type StateMachineHost } from '../../lib/request-workflow';
 
 /** The construct on its own (a small stack): what it deploys besides the definition. */
 function build(options: { host?: boolean; key?: boolean } = {}) {
@@ -29,21 +29,21 @@ function build(options: { host?: boolean; key?: boolean } = {}) {
       return new sfn.StateMachine(stack, `Hosted${id}`, { definitionBody });
     },
   };
-  const lifecycle = new LifecycleStateMachine(stack, 'Lifecycle', {
+  const workflow = new RequestWorkflowStateMachine(stack, 'Workflow', {
     tasksFunction: fn,
     requestsTable: table,
     pollInterval: Duration.seconds(5),
-    ...(options.host ? { workflows: host } : { stateMachineName: 'team-lifecycle' }),
+    ...(options.host ? { workflows: host } : { stateMachineName: 'team-request-workflow' }),
   });
-  return { stack, lifecycle, template: Template.fromStack(stack), added };
+  return { stack, workflow, template: Template.fromStack(stack), added };
 }
 
-describe('LifecycleStateMachine', () => {
+describe('RequestWorkflowStateMachine', () => {
   it('on its own: one standard state machine with X-Ray and logs without execution data', () => {
     const { template } = build();
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: 'team-lifecycle',
+      StateMachineName: 'team-request-workflow',
       StateMachineType: 'STANDARD',
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
@@ -77,17 +77,17 @@ describe('LifecycleStateMachine', () => {
     expect(policies).toContain('kms:Encrypt');
   });
 
-  it('through TeamWorkflows: added as "Lifecycle" with the router’s ARN variable', () => {
-    const { added, lifecycle } = build({ host: true });
+  it('through TeamWorkflows: added as "Lifecycle" (its deployed id) with the router’s ARN variable', () => {
+    const { added, workflow } = build({ host: true });
     expect(added).toEqual([
-      { id: 'Lifecycle', options: { arnEnvironmentVariable: 'LIFECYCLE_STATE_MACHINE_ARN' } },
+      { id: 'Lifecycle', options: { arnEnvironmentVariable: 'WORKFLOW_STATE_MACHINE_ARN' } },
     ]);
-    expect(lifecycle.stateMachine).toBeDefined();
+    expect(workflow.stateMachine).toBeDefined();
   });
 
   it('acknowledges only the function-version wildcard it needs', () => {
-    const { lifecycle } = build();
-    const acknowledged = lifecycle.stateMachine.role.node.metadata
+    const { workflow } = build();
+    const acknowledged = workflow.stateMachine.role.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.keys(m.data as Record<string, string>));
     expect(acknowledged).toEqual([expect.stringMatching(/AwsSolutions-IAM5\[Resource::<Tasks.*\.Arn>:\*\]/)]);

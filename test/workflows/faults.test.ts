@@ -3,7 +3,7 @@ import type { AccessRequest, RequestStatus } from '../../lambdas/core/types';
 import { HOUR, MINUTE, startHarness, type Harness } from './harness';
 
 /**
- * 300 lifecycles at once while Identity Center misbehaves (seeded): 30 % of sso-admin calls
+ * 300 request workflows at once while Identity Center misbehaves (seeded): 30 % of sso-admin calls
  * throttled, 5 % internal errors, 10 % of assignment operations ending FAILED. The sso-admin
  * client retries with short pauses (the SDK's job in production, with longer ones); what it gives
  * up on, the workflow retries with jittered backoff on the clock. Requests overlap (the same
@@ -13,7 +13,7 @@ import { HOUR, MINUTE, startHarness, type Harness } from './harness';
  */
 const REQUESTS = 300;
 
-describe('lifecycles under Identity Center faults', () => {
+describe('request workflows under Identity Center faults', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
@@ -99,7 +99,7 @@ describe('lifecycles under Identity Center faults', () => {
       }
       if (r.status === 'revoked') expect(r.endedAt).toBeDefined();
     }
-    // Injected FAILED statuses show up as errors, but most lifecycles make it through.
+    // Injected FAILED statuses show up as errors, but most workflows make it through.
     expect(byStatus.get('error') ?? 0).toBeGreaterThan(0);
     expect(byStatus.get('ended') ?? 0).toBeGreaterThan(REQUESTS / 2);
     expect(byStatus.get('revoked') ?? 0).toBeGreaterThan(0);

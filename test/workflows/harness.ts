@@ -1,6 +1,6 @@
 /**
- * The lifecycle running for real on one machine: the TEAM stack synthesized as deployed, its
- * lifecycle state machine definition taken from the template and run by the local Step
+ * The request workflow running for real on one machine: the TEAM stack synthesized as deployed,
+ * its state machine definition taken from the template and run by the local Step
  * Functions runner on a ManualClock, against DynamoDB Local and the Identity Center simulator,
  * with the real workflow-tasks handler, the real router on the Requests stream and the real
  * core use cases for people's decisions.
@@ -22,7 +22,7 @@ import type { RouterDeps } from '../../lambdas/handlers/router/compose';
 import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks';
 import { composeWorkflowTasks } from '../../lambdas/handlers/workflow-tasks/compose';
 import { startLocalBackend, type LocalBackend } from '../../local/backend';
-import { routerFiltersOf } from '../../local/lifecycle';
+import { routerFiltersOf } from '../../local/workflow';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
 import { fixedRetryStrategy } from '../../local/sfn/aws-clients';
 import type { DemoOrg } from '../../local/sim';
@@ -36,7 +36,7 @@ export const DAY = 24 * HOUR;
 export const TASKS_FUNCTION = 'team-workflow-tasks';
 const TASKS_ARN = `arn:aws:lambda:us-east-1:123456789012:function:${TASKS_FUNCTION}`;
 
-export interface LifecycleDefinition {
+export interface RequestWorkflowDefinition {
   /** The ASL as synthesized, every reference resolved for the local cloud. */
   resolve(requestsTable: string): Record<string, unknown>;
   /** The filter patterns of the router's event source mapping. */
@@ -48,13 +48,13 @@ let synthesized:
 
 /**
  * Synthesizes the TEAM stack (cdk-nag included) once per test file and takes the definition of
- * its own lifecycle state machine (`stack.lifecycle`).
+ * its own request workflow state machine (`stack.requestWorkflow`).
  */
-export function lifecycleDefinition(): LifecycleDefinition {
+export function requestWorkflowDefinition(): RequestWorkflowDefinition {
   if (!synthesized) {
     const synth = synthTeam();
     try {
-      const machine = synth.stack.lifecycle.stateMachine;
+      const machine = synth.stack.requestWorkflow.stateMachine;
       synthesized = {
         template: synth.template.toJSON() as CfnTemplate,
         machine: logicalIdOf(machine),
@@ -91,7 +91,7 @@ export interface HarnessOptions {
   graceMs?: number;
   /**
    * Drop the router's realtime hints instead of publishing them through AppSync (load tests:
-   * the lifecycle does not depend on them, and hundreds of requests would spend most of their
+   * the workflow does not depend on them, and hundreds of requests would spend most of their
    * time there).
    */
   quietRealtime?: boolean;
@@ -132,7 +132,7 @@ export interface Harness {
   person(userName: string): Person;
   /** A request (not stored yet) from `requester` for ReadOnlyAccess in Payments Staging, starting now, 2 h. */
   newRequest(requester: Person, overrides?: Partial<AccessRequest>): AccessRequest;
-  /** Stores the request as the api would: the router starts its lifecycle from the stream. */
+  /** Stores the request as the api would: the router starts its workflow from the stream. */
   submit(request: AccessRequest): Promise<AccessRequest>;
   approve(requestId: string, by: Person): Promise<AccessRequest>;
   reject(requestId: string, by: Person): Promise<AccessRequest>;
@@ -167,17 +167,17 @@ function callerOf(person: Person): CallerIdentity {
 
 const actorOf = (p: Person): Actor => ({ id: p.id, email: p.email, name: p.displayName });
 
-/** Starts the local backend on a ManualClock with the synthesized lifecycle registered. */
+/** Starts the local backend on a ManualClock with the synthesized request workflow registered. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const definition = lifecycleDefinition();
+  const definition = requestWorkflowDefinition();
   const clock = new ManualClock(T0);
   const local = await startLocalBackend({ clock, sessionActivity: false });
   try {
     const config = loadConfig();
     const stateMachineArn = local.registerStateMachine(
-      'team-lifecycle',
+      'team-request-workflow',
       definition.resolve(local.tables.Requests),
-      { lifecycle: true, routerFilters: definition.routerFilters },
+      { requestWorkflow: true, routerFilters: definition.routerFilters },
     );
     const coreClock = { now: () => new Date(clock.now()) };
     const dynamoDb = options.dynamoDb?.(local.urls.dynamodb);
@@ -337,7 +337,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         }),
       execution: (requestId) =>
         local.stepFunctions.describeExecution(
-          `arn:aws:states:us-east-1:123456789012:execution:team-lifecycle:${requestId}`,
+          `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`,
         ),
       reconcile: () => reconciler({}),
       settle: () => local.settle(),

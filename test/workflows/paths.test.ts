@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DAY,
   HOUR,
-  lifecycleDefinition,
+  requestWorkflowDefinition,
   notified,
   startHarness,
   statusChanges,
@@ -15,8 +15,8 @@ import {
  * synthesized state machine in the local runner with the real handlers, checking at each step
  * the status, the audit trail, the notifications and the assignments Identity Center holds.
  */
-describe('the synthesized lifecycle definition', () => {
-  const definition = lifecycleDefinition().resolve('team-Requests');
+describe('the synthesized request workflow definition', () => {
+  const definition = requestWorkflowDefinition().resolve('team-Requests');
   const states = definition.States as Record<string, Record<string, unknown>>;
   const text = JSON.stringify(definition);
 
@@ -92,7 +92,7 @@ describe('the synthesized lifecycle definition', () => {
   });
 });
 
-describe('lifecycle paths', () => {
+describe('request paths through the workflow', () => {
   let h: Harness;
   let alice: Person;
   let carol: Person;
@@ -222,7 +222,7 @@ describe('lifecycle paths', () => {
     expect(h.hasAssignment(request)).toBe(false);
   });
 
-  it('revoked while scheduled: never granted, the lifecycle closes at once', async () => {
+  it('revoked while scheduled: never granted, the workflow ends at once', async () => {
     const request = await h.submit(
       h.newRequest(alice, { startTime: new Date(h.clock.now() + DAY).toISOString() }),
     );

@@ -117,7 +117,7 @@ export function toItem(request: AccessRequest): RequestItem {
   });
 }
 
-// Items are written only by toItem (and the lifecycle's wait token), so their shape is known;
+// Items are written only by toItem (and the workflow's wait token), so their shape is known;
 // index attributes and the token stay in the adapter.
 function fromItem(item: Record<string, unknown>): AccessRequest {
   const {
@@ -288,7 +288,7 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   /**
-   * An UpdateItem, not a Put: attributes the domain does not know (the lifecycle's wait token)
+   * An UpdateItem, not a Put: attributes the domain does not know (the workflow's wait token)
    * survive a status change. Optional attributes the new state no longer has are removed.
    */
   private updateRequest(next: AccessRequest, expected: { status: RequestStatus; version: number }) {

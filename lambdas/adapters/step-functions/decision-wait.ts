@@ -1,5 +1,5 @@
 /**
- * The lifecycle's wait for a decision (core `DecisionWait`): the task token goes on the request
+ * The workflow's wait for a decision (core `DecisionWait`): the task token goes on the request
  * item in `workflowToken` — the attribute the router reads from the stream to resume the wait —
  * only while the request is still pending; releasing it is a SendTaskSuccess.
  */

@@ -40,7 +40,7 @@ export class StepFunctionsRequestWorkflow implements RequestWorkflow {
   async start(request: WorkflowStart): Promise<void> {
     const arn = this.stateMachineArn();
     if (arn === undefined) {
-      if (!this.warned) this.log.warn('No lifecycle state machine is configured; requests are not started.');
+      if (!this.warned) this.log.warn('No workflow state machine is configured; requests are not started.');
       this.warned = true;
       return;
     }

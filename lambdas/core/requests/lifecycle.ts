@@ -73,7 +73,7 @@ export const TRANSITIONS: readonly Transition[] = [
 ];
 
 /**
- * Statuses only people cause (approved, rejected, cancelled, revoked): the lifecycle workflow
+ * Statuses only people cause (approved, rejected, cancelled, revoked): the request's workflow
  * waits for them and the router resumes it. Every other change is the workflow's own.
  */
 export const PEOPLE_STATUSES: readonly RequestStatus[] = [

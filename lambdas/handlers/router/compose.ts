@@ -33,7 +33,7 @@ export function composeRouter(overrides: RouterOverrides = {}): RouterDeps & { c
   const config = overrides.config ?? loadConfig();
   const clients = new AwsClients(config);
   const logger = overrides.logger ?? new Logger({ serviceName: 'team' });
-  const arn = overrides.workflowStateMachineArn ?? (() => config.lifecycleStateMachineArn);
+  const arn = overrides.workflowStateMachineArn ?? (() => config.workflowStateMachineArn);
   const realtime = realtimePublisher(config);
   return {
     workflow: new StepFunctionsRequestWorkflow(new StepFunctionsAdapter(clients.sfn()), arn, logger),

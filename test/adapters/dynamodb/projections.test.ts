@@ -1,6 +1,6 @@
 /**
  * The indexes hold keys only, so what a write costs them does not grow with the item: a write
- * that changes no index key (the lifecycle storing its wait token) costs the indexes nothing,
+ * that changes no index key (the workflow storing its wait token) costs the indexes nothing,
  * and a status change costs one unit per index entry it adds or removes. The lists still read
  * one index page, then the items with one BatchGetItem.
  */

@@ -49,7 +49,7 @@ beforeAll(async () => {
     maxAttempts: 1,
   });
   adapter = new StepFunctionsAdapter(client);
-  stateMachineArn = sfn.createStateMachine({ name: 'lifecycle', definition }).stateMachineArn;
+  stateMachineArn = sfn.createStateMachine({ name: 'workflow', definition }).stateMachineArn;
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 /**
  * The router: the Requests stream (DynamoDB Local → poller → the real router handler) drives a
- * lifecycle workflow in the local Step Functions runner and publishes realtime hints through
+ * request workflow in the local Step Functions runner and publishes realtime hints through
  * the AppSync emulator (SigV4, IAM-only mutation) to subscribers, here the real aws-amplify v6
  * client. Records delivered twice are harmless.
  */
@@ -23,11 +23,11 @@ const cloud = useLocalCloud();
 const routerHandler = makeRouterHandler({ deps: () => cloud.backend.router });
 
 /**
- * A stand-in for the lifecycle: its one wait stores the task token on the request the way the
+ * A stand-in for the request workflow: its one wait stores the task token on the request the way the
  * contract of `RequestWorkflow` says (conditional on the status, bumping `version`), then
  * ends with whatever the router sent.
  */
-function lifecycleDefinition(requestsTable: string) {
+function workflowDefinition(requestsTable: string) {
   return {
     StartAt: 'WaitForDecision',
     States: {
@@ -55,14 +55,14 @@ function lifecycleDefinition(requestsTable: string) {
   };
 }
 
-let lifecycleArn = '';
+let workflowArn = '';
 
 beforeAll(() => {
-  lifecycleArn = cloud.backend.registerStateMachine(
-    'team-lifecycle-test',
-    lifecycleDefinition(cloud.backend.tables.Requests),
+  workflowArn = cloud.backend.registerStateMachine(
+    'team-request-workflow-test',
+    workflowDefinition(cloud.backend.tables.Requests),
     {
-      lifecycle: true,
+      requestWorkflow: true,
     },
   );
 });
@@ -108,7 +108,7 @@ const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records:
 
 function executionsNamed(name: string) {
   return cloud.backend.stepFunctions
-    .listExecutions({ stateMachineArn: lifecycleArn })
+    .listExecutions({ stateMachineArn: workflowArn })
     .executions.filter((e) => e.name === name);
 }
 
@@ -117,7 +117,7 @@ async function history(executionArn: string): Promise<string[]> {
   return out.events.map((e) => e.type);
 }
 
-describe('the lifecycle, driven by the stream', () => {
+describe('the request workflow, driven by the stream', () => {
   it('an INSERT starts exactly one execution, even when the record is delivered twice', async () => {
     const id = await createRequestAs(cloud, 'requester');
     await cloud.backend.settle();

@@ -1,5 +1,5 @@
 /**
- * Stopping and starting the local cloud on kept data: requests whose lifecycle was under way go
+ * Stopping and starting the local cloud on kept data: requests whose workflow was under way go
  * on where they were (a pending one can still be approved, a granted one still ends on time),
  * and Identity Center's assignments are the ones the last run left.
  */
@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { auditEventId } from '../../../lambdas/core/audit';
 import type { AccessRequest, Actor, CallerIdentity } from '../../../lambdas/core/types';
 import { startLocalBackend, type LocalBackend } from '../../../local/backend';
-import { lifecycleUnfinished, resumeLifecycles } from '../../../local/backend/restart';
-import { registerLifecycle } from '../../../local/lifecycle';
+import { resumeWorkflows, workflowUnfinished } from '../../../local/backend/restart';
+import { registerRequestWorkflow } from '../../../local/workflow';
 import { ManualClock } from '../../../local/sfn';
 
 const HOUR = 3_600_000;
@@ -32,12 +32,12 @@ async function start(at: number): Promise<Running> {
   const clock = new ManualClock(at);
   const local = await startLocalBackend({ clock, dataDir, sessionActivity: false });
   try {
-    const lifecycle = registerLifecycle(local, join(dataDir, 'cache'));
+    const workflow = registerRequestWorkflow(local, join(dataDir, 'cache'));
     return {
       local,
       clock,
       stop: async () => {
-        lifecycle.close();
+        workflow.close();
         await local.stop();
       },
     };
@@ -133,12 +133,12 @@ describe('the local cloud on kept data', () => {
     });
   });
 
-  it('second run: both lifecycles go on; the approval grants, the ends come on time', async () => {
+  it('second run: both workflows go on; the approval grants, the ends come on time', async () => {
     const run = await start(T0 + 10 * 60_000);
     try {
       // The assignment made in the first run is still there before anything runs.
       expect(granted(run, live)).toBe(true);
-      expect((await run.local.resumeLifecycles()).sort()).toEqual([waiting, running]);
+      expect((await run.local.resumeWorkflows()).sort()).toEqual([waiting, running]);
       await run.local.settle();
       expect(await statusOf(run, running)).toBe('in progress');
 
@@ -156,7 +156,7 @@ describe('the local cloud on kept data', () => {
       expect(granted(run, pending)).toBe(false);
       // Nothing left to pick up next time.
       expect(
-        await resumeLifecycles(run.local.backend.ports.requests, { start: () => Promise.resolve() }),
+        await resumeWorkflows(run.local.backend.ports.requests, { start: () => Promise.resolve() }),
       ).toEqual([]);
     } finally {
       await run.stop();
@@ -176,7 +176,7 @@ describe('the local cloud on kept data', () => {
   });
 });
 
-describe('which lifecycles are unfinished', () => {
+describe('which workflows are unfinished', () => {
   it.each([
     ['pending', undefined, true],
     ['approved', undefined, true],
@@ -190,6 +190,6 @@ describe('which lifecycles are unfinished', () => {
     ['expired', undefined, false],
     ['error', undefined, false],
   ] as const)('%s (ended %s): %s', (status, endedAt, expected) => {
-    expect(lifecycleUnfinished({ status, ...(endedAt ? { endedAt } : {}) })).toBe(expected);
+    expect(workflowUnfinished({ status, ...(endedAt ? { endedAt } : {}) })).toBe(expected);
   });
 });

@@ -174,7 +174,7 @@ describe('execution registry', () => {
 
   it('treats duplicate names like the real service (idempotent only while running with the same input)', async () => {
     const { clock, sfn, client } = await setup();
-    const { stateMachineArn } = sfn.createStateMachine({ name: 'lifecycle', definition: waitingDefinition });
+    const { stateMachineArn } = sfn.createStateMachine({ name: 'workflow', definition: waitingDefinition });
     const first = await client.send(
       new StartExecutionCommand({ stateMachineArn, name: 'req-7', input: '{"a":1}' }),
     );
@@ -233,7 +233,7 @@ describe('execution registry', () => {
 
   it('lists executions newest first, filters by status and pages', async () => {
     const { clock, sfn, client } = await setup();
-    const { stateMachineArn } = sfn.createStateMachine({ name: 'lifecycle', definition: waitingDefinition });
+    const { stateMachineArn } = sfn.createStateMachine({ name: 'workflow', definition: waitingDefinition });
     for (let i = 0; i < 5; i++) {
       sfn.startExecution({ stateMachineArn, name: `e${i}` });
       await clock.advance(HOUR / 2);
@@ -253,7 +253,7 @@ describe('execution registry', () => {
 
   it('answers with the real error names', async () => {
     const { sfn, client } = await setup();
-    const { stateMachineArn } = sfn.createStateMachine({ name: 'lifecycle', definition: waitingDefinition });
+    const { stateMachineArn } = sfn.createStateMachine({ name: 'workflow', definition: waitingDefinition });
     await expect(
       client.send(new StartExecutionCommand({ stateMachineArn: `${stateMachineArn}-missing` })),
     ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
@@ -263,7 +263,7 @@ describe('execution registry', () => {
     await expect(
       client.send(
         new DescribeExecutionCommand({
-          executionArn: 'arn:aws:states:us-east-1:123456789012:execution:lifecycle:nope',
+          executionArn: 'arn:aws:states:us-east-1:123456789012:execution:workflow:nope',
         }),
       ),
     ).rejects.toBeInstanceOf(ExecutionDoesNotExist);

@@ -22,7 +22,7 @@ afterEach(async () => {
   sfn = undefined;
 });
 
-/** The lifecycle waits for a decision: a Lambda gets the token, someone resumes it later. */
+/** The workflow waits for a decision: a Lambda gets the token, someone resumes it later. */
 function decisionDefinition(extra: Record<string, unknown> = {}, catchers?: unknown[]) {
   return {
     StartAt: 'Wait for decision',

@@ -1,9 +1,9 @@
 /**
- * The lifecycle state machine in the local cloud: the ASL the CDK stack synthesizes (not a copy),
- * with its references resolved to the local services, run by the local Step Functions runner
- * with the real workflow-tasks handler.
+ * The request workflow's state machine in the local cloud: the ASL the CDK stack synthesizes (not
+ * a copy), with its references resolved to the local services, run by the local Step Functions
+ * runner with the real workflow-tasks handler.
  *
- * Synthesizing the stack takes seconds, so the lifecycle's resource is kept under the data
+ * Synthesizing the stack takes seconds, so the state machine's resource is kept under the data
  * directory, keyed by a hash of the sources that shape it, and reused while they are unchanged.
  */
 import { createHash } from 'node:crypto';
@@ -32,10 +32,12 @@ import { resolveDefinition, type CfnTemplate } from './sfn';
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The function name the state machine's tasks invoke locally. */
 export const LOCAL_TASKS_FUNCTION = 'team-workflow-tasks';
+/** The state machine's name in the local runner. */
+export const LOCAL_STATE_MACHINE = 'team-request-workflow';
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
-interface SynthesizedLifecycle {
+interface SynthesizedRequestWorkflow {
   /** Only the resources the definition refers to are kept. */
   template: CfnTemplate;
   machine: string;
@@ -64,7 +66,7 @@ export function routerFiltersOf(template: CfnTemplate, router: string): string[]
   return (criteria?.Filters ?? []).flatMap((f) => (f.Pattern ? [f.Pattern] : []));
 }
 
-/** Every file under the folders whose content shapes the synthesized lifecycle. */
+/** Every file under the folders whose content shapes the synthesized state machine. */
 function sourceHash(): string {
   const hash = createHash('sha256');
   const walk = (dir: string) => {
@@ -79,7 +81,7 @@ function sourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function synthesize(): SynthesizedLifecycle {
+function synthesize(): SynthesizedRequestWorkflow {
   const outdir = mkdtempSync(join(tmpdir(), 'team-local-synth-'));
   try {
     const { app, stack } = buildTeamApp({
@@ -93,7 +95,7 @@ function synthesize(): SynthesizedLifecycle {
     return {
       routerFilters: routerFiltersOf(template, router),
       template,
-      machine: logicalIdOf(stack.lifecycle.stateMachine),
+      machine: logicalIdOf(stack.requestWorkflow.stateMachine),
       tasksFunction: logicalIdOf(stack.functions.workflowTasks.function),
       requestsTable: logicalIdOf(stack.data.tables.requests),
     };
@@ -102,14 +104,17 @@ function synthesize(): SynthesizedLifecycle {
   }
 }
 
-/** The synthesized lifecycle, from the cache under `cacheDir` when its sources did not change. */
-export function synthesizedLifecycle(cacheDir: string | undefined): SynthesizedLifecycle {
-  const file = cacheDir ? join(cacheDir, `lifecycle-${sourceHash()}.json`) : undefined;
-  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SynthesizedLifecycle;
+/** Cache files of earlier sources (`lifecycle-…`: what they were called before). */
+const CACHE_FILE = /^(workflow|lifecycle)-[0-9a-f]{16}\.json$/;
+
+/** The synthesized state machine, from the cache under `cacheDir` when its sources did not change. */
+export function synthesizedRequestWorkflow(cacheDir: string | undefined): SynthesizedRequestWorkflow {
+  const file = cacheDir ? join(cacheDir, `workflow-${sourceHash()}.json`) : undefined;
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SynthesizedRequestWorkflow;
   const synthesized = synthesize();
   if (file && cacheDir) {
     mkdirSync(cacheDir, { recursive: true });
-    for (const old of readdirSync(cacheDir).filter((n) => n.startsWith('lifecycle-'))) {
+    for (const old of readdirSync(cacheDir).filter((n) => CACHE_FILE.test(n))) {
       rmSync(join(cacheDir, old), { force: true });
     }
     const resources = synthesized.template.Resources ?? {};
@@ -120,14 +125,15 @@ export function synthesizedLifecycle(cacheDir: string | undefined): SynthesizedL
 }
 
 /**
- * Registers the synthesized lifecycle on a local backend as the state machine the router starts,
- * with the real workflow-tasks handler behind its tasks.
+ * Registers the synthesized request workflow on a local backend as the state machine the router
+ * starts, with the real workflow-tasks handler behind its tasks.
  */
-export function registerLifecycle(
+export function registerRequestWorkflow(
   local: LocalBackend,
   cacheDir: string | undefined,
 ): { stateMachineArn: string; close(): void } {
-  const { template, machine, tasksFunction, requestsTable, routerFilters } = synthesizedLifecycle(cacheDir);
+  const { template, machine, tasksFunction, requestsTable, routerFilters } =
+    synthesizedRequestWorkflow(cacheDir);
   const requests = local.tables.Requests;
   const definition = resolveDefinition(template, machine, {
     [`${tasksFunction}.Arn`]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${LOCAL_TASKS_FUNCTION}`,
@@ -136,8 +142,8 @@ export function registerLifecycle(
   });
   const ports = composeWorkflowTasks({ clock: local.backend.ports.clock });
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
-  const stateMachineArn = local.registerStateMachine('team-lifecycle', definition, {
-    lifecycle: true,
+  const stateMachineArn = local.registerStateMachine(LOCAL_STATE_MACHINE, definition, {
+    requestWorkflow: true,
     routerFilters,
   });
   return { stateMachineArn, close: () => ports.close() };

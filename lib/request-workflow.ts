@@ -26,7 +26,7 @@ export interface StateMachineHost {
   ): sfn.StateMachine;
 }
 
-export interface LifecycleStateMachineProps {
+export interface RequestWorkflowStateMachineProps {
   /** The workflow-tasks function: every Task state but the waits invokes it. */
   readonly tasksFunction: lambda.IFunction;
   /** The requests table: each wait stores its task token on the request item (`workflowToken`). */
@@ -36,7 +36,10 @@ export interface LifecycleStateMachineProps {
    * ARN variable and rights). Without it the state machine is created here.
    */
   readonly workflows?: StateMachineHost;
-  /** Id of the state machine in `workflows`. @default 'Lifecycle' */
+  /**
+   * Id of the state machine in `workflows`. @default 'Lifecycle' (the id it was deployed with:
+   * a new id would replace the state machine and end the executions under way)
+   */
   readonly workflowId?: string;
   /**
    * Extra options for `addStateMachine`: who controls it, and `respondedBy` with the tasks
@@ -54,7 +57,7 @@ export interface LifecycleStateMachineProps {
   /** Longest pause between two retries. @default 2 minutes */
   readonly maxRetryDelay?: Duration;
   /**
-   * Execution timeout. @default none — a lifecycle lasts as long as its request; Step Functions
+   * Execution timeout. @default none — an execution lasts as long as its request; Step Functions
    * ends a standard execution after one year whatever this says.
    */
   readonly timeout?: Duration;
@@ -80,7 +83,7 @@ const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
 };
 
 /**
- * The lifecycle of one request as ONE standard state machine (JSONPath only): execution name =
+ * The workflow of one request as ONE standard state machine (JSONPath only): execution name =
  * request id, input `{ "requestId", "waitSeconds" }` (the router computes `waitSeconds` with
  * `beginWaitSeconds`: until the request expires).
  *
@@ -107,13 +110,13 @@ const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
  * retried with full jitter; anything else goes to `fail`, which ends the request in `error`
  * with the reason and notifies. Waits of 8,000 hours fit: task timeouts may reach a year, and
  * a standard execution lives at most a year (one year from the request's creation is the
- * longest lifecycle TEAM can run).
+ * longest workflow TEAM can run).
  */
-export class LifecycleStateMachine extends Construct {
+export class RequestWorkflowStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly definitionBody: sfn.DefinitionBody;
 
-  constructor(scope: Construct, id: string, props: LifecycleStateMachineProps) {
+  constructor(scope: Construct, id: string, props: RequestWorkflowStateMachineProps) {
     super(scope, id);
     const fn = props.tasksFunction;
     const table = props.requestsTable;
@@ -141,6 +144,8 @@ export class LifecycleStateMachine extends Construct {
 
     const done = new sfn.Succeed(this, 'Done');
     const failed = new sfn.Fail(this, 'Failed', {
+      // The error name executions have failed with since the first deployment (what an alarm or
+      // a search of the execution history matches on), kept as it is.
       error: 'LifecycleFailed',
       cause: 'The request could not be marked as failed; see the execution history.',
     });
@@ -237,10 +242,12 @@ export class LifecycleStateMachine extends Construct {
     this.definitionBody = sfn.DefinitionBody.fromChainable(begin);
     if (props.workflows) {
       this.stateMachine = props.workflows.addStateMachine(
+        // The construct id the state machine was deployed with: it names the resource
+        // (`<stack>-Lifecycle`), and a new one would replace it and its running executions.
         props.workflowId ?? 'Lifecycle',
         this.definitionBody,
         {
-          arnEnvironmentVariable: ENV.lifecycleStateMachineArn,
+          arnEnvironmentVariable: ENV.workflowStateMachineArn,
           ...(props.timeout ? { timeout: props.timeout } : {}),
           ...props.workflowOptions,
         },

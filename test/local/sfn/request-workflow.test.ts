@@ -9,7 +9,7 @@ import { createStepFunctionsService, ManualClock, type StepFunctionsService } fr
 import { startFakeSsoAdmin, type FakeSsoAdmin } from './fakes';
 
 /**
- * One TEAM-like request lifecycle exercising everything together: a decision by task token
+ * One TEAM-like request workflow exercising everything together: a decision by task token
  * (resumed through the real SFN client), Choice, Wait until the start timestamp, a grant through
  * the real sso-admin client that is throttled twice, a Wait in seconds, a fire-and-forget
  * notification execution, a 90-day Wait and a `.sync` revoke execution.
@@ -18,7 +18,7 @@ import { startFakeSsoAdmin, type FakeSsoAdmin } from './fakes';
 const START = Date.UTC(2030, 0, 1);
 const DAY = 24 * 60 * 60 * 1000;
 
-const lifecycle = (notifierArn: string, revokeArn: string) => ({
+const requestWorkflow = (notifierArn: string, revokeArn: string) => ({
   StartAt: 'Wait for decision',
   States: {
     'Wait for decision': {
@@ -115,8 +115,8 @@ beforeAll(async () => {
     },
   }).stateMachineArn;
   stateMachineArn = sfn.createStateMachine({
-    name: 'lifecycle',
-    definition: lifecycle(notifierArn, revokeArn),
+    name: 'request-workflow',
+    definition: requestWorkflow(notifierArn, revokeArn),
   }).stateMachineArn;
 });
 
@@ -135,7 +135,7 @@ const request = (id: string) => ({
   durationSeconds: 90 * 24 * 3600,
 });
 
-describe('a request lifecycle on the local runner', () => {
+describe('a request workflow on the local runner', () => {
   it('runs approval → scheduled start → throttled grant → 90 days of access → revoke', async () => {
     const input = JSON.stringify(request('req-42'));
     const started = await client.send(new StartExecutionCommand({ stateMachineArn, name: 'req-42', input }));
