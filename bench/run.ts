@@ -8,19 +8,19 @@
  *                                             results.json is not written)
  *   npx tsx bench/run.ts --markdown FILE      also write the tables as Markdown
  *
- * Sections whose module is not there yet (bench/workflow.ts, latency, throughput) are skipped
+ * Sections whose module is not there yet (bench/lifecycle.ts, latency, throughput) are skipped
  * with a note. A section that fails is reported and the others still run.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { figureTable, renderMarkdown, renderSection, renderSectionMarkdown } from './lib/format';
-import { workflowReport } from './lib/workflow-report';
+import { lifecycleReport } from './lib/lifecycle-report';
 import { machineInfo, type MachineInfo } from './lib/machine';
 import type { BenchModule, Figure, RunOptions, Section } from './lib/section';
 
 /** Every section, in the order they run; `module` is relative to bench/. */
 export const SECTIONS = [
-  { id: 'workflow', module: 'workflow.ts', what: 'workflow cost per request and path, with the bill' },
+  { id: 'lifecycle', module: 'lifecycle.ts', what: 'lifecycle cost per request and path, with the bill' },
   { id: 'latency', module: 'latency.ts', what: 'approve-to-access latency' },
   { id: 'throughput', module: 'throughput.ts', what: 'throughput and peak memory' },
   { id: 'eligibility', module: 'eligibility.ts', what: 'request form at 2,000 accounts / 200 OUs' },
@@ -88,10 +88,10 @@ async function loadModule(file: string): Promise<BenchModule> {
   return { run: (options?: RunOptions) => Promise.resolve(runFn(options)) as Promise<Section> };
 }
 
-/** The workflow section with run.ts's comparison and bill added. */
-function withWorkflowReport(section: Section): Section {
-  if (!section.workflow?.length) return section;
-  const report = workflowReport(section.workflow);
+/** The lifecycle section with run.ts's comparison and bill added. */
+function withLifecycleReport(section: Section): Section {
+  if (!section.lifecycle?.length) return section;
+  const report = lifecycleReport(section.lifecycle);
   return {
     ...section,
     figures: [...report.figures, ...section.figures],
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     try {
       log(`${spec.id}: running`);
       const mod = await loadModule(spec.module);
-      const section = withWorkflowReport(await mod.run({ log, quick }));
+      const section = withLifecycleReport(await mod.run({ log, quick }));
       const durationMs = Date.now() - t0;
       console.log(`${renderSection(section)}\n\n(${spec.id}: ${(durationMs / 1000).toFixed(1)} s)\n`);
       markdownParts.push(renderSectionMarkdown(section));

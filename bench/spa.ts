@@ -220,7 +220,7 @@ async function timeFirstTables(
     const logLevel = process.env.POWERTOOLS_LOG_LEVEL;
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
     try {
-      // The local cloud without the request workflow: the page reads requests, it does not
+      // The local cloud without the lifecycle workflow: the page reads requests, it does not
       // need them to move, and skipping the stack synthesis saves seconds of the section.
       backend = await startLocalBackend();
     } finally {

@@ -4,9 +4,9 @@
  * 1 OU of 10 accounts, 1 approver group of 3). Every benchmark takes the original's figures
  * from here, so a figure and its source are written down once.
  */
-import type { WorkflowPath } from './section';
+import type { LifecyclePath } from './section';
 
-/** Per-path workflow costs of the original (baseline §1 and §2.2, default org model). */
+/** Per-path lifecycle costs of the original (baseline §1 and §2.2, default org model). */
 export interface OriginalPathCosts {
   /** The baseline's path letter. */
   letter: string;
@@ -36,7 +36,7 @@ export interface OriginalPathCosts {
 const R1_IDC = 6;
 const R3_IDC = 3;
 
-export const ORIGINAL_PATHS: Record<WorkflowPath, OriginalPathCosts> = {
+export const ORIGINAL_PATHS: Record<LifecyclePath, OriginalPathCosts> = {
   'approved-ended': {
     letter: 'a',
     transitions: 26,
@@ -111,12 +111,12 @@ export const ORIGINAL_PATHS: Record<WorkflowPath, OriginalPathCosts> = {
 
 /** The original's bill per 1,000 path-(a) requests (baseline §3), in USD. */
 export const ORIGINAL_BILL = {
-  workflow: 0.7363,
+  lifecycle: 0.7363,
   ui: 0.052,
   total: 0.7884,
   lines: [
     { item: 'Step Functions transitions', usd: 0.65 },
-    { item: 'Lambda requests (workflow)', usd: 0.0032 },
+    { item: 'Lambda requests (lifecycle)', usd: 0.0032 },
     { item: 'Lambda compute, warm', usd: 0.0119 },
     { item: 'Lambda compute, billed INIT', usd: 0.0138 },
     { item: 'DynamoDB writes (table + GSIs)', usd: 0.0056 + 0.0219 },

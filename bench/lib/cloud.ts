@@ -1,11 +1,11 @@
 /**
- * The local cloud with the request workflow running, for the latency and throughput benchmarks:
- * the workflows' harness (test/workflows/harness.ts: `startLocalBackend` with the synthesized
- * state machine, the real workflow-tasks handler and router) with the production
+ * The local cloud with the request workflow running, for the latency and throughput benchmarks: the
+ * workflows' harness (test/workflows/harness.ts: `startLocalBackend` with the synthesized
+ * request workflow state machine, the real workflow-tasks handler and router) with the production
  * assignment-status poll delays, plus what the benchmarks add: enough accounts for every request
  * to need its own assignment, and a request driven from creation to access.
  *
- * When `startLocalBackend` registers the request workflow itself, only `startBenchCloud` changes.
+ * When `startLocalBackend` registers the workflow itself, only `startBenchCloud` changes.
  */
 import { DEFAULT_POLL_DELAYS_MS } from '../../lambdas/core/access/poll';
 import type { AccessRequest } from '../../lambdas/core/types';
@@ -68,10 +68,7 @@ async function until(check: () => boolean, what: string, options: UntilOptions =
   }
 }
 
-/**
- * Starts the local cloud with the request workflow and `extraAccounts` more accounts in the
- * organization.
- */
+/** Starts the local cloud with the request workflow and `extraAccounts` more accounts in the organization. */
 export async function startBenchCloud(
   options: { extraAccounts?: number; quietRealtime?: boolean } = {},
 ): Promise<BenchCloud> {

@@ -1,9 +1,9 @@
 /**
  * The price list of the baseline (team-baseline.md §3: public us-east-1 list prices, no free
- * tier) and the bill per 1,000 requests computed from a workflow path's counts. Our figures and
+ * tier) and the bill per 1,000 requests computed from a lifecycle path's counts. Our figures and
  * the original's use the same prices, so the ratio compares work, not price changes.
  */
-import type { WorkflowPathCounts } from './section';
+import type { LifecyclePathCounts } from './section';
 
 /** USD per unit. */
 export const PRICES = {
@@ -37,7 +37,7 @@ export const ASSUMPTIONS = {
    * `memoryMb` (a full vCPU at 1,769 MB).
    */
   cpuScale: 1769 / 512,
-  /** Share of workflow invocations that start a cold container (the baseline's 8 of 16). */
+  /** Share of lifecycle invocations that start a cold container (the baseline's 8 of 16). */
   coldShare: 0.5,
   /** Billed INIT of a cold start (Node 22, bundled, arm64), seconds. */
   initSeconds: 0.8,
@@ -61,8 +61,8 @@ export interface BillLine {
 
 export interface Bill {
   lines: BillLine[];
-  /** Workflow lines only. */
-  workflow: number;
+  /** Lifecycle lines only. */
+  lifecycle: number;
   /** Browser-side lines only. */
   ui: number;
   total: number;
@@ -71,7 +71,7 @@ export interface Bill {
 const gbSeconds = (ms: number) => (ms / 1000) * (ASSUMPTIONS.memoryMb / 1024);
 
 /** The bill per 1,000 requests of one path, from its per-request counts. */
-export function billPer1000(counts: WorkflowPathCounts): Bill {
+export function billPer1000(counts: LifecyclePathCounts): Bill {
   const k = 1000;
   const measuredMs = counts.lambdaMs;
   const warmMs =
@@ -79,7 +79,7 @@ export function billPer1000(counts: WorkflowPathCounts): Bill {
       ? counts.lambdaInvocations * ASSUMPTIONS.warmMsPerInvocation
       : measuredMs * ASSUMPTIONS.cpuScale;
   const coldStarts = counts.lambdaInvocations * ASSUMPTIONS.coldShare;
-  const workflowLines: BillLine[] = [
+  const lifecycle: BillLine[] = [
     {
       item: 'Step Functions transitions',
       perRequest: counts.transitions,
@@ -87,7 +87,7 @@ export function billPer1000(counts: WorkflowPathCounts): Bill {
       usdPer1000: counts.transitions * PRICES.sfnTransition * k,
     },
     {
-      item: 'Lambda requests (workflow)',
+      item: 'Lambda requests (lifecycle)',
       perRequest: counts.lambdaInvocations,
       unit: 'invocations',
       usdPer1000: counts.lambdaInvocations * PRICES.lambdaRequest * k,
@@ -126,14 +126,14 @@ export function billPer1000(counts: WorkflowPathCounts): Bill {
       perRequest: counts.appsyncOps ?? 0,
       unit: 'ops',
       usdPer1000: (counts.appsyncOps ?? 0) * PRICES.appsyncOp * k,
-      ...(counts.appsyncOps === undefined ? { note: 'not reported by the workflow benchmark' } : {}),
+      ...(counts.appsyncOps === undefined ? { note: 'not reported by the lifecycle benchmark' } : {}),
     },
     {
       item: 'AppSync real-time messages',
       perRequest: counts.realtimeMessages ?? 0,
       unit: 'msgs',
       usdPer1000: (counts.realtimeMessages ?? 0) * PRICES.appsyncMessage * k,
-      ...(counts.realtimeMessages === undefined ? { note: 'not reported by the workflow benchmark' } : {}),
+      ...(counts.realtimeMessages === undefined ? { note: 'not reported by the lifecycle benchmark' } : {}),
     },
   ];
   const ui = ASSUMPTIONS.ui;
@@ -165,10 +165,10 @@ export function billPer1000(counts: WorkflowPathCounts): Bill {
   ];
   const sum = (lines: BillLine[]) => lines.reduce((n, l) => n + l.usdPer1000, 0);
   return {
-    lines: [...workflowLines, ...uiLines],
-    workflow: sum(workflowLines),
+    lines: [...lifecycle, ...uiLines],
+    lifecycle: sum(lifecycle),
     ui: sum(uiLines),
-    total: sum(workflowLines) + sum(uiLines),
+    total: sum(lifecycle) + sum(uiLines),
   };
 }
 

@@ -15,7 +15,7 @@ export const APPROVERS = 40;
 /** Share per 1,000 requests of each status. */
 const STATUS_MIX: [RequestStatus, number][] = [
   ['pending', 12],
-  // Approved lasts seconds (until the workflow schedules it): a long-lived table has none.
+  // Approved lasts seconds (until the lifecycle schedules it): a long-lived table has none.
   ['approved', 0],
   ['scheduled', 10],
   ['in progress', 15],

@@ -8,8 +8,8 @@
  * It starts what it needs (DynamoDB Local, simulators, the local backend), measures, stops
  * everything it started, and returns its figures; it prints nothing itself (progress lines go
  * through `options.log`). `run.ts` prints the section, writes it to `bench/results.json`, and for
- * the workflow section also computes the bill from `section.workflow` with the baseline's price
- * list (`bench/lib/prices.ts`) — so the workflow benchmark reports counts, never dollars.
+ * the lifecycle section also computes the bill from `section.lifecycle` with the baseline's price
+ * list (`bench/lib/prices.ts`) — so a lifecycle benchmark reports counts, never dollars.
  */
 
 /** A table cell: text, a number (formatted by the printer), or null for "not measured". */
@@ -51,8 +51,8 @@ export interface FigureGroup {
   notes?: string[];
 }
 
-/** The request paths the workflow benchmark drives (the baseline's paths a–g). */
-export const WORKFLOW_PATHS = [
+/** The request paths the lifecycle benchmark drives (the baseline's paths a–g). */
+export const LIFECYCLE_PATHS = [
   'approved-ended',
   'no-approval',
   'rejected',
@@ -61,14 +61,14 @@ export const WORKFLOW_PATHS = [
   'revoked-early',
   'grant-failure',
 ] as const;
-export type WorkflowPath = (typeof WORKFLOW_PATHS)[number];
+export type LifecyclePath = (typeof LIFECYCLE_PATHS)[number];
 
 /**
- * What one request costs on one path through the workflow, counted from its creation to its
- * final status (per request: totals divided by the number of requests run on the path).
+ * What one request costs on one lifecycle path, counted from its creation to its final status
+ * (per request: totals divided by the number of requests run on the path).
  */
-export interface WorkflowPathCounts {
-  path: WorkflowPath;
+export interface LifecyclePathCounts {
+  path: LifecyclePath;
   /** Status the request ended in (ended, rejected, cancelled, expired, revoked, error). */
   finalStatus: string;
   /** Requests run on this path (the counts below are per request). */
@@ -80,7 +80,7 @@ export interface WorkflowPathCounts {
   transitions: number;
   /** Step Functions executions started (top-level and nested). */
   executions: number;
-  /** Every Lambda invocation the workflow caused: router, workflow tasks, notifier, … */
+  /** Every Lambda invocation the lifecycle caused: router, workflow tasks, notifier, … */
   lambdaInvocations: number;
   /** The same, per function name (optional detail for the table). */
   lambdaInvocationsByFunction?: Record<string, number>;
@@ -115,8 +115,8 @@ export interface Section {
   tables: Table[];
   /** Lines printed at the end of the section: method, caveats. */
   notes: string[];
-  /** Per-path counts (the workflow section only); run.ts prices them. */
-  workflow?: WorkflowPathCounts[];
+  /** Per-path counts (the lifecycle section only); run.ts prices them. */
+  lifecycle?: LifecyclePathCounts[];
   /** Anything machine-readable worth keeping in results.json (raw samples, parameters). */
   data?: Record<string, unknown>;
 }

@@ -1,11 +1,11 @@
 /**
- * What run.ts adds to the workflow section from its counts: the comparison with the original
+ * What run.ts adds to the lifecycle section from its counts: the comparison with the original
  * per path (baseline §1–§2), the issue's targets for approved → ended, and the bill per 1,000
  * requests with the baseline's price list.
  */
 import { ORIGINAL_BILL, ORIGINAL_PATHS } from './baseline';
 import { billPer1000 } from './prices';
-import type { Figure, FigureGroup, WorkflowPathCounts, Table } from './section';
+import type { Figure, FigureGroup, LifecyclePathCounts, Table } from './section';
 
 const TARGETS = {
   transitions: 12,
@@ -14,13 +14,13 @@ const TARGETS = {
   billUsd: 0.3,
 } as const;
 
-const idcOrgCalls = (c: WorkflowPathCounts) => c.ssoAdminCalls + c.identityStoreCalls + c.organizationsCalls;
+const idcOrgCalls = (c: LifecyclePathCounts) => c.ssoAdminCalls + c.identityStoreCalls + c.organizationsCalls;
 
 /**
- * Comparison groups and bill tables for the workflow counts: every figure of approved → ended
+ * Comparison groups and bill tables for the lifecycle counts: every figure of approved → ended
  * beside the original's and the issue's targets, and the bill of every path.
  */
-export function workflowReport(counts: readonly WorkflowPathCounts[]): {
+export function lifecycleReport(counts: readonly LifecyclePathCounts[]): {
   figures: FigureGroup[];
   tables: Table[];
 } {
@@ -83,7 +83,7 @@ export function workflowReport(counts: readonly WorkflowPathCounts[]): {
         originalSource: 'baseline §3: router 13.5 + SFN 1.5',
       },
       {
-        label: 'bill per 1,000 requests (workflow + UI)',
+        label: 'bill per 1,000 requests (lifecycle + UI)',
         unit: 'USD',
         value: round4(billPer1000(approved).total),
         original: ORIGINAL_BILL.total,
@@ -105,11 +105,11 @@ export function workflowReport(counts: readonly WorkflowPathCounts[]): {
       rows: [
         ...bill.lines.map((l) => [l.item, l.perRequest, l.unit, `$${l.usdPer1000.toFixed(4)}`, l.note ?? '']),
         [
-          'workflow subtotal',
+          'lifecycle subtotal',
           null,
           '',
-          `$${bill.workflow.toFixed(4)}`,
-          `original $${ORIGINAL_BILL.workflow.toFixed(4)}`,
+          `$${bill.lifecycle.toFixed(4)}`,
+          `original $${ORIGINAL_BILL.lifecycle.toFixed(4)}`,
         ],
         ['UI subtotal', null, '', `$${bill.ui.toFixed(4)}`, `original $${ORIGINAL_BILL.ui.toFixed(4)}`],
         [
@@ -127,13 +127,13 @@ export function workflowReport(counts: readonly WorkflowPathCounts[]): {
   }
   tables.push({
     title: 'Bill per 1,000 requests, every path',
-    columns: ['path', 'final status', 'workflow USD', 'UI USD', 'total USD'],
+    columns: ['path', 'final status', 'lifecycle USD', 'UI USD', 'total USD'],
     rows: counts.map((c) => {
       const b = billPer1000(c);
       return [
         c.path,
         c.finalStatus,
-        `$${b.workflow.toFixed(4)}`,
+        `$${b.lifecycle.toFixed(4)}`,
         `$${b.ui.toFixed(4)}`,
         `$${b.total.toFixed(4)}`,
       ];

@@ -1,16 +1,16 @@
 /**
- * Workflow cost per request and path: state transitions, executions, Lambda invocations,
+ * Lifecycle cost per request and path: state transitions, executions, Lambda invocations,
  * Identity Center / Identity Store / Organizations calls (assignment status polling included),
  * DynamoDB capacity, AppSync publishes and notifications, from the request's creation (the real
  * api use case, eligibility included) to its final status, beside the original TEAM's figures.
  *
- * Everything runs for real on one machine (test/workflows/harness.ts): the synthesized request
- * workflow state machine in the local runner on a ManualClock, the real workflow-tasks handler, router and
+ * Everything runs for real on one machine (test/workflows/harness.ts): the synthesized lifecycle
+ * state machine in the local runner on a ManualClock, the real workflow-tasks handler, router and
  * api use cases, DynamoDB Local and the Identity Center simulator with the production poll
  * delays. Requests run one after the other so every call is attributed to one request.
  *
- *   npx tsx bench/run.ts workflow      (prints the tables, bill included; writes bench/results.json)
- *   npx tsx bench/workflow.ts          (the same)
+ *   npx tsx bench/run.ts lifecycle     (prints the tables, bill included; writes bench/results.json)
+ *   npx tsx bench/lifecycle.ts         (the same)
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import type { CallerIdentity } from '../lambdas/core/types';
 import { HOUR, startHarness, TASKS_FUNCTION, type Harness, type Person } from '../test/workflows/harness';
 import { ORIGINAL_PATHS } from './lib/baseline';
 import { DynamoRecorder } from './lib/dynamo';
-import type { Cell, WorkflowPath, WorkflowPathCounts, RunOptions, Section, Table } from './lib/section';
+import type { Cell, LifecyclePath, LifecyclePathCounts, RunOptions, Section, Table } from './lib/section';
 
 const TOKEN_WAIT = 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken';
 /** A real Step Functions task token is several hundred characters; the local one is shorter. */
@@ -40,7 +40,7 @@ interface Actions {
 }
 
 interface Scenario {
-  path: WorkflowPath | 'revoke-failure';
+  path: LifecyclePath | 'revoke-failure';
   /** Drives one request through the path; returns its id. */
   drive(a: Actions, people: People): Promise<string>;
 }
@@ -133,7 +133,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-interface Sample extends Omit<WorkflowPathCounts, 'path' | 'requests'> {
+interface Sample extends Omit<LifecyclePathCounts, 'path' | 'requests'> {
   apiInvocations: number;
   creationIdcCalls: number;
   routerInvocations: number;
@@ -215,7 +215,7 @@ async function measure(
   });
   const callers = new Map<string, CallerIdentity>();
   for (const p of Object.values(people)) callers.set(p.id, await caller(p));
-  sim.resetCalls(); // the group lookups above stand for the token's claims, not for the workflow
+  sim.resetCalls(); // the group lookups above stand for the token's claims, not for the lifecycle
   const as = (p: Person) => callers.get(p.id) ?? callerOf(p);
   const comment = { comment: 'Benchmark' };
   const actions: Actions = {
@@ -374,14 +374,14 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     };
     const results = new Map<Scenario['path'], Sample>();
     for (const scenario of SCENARIOS) {
-      options.log(`workflow: ${scenario.path} × ${repeat}`);
+      options.log(`lifecycle: ${scenario.path} × ${repeat}`);
       const samples: Sample[] = [];
       for (let i = 0; i < repeat; i += 1)
         samples.push(await measure(h, recorder, scenario, people, publishes));
       results.set(scenario.path, average(samples));
     }
 
-    const workflow: WorkflowPathCounts[] = [];
+    const lifecycle: LifecyclePathCounts[] = [];
     for (const [path, s] of results) {
       if (path === 'revoke-failure') continue;
       const {
@@ -391,7 +391,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         tokenWrites: _w,
         ...counts
       } = s;
-      workflow.push({ path, requests: repeat, ...counts });
+      lifecycle.push({ path, requests: repeat, ...counts });
     }
 
     const comparison: Table = {
@@ -442,7 +442,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         'Identity Store',
         'Organizations',
         'of which at creation',
-        'of which workflow',
+        'of which lifecycle',
         'token writes',
         'RRU',
         'WRU',
@@ -470,17 +470,17 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         s.notifications ?? 0,
       ]),
       notes: [
-        "api calls: the people's createRequest / approve / reject / cancel / revoke (api Lambda, not counted as workflow invocations, like the original's AppSync resolvers).",
+        "api calls: the people's createRequest / approve / reject / cancel / revoke (api Lambda, not counted as lifecycle invocations, like the original's AppSync resolvers).",
         "router: stream batches the local poller delivered after the router's filters (as deployed: a new request, and changes into approved, rejected, cancelled or revoked; the workflow's own writes and token writes never invoke it).",
         'AppSync publishes: publishRequestChange mutations, one per status change for all its channels (enhanced subscription filter); realtime messages: one per channel it names (requester, each approver, AUDIT), as if each had one subscriber.',
         `token writes: the later waits' conditional UpdateItem from Step Functions itself; their WRU are measured with a ${REAL_TOKEN_LENGTH}-character token and included in WRU. The first wait's token is written by the Begin step through the recorded client (with the local runner's shorter token).`,
-        "at creation: the api's createRequest (eligibility with live group membership, approver resolution, the permission set); workflow: its ListAccountAssignments (standing access check), Create/DeleteAccountAssignment and the Describe…Status polls.",
+        "at creation: the api's createRequest (eligibility with live group membership, approver resolution, the permission set); lifecycle: the workflow's ListAccountAssignments (standing access check), Create/DeleteAccountAssignment and the Describe…Status polls.",
       ],
     };
 
     return {
-      id: 'workflow',
-      title: 'Workflow cost per request and path',
+      id: 'lifecycle',
+      title: 'Lifecycle cost per request and path',
       figures: [],
       tables: [comparison, detail],
       notes: [
@@ -488,7 +488,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         'One standard state machine per request: transitions are states entered plus retries, as the baseline counts them.',
         'Assignment status is polled with the production delays (first check 250 ms after the call); the simulator settles an operation in 50 ms.',
       ],
-      workflow,
+      lifecycle,
       data: { repeat, paths: Object.fromEntries(results) },
     };
   } finally {
@@ -496,12 +496,12 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
   }
 }
 
-// Run directly: the same as `npx tsx bench/run.ts workflow` (in a child process: run.ts loads
+// Run directly: the same as `npx tsx bench/run.ts lifecycle` (in a child process: run.ts loads
 // this module itself, and importing it from here would wait on itself).
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const runner = fileURLToPath(new URL('./run.ts', import.meta.url));
   const flags = process.argv.slice(2).filter((a) => a.startsWith('--'));
-  const child = spawnSync(process.execPath, [...process.execArgv, runner, 'workflow', ...flags], {
+  const child = spawnSync(process.execPath, [...process.execArgv, runner, 'lifecycle', ...flags], {
     stdio: 'inherit',
   });
   process.exit(child.status ?? 1);
