@@ -71,6 +71,8 @@ export function localRuntimeConfig(
     userPoolId: backend.auth.userPoolId,
     userPoolClientId: LOCAL_CLIENT_ID,
     oauthDomain: hostOf(backend.urls.auth),
+    // Sign-out revokes the refresh token and token renewal goes to the stand-in, not to Cognito.
+    userPoolEndpoint: backend.urls.auth,
     redirectSignIn: `${appUrl}/`,
     redirectSignOut: `${appUrl}/`,
     graphqlUrl: backend.urls.graphql,

@@ -140,7 +140,11 @@ export function registerRequestWorkflow(
     [requestsTable]: requests,
     [`${requestsTable}.Arn`]: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${requests}`,
   });
-  const ports = composeWorkflowTasks({ clock: local.backend.ports.clock });
+  // Slack posts go to the outbox's stub: nothing the local cloud sends leaves the machine.
+  const ports = composeWorkflowTasks({
+    clock: local.backend.ports.clock,
+    slackApiUrl: local.outbox.slackApiUrl,
+  });
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
   const stateMachineArn = local.registerStateMachine(LOCAL_STATE_MACHINE, definition, {
     requestWorkflow: true,

@@ -48,6 +48,11 @@ export const runtimeConfigSchema = z.object({
     z.regex(/^[\w+]{1,128}$/, 'userPoolClientId must be a Cognito app client id.'),
   ),
   oauthDomain,
+  /**
+   * The user pool's API endpoint when it is not Cognito's regional one (the local cloud's
+   * stand-in); aws-amplify calls it to revoke the refresh token on sign-out and to renew tokens.
+   */
+  userPoolEndpoint: z.optional(httpUrl('userPoolEndpoint')),
   /** Cognito identity provider to send sign-ins to (skips the hosted UI's chooser). */
   identityProvider: z.optional(
     z.string().check(z.regex(/^[\w.:-]{1,40}$/, 'identityProvider must be an identity provider name.')),

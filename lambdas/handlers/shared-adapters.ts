@@ -159,6 +159,8 @@ export interface NotifierDeps {
   channels?: NotificationChannel[];
   /** Process environment (for the notification topic). */
   env?: Record<string, string | undefined>;
+  /** Slack Web API base URL (the local outbox's stub); Slack's own by default. */
+  slackApiUrl?: string;
 }
 
 /** Tells people about a request (SES, SNS, Slack as the settings say) and records what was sent. */
@@ -172,6 +174,7 @@ export function notifier(config: HandlerConfig, deps: NotifierDeps): Notifier {
       ...(topicArn ? { topicArn } : {}),
       secrets: deps.secrets,
       clock: deps.clock,
+      ...(deps.slackApiUrl !== undefined ? { slack: { slackApiUrl: deps.slackApiUrl } } : {}),
     });
   if (config.appUrl === undefined)
     deps.logger.warn(`${ENV.appUrl} is not set: notification links point to ${FALLBACK_APP_URL}.`);

@@ -452,6 +452,70 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     });
   };
 
+  /**
+   * The user pool's JSON API (`userPoolEndpoint` in the SPA's config), the part aws-amplify calls
+   * on its own: `RevokeToken` on sign-out and `InitiateAuth` with `REFRESH_TOKEN_AUTH` to renew
+   * tokens. Anything else is an error, as for an operation Cognito does not know.
+   */
+  const onUserPoolApi = async (req: IncomingMessage, res: ServerResponse) => {
+    const fail = (status: number, type: string, message: string) =>
+      sendJson(req, res, status, { __type: type, message }, { 'content-type': 'application/x-amz-json-1.1' });
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const read = await readBody(req, MAX_BODY_BYTES);
+    if (!read.ok) return fail(413, 'InvalidParameterException', 'The request body is too large.');
+    let input: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(read.text || '{}');
+      if (typeof parsed !== 'object' || parsed === null) throw new Error('not an object');
+      input = parsed as Record<string, unknown>;
+    } catch {
+      return fail(400, 'SerializationException', 'The body must be a JSON object.');
+    }
+    if (input['ClientId'] !== options.clientId) {
+      return fail(400, 'ResourceNotFoundException', 'The request names no registered app client.');
+    }
+    switch (target) {
+      case 'AWSCognitoIdentityProviderService.RevokeToken': {
+        const token = typeof input['Token'] === 'string' ? input['Token'] : '';
+        if (!issuerOf.revokeRefreshToken(token)) {
+          return fail(400, 'UnsupportedTokenTypeException', 'The token is not a refresh token of this pool.');
+        }
+        return sendJson(req, res, 200, {}, { 'content-type': 'application/x-amz-json-1.1' });
+      }
+      case 'AWSCognitoIdentityProviderService.InitiateAuth': {
+        const parameters = (input['AuthParameters'] ?? {}) as Record<string, unknown>;
+        const token = parameters['REFRESH_TOKEN'];
+        if (input['AuthFlow'] !== 'REFRESH_TOKEN_AUTH' && input['AuthFlow'] !== 'REFRESH_TOKEN') {
+          return fail(400, 'InvalidParameterException', 'Only REFRESH_TOKEN_AUTH is served locally.');
+        }
+        const grant = typeof token === 'string' ? issuerOf.refreshGrant(token) : undefined;
+        if (!grant) return fail(400, 'NotAuthorizedException', 'Invalid Refresh Token');
+        const issued = await issuerOf.issue(grant.user, {
+          trigger: 'TokenGeneration_RefreshTokens',
+          scopes: grant.scopes,
+          authTime: grant.authTime,
+        });
+        return sendJson(
+          req,
+          res,
+          200,
+          {
+            ChallengeParameters: {},
+            AuthenticationResult: {
+              AccessToken: issued.accessToken,
+              IdToken: issued.idToken,
+              ExpiresIn: issued.expiresIn,
+              TokenType: 'Bearer',
+            },
+          },
+          { 'content-type': 'application/x-amz-json-1.1' },
+        );
+      }
+      default:
+        return fail(400, 'UnknownOperationException', `${target || 'No operation'} is not served locally.`);
+    }
+  };
+
   const onLogout = (res: ServerResponse, params: URLSearchParams) => {
     if (params.get('client_id') !== options.clientId) {
       sendHtml(res, 400, errorPage('Unknown app', 'The logout request names no registered app client.'));
@@ -498,6 +562,8 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     switch (route) {
       case 'GET /':
         return sendHtml(res, 200, indexPage(issuer));
+      case 'POST /':
+        return onUserPoolApi(req, res);
       case 'GET /oauth2/authorize':
       case 'GET /authorize':
       case 'GET /login':

@@ -349,6 +349,11 @@ export class TokenIssuer {
     return token;
   }
 
+  /** Forgets a refresh token (Cognito's RevokeToken); true if it was known. */
+  revokeRefreshToken(token: string): boolean {
+    return this.refreshGrants.delete(token);
+  }
+
   /** The sign-in a refresh token belongs to, if it is known and not expired. */
   refreshGrant(token: string): RefreshGrant | undefined {
     const grant = this.refreshGrants.get(token);

@@ -38,6 +38,8 @@ export interface ReconcilerOverrides {
   logger?: Logger;
   /** Process environment (for the notification topic). */
   env?: Record<string, string | undefined>;
+  /** Slack Web API base URL (the local cloud's outbox stub); Slack's own by default. */
+  slackApiUrl?: string;
 }
 
 /** Builds the reconciler's ports from the configuration. */
@@ -61,6 +63,7 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
       logger,
       ...(overrides.channels ? { channels: overrides.channels } : {}),
       ...(overrides.env ? { env: overrides.env } : {}),
+      ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),
     }),
     logger,
     ...(overrides.pollDelaysMs ? { pollDelaysMs: overrides.pollDelaysMs } : {}),

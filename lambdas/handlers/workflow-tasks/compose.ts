@@ -43,6 +43,8 @@ export interface WorkflowTasksOverrides {
   logger?: Logger;
   /** Process environment (for the notification topic). */
   env?: Record<string, string | undefined>;
+  /** Slack Web API base URL (the local cloud's outbox stub); Slack's own by default. */
+  slackApiUrl?: string;
 }
 
 /** Builds the step's ports from the configuration. */
@@ -76,6 +78,7 @@ export function composeWorkflowTasks(
       logger,
       ...(overrides.channels ? { channels: overrides.channels } : {}),
       ...(overrides.env ? { env: overrides.env } : {}),
+      ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),
     }),
     ...(realtime ? { realtime } : {}),
     logger,

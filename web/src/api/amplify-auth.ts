@@ -18,6 +18,8 @@ export function configureAmplify(config: RuntimeConfig): void {
       Cognito: {
         userPoolId: config.userPoolId,
         userPoolClientId: config.userPoolClientId,
+        // Deployed: Cognito's regional endpoint; the local cloud names its stand-in.
+        ...(config.userPoolEndpoint ? { userPoolEndpoint: config.userPoolEndpoint } : {}),
         loginWith: {
           oauth: {
             domain: config.oauthDomain,
