@@ -1,16 +1,21 @@
 /**
  * `npm start`: the whole product on this machine. Prints the web app's URL, every local endpoint
- * and the demo identities, then shows notifications as the outbox receives them. Ctrl-C stops
- * everything; data (requests, policies, settings) is kept under `.team-local/` for the next start
- * unless `--reset` is given.
+ * and the demo identities, then one line per notification as the outbox receives it. The
+ * handlers' JSON logs go to `.team-local/logs/handlers.log`. Ctrl-C stops everything; data
+ * (requests, policies, settings) is kept under `.team-local/` for the next start unless `--reset`
+ * is given.
  *
  * Options: `--reset` (start from fresh data), `--port N` (web app port, default 3000),
- * `--dist` (serve the production build from web/dist instead of Vite's dev server).
+ * `--dist` (serve the production build from web/dist instead of Vite's dev server), `--logs`
+ * (show the handlers' JSON logs in the console too, instead of the log file).
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startLocalCloud } from './cloud';
+import { divertJsonLogs } from './logs';
+import { printNotifications } from './outbox';
 
 const started = performance.now();
 const DATA_DIR = fileURLToPath(new URL('../.team-local', import.meta.url));
@@ -20,6 +25,7 @@ const { values } = parseArgs({
     reset: { type: 'boolean', default: false },
     port: { type: 'string', default: '3000' },
     dist: { type: 'boolean', default: false },
+    logs: { type: 'boolean', default: false },
   },
 });
 const port = Number(values.port);
@@ -28,6 +34,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 if (values.reset) rmSync(DATA_DIR, { recursive: true, force: true });
+const LOG_FILE = join(DATA_DIR, 'logs', 'handlers.log');
+// The console keeps the banner and one line per notification; `--logs` shows the JSON logs too.
+if (!values.logs) divertJsonLogs(LOG_FILE);
 
 const cloud = await startLocalCloud({
   dataDir: DATA_DIR,
@@ -55,6 +64,7 @@ line('Organizations', backend.urls.organizations);
 line('CloudTrail Lake', backend.urls.cloudTrail);
 line('Secrets Manager', backend.urls.secretsManager);
 line('Data', values.reset ? `${DATA_DIR} (fresh)` : DATA_DIR);
+line('Handler logs', values.logs ? 'this console (--logs)' : `${LOG_FILE} (--logs: this console)`);
 if (cloud.resumed.length > 0) {
   line('Resumed', `${cloud.resumed.length} request${cloud.resumed.length === 1 ? '' : 's'} still under way`);
 }
@@ -66,18 +76,12 @@ for (const identity of backend.identities) {
     `  ${(identity.displayName ?? identity.userName).padEnd(18)}${identity.email.padEnd(34)}${groups}`,
   );
 }
-console.log('\nNotifications appear below as they are sent. Ctrl-C stops everything.\n');
+console.log(
+  '\nNotifications (email and Slack, into the outbox) appear below, one line each. Ctrl-C stops everything.\n',
+);
 
-backend.outbox.outbox.on('message', (message) => {
-  const time = new Date().toLocaleTimeString();
-  if (message.channel === 'email') {
-    console.log(`[${time}] email  to ${message.to.join(', ')}: ${message.subject}`);
-  } else if (message.channel === 'sns') {
-    console.log(`[${time}] sns    ${message.subject ?? '(no subject)'}`);
-  } else {
-    const to = message.recipient?.email ?? message.conversationName ?? message.conversation;
-    console.log(`[${time}] slack  ${to}: ${(message.text ?? '').split('\n')[0]}`);
-  }
+printNotifications(backend.outbox.outbox, (text) => {
+  console.log(`[${new Date().toLocaleTimeString()}] ${text}`);
 });
 
 let stopping = false;

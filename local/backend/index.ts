@@ -21,6 +21,8 @@ import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
 import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
+import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import { composeReconciler } from '../../lambdas/handlers/reconciler/compose';
 import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
 import type { FollowOptions } from '../../lambdas/handlers/session-logs';
@@ -53,7 +55,7 @@ import { persistAssignments, resumeWorkflows } from './restart';
 import { seedDemoData, type SeedResult } from './seed';
 import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
-export { seedDemoData, type SeedApi, type SeedResult } from './seed';
+export { DEMO_NOTIFICATIONS, seedDemoData, type SeedApi, type SeedResult } from './seed';
 export { ENDPOINT_ENV } from './env';
 
 /** The schema file AppSync serves, unchanged. */
@@ -227,6 +229,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const outbox = await startOutbox({
       region: LOCAL_REGION,
       snsTopics: [NOTIFICATION_TOPIC],
+      // Every demo user has a Slack account, so direct messages reach them as they would.
+      slackUsers: org.users.map((u) => ({ email: u.email, name: u.displayName ?? u.userName })),
       ...(options.dataDir ? { file: join(options.dataDir, 'outbox.jsonl') } : {}),
     });
     stops.push(() => outbox.stop());
@@ -322,7 +326,23 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       () => sessionLogs,
       options.sessionLogFollow ? { follow: options.sessionLogFollow } : {},
     );
-    const backend = composeApi({ clock: handlerClock(clock), sessionLogFollower });
+    // The reconciler an admin starts (`reconcileNow`) runs in this process, as an asynchronous
+    // Lambda invocation would: the api answers at once. Its Slack posts go to the outbox's stub.
+    const reconcilerPorts = composeReconciler({
+      clock: handlerClock(clock),
+      slackApiUrl: outbox.slackApiUrl,
+    });
+    stops.push(() => reconcilerPorts.close());
+    const reconcilerHandler = makeReconcilerHandler({ deps: () => reconcilerPorts });
+    const reconciler = {
+      start: async (request: unknown) => {
+        reconcilerHandler(request).catch((error: unknown) => {
+          console.error('The local reconciler failed:', error);
+        });
+        return Promise.resolve();
+      },
+    };
+    const backend = composeApi({ clock: handlerClock(clock), sessionLogFollower, reconciler });
     stops.push(() => backend.close());
     const router = composeRouter({ workflowStateMachineArn: () => workflowArn });
     stops.push(() => router.close());

@@ -14,7 +14,20 @@ import {
   UpdateSettingsDocument,
   type TypedDocumentString,
 } from '../../graphql/generated/operations';
+import { DEFAULT_SLACK_TOKEN } from '../outbox';
 import type { DemoOrg } from '../sim';
+
+/**
+ * The notification settings of a fresh local cloud: email (SES) and Slack on, both into the
+ * outbox, so every notification of the demo shows up without visiting Settings. SNS stays off (its
+ * topic has no subscribers to show). The Slack token is the one the outbox's stub accepts.
+ */
+export const DEMO_NOTIFICATIONS = {
+  sesEnabled: true,
+  sesSourceEmail: 'team@example.com',
+  slackEnabled: true,
+  slackToken: DEFAULT_SLACK_TOKEN,
+} as const;
 
 /** What `seedDemoData` wrote (ids), and what it left alone because it was there. */
 export interface SeedResult {
@@ -109,8 +122,9 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
   }
   const read = await run(SettingsDocument, {});
   if (!read.conflict && read.data.settings.version === 0) {
-    // Nothing stored: save the defaults as they are, as an admin saving the Settings page
-    // unchanged would. The group names are left out, so they keep following the deployment's.
+    // Nothing stored: save the defaults, as an admin saving the Settings page would, with email
+    // and Slack notifications on (into the outbox). The group names are left out, so they keep
+    // following the deployment's.
     const s = read.data.settings;
     const saved = await run(UpdateSettingsDocument, {
       input: {
@@ -119,9 +133,11 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
         commentsRequired: s.commentsRequired,
         ticketRequired: s.ticketRequired,
         approvalWorkflow: s.approvalWorkflow,
-        sesEnabled: s.sesEnabled,
+        sesEnabled: DEMO_NOTIFICATIONS.sesEnabled,
+        sesSourceEmail: DEMO_NOTIFICATIONS.sesSourceEmail,
         snsEnabled: s.snsEnabled,
-        slackEnabled: s.slackEnabled,
+        slackEnabled: DEMO_NOTIFICATIONS.slackEnabled,
+        slackToken: DEMO_NOTIFICATIONS.slackToken,
         ouCacheEnabled: s.ouCacheEnabled,
         sensitiveActions: s.sensitiveActions,
         expectedVersion: 0,

@@ -21,3 +21,4 @@ export {
 export type { SesKnobs } from './ses';
 export type { SnsKnobs } from './sns';
 export { slackId, type SlackChannelSeed, type SlackKnobs, type SlackUserSeed } from './slack';
+export { notificationLine, printNotifications } from './console';
