@@ -13,6 +13,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ROUTED_STATUSES } from '../lambdas/contract/workflow';
 import type { TeamFunction } from './function';
+import { installationSuffix, retainExceptOnCreate } from './names';
 import { acknowledgeWildcardResources } from './nag';
 import { ENV } from '../lambdas/contract/env';
 
@@ -148,10 +149,12 @@ export class TeamWorkflows extends Construct {
       }),
     );
     this.stateMachineLogGroup = new logs.LogGroup(this, 'StateMachineLogs', {
-      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}`,
+      // Under /aws/vendedlogs/ (the delivery's resource policy stays small), named per installation
+      // so a kept group does not block a reinstall (lib/names.ts).
+      logGroupName: `/aws/vendedlogs/states/${props.namePrefix}-${installationSuffix(this)}`,
       encryptionKey: this.logKey,
       retention: props.logRetention,
-      removalPolicy: props.removalPolicy,
+      removalPolicy: retainExceptOnCreate(props.removalPolicy),
     });
 
     this.reconcilerSchedule = new events.Rule(this, 'ReconcilerSchedule', {

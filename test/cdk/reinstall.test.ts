@@ -41,12 +41,6 @@ function retainedWithFixedNames(resources: Record<string, Resource>): string[] {
   return found;
 }
 
-/**
- * Known and tracked in docs/deployment.md ("Updating and reinstalling"): the state machines' log
- * group (lib/workflows.ts) still has a fixed name.
- */
-const PENDING = new Set(['AWS::Logs::LogGroup LogGroupName=/aws/vendedlogs/states/Team-demo']);
-
 describe('a failed first deployment or a reinstall is not blocked by what an earlier one kept', () => {
   const lake = synthTeam({ sessionLogs: { type: 'cloudtrail-lake', create: {} } });
   const athena = synthTeam({
@@ -77,10 +71,28 @@ describe('a failed first deployment or a reinstall is not blocked by what an ear
     expect(secretOf(destroy).DeletionPolicy).toBe('Delete');
   });
 
+  it('the state machines’ log group is kept, deleted only with the deployment that created it, and named per installation', () => {
+    const [group] = Object.values(lake.template.findResources('AWS::Logs::LogGroup')).filter((r) =>
+      JSON.stringify((r as Resource).Properties?.['LogGroupName'] ?? '').includes('/aws/vendedlogs/states/'),
+    ) as Resource[];
+    expect(group?.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(group?.Properties?.['LogGroupName']).toEqual({
+      'Fn::Join': ['', ['/aws/vendedlogs/states/Team-demo-', STACK_ID_SUFFIX]],
+    });
+    expect(
+      Object.values(destroy.template.findResources('AWS::Logs::LogGroup')).some(
+        (r) =>
+          JSON.stringify((r as Resource).Properties?.['LogGroupName'] ?? '').includes(
+            '/aws/vendedlogs/states/',
+          ) && (r as Resource).DeletionPolicy === 'Delete',
+      ),
+    ).toBe(true);
+  });
+
   it('no other resource that outlives the stack has a fixed name', () => {
     for (const synth of [lake, athena]) {
       const resources = synth.template.toJSON().Resources as Record<string, Resource>;
-      expect(retainedWithFixedNames(resources).filter((found) => !PENDING.has(found))).toEqual([]);
+      expect(retainedWithFixedNames(resources)).toEqual([]);
     }
   });
 

@@ -127,7 +127,22 @@ describe('router, reconciler and the request workflow state machine', () => {
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/vendedlogs/states/Team-demo',
+      LogGroupName: {
+        'Fn::Join': [
+          '',
+          [
+            '/aws/vendedlogs/states/Team-demo-',
+            {
+              'Fn::Select': [
+                0,
+                {
+                  'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }],
+                },
+              ],
+            },
+          ],
+        ],
+      },
       RetentionInDays: 365,
       KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(stack.workflows.logKey), 'Arn'] },
     });
