@@ -42,6 +42,8 @@ const cloud = await startLocalCloud({
   dataDir: DATA_DIR,
   web: values.dist ? 'dist' : 'dev',
   webPort: port,
+  // As the stack's schedule: access left behind or held past its end is repaired within minutes.
+  reconcileEveryMs: 15 * 60 * 1000,
 }).catch((err: unknown) => {
   console.error(`The local cloud did not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

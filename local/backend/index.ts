@@ -95,6 +95,11 @@ export interface LocalBackendOptions {
   sessionActivity?: boolean;
   /** Stream poll interval in ms (default 100). */
   pollIntervalMs?: number;
+  /**
+   * Runs the reconciler this often (wall-clock milliseconds), as the stack's schedule does every
+   * 15 minutes; off when omitted (tests run it when they mean to).
+   */
+  reconcileEveryMs?: number;
 }
 
 export interface LocalBackendUrls {
@@ -342,6 +347,15 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         return Promise.resolve();
       },
     };
+    if (options.reconcileEveryMs) {
+      const timer = setInterval(() => {
+        reconcilerHandler({ kind: 'scheduled' }).catch((error: unknown) => {
+          console.error('The local reconciler failed:', error);
+        });
+      }, options.reconcileEveryMs);
+      timer.unref();
+      stops.push(() => clearInterval(timer));
+    }
     const backend = composeApi({ clock: handlerClock(clock), sessionLogFollower, reconciler });
     stops.push(() => backend.close());
     const router = composeRouter({ workflowStateMachineArn: () => workflowArn });
