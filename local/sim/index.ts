@@ -128,6 +128,8 @@ export function sdkClientConfig(url: string) {
 export { OrgState } from './state';
 export type {
   Assignment,
+  AssignmentFault,
+  AssignmentFaultPlan,
   AssignmentKnobs,
   AssignmentOperation,
   SimAccount,

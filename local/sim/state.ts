@@ -84,6 +84,20 @@ export interface AssignmentKnobs {
 
 export const defaultAssignmentKnobs = (): AssignmentKnobs => ({ completionDelayMs: 50, failedStatusRate: 0 });
 
+/**
+ * What one create/delete call meets, decided per call for the assignment it names: refused at
+ * once with an error (`ThrottlingException`, `ConflictException`, `InternalServerException`), or
+ * accepted and ending FAILED with `failure` as its reason.
+ */
+export type AssignmentFault =
+  { refuse: 'ThrottlingException' | 'ConflictException' | 'InternalServerException' } | { failure: string };
+
+/** Decides the fault (or none) of each create/delete call; tests set it to target requests. */
+export type AssignmentFaultPlan = (
+  kind: AssignmentOperationKind,
+  assignment: Assignment,
+) => AssignmentFault | undefined;
+
 export interface OrgStateOptions {
   /** Seed for minted ids and fault decisions; Math.random when omitted. */
   seed?: number;
@@ -101,6 +115,8 @@ export class OrgState {
   readonly root: { id: string; name: string };
   readonly instance: { arn: string; identityStoreId: string; name: string; region: string; createdAt: Date };
   readonly assignmentKnobs: AssignmentKnobs = defaultAssignmentKnobs();
+  /** Targeted faults of create/delete calls, consulted before the random knobs; none by default. */
+  assignmentFaults: AssignmentFaultPlan | undefined;
 
   readonly users = new Map<string, SimUser>();
   readonly groups = new Map<string, SimGroup>();
@@ -450,6 +466,11 @@ export class OrgState {
    */
   startAssignmentOperation(kind: AssignmentOperationKind, a: Assignment): AssignmentOperation {
     const key = assignmentKey(a);
+    const planned = this.assignmentFaults?.(kind, { ...a });
+    if (planned && 'refuse' in planned) {
+      const status = planned.refuse === 'InternalServerException' ? 500 : 400;
+      throw new AwsServiceError(planned.refuse, `Injected ${planned.refuse} for this assignment`, status);
+    }
     if (this.inFlight.has(key)) {
       throw new AwsServiceError(
         'ConflictException',
@@ -464,7 +485,8 @@ export class OrgState {
       createdAt: this.now(),
     };
     // Decide the outcome now so a seeded random gives the same results in the same call order.
-    const forced = this.forcedFailures.shift();
+    const forced =
+      (planned && 'failure' in planned ? planned.failure : undefined) ?? this.forcedFailures.shift();
     const randomFailure =
       this.assignmentKnobs.failedStatusRate > 0 &&
       this.random.random() < this.assignmentKnobs.failedStatusRate;

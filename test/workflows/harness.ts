@@ -218,6 +218,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...(dynamoDb ? { dynamoDb } : {}),
       pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
       logger: silent(),
+      // Slack, when a test turns it on, is the outbox's stub: nothing leaves the machine.
+      slackApiUrl: local.outbox.slackApiUrl,
     };
     const ports = composeWorkflowTasks({ config, ...shared, realtime: realtime ?? null });
     local.stepFunctions.registerLambda(
@@ -232,16 +234,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const reconciler = makeReconcilerHandler({ deps: () => reconcilerPorts, logger: silent() });
 
     const { requests, settings } = backend.ports;
-    if (options.email) {
-      const current = await settings.get();
-      const next: Settings = {
-        ...(current ?? DEFAULT_SETTINGS),
-        sesEnabled: true,
-        sesSourceEmail: 'team@example.com',
-        version: (current?.version ?? 0) + 1,
-      };
-      await settings.put(next, current?.version ?? 0);
-    }
+    // The local cloud seeds email and Slack on; here email is on only when asked, Slack off.
+    const current = await settings.get();
+    const next: Settings = {
+      ...(current ?? DEFAULT_SETTINGS),
+      sesEnabled: options.email === true,
+      ...(options.email ? { sesSourceEmail: 'team@example.com' } : {}),
+      slackEnabled: false,
+      version: (current?.version ?? 0) + 1,
+    };
+    await settings.put(next, current?.version ?? 0);
 
     const people = new Map(local.org.users.map((u) => [u.userName, u]));
     const person = (userName: string): Person => {
