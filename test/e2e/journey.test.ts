@@ -1,8 +1,9 @@
 /**
  * The whole product in a browser: request, live approval, grant, revoke, audit (CSV), session
  * activity, eligibility administration, access control, a refusal only the server can make shown
- * on its form field, and accessibility, each persona in its own browser context against the
- * local cloud serving the production build.
+ * on its form field, sign-out, and accessibility, each persona in its own browser context against
+ * the local cloud serving the production build. Throughout, every connection the test process and
+ * the browser open is recorded: nothing may leave the machine.
  */
 import { runtimeConfigSchema } from '../../lambdas/contract/runtime-config';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,9 +18,12 @@ import {
   axeSerious,
   ensureWebBuild,
   launchChromium,
+  recordBrowserEgress,
+  recordNodeEgress,
   screenshot,
   signIn,
   type AxeFinding,
+  type NodeEgress,
 } from './support';
 
 const JUSTIFICATION = '本番障害の調査のため一時的に権限が必要です';
@@ -76,6 +80,8 @@ describe.skipIf(!hasChromium)(
     const axeFindings: AxeFinding[] = [];
     const axeChecked = new Set<string>();
     let requestId = '';
+    let nodeEgress: NodeEgress | undefined;
+    const browserEgress = recordBrowserEgress();
 
     const page = (persona: Persona): Page => {
       const p = pages.get(persona);
@@ -101,6 +107,7 @@ describe.skipIf(!hasChromium)(
 
     async function signInAs(persona: Persona): Promise<Page> {
       const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
+      browserEgress.watch(context);
       context.setDefaultTimeout(15_000);
       const p = await context.newPage();
       contexts.set(persona, context);
@@ -137,6 +144,8 @@ describe.skipIf(!hasChromium)(
 
     beforeAll(async () => {
       ensureWebBuild();
+      // From before the first socket the local cloud opens until the journey's end.
+      nodeEgress = recordNodeEgress();
       cloud = await startLocalCloud({ web: 'dist', dataDir: undefined, webPort: 0 });
       if (!cloud.appUrl) throw new Error('the local cloud serves no web app');
       appUrl = cloud.appUrl;
@@ -147,6 +156,7 @@ describe.skipIf(!hasChromium)(
       for (const context of contexts.values()) await context.close().catch(() => undefined);
       await browser?.close();
       await cloud?.stop();
+      nodeEgress?.stop();
     }, 60_000);
 
     it('serves a runtime config the SPA accepts', async () => {
@@ -382,6 +392,7 @@ describe.skipIf(!hasChromium)(
       // The form checks a start time against the browser's clock, the server against its own:
       // half an hour ahead by a clock an hour slow is half an hour ago for the server.
       const context = await browser.newContext({ locale: 'en-US', timezoneId: 'UTC' });
+      browserEgress.watch(context);
       context.setDefaultTimeout(15_000);
       await context.clock.install({ time: Date.now() - SLOW_CLOCK_MS });
       try {
@@ -430,7 +441,25 @@ describe.skipIf(!hasChromium)(
       }
     });
 
-    it('10. no serious or critical accessibility violations on the pages visited', () => {
+    it('10. the requester signs out: the refresh token is revoked at the stand-in, which signs the session out', async () => {
+      const p = await open('requester', '/requests', 'My requests');
+      const auth = new URL(cloud.backend.urls.auth);
+      const calls: { method: string; url: URL; target: string | undefined }[] = [];
+      p.context().on('request', (r) =>
+        calls.push({ method: r.method(), url: new URL(r.url()), target: r.headers()['x-amz-target'] }),
+      );
+      await p.getByRole('button', { name: `User menu for ${PERSONAS.requester}` }).click();
+      await p.getByRole('menuitem', { name: 'Sign out' }).click();
+      await p.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      const toAuth = calls.filter((c) => c.url.host === auth.host);
+      expect(toAuth.map((c) => `${c.method} ${c.url.pathname} ${c.target ?? ''}`.trim())).toEqual(
+        expect.arrayContaining(['POST / AWSCognitoIdentityProviderService.RevokeToken', 'GET /logout']),
+      );
+      expect(new URL(p.url()).origin).toBe(new URL(appUrl).origin);
+      pages.delete('requester');
+    });
+
+    it('11. no serious or critical accessibility violations on the pages visited', () => {
       expect(axeChecked.size).toBeGreaterThanOrEqual(8);
       // One line per distinct violation, with the pages it was seen on.
       const distinct = new Map<string, string[]>();
@@ -440,6 +469,17 @@ describe.skipIf(!hasChromium)(
       }
       const report = [...distinct].map(([key, on]) => `${key} on ${on.join(', ')}`);
       expect(report).toEqual([]);
+    });
+
+    it('12. nothing left the machine: every connection of this process and of the browser was to loopback', () => {
+      expect(nodeEgress?.outside(), 'connections of the test process').toEqual([]);
+      expect(browserEgress.outside(), 'requests of the browser').toEqual([]);
+      expect(nodeEgress?.targets.size ?? 0).toBeGreaterThan(0);
+      expect(browserEgress.urls.size).toBeGreaterThan(0);
+      // And the journey did send email and Slack notifications (into the outbox), and signed out.
+      const outbox = cloud.backend.outbox.outbox;
+      expect(outbox.list({ channel: 'email' }).length).toBeGreaterThan(0);
+      expect(outbox.list({ channel: 'slack' }).length).toBeGreaterThan(0);
     });
   },
   240_000,

@@ -479,3 +479,44 @@ describe('userInfo and logout', () => {
     expect(unknownClient.status).toBe(400);
   });
 });
+
+describe("the user pool API amplify calls (the SPA's userPoolEndpoint)", () => {
+  const userPoolApi = (operation: string, body: Record<string, unknown>) =>
+    fetch(`${auth.url}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+      },
+      body: JSON.stringify(body),
+    });
+
+  it('renews tokens with a refresh token until RevokeToken (sign-out) revokes it', async () => {
+    const set = await auth.tokensFor('bob');
+    const refresh = () =>
+      userPoolApi('InitiateAuth', {
+        ClientId: CLIENT_ID,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: set.refreshToken },
+      });
+    const renewed = await refresh();
+    expect(renewed.status).toBe(200);
+    const result = (await renewed.json()) as { AuthenticationResult: { AccessToken: string } };
+    expect(decodeJwt(result.AuthenticationResult.AccessToken)).toMatchObject({ token_use: 'access' });
+
+    const revoked = await userPoolApi('RevokeToken', { ClientId: CLIENT_ID, Token: set.refreshToken });
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toEqual({});
+    const after = await refresh();
+    expect(after.status).toBe(400);
+    expect(await after.json()).toMatchObject({ __type: 'NotAuthorizedException' });
+  });
+
+  it('refuses another client and operations it does not serve', async () => {
+    const set = await auth.tokensFor('bob');
+    const other = await userPoolApi('RevokeToken', { ClientId: 'x', Token: set.refreshToken });
+    expect(other.status).toBe(400);
+    const unknown = await userPoolApi('SignUp', { ClientId: CLIENT_ID });
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  });
+});
