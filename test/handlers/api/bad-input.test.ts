@@ -1,36 +1,46 @@
 /**
- * Bad input, at volume: a fast-check property sends 5,000 random argument sets, spread over
- * every mutation, to the api handler (called directly with AppSync-shaped events, against
- * DynamoDB Local and the simulators). Every answer must be a success or a typed error with a
- * message: never an InternalError or an untyped exception, and a call that fails must leave
- * the tables as they were.
+ * Bad input, at volume, as a client sends it: for every mutation, a fast-check property sends
+ * 5,000 random argument sets over HTTP to the local AppSync (`local/appsync`: the schema's own
+ * checks first, then the real api handler, against DynamoDB Local and the simulators), signed in
+ * as one of the demo personas or IAM-signed. Every answer must be a success or errors of a type a
+ * client is told about, each with a message: never an InternalError, Lambda:Unhandled or an
+ * untyped error; and a call that fails must not have written to any state table. The counts per
+ * mutation are printed at the end.
  */
-import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import http from 'node:http';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { getNamedType, isObjectType, type GraphQLSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TableId } from '../../../lambdas/contract/tables';
-import { makeApiHandler, type ApiHandler } from '../../../lambdas/handlers/api';
-import { ApiError } from '../../../lambdas/handlers/api/errors';
+import { makeApiHandler } from '../../../lambdas/handlers/api';
 import { composeApi } from '../../../lambdas/handlers/api/compose';
+import { buildAppSyncSchema, startAppSync, type RunningAppSync } from '../../../local/appsync';
+import { SCHEMA_PATH } from '../../../local/backend';
 import { useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
   DEV_TOOLS_ACCOUNT,
   GROUPS,
-  IAM_IDENTITY,
   NONPROD_OU,
   POWER_USER,
   PRODUCTION_ACCOUNT,
   READ_ONLY,
   SANDBOX_OU,
   STAGING_ACCOUNT,
-  cognitoIdentityOf,
   requestIn,
-  resolverEvent,
 } from '../fixtures';
 
 const cloud = useLocalCloud();
 
-/** Error types a client may get for bad input; anything else (InternalError…) is a bug. */
+/** Random argument sets per mutation. */
+const RUNS_PER_MUTATION = 5000;
+const SEED = 20261121;
+
+/**
+ * Error types a client may get for bad input: the api's typed errors, and AppSync's own refusal
+ * of arguments the schema rejects before any resolver runs. Anything else is a bug.
+ */
 const EXPECTED_ERRORS = new Set([
   'ValidationError',
   'Unauthorized',
@@ -40,6 +50,8 @@ const EXPECTED_ERRORS = new Set([
   'NotEligible',
   'NoApprover',
 ]);
+/** AppSync's answer to variables the schema's types refuse. */
+const SCHEMA_REFUSAL = new Set(['ValidationError', 'BadRequestException']);
 
 /** The OU cache is a cache: a failed lookup may fill it. Every other table is state. */
 const STATE_TABLES: readonly TableId[] = [
@@ -67,30 +79,67 @@ function tablesOf(input: Record<string, unknown>): string[] {
   return names;
 }
 
-let handler: ApiHandler;
+/** Writes to a state table that DynamoDB carried out (refused conditional writes do not count). */
 let stateWrites = 0;
 let stateTableNames: Set<string>;
-let scanner: DynamoDBClient;
-let identities: Record<Persona | 'iam', unknown>;
+let appsync: RunningAppSync;
+let schema: GraphQLSchema;
+/** One keep-alive connection for every call. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+let authorization: Record<Persona | 'iam', string>;
 let requestIds: string[] = [];
 
-/** Every item of the state tables, in a canonical order. */
-async function snapshot(): Promise<string> {
-  const tables = cloud.backend.tables;
-  const out: string[] = [];
-  for (const id of STATE_TABLES) {
-    let start: Record<string, AttributeValue> | undefined;
-    const items: string[] = [];
-    do {
-      const page = await scanner.send(
-        new ScanCommand({ TableName: tables[id], ConsistentRead: true, ExclusiveStartKey: start }),
-      );
-      for (const item of page.Items ?? []) items.push(JSON.stringify(item, Object.keys(item).sort()));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    out.push(`${id}:${items.sort().join('\n')}`);
-  }
-  return out.join('\n\n');
+interface Answer {
+  data?: Record<string, unknown> | null;
+  errors?: { errorType?: string | null; message?: string | null; path?: unknown[] | null }[];
+}
+
+/** POSTs one GraphQL operation to the local AppSync, as a client would. */
+function post(body: string, auth: string): Promise<{ status: number; answer: Answer }> {
+  const url = new URL(appsync.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: auth,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              answer: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer,
+            });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The mutation's document with its arguments as variables of their schema types. */
+function documentOf(field: string): string {
+  const mutation = schema.getMutationType()?.getFields()[field];
+  if (!mutation) throw new Error(`no mutation ${field}`);
+  const variables = mutation.args.map((a) => `$${a.name}: ${a.type.toString()}`).join(', ');
+  const args = mutation.args.map((a) => `${a.name}: $${a.name}`).join(', ');
+  const selection = isObjectType(getNamedType(mutation.type)) ? ' { __typename }' : '';
+  return `mutation Fuzz${variables ? `(${variables})` : ''} { ${field}${args ? `(${args})` : ''}${selection} }`;
 }
 
 beforeAll(async () => {
@@ -111,20 +160,32 @@ beforeAll(async () => {
     { step: 'initialize', name: 'countStateWrites' },
   );
   stateTableNames = new Set(STATE_TABLES.map((id) => backend.tables[id]));
-  scanner = backend.dynamo.client;
   const instrumented = composeApi({
     clock: { now: () => new Date(backend.clock.now()) },
     dynamoDb,
   });
-  handler = makeApiHandler({ backend: () => instrumented });
-  identities = {
-    requester: await cognitoIdentityOf(cloud, 'requester'),
-    otherRequester: await cognitoIdentityOf(cloud, 'otherRequester'),
-    approver: await cognitoIdentityOf(cloud, 'approver'),
-    otherApprover: await cognitoIdentityOf(cloud, 'otherApprover'),
-    admin: await cognitoIdentityOf(cloud, 'admin'),
-    auditor: await cognitoIdentityOf(cloud, 'auditor'),
-    iam: IAM_IDENTITY,
+  const handler = makeApiHandler({ backend: () => instrumented });
+  // The local AppSync over the real api handler, its DynamoDB calls counted.
+  appsync = await startAppSync({
+    schemaPath: SCHEMA_PATH,
+    verifyToken: (jwt) => backend.auth.verifyToken(jwt),
+    resolve: (event) => handler(event),
+  });
+  schema = buildAppSyncSchema(readFileSync(SCHEMA_PATH, 'utf8'));
+  const personas: Persona[] = [
+    'requester',
+    'otherRequester',
+    'approver',
+    'otherApprover',
+    'admin',
+    'auditor',
+  ];
+  authorization = {
+    ...(Object.fromEntries(
+      await Promise.all(personas.map(async (p) => [p, await cloud.token(p)] as const)),
+    ) as Record<Persona, string>),
+    // What the router and the session-logs function sign with (not verified locally).
+    iam: 'AWS4-HMAC-SHA256 Credential=AKIALOCAL/20260101/us-east-1/appsync/aws4_request, SignedHeaders=host, Signature=0',
   };
   requestIds = [
     await requestIn(cloud, 'pending'),
@@ -135,6 +196,11 @@ beforeAll(async () => {
     await requestIn(cloud, 'approved'),
     await requestIn(cloud, 'cancelled'),
   ];
+});
+
+afterAll(async () => {
+  agent.destroy();
+  await appsync?.stop();
 });
 
 // ------------------------------------------------------------------------------ arbitraries
@@ -161,10 +227,13 @@ const junk = fc.oneof(
   fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { maxKeys: 3 }),
 );
-/** Mostly plausible values, sometimes junk, sometimes missing. */
+/**
+ * Mostly plausible values, sometimes junk, sometimes missing. Junk is rare per field: AppSync
+ * refuses a value of the wrong type before the resolver runs, and most calls should reach it.
+ */
 const maybe = <T>(plausible: fc.Arbitrary<T>) =>
   fc.oneof(
-    { weight: 6, arbitrary: plausible as fc.Arbitrary<unknown> },
+    { weight: 24, arbitrary: plausible as fc.Arbitrary<unknown> },
     { weight: 1, arbitrary: junk },
     { weight: 1, arbitrary: fc.constant(undefined) },
   );
@@ -225,18 +294,17 @@ const soon = () =>
     .integer({ min: -10, max: 60 * 24 * 400 })
     .map((minutes) => new Date(Date.now() + minutes * 60_000).toISOString());
 const hours = fc.oneof(
-  fc.integer({ min: -2, max: 12 }),
-  fc.constantFrom(0, 8000, 8001, 2 ** 31 - 1),
-  fc.double(),
+  { weight: 12, arbitrary: fc.integer({ min: -2, max: 12 }) },
+  { weight: 3, arbitrary: fc.constantFrom(0, 8000, 8001, 2 ** 31 - 1) },
+  { weight: 1, arbitrary: fc.double() },
 );
 const requestId = () => fc.oneof(fc.constantFrom(...requestIds), fc.uuid(), fc.constant(''));
 const ticket = fc.oneof(fc.constantFrom('INC-1', 'CHG-9', '-bad', 'x'.repeat(51)), text);
 
-type Call = { persona: Persona | 'iam'; field: string; args: unknown };
-
 const input = (fields: Record<string, fc.Arbitrary<unknown>>) =>
   fc.oneof(
-    { weight: 9, arbitrary: fc.record({ input: fc.record(fields, { requiredKeys: [] }) }) },
+    // Every key present: a value `maybe` leaves undefined is dropped, as JSON drops it.
+    { weight: 19, arbitrary: fc.record({ input: fc.record(fields) }) },
     { weight: 1, arbitrary: junk.map((j) => ({ input: j })) },
   );
 
@@ -351,55 +419,95 @@ function callersOf(field: string): fc.Arbitrary<Persona | 'iam'> {
   return fc.oneof({ weight: 4, arbitrary: likely }, { weight: 1, arbitrary: anyone });
 }
 
-function calls(): fc.Arbitrary<Call> {
-  return fc.oneof(
-    ...Object.entries(mutations()).map(([field, args]) =>
-      fc.record({ persona: callersOf(field), field: fc.constant(field), args }),
-    ),
-  );
-}
-
 // ------------------------------------------------------------------------------ the property
 
-describe('random arguments to every mutation', () => {
-  it('answer with success or a typed error, and failures write nothing', { timeout: 240_000 }, async () => {
-    let before = await snapshot();
-    const seen = { ok: 0, errors: new Map<string, number>() };
-    const fields = new Set<string>();
+interface Tally {
+  runs: number;
+  ok: number;
+  /** Refused by the schema's types before the resolver ran. */
+  schema: number;
+  errors: Map<string, number>;
+}
 
-    await fc.assert(
-      fc.asyncProperty(calls(), async (call) => {
-        fields.add(call.field);
-        // What AppSync hands the function: JSON (undefined members dropped).
-        const args = JSON.parse(JSON.stringify(call.args ?? {})) as Record<string, unknown>;
-        const event = resolverEvent('Mutation', call.field, args, identities[call.persona]);
-        stateWrites = 0;
-        let failed = false;
-        try {
-          await handler(event);
-          seen.ok += 1;
-        } catch (error) {
-          failed = true;
-          if (!(error instanceof ApiError)) throw new Error(`Untyped failure: ${String(error)}`);
-          expect(EXPECTED_ERRORS.has(error.errorType), `${error.errorType}: ${error.message}`).toBe(true);
-          expect(error.name).toBe(error.errorType);
-          expect(error.message.trim().length).toBeGreaterThan(0);
-          seen.errors.set(error.errorType, (seen.errors.get(error.errorType) ?? 0) + 1);
-        }
-        if (stateWrites > 0) {
-          const after = await snapshot();
-          if (failed) expect(after, `${call.field} failed after writing`).toBe(before);
-          before = after;
-        }
-      }),
-      { numRuns: 5000, seed: 20261121, endOnFailure: true },
+describe('random arguments to every mutation, over HTTP', () => {
+  const tallies = new Map<string, Tally>();
+
+  afterAll(() => {
+    const types = [...EXPECTED_ERRORS].filter((t) => [...tallies.values()].some((x) => x.errors.has(t)));
+    const head = ['mutation'.padEnd(26), 'runs'.padStart(6), 'ok'.padStart(6), 'schema'.padStart(7)]
+      .concat(types.map((t) => t.padStart(Math.max(t.length, 6))))
+      .join(' ');
+    const rows = [...tallies].map(([field, t]) =>
+      [field.padEnd(26), String(t.runs).padStart(6), String(t.ok).padStart(6), String(t.schema).padStart(7)]
+        .concat(types.map((ty) => String(t.errors.get(ty) ?? 0).padStart(Math.max(ty.length, 6))))
+        .join(' '),
     );
-
-    // The mix reached every mutation and both outcomes.
-    expect([...fields].sort()).toEqual(Object.keys(mutations()).sort());
-    expect(seen.ok).toBeGreaterThan(0);
-    for (const type of ['ValidationError', 'Unauthorized', 'NotFound', 'IllegalTransition', 'Conflict']) {
-      expect(seen.errors.get(type) ?? 0, type).toBeGreaterThan(0);
-    }
+    const total = [...tallies.values()].reduce((n, t) => n + t.runs, 0);
+    console.log(
+      `Random arguments per mutation (seed ${SEED}, ${total} calls):\n${[head, ...rows].join('\n')}`,
+    );
   });
+
+  it(
+    `answer each of ${RUNS_PER_MUTATION} argument sets per mutation with success or a typed error, and failures write nothing`,
+    { timeout: 900_000 },
+    async () => {
+      const all = mutations();
+      const fields = Object.keys(all);
+      expect(fields.sort()).toEqual(
+        Object.keys(schema.getMutationType()?.getFields() ?? {})
+          .filter((f) => fields.includes(f))
+          .sort(),
+      );
+      for (const [index, field] of fields.entries()) {
+        const document = documentOf(field);
+        const tally: Tally = { runs: 0, ok: 0, schema: 0, errors: new Map() };
+        tallies.set(field, tally);
+        await fc.assert(
+          fc.asyncProperty(callersOf(field), all[field]!, async (persona, rawArgs) => {
+            tally.runs += 1;
+            // JSON, as a client sends it (undefined members dropped).
+            const body = JSON.stringify({ query: document, variables: rawArgs ?? {} });
+            stateWrites = 0;
+            const { status, answer } = await post(body, authorization[persona]);
+            const errors = answer.errors ?? [];
+            if (errors.length === 0) {
+              expect(status).toBe(200);
+              expect(answer.data?.[field], `${field} answered no data and no error`).toBeDefined();
+              tally.ok += 1;
+              return;
+            }
+            // An error without a path is AppSync refusing the variables before any resolver ran.
+            const refusedBySchema = errors.every((e) => !Array.isArray(e.path) || e.path.length === 0);
+            for (const e of errors) {
+              const type = e.errorType ?? null;
+              const known = refusedBySchema
+                ? type === null || SCHEMA_REFUSAL.has(type)
+                : type !== null && EXPECTED_ERRORS.has(type);
+              expect(known, `${field} as ${persona}: ${String(type)}: ${e.message ?? ''}`).toBe(true);
+              expect((e.message ?? '').trim().length, `${String(type)} without a message`).toBeGreaterThan(0);
+            }
+            if (refusedBySchema) tally.schema += 1;
+            else {
+              const type = errors[0]?.errorType ?? '';
+              tally.errors.set(type, (tally.errors.get(type) ?? 0) + 1);
+            }
+            expect(stateWrites, `${field} failed after writing: ${JSON.stringify(errors)}`).toBe(0);
+          }),
+          { numRuns: RUNS_PER_MUTATION, seed: SEED + index, endOnFailure: true },
+        );
+        expect(tally.runs).toBe(RUNS_PER_MUTATION);
+      }
+
+      // The mix reached both outcomes and the api's typed refusals.
+      const sum = (pick: (t: Tally) => number) => [...tallies.values()].reduce((n, t) => n + pick(t), 0);
+      expect(sum((t) => t.ok)).toBeGreaterThan(0);
+      for (const type of ['ValidationError', 'Unauthorized', 'NotFound', 'IllegalTransition', 'Conflict']) {
+        expect(
+          sum((t) => t.errors.get(type) ?? 0),
+          type,
+        ).toBeGreaterThan(0);
+      }
+    },
+  );
 });
