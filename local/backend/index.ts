@@ -333,12 +333,16 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     );
     // The reconciler an admin starts (`reconcileNow`) runs in this process, as an asynchronous
     // Lambda invocation would: the api answers at once. Its Slack posts go to the outbox's stub.
-    const reconcilerPorts = composeReconciler({
-      clock: handlerClock(clock),
-      slackApiUrl: outbox.slackApiUrl,
+    // Composed on first use: by then the local cloud has set APP_URL (the links it sends).
+    let reconcilerPorts: ReturnType<typeof composeReconciler> | undefined;
+    stops.push(() => reconcilerPorts?.close());
+    const reconcilerHandler = makeReconcilerHandler({
+      deps: () =>
+        (reconcilerPorts ??= composeReconciler({
+          clock: handlerClock(clock),
+          slackApiUrl: outbox.slackApiUrl,
+        })),
     });
-    stops.push(() => reconcilerPorts.close());
-    const reconcilerHandler = makeReconcilerHandler({ deps: () => reconcilerPorts });
     const reconciler = {
       start: async (request: unknown) => {
         reconcilerHandler(request).catch((error: unknown) => {
