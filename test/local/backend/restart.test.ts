@@ -106,7 +106,7 @@ const granted = (run: Running, r: AccessRequest) =>
     principalId: r.requester.id,
   });
 
-describe('the local cloud on kept data', () => {
+describe('the local cloud on kept data', { timeout: 90_000 }, () => {
   const waiting = 'a0000000-0000-4000-8000-000000000001';
   const running = 'a0000000-0000-4000-8000-000000000002';
   let pending: AccessRequest;
