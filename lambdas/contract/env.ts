@@ -41,6 +41,11 @@ export const ENV = {
   athenaTable: 'ATHENA_TABLE',
   /** router, reconciler: ARN of the request workflow's state machine. */
   workflowStateMachineArn: 'WORKFLOW_STATE_MACHINE_ARN',
+  /**
+   * api: the machine app clients by name, JSON `[{"clientId": "…", "name": "…"}]`
+   * (`MachineClientName` in `machine-api.ts`); a client missing here is named by its id.
+   */
+  machineClients: 'TEAM_MACHINE_CLIENTS',
 } as const;
 
 /** The Slack secret's JSON shape: no slackToken means "not configured". */

@@ -1,8 +1,11 @@
 /**
  * Authorization: one decision per API operation, from the caller's verified identity and, for
  * operations on one request, the stored request. Personas: requester and listed approvers come
- * from the request; admin and auditor from the caller's groups.
+ * from the request; admin and auditor from the caller's groups. A machine client (automation
+ * with a client-credentials token) is no persona: it may do what its token's scopes allow
+ * (`MACHINE_SCOPE_OF`) and nothing else.
  */
+import { machineScope, type MachineScope, type MachineScopeName } from '../contract/machine-api';
 import { ForbiddenError } from './errors';
 import type { AccessRequest, CallerIdentity } from './types';
 
@@ -46,6 +49,25 @@ export const API_OPERATIONS = [
 
 /** Every operation the API exposes (plus `readSlackToken`, which nobody may do). */
 export type ApiOperation = (typeof API_OPERATIONS)[number];
+
+/** An automation client calling with an OAuth client-credentials token: never a person. */
+export interface MachineClient {
+  /** The user pool app client the token was issued to. */
+  readonly clientId: string;
+  /** The token's `scope` claim, split (e.g. `team/policies.read`). */
+  readonly scopes: readonly string[];
+}
+
+/**
+ * A caller as authorization sees it: a person, or a machine client when `machine` is set (then
+ * `userId` is `machine:<client id>`, `userName` names the client, no groups, no personas).
+ */
+export type CallerWithMachine = CallerIdentity & { readonly machine?: MachineClient };
+
+/** The machine client behind a caller, if the caller is one. */
+export function machineOf(caller: CallerWithMachine): MachineClient | undefined {
+  return caller.machine;
+}
 
 type RequestRelation = { isRequester: boolean; isApprover: boolean };
 
@@ -155,22 +177,104 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   readSlackToken: 'Nobody may read the Slack token.',
 };
 
+/**
+ * What machine clients may never do, whatever their scopes: access is requested, decided,
+ * cancelled and revoked by people only, and "my" lists and the request form belong to a person.
+ * The type keeps these out of `MACHINE_SCOPE_OF`.
+ */
+export const MACHINE_NEVER = [
+  'createRequest',
+  'approveRequest',
+  'rejectRequest',
+  'cancelRequest',
+  'revokeRequest',
+  'listMyRequests',
+  'listPendingApprovals',
+  'listMyApprovals',
+  'listActiveAccess',
+  'listEndedAccess',
+  'getRequestFormOptions',
+  'invalidateOuCache',
+  'reconcileNow',
+  'readSlackToken',
+] as const satisfies readonly ApiOperation[];
+
+type MachineOperation = Exclude<ApiOperation, (typeof MACHINE_NEVER)[number]>;
+
+/**
+ * The scope a machine client needs for each operation it may do, one line per operation; an
+ * operation missing here is refused to every machine client. `policies.write` does not imply
+ * `policies.read`: a client that edits policies usually needs both.
+ */
+const MACHINE_SCOPE_OF: { readonly [Op in MachineOperation]?: MachineScopeName } = {
+  // Reading the policies, the settings and the pickers a policy names accounts, OUs, users,
+  // groups and permission sets from.
+  listEligibilityPolicies: 'policies.read',
+  listApproverPolicies: 'policies.read',
+  getSettings: 'policies.read',
+  listAccounts: 'policies.read',
+  getOuTree: 'policies.read',
+  listUsers: 'policies.read',
+  listGroups: 'policies.read',
+  listPermissionSets: 'policies.read',
+
+  // Changing them.
+  createEligibilityPolicies: 'policies.write',
+  updateEligibilityPolicy: 'policies.write',
+  deleteEligibilityPolicies: 'policies.write',
+  createApproverPolicies: 'policies.write',
+  updateApproverPolicy: 'policies.write',
+  deleteApproverPolicies: 'policies.write',
+  updateSettings: 'policies.write',
+
+  // The policy document (export, import and its preview) goes here once those are operations.
+
+  // The audit trail: every request, its history and its session activity.
+  listAuditRequests: 'audit.read',
+  listAuditSessions: 'audit.read',
+  getRequest: 'audit.read',
+  listRequestEvents: 'audit.read',
+  getSessionLogs: 'audit.read',
+  startSessionLogQuery: 'audit.read',
+};
+
+/** The scope (as tokens carry it) a machine client needs for `operation`; undefined: never. */
+export function machineScopeFor(operation: ApiOperation): MachineScope | undefined {
+  const byOperation: Partial<Record<ApiOperation, MachineScopeName>> = MACHINE_SCOPE_OF;
+  const name = byOperation[operation];
+  return name === undefined ? undefined : machineScope(name);
+}
+
 /** Whether the operation needs the stored request to decide. */
 export function isRequestOperation(operation: ApiOperation): boolean {
   return RULES[operation].scope === 'request';
 }
 
+function machineMayDo(
+  operation: ApiOperation,
+  machine: MachineClient,
+  request: Pick<AccessRequest, 'requester' | 'approvers'> | undefined,
+): boolean {
+  const scope = machineScopeFor(operation);
+  if (scope === undefined || !machine.scopes.includes(scope)) return false;
+  // Like an auditor: it reads requests that exist, and no answer tells one that does not.
+  return !isRequestOperation(operation) || request !== undefined;
+}
+
 /**
  * Whether `caller` may perform `operation` (on `request`, for operations on one request; without
- * it those are denied). A caller without a user id is not signed in.
+ * it those are denied). A caller without a user id is not signed in. A machine client may do only
+ * what its scopes allow, whatever else its identity says.
  */
 export function isAllowed(
   operation: ApiOperation,
-  caller: CallerIdentity,
+  caller: CallerWithMachine,
   request?: Pick<AccessRequest, 'requester' | 'approvers'>,
 ): boolean {
   const rule = RULES[operation];
   if (!caller.userId) return false;
+  const machine = machineOf(caller);
+  if (machine) return machineMayDo(operation, machine, request);
   switch (rule.scope) {
     case 'signedIn':
       return true;
@@ -191,8 +295,17 @@ export function isAllowed(
  */
 export function authorize(
   operation: ApiOperation,
-  caller: CallerIdentity,
+  caller: CallerWithMachine,
   request?: Pick<AccessRequest, 'requester' | 'approvers'>,
 ): void {
-  if (!isAllowed(operation, caller, request)) throw new ForbiddenError(DENIED[operation]);
+  if (isAllowed(operation, caller, request)) return;
+  const machine = machineOf(caller);
+  const scope = machineScopeFor(operation);
+  if (machine && scope === undefined) {
+    throw new ForbiddenError('Machine clients may not do this: it is for people signed in to TEAM.');
+  }
+  if (machine && scope !== undefined && !machine.scopes.includes(scope)) {
+    throw new ForbiddenError(`This needs a token with the ${scope} scope.`);
+  }
+  throw new ForbiddenError(DENIED[operation]);
 }

@@ -4,9 +4,12 @@ import {
   authorize,
   isAllowed,
   isRequestOperation,
+  MACHINE_NEVER,
+  machineScopeFor,
   relationOf,
 } from '../../lambdas/core/authorization';
-import type { ApiOperation } from '../../lambdas/core/authorization';
+import type { ApiOperation, CallerWithMachine } from '../../lambdas/core/authorization';
+import { MACHINE_SCOPES } from '../../lambdas/contract/machine-api';
 import { ForbiddenError } from '../../lambdas/core/errors';
 import { accessRequest, actor, caller } from './fixtures';
 
@@ -151,5 +154,192 @@ describe('authorization edge cases', () => {
     expect(() => authorize('readSlackToken', caller('x', { isAdmin: true, isAuditor: true }))).toThrow(
       'Nobody may read the Slack token.',
     );
+  });
+});
+
+/** A machine client's caller, shaped as the api handler derives it from a client-credentials token. */
+function machine(scopes: readonly string[], overrides: Partial<CallerWithMachine> = {}): CallerWithMachine {
+  return {
+    userId: 'machine:ci-client',
+    userName: 'machine',
+    email: '',
+    groupIds: [],
+    isAdmin: false,
+    isAuditor: false,
+    machine: { clientId: 'ci-client', scopes },
+    ...overrides,
+  };
+}
+
+const MACHINES = {
+  read: machine(['team/policies.read']),
+  write: machine(['team/policies.write']),
+  audit: machine(['team/audit.read']),
+  all: machine(MACHINE_SCOPES),
+  none: machine([]),
+};
+type MachinePersona = keyof typeof MACHINES;
+const MACHINE_COLUMNS: MachinePersona[] = ['read', 'write', 'audit', 'all', 'none'];
+
+// prettier-ignore
+const MACHINE_MATRIX: Record<ApiOperation, string> = {
+  //                          read write audit all none
+  getRequest:                'N    N     Y     Y   N',
+  listRequestEvents:         'N    N     Y     Y   N',
+  createRequest:             'N    N     N     N   N',
+  approveRequest:            'N    N     N     N   N',
+  rejectRequest:             'N    N     N     N   N',
+  cancelRequest:             'N    N     N     N   N',
+  revokeRequest:             'N    N     N     N   N',
+  listMyRequests:            'N    N     N     N   N',
+  listPendingApprovals:      'N    N     N     N   N',
+  listMyApprovals:           'N    N     N     N   N',
+  listActiveAccess:          'N    N     N     N   N',
+  listEndedAccess:           'N    N     N     N   N',
+  listAuditRequests:         'N    N     Y     Y   N',
+  listAuditSessions:         'N    N     Y     Y   N',
+  getSettings:               'Y    N     N     Y   N',
+  updateSettings:            'N    Y     N     Y   N',
+  listEligibilityPolicies:   'Y    N     N     Y   N',
+  createEligibilityPolicies: 'N    Y     N     Y   N',
+  updateEligibilityPolicy:   'N    Y     N     Y   N',
+  deleteEligibilityPolicies: 'N    Y     N     Y   N',
+  listApproverPolicies:      'Y    N     N     Y   N',
+  createApproverPolicies:    'N    Y     N     Y   N',
+  updateApproverPolicy:      'N    Y     N     Y   N',
+  deleteApproverPolicies:    'N    Y     N     Y   N',
+  listAccounts:              'Y    N     N     Y   N',
+  getOuTree:                 'Y    N     N     Y   N',
+  listUsers:                 'Y    N     N     Y   N',
+  listGroups:                'Y    N     N     Y   N',
+  listPermissionSets:        'Y    N     N     Y   N',
+  invalidateOuCache:         'N    N     N     N   N',
+  reconcileNow:              'N    N     N     N   N',
+  getRequestFormOptions:     'N    N     N     N   N',
+  startSessionLogQuery:      'N    N     Y     Y   N',
+  getSessionLogs:            'N    N     Y     Y   N',
+  readSlackToken:            'N    N     N     N   N',
+};
+
+const machineCases = (Object.keys(MACHINE_MATRIX) as ApiOperation[]).flatMap((operation) => {
+  const cells = MACHINE_MATRIX[operation].split(/\s+/);
+  return MACHINE_COLUMNS.map((scopes, i) => ({ operation, scopes, allowed: cells[i] === 'Y' }));
+});
+
+describe('authorization matrix: operation × machine token scopes', () => {
+  it('names every operation exactly once', () => {
+    expect(Object.keys(MACHINE_MATRIX).sort()).toEqual([...API_OPERATIONS].sort());
+  });
+
+  it('gives each scope exactly its operations', () => {
+    const allowedBy = (scope: string) => API_OPERATIONS.filter((op) => machineScopeFor(op) === scope).sort();
+    expect(allowedBy('team/policies.read')).toEqual(
+      [
+        'listEligibilityPolicies',
+        'listApproverPolicies',
+        'getSettings',
+        'listAccounts',
+        'getOuTree',
+        'listUsers',
+        'listGroups',
+        'listPermissionSets',
+      ].sort(),
+    );
+    expect(allowedBy('team/policies.write')).toEqual(
+      [
+        'createEligibilityPolicies',
+        'updateEligibilityPolicy',
+        'deleteEligibilityPolicies',
+        'createApproverPolicies',
+        'updateApproverPolicy',
+        'deleteApproverPolicies',
+        'updateSettings',
+      ].sort(),
+    );
+    expect(allowedBy('team/audit.read')).toEqual(
+      [
+        'listAuditRequests',
+        'listAuditSessions',
+        'getRequest',
+        'listRequestEvents',
+        'getSessionLogs',
+        'startSessionLogQuery',
+      ].sort(),
+    );
+    for (const op of MACHINE_NEVER) expect(machineScopeFor(op), op).toBeUndefined();
+  });
+
+  it.each(machineCases)(
+    '$operation with scopes "$scopes" → allowed: $allowed',
+    ({ operation, scopes, allowed }) => {
+      const who = MACHINES[scopes];
+      expect(isAllowed(operation, who, REQUEST)).toBe(allowed);
+      if (allowed) expect(() => authorize(operation, who, REQUEST)).not.toThrow();
+      else expect(() => authorize(operation, who, REQUEST)).toThrow(ForbiddenError);
+    },
+  );
+});
+
+describe('machine clients', () => {
+  const DECISIONS = ['approveRequest', 'rejectRequest', 'cancelRequest', 'revokeRequest'] as const;
+
+  it('can never create or decide a request, whatever the scopes, flags or request say', () => {
+    // Even a request that names the client as requester and approver, and flags that say admin
+    // and auditor (which the api never sets for a machine), change nothing.
+    const naming = accessRequest({
+      requester: actor('machine:ci-client'),
+      approvers: [actor('machine:ci-client'), actor('approver')],
+    });
+    const everything = machine([...MACHINE_SCOPES, 'openid', 'aws.cognito.signin.user.admin'], {
+      isAdmin: true,
+      isAuditor: true,
+      groupIds: ['admins'],
+    });
+    for (const request of [REQUEST, naming]) {
+      for (const op of DECISIONS) {
+        expect(isAllowed(op, everything, request), op).toBe(false);
+        expect(() => authorize(op, everything, request)).toThrow(/^Machine clients may not do this/);
+      }
+    }
+    for (const op of MACHINE_NEVER) expect(isAllowed(op, everything, naming), op).toBe(false);
+    expect(() => authorize('createRequest', everything)).toThrow(/^Machine clients may not do this/);
+  });
+
+  it('is limited to its scopes even when flagged admin or auditor', () => {
+    const flagged = machine(['team/policies.read'], { isAdmin: true, isAuditor: true });
+    expect(isAllowed('listEligibilityPolicies', flagged)).toBe(true);
+    expect(isAllowed('createEligibilityPolicies', flagged)).toBe(false);
+    expect(isAllowed('listAuditRequests', flagged)).toBe(false);
+  });
+
+  it('may do nothing with a token without scopes', () => {
+    for (const op of API_OPERATIONS) expect(isAllowed(op, MACHINES.none, REQUEST), op).toBe(false);
+  });
+
+  it('says which scope is missing, and nothing about the request', () => {
+    expect(() => authorize('createEligibilityPolicies', MACHINES.read)).toThrow(
+      'This needs a token with the team/policies.write scope.',
+    );
+    expect(() => authorize('getRequest', MACHINES.read, REQUEST)).toThrow(
+      'This needs a token with the team/audit.read scope.',
+    );
+  });
+
+  it('reads only requests that exist, refused like an auditor otherwise', () => {
+    expect(isAllowed('getRequest', MACHINES.audit)).toBe(false);
+    expect(() => authorize('getRequest', MACHINES.audit)).toThrow('You may not view this request.');
+    expect(() => authorize('getRequest', caller('auditor', { isAuditor: true }))).toThrow(
+      'You may not view this request.',
+    );
+  });
+
+  it('matches scopes exactly: no prefixes, other resource servers or case changes', () => {
+    const lookalikes = machine([
+      'team/policies',
+      'policies.read',
+      'other/policies.read',
+      'TEAM/policies.read',
+    ]);
+    for (const op of API_OPERATIONS) expect(isAllowed(op, lookalikes, REQUEST), op).toBe(false);
   });
 });
