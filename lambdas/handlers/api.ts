@@ -85,7 +85,9 @@ export function makeApiHandler(options: ApiHandlerOptions = {}): ApiHandler {
               return await resolve({
                 args,
                 backend,
-                ...callerAccessors(() => (caller ??= callerOf(event.identity, backend.callers))),
+                ...callerAccessors(
+                  () => (caller ??= callerOf(event.identity, backend.callers, backend.machineClients)),
+                ),
               });
             } catch (error) {
               return new ResolverFailure(

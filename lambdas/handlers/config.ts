@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../contract/env';
+import type { MachineClientName } from '../contract/machine-api';
 import { TABLE_ENV, type TableId } from '../contract/tables';
 import {
   SessionLogConfigError,
@@ -46,6 +47,8 @@ export interface HandlerConfig {
   slackSecretId?: string;
   /** The request workflow's state machine, once the workflows are deployed. */
   workflowStateMachineArn?: string;
+  /** api: the names of the machine app clients (what `updatedBy` shows for their changes). */
+  machineClients?: MachineClientName[];
 }
 
 /** Variables that name something optional: the functions that need one check it on use. */
@@ -83,6 +86,28 @@ const url = (name: string) =>
 
 const TABLE_IDS = Object.keys(TABLE_ENV) as TableId[];
 
+const machineClientList = z.array(
+  z.object({ clientId: z.string().trim().min(1), name: z.string().trim().min(1).max(128) }),
+);
+
+/** `ENV.machineClients`: JSON text of a list of `{ clientId, name }`; unset or empty is none. */
+const machineClients = optional.transform((text, ctx): MachineClientName[] => {
+  if (text === undefined) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = machineClientList.safeParse(value);
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({
+    code: 'custom',
+    message: `${ENV.machineClients} is not a JSON list of { clientId, name }`,
+  });
+  return z.NEVER;
+});
+
 const envSchema = z.object({
   AWS_REGION: optional,
   AWS_DEFAULT_REGION: optional,
@@ -109,6 +134,7 @@ const envSchema = z.object({
     (v) => v === undefined || /^arn:aws[\w-]*:states:[^:]+:\d{12}:stateMachine:[^:]+$/.test(v),
     `${ENV.workflowStateMachineArn} is not a state machine ARN`,
   ),
+  [ENV.machineClients]: machineClients,
 });
 
 /**
@@ -121,7 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = [...new Set(parsed.error.issues.map((issue) => issue.message))];
     throw new ConfigError(`TEAM handler configuration is incomplete: ${problems.join('; ')}.`);
   }
-  const e = parsed.data as Record<string, string | undefined>;
+  const { [ENV.machineClients]: machines, ...strings } = parsed.data;
+  const e = strings as Record<string, string | undefined>;
   const get = (name: string): string => e[name] ?? '';
   const region = e.AWS_REGION ?? e.AWS_DEFAULT_REGION;
   if (region === undefined)
@@ -137,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     fallbackGroups: { admin: get(ENV.adminGroup), auditor: get(ENV.auditorGroup) },
     sessionLogProvider: get(ENV.sessionLogProvider) as SessionLogProvider,
     sessionLogs: sessionLogSettings(env),
+    machineClients: machines,
   };
   for (const [key, name] of Object.entries(OPTIONAL) as [OptionalSetting, string][]) {
     const value = e[name];

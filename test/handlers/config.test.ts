@@ -38,4 +38,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...complete, GRAPHQL_URL: 'not a url' })).toThrow(/GRAPHQL_URL is not a URL/);
     expect(() => requireSetting(loadConfig(complete), 'graphqlUrl')).toThrow(/GRAPHQL_URL is not set/);
   });
+
+  it('reads the machine app clients by name, none when unset', () => {
+    expect(loadConfig(complete).machineClients).toEqual([]);
+    const clients = [{ clientId: '1example23456789', name: 'machine' }];
+    expect(loadConfig({ ...complete, TEAM_MACHINE_CLIENTS: JSON.stringify(clients) }).machineClients).toEqual(
+      clients,
+    );
+    for (const bad of ['machine', '{}', '[{"clientId":""}]']) {
+      expect(() => loadConfig({ ...complete, TEAM_MACHINE_CLIENTS: bad }), bad).toThrow(
+        /TEAM_MACHINE_CLIENTS is not a JSON list of \{ clientId, name \}/,
+      );
+    }
+  });
 });

@@ -53,6 +53,7 @@ import { uuidIds } from '../../adapters/ids';
 import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
+import type { MachineClientName } from '../../contract/machine-api';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, requireSetting, type HandlerConfig } from '../config';
 import {
@@ -129,6 +130,8 @@ export interface ApiBackend {
   usecases: ApiUseCases;
   /** Server-side lookup of callers whose token lacks the TEAM claims. */
   callers: CallerLookup;
+  /** Names of the machine app clients by client id (the user name of their callers). */
+  machineClients: ReadonlyMap<string, string>;
   pickers: PickerLists;
   /** The settings in force (for resolvers that need them outside a use case). */
   settings(): Promise<Settings>;
@@ -137,12 +140,16 @@ export interface ApiBackend {
 }
 
 /** Wires the use cases and helpers over `ports`. */
-export function makeApiBackend(ports: ApiPorts): ApiBackend {
+export function makeApiBackend(
+  ports: ApiPorts,
+  options: { machineClients?: readonly MachineClientName[] } = {},
+): ApiBackend {
   const lists = new TtlCache<AccountInfo[] | DirectoryUser[]>(60_000, ports.clock, 4);
   return {
     ports,
     usecases: makeApiUseCases(ports),
     callers: new CallerLookup(ports.directory, ports.clock),
+    machineClients: new Map((options.machineClients ?? []).map((c) => [c.clientId, c.name])),
     pickers: {
       accounts: () =>
         lists.get('accounts', () => ports.organization.listAccounts()) as Promise<AccountInfo[]>,
@@ -209,25 +216,28 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
       }
     : disabledSessionLogs();
 
-  const backend = makeApiBackend({
-    requests: requestRepository(clients, config),
-    policies: new DynamoPolicyRepository(db, config.tables.Policies),
-    settings,
-    secrets: secretStore(clients, config, clock),
-    directory: identityCenterDirectory(clients, config, clock),
-    organization,
-    clock,
-    ids: overrides.ids ?? uuidIds,
-    fallback,
-    ouCache,
-    sessionLogs,
-    reconciler:
-      overrides.reconciler ??
-      new LambdaReconcilerTrigger(
-        () => clients.lambda(),
-        () => requireSetting(config, 'reconcilerFunctionName'),
-      ),
-  });
+  const backend = makeApiBackend(
+    {
+      requests: requestRepository(clients, config),
+      policies: new DynamoPolicyRepository(db, config.tables.Policies),
+      settings,
+      secrets: secretStore(clients, config, clock),
+      directory: identityCenterDirectory(clients, config, clock),
+      organization,
+      clock,
+      ids: overrides.ids ?? uuidIds,
+      fallback,
+      ouCache,
+      sessionLogs,
+      reconciler:
+        overrides.reconciler ??
+        new LambdaReconcilerTrigger(
+          () => clients.lambda(),
+          () => requireSetting(config, 'reconcilerFunctionName'),
+        ),
+    },
+    { machineClients: config.machineClients ?? [] },
+  );
   return { ...backend, close: () => clients.close() };
 }
 

@@ -4,15 +4,23 @@
  * group ids) and the Cognito groups (Admin, Auditors). When a token lacks the TEAM claims (a
  * trigger that failed open, a token issued before the trigger existed), the user is looked up
  * by user name on the server (`CallerLookup`, with a short cache).
+ *
+ * A client-credentials access token (automation, `docs/machine-api.md`) names no user: its `sub`
+ * is the app client id, it has no user name and carries the granted scopes in `scope`. Its
+ * caller is a machine client with exactly those scopes, no groups and no personas.
  */
 import { z } from 'zod';
+import type { CallerWithMachine } from '../../core/authorization';
 import { ForbiddenError } from '../../core/errors';
 import type { CallerIdentity } from '../../core/types';
 import type { CallerLookup } from '../../adapters/caller-lookup';
 import { COGNITO_GROUPS, COGNITO_GROUPS_CLAIM, TEAM_CLAIMS, idcUserNameOf } from '../claims';
 
-/** The caller of a resolver: a signed-in user, or the backend itself (IAM). */
-export type Caller = { kind: 'user'; identity: CallerIdentity } | { kind: 'iam'; principal: string };
+/** The caller of a resolver: a signed-in user or machine client, or the backend itself (IAM). */
+export type Caller = { kind: 'user'; identity: CallerWithMachine } | { kind: 'iam'; principal: string };
+
+/** Names of machine app clients by client id (`ENV.machineClients`). */
+export type MachineClientNames = ReadonlyMap<string, string>;
 
 const stringList = z.preprocess((value) => {
   // AppSync hands claims over as parsed JSON; a list claim may still arrive as JSON text.
@@ -43,6 +51,48 @@ const iamIdentity = z.object({
   userArn: z.string().min(1),
 });
 
+/**
+ * What makes a token a client-credentials token: an access token whose subject is the app client
+ * itself, without any user name claim (Cognito puts `username` in every user's access token and
+ * `cognito:username` in every ID token).
+ */
+const clientCredentialsClaims = z
+  .object({
+    token_use: z.literal('access'),
+    client_id: z.string().min(1),
+    sub: z.string().min(1),
+    scope: z.string().optional(),
+    username: z.never().optional(),
+    'cognito:username': z.never().optional(),
+  })
+  .refine((claims) => claims.sub === claims.client_id);
+
+/** The user id of a machine client: never an Identity Center user id (those have no colon). */
+export const MACHINE_USER_ID_PREFIX = 'machine:';
+
+/**
+ * The machine caller of a client-credentials token, or undefined when the claims are a user's.
+ * Its user name is the client's registered name (what `updatedBy` shows), or says its id.
+ */
+export function machineCallerOf(
+  claims: Record<string, unknown>,
+  names: MachineClientNames = new Map(),
+): CallerWithMachine | undefined {
+  const parsed = clientCredentialsClaims.safeParse(claims);
+  if (!parsed.success) return undefined;
+  const clientId = parsed.data.client_id;
+  const scopes = [...new Set((parsed.data.scope ?? '').split(/\s+/).filter(Boolean))];
+  return {
+    userId: `${MACHINE_USER_ID_PREFIX}${clientId}`,
+    userName: names.get(clientId) ?? `app client ${clientId}`,
+    email: '',
+    groupIds: [],
+    isAdmin: false,
+    isAuditor: false,
+    machine: { clientId, scopes },
+  };
+}
+
 const NOT_A_TEAM_USER =
   'You are not a TEAM user: your IAM Identity Center account was not found. Sign out and sign in again, or ask an administrator.';
 
@@ -60,11 +110,17 @@ function cognitoUserNameOf(identity: z.infer<typeof cognitoIdentity>): string | 
 
 /**
  * The caller of a resolver event. Throws ForbiddenError when the identity is neither a
- * user-pool user that TEAM knows nor an IAM principal.
+ * user-pool user that TEAM knows, a machine client nor an IAM principal.
  */
-export async function callerOf(identity: unknown, lookup: Pick<CallerLookup, 'find'>): Promise<Caller> {
+export async function callerOf(
+  identity: unknown,
+  lookup: Pick<CallerLookup, 'find'>,
+  machineNames?: MachineClientNames,
+): Promise<Caller> {
   const cognito = cognitoIdentity.safeParse(identity);
   if (cognito.success) {
+    const machine = machineCallerOf(cognito.data.claims, machineNames);
+    if (machine) return { kind: 'user', identity: machine };
     const groups = groupsOf(cognito.data);
     const flags = {
       isAdmin: groups.includes(COGNITO_GROUPS.admin),

@@ -14,6 +14,7 @@ import type {
   SubscriptionOnRequestChangeArgs,
   SubscriptionOnSessionLogQueryArgs,
 } from '../../../graphql/generated/schema';
+import { machineOf } from '../../core/authorization';
 import { ForbiddenError } from '../../core/errors';
 import { MAX_APPROVERS } from '../../core/policies/approvers';
 import { AUDIT_CHANNEL } from '../../core/requests/realtime';
@@ -72,7 +73,8 @@ export const realtimeResolvers: AreaResolvers = {
     onRequestChange: async (ctx) => {
       const caller = await ctx.user();
       const { channel } = parseArgs(onRequestChangeArgs, ctx.args);
-      const allowed = channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor);
+      const allowed =
+        !machineOf(caller) && (channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor));
       if (!allowed) {
         throw new ForbiddenError(
           channel === AUDIT_CHANNEL

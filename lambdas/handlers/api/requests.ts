@@ -11,6 +11,8 @@ import type {
   QueryRequestEventsArgs,
   RequestPage,
 } from '../../../graphql/generated/schema';
+import { machineOf } from '../../core/authorization';
+import { ForbiddenError } from '../../core/errors';
 import type { ListRequests } from '../../core/requests/list-requests';
 import { argsOf, gqlInt, gqlString, gqlText, LIST_PAGE, pageArgs, parseArgs } from './args';
 import type { AreaResolvers, ResolverContext } from './kit';
@@ -67,7 +69,12 @@ function list(pick: (ctx: ResolverContext) => ListRequests) {
 /** Query and Mutation fields about requests. */
 export const requestResolvers: AreaResolvers = {
   Query: {
-    me: async (ctx) => meToGraphQL(await ctx.user()),
+    me: async (ctx) => {
+      const caller = await ctx.user();
+      // A machine client is no TEAM user: it has no personas to report.
+      if (machineOf(caller)) throw new ForbiddenError('Machine clients have no TEAM user to describe.');
+      return meToGraphQL(caller);
+    },
     requestFormOptions: async (ctx) => {
       const caller = await ctx.user();
       const [options, settings] = await Promise.all([

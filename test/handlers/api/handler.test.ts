@@ -11,6 +11,7 @@ import { pageInMemory } from '../../../lambdas/handlers/api/picker-paging';
 import { COGNITO_GROUPS, TEAM_CLAIMS, idcUserNameOf } from '../../../lambdas/handlers/claims';
 import { localContext } from '../../../lambdas/handlers/context';
 import { makeApiBackend, type ApiBackend } from '../../../lambdas/handlers/api/compose';
+import { MACHINE_SCOPES } from '../../../lambdas/contract/machine-api';
 import type { OuAccountsCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { aRequest } from '../../builders';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
@@ -150,6 +151,44 @@ describe('identity', () => {
     expect(idcUserNameOf('IdentityCenter_alice@example.com')).toBe('alice@example.com');
     expect(idcUserNameOf('IdentityCenter_first_last@example.com')).toBe('first_last@example.com');
     expect(idcUserNameOf('plain')).toBe('plain');
+  });
+});
+
+describe('machine clients (client-credentials tokens)', () => {
+  const machine = (scope: string) => ({
+    sub: 'ci-client',
+    issuer: 'local',
+    username: '',
+    claims: { sub: 'ci-client', client_id: 'ci-client', token_use: 'access', scope, version: 2 },
+    sourceIp: ['127.0.0.1'],
+    defaultAuthStrategy: 'ALLOW',
+    groups: null,
+  });
+  const everything = machine(MACHINE_SCOPES.join(' '));
+
+  it('do what their scope allows and are refused the rest', async () => {
+    const { run } = setup();
+    expect(await run('Query', 'eligibilityPolicies', {}, machine('team/policies.read'))).toHaveProperty('ok');
+    expect(await run('Query', 'eligibilityPolicies', {}, machine('team/audit.read'))).toEqual({
+      errorType: 'Unauthorized',
+      message: 'This needs a token with the team/policies.read scope.',
+    });
+  });
+
+  it('never request, decide, describe themselves or listen, whatever their scopes', async () => {
+    const { run } = setup();
+    const refused = { errorType: 'Unauthorized', message: expect.stringMatching(/^Machine clients/) };
+    const input = { requestId: 'b0b0b0b0-0000-4000-8000-000000000001', comment: 'automated' };
+    for (const field of ['approveRequest', 'rejectRequest', 'revokeRequest']) {
+      expect(await run('Mutation', field, { input }, everything), field).toEqual(refused);
+    }
+    expect(await run('Query', 'me', {}, everything)).toEqual(refused);
+    expect(await run('Query', 'myRequests', {}, everything)).toEqual(refused);
+    for (const channel of ['machine:ci-client', 'ci-client', 'AUDIT']) {
+      expect(await run('Subscription', 'onRequestChange', { channel }, everything), channel).toMatchObject({
+        errorType: 'Unauthorized',
+      });
+    }
   });
 });
 
