@@ -3,6 +3,12 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import {
+  MACHINE_CLIENT_NAME,
+  MACHINE_RESOURCE_SERVER,
+  MACHINE_SCOPE_DESCRIPTIONS,
+  MACHINE_SCOPE_NAMES,
+} from '../lambdas/contract/machine-api';
 
 /** Name of the SAML identity provider; the SPA and the IdC app start URL refer to it. */
 export const IDENTITY_PROVIDER_NAME = 'IdentityCenter';
@@ -30,14 +36,21 @@ export interface TeamIdentityProps {
 
 /**
  * Sign-in: a Cognito user pool that only federates IAM Identity Center (SAML), the hosted-UI
- * domain, the V2 pre-token trigger, and (with `addWebClient`, once the app URL is known) the
- * SPA's public client (authorization code + PKCE).
+ * domain, the V2 pre-token trigger, the machine API (resource server `team` with its scopes and
+ * the confidential `machine` client, client-credentials grant only), and (with `addWebClient`,
+ * once the app URL is known) the SPA's public client (authorization code + PKCE).
  */
 export class TeamIdentity extends Construct {
   readonly userPool: cognito.UserPool;
   private webClient?: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
   readonly identityProvider: cognito.UserPoolIdentityProviderSaml;
+  /** The machine API's resource server (`team`) and its scopes. */
+  readonly resourceServer: cognito.UserPoolResourceServer;
+  /** The automation client: client credentials, a generated secret, the `team/*` scopes. */
+  readonly machineClient: cognito.UserPoolClient;
+  /** Where a machine client gets its tokens: `https://<domain>/oauth2/token`. */
+  readonly tokenEndpoint: string;
   /** Host name of the Cognito domain (no scheme). */
   readonly domainHost: string;
   /** The IdC custom SAML application's values (stack outputs). */
@@ -133,6 +146,51 @@ export class TeamIdentity extends Construct {
 
     this.samlAcsUrl = `https://${this.domainHost}/saml2/idpresponse`;
     this.samlAudience = `urn:amazon:cognito:sp:${this.userPool.userPoolId}`;
+
+    const scopes = MACHINE_SCOPE_NAMES.map(
+      (name) =>
+        new cognito.ResourceServerScope({
+          scopeName: name,
+          scopeDescription: MACHINE_SCOPE_DESCRIPTIONS[name],
+        }),
+    );
+    this.resourceServer = this.userPool.addResourceServer('MachineApi', {
+      identifier: MACHINE_RESOURCE_SERVER,
+      userPoolResourceServerName: 'TEAM API',
+      scopes,
+    });
+    this.machineClient = this.userPool.addClient('MachineClient', {
+      userPoolClientName: MACHINE_CLIENT_NAME,
+      generateSecret: true,
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: scopes.map((scope) => cognito.OAuthScope.resourceServer(this.resourceServer, scope)),
+      },
+      // No person signs in with this client: no identity provider, no user flows.
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      accessTokenValidity: Duration.minutes(60),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+    // As for the web client: an empty ExplicitAuthFlows would allow SRP and custom auth.
+    (this.machineClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ];
+    this.tokenEndpoint = `https://${this.domainHost}/oauth2/token`;
+  }
+
+  /**
+   * The AWS CLI command that prints the machine client's secret (its value never appears in the
+   * template or the stack outputs).
+   */
+  get machineSecretCommand(): string {
+    return [
+      'aws cognito-idp describe-user-pool-client',
+      `--region ${Aws.REGION}`,
+      `--user-pool-id ${this.userPool.userPoolId}`,
+      `--client-id ${this.machineClient.userPoolClientId}`,
+      '--query UserPoolClient.ClientSecret --output text',
+    ].join(' ');
   }
 
   /** The SPA's app client (after addWebClient). */

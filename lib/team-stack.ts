@@ -18,6 +18,7 @@ import { RequestWorkflowStateMachine } from './request-workflow';
 import { acknowledgeCdkProviderFindings, acknowledgeWildcardResources } from './nag';
 import { TeamNotifications } from './notifications';
 import { ENV, RECONCILER_FUNCTION_NAME_ENV } from '../lambdas/contract/env';
+import { MACHINE_CLIENT_NAME } from '../lambdas/contract/machine-api';
 import { TABLE_ENV, TABLE_IDS, type TableKey } from '../lambdas/contract/tables';
 import { TeamWaf, TeamWeb, cognitoIdpEndpoint } from './web';
 import { TeamWorkflows } from './workflows';
@@ -400,6 +401,21 @@ export class TeamStack extends Stack {
     this.output('UserPoolClientId', client.userPoolClientId, 'Cognito app client of the web app');
     this.output('CognitoDomain', this.identity.domainHost, 'Cognito hosted-UI domain');
     this.output(
+      'MachineClientId',
+      this.identity.machineClient.userPoolClientId,
+      'Machine API: app client id (client credentials; docs/machine-api.md)',
+    );
+    this.output(
+      'MachineTokenEndpoint',
+      this.identity.tokenEndpoint,
+      'Machine API: OAuth token endpoint (grant_type=client_credentials, HTTP Basic client id:secret)',
+    );
+    this.output(
+      'MachineClientSecretCommand',
+      this.identity.machineSecretCommand,
+      'Machine API: run this to print the client secret',
+    );
+    this.output(
       'DistributionDomainName',
       this.web.distribution.distributionDomainName,
       'CloudFront domain (DNS target of a custom domain)',
@@ -569,6 +585,13 @@ export class TeamStack extends Stack {
         actions: ['lambda:InvokeFunction'],
         resources: [fns.sessionLogs.functionArn],
       }),
+    );
+    // api: names the machine client in what it changes (updatedBy).
+    fns.api.addEnvironment(
+      ENV.machineClients,
+      this.toJsonString([
+        { clientId: this.identity.machineClient.userPoolClientId, name: MACHINE_CLIENT_NAME },
+      ]),
     );
     // api: starts the reconciler when an admin asks (reconcileNow), asynchronously too.
     fns.api.addEnvironment(RECONCILER_FUNCTION_NAME_ENV, fns.reconciler.functionName);

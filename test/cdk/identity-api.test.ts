@@ -84,11 +84,15 @@ describe('sign-in (Cognito + IAM Identity Center SAML)', () => {
   });
 
   it('has one public SPA client: code flow, IdentityCenter only, 60 min tokens, 12 h refresh, app URL callbacks', () => {
-    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient')) as {
-      Properties: Record<string, unknown>;
-    }[];
-    expect(clients).toHaveLength(1);
-    const client = clients[0]!.Properties;
+    const clients = template.findResources('AWS::Cognito::UserPoolClient') as Record<
+      string,
+      { Properties: Record<string, unknown> }
+    >;
+    // The other client is the machine API's confidential one (machine-api.test.ts).
+    const publicClients = Object.values(clients).filter((c) => c.Properties.GenerateSecret !== true);
+    expect(publicClients).toHaveLength(1);
+    const client = clients[logicalIdOf(stack.identity.client)]!.Properties;
+    expect(publicClients[0]!.Properties).toBe(client);
     expect(client).toMatchObject({
       GenerateSecret: false,
       AllowedOAuthFlows: ['code'],
@@ -133,9 +137,9 @@ describe('sign-in (Cognito + IAM Identity Center SAML)', () => {
   it('allows the local dev server only when the config says dev', () => {
     const dev = synthTeam({ dev: true });
     try {
-      const client = Object.values(dev.template.findResources('AWS::Cognito::UserPoolClient'))[0] as {
-        Properties: { CallbackURLs: unknown[] };
-      };
+      const client = dev.template.findResources('AWS::Cognito::UserPoolClient')[
+        logicalIdOf(dev.stack.identity.client)
+      ] as { Properties: { CallbackURLs: unknown[] } };
       expect(client.Properties.CallbackURLs.map(flat)).toEqual(
         expect.arrayContaining(['http://127.0.0.1:5173/']),
       );
