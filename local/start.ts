@@ -1,6 +1,6 @@
 /**
- * `npm start`: the whole product on this machine. Prints the web app's URL, every local endpoint
- * and the demo identities, then one line per notification as the outbox receives it. The
+ * `npm start`: the whole product on this machine. Prints the web app's URL, every local endpoint,
+ * the demo identities and the demo machine client, then one line per notification as the outbox receives it. The
  * handlers' JSON logs go to `.team-local/logs/handlers.log`. Ctrl-C stops everything; data
  * (requests, policies, settings) is kept under `.team-local/` for the next start unless `--reset`
  * is given.
@@ -78,6 +78,12 @@ for (const identity of backend.identities) {
     `  ${(identity.displayName ?? identity.userName).padEnd(18)}${identity.email.padEnd(34)}${groups}`,
   );
 }
+const machine = backend.machineClient;
+console.log('\nMachine API (client credentials; docs/machine-api.md):');
+line('Token endpoint', backend.auth.tokenEndpoint);
+line('Client id', machine.clientId);
+line('Client secret', machine.clientSecret);
+line('Scopes', machine.scopes.join(' '));
 console.log(
   '\nNotifications (email and Slack, into the outbox) appear below, one line each. Ctrl-C stops everything.\n',
 );

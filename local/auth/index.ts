@@ -1,4 +1,4 @@
-export { startAuth, type AuthOptions, type RunningAuth } from './server';
+export { startAuth, type AuthOptions, type MachineClientOptions, type RunningAuth } from './server';
 export {
   stableSub,
   TokenVerificationError,

@@ -1,15 +1,30 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody, sizeInWords } from '../common/http-body';
 import { errorPage, indexPage, pickerPage } from './pages';
 import { TokenIssuer, type DemoIdentity, type PreTokenGenerationHook, type TokenSet } from './tokens';
 
+/**
+ * A confidential app client for automation: it gets access tokens with the client-credentials
+ * grant (HTTP Basic `client_id:client_secret`), like TEAM's `machine` client in Cognito.
+ */
+export interface MachineClientOptions {
+  clientId: string;
+  clientSecret: string;
+  /** The app client's name. */
+  name: string;
+  /** Scopes it may be granted (all of them when a token request names none). */
+  scopes: readonly string[];
+}
+
 /** Options of `startAuth`. */
 export interface AuthOptions {
   users: DemoIdentity[];
-  /** The one app client (public, no secret), like TEAM's web client. */
+  /** The app client people sign in with (public, no secret), like TEAM's web client. */
   clientId: string;
+  /** Confidential clients for the client-credentials grant; default none. */
+  machineClients?: readonly MachineClientOptions[];
   /** Allowed callback URLs (exact match). */
   redirectUris: string[];
   /** Allowed sign-out URLs; default the callback URLs. */
@@ -42,8 +57,10 @@ export interface RunningAuth {
   port: number;
   userPoolId: string;
   clientId: string;
-  /** Verifies an ID or access token issued here and returns its claims. */
+  /** Verifies an ID or access token issued here (to a person or a machine client), returns its claims. */
   verifyToken(jwt: string): Promise<Record<string, unknown>>;
+  /** `<url>/oauth2/token`: where machine clients get their tokens. */
+  tokenEndpoint: string;
   /**
    * Adds a callback URL that is also a sign-out URL, for apps whose port is known only after
    * the stand-in started (everything listens on port 0 by default).
@@ -162,6 +179,33 @@ function pkceS256(verifier: string): string {
   return createHash('sha256').update(verifier).digest('base64url');
 }
 
+/** Compares secrets in time that does not depend on where they differ. */
+function sameSecret(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected).digest();
+  const b = createHash('sha256').update(given).digest();
+  return timingSafeEqual(a, b);
+}
+
+/**
+ * The client credentials of a token request: HTTP Basic (`client_secret_basic`, what Cognito
+ * documents for confidential clients) or `client_id` and `client_secret` in the form.
+ */
+function clientCredentialsOf(
+  req: IncomingMessage,
+  form: URLSearchParams,
+): { clientId: string; clientSecret: string } | undefined {
+  const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  if (basic?.[1]) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    return { clientId: decoded.slice(0, colon), clientSecret: decoded.slice(colon + 1) };
+  }
+  const clientId = form.get('client_id');
+  const clientSecret = form.get('client_secret');
+  return clientId !== null && clientSecret !== null ? { clientId, clientSecret } : undefined;
+}
+
 /** The OAuth parameters of an authorize request, once checked. */
 interface AuthorizeRequest {
   clientId: string;
@@ -190,6 +234,8 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   const redirectUris = [...options.redirectUris];
   const logoutUris = [...(options.logoutUris ?? options.redirectUris)];
   const users = new Map(options.users.map((u) => [u.userName, u]));
+  const machines = new Map((options.machineClients ?? []).map((c) => [c.clientId, c]));
+  if (machines.has(options.clientId)) throw new Error('A machine client cannot be the web client.');
   const codes = new Map<string, PendingCode>();
 
   const server = createServer();
@@ -207,6 +253,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   const issuerOf = await TokenIssuer.create({
     issuer,
     clientId: options.clientId,
+    machineClientIds: [...machines.keys()],
     userPoolId,
     region,
     providerName: options.providerName ?? 'IdentityCenter',
@@ -224,7 +271,11 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     end_session_endpoint: `${url}/logout`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     response_types_supported: ['code'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: [
+      'authorization_code',
+      'refresh_token',
+      ...(machines.size > 0 ? ['client_credentials'] : []),
+    ],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     scopes_supported: allowedScopes,
@@ -355,6 +406,41 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     return form.get('client_id') ?? undefined;
   };
 
+  /**
+   * The client-credentials grant, answered like Cognito: `invalid_client` unless a machine client
+   * authenticates with its secret (`unauthorized_client` for the web client, which has none),
+   * `invalid_scope` for a scope the client was not given, and every scope the client has when
+   * the request names none.
+   */
+  const onClientCredentials = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    form: URLSearchParams,
+    tokenError: (status: number, error: string, description?: string) => void,
+  ) => {
+    const credentials = clientCredentialsOf(req, form);
+    if (!credentials) {
+      return clientIdOf(req, form) === options.clientId
+        ? tokenError(400, 'unauthorized_client')
+        : tokenError(400, 'invalid_client');
+    }
+    const client = machines.get(credentials.clientId);
+    if (!client || !sameSecret(client.clientSecret, credentials.clientSecret)) {
+      return credentials.clientId === options.clientId
+        ? tokenError(400, 'unauthorized_client')
+        : tokenError(400, 'invalid_client');
+    }
+    const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
+    if (requested.some((scope) => !client.scopes.includes(scope))) return tokenError(400, 'invalid_scope');
+    const scopes = requested.length > 0 ? [...new Set(requested)] : [...client.scopes];
+    const issued = await issuerOf.issueClientCredentials(client.clientId, scopes);
+    return sendJson(req, res, 200, {
+      access_token: issued.accessToken,
+      expires_in: issued.expiresIn,
+      token_type: 'Bearer',
+    });
+  };
+
   const onToken = async (req: IncomingMessage, res: ServerResponse) => {
     const read = await readForm(req);
     const tokenError = (
@@ -372,8 +458,12 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
       );
     if (!read.ok) return tokenError(read.status, 'invalid_request', read.description, read.headers);
     const { form } = read;
-    if (clientIdOf(req, form) !== options.clientId) return tokenError(400, 'invalid_client');
     const grantType = form.get('grant_type');
+    if (grantType === 'client_credentials') return onClientCredentials(req, res, form, tokenError);
+    const clientId = clientIdOf(req, form);
+    // A machine client gets tokens for itself only, never on behalf of a person.
+    if (clientId !== undefined && machines.has(clientId)) return tokenError(400, 'unauthorized_client');
+    if (clientId !== options.clientId) return tokenError(400, 'invalid_client');
 
     if (grantType === 'authorization_code') {
       const code = form.get('code') ?? '';
@@ -610,6 +700,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     userPoolId,
     clientId: options.clientId,
     verifyToken: (jwt) => issuerOf.verify(jwt),
+    tokenEndpoint: `${url}/oauth2/token`,
     registerRedirectUri(uri) {
       if (!URL.canParse(uri)) throw new Error(`Not a URL: ${uri}`);
       if (!redirectUris.includes(uri)) redirectUris.push(uri);

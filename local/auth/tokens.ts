@@ -56,6 +56,8 @@ export interface TokenSet {
 export interface IssuerOptions {
   issuer: string;
   clientId: string;
+  /** Confidential clients whose client-credentials access tokens `verify` accepts too. */
+  machineClientIds?: readonly string[];
   userPoolId: string;
   region: string;
   /** SAML provider name, the prefix of federated user names. */
@@ -337,6 +339,31 @@ export class TokenIssuer {
       .sign(this.privateKey);
   }
 
+  /**
+   * Issues the access token of a client-credentials grant, shaped like Cognito's: the client is
+   * its own subject, `scope` holds the granted scopes, and there is no user (no user name, no
+   * groups, no ID token, no refresh token). Cognito runs no V2_0 trigger for this grant.
+   */
+  async issueClientCredentials(
+    clientId: string,
+    scopes: readonly string[],
+  ): Promise<{ accessToken: string; expiresIn: number }> {
+    const now = Math.floor(this.options.now() / 1000);
+    const accessToken = await this.sign({
+      sub: clientId,
+      token_use: 'access',
+      scope: scopes.join(' '),
+      auth_time: now,
+      iss: this.options.issuer,
+      exp: now + this.options.tokenValiditySeconds,
+      iat: now,
+      version: 2,
+      jti: randomUUID(),
+      client_id: clientId,
+    });
+    return { accessToken, expiresIn: this.options.tokenValiditySeconds };
+  }
+
   /** Records a refresh token for a sign-in and returns it (opaque, like Cognito's). */
   newRefreshToken(user: DemoIdentity, scopes: string[], authTime: number): string {
     const token = randomBytes(48).toString('base64url');
@@ -367,7 +394,8 @@ export class TokenIssuer {
 
   /**
    * Verifies an ID or access token: signature, issuer, expiry, `token_use`, and that it was
-   * issued to this app client (`aud` for ID tokens, `client_id` for access tokens).
+   * issued to this app client (`aud` for ID tokens, `client_id` for access tokens) or, for an
+   * access token, to one of the machine clients.
    */
   async verify(jwt: string, expectedUse?: 'id' | 'access'): Promise<Record<string, unknown>> {
     let payload: Record<string, unknown>;
@@ -388,7 +416,11 @@ export class TokenIssuer {
     if (expectedUse && use !== expectedUse)
       throw new TokenVerificationError('invalid', `Not an ${expectedUse} token.`);
     const client = use === 'id' ? payload['aud'] : payload['client_id'];
-    if (client !== this.options.clientId)
+    const machine =
+      use === 'access' &&
+      typeof client === 'string' &&
+      (this.options.machineClientIds ?? []).includes(client);
+    if (client !== this.options.clientId && !machine)
       throw new TokenVerificationError('invalid', 'Token was issued to another client.');
     return payload;
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ENV } from '../../lambdas/contract/env';
+import { MACHINE_CLIENT_NAME, MACHINE_SCOPES } from '../../lambdas/contract/machine-api';
 import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
@@ -28,7 +29,13 @@ import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/co
 import type { FollowOptions } from '../../lambdas/handlers/session-logs';
 import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
 import { startAppSync, type RunningAppSync } from '../appsync';
-import { startAuth, type DemoIdentity, type RunningAuth, type TokenSet } from '../auth';
+import {
+  startAuth,
+  type DemoIdentity,
+  type MachineClientOptions,
+  type RunningAuth,
+  type TokenSet,
+} from '../auth';
 import { startCloudTrailLake, type RunningCloudTrailLake } from '../cloudtrail';
 import {
   createTables,
@@ -63,6 +70,17 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../graphql/schema.graphql',
 
 /** The app client of the sign-in stand-in (TEAM's public web client). */
 export const LOCAL_CLIENT_ID = 'team_local_web';
+/**
+ * The demo machine client (client-credentials grant, every machine scope), for trying the machine
+ * API with curl: `npm start` prints it. Everything listens on 127.0.0.1 only, so the secret is no
+ * secret; it is fixed so that the docs can show it.
+ */
+export const LOCAL_MACHINE_CLIENT: MachineClientOptions = {
+  clientId: 'team_local_machine',
+  clientSecret: 'team-local-machine-secret',
+  name: MACHINE_CLIENT_NAME,
+  scopes: MACHINE_SCOPES,
+};
 /** Name of the Slack token secret in the local Secrets Manager. */
 export const LOCAL_SLACK_SECRET = 'team-local/slack';
 /** Region every local service claims to be in. */
@@ -81,6 +99,11 @@ export interface LocalBackendOptions {
   org?: DemoOrg;
   /** Callback URLs the sign-in stand-in accepts (the SPA's); more with `auth.registerRedirectUri`. */
   redirectUris?: string[];
+  /**
+   * The schema the local AppSync serves instead of graphql/schema.graphql (default): for tests of
+   * a schema change before it lands.
+   */
+  schemaSdl?: string;
   /**
    * Session-log provider the handlers are told about: `cloudtrail-lake` (default) queries the
    * local CloudTrail Lake; `none` hides the feature (every query is DISABLED).
@@ -123,6 +146,8 @@ export interface LocalBackend {
   org: DemoOrg;
   /** The people who can sign in (every user of the demo org). */
   identities: DemoIdentity[];
+  /** The demo machine client; its tokens come from `auth.tokenEndpoint`. */
+  machineClient: MachineClientOptions;
   clock: SchedulingClock;
   /** The api function's composition (ports, use cases), as the api handler uses it. */
   backend: ApiBackend;
@@ -278,6 +303,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const auth = await startAuth({
       users: demoIdentities(org),
       clientId: LOCAL_CLIENT_ID,
+      machineClients: [LOCAL_MACHINE_CLIENT],
       redirectUris: options.redirectUris ?? [],
       preTokenGeneration: (event) => preTokenHandler(event),
       region: LOCAL_REGION,
@@ -285,7 +311,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     });
     stops.push(() => auth.stop());
     const appsync = await startAppSync({
-      schemaPath: SCHEMA_PATH,
+      ...(options.schemaSdl === undefined ? { schemaPath: SCHEMA_PATH } : { schemaSdl: options.schemaSdl }),
       verifyToken: (jwt) => auth.verifyToken(jwt),
       resolve: (event) => apiHandler(event),
     });
@@ -319,6 +345,9 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       [ENV.slackSecretArn]: LOCAL_SLACK_SECRET,
       [ENV.notificationTopicArn]: `arn:aws:sns:${LOCAL_REGION}:123456789012:${NOTIFICATION_TOPIC}`,
       [ENV.eventDataStoreArn]: cloudTrail.eventDataStoreArn,
+      [ENV.machineClients]: JSON.stringify([
+        { clientId: LOCAL_MACHINE_CLIENT.clientId, name: LOCAL_MACHINE_CLIENT.name },
+      ]),
     });
     stops.push(restoreEnv);
 
@@ -418,6 +447,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       tables,
       org,
       identities: demoIdentities(org),
+      machineClient: LOCAL_MACHINE_CLIENT,
       clock,
       backend,
       router,
