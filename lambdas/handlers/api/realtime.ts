@@ -73,8 +73,8 @@ export const realtimeResolvers: AreaResolvers = {
     onRequestChange: async (ctx) => {
       const caller = await ctx.user();
       const { channel } = parseArgs(onRequestChangeArgs, ctx.args);
-      const allowed =
-        !machineOf(caller) && (channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor));
+      if (machineOf(caller)) throw new ForbiddenError('Machine clients may not subscribe.');
+      const allowed = channel === caller.userId || (channel === AUDIT_CHANNEL && caller.isAuditor);
       if (!allowed) {
         throw new ForbiddenError(
           channel === AUDIT_CHANNEL
@@ -86,6 +86,8 @@ export const realtimeResolvers: AreaResolvers = {
     },
     onSessionLogQuery: async (ctx) => {
       const { requestId } = parseArgs(onSessionLogQueryArgs, ctx.args);
+      // Realtime is for people's browsers; a machine client polls what its scopes let it read.
+      if (machineOf(await ctx.user())) throw new ForbiddenError('Machine clients may not subscribe.');
       await readableSessionOf(ctx, requestId, 'getSessionLogs');
       return null;
     },

@@ -184,11 +184,20 @@ describe('machine clients (client-credentials tokens)', () => {
     }
     expect(await run('Query', 'me', {}, everything)).toEqual(refused);
     expect(await run('Query', 'myRequests', {}, everything)).toEqual(refused);
+    const noSubscription = { errorType: 'Unauthorized', message: 'Machine clients may not subscribe.' };
     for (const channel of ['machine:ci-client', 'ci-client', 'AUDIT']) {
-      expect(await run('Subscription', 'onRequestChange', { channel }, everything), channel).toMatchObject({
-        errorType: 'Unauthorized',
-      });
+      expect(await run('Subscription', 'onRequestChange', { channel }, everything), channel).toEqual(
+        noSubscription,
+      );
     }
+    expect(
+      await run(
+        'Subscription',
+        'onSessionLogQuery',
+        { requestId: 'b0b0b0b0-0000-4000-8000-000000000001' },
+        everything,
+      ),
+    ).toEqual(noSubscription);
   });
 });
 
