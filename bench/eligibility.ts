@@ -11,6 +11,7 @@ import { DynamoSettingsRepository } from '../lambdas/adapters/dynamodb/settings'
 import { DynamoPolicyRepository } from '../lambdas/adapters/dynamodb/policies';
 import { systemClock } from '../lambdas/adapters/clock';
 import type { TableId } from '../lambdas/contract/tables';
+import { eligibilityPolicyFrom } from '../lambdas/core/policies/stored-policies';
 import { DEFAULT_SETTINGS } from '../lambdas/core/settings';
 import type { CallerIdentity, EligibilityPolicy, Settings } from '../lambdas/core/types';
 import type { HandlerConfig } from '../lambdas/handlers/config';
@@ -112,7 +113,7 @@ function buildWorld(sims: Simulators): ScaleWorld {
     const accounts = (accountsByOu.get(firstOu) ?? [])
       .slice(0, SHAPE.accountsPerPolicy)
       .map((a) => ({ id: a.id, name: a.name }));
-    return {
+    return eligibilityPolicyFrom({
       id: g.id,
       principalType: 'GROUP',
       principalName: g.displayName,
@@ -123,7 +124,7 @@ function buildWorld(sims: Simulators): ScaleWorld {
       approvalRequired: i % 4 !== 0,
       updatedAt: '2025-01-01T00:00:00.000Z',
       updatedBy: 'bench',
-    };
+    });
   });
   return { userId: user.id, ouIds, accountCount: accountNo, policies };
 }

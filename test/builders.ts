@@ -72,12 +72,16 @@ export function aCaller(overrides: Partial<CallerIdentity> = {}): CallerIdentity
 /** An eligibility policy for TEAM-Users: ReadOnlyAccess in Prod-Payments, 8 h, approval required. */
 export function anEligibilityPolicy(overrides: Partial<EligibilityPolicy> = {}): EligibilityPolicy {
   return {
-    id: DEMO.groups.users.id,
+    id: overrides.principalId ?? DEMO.groups.users.id,
+    principalId: DEMO.groups.users.id,
     principalType: 'GROUP',
     principalName: DEMO.groups.users.name,
+    name: 'default',
     accounts: [{ ...DEMO.accounts.prodPayments }],
     ous: [],
+    includeNestedOus: false,
     permissionSets: [{ ...DEMO.permissionSets.readOnly }],
+    pairs: [],
     maxDurationHours: 8,
     approvalRequired: true,
     updatedAt: DEFAULT_TEST_TIME,
@@ -89,10 +93,15 @@ export function anEligibilityPolicy(overrides: Partial<EligibilityPolicy> = {}):
 /** An approver policy for the Production OU, approved by TEAM-Approvers-Production. */
 export function anApproverPolicy(overrides: Partial<ApproverPolicy> = {}): ApproverPolicy {
   return {
-    id: DEMO.ous.production.id,
+    id: overrides.targetId ?? DEMO.ous.production.id,
+    targetId: DEMO.ous.production.id,
     targetType: 'OU',
     targetName: DEMO.ous.production.name,
+    permissionSets: [],
+    includeNestedOus: false,
     approverGroups: [{ ...DEMO.groups.approversProduction }],
+    approverUsers: [],
+    also: false,
     updatedAt: DEFAULT_TEST_TIME,
     updatedBy: DEMO.users.dave.userName,
     ...overrides,

@@ -45,31 +45,46 @@ export type CancelRequestInput = {
 };
 
 /**
- * Create one policy per target, each with all the approver groups. All or nothing: if a target
- * already has a policy, nothing is written and the error (Conflict) names it.
+ * Create one policy per target, each with the same scope and all the approvers. All or nothing:
+ * if a target already has a policy of that scope, nothing is written and the error (Conflict)
+ * names it.
  */
 export type CreateApproverPoliciesInput = {
-  /** IAM Identity Center group ids (at least one). */
-  approverGroupIds: Array<string>;
+  /** Add these approvers even when a more specific policy applies. */
+  also?: boolean | null | undefined;
+  /** IAM Identity Center group ids (at least one group or user). */
+  approverGroupIds?: Array<string> | null | undefined;
+  /** IAM Identity Center user ids. */
+  approverUserIds?: Array<string> | null | undefined;
+  /** OU and root targets also cover accounts in nested OUs. */
+  includeNestedOus?: boolean | null | undefined;
+  /** Scope: only requests for these permission sets (at most 20); none: every permission set. */
+  permissionSetArns?: Array<string> | null | undefined;
   /** Account ids, OU ids or the root id; the type follows from the id's shape. */
   targets: Array<string>;
   ticketNo?: string | null | undefined;
 };
 
 /**
- * Create one policy per principal, all with the same content. All or nothing: if a principal
- * already has a policy, nothing is written and the error (Conflict) names it. The server resolves
- * every name (principal, accounts, OUs, permission sets) from the ids.
+ * Create one policy per principal, all with the same name and content. All or nothing: if a
+ * principal already has a policy of that name, nothing is written and the error (Conflict) names
+ * it. The server resolves every name (principal, accounts, OUs, permission sets) from the ids.
+ * Give accounts and/or OUs with permission sets, or pairs — not both.
  */
 export type CreateEligibilityPoliciesInput = {
   /** 12-digit account ids (not the management account). */
-  accountIds: Array<string>;
+  accountIds?: Array<string> | null | undefined;
   approvalRequired: boolean;
+  /** The OUs also cover accounts in nested OUs. */
+  includeNestedOus?: boolean | null | undefined;
   /** 1–8000. */
   maxDurationHours: number;
+  /** 1–64 characters, unique among each principal's policies; `default` when omitted. */
+  name?: string | null | undefined;
   /** OU ids (`ou-…`) or the root id (`r-…`). */
-  ouIds: Array<string>;
-  permissionSetArns: Array<string>;
+  ouIds?: Array<string> | null | undefined;
+  pairs?: Array<PairInput> | null | undefined;
+  permissionSetArns?: Array<string> | null | undefined;
   principals: Array<PrincipalInput>;
   ticketNo?: string | null | undefined;
 };
@@ -94,12 +109,12 @@ export type CreateRequestInput = {
 };
 
 export type DeleteApproverPoliciesInput = {
-  /** Account, OU or root ids of the policies to delete. */
+  /** Ids of the policies to delete. */
   ids: Array<string>;
 };
 
 export type DeleteEligibilityPoliciesInput = {
-  /** Principal ids of the policies to delete. */
+  /** Ids of the policies to delete. */
   ids: Array<string>;
 };
 
@@ -111,6 +126,13 @@ export type InvalidateOuCacheInput = {
 export type OuNodeType =
   | 'ORGANIZATIONAL_UNIT'
   | 'ROOT';
+
+/** An account and a permission set, by id. */
+export type PairInput = {
+  /** 12-digit account id (not the management account). */
+  accountId: string;
+  permissionSetArn: string;
+};
 
 /** What a caller can do in TEAM. A person can hold several. */
 export type Persona =
@@ -196,26 +218,32 @@ export type StartSessionLogQueryInput = {
   requestId: string;
 };
 
+/** Replace the approvers and flags of one policy (its target and scope stay). */
 export type UpdateApproverPolicyInput = {
-  approverGroupIds: Array<string>;
+  also?: boolean | null | undefined;
+  approverGroupIds?: Array<string> | null | undefined;
+  approverUserIds?: Array<string> | null | undefined;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: string;
-  /** The account, OU or root id of the policy. */
+  /** The policy id. */
   id: string;
+  includeNestedOus?: boolean | null | undefined;
   ticketNo?: string | null | undefined;
 };
 
-/** Replace the content of one policy (its principal stays). */
+/** Replace the content of one policy (its principal and name stay). */
 export type UpdateEligibilityPolicyInput = {
-  accountIds: Array<string>;
+  accountIds?: Array<string> | null | undefined;
   approvalRequired: boolean;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: string;
-  /** The principal id of the policy. */
+  /** The policy id. */
   id: string;
+  includeNestedOus?: boolean | null | undefined;
   maxDurationHours: number;
-  ouIds: Array<string>;
-  permissionSetArns: Array<string>;
+  ouIds?: Array<string> | null | undefined;
+  pairs?: Array<PairInput> | null | undefined;
+  permissionSetArns?: Array<string> | null | undefined;
   ticketNo?: string | null | undefined;
 };
 
@@ -384,6 +412,14 @@ export type RequestFormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type RequestFormOptionsQuery = { requestFormOptions: { ticketRequired: boolean, commentsRequired: boolean, maxDurationHours: number, approvalWorkflow: boolean, expiryHours: number, accounts: Array<{ id: string, name: string, permissionSets: Array<{ arn: string, name: string, approvalRequired: boolean, maxDurationHours: number }> }> } };
+
+export type RequestApproversQueryVariables = Exact<{
+  accountId: string;
+  permissionSetArn: string;
+}>;
+
+
+export type RequestApproversQuery = { requestApprovers: { approvalRequired: boolean, approvers: Array<{ id: string, name: string | null, named: boolean, groups: Array<{ id: string, name: string }> }> } };
 
 export type GetRequestQueryVariables = Exact<{
   id: string;
@@ -975,6 +1011,22 @@ export const RequestFormOptionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RequestFormOptionsQuery, RequestFormOptionsQueryVariables>;
+export const RequestApproversDocument = new TypedDocumentString(`
+    query RequestApprovers($accountId: ID!, $permissionSetArn: ID!) {
+  requestApprovers(accountId: $accountId, permissionSetArn: $permissionSetArn) {
+    approvalRequired
+    approvers {
+      id
+      name
+      groups {
+        id
+        name
+      }
+      named
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RequestApproversQuery, RequestApproversQueryVariables>;
 export const GetRequestDocument = new TypedDocumentString(`
     query GetRequest($id: ID!) {
   getRequest(id: $id) {

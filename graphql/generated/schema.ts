@@ -32,6 +32,12 @@ export type AccountPage = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
+/** An account and a permission set named together by an eligibility policy. */
+export type AccountPermissionSetPair = {
+  account: AccountRef;
+  permissionSet: PermissionSetRef;
+};
+
 export type AccountRef = {
   /** 12-digit AWS account id. */
   id: Scalars['ID']['output'];
@@ -53,12 +59,36 @@ export type ApproveRequestInput = {
   requestId: Scalars['ID']['input'];
 };
 
-/** Who approves what: one policy per account, OU or root. */
-export type ApproverPolicy = {
-  /** Members of these groups approve requests for the target (and, for an OU, for the accounts directly under it). */
-  approverGroups: Array<Group>;
-  /** The account id, OU id or root id the policy applies to. */
+/** Someone who would be asked to approve a request, and why. */
+export type ApproverCandidate = {
+  /** The approver groups the person is in (empty when a policy names them). */
+  groups: Array<Group>;
   id: Scalars['ID']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  /** A policy names this person directly. */
+  named: Scalars['Boolean']['output'];
+};
+
+/**
+ * Who approves what. A target (account, OU or root) has at most one policy per scope: unscoped
+ * (every permission set) or scoped to some permission sets. Which policies decide a request is
+ * explained in docs/policies.md ("Who approves").
+ */
+export type ApproverPolicy = {
+  /** Adds its approvers even when a more specific policy applies. */
+  also: Scalars['Boolean']['output'];
+  /** Members of these groups approve the requests the policy decides. */
+  approverGroups: Array<Group>;
+  /** These users approve them too. */
+  approverUsers: Array<UserRef>;
+  /** The policy id: the target id when unscoped, else `<target id>#<permission set ids joined by +>`. */
+  id: Scalars['ID']['output'];
+  /** An OU or root policy also covers accounts in nested OUs. */
+  includeNestedOus: Scalars['Boolean']['output'];
+  /** Empty: requests for any permission set. */
+  permissionSets: Array<PermissionSetRef>;
+  /** The account id, OU id or root id the policy applies to. */
+  targetId: Scalars['ID']['output'];
   /** Account or OU name. */
   targetName: Scalars['String']['output'];
   targetType: ApproverTargetType;
@@ -128,31 +158,46 @@ export type CancelRequestInput = {
 };
 
 /**
- * Create one policy per target, each with all the approver groups. All or nothing: if a target
- * already has a policy, nothing is written and the error (Conflict) names it.
+ * Create one policy per target, each with the same scope and all the approvers. All or nothing:
+ * if a target already has a policy of that scope, nothing is written and the error (Conflict)
+ * names it.
  */
 export type CreateApproverPoliciesInput = {
-  /** IAM Identity Center group ids (at least one). */
-  approverGroupIds: Array<Scalars['ID']['input']>;
+  /** Add these approvers even when a more specific policy applies. */
+  also?: InputMaybe<Scalars['Boolean']['input']>;
+  /** IAM Identity Center group ids (at least one group or user). */
+  approverGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** IAM Identity Center user ids. */
+  approverUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** OU and root targets also cover accounts in nested OUs. */
+  includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Scope: only requests for these permission sets (at most 20); none: every permission set. */
+  permissionSetArns?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Account ids, OU ids or the root id; the type follows from the id's shape. */
   targets: Array<Scalars['ID']['input']>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
 
 /**
- * Create one policy per principal, all with the same content. All or nothing: if a principal
- * already has a policy, nothing is written and the error (Conflict) names it. The server resolves
- * every name (principal, accounts, OUs, permission sets) from the ids.
+ * Create one policy per principal, all with the same name and content. All or nothing: if a
+ * principal already has a policy of that name, nothing is written and the error (Conflict) names
+ * it. The server resolves every name (principal, accounts, OUs, permission sets) from the ids.
+ * Give accounts and/or OUs with permission sets, or pairs — not both.
  */
 export type CreateEligibilityPoliciesInput = {
   /** 12-digit account ids (not the management account). */
-  accountIds: Array<Scalars['ID']['input']>;
+  accountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   approvalRequired: Scalars['Boolean']['input'];
+  /** The OUs also cover accounts in nested OUs. */
+  includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
   /** 1–8000. */
   maxDurationHours: Scalars['Int']['input'];
+  /** 1–64 characters, unique among each principal's policies; `default` when omitted. */
+  name?: InputMaybe<Scalars['String']['input']>;
   /** OU ids (`ou-…`) or the root id (`r-…`). */
-  ouIds: Array<Scalars['ID']['input']>;
-  permissionSetArns: Array<Scalars['ID']['input']>;
+  ouIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  pairs?: InputMaybe<Array<PairInput>>;
+  permissionSetArns?: InputMaybe<Array<Scalars['ID']['input']>>;
   principals: Array<PrincipalInput>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
@@ -184,12 +229,12 @@ export type Decision = {
 };
 
 export type DeleteApproverPoliciesInput = {
-  /** Account, OU or root ids of the policies to delete. */
+  /** Ids of the policies to delete. */
   ids: Array<Scalars['ID']['input']>;
 };
 
 export type DeleteEligibilityPoliciesInput = {
-  /** Principal ids of the policies to delete. */
+  /** Ids of the policies to delete. */
   ids: Array<Scalars['ID']['input']>;
 };
 
@@ -198,16 +243,26 @@ export type DeletePoliciesResult = {
   deletedIds: Array<Scalars['ID']['output']>;
 };
 
-/** Who may request what: one policy per IAM Identity Center user or group. */
+/**
+ * Who may request what. A user or group may have several policies, each with its own name; a
+ * policy grants accounts/OUs × permission sets, or an explicit list of pairs. See docs/policies.md.
+ */
 export type EligibilityPolicy = {
   accounts: Array<AccountRef>;
   approvalRequired: Scalars['Boolean']['output'];
-  /** The user or group id the policy is for. */
+  /** The policy id: the principal id for the policy named `default`, else `<principal id>#<name>`. */
   id: Scalars['ID']['output'];
+  includeNestedOus: Scalars['Boolean']['output'];
   maxDurationHours: Scalars['Int']['output'];
-  /** OUs (or the root): each covers the accounts directly under it, not nested OUs. */
+  /** Unique among the principal's policies (letter case aside). */
+  name: Scalars['String']['output'];
+  /** OUs (or the root): each covers the accounts directly under it, and nested OUs' with `includeNestedOus`. */
   ous: Array<OuRef>;
+  /** Explicit pairs; a policy with pairs has no accounts, OUs or permission sets. */
+  pairs: Array<AccountPermissionSetPair>;
   permissionSets: Array<PermissionSetRef>;
+  /** The user or group id the policy is for. */
+  principalId: Scalars['ID']['output'];
   /** User name or group display name. */
   principalName: Scalars['String']['output'];
   principalType: PrincipalType;
@@ -436,6 +491,13 @@ export type OuRef = {
   name: Scalars['String']['output'];
 };
 
+/** An account and a permission set, by id. */
+export type PairInput = {
+  /** 12-digit account id (not the management account). */
+  accountId: Scalars['ID']['input'];
+  permissionSetArn: Scalars['ID']['input'];
+};
+
 /** A permission set (picker). Those provisioned to the management account are never listed. */
 export type PermissionSet = {
   arn: Scalars['ID']['output'];
@@ -510,13 +572,13 @@ export type Query = {
   accounts: AccountPage;
   /** Scheduled or in-progress requests where the caller is requester or approver, by start time. */
   activeAccess: RequestPage;
-  /** Every approver policy, by target name. */
+  /** Every approver policy, by target name, unscoped first. */
   approverPolicies: ApproverPolicyPage;
   /** Every request, newest first. */
   auditRequests: RequestPage;
   /** Every scheduled, in-progress, ended or revoked request, by start time, newest first. */
   auditSessions: RequestPage;
-  /** Every eligibility policy, by principal name. */
+  /** Every eligibility policy, by principal name, then policy name. */
   eligibilityPolicies: EligibilityPolicyPage;
   /** Ended or revoked requests where the caller is requester or approver, most recent first. */
   endedAccess: RequestPage;
@@ -536,6 +598,11 @@ export type Query = {
   pendingApprovals: RequestPage;
   /** Permission sets, by name (not those provisioned to the management account). */
   permissionSets: PermissionSetPage;
+  /**
+   * Who would approve the caller's request for this account and permission set (NotEligible
+   * when the caller may not request it).
+   */
+  requestApprovers: RequestApprovers;
   /** A request's audit trail, oldest first (same readers as `getRequest`). */
   requestEvents: AuditEventPage;
   /** Accounts and permission sets the caller may request, with the limits that apply. */
@@ -640,6 +707,12 @@ export type QueryPermissionSetsArgs = {
 };
 
 
+export type QueryRequestApproversArgs = {
+  accountId: Scalars['ID']['input'];
+  permissionSetArn: Scalars['ID']['input'];
+};
+
+
 export type QueryRequestEventsArgs = {
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
@@ -720,6 +793,14 @@ export type Request = {
   status: RequestStatus;
   ticketNo: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['AWSDateTime']['output'];
+};
+
+/** Who would approve a request for an account and permission set, before it is submitted. */
+export type RequestApprovers = {
+  /** Whether such a request waits for approval at all. */
+  approvalRequired: Scalars['Boolean']['output'];
+  /** Everyone but the caller who could approve it. */
+  approvers: Array<ApproverCandidate>;
 };
 
 /**
@@ -920,26 +1001,32 @@ export type SubscriptionOnSessionLogQueryArgs = {
   requestId: Scalars['ID']['input'];
 };
 
+/** Replace the approvers and flags of one policy (its target and scope stay). */
 export type UpdateApproverPolicyInput = {
-  approverGroupIds: Array<Scalars['ID']['input']>;
+  also?: InputMaybe<Scalars['Boolean']['input']>;
+  approverGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  approverUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: Scalars['AWSDateTime']['input'];
-  /** The account, OU or root id of the policy. */
+  /** The policy id. */
   id: Scalars['ID']['input'];
+  includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Replace the content of one policy (its principal stays). */
+/** Replace the content of one policy (its principal and name stay). */
 export type UpdateEligibilityPolicyInput = {
-  accountIds: Array<Scalars['ID']['input']>;
+  accountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   approvalRequired: Scalars['Boolean']['input'];
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: Scalars['AWSDateTime']['input'];
-  /** The principal id of the policy. */
+  /** The policy id. */
   id: Scalars['ID']['input'];
+  includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
   maxDurationHours: Scalars['Int']['input'];
-  ouIds: Array<Scalars['ID']['input']>;
-  permissionSetArns: Array<Scalars['ID']['input']>;
+  ouIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  pairs?: InputMaybe<Array<PairInput>>;
+  permissionSetArns?: InputMaybe<Array<Scalars['ID']['input']>>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -986,4 +1073,11 @@ export type User = {
 export type UserPage = {
   items: Array<User>;
   nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/** An IAM Identity Center user named on a policy. */
+export type UserRef = {
+  id: Scalars['ID']['output'];
+  /** User name. */
+  name: Scalars['String']['output'];
 };

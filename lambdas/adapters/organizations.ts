@@ -12,6 +12,7 @@ import {
 import { NotFoundError } from '../core/errors';
 import type { Clock, Organization } from '../core/ports';
 import type { AccountInfo, OuNode, ParentRef } from '../core/types';
+import { TtlCache } from './cache';
 import { systemClock } from './clock';
 import { Semaphore } from './concurrency';
 import type { OuAccountsCache } from './dynamodb/ou-cache';
@@ -28,6 +29,8 @@ const PAGE_SIZE = 20;
 const LISTED_PARENT_TTL_MS = 5_000;
 /** Parents remembered at most (a listing of a big OU must not grow the container's memory). */
 const LISTED_PARENT_MAX = 2_000;
+/** How long the OU tree and OU parents are remembered (OUs move rarely; see the Organization port). */
+const OU_TREE_TTL_MS = 5 * 60_000;
 
 export interface AwsOrganizationOptions {
   /**
@@ -115,6 +118,8 @@ export class AwsOrganization implements Organization {
    * listing has just answered. Saves one ListParents per such request; bounded and short-lived.
    */
   private readonly parents: ListedParents;
+  private readonly trees: TtlCache<OuNode>;
+  private readonly ouParents: TtlCache<ParentRef>;
 
   constructor(
     private readonly client: OrganizationsClient,
@@ -123,6 +128,8 @@ export class AwsOrganization implements Organization {
     this.limiter = new Semaphore(options.concurrency ?? 4);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.parents = new ListedParents(options.clock ?? systemClock);
+    this.trees = new TtlCache<OuNode>(OU_TREE_TTL_MS, options.clock ?? systemClock, 1);
+    this.ouParents = new TtlCache<ParentRef>(OU_TREE_TTL_MS, options.clock ?? systemClock);
     if (options.managementAccountId !== undefined) {
       this.managementId = Promise.resolve(options.managementAccountId);
     }
@@ -167,20 +174,52 @@ export class AwsOrganization implements Organization {
   async parentOf(accountId: string): Promise<ParentRef> {
     const listed = this.parents.get(accountId);
     if (listed !== undefined) return listed;
+    const parent = await this.listParent(accountId);
+    if (parent === undefined) throw new NotFoundError(`Account ${accountId} is not in the organization.`);
+    return parent;
+  }
+
+  async ancestorsOf(ouId: string): Promise<string[]> {
+    const out: string[] = [];
+    // Organizations nests OUs at most five deep; the bound only guards against a bad answer.
+    for (let at = ouId; !at.startsWith('r-') && out.length < 8;) {
+      const parent = await this.ouParents.get(at, async () => {
+        const found = await this.listParent(at);
+        if (found === undefined) throw new NotFoundError(`OU ${at} is not in the organization.`);
+        return found;
+      });
+      out.push(parent.id);
+      at = parent.id;
+    }
+    return out;
+  }
+
+  /** The direct parent of an account or OU, or undefined when Organizations knows none. */
+  private async listParent(childId: string): Promise<ParentRef | undefined> {
     const parents = await unlessAwsError(['ChildNotFoundException', 'InvalidInputException'], [], () =>
       awsCall(SERVICE, 'ListParents', () =>
         collect(
-          paginateListParents({ client: this.client, pageSize: PAGE_SIZE }, { ChildId: accountId }),
+          paginateListParents({ client: this.client, pageSize: PAGE_SIZE }, { ChildId: childId }),
           (p) => p.Parents,
         ),
       ),
     );
     const parent = parents[0];
-    if (!parent?.Id) throw new NotFoundError(`Account ${accountId} is not in the organization.`);
+    if (!parent?.Id) return undefined;
     return { id: parent.Id, type: parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT' };
   }
 
+  cachedOuTree(): Promise<OuNode> {
+    return this.trees.get('tree', () => this.readOuTree());
+  }
+
   async ouTree(): Promise<OuNode> {
+    const tree = await this.readOuTree();
+    this.trees.set('tree', tree);
+    return tree;
+  }
+
+  private async readOuTree(): Promise<OuNode> {
     const roots = await this.limited('ListRoots', () =>
       collect(paginateListRoots({ client: this.client, pageSize: PAGE_SIZE }, {}), (p) => p.Roots),
     );

@@ -33,6 +33,10 @@ export const MAX_TICKET_LENGTH = 50;
 export const MAX_ACCOUNT_NAME_LENGTH = 50;
 export const MAX_OU_NAME_LENGTH = 128;
 export const MAX_GROUP_NAME_LENGTH = 1024;
+/** A policy's name (unique among one principal's eligibility policies). */
+export const MAX_POLICY_NAME_LENGTH = 64;
+/** Permission sets an approver policy may be scoped to (they make up its id). */
+export const MAX_APPROVER_SCOPE = 20;
 export const MIN_DURATION_HOURS = 1;
 export const MAX_DURATION_HOURS = 8000;
 /** How far in the past a start time may be (clock skew, a slow form submit). */

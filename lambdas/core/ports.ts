@@ -69,18 +69,20 @@ export interface RequestRepository {
 }
 
 export interface PolicyRepository {
-  getEligibility(principalId: string): Promise<EligibilityPolicy | undefined>;
-  /** The policies of these principals (user id and group ids); missing ones are skipped. */
-  getEligibilities(principalIds: readonly string[]): Promise<EligibilityPolicy[]>;
+  getEligibility(policyId: string): Promise<EligibilityPolicy | undefined>;
+  /** Every policy of these principals (user id and group ids), by principal then name. */
+  eligibilitiesOf(principalIds: readonly string[]): Promise<EligibilityPolicy[]>;
   listEligibilities(page: PageRequest): Promise<Page<EligibilityPolicy>>;
   /** Creates (expectedUpdatedAt undefined: must not exist) or replaces (must match). */
   putEligibility(policy: EligibilityPolicy, expectedUpdatedAt?: string): Promise<void>;
-  deleteEligibility(principalId: string): Promise<void>;
+  deleteEligibility(policyId: string): Promise<void>;
 
-  getApproverPolicy(targetId: string): Promise<ApproverPolicy | undefined>;
+  getApproverPolicy(policyId: string): Promise<ApproverPolicy | undefined>;
+  /** Every approver policy of these targets (account, OU and root ids), scoped or not. */
+  approverPoliciesOf(targetIds: readonly string[]): Promise<ApproverPolicy[]>;
   listApproverPolicies(page: PageRequest): Promise<Page<ApproverPolicy>>;
   putApproverPolicy(policy: ApproverPolicy, expectedUpdatedAt?: string): Promise<void>;
-  deleteApproverPolicy(targetId: string): Promise<void>;
+  deleteApproverPolicy(policyId: string): Promise<void>;
 }
 
 export interface SettingsRepository {
@@ -122,7 +124,15 @@ export interface Organization {
   accountsInOu(ouId: string): Promise<AccountInfo[]>;
   /** The account's direct parent (an OU or the root). */
   parentOf(accountId: string): Promise<ParentRef>;
+  /**
+   * The OUs above an OU, nearest first, ending with the root ([] for the root); possibly a few
+   * minutes old (OUs move rarely; a request's account parent is always read live).
+   */
+  ancestorsOf(ouId: string): Promise<string[]>;
+  /** The OU tree from the root, read now (admin pickers, checking a policy's OUs). */
   ouTree(): Promise<OuNode>;
+  /** The OU tree, possibly a few minutes old: which OUs are nested in an OU. */
+  cachedOuTree(): Promise<OuNode>;
 }
 
 /** Grants: reference counts of the assignments TEAM relies on. */

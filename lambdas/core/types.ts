@@ -106,15 +106,33 @@ export interface AccessRequest {
   version: number;
 }
 
+/** One (account, permission set) pair named explicitly by an eligibility policy. */
+export interface AccountPermissionSetPair {
+  account: AccountRef;
+  permissionSet: PermissionSetRef;
+}
+
+/**
+ * What a user or group may request. A principal may have several policies, each with a name
+ * unique among that principal's policies; the one named `default` has the principal id as its
+ * id, which is how a policy of the original one-per-principal model is stored and read.
+ * A policy grants either accounts/OUs × permission sets, or an explicit list of pairs.
+ */
 export interface EligibilityPolicy {
-  /** The IdC user or group id the policy is for (one policy per principal). */
+  /** `<principalId>` for the policy named `default`, else `<principalId>#<name in lower case>`. */
   id: string;
+  /** The IdC user or group id the policy is for. */
+  principalId: string;
   principalType: 'USER' | 'GROUP';
   principalName: string;
+  name: string;
   accounts: AccountRef[];
-  /** OUs (or the root): cover the accounts directly under them, not nested OUs. */
+  /** OUs (or the root): cover the accounts directly under them, and nested OUs' with `includeNestedOus`. */
   ous: AccountRef[];
+  includeNestedOus: boolean;
   permissionSets: PermissionSetRef[];
+  /** Explicit pairs (a policy with pairs names no accounts, OUs or permission sets). */
+  pairs: AccountPermissionSetPair[];
   maxDurationHours: number;
   approvalRequired: boolean;
   ticketNo?: string;
@@ -127,12 +145,33 @@ export interface GroupRef {
   name: string;
 }
 
-export interface ApproverPolicy {
-  /** The account id, OU id or root id the policy applies to. */
+/** An Identity Center user named on a policy. */
+export interface UserRef {
   id: string;
+  /** User name. */
+  name: string;
+}
+
+/**
+ * Who approves what. A target (account, OU or root) may have several policies, one per scope:
+ * no permission sets (every request for the target; the original model, id = target id) or a
+ * set of permission sets (id = `<targetId>#<permission set ids joined by +>`).
+ * See docs/policies.md for how the approvers of a request are chosen among matching policies.
+ */
+export interface ApproverPolicy {
+  id: string;
+  /** The account id, OU id or root id the policy applies to. */
+  targetId: string;
   targetType: 'ACCOUNT' | 'OU';
   targetName: string;
+  /** Empty: requests for any permission set. */
+  permissionSets: PermissionSetRef[];
+  /** An OU or root policy also covers accounts in nested OUs. */
+  includeNestedOus: boolean;
   approverGroups: GroupRef[];
+  approverUsers: UserRef[];
+  /** Adds its approvers even when a more specific policy applies. */
+  also: boolean;
   ticketNo?: string;
   updatedAt: string;
   updatedBy: string;

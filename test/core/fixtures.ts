@@ -1,6 +1,7 @@
 /** Small builders shared by the rule tests (kept local so they do not depend on test/builders.ts). */
 import { expect } from 'vitest';
 import { ValidationError } from '../../lambdas/core/errors';
+import { approverPolicyId, ownerOfPolicyId } from '../../lambdas/core/policies/policy-ids';
 import type {
   AccessRequest,
   AccountRef,
@@ -35,11 +36,15 @@ export function eligibilityPolicy(
   overrides: Partial<EligibilityPolicy> & Pick<EligibilityPolicy, 'id'>,
 ): EligibilityPolicy {
   return {
+    principalId: ownerOfPolicyId(overrides.id),
     principalType: 'GROUP',
     principalName: overrides.id,
+    name: 'default',
     accounts: [],
     ous: [],
+    includeNestedOus: false,
     permissionSets: [],
+    pairs: [],
     maxDurationHours: 8,
     approvalRequired: true,
     updatedAt: NOW.toISOString(),
@@ -49,17 +54,28 @@ export function eligibilityPolicy(
 }
 
 export function approverPolicy(
-  id: string,
+  targetId: string,
   groupIds: string[],
   targetType: 'ACCOUNT' | 'OU' = 'ACCOUNT',
+  overrides: Partial<ApproverPolicy> = {},
 ): ApproverPolicy {
+  const permissionSets = overrides.permissionSets ?? [];
   return {
-    id,
+    id: approverPolicyId(
+      targetId,
+      permissionSets.map((p) => p.arn),
+    ),
+    targetId,
     targetType,
-    targetName: `name of ${id}`,
+    targetName: `name of ${targetId}`,
+    permissionSets,
+    includeNestedOus: false,
     approverGroups: groupIds.map((g) => ({ id: g, name: `group ${g}` })),
+    approverUsers: [],
+    also: false,
     updatedAt: NOW.toISOString(),
     updatedBy: 'admin@example.com',
+    ...overrides,
   };
 }
 

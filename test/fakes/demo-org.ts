@@ -1,3 +1,4 @@
+import { approverPolicyFrom, eligibilityPolicyFrom } from '../../lambdas/core/policies/stored-policies';
 import type {
   AccountInfo,
   ApproverPolicy,
@@ -187,8 +188,9 @@ const STARTER_TIME = '2026-01-05T08:00:00.000Z';
 export function demoPolicies(): { eligibility: EligibilityPolicy[]; approvers: ApproverPolicy[] } {
   const { ous, accounts, groups, users, permissionSets: ps } = DEMO;
   return {
+    // Written in the original one-per-principal model, as a deployment moving over has them.
     eligibility: [
-      {
+      eligibilityPolicyFrom({
         id: groups.users.id,
         principalType: 'GROUP',
         principalName: groups.users.name,
@@ -199,8 +201,8 @@ export function demoPolicies(): { eligibility: EligibilityPolicy[]; approvers: A
         approvalRequired: true,
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
-      {
+      }),
+      eligibilityPolicyFrom({
         id: users.alice.id,
         principalType: 'USER',
         principalName: users.alice.userName,
@@ -211,41 +213,41 @@ export function demoPolicies(): { eligibility: EligibilityPolicy[]; approvers: A
         approvalRequired: false,
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
+      }),
     ],
     approvers: [
-      {
+      approverPolicyFrom({
         id: ous.production.id,
         targetType: 'OU',
         targetName: ous.production.name,
         approverGroups: [{ ...groups.approversProduction }],
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
-      {
+      }),
+      approverPolicyFrom({
         id: DEMO.root.id,
         targetType: 'OU',
         targetName: DEMO.root.name,
         approverGroups: [{ ...groups.approversProduction }],
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
-      {
+      }),
+      approverPolicyFrom({
         id: ous.nonProduction.id,
         targetType: 'OU',
         targetName: ous.nonProduction.name,
         approverGroups: [{ ...groups.approversNonProduction }],
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
-      {
+      }),
+      approverPolicyFrom({
         id: accounts.prodWeb.id,
         targetType: 'ACCOUNT',
         targetName: accounts.prodWeb.name,
         approverGroups: [{ ...groups.approversNonProduction }],
         updatedAt: STARTER_TIME,
         updatedBy: users.dave.userName,
-      },
+      }),
     ],
   };
 }

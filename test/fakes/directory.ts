@@ -128,8 +128,27 @@ export class FakeOrganization implements Organization {
     return { id: a.parentId, type: a.parentId === this.org.root.id ? 'ROOT' : 'ORGANIZATIONAL_UNIT' };
   }
 
+  async ancestorsOf(ouId: string): Promise<string[]> {
+    this.calls.hit('ancestorsOf');
+    const out: string[] = [];
+    for (let at = this.org.ous.find((o) => o.id === ouId)?.parentId; at !== undefined;) {
+      out.push(at);
+      at = this.org.ous.find((o) => o.id === at)?.parentId;
+    }
+    return out;
+  }
+
+  async cachedOuTree(): Promise<OuNode> {
+    this.calls.hit('cachedOuTree');
+    return this.buildOuTree();
+  }
+
   async ouTree(): Promise<OuNode> {
     this.calls.hit('ouTree');
+    return this.buildOuTree();
+  }
+
+  private buildOuTree(): OuNode {
     const build = (id: string, name: string, type: OuNode['type']): OuNode => ({
       id,
       name,

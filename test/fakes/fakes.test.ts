@@ -141,7 +141,7 @@ describe('InMemoryPolicyRepository', () => {
     expect(await failure(repo.putEligibility({ ...policy, id: 'nobody' }, 'x'))).toBeInstanceOf(
       ConflictError,
     );
-    expect(await repo.getEligibilities([policy.id, policy.id, 'nobody'])).toHaveLength(1);
+    expect(await repo.eligibilitiesOf([policy.principalId, policy.principalId, 'nobody'])).toHaveLength(1);
     await repo.deleteEligibility(policy.id);
     await repo.deleteEligibility(policy.id);
     expect(await repo.getEligibility(policy.id)).toBeUndefined();

@@ -1,4 +1,5 @@
 import { ConflictError } from '../../lambdas/core/errors';
+import { isPolicyOf } from '../../lambdas/core/policies/policy-ids';
 import type { PolicyRepository } from '../../lambdas/core/ports';
 import type { ApproverPolicy, EligibilityPolicy, Page, PageRequest } from '../../lambdas/core/types';
 import { CallLog } from './calls';
@@ -35,6 +36,17 @@ function conditionalPut<T extends { id: string; updatedAt: string }>(
   store.set(policy.id, structuredClone(policy));
 }
 
+/** The policies of these owners (principals or targets), in owner order then by id, as copies. */
+function ownedBy<T extends { id: string }>(store: Map<string, T>, ownerIds: readonly string[]): T[] {
+  const out: T[] = [];
+  for (const ownerId of new Set(ownerIds)) {
+    const owned = [...store.values()].filter((p) => isPolicyOf(p.id, ownerId));
+    owned.sort((a, b) => a.id.localeCompare(b.id));
+    out.push(...owned.map((p) => structuredClone(p)));
+  }
+  return out;
+}
+
 /**
  * PolicyRepository in memory: puts are conditional (create only if absent, replace only if the
  * stored updatedAt matches), deletes are idempotent like DeleteItem, lists are ordered by principal or target name (as the
@@ -45,20 +57,15 @@ export class InMemoryPolicyRepository implements PolicyRepository {
   private readonly eligibility = new Map<string, EligibilityPolicy>();
   private readonly approvers = new Map<string, ApproverPolicy>();
 
-  async getEligibility(principalId: string): Promise<EligibilityPolicy | undefined> {
+  async getEligibility(policyId: string): Promise<EligibilityPolicy | undefined> {
     this.calls.hit('getEligibility');
-    const p = this.eligibility.get(principalId);
+    const p = this.eligibility.get(policyId);
     return p === undefined ? undefined : structuredClone(p);
   }
 
-  async getEligibilities(principalIds: readonly string[]): Promise<EligibilityPolicy[]> {
-    this.calls.hit('getEligibilities');
-    const out: EligibilityPolicy[] = [];
-    for (const id of new Set(principalIds)) {
-      const p = this.eligibility.get(id);
-      if (p !== undefined) out.push(structuredClone(p));
-    }
-    return out;
+  async eligibilitiesOf(principalIds: readonly string[]): Promise<EligibilityPolicy[]> {
+    this.calls.hit('eligibilitiesOf');
+    return ownedBy(this.eligibility, principalIds);
   }
 
   async listEligibilities(page: PageRequest): Promise<Page<EligibilityPolicy>> {
@@ -72,15 +79,20 @@ export class InMemoryPolicyRepository implements PolicyRepository {
     conditionalPut(this.eligibility, policy, expectedUpdatedAt, 'eligibility policy');
   }
 
-  async deleteEligibility(principalId: string): Promise<void> {
+  async deleteEligibility(policyId: string): Promise<void> {
     this.calls.hit('deleteEligibility');
-    this.eligibility.delete(principalId);
+    this.eligibility.delete(policyId);
   }
 
-  async getApproverPolicy(targetId: string): Promise<ApproverPolicy | undefined> {
+  async getApproverPolicy(policyId: string): Promise<ApproverPolicy | undefined> {
     this.calls.hit('getApproverPolicy');
-    const p = this.approvers.get(targetId);
+    const p = this.approvers.get(policyId);
     return p === undefined ? undefined : structuredClone(p);
+  }
+
+  async approverPoliciesOf(targetIds: readonly string[]): Promise<ApproverPolicy[]> {
+    this.calls.hit('approverPoliciesOf');
+    return ownedBy(this.approvers, targetIds);
   }
 
   async listApproverPolicies(page: PageRequest): Promise<Page<ApproverPolicy>> {
@@ -94,9 +106,9 @@ export class InMemoryPolicyRepository implements PolicyRepository {
     conditionalPut(this.approvers, policy, expectedUpdatedAt, 'approver policy');
   }
 
-  async deleteApproverPolicy(targetId: string): Promise<void> {
+  async deleteApproverPolicy(policyId: string): Promise<void> {
     this.calls.hit('deleteApproverPolicy');
-    this.approvers.delete(targetId);
+    this.approvers.delete(policyId);
   }
 
   /** Test seeding: stores policies unconditionally. */

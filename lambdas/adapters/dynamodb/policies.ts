@@ -7,8 +7,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors';
 import type { PolicyRepository } from '../../core/ports';
+import { isPolicyOf } from '../../core/policies/policy-ids';
+import {
+  approverPolicyFrom,
+  eligibilityPolicyFrom,
+  type StoredApproverPolicy,
+  type StoredEligibilityPolicy,
+} from '../../core/policies/stored-policies';
 import type { ApproverPolicy, EligibilityPolicy, Page, PageRequest } from '../../core/types';
-import { batchGetAll, compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
+import { compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
 
 /** The two kinds of policy in the `Policies` table (its partition key). */
 export const POLICY_KINDS = { eligibility: 'ELIGIBILITY', approver: 'APPROVER' } as const;
@@ -24,16 +31,28 @@ interface Stored {
   updatedAt: string;
 }
 
-// Items are written only by put(), so their shape is known; the key attribute is dropped.
-function fromItem<T>(item: Record<string, unknown>): T {
-  const { kind: _kind, ...policy } = item;
-  return policy as T;
+// Items are written only by put(), so their shape is known; the key attribute is dropped and
+// attributes added since the original model are filled in (see stored-policies.ts).
+function withoutKind(item: Record<string, unknown>): Record<string, unknown> {
+  const { kind: _kind, ...rest } = item;
+  return rest;
 }
+const eligibilityOf = (item: Record<string, unknown>) =>
+  eligibilityPolicyFrom(withoutKind(item) as StoredEligibilityPolicy);
+const approverPolicyOf = (item: Record<string, unknown>) =>
+  approverPolicyFrom(withoutKind(item) as StoredApproverPolicy);
+
+const READ: Record<PolicyKind, (item: Record<string, unknown>) => Stored> = {
+  ELIGIBILITY: eligibilityOf,
+  APPROVER: approverPolicyOf,
+};
 
 /**
  * Eligibility and approver policies in one table keyed by (kind, id): a list is a Query on the
- * kind (in id order), a lookup is a GetItem, the user's and groups' policies one BatchGetItem.
- * Writes are conditional on the `updatedAt` the editor read (or on absence for a new policy).
+ * kind (in id order), a lookup is a GetItem. A policy id starts with its principal's or target's
+ * id, so the policies of a user and their groups, or of an account and the OUs above it, are one
+ * Query per owner (`begins_with`), run in parallel. Writes are conditional on the `updatedAt`
+ * the editor read (or on absence for a new policy).
  */
 export class DynamoPolicyRepository implements PolicyRepository {
   constructor(
@@ -41,21 +60,12 @@ export class DynamoPolicyRepository implements PolicyRepository {
     private readonly tableName: string,
   ) {}
 
-  getEligibility(principalId: string): Promise<EligibilityPolicy | undefined> {
-    return this.get<EligibilityPolicy>(POLICY_KINDS.eligibility, principalId);
+  getEligibility(policyId: string): Promise<EligibilityPolicy | undefined> {
+    return this.get<EligibilityPolicy>(POLICY_KINDS.eligibility, policyId);
   }
 
-  async getEligibilities(principalIds: readonly string[]): Promise<EligibilityPolicy[]> {
-    const ids = [...new Set(principalIds)];
-    if (ids.length === 0) return [];
-    const items = await batchGetAll(
-      this.db,
-      this.tableName,
-      ids.map((id) => ({ kind: POLICY_KINDS.eligibility, id })),
-    );
-    // BatchGetItem answers in any order; callers get the order they asked in.
-    const byId = new Map(items.map((item) => [String(item.id), fromItem<EligibilityPolicy>(item)]));
-    return ids.map((id) => byId.get(id)).filter((p): p is EligibilityPolicy => p !== undefined);
+  eligibilitiesOf(principalIds: readonly string[]): Promise<EligibilityPolicy[]> {
+    return this.ownedBy<EligibilityPolicy>(POLICY_KINDS.eligibility, principalIds);
   }
 
   listEligibilities(page: PageRequest): Promise<Page<EligibilityPolicy>> {
@@ -66,12 +76,16 @@ export class DynamoPolicyRepository implements PolicyRepository {
     return this.put(POLICY_KINDS.eligibility, policy, expectedUpdatedAt);
   }
 
-  deleteEligibility(principalId: string): Promise<void> {
-    return this.delete(POLICY_KINDS.eligibility, principalId);
+  deleteEligibility(policyId: string): Promise<void> {
+    return this.delete(POLICY_KINDS.eligibility, policyId);
   }
 
-  getApproverPolicy(targetId: string): Promise<ApproverPolicy | undefined> {
-    return this.get<ApproverPolicy>(POLICY_KINDS.approver, targetId);
+  getApproverPolicy(policyId: string): Promise<ApproverPolicy | undefined> {
+    return this.get<ApproverPolicy>(POLICY_KINDS.approver, policyId);
+  }
+
+  approverPoliciesOf(targetIds: readonly string[]): Promise<ApproverPolicy[]> {
+    return this.ownedBy<ApproverPolicy>(POLICY_KINDS.approver, targetIds);
   }
 
   listApproverPolicies(page: PageRequest): Promise<Page<ApproverPolicy>> {
@@ -82,18 +96,48 @@ export class DynamoPolicyRepository implements PolicyRepository {
     return this.put(POLICY_KINDS.approver, policy, expectedUpdatedAt);
   }
 
-  deleteApproverPolicy(targetId: string): Promise<void> {
-    return this.delete(POLICY_KINDS.approver, targetId);
+  deleteApproverPolicy(policyId: string): Promise<void> {
+    return this.delete(POLICY_KINDS.approver, policyId);
   }
 
-  private async get<T>(kind: PolicyKind, id: string): Promise<T | undefined> {
+  /** Every policy of these owners, in the order the owners were given, then by id. */
+  private async ownedBy<T extends Stored>(kind: PolicyKind, ownerIds: readonly string[]): Promise<T[]> {
+    const owners = [...new Set(ownerIds)];
+    const lists = await Promise.all(
+      owners.map(async (ownerId) => {
+        const found: T[] = [];
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: '#kind = :kind AND begins_with(#id, :owner)',
+              ExpressionAttributeNames: { '#kind': 'kind', '#id': 'id' },
+              ExpressionAttributeValues: { ':kind': kind, ':owner': ownerId },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of out.Items ?? []) {
+            // begins_with also matches longer ids that merely share the prefix.
+            if (isPolicyOf(String(item.id), ownerId)) found.push(READ[kind](item) as T);
+          }
+          start = out.LastEvaluatedKey;
+        } while (start !== undefined);
+        return found;
+      }),
+    );
+    return lists.flat();
+  }
+
+  private async get<T extends Stored>(kind: PolicyKind, id: string): Promise<T | undefined> {
     const out = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { kind, id }, ConsistentRead: true }),
     );
-    return out.Item ? fromItem<T>(out.Item) : undefined;
+    return out.Item ? (READ[kind](out.Item) as T) : undefined;
   }
 
-  private async list<T>(kind: PolicyKind, page: PageRequest): Promise<Page<T>> {
+  private async list<T extends Stored>(kind: PolicyKind, page: PageRequest): Promise<Page<T>> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -105,7 +149,7 @@ export class DynamoPolicyRepository implements PolicyRepository {
       }),
     );
     return {
-      items: (out.Items ?? []).map((item) => fromItem<T>(item)),
+      items: (out.Items ?? []).map((item) => READ[kind](item) as T),
       ...(out.LastEvaluatedKey ? { nextCursor: encodeCursor(out.LastEvaluatedKey) } : {}),
     };
   }

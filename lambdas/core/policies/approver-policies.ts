@@ -6,7 +6,7 @@ import { withInputFields } from '../input-fields';
 import { clampPage, type PageInput } from '../paging';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
-import type { ApproverPolicy, CallerIdentity, Page } from '../types';
+import type { ApproverPolicy, CallerIdentity, Page, PermissionSetRef } from '../types';
 import {
   validateApproverPolicyInput,
   validateApproverPolicyUpdateInput,
@@ -14,8 +14,11 @@ import {
   type ApproverTargetInput,
 } from './approver-policy-input';
 import type { DeletePoliciesInput, DeletePoliciesResult } from './eligibility-policies';
+import { approverPolicyId, isApproverPolicyId } from './policy-ids';
 import {
   APPROVER_GROUP_ID_SHAPE,
+  APPROVER_USER_ID_SHAPE,
+  PERMISSION_SET_ARN_SHAPE,
   TARGET_ID_SHAPE,
   accountRefs,
   groupRefs,
@@ -23,27 +26,65 @@ import {
   ouRefs,
   parseId,
   parseIds,
+  permissionSetRefs,
+  userRefs,
   writeAll,
+  type IdShape,
 } from './policy-names';
 
-/** What an admin sends to create approver policies: target ids (accounts, OUs, root) and group ids. */
+/** What an admin sends to create approver policies: target ids (accounts, OUs, root) and approver ids. */
 export interface CreateApproverPoliciesInput {
   targets: string[];
-  approverGroupIds: string[];
+  /** Scope the policies to these permission sets (none: every permission set). */
+  permissionSetArns?: string[] | null;
+  /** OU and root policies also cover accounts in nested OUs (ignored for accounts). */
+  includeNestedOus?: boolean | null;
+  approverGroupIds?: string[] | null;
+  approverUserIds?: string[] | null;
+  also?: boolean | null;
   ticketNo?: string | null;
 }
 
-/** What an admin sends to edit one approver policy (its target stays). */
+/** What an admin sends to edit one approver policy (its target and scope stay). */
 export interface UpdateApproverPolicyInput {
   id: string;
-  approverGroupIds: string[];
+  includeNestedOus?: boolean | null;
+  approverGroupIds?: string[] | null;
+  approverUserIds?: string[] | null;
+  also?: boolean | null;
   ticketNo?: string | null;
   /** The policy's updatedAt as the admin read it: the write fails (Conflict) if it changed since. */
   expectedUpdatedAt?: string | null;
 }
 
-/** The input field the validated approver groups come from. */
-const GROUPS_INPUT_FIELDS = { approverGroups: 'approverGroupIds' };
+/** The input field the validated approvers and scope come from. */
+const GROUPS_INPUT_FIELDS = {
+  approverGroups: 'approverGroupIds',
+  approverUsers: 'approverUserIds',
+  permissionSets: 'permissionSetArns',
+};
+
+/** Policy ids from the client: a target id, optionally `#` and the permission set ids of its scope. */
+const POLICY_ID_SHAPE: IdShape = {
+  label: 'Approver policy id',
+  pattern: { test: isApproverPolicyId },
+  description:
+    'an approver policy id (an account, OU or root id, optionally followed by # and permission set ids)',
+};
+
+/** The approver groups and users an admin picked, with their names. */
+async function approversWithNames(
+  deps: PolicyDeps,
+  input: Pick<CreateApproverPoliciesInput, 'approverGroupIds' | 'approverUserIds'>,
+) {
+  const groupIds = parseIds(input.approverGroupIds, 'approverGroupIds', APPROVER_GROUP_ID_SHAPE);
+  const userIds = parseIds(input.approverUserIds, 'approverUserIds', APPROVER_USER_ID_SHAPE);
+  const [approverGroups, approverUsers] = await Promise.all([
+    groupRefs(deps, groupIds, 'approverGroupIds'),
+    userRefs(deps, userIds, 'approverUserIds'),
+  ]);
+  return { approverGroups, approverUsers };
+}
 
 type PolicyDeps = Pick<
   CoreDeps,
@@ -75,26 +116,45 @@ async function targetsWithNames(deps: PolicyDeps, value: unknown): Promise<Appro
 
 function toPolicy(
   target: ApproverTargetInput,
-  groups: ApproverPolicyUpdateInput,
+  permissionSets: PermissionSetRef[],
+  content: ApproverPolicyUpdateInput,
   updatedAt: string,
   updatedBy: string,
 ): ApproverPolicy {
   const policy: ApproverPolicy = {
-    id: target.id,
+    id: approverPolicyId(
+      target.id,
+      permissionSets.map((p) => p.arn),
+    ),
+    targetId: target.id,
     targetType: target.type,
     targetName: target.name,
-    approverGroups: groups.approverGroups,
+    permissionSets,
+    // An account has nothing nested.
+    includeNestedOus: target.type === 'OU' && content.includeNestedOus,
+    approverGroups: content.approverGroups,
+    approverUsers: content.approverUsers,
+    also: content.also,
     updatedAt,
     updatedBy,
   };
-  if (groups.ticketNo !== undefined) policy.ticketNo = groups.ticketNo;
+  if (content.ticketNo !== undefined) policy.ticketNo = content.ticketNo;
   return policy;
 }
 
+/** How a policy is named in messages: its target, and its scope when it has one. */
+function describe(policy: ApproverPolicy): string {
+  const scope = policy.permissionSets.map((p) => p.name).join(', ');
+  return scope === ''
+    ? `${policy.targetName} (${policy.targetId})`
+    : `${policy.targetName} (${policy.targetId}) for ${scope}`;
+}
+
 /**
- * Creates one approver policy per account, OU or root, each with all the chosen groups
- * (admins). All or nothing: everything is validated and every existing policy reported (as a
- * ConflictError naming the targets) before anything is written.
+ * Creates one approver policy per account, OU or root, each with the same scope and all the
+ * chosen groups and users (admins). All or nothing: everything is validated and every existing
+ * policy of the same target and scope reported (as a ConflictError naming them) before anything
+ * is written.
  */
 export function makeCreateApproverPolicies(
   deps: PolicyDeps,
@@ -102,28 +162,40 @@ export function makeCreateApproverPolicies(
   return async (caller, input) => {
     authorize('createApproverPolicies', caller);
     const settings = await loadSettings(deps);
-    const groupIds = parseIds(input.approverGroupIds, 'approverGroupIds', APPROVER_GROUP_ID_SHAPE);
-    const [targets, approverGroups] = await Promise.all([
+    const arns = parseIds(input.permissionSetArns, 'permissionSetArns', PERMISSION_SET_ARN_SHAPE);
+    const [targets, approvers, permissionSets] = await Promise.all([
       targetsWithNames(deps, input.targets),
-      groupRefs(deps, groupIds, 'approverGroupIds'),
+      approversWithNames(deps, input),
+      permissionSetRefs(deps, arns, 'permissionSetArns', { allowManagement: true }),
     ]);
     const valid = withInputFields(
-      () => validateApproverPolicyInput({ targets, approverGroups, ticketNo: input.ticketNo }, settings),
+      () =>
+        validateApproverPolicyInput(
+          {
+            targets,
+            permissionSets,
+            includeNestedOus: input.includeNestedOus ?? false,
+            ...approvers,
+            also: input.also ?? false,
+            ticketNo: input.ticketNo,
+          },
+          settings,
+        ),
       GROUPS_INPUT_FIELDS,
     );
 
-    const existing = (
-      await Promise.all(valid.targets.map((t) => deps.policies.getApproverPolicy(t.id)))
-    ).filter((p): p is ApproverPolicy => p !== undefined);
+    const at = nextUpdatedAt(deps.clock.now());
+    const policies = valid.targets.map((t) => toPolicy(t, valid.permissionSets, valid, at, caller.userName));
+    const existing = (await Promise.all(policies.map((p) => deps.policies.getApproverPolicy(p.id)))).filter(
+      (p): p is ApproverPolicy => p !== undefined,
+    );
     if (existing.length > 0) {
-      const names = existing.map((p) => `${p.targetName} (${p.id})`).join(', ');
+      const names = existing.map(describe).join(', ');
       throw new ConflictError(
         `${names} already ${existing.length === 1 ? 'has an approver policy' : 'have approver policies'}; edit ${existing.length === 1 ? 'it' : 'them'} instead. Nothing was created.`,
       );
     }
 
-    const at = nextUpdatedAt(deps.clock.now());
-    const policies = valid.targets.map((t) => toPolicy(t, valid, at, caller.userName));
     await writeAll(
       policies,
       (p) => deps.policies.putApproverPolicy(p),
@@ -134,47 +206,61 @@ export function makeCreateApproverPolicies(
 }
 
 /**
- * Replaces the groups and ticket number of one approver policy (admins); its target stays.
- * Conditional on the policy's updatedAt as the admin read it.
+ * Replaces the approvers, flags and ticket number of one approver policy (admins); its target
+ * and scope stay. Conditional on the policy's updatedAt as the admin read it.
  */
 export function makeUpdateApproverPolicy(
   deps: PolicyDeps,
 ): (caller: CallerIdentity, input: UpdateApproverPolicyInput) => Promise<ApproverPolicy> {
   return async (caller, input) => {
     authorize('updateApproverPolicy', caller);
-    const current = await deps.policies.getApproverPolicy(parseId(input.id, 'id', TARGET_ID_SHAPE));
+    const current = await deps.policies.getApproverPolicy(parseId(input.id, 'id', POLICY_ID_SHAPE));
     if (current === undefined) throw new NotFoundError('This approver policy does not exist.');
     const expected = input.expectedUpdatedAt ?? current.updatedAt;
     if (expected !== current.updatedAt) {
       throw new ConflictError(
-        `The approver policy of ${current.targetName} was changed by someone else; reload it and try again.`,
+        `The approver policy of ${describe(current)} was changed by someone else; reload it and try again.`,
       );
     }
     const settings = await loadSettings(deps);
-    const groupIds = parseIds(input.approverGroupIds, 'approverGroupIds', APPROVER_GROUP_ID_SHAPE);
-    const approverGroups = await groupRefs(deps, groupIds, 'approverGroupIds');
+    const approvers = await approversWithNames(deps, input);
     const valid = withInputFields(
-      () => validateApproverPolicyUpdateInput({ approverGroups, ticketNo: input.ticketNo }, settings),
+      () =>
+        validateApproverPolicyUpdateInput(
+          {
+            includeNestedOus: input.includeNestedOus ?? false,
+            ...approvers,
+            also: input.also ?? false,
+            ticketNo: input.ticketNo,
+          },
+          settings,
+        ),
       GROUPS_INPUT_FIELDS,
     );
     const target: ApproverTargetInput = {
-      id: current.id,
+      id: current.targetId,
       type: current.targetType,
       name: current.targetName,
     };
-    const next = toPolicy(target, valid, nextUpdatedAt(deps.clock.now(), current.updatedAt), caller.userName);
+    const next = toPolicy(
+      target,
+      current.permissionSets,
+      valid,
+      nextUpdatedAt(deps.clock.now(), current.updatedAt),
+      caller.userName,
+    );
     await deps.policies.putApproverPolicy(next, expected);
     return next;
   };
 }
 
-/** Deletes approver policies by account, OU or root id (admins); every id is checked first. */
+/** Deletes approver policies by policy id (admins); every id is checked first. */
 export function makeDeleteApproverPolicies(
   deps: Pick<CoreDeps, 'policies'>,
 ): (caller: CallerIdentity, input: DeletePoliciesInput) => Promise<DeletePoliciesResult> {
   return async (caller, input) => {
     authorize('deleteApproverPolicies', caller);
-    const ids = parseIds(input.ids, 'ids', TARGET_ID_SHAPE);
+    const ids = parseIds(input.ids, 'ids', POLICY_ID_SHAPE);
     const existing = await Promise.all(ids.map((id) => deps.policies.getApproverPolicy(id)));
     const deletedIds: string[] = [];
     for (const policy of existing) {

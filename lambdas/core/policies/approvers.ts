@@ -3,54 +3,140 @@
  * when it is created.
  */
 import { NoApproverError, ValidationError } from '../errors';
-import type { AccountRef, Actor, ApproverPolicy, DirectoryUser, ParentRef } from '../types';
+import type { AccountRef, Actor, ApproverPolicy, DirectoryUser, GroupRef, ParentRef } from '../types';
+
+/** Where the request's account sits: the account, its parent, then the OUs above, ending with the root. */
+export interface AccountPlace {
+  accountId: string;
+  permissionSetArn: string;
+  /** `[accountId, parentId, …ancestors]`. */
+  path: readonly string[];
+}
+
+/** Whether a policy narrows itself to some permission sets. */
+const isScoped = (policy: ApproverPolicy) => policy.permissionSets.length > 0;
+
+/**
+ * The approver policies that decide a request, among the policies of its account and the OUs
+ * above it (docs/policies.md, "Who approves"):
+ * 1. a policy matches when it is the account's, its direct parent's, or a policy of an OU
+ *    further up that includes nested OUs — and it is unscoped or scoped to the permission set;
+ * 2. the permission set decides first: when a scoped policy matches, unscoped ones do not count;
+ * 3. then the place: the account's and its direct parent's policies count together (as in the
+ *    original model); when neither has one, the nearest OU above that has one counts;
+ * 4. a matching policy marked `also` always counts.
+ * The result is ordered from the account up, scoped first.
+ */
+export function selectApproverPolicies(
+  policies: readonly ApproverPolicy[],
+  place: AccountPlace,
+): ApproverPolicy[] {
+  const levelOf = (policy: ApproverPolicy) => place.path.indexOf(policy.targetId);
+  const matching = policies.filter((policy) => {
+    const level = levelOf(policy);
+    if (level < 0 || (level >= 2 && !policy.includeNestedOus)) return false;
+    if (level === 0 && policy.targetType !== 'ACCOUNT') return false;
+    return !isScoped(policy) || policy.permissionSets.some((s) => s.arn === place.permissionSetArn);
+  });
+  const tier = matching.some(isScoped);
+  const inTier = matching.filter((policy) => isScoped(policy) === tier);
+  const near = inTier.filter((policy) => levelOf(policy) <= 1);
+  const nearestLevel = Math.min(...inTier.map(levelOf));
+  const chosen = new Set(
+    near.length > 0 ? near : inTier.filter((policy) => levelOf(policy) === nearestLevel),
+  );
+  for (const policy of matching) if (policy.also) chosen.add(policy);
+  return [...chosen].sort(
+    (a, b) =>
+      levelOf(a) - levelOf(b) || Number(isScoped(b)) - Number(isScoped(a)) || a.id.localeCompare(b.id),
+  );
+}
 
 export interface ResolveApproversInput {
   accountId: string;
+  permissionSetArn: string;
   /** Removed from the result: nobody approves their own request. */
   requesterId: string;
-  getApproverPolicy: (targetId: string) => Promise<ApproverPolicy | undefined>;
-  /** The account's direct parent: an OU or the root (grandparents are not consulted). */
-  parentOf: (accountId: string) => Promise<ParentRef>;
+  /** The account's direct parent: an OU or the root. */
+  parent: ParentRef;
+  /** The OUs above an OU, nearest first, ending with the root (may come from a cached OU tree). */
+  ancestorsOf: (ouId: string) => Promise<readonly string[]>;
+  /** Every approver policy of these targets (accounts, OUs, root), in any order. */
+  approverPoliciesOf: (targetIds: readonly string[]) => Promise<ApproverPolicy[]>;
   membersOfGroup: (groupId: string) => Promise<readonly string[]>;
   getUser: (userId: string) => Promise<DirectoryUser | undefined>;
 }
 
+/** Someone who may approve, and why: the approver groups they are in, or a policy naming them. */
+export interface ApproverCandidate extends Actor {
+  groups: GroupRef[];
+  /** A policy names this user directly. */
+  named: boolean;
+}
+
 export interface ResolvedApprovers {
   /** Everyone who may approve, requester excluded, in the order found. */
-  approvers: Actor[];
-  /** The approver groups that applied (account's policy first, then the parent's), de-duplicated. */
+  approvers: ApproverCandidate[];
+  /** The policies that decided (see selectApproverPolicies). */
+  policies: ApproverPolicy[];
+  /** The approver groups of those policies, de-duplicated. */
   groupIds: string[];
 }
 
 /**
- * The approvers of a request for `accountId`: members of the approver groups of the account's
- * approver policy and of its direct parent's (OU or root), de-duplicated, minus the requester.
- * Each group and each user is looked up once; users missing from the directory are skipped;
- * users without an email are still listed (empty email, named by display or user name).
+ * The approvers of a request for the permission set in `accountId`: the members of the approver
+ * groups and the users named by the policies that decide (selectApproverPolicies),
+ * de-duplicated, minus the requester. Each group and each user is looked up once; users missing
+ * from the directory (deleted since the policy was written) are skipped; users without an email
+ * are still listed (empty email, named by display or user name).
  */
 export async function resolveApprovers(input: ResolveApproversInput): Promise<ResolvedApprovers> {
-  const [accountPolicy, parent] = await Promise.all([
-    input.getApproverPolicy(input.accountId),
-    input.parentOf(input.accountId),
-  ]);
-  const parentPolicy = await input.getApproverPolicy(parent.id);
+  const ancestors = input.parent.type === 'ROOT' ? [] : await input.ancestorsOf(input.parent.id);
+  const path = [input.accountId, input.parent.id, ...ancestors];
+  const policies = selectApproverPolicies(await input.approverPoliciesOf(path), {
+    accountId: input.accountId,
+    permissionSetArn: input.permissionSetArn,
+    path,
+  });
 
-  const groupIds = [
-    ...new Set(
-      [...(accountPolicy?.approverGroups ?? []), ...(parentPolicy?.approverGroups ?? [])].map((g) => g.id),
-    ),
-  ];
+  const groups = new Map<string, GroupRef>();
+  const namedIds = new Set<string>();
+  for (const policy of policies) {
+    for (const group of policy.approverGroups) if (!groups.has(group.id)) groups.set(group.id, group);
+    for (const user of policy.approverUsers) namedIds.add(user.id);
+  }
+  const groupIds = [...groups.keys()];
   const memberLists = await Promise.all(groupIds.map((groupId) => input.membersOfGroup(groupId)));
-  const userIds = [...new Set(memberLists.flat())].filter((userId) => userId !== input.requesterId);
+  const groupsOfUser = new Map<string, GroupRef[]>();
+  memberLists.forEach((members, index) => {
+    const group = groups.get(groupIds[index] ?? '');
+    if (group === undefined) return;
+    for (const userId of members) groupsOfUser.set(userId, [...(groupsOfUser.get(userId) ?? []), group]);
+  });
+  const userIds = [...new Set([...groupsOfUser.keys(), ...namedIds])].filter(
+    (userId) => userId !== input.requesterId,
+  );
   const users = await Promise.all(userIds.map((userId) => input.getUser(userId)));
 
-  const approvers: Actor[] = [];
+  const approvers: ApproverCandidate[] = [];
   for (const user of users) {
     if (!user || user.id === input.requesterId) continue;
-    approvers.push({ id: user.id, email: user.email ?? '', name: user.displayName ?? user.userName });
+    approvers.push({
+      id: user.id,
+      email: user.email ?? '',
+      name: user.displayName ?? user.userName,
+      groups: groupsOfUser.get(user.id) ?? [],
+      named: namedIds.has(user.id),
+    });
   }
-  return { approvers, groupIds };
+  return { approvers, policies, groupIds };
+}
+
+/** The actor stored on a request for an approver candidate. */
+export function approverActor(candidate: ApproverCandidate): Actor {
+  const actor: Actor = { id: candidate.id, email: candidate.email };
+  if (candidate.name !== undefined) actor.name = candidate.name;
+  return actor;
 }
 
 /**
@@ -76,5 +162,5 @@ export function requireApprovers(result: Pick<ResolvedApprovers, 'approvers'>, a
       'accountId',
     );
   }
-  return result.approvers;
+  return result.approvers.map(approverActor);
 }

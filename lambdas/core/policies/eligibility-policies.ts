@@ -6,16 +6,18 @@ import { withInputFields } from '../input-fields';
 import { clampPage, type PageInput } from '../paging';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
-import type { CallerIdentity, EligibilityPolicy, Page } from '../types';
+import type { AccountPermissionSetPair, CallerIdentity, EligibilityPolicy, Page } from '../types';
 import {
   validateEligibilityPolicyInput,
   validateEligibilityPolicyUpdateInput,
   type EligibilityPolicyUpdateInput,
   type PrincipalInput,
 } from './eligibility-policy-input';
+import { DEFAULT_POLICY_NAME, eligibilityPolicyId, isEligibilityPolicyId } from './policy-ids';
 import {
   ACCOUNT_ID_SHAPE,
   IDC_ID_SHAPE,
+  type IdShape,
   OU_ID_SHAPE,
   PERMISSION_SET_ARN_SHAPE,
   accountRefs,
@@ -27,23 +29,35 @@ import {
   writeAll,
 } from './policy-names';
 
+/** An explicit (account, permission set) pair, by ids. */
+export interface PairIdsInput {
+  accountId: string;
+  permissionSetArn: string;
+}
+
 /** What an admin sends to create eligibility policies: ids only, the server finds the names. */
 export interface CreateEligibilityPoliciesInput {
   principals: { id: string; type: 'USER' | 'GROUP' }[];
+  /** The policy's name among each principal's policies (default `default`). */
+  name?: string | null;
   accountIds?: string[] | null;
   ouIds?: string[] | null;
-  permissionSetArns: string[];
+  includeNestedOus?: boolean | null;
+  permissionSetArns?: string[] | null;
+  pairs?: PairIdsInput[] | null;
   maxDurationHours: number;
   approvalRequired: boolean;
   ticketNo?: string | null;
 }
 
-/** What an admin sends to edit one eligibility policy (its principal stays). */
+/** What an admin sends to edit one eligibility policy (its principal and name stay). */
 export interface UpdateEligibilityPolicyInput {
   id: string;
   accountIds?: string[] | null;
   ouIds?: string[] | null;
-  permissionSetArns: string[];
+  includeNestedOus?: boolean | null;
+  permissionSetArns?: string[] | null;
+  pairs?: PairIdsInput[] | null;
   maxDurationHours: number;
   approvalRequired: boolean;
   ticketNo?: string | null;
@@ -63,6 +77,13 @@ export interface DeletePoliciesResult {
 
 /** The input field each part of a validated scope comes from. */
 const SCOPE_INPUT_FIELDS = { accounts: 'accountIds', ous: 'ouIds', permissionSets: 'permissionSetArns' };
+
+/** Policy ids from the client: a user or group id, optionally `#` and the policy's name. */
+const POLICY_ID_SHAPE: IdShape = {
+  label: 'Eligibility policy id',
+  pattern: { test: isEligibilityPolicyId },
+  description: 'an eligibility policy id (a user or group id, optionally followed by # and the policy name)',
+};
 
 type PolicyDeps = Pick<
   CoreDeps,
@@ -114,35 +135,75 @@ async function principalsWithNames(deps: PolicyDeps, value: unknown): Promise<Pr
   );
 }
 
+/** Explicit pairs from the client: each account and permission set checked and named. */
+async function pairsWithNames(deps: PolicyDeps, value: unknown): Promise<AccountPermissionSetPair[]> {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ValidationError('Pairs must be a list.', 'pairs');
+  if (value.length > MAX_LIST_ITEMS) {
+    throw new ValidationError(`Pairs: at most ${MAX_LIST_ITEMS} items.`, 'pairs');
+  }
+  const shaped = value.map((raw: unknown, index) => {
+    const field = (name: string) =>
+      typeof raw === 'object' && raw !== null ? Reflect.get(raw, name) : undefined;
+    return {
+      accountId: parseId(field('accountId'), `pairs.${index}.accountId`, ACCOUNT_ID_SHAPE),
+      permissionSetArn: parseId(
+        field('permissionSetArn'),
+        `pairs.${index}.permissionSetArn`,
+        PERMISSION_SET_ARN_SHAPE,
+      ),
+    };
+  });
+  const [accounts, permissionSets] = await Promise.all([
+    accountRefs(deps, [...new Set(shaped.map((p) => p.accountId))], 'pairs', false),
+    permissionSetRefs(deps, [...new Set(shaped.map((p) => p.permissionSetArn))], 'pairs'),
+  ]);
+  const accountById = new Map(accounts.map((a) => [a.id, a]));
+  const permissionSetByArn = new Map(permissionSets.map((p) => [p.arn, p]));
+  return shaped.flatMap((pair) => {
+    const account = accountById.get(pair.accountId);
+    const permissionSet = permissionSetByArn.get(pair.permissionSetArn);
+    return account && permissionSet ? [{ account, permissionSet }] : [];
+  });
+}
+
+type ScopeIds = Pick<
+  CreateEligibilityPoliciesInput,
+  'accountIds' | 'ouIds' | 'includeNestedOus' | 'permissionSetArns' | 'pairs'
+>;
+
 /** The scope of a policy with every name resolved from the ids. */
-async function scopeWithNames(
-  deps: PolicyDeps,
-  input: Pick<CreateEligibilityPoliciesInput, 'accountIds' | 'ouIds' | 'permissionSetArns'>,
-) {
+async function scopeWithNames(deps: PolicyDeps, input: ScopeIds) {
   const accountIds = parseIds(input.accountIds, 'accountIds', ACCOUNT_ID_SHAPE);
   const ouIds = parseIds(input.ouIds, 'ouIds', OU_ID_SHAPE);
   const arns = parseIds(input.permissionSetArns, 'permissionSetArns', PERMISSION_SET_ARN_SHAPE);
-  const [accounts, ous, permissionSets] = await Promise.all([
+  const [accounts, ous, permissionSets, pairs] = await Promise.all([
     accountRefs(deps, accountIds, 'accountIds', false),
     ouRefs(deps, ouIds, 'ouIds'),
     permissionSetRefs(deps, arns, 'permissionSetArns'),
+    pairsWithNames(deps, input.pairs),
   ]);
-  return { accounts, ous, permissionSets };
+  return { accounts, ous, includeNestedOus: input.includeNestedOus ?? false, permissionSets, pairs };
 }
 
 function toPolicy(
   principal: PrincipalInput,
+  name: string,
   scope: EligibilityPolicyUpdateInput,
   updatedAt: string,
   updatedBy: string,
 ): EligibilityPolicy {
   const policy: EligibilityPolicy = {
-    id: principal.id,
+    id: eligibilityPolicyId(principal.id, name),
+    principalId: principal.id,
     principalType: principal.type,
     principalName: principal.name,
+    name,
     accounts: scope.accounts,
     ous: scope.ous,
+    includeNestedOus: scope.includeNestedOus,
     permissionSets: scope.permissionSets,
+    pairs: scope.pairs,
     maxDurationHours: scope.maxDurationHours,
     approvalRequired: scope.approvalRequired,
     updatedAt,
@@ -153,10 +214,10 @@ function toPolicy(
 }
 
 /**
- * Creates one identical policy per user or group (admins). All or nothing: every input is
- * validated and every name resolved before anything is written; a principal that already has a
- * policy fails the whole call with a ConflictError naming it. The management account and the
- * permission sets provisioned to it are refused.
+ * Creates one identical policy, with the same name, per user or group (admins). All or
+ * nothing: every input is validated and every name resolved before anything is written; a
+ * principal that already has a policy of that name fails the whole call with a ConflictError
+ * naming it. The management account and the permission sets provisioned to it are refused.
  */
 export function makeCreateEligibilityPolicies(
   deps: PolicyDeps,
@@ -173,6 +234,7 @@ export function makeCreateEligibilityPolicies(
         validateEligibilityPolicyInput(
           {
             principals,
+            name: input.name ?? DEFAULT_POLICY_NAME,
             ...scope,
             maxDurationHours: input.maxDurationHours,
             approvalRequired: input.approvalRequired,
@@ -183,16 +245,19 @@ export function makeCreateEligibilityPolicies(
       SCOPE_INPUT_FIELDS,
     );
 
-    const existing = await deps.policies.getEligibilities(valid.principals.map((p) => p.id));
+    const ids = valid.principals.map((p) => eligibilityPolicyId(p.id, valid.name));
+    const existing = (await Promise.all(ids.map((id) => deps.policies.getEligibility(id)))).filter(
+      (p): p is EligibilityPolicy => p !== undefined,
+    );
     if (existing.length > 0) {
       const names = existing.map((p) => p.principalName).join(', ');
       throw new ConflictError(
-        `${names} already ${existing.length === 1 ? 'has an eligibility policy' : 'have eligibility policies'}; edit ${existing.length === 1 ? 'it' : 'them'} instead. Nothing was created.`,
+        `${names} already ${existing.length === 1 ? 'has' : 'have'} an eligibility policy named "${existing[0]?.name ?? valid.name}"; edit it or choose another name. Nothing was created.`,
       );
     }
 
     const at = nextUpdatedAt(deps.clock.now());
-    const policies = valid.principals.map((p) => toPolicy(p, valid, at, caller.userName));
+    const policies = valid.principals.map((p) => toPolicy(p, valid.name, valid, at, caller.userName));
     await writeAll(
       policies,
       (p) => deps.policies.putEligibility(p),
@@ -203,20 +268,21 @@ export function makeCreateEligibilityPolicies(
 }
 
 /**
- * Replaces the scope of one eligibility policy (admins); its principal stays. Conditional on
- * the policy's updatedAt as the admin read it (ConflictError if someone changed it since).
+ * Replaces the scope of one eligibility policy (admins); its principal and name stay.
+ * Conditional on the policy's updatedAt as the admin read it (ConflictError if someone changed
+ * it since).
  */
 export function makeUpdateEligibilityPolicy(
   deps: PolicyDeps,
 ): (caller: CallerIdentity, input: UpdateEligibilityPolicyInput) => Promise<EligibilityPolicy> {
   return async (caller, input) => {
     authorize('updateEligibilityPolicy', caller);
-    const current = await deps.policies.getEligibility(parseId(input.id, 'id', IDC_ID_SHAPE));
+    const current = await deps.policies.getEligibility(parseId(input.id, 'id', POLICY_ID_SHAPE));
     if (current === undefined) throw new NotFoundError('This eligibility policy does not exist.');
     const expected = input.expectedUpdatedAt ?? current.updatedAt;
     if (expected !== current.updatedAt) {
       throw new ConflictError(
-        `The eligibility policy of ${current.principalName} was changed by someone else; reload it and try again.`,
+        `The eligibility policy "${current.name}" of ${current.principalName} was changed by someone else; reload it and try again.`,
       );
     }
     const settings = await loadSettings(deps);
@@ -235,12 +301,13 @@ export function makeUpdateEligibilityPolicy(
       SCOPE_INPUT_FIELDS,
     );
     const principal: PrincipalInput = {
-      id: current.id,
+      id: current.principalId,
       type: current.principalType,
       name: current.principalName,
     };
     const next = toPolicy(
       principal,
+      current.name,
       valid,
       nextUpdatedAt(deps.clock.now(), current.updatedAt),
       caller.userName,
@@ -250,16 +317,17 @@ export function makeUpdateEligibilityPolicy(
   };
 }
 
-/** Deletes eligibility policies by principal id (admins); every id is checked before any delete. */
+/** Deletes eligibility policies by policy id (admins); every id is checked before any delete. */
 export function makeDeleteEligibilityPolicies(
   deps: Pick<CoreDeps, 'policies'>,
 ): (caller: CallerIdentity, input: DeletePoliciesInput) => Promise<DeletePoliciesResult> {
   return async (caller, input) => {
     authorize('deleteEligibilityPolicies', caller);
-    const ids = parseIds(input.ids, 'ids', IDC_ID_SHAPE);
-    const existing = await deps.policies.getEligibilities(ids);
+    const ids = parseIds(input.ids, 'ids', POLICY_ID_SHAPE);
+    const existing = await Promise.all(ids.map((id) => deps.policies.getEligibility(id)));
     const deletedIds: string[] = [];
     for (const policy of existing) {
+      if (policy === undefined) continue;
       await deps.policies.deleteEligibility(policy.id);
       deletedIds.push(policy.id);
     }

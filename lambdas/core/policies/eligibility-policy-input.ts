@@ -3,7 +3,7 @@
  * accounts, OUs, permission sets, the maximum duration, whether approval is required, the ticket.
  */
 import { z } from 'zod';
-import { MAX_OU_NAME_LENGTH } from '../../contract/patterns';
+import { MAX_OU_NAME_LENGTH, MAX_POLICY_NAME_LENGTH } from '../../contract/patterns';
 import { ValidationError } from '../errors';
 import {
   accountId,
@@ -22,7 +22,8 @@ import {
   ticketNo,
   uniqueBy,
 } from '../input-fields';
-import type { Settings } from '../types';
+import type { AccountPermissionSetPair, Settings } from '../types';
+import { DEFAULT_POLICY_NAME } from './policy-ids';
 
 export interface PrincipalInput {
   id: string;
@@ -32,16 +33,20 @@ export interface PrincipalInput {
 
 export interface EligibilityPolicyInput {
   principals: PrincipalInput[];
+  /** The policy's name among each principal's policies (`default` when none is given). */
+  name: string;
   accounts: { id: string; name: string }[];
   ous: { id: string; name: string }[];
+  includeNestedOus: boolean;
   permissionSets: { arn: string; name: string }[];
+  pairs: AccountPermissionSetPair[];
   maxDurationHours: number;
   approvalRequired: boolean;
   ticketNo?: string;
 }
 
-/** Editing a policy changes everything but its principal. */
-export type EligibilityPolicyUpdateInput = Omit<EligibilityPolicyInput, 'principals'>;
+/** Editing a policy changes everything but its principal and name. */
+export type EligibilityPolicyUpdateInput = Omit<EligibilityPolicyInput, 'principals' | 'name'>;
 
 const principalSchema = z.object({
   id: idcId('User or group id'),
@@ -49,14 +54,18 @@ const principalSchema = z.object({
   name: groupName('User or group name'),
 });
 
+const accountRef = z.object({ id: accountId(), name: accountName() });
+const permissionSetRef = z.object({ arn: permissionSetArn(), name: permissionSetName() });
+
 const eligibilityScopeShape = {
-  accounts: list('Accounts', z.object({ id: accountId(), name: accountName() })),
+  accounts: list('Accounts', accountRef),
   ous: list('OUs', z.object({ id: ouId(), name: printableName('OU name', MAX_OU_NAME_LENGTH) })),
-  permissionSets: list(
-    'Permission sets',
-    z.object({ arn: permissionSetArn(), name: permissionSetName() }),
-    'Choose at least one permission set.',
-  ),
+  includeNestedOus: flag('Include nested OUs').default(false),
+  permissionSets: list('Permission sets', permissionSetRef),
+  pairs: list(
+    'Account and permission set pairs',
+    z.object({ account: accountRef, permissionSet: permissionSetRef }),
+  ).default([]),
   maxDurationHours: duration('Maximum duration'),
   approvalRequired: flag('Approval required'),
   ticketNo,
@@ -64,6 +73,7 @@ const eligibilityScopeShape = {
 
 const eligibilityPolicySchema = z.object({
   principals: list('Users and groups', principalSchema, 'Choose at least one user or group.'),
+  name: printableName('Policy name', MAX_POLICY_NAME_LENGTH).default(DEFAULT_POLICY_NAME),
   ...eligibilityScopeShape,
 });
 const eligibilityUpdateSchema = z.object(eligibilityScopeShape);
@@ -73,13 +83,30 @@ function normalizeEligibilityScope(
   settings: Pick<Settings, 'ticketRequired'>,
 ): EligibilityPolicyUpdateInput {
   requireTicket(parsed.ticketNo, settings.ticketRequired);
-  if (parsed.accounts.length === 0 && parsed.ous.length === 0) {
-    throw new ValidationError('Choose at least one account or OU.', 'accounts');
+  if (parsed.pairs.length > 0) {
+    if (parsed.accounts.length + parsed.ous.length + parsed.permissionSets.length > 0) {
+      throw new ValidationError(
+        'A policy grants either accounts and OUs × permission sets, or a list of pairs, not both.',
+        'pairs',
+      );
+    }
+  } else {
+    if (parsed.accounts.length === 0 && parsed.ous.length === 0) {
+      throw new ValidationError('Choose at least one account or OU.', 'accounts');
+    }
+    if (parsed.permissionSets.length === 0) {
+      throw new ValidationError('Choose at least one permission set.', 'permissionSets');
+    }
+  }
+  if (parsed.includeNestedOus && parsed.ous.length === 0) {
+    throw new ValidationError('Include nested OUs needs at least one OU.', 'includeNestedOus');
   }
   const result: EligibilityPolicyUpdateInput = {
     accounts: uniqueBy(parsed.accounts, (a) => a.id),
     ous: uniqueBy(parsed.ous, (o) => o.id),
+    includeNestedOus: parsed.includeNestedOus,
     permissionSets: uniqueBy(parsed.permissionSets, (p) => p.arn),
+    pairs: uniqueBy(parsed.pairs, (p) => `${p.account.id} ${p.permissionSet.arn}`),
     maxDurationHours: parsed.maxDurationHours,
     approvalRequired: parsed.approvalRequired,
   };
@@ -89,7 +116,8 @@ function normalizeEligibilityScope(
 
 /**
  * Validates a new eligibility policy for one or more users/groups (one policy each): ids and
- * names, at least one account or OU, at least one permission set, maximum duration 1–8000 h,
+ * names, a policy name, at least one account or OU and one permission set (or at least one
+ * explicit pair, and then nothing else), maximum duration 1–8000 h,
  * ticket number when the settings require one. Lists come back de-duplicated by id.
  */
 export function validateEligibilityPolicyInput(
@@ -98,7 +126,7 @@ export function validateEligibilityPolicyInput(
 ): EligibilityPolicyInput {
   const parsed = parseInput(eligibilityPolicySchema, input, 'The eligibility policy');
   const scope = normalizeEligibilityScope(parsed, settings);
-  return { principals: uniqueBy(parsed.principals, (p) => p.id), ...scope };
+  return { principals: uniqueBy(parsed.principals, (p) => p.id), name: parsed.name, ...scope };
 }
 
 /** Validates an edit of an existing eligibility policy (same rules, principal unchanged). */

@@ -13,11 +13,16 @@ import type {
 } from '../types';
 
 export interface ResolveEligibilityInput {
-  /** The caller's own policy and those of the caller's groups (any order). */
+  /** The caller's own policies and those of the caller's groups (any order). */
   policies: readonly EligibilityPolicy[];
   settings: Pick<Settings, 'approvalWorkflow' | 'maxDurationHours'>;
   /** Accounts directly under an OU or the root (nested OUs not included); may be cached. */
   accountsInOu: (ouId: string) => Promise<readonly AccountRef[]> | readonly AccountRef[];
+  /**
+   * Every OU below an OU or the root, at any depth; asked only for the OUs of policies that
+   * include nested OUs (an unknown OU has none).
+   */
+  nestedOusOf?: (ouId: string) => Promise<readonly string[]> | readonly string[];
   /** Never offered: the management account. */
   excludedAccountIds?: readonly string[];
   /** Never offered: the permission sets provisioned to the management account. */
@@ -36,18 +41,31 @@ const byName =
   (a: T, b: T) =>
     a.name.localeCompare(b.name, 'en') || key(a).localeCompare(key(b), 'en');
 
+/** The OUs a policy's accounts come from: its OUs, and with `includeNestedOus` every OU below them. */
+async function ousOf(
+  policy: EligibilityPolicy,
+  nestedOusOf: ResolveEligibilityInput['nestedOusOf'],
+): Promise<string[]> {
+  const ouIds = policy.ous.map((ou) => ou.id);
+  if (!policy.includeNestedOus || nestedOusOf === undefined) return ouIds;
+  const nested = await Promise.all(ouIds.map(async (ouId) => nestedOusOf(ouId)));
+  return [...new Set([...ouIds, ...nested.flat()])];
+}
+
 /**
- * The accounts and permission sets the caller may request, each pair with whether approval is
- * required (approval workflow on and no matching policy waives it) and its maximum duration
- * (the largest among the policies covering that account and permission set, capped by the
- * settings). OUs cover only their direct accounts and are expanded once each. Accounts sorted by
- * name, permission sets by name; accounts left with no permission set are omitted.
+ * The accounts and permission sets the caller may request: the union of what the policies
+ * grant. Each (account, permission set) pair combines only the policies that grant that pair:
+ * approval is required unless one of them waives it (and the approval workflow is on), and the
+ * maximum duration is the longest of theirs, capped by the settings. OUs cover the accounts
+ * directly under them, and those of nested OUs when the policy says so; each OU is expanded
+ * once. Accounts sorted by name, permission sets by name; accounts left with none are omitted.
  */
 export async function resolveEligibility(input: ResolveEligibilityInput): Promise<EligibleAccount[]> {
   const excludedAccounts = new Set(input.excludedAccountIds ?? []);
   const excludedPermissionSets = new Set(input.excludedPermissionSetArns ?? []);
 
-  const ouIds = [...new Set(input.policies.flatMap((policy) => policy.ous.map((ou) => ou.id)))];
+  const policyOus = await Promise.all(input.policies.map((policy) => ousOf(policy, input.nestedOusOf)));
+  const ouIds = [...new Set(policyOus.flat())];
   const expanded = new Map<string, readonly AccountRef[]>(
     await Promise.all(ouIds.map(async (ouId) => [ouId, await input.accountsInOu(ouId)] as const)),
   );
@@ -60,36 +78,38 @@ export async function resolveEligibility(input: ResolveEligibilityInput): Promis
   }
 
   const pairs = new Map<string, Map<string, PairAccumulator>>();
-  for (const policy of input.policies) {
-    const covered = new Map<string, string>();
-    for (const account of policy.accounts) covered.set(account.id, account.name);
-    for (const ou of policy.ous) {
-      for (const account of expanded.get(ou.id) ?? []) covered.set(account.id, account.name);
+  const grant = (account: AccountRef, permissionSet: PermissionSetRef, policy: EligibilityPolicy) => {
+    if (excludedAccounts.has(account.id) || excludedPermissionSets.has(permissionSet.arn)) return;
+    if (!accountNames.has(account.id)) accountNames.set(account.id, account.name);
+    let sets = pairs.get(account.id);
+    if (!sets) {
+      sets = new Map();
+      pairs.set(account.id, sets);
     }
-    for (const [accountId, name] of covered) {
-      if (excludedAccounts.has(accountId)) continue;
-      if (!accountNames.has(accountId)) accountNames.set(accountId, name);
-      let sets = pairs.get(accountId);
-      for (const permissionSet of policy.permissionSets) {
-        if (excludedPermissionSets.has(permissionSet.arn)) continue;
-        if (!sets) {
-          sets = new Map();
-          pairs.set(accountId, sets);
-        }
-        const seen = sets.get(permissionSet.arn);
-        if (seen) {
-          seen.approvalWaived ||= !policy.approvalRequired;
-          seen.maxDurationHours = Math.max(seen.maxDurationHours, policy.maxDurationHours);
-        } else {
-          sets.set(permissionSet.arn, {
-            permissionSet: { arn: permissionSet.arn, name: permissionSet.name },
-            approvalWaived: !policy.approvalRequired,
-            maxDurationHours: policy.maxDurationHours,
-          });
-        }
-      }
+    const seen = sets.get(permissionSet.arn);
+    if (seen) {
+      seen.approvalWaived ||= !policy.approvalRequired;
+      seen.maxDurationHours = Math.max(seen.maxDurationHours, policy.maxDurationHours);
+    } else {
+      sets.set(permissionSet.arn, {
+        permissionSet: { arn: permissionSet.arn, name: permissionSet.name },
+        approvalWaived: !policy.approvalRequired,
+        maxDurationHours: policy.maxDurationHours,
+      });
     }
-  }
+  };
+
+  input.policies.forEach((policy, index) => {
+    for (const pair of policy.pairs) grant(pair.account, pair.permissionSet, policy);
+    const covered = new Map<string, AccountRef>();
+    for (const account of policy.accounts) covered.set(account.id, account);
+    for (const ouId of policyOus[index] ?? []) {
+      for (const account of expanded.get(ouId) ?? []) covered.set(account.id, account);
+    }
+    for (const account of covered.values()) {
+      for (const permissionSet of policy.permissionSets) grant(account, permissionSet, policy);
+    }
+  });
 
   const result: EligibleAccount[] = [];
   for (const [accountId, sets] of pairs) {
@@ -119,7 +139,7 @@ export function findEligibility(
 export interface ResolveAccountEligibilityInput {
   accountId: string;
   permissionSetArn: string;
-  /** The caller's own policy and those of the caller's groups (any order). */
+  /** The caller's own policies and those of the caller's groups (any order). */
   policies: readonly EligibilityPolicy[];
   settings: Pick<Settings, 'approvalWorkflow' | 'maxDurationHours'>;
   /** Never eligible. */
@@ -130,6 +150,11 @@ export interface ResolveAccountEligibilityInput {
   parentOf: (accountId: string) => Promise<ParentRef | undefined>;
   /** Accounts directly under an OU or the root; may be cached. */
   accountsInOu: (ouId: string) => Promise<readonly AccountRef[]>;
+  /**
+   * The OUs above an OU, nearest first, ending with the root; asked only when a policy includes
+   * nested OUs. May come from a cached OU tree.
+   */
+  ancestorsOf: (ouId: string) => Promise<readonly string[]>;
 }
 
 /** One (account, permission set) pair the caller may request, and where the account sits. */
@@ -140,30 +165,52 @@ export interface AccountEligibility {
   parent: ParentRef;
 }
 
+/** Whether a policy grants the permission set in the account (if the account is covered at all). */
+function mayGrant(policy: EligibilityPolicy, accountId: string, permissionSetArn: string): boolean {
+  return (
+    policy.pairs.some((p) => p.account.id === accountId && p.permissionSet.arn === permissionSetArn) ||
+    policy.permissionSets.some((s) => s.arn === permissionSetArn)
+  );
+}
+
 /**
  * The eligibility of one (account, permission set) pair, with the same answer as
  * `resolveEligibility` gives for that pair, or undefined when the caller may not request it.
- * Only the policies that grant the permission set count, and only the account's parent can
- * cover it, so at most one OU is expanded. When the account is not named by any of those
- * policies and they name exactly one OU, that OU is listed first: the account can only be
- * eligible if it is there, and the Organization adapter then knows its parent from that live
- * listing without asking ListParents. The parent is always asked of `parentOf`, so a cached OU
- * listing never decides alone where an account sits.
+ * Only the policies that can grant the permission set count, and only the account's parent can
+ * hold it directly, so at most one OU is listed. When the account is not named by any of those
+ * policies and they name exactly one OU (and none includes nested OUs), that OU is listed
+ * first: the account can only be eligible if it is there, and the Organization adapter then
+ * knows its parent from that live listing without asking ListParents. The parent is always
+ * asked of `parentOf`, so a cached OU listing never decides alone where an account sits.
  */
 export async function resolveAccountEligibility(
   input: ResolveAccountEligibilityInput,
 ): Promise<AccountEligibility | undefined> {
   const { accountId, permissionSetArn } = input;
   if (accountId === input.managementAccountId) return undefined;
-  const policies = input.policies.filter((p) => p.permissionSets.some((s) => s.arn === permissionSetArn));
+  const policies = input.policies.filter((p) => mayGrant(p, accountId, permissionSetArn));
   if (policies.length === 0) return undefined;
 
-  const named = policies.some((p) => p.accounts.some((a) => a.id === accountId));
+  const named = policies.some(
+    (p) =>
+      p.accounts.some((a) => a.id === accountId) || p.pairs.some((pair) => pair.account.id === accountId),
+  );
   const ouIds = new Set(policies.flatMap((p) => p.ous.map((ou) => ou.id)));
+  const nestedOuIds = new Set(
+    policies.filter((p) => p.includeNestedOus).flatMap((p) => p.ous.map((ou) => ou.id)),
+  );
   const [onlyOu] = ouIds;
 
+  let ancestors: readonly string[] = [];
+  const covers = async (parentId: string): Promise<boolean> => {
+    // Every policy through which the parent reaches the account must count, so the ancestors
+    // are needed whenever a policy includes nested OUs.
+    if (nestedOuIds.size > 0) ancestors = await input.ancestorsOf(parentId);
+    return ouIds.has(parentId) || ancestors.some((id) => nestedOuIds.has(id));
+  };
+
   const place = async (): Promise<{ parent: ParentRef; siblings?: readonly AccountRef[] } | undefined> => {
-    if (!named && ouIds.size === 1 && onlyOu !== undefined) {
+    if (!named && nestedOuIds.size === 0 && ouIds.size === 1 && onlyOu !== undefined) {
       const siblings = await input.accountsInOu(onlyOu);
       if (!siblings.some((a) => a.id === accountId)) return undefined;
       const parent = await input.parentOf(accountId);
@@ -172,7 +219,7 @@ export async function resolveAccountEligibility(
     }
     const parent = await input.parentOf(accountId);
     if (parent === undefined) return undefined;
-    if (!ouIds.has(parent.id)) return { parent };
+    if (!(await covers(parent.id))) return named ? { parent } : undefined;
     return { parent, siblings: await input.accountsInOu(parent.id) };
   };
   const [excludedPermissionSetArns, placed] = await Promise.all([input.excludedPermissionSetArns(), place()]);
@@ -182,8 +229,9 @@ export async function resolveAccountEligibility(
   const eligible = await resolveEligibility({
     policies,
     settings: input.settings,
-    // Only the parent can cover the account (an OU covers its direct accounts only).
+    // Only the parent can hold the account directly; nested OUs reach it only through the parent.
     accountsInOu: (ouId) => (ouId === parent.id ? (siblings ?? []) : []),
+    nestedOusOf: (ouId) => (ancestors.includes(ouId) ? [parent.id] : []),
     excludedAccountIds: [input.managementAccountId],
     excludedPermissionSetArns,
   });

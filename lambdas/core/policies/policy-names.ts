@@ -11,12 +11,13 @@ import {
 } from '../../contract/patterns';
 import { ValidationError } from '../errors';
 import type { CoreDeps } from '../ports';
-import type { AccountRef, GroupRef, OuNode, PermissionSetRef } from '../types';
+import type { AccountRef, GroupRef, OuNode, PermissionSetRef, UserRef } from '../types';
 
 /** A pattern an id must match, with the words that describe it in messages. */
 export interface IdShape {
   label: string;
-  pattern: RegExp;
+  /** A RegExp, or any test of a whole id. */
+  pattern: { test(id: string): boolean };
   description: string;
 }
 
@@ -41,9 +42,10 @@ export const IDC_ID_SHAPE: IdShape = {
   description: 'an IAM Identity Center id',
 };
 export const APPROVER_GROUP_ID_SHAPE: IdShape = { ...IDC_ID_SHAPE, label: 'Approver group id' };
+export const APPROVER_USER_ID_SHAPE: IdShape = { ...IDC_ID_SHAPE, label: 'Approver user id' };
 export const TARGET_ID_SHAPE: IdShape = {
   label: 'Account or OU id',
-  pattern: new RegExp(`${ACCOUNT_ID.source}|${OU_OR_ROOT_ID.source}`),
+  pattern: { test: (id) => ACCOUNT_ID.test(id) || OU_OR_ROOT_ID.test(id) },
   description: 'an account id (12 digits), an OU id (ou-…) or the root id (r-…)',
 };
 
@@ -122,18 +124,22 @@ export async function ouRefs(deps: NameDeps, ids: readonly string[], field: stri
   return lookup(ids, known, field, 'OU');
 }
 
-/** Names of permission sets; those provisioned to the management account are refused. */
+/**
+ * Names of permission sets; those provisioned to the management account are refused (unless
+ * `allowManagement`: scoping an approver policy to one grants nothing).
+ */
 export async function permissionSetRefs(
   deps: NameDeps,
   arns: readonly string[],
   field: string,
+  options: { allowManagement?: boolean } = {},
 ): Promise<PermissionSetRef[]> {
   if (arns.length === 0) return [];
-  const managementId = await deps.organization.managementAccountId();
-  const [all, excluded] = await Promise.all([
-    deps.directory.listPermissionSets(),
-    deps.directory.permissionSetsProvisionedTo(managementId),
-  ]);
+  const excludedArns = async (): Promise<readonly string[]> =>
+    options.allowManagement
+      ? []
+      : deps.directory.permissionSetsProvisionedTo(await deps.organization.managementAccountId());
+  const [all, excluded] = await Promise.all([deps.directory.listPermissionSets(), excludedArns()]);
   const refused = arns.find((arn) => excluded.includes(arn));
   if (refused !== undefined) {
     throw new ValidationError(
@@ -143,6 +149,17 @@ export async function permissionSetRefs(
   }
   const known = new Map(all.map((p) => [p.arn, { arn: p.arn, name: p.name }]));
   return lookup(arns, known, field, 'Permission set');
+}
+
+/** User names of users. */
+export async function userRefs(deps: NameDeps, ids: readonly string[], field: string): Promise<UserRef[]> {
+  if (ids.length === 0) return [];
+  const users = await Promise.all(ids.map((id) => deps.directory.getUser(id)));
+  return ids.map((id, index) => {
+    const user = users[index];
+    if (user === undefined) throw new ValidationError(`User ${id} does not exist.`, field);
+    return { id, name: user.userName };
+  });
 }
 
 /** Names of groups. */

@@ -2,11 +2,23 @@
 import { actorOf, auditEventId } from '../audit';
 import { authorize } from '../authorization';
 import { NotEligibleError, NotFoundError } from '../errors';
-import { requireApprovers, resolveApprovers } from '../policies/approvers';
+import {
+  approverActor,
+  requireApprovers,
+  resolveApprovers,
+  type ResolvedApprovers,
+} from '../policies/approvers';
 import { resolveAccountEligibility, type AccountEligibility } from '../policies/eligibility';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
-import type { AccessRequest, AuditEvent, CallerIdentity, ParentRef, Settings } from '../types';
+import type {
+  AccessRequest,
+  AuditEvent,
+  CallerIdentity,
+  EligibilityPolicy,
+  ParentRef,
+  Settings,
+} from '../types';
 import { validateCreateRequest } from './create-request-input';
 
 const HOUR_MS = 3_600_000;
@@ -38,7 +50,7 @@ export function makeCreateRequest(
         `You are not eligible to request this permission set in account ${shaped.accountId}; ask an administrator for an eligibility policy.`,
       );
     }
-    const { account, permissionSet: eligibility, parent } = found;
+    const { account, permissionSet: eligibility } = found;
     const valid = validateCreateRequest(input, {
       now,
       settings,
@@ -47,15 +59,7 @@ export function makeCreateRequest(
     });
 
     const [resolved, permissionSetInfo] = await Promise.all([
-      resolveApprovers({
-        accountId: account.id,
-        requesterId: caller.userId,
-        getApproverPolicy: (id) => deps.policies.getApproverPolicy(id),
-        // Eligibility has just read it live: asking Organizations again would only cost a call.
-        parentOf: () => Promise.resolve(parent),
-        membersOfGroup: (id) => deps.directory.membersOfGroup(id),
-        getUser: (id) => deps.directory.getUser(id),
-      }),
+      approversOf(deps, caller.userId, found),
       deps.directory.getPermissionSet(valid.permissionSetArn),
     ]);
     if (eligibility.approvalRequired) requireApprovers(resolved, account);
@@ -73,7 +77,7 @@ export function makeCreateRequest(
       justification: valid.justification,
       status: 'pending',
       approvalRequired: eligibility.approvalRequired,
-      approvers: resolved.approvers,
+      approvers: resolved.approvers.map(approverActor),
       createdAt: at,
       updatedAt: at,
       version: 1,
@@ -99,22 +103,43 @@ export function makeCreateRequest(
 
 type EligibilityDeps = Pick<CoreDeps, 'policies' | 'directory' | 'organization'>;
 
+/** Who could approve `userId`'s request for the eligible pair (the requester never among them). */
+export function approversOf(
+  deps: EligibilityDeps,
+  userId: string,
+  found: AccountEligibility,
+): Promise<ResolvedApprovers> {
+  return resolveApprovers({
+    accountId: found.account.id,
+    permissionSetArn: found.permissionSet.arn,
+    requesterId: userId,
+    // Eligibility has just read it live: asking Organizations again would only cost a call.
+    parent: found.parent,
+    ancestorsOf: (ouId) => deps.organization.ancestorsOf(ouId),
+    approverPoliciesOf: (ids) => deps.policies.approverPoliciesOf(ids),
+    membersOfGroup: (id) => deps.directory.membersOfGroup(id),
+    getUser: (id) => deps.directory.getUser(id),
+  });
+}
+
 /**
  * Whether `userId` may request the permission set in the account, with group membership read
  * live from the directory (never from the token, which may be an hour old), and the account's
  * parent as Organizations reports it now.
  */
-async function eligibilityOf(
+export async function eligibilityOf(
   deps: EligibilityDeps,
   userId: string,
   settings: Settings,
   wanted: { accountId: string; permissionSetArn: string },
 ): Promise<AccountEligibility | undefined> {
   const groupIds = await deps.directory.groupIdsOfUser(userId);
-  const policies = await deps.policies.getEligibilities([userId, ...groupIds]);
+  const policies = await deps.policies.eligibilitiesOf([userId, ...groupIds]);
   // Nothing grants this permission set: no need to ask Organizations anything.
-  if (!policies.some((p) => p.permissionSets.some((s) => s.arn === wanted.permissionSetArn)))
-    return undefined;
+  const grantsIt = (p: EligibilityPolicy) =>
+    p.permissionSets.some((s) => s.arn === wanted.permissionSetArn) ||
+    p.pairs.some((pair) => pair.permissionSet.arn === wanted.permissionSetArn);
+  if (!policies.some(grantsIt)) return undefined;
   const managementAccountId = await deps.organization.managementAccountId();
   return resolveAccountEligibility({
     accountId: wanted.accountId,
@@ -125,6 +150,7 @@ async function eligibilityOf(
     excludedPermissionSetArns: () => deps.directory.permissionSetsProvisionedTo(managementAccountId),
     parentOf: (accountId) => liveParentOf(deps, accountId),
     accountsInOu: (ouId) => deps.organization.accountsInOu(ouId),
+    ancestorsOf: (ouId) => deps.organization.ancestorsOf(ouId),
   });
 }
 

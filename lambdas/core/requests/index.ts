@@ -13,4 +13,5 @@ export * from './system-transition';
 export * from './read-requests';
 export * from './list-requests';
 export * from './request-form';
+export * from './request-approvers';
 export * from './realtime';

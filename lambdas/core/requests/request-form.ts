@@ -2,6 +2,7 @@
 import { authorize } from '../authorization';
 import { NotFoundError } from '../errors';
 import { resolveEligibility } from '../policies/eligibility';
+import { nestedOusOf } from '../policies/ou-index';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
 import type { AccountRef, CallerIdentity, EligibleAccount, Settings } from '../types';
@@ -22,7 +23,7 @@ export async function eligibleAccountsOf(
   onlyAccountId?: string,
 ): Promise<EligibleAccount[]> {
   const groupIds = await deps.directory.groupIdsOfUser(userId);
-  const policies = await deps.policies.getEligibilities([userId, ...groupIds]);
+  const policies = await deps.policies.eligibilitiesOf([userId, ...groupIds]);
   if (policies.length === 0) return [];
 
   const managementAccountId = await deps.organization.managementAccountId();
@@ -48,6 +49,7 @@ export async function eligibleAccountsOf(
     policies,
     settings,
     accountsInOu,
+    nestedOusOf: (ouId) => nestedOusOf(deps, ouId),
     excludedAccountIds: [managementAccountId],
     excludedPermissionSetArns,
   });

@@ -17,6 +17,7 @@ import {
   makeDeleteApproverPolicies,
   makeDeleteEligibilityPolicies,
   makeGetRequest,
+  makeGetRequestApprovers,
   makeGetRequestFormOptions,
   makeGetSettings,
   makeListActiveAccess,
@@ -86,6 +87,7 @@ export type ApiUseCases = ReturnType<typeof makeApiUseCases>;
 function makeApiUseCases(ports: ApiPorts) {
   return {
     getRequestFormOptions: makeGetRequestFormOptions(ports),
+    getRequestApprovers: makeGetRequestApprovers(ports),
     createRequest: makeCreateRequest(ports),
     approveRequest: makeApproveRequest(ports),
     rejectRequest: makeRejectRequest(ports),

@@ -20,10 +20,14 @@ const page = pageArgs(LIST_PAGE.max, LIST_PAGE.default);
 const eligibilityListArgs = argsOf<QueryEligibilityPoliciesArgs>()(z.object(page));
 const approverListArgs = argsOf<QueryApproverPoliciesArgs>()(z.object(page));
 
+const pairs = z.array(z.object({ accountId: gqlString, permissionSetArn: gqlString })).max(10_000);
+
 const scope = {
-  accountIds: gqlIdList,
-  ouIds: gqlIdList,
-  permissionSetArns: gqlIdList,
+  accountIds: gqlIdList.nullish(),
+  ouIds: gqlIdList.nullish(),
+  includeNestedOus: z.boolean().nullish(),
+  permissionSetArns: gqlIdList.nullish(),
+  pairs: pairs.nullish(),
   maxDurationHours: gqlInt,
   approvalRequired: z.boolean(),
   ticketNo: gqlText.nullish(),
@@ -33,6 +37,7 @@ const createEligibility = argsOf<MutationCreateEligibilityPoliciesArgs>()(
   z.object({
     input: z.object({
       principals: z.array(z.object({ id: gqlString, type: z.enum(['USER', 'GROUP']) })).max(10_000),
+      name: gqlText.nullish(),
       ...scope,
     }),
   }),
@@ -48,20 +53,27 @@ const deleteByIds = z.object({ input: z.object({ ids: gqlIdList }) });
 const deleteEligibility = argsOf<MutationDeleteEligibilityPoliciesArgs>()(deleteByIds);
 const deleteApprover = argsOf<MutationDeleteApproverPoliciesArgs>()(deleteByIds);
 
+const approvers = {
+  includeNestedOus: z.boolean().nullish(),
+  approverGroupIds: gqlIdList.nullish(),
+  approverUserIds: gqlIdList.nullish(),
+  also: z.boolean().nullish(),
+  ticketNo: gqlText.nullish(),
+};
+
 const createApprover = argsOf<MutationCreateApproverPoliciesArgs>()(
   z.object({
-    input: z.object({ targets: gqlIdList, approverGroupIds: gqlIdList, ticketNo: gqlText.nullish() }),
+    input: z.object({
+      targets: gqlIdList,
+      permissionSetArns: gqlIdList.nullish(),
+      ...approvers,
+    }),
   }),
 );
 
 const updateApprover = argsOf<MutationUpdateApproverPolicyArgs>()(
   z.object({
-    input: z.object({
-      id: gqlString,
-      approverGroupIds: gqlIdList,
-      ticketNo: gqlText.nullish(),
-      expectedUpdatedAt: gqlString,
-    }),
+    input: z.object({ id: gqlString, ...approvers, expectedUpdatedAt: gqlString }),
   }),
 );
 

@@ -8,6 +8,7 @@ import type {
   MutationRevokeRequestArgs,
   QueryGetRequestArgs,
   QueryMyRequestsArgs,
+  QueryRequestApproversArgs,
   QueryRequestEventsArgs,
   RequestPage,
 } from '../../../graphql/generated/schema';
@@ -22,6 +23,7 @@ import {
   pageToGraphQL,
   requestFormToGraphQL,
   requestToGraphQL,
+  requestApproversToGraphQL,
 } from './mappers/requests';
 
 /** The arguments of every request list (they all have those of `myRequests`). */
@@ -67,6 +69,10 @@ function list(pick: (ctx: ResolverContext) => ListRequests) {
 }
 
 /** Query and Mutation fields about requests. */
+const requestApproversArgs = argsOf<QueryRequestApproversArgs>()(
+  z.object({ accountId: gqlString, permissionSetArn: gqlString }),
+);
+
 export const requestResolvers: AreaResolvers = {
   Query: {
     me: async (ctx) => {
@@ -82,6 +88,11 @@ export const requestResolvers: AreaResolvers = {
         ctx.backend.settings(),
       ]);
       return requestFormToGraphQL(options, settings.expiryHours);
+    },
+    requestApprovers: async (ctx) => {
+      const caller = await ctx.user();
+      const args = parseArgs(requestApproversArgs, ctx.args);
+      return requestApproversToGraphQL(await ctx.backend.usecases.getRequestApprovers(caller, args));
     },
     getRequest: async (ctx) => {
       const caller = await ctx.user();

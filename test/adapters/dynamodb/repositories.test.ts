@@ -44,8 +44,10 @@ describe('table inputs from the schema', () => {
 
 describe('DynamoPolicyRepository', () => {
   let repo: DynamoPolicyRepository;
+  let tableName = '';
   beforeAll(async () => {
-    repo = new DynamoPolicyRepository(dynamo.doc, (await dynamo.freshTables()).Policies);
+    tableName = (await dynamo.freshTables()).Policies;
+    repo = new DynamoPolicyRepository(dynamo.doc, tableName);
   });
 
   it('creates only when absent and replaces only on the updatedAt read', async () => {
@@ -81,13 +83,68 @@ describe('DynamoPolicyRepository', () => {
     expect(await repo.getEligibility('ou-a1b2-x')).toBeUndefined();
   });
 
-  it('reads a user and groups policies in one batch, in the asked order, skipping missing ones', async () => {
+  it('reads every policy of a user and their groups, one Query per owner, in the asked order', async () => {
+    await repo.putEligibility(
+      anEligibilityPolicy({ id: 'grp-01#prod', principalId: 'grp-01', name: 'prod' }),
+    );
+    // Shares the prefix without being grp-01's.
+    await repo.putEligibility(anEligibilityPolicy({ id: 'grp-010', principalId: 'grp-010' }));
     const wanted = ['grp-03', 'nobody', 'grp-01', 'grp-03'];
     dynamo.resetCalls();
-    const found = await repo.getEligibilities(wanted);
-    expect(found.map((p) => p.id)).toEqual(['grp-03', 'grp-01']);
-    expect(dynamo.calls.map((c) => c.command)).toEqual(['BatchGetItemCommand']);
-    expect(await repo.getEligibilities([])).toEqual([]);
+    const found = await repo.eligibilitiesOf(wanted);
+    expect(found.map((p) => p.id)).toEqual(['grp-03', 'grp-01', 'grp-01#prod']);
+    expect(dynamo.calls.map((c) => c.command)).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
+    expect(await repo.eligibilitiesOf([])).toEqual([]);
+  });
+
+  it("reads an item of the original model as the principal's default policy and an unscoped approver policy", async () => {
+    await dynamo.doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          kind: 'ELIGIBILITY',
+          id: 'grp-legacy',
+          principalType: 'GROUP',
+          principalName: 'Legacy',
+          accounts: [{ id: '111111111111', name: 'A' }],
+          ous: [],
+          permissionSets: [{ arn: 'arn:ps', name: 'ReadOnly' }],
+          maxDurationHours: 4,
+          approvalRequired: true,
+          updatedAt: 't',
+          updatedBy: 'admin',
+        },
+      }),
+    );
+    await dynamo.doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          kind: 'APPROVER',
+          id: 'ou-a1b2-legacy',
+          targetType: 'OU',
+          targetName: 'Legacy',
+          approverGroups: [{ id: 'g', name: 'G' }],
+          updatedAt: 't',
+          updatedBy: 'admin',
+        },
+      }),
+    );
+    expect(await repo.getEligibility('grp-legacy')).toMatchObject({
+      principalId: 'grp-legacy',
+      name: 'default',
+      includeNestedOus: false,
+      pairs: [],
+    });
+    expect(await repo.approverPoliciesOf(['ou-a1b2-legacy'])).toEqual([
+      expect.objectContaining({
+        targetId: 'ou-a1b2-legacy',
+        permissionSets: [],
+        includeNestedOus: false,
+        approverUsers: [],
+        also: false,
+      }),
+    ]);
   });
 
   it('refuses a tampered or foreign cursor', async () => {

@@ -37,6 +37,14 @@ const PARENT: Record<string, string> = {
   [NESTED.id]: OU_NESTED,
   [DEV.id]: OU_DEV,
 };
+const OU_PARENT: Record<string, string> = { [OU_PROD]: ROOT, [OU_NESTED]: OU_PROD, [OU_DEV]: ROOT };
+const ancestorsOfOu = (ouId: string): string[] => {
+  const out: string[] = [];
+  for (let at = OU_PARENT[ouId]; at !== undefined; at = OU_PARENT[at]) out.push(at);
+  return out;
+};
+const nestedOusOf = (ouId: string): string[] =>
+  Object.keys(OU_PARENT).filter((id) => ancestorsOfOu(id).includes(ouId));
 const childrenOf = (ouId: string): AccountRef[] => ACCOUNTS.filter((a) => PARENT[a.id] === ouId);
 const parentRef = (id: string): ParentRef => ({ id, type: id === ROOT ? 'ROOT' : 'ORGANIZATIONAL_UNIT' });
 
@@ -63,6 +71,10 @@ function organization(listing: (ouId: string) => AccountRef[] = childrenOf) {
       calls.push('excluded');
       return [ADMIN.arn];
     },
+    ancestorsOf: async (ouId: string) => {
+      calls.push(`ancestorsOf ${ouId}`);
+      return ancestorsOfOu(ouId);
+    },
   };
 }
 
@@ -76,6 +88,7 @@ async function check(input: Input, org = organization()) {
     parentOf: org.parentOf,
     accountsInOu: org.accountsInOu,
     excludedPermissionSetArns: org.excludedPermissionSetArns,
+    ancestorsOf: org.ancestorsOf,
     ...input,
   });
   return { result, calls: org.calls.filter((c) => c !== 'excluded') };
@@ -189,11 +202,60 @@ describe('resolveAccountEligibility', () => {
     expect(excluded.result).toBeUndefined();
   });
 
+  it('covers an account in a nested OU through an ancestor policy that includes nested OUs', async () => {
+    const nested = eligibilityPolicy({
+      id: 'g',
+      ous: [ou(ROOT)],
+      includeNestedOus: true,
+      permissionSets: [READ],
+    });
+    const { result, calls } = await check({
+      accountId: NESTED.id,
+      permissionSetArn: READ.arn,
+      policies: [nested],
+    });
+    expect(result?.account).toEqual(NESTED);
+    expect(calls.filter((c) => c !== 'excluded')).toEqual([
+      `parentOf ${NESTED.id}`,
+      `ancestorsOf ${OU_NESTED}`,
+      `accountsInOu ${OU_NESTED}`,
+    ]);
+    const direct = await check({
+      accountId: NESTED.id,
+      permissionSetArn: READ.arn,
+      policies: [{ ...nested, includeNestedOus: false }],
+    });
+    expect(direct.result).toBeUndefined();
+  });
+
+  it('grants an explicit pair without listing any OU', async () => {
+    const pairs = eligibilityPolicy({
+      id: 'g',
+      pairs: [{ account: PROD_A, permissionSet: POWER }],
+      maxDurationHours: 2,
+    });
+    const { result, calls } = await check({
+      accountId: PROD_A.id,
+      permissionSetArn: POWER.arn,
+      policies: [pairs],
+    });
+    expect(result?.permissionSet).toMatchObject({ arn: POWER.arn, maxDurationHours: 2 });
+    expect(calls.filter((c) => c !== 'excluded')).toEqual([`parentOf ${PROD_A.id}`]);
+    const other = await check({ accountId: PROD_B.id, permissionSetArn: POWER.arn, policies: [pairs] });
+    expect(other.result).toBeUndefined();
+  });
+
   it('gives the same answer as the full eligibility (accounts in the organization), with at most one OU listed and one parent asked', async () => {
+    const pairArb = fc.record({
+      account: fc.constantFrom(...ACCOUNTS, OUTSIDER),
+      permissionSet: fc.constantFrom(...PERMISSION_SETS),
+    });
     const policyArb = fc.record({
       accounts: fc.subarray([...ACCOUNTS, OUTSIDER]),
       ous: fc.subarray(OUS),
+      includeNestedOus: fc.boolean(),
       permissionSets: fc.subarray(PERMISSION_SETS),
+      pairs: fc.array(pairArb, { maxLength: 3 }),
       maxDurationHours: fc.integer({ min: 1, max: 12 }),
       approvalRequired: fc.boolean(),
     });
@@ -212,6 +274,7 @@ describe('resolveAccountEligibility', () => {
             policies,
             settings: policySettings,
             accountsInOu: childrenOf,
+            nestedOusOf,
             excludedAccountIds: [MGMT.id],
             excludedPermissionSetArns: [ADMIN.arn],
           });

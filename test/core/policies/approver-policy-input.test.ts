@@ -3,7 +3,7 @@ import {
   validateApproverPolicyInput,
   validateApproverPolicyUpdateInput,
 } from '../../../lambdas/core/policies/approver-policy-input';
-import { bad, check, type Outcome, idcId, ok, settings } from '../fixtures';
+import { bad, check, psArn, type Outcome, idcId, ok, settings } from '../fixtures';
 
 describe('validateApproverPolicyInput', () => {
   const base = {
@@ -47,8 +47,29 @@ describe('validateApproverPolicyInput', () => {
     [
       'no approver groups',
       run({ approverGroups: [] }),
-      bad('approverGroups', 'Choose at least one approver group.'),
+      bad('approverGroups', 'Choose at least one approver group or user.'),
     ],
+    [
+      'named users instead of groups',
+      run({ approverGroups: [], approverUsers: [{ id: idcId(8), name: 'ann' }] }),
+      ok(),
+    ],
+    [
+      'a malformed user id',
+      run({ approverUsers: [{ id: 'ann', name: 'ann' }] }),
+      bad('approverUsers.0.id', /Approver user id/),
+    ],
+    [
+      'scoped to a permission set',
+      run({ permissionSets: [{ arn: psArn(1), name: 'AdministratorAccess' }] }),
+      ok(),
+    ],
+    [
+      'scoped to 21 permission sets',
+      run({ permissionSets: Array.from({ length: 21 }, (_, i) => ({ arn: psArn(i + 1), name: `Set${i}` })) }),
+      bad('permissionSets', /at most 20/),
+    ],
+    ['"also" not a flag', run({ also: 'yes' }), bad('also', 'Also must be true or false.')],
     [
       'a malformed group id',
       run({ approverGroups: [{ id: 'admins', name: 'Admins' }] }),
@@ -79,7 +100,8 @@ describe('validateApproverPolicyInput', () => {
 
   it('validates an edit without targets', () => {
     const { targets: _targets, ...groups } = base;
-    expect(validateApproverPolicyUpdateInput(groups, strict)).toEqual(groups);
+    const defaults = { includeNestedOus: false, approverUsers: [], also: false };
+    expect(validateApproverPolicyUpdateInput(groups, strict)).toEqual({ ...defaults, ...groups });
     check(
       () => validateApproverPolicyUpdateInput({ approverGroups: base.approverGroups }, strict),
       bad('ticketNo', /required/),
@@ -89,8 +111,6 @@ describe('validateApproverPolicyInput', () => {
         { approverGroups: base.approverGroups },
         settings({ ticketRequired: false }),
       ),
-    ).toEqual({
-      approverGroups: base.approverGroups,
-    });
+    ).toEqual({ ...defaults, approverGroups: base.approverGroups });
   });
 });

@@ -16,6 +16,10 @@ describe('validateEligibilityPolicyInput', () => {
     ticketNo: 'CHG-1',
   };
   const strict = settings({ ticketRequired: true });
+  const PAIR = {
+    account: { id: '222222222222', name: 'Payments' },
+    permissionSet: { arn: psArn(2), name: 'AdministratorAccess' },
+  };
   const run =
     (patch: Record<string, unknown>, s = strict) =>
     () =>
@@ -140,6 +144,31 @@ describe('validateEligibilityPolicyInput', () => {
       run({ ticketNo: '-1' }),
       bad('ticketNo', /start with a letter or digit/),
     ],
+    ['a named policy', run({ name: 'Production on call' }), ok()],
+    ['a Japanese policy name', run({ name: '本番運用' }), ok()],
+    ['a policy name of 65 characters', run({ name: 'n'.repeat(65) }), bad('name', /at most 64 characters/)],
+    ['nested OUs', run({ includeNestedOus: true }), ok()],
+    [
+      'nested OUs without an OU',
+      run({ includeNestedOus: true, ous: [] }),
+      bad('includeNestedOus', /needs at least one OU/),
+    ],
+    ['explicit pairs only', run({ accounts: [], ous: [], permissionSets: [], pairs: [PAIR] }), ok()],
+    [
+      'pairs beside accounts',
+      run({ pairs: [PAIR] }),
+      bad('pairs', /either accounts and OUs × permission sets, or a list of pairs/),
+    ],
+    [
+      'a pair with a malformed account id',
+      run({
+        accounts: [],
+        ous: [],
+        permissionSets: [],
+        pairs: [{ ...PAIR, account: { id: '1', name: 'x' } }],
+      }),
+      bad('pairs.0.account.id', /12 digits/),
+    ],
     [
       'not an object',
       () => validateEligibilityPolicyInput([], strict),
@@ -167,7 +196,11 @@ describe('validateEligibilityPolicyInput', () => {
 
   it('validates an edit without principals', () => {
     const { principals: _principals, ...scope } = base;
-    expect(validateEligibilityPolicyUpdateInput(scope, strict)).toEqual(scope);
+    expect(validateEligibilityPolicyUpdateInput(scope, strict)).toEqual({
+      ...scope,
+      includeNestedOus: false,
+      pairs: [],
+    });
     check(
       () => validateEligibilityPolicyUpdateInput({ ...scope, ous: [], accounts: [] }, strict),
       bad('accounts', /at least one account/),

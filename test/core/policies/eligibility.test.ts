@@ -196,6 +196,87 @@ describe('resolveEligibility', () => {
     expect(calls).toEqual([OU_PROD]);
   });
 
+  it('expands nested OUs at any depth when a policy includes them, each OU once', async () => {
+    const nestedOusOf = (ouId: string) =>
+      ouId === ROOT ? [OU_PROD, OU_NESTED, OU_DEV] : ouId === OU_PROD ? [OU_NESTED] : [];
+    const { result, calls } = await resolve({
+      policies: [
+        eligibilityPolicy({ id: 'g1', ous: [ou(OU_PROD)], includeNestedOus: true, permissionSets: [READ] }),
+        eligibilityPolicy({
+          id: 'g2',
+          ous: [ou(ROOT)],
+          includeNestedOus: true,
+          permissionSets: [POWER],
+          maxDurationHours: 1,
+        }),
+      ],
+      nestedOusOf,
+    });
+    expect(summary(result)).toEqual([
+      'Dev: PowerUserAccess (approval, 1h)',
+      'Prod-A: PowerUserAccess (approval, 1h)',
+      'Prod-A: ReadOnlyAccess (approval, 8h)',
+      'Prod-B: PowerUserAccess (approval, 1h)',
+      'Prod-B: ReadOnlyAccess (approval, 8h)',
+      'Prod-Nested: PowerUserAccess (approval, 1h)',
+      'Prod-Nested: ReadOnlyAccess (approval, 8h)',
+    ]);
+    expect([...calls].sort()).toEqual([OU_DEV, OU_PROD, OU_NESTED, ROOT]);
+  });
+
+  it("grants explicit pairs only, never their account with the policy's other permission sets", async () => {
+    const { result, calls } = await resolve({
+      policies: [
+        eligibilityPolicy({
+          id: 'oncall',
+          pairs: [
+            { account: PROD_A, permissionSet: ADMIN },
+            { account: DEV, permissionSet: READ },
+          ],
+          maxDurationHours: 2,
+        }),
+      ],
+    });
+    expect(summary(result)).toEqual([
+      'Dev: ReadOnlyAccess (approval, 2h)',
+      'Prod-A: AdministratorAccess (approval, 2h)',
+    ]);
+    expect(calls).toEqual([]);
+  });
+
+  it('combines several policies of one principal per pair, as policies of different principals', async () => {
+    const { result } = await resolve({
+      policies: [
+        eligibilityPolicy({
+          id: 'g',
+          name: 'day to day',
+          ous: [ou(OU_PROD)],
+          permissionSets: [READ],
+          maxDurationHours: 8,
+          approvalRequired: false,
+        }),
+        eligibilityPolicy({
+          id: 'g#break-fix',
+          name: 'break-fix',
+          pairs: [{ account: PROD_A, permissionSet: ADMIN }],
+          maxDurationHours: 1,
+        }),
+        eligibilityPolicy({
+          id: 'g#long read',
+          name: 'long read',
+          accounts: [PROD_A],
+          permissionSets: [READ],
+          maxDurationHours: 9,
+        }),
+      ],
+    });
+    expect(summary(result)).toEqual([
+      'Prod-A: AdministratorAccess (approval, 1h)',
+      'Prod-A: ReadOnlyAccess (no approval, 9h)',
+      'Prod-B: ReadOnlyAccess (no approval, 8h)',
+    ]);
+  });
+
   it('covers the accounts directly under the root when a policy lists the root', async () => {
     const { result } = await resolve({
       excludedAccountIds: [],

@@ -27,11 +27,15 @@ describe('eligibility policies', () => {
     expect(created).toEqual([
       {
         id: users.oscar.id,
+        principalId: users.oscar.id,
         principalType: 'USER',
         principalName: users.oscar.userName,
+        name: 'default',
         accounts: [accounts.securityAudit],
         ous: [ous.sandbox, DEMO.root],
+        includeNestedOus: false,
         permissionSets: [ps.readOnly],
+        pairs: [],
         maxDurationHours: 6,
         approvalRequired: true,
         ticketNo: 'CHG-42',
@@ -62,7 +66,7 @@ describe('eligibility policies', () => {
     );
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe(
-      'TEAM-Users already has an eligibility policy; edit it instead. Nothing was created.',
+      'TEAM-Users already has an eligibility policy named "default"; edit it or choose another name. Nothing was created.',
     );
     expect(t.world.policies.snapshot()).toEqual(before);
   });
@@ -253,6 +257,110 @@ describe('eligibility policies', () => {
   });
 });
 
+describe("eligibility policies of today's model", () => {
+  it('gives a principal several named policies, each with its own rules', async () => {
+    const t = setup();
+    const [prod] = await t.createEligibility(t.dave, {
+      principals: [{ id: users.oscar.id, type: 'USER' }],
+      name: 'Production break-fix',
+      pairs: [{ accountId: accounts.prodPayments.id, permissionSetArn: ps.admin.arn }],
+      maxDurationHours: 1,
+      approvalRequired: true,
+      ticketNo: 'CHG-60',
+    });
+    expect(prod).toMatchObject({
+      id: `${users.oscar.id}#production break-fix`,
+      name: 'Production break-fix',
+      pairs: [{ account: accounts.prodPayments, permissionSet: ps.admin }],
+      accounts: [],
+      permissionSets: [],
+    });
+    await t.createEligibility(t.dave, {
+      principals: [{ id: users.oscar.id, type: 'USER' }],
+      name: 'Sandbox',
+      ouIds: [ous.sandbox.id],
+      permissionSetArns: [ps.readOnly.arn],
+      maxDurationHours: 8,
+      approvalRequired: false,
+      ticketNo: 'CHG-61',
+    });
+    // Same name in other letter case: the same policy.
+    const again = await failure(
+      t.createEligibility(t.dave, {
+        principals: [{ id: users.oscar.id, type: 'USER' }],
+        name: 'SANDBOX',
+        ouIds: [ous.sandbox.id],
+        permissionSetArns: [ps.readOnly.arn],
+        maxDurationHours: 8,
+        approvalRequired: false,
+        ticketNo: 'CHG-62',
+      }),
+    );
+    expect(again).toBeInstanceOf(ConflictError);
+
+    const options = await t.formOptions(t.oscar);
+    const payments = options.accounts.find((a) => a.id === accounts.prodPayments.id);
+    expect(payments?.permissionSets).toEqual([
+      { arn: ps.admin.arn, name: ps.admin.name, approvalRequired: true, maxDurationHours: 1 },
+    ]);
+    const sandbox = options.accounts.find((a) => a.name === 'Sandbox-Alice');
+    expect(sandbox?.permissionSets).toEqual([
+      { arn: ps.readOnly.arn, name: ps.readOnly.name, approvalRequired: false, maxDurationHours: 8 },
+    ]);
+
+    // The name stays when editing; pairs can be changed.
+    const edited = await t.updateEligibility(t.dave, {
+      id: prod?.id ?? '',
+      pairs: [{ accountId: accounts.prodWeb.id, permissionSetArn: ps.admin.arn }],
+      maxDurationHours: 2,
+      approvalRequired: true,
+      ticketNo: 'CHG-63',
+      expectedUpdatedAt: prod?.updatedAt,
+    });
+    expect(edited).toMatchObject({ name: 'Production break-fix', pairs: [{ account: accounts.prodWeb }] });
+    expect(await t.deleteEligibility(t.dave, { ids: [edited.id] })).toEqual({ deletedIds: [edited.id] });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'pairs beside accounts',
+      { pairs: [{ accountId: accounts.staging.id, permissionSetArn: ps.readOnly.arn }] },
+      'pairs',
+    ],
+    [
+      'a pair in an unknown account',
+      {
+        accountIds: [],
+        ouIds: [],
+        permissionSetArns: [],
+        pairs: [{ accountId: '999999999999', permissionSetArn: ps.readOnly.arn }],
+      },
+      'pairs',
+    ],
+    [
+      'a pair with a malformed permission set',
+      {
+        accountIds: [],
+        ouIds: [],
+        permissionSetArns: [],
+        pairs: [{ accountId: accounts.staging.id, permissionSetArn: 'x' }],
+      },
+      'pairs.0.permissionSetArn',
+    ],
+    ['pairs that are not a list', { pairs: 'x' }, 'pairs'],
+    ['a name of 65 characters', { name: 'n'.repeat(65) }, 'name'],
+  ])('refuses %s and writes nothing', async (_what, override, field) => {
+    const t = setup();
+    const before = t.world.policies.snapshot();
+    const error = await failure(
+      t.createEligibility(t.dave, { ...newEligibility, ...override } as typeof newEligibility),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ field });
+    expect(t.world.policies.snapshot()).toEqual(before);
+  });
+});
+
 describe('approver policies', () => {
   const newApprover = {
     targets: [accounts.staging.id, ous.sandbox.id],
@@ -267,9 +375,14 @@ describe('approver policies', () => {
     expect(created).toEqual([
       {
         id: accounts.staging.id,
+        targetId: accounts.staging.id,
         targetType: 'ACCOUNT',
         targetName: 'Staging',
+        permissionSets: [],
+        includeNestedOus: false,
         approverGroups,
+        approverUsers: [],
+        also: false,
         ticketNo: 'CHG-50',
         updatedAt: '2026-03-02T09:00:00.000Z',
         updatedBy: users.dave.userName,
@@ -281,6 +394,49 @@ describe('approver policies', () => {
         approverGroups,
       }),
     ]);
+  });
+
+  it('scopes a policy to permission sets beside the unscoped one of the same target', async () => {
+    const t = setup();
+    const [scoped] = await t.createApprover(t.dave, {
+      targets: [ous.production.id],
+      permissionSetArns: [ps.admin.arn],
+      approverGroupIds: [groups.admins.id],
+      approverUserIds: [users.erin.id],
+      includeNestedOus: true,
+      ticketNo: 'CHG-70',
+    });
+    expect(scoped).toMatchObject({
+      id: `${ous.production.id}#${ps.admin.arn.slice(-19)}`,
+      targetId: ous.production.id,
+      permissionSets: [ps.admin],
+      approverUsers: [{ id: users.erin.id, name: users.erin.userName }],
+      includeNestedOus: true,
+    });
+    const again = await failure(
+      t.createApprover(t.dave, {
+        targets: [ous.production.id],
+        permissionSetArns: [ps.admin.arn],
+        approverGroupIds: [groups.admins.id],
+        ticketNo: 'CHG-71',
+      }),
+    );
+    expect(again).toBeInstanceOf(ConflictError);
+    expect(again.message).toMatch(/Production \(ou-a1b2-production\) for AdministratorAccess already has/);
+    const edited = await t.updateApprover(t.dave, {
+      id: scoped?.id ?? '',
+      approverGroupIds: [],
+      approverUserIds: [users.erin.id],
+      also: true,
+      ticketNo: 'CHG-72',
+      expectedUpdatedAt: scoped?.updatedAt,
+    });
+    expect(edited).toMatchObject({
+      permissionSets: [ps.admin],
+      approverGroups: [],
+      also: true,
+      includeNestedOus: false,
+    });
   });
 
   it('accepts the root and the management account as targets', async () => {
@@ -314,7 +470,13 @@ describe('approver policies', () => {
     ['an unknown account', { targets: ['999999999999'] }, 'targets'],
     ['an unknown OU', { targets: ['ou-a1b2-unknown01'] }, 'targets'],
     ['no target', { targets: [] }, 'targets'],
-    ['no group', { approverGroupIds: [] }, 'approverGroupIds'],
+    ['no group and no user', { approverGroupIds: [] }, 'approverGroupIds'],
+    [
+      'an unknown user',
+      { approverUserIds: ['9067a1b2c3-a1000000-0000-4000-8000-000000000099'] },
+      'approverUserIds',
+    ],
+    ['a malformed permission set', { permissionSetArns: ['Admin'] }, 'permissionSetArns.0'],
     [
       'an unknown group',
       { approverGroupIds: ['9067a1b2c3-b2000000-0000-4000-8000-000000000099'] },

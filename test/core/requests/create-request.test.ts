@@ -1,3 +1,4 @@
+import { eligibilityPolicyFrom } from '../../../lambdas/core/policies/stored-policies';
 import { describe, expect, it } from 'vitest';
 import { NoApproverError, NotEligibleError, ValidationError } from '../../../lambdas/core/errors';
 import { someSettings } from '../../builders';
@@ -290,6 +291,8 @@ describe('createRequest', () => {
       managementAccountId: 1,
       parentOf: 1,
       accountsInOu: 1,
+      // Where the parent OU sits, for approver policies that include nested OUs.
+      ancestorsOf: 1,
     });
     expect(t.world.directory.calls.all()).toEqual({
       groupIdsOfUser: 1,
@@ -311,18 +314,20 @@ describe('createRequest', () => {
 
   it('lists the one OU that could cover the account before asking for its parent', async () => {
     const t = setup();
-    await t.world.policies.putEligibility({
-      id: users.oscar.id,
-      principalType: 'USER',
-      principalName: users.oscar.userName,
-      accounts: [],
-      ous: [{ ...DEMO.ous.nonProduction }],
-      permissionSets: [{ ...ps.readOnly }],
-      maxDurationHours: 3,
-      approvalRequired: true,
-      updatedAt: '2026-03-01T00:00:00.000Z',
-      updatedBy: users.dave.userName,
-    });
+    await t.world.policies.putEligibility(
+      eligibilityPolicyFrom({
+        id: users.oscar.id,
+        principalType: 'USER',
+        principalName: users.oscar.userName,
+        accounts: [],
+        ous: [{ ...DEMO.ous.nonProduction }],
+        permissionSets: [{ ...ps.readOnly }],
+        maxDurationHours: 3,
+        approvalRequired: true,
+        updatedAt: '2026-03-01T00:00:00.000Z',
+        updatedBy: users.dave.userName,
+      }),
+    );
     t.world.organization.calls.reset();
     const request = await t.create(t.oscar, { ...readOnlyInPayments, accountId: accounts.staging.id });
     expect(request).toMatchObject({ accountName: accounts.staging.name, approvalRequired: true });
@@ -331,6 +336,7 @@ describe('createRequest', () => {
       managementAccountId: 1,
       accountsInOu: 1,
       parentOf: 1,
+      ancestorsOf: 1,
     });
 
     // Prod-Payments is not under NonProduction: refused without asking for its parent.

@@ -3,6 +3,7 @@
  * HTTP through the AppSync emulator (auth directives enforced) and the real api handler,
  * against DynamoDB Local and the simulators, signed in as each demo persona.
  */
+import { approverPolicyFrom, eligibilityPolicyFrom } from '../../../lambdas/core/policies/stored-policies';
 import type { GraphQLObjectType } from 'graphql';
 import { isObjectType, type GraphQLSchema } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ import {
   REVOKE,
   SANDBOX_OU,
   SCHEMA_SDL,
+  STAGING_ACCOUNT,
   cognitoIdentityOf,
   createRequestAs,
   expectError,
@@ -88,27 +90,31 @@ const ops = (): Operation[] => {
       input: { requestId: await requestIn(cloud, state), ...(comment ? { comment: 'Looks right' } : {}) },
     });
   const auditorsPolicy = async () =>
-    ports().policies.putEligibility({
-      id: GROUPS.auditors,
-      principalType: 'GROUP',
-      principalName: 'TEAM-Auditors',
-      accounts: [{ id: '118573649280', name: 'Sandbox Team A' }],
-      ous: [],
-      permissionSets: [{ arn: READ_ONLY, name: 'ReadOnlyAccess' }],
-      maxDurationHours: 2,
-      approvalRequired: true,
-      updatedAt: new Date().toISOString(),
-      updatedBy: 'test',
-    });
+    ports().policies.putEligibility(
+      eligibilityPolicyFrom({
+        id: GROUPS.auditors,
+        principalType: 'GROUP',
+        principalName: 'TEAM-Auditors',
+        accounts: [{ id: '118573649280', name: 'Sandbox Team A' }],
+        ous: [],
+        permissionSets: [{ arn: READ_ONLY, name: 'ReadOnlyAccess' }],
+        maxDurationHours: 2,
+        approvalRequired: true,
+        updatedAt: new Date().toISOString(),
+        updatedBy: 'test',
+      }),
+    );
   const devToolsApprovers = async () =>
-    ports().policies.putApproverPolicy({
-      id: DEV_TOOLS_ACCOUNT,
-      targetType: 'ACCOUNT',
-      targetName: 'Developer Tools',
-      approverGroups: [{ id: GROUPS.approversNonProduction, name: 'TEAM-Approvers-NonProduction' }],
-      updatedAt: new Date().toISOString(),
-      updatedBy: 'test',
-    });
+    ports().policies.putApproverPolicy(
+      approverPolicyFrom({
+        id: DEV_TOOLS_ACCOUNT,
+        targetType: 'ACCOUNT',
+        targetName: 'Developer Tools',
+        approverGroups: [{ id: GROUPS.approversNonProduction, name: 'TEAM-Approvers-NonProduction' }],
+        updatedAt: new Date().toISOString(),
+        updatedBy: 'test',
+      }),
+    );
   const ignoreConflict = (p: Promise<void>) => p.catch(() => undefined);
 
   return [
@@ -118,6 +124,12 @@ const ops = (): Operation[] => {
       field: 'requestFormOptions',
       doc: '{ requestFormOptions { accounts { id } expiryHours } }',
       expected: EVERYONE,
+    },
+    {
+      field: 'requestApprovers',
+      doc: 'query($a: ID!, $p: ID!) { requestApprovers(accountId: $a, permissionSetArn: $p) { approvers { id } } }',
+      expected: ELIGIBLE,
+      vars: async () => ({ a: STAGING_ACCOUNT, p: READ_ONLY }),
     },
     {
       field: 'getRequest',

@@ -5,11 +5,9 @@
  *
  * AppSync checks `cognito_groups` on a field against the token's `cognito:groups`, which a
  * client-credentials token never has; so the fields a machine may reach carry no group
- * restriction and the api decides alone (docs/machine-api.md). `MACHINE_REACHABLE` lists them;
- * the schema served here is graphql/schema.graphql with those restrictions lifted, which is the
- * schema itself once it carries that change.
+ * restriction and the api decides alone (docs/machine-api.md). `MACHINE_REACHABLE` lists them.
  */
-import { parse, print, visit, type FieldDefinitionNode } from 'graphql';
+import { parse, visit } from 'graphql';
 import { decodeJwt } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startAppSync } from '../../../local/appsync';
@@ -47,27 +45,7 @@ const MACHINE_REACHABLE: Readonly<Record<'Query' | 'Mutation', readonly string[]
   ],
 };
 
-/** The schema with `cognito_groups` lifted from the machine-reachable fields' user-pool directive. */
-function machineReadySchema(sdl: string): string {
-  let type = '';
-  const document = visit(parse(sdl), {
-    ObjectTypeDefinition: { enter: (node) => void (type = node.name.value) },
-    ObjectTypeExtension: { enter: (node) => void (type = node.name.value) },
-    FieldDefinition(node: FieldDefinitionNode) {
-      const reachable = (MACHINE_REACHABLE as Record<string, readonly string[] | undefined>)[type];
-      if (!reachable?.includes(node.name.value)) return undefined;
-      return {
-        ...node,
-        directives: node.directives?.map((d) =>
-          d.name.value === 'aws_cognito_user_pools' ? { ...d, arguments: [] } : d,
-        ),
-      };
-    },
-  });
-  return print(document);
-}
-
-const cloud = useLocalCloud({ sessionLogProvider: 'none', schemaSdl: machineReadySchema(SCHEMA_SDL) });
+const cloud = useLocalCloud({ sessionLogProvider: 'none' });
 
 /** A client-credentials token of the demo machine client, for `scope` (all its scopes if omitted). */
 async function machineToken(scope?: string): Promise<string> {
@@ -308,7 +286,7 @@ describe('the identity the local AppSync hands the resolver', () => {
     ]);
   });
 
-  it('the lifted restrictions are exactly the machine-reachable fields that had one', () => {
+  it('no machine-reachable field is kept to a group in AppSync; the people-only ones are', () => {
     const restricted = (sdl: string) => {
       const out: string[] = [];
       let type = '';
@@ -325,7 +303,7 @@ describe('the identity the local AppSync hands the resolver', () => {
       });
       return out;
     };
-    const served = restricted(machineReadySchema(SCHEMA_SDL));
+    const served = restricted(SCHEMA_SDL);
     const reachable = Object.entries(MACHINE_REACHABLE).flatMap(([type, fields]) =>
       fields.map((field) => `${type}.${field}`),
     );

@@ -160,6 +160,11 @@ export class MemoryTeamApi implements TeamApi {
 
   me = () => this.record('me', [], () => ({ ...this.data.me }));
   requestFormOptions = () => this.record('requestFormOptions', [], () => this.data.formOptions);
+  requestApprovers = (accountId: string, permissionSetArn: string) =>
+    this.record('requestApprovers', [accountId, permissionSetArn], () => ({
+      approvalRequired: true,
+      approvers: [],
+    }));
   getRequest = (id: string) =>
     this.record('getRequest', [id], () => {
       const found = this.data.requests.find((r) => r.id === id);
@@ -284,12 +289,15 @@ export class MemoryTeamApi implements TeamApi {
           id: principal.id,
           principalType: principal.type,
           principalName: name,
-          accounts: input.accountIds.map((id) => ({
+          accounts: (input.accountIds ?? []).map((id) => ({
             id,
             name: this.data.accounts.find((a) => a.id === id)?.name ?? id,
           })),
-          ous: input.ouIds.map((id) => ({ id, name: this.data.ous.find((o) => o.id === id)?.name ?? id })),
-          permissionSets: input.permissionSetArns.map((arn) => ({
+          ous: (input.ouIds ?? []).map((id) => ({
+            id,
+            name: this.data.ous.find((o) => o.id === id)?.name ?? id,
+          })),
+          permissionSets: (input.permissionSetArns ?? []).map((arn) => ({
             arn,
             name: this.data.permissionSets.find((p) => p.arn === arn)?.name ?? arn,
           })),
@@ -330,7 +338,7 @@ export class MemoryTeamApi implements TeamApi {
           id,
           targetType: account ? 'ACCOUNT' : 'OU',
           targetName: account?.name ?? this.data.ous.find((o) => o.id === id)?.name ?? id,
-          approverGroups: input.approverGroupIds.map((g) => ({
+          approverGroups: (input.approverGroupIds ?? []).map((g) => ({
             id: g,
             name: this.data.groups.find((x) => x.id === g)?.name ?? g,
           })),
@@ -346,7 +354,7 @@ export class MemoryTeamApi implements TeamApi {
     this.record('updateApproverPolicy', [input], () => {
       const policy = this.data.approverPolicies.find((p) => p.id === input.id);
       if (!policy) throw new ApiError('NotFound', 'No such policy.');
-      policy.approverGroups = input.approverGroupIds.map((g) => ({
+      policy.approverGroups = (input.approverGroupIds ?? []).map((g) => ({
         id: g,
         name: this.data.groups.find((x) => x.id === g)?.name ?? g,
       }));

@@ -22,6 +22,7 @@ import {
   ReconcileNowDocument,
   RejectRequestDocument,
   RequestEventsDocument,
+  RequestApproversDocument,
   RequestFormOptionsDocument,
   RevokeRequestDocument,
   SessionLogQueryStateDocument,
@@ -177,6 +178,8 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
   return {
     me: async () => (await run(MeDocument, {})).me,
     requestFormOptions: async () => (await run(RequestFormOptionsDocument, {})).requestFormOptions,
+    requestApprovers: async (accountId, permissionSetArn) =>
+      (await run(RequestApproversDocument, { accountId, permissionSetArn })).requestApprovers,
     getRequest: async (id) => (await run(GetRequestDocument, { id })).getRequest,
     requestEvents: async (requestId, args) =>
       (await run(RequestEventsDocument, { requestId, ...page(args) })).requestEvents,

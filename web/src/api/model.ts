@@ -23,6 +23,7 @@ import type {
   ReconcileNowMutation,
   RequestEventsQuery,
   RequestFieldsFragment,
+  RequestApproversQuery,
   RequestFormOptionsQuery,
   RequestStatus,
   SessionLogQueryFieldsFragment,
@@ -60,6 +61,8 @@ export type Actor = ActorFieldsFragment;
 export type Request = RequestFieldsFragment;
 export type AuditEvent = RequestEventsQuery['requestEvents']['items'][number];
 export type RequestFormOptions = RequestFormOptionsQuery['requestFormOptions'];
+/** Who would approve a request for an account and permission set, shown before submitting. */
+export type RequestApprovers = RequestApproversQuery['requestApprovers'];
 export type EligibleAccount = RequestFormOptions['accounts'][number];
 export type EligiblePermissionSet = EligibleAccount['permissionSets'][number];
 export type EligibilityPolicy = EligibilityPolicyFieldsFragment;

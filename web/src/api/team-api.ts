@@ -21,6 +21,7 @@ import type {
   RejectRequestInput,
   Request,
   RequestChange,
+  RequestApprovers,
   RequestFormOptions,
   RequestListName,
   RevokeRequestInput,
@@ -56,6 +57,8 @@ export type Unsubscribe = () => void;
 export interface TeamApi {
   me(): Promise<Me>;
   requestFormOptions(): Promise<RequestFormOptions>;
+  /** Who would approve the caller's request for this account and permission set. */
+  requestApprovers(accountId: string, permissionSetArn: string): Promise<RequestApprovers>;
   getRequest(id: string): Promise<Request | null>;
   requestEvents(requestId: string, page?: PageArgs): Promise<Page<AuditEvent>>;
   /** One page of a request list (my requests, approvals, access, audit). */

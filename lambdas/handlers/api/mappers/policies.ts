@@ -9,11 +9,18 @@ import type { ApproverPolicy, EligibilityPolicy } from '../../../core/types';
 export function eligibilityPolicyToGraphQL(p: EligibilityPolicy): GraphQLEligibilityPolicy {
   return {
     id: p.id,
+    principalId: p.principalId,
     principalType: p.principalType,
     principalName: p.principalName,
+    name: p.name,
     accounts: p.accounts.map((a) => ({ id: a.id, name: a.name })),
     ous: p.ous.map((o) => ({ id: o.id, name: o.name })),
+    includeNestedOus: p.includeNestedOus,
     permissionSets: p.permissionSets.map((s) => ({ arn: s.arn, name: s.name })),
+    pairs: p.pairs.map((pair) => ({
+      account: { id: pair.account.id, name: pair.account.name },
+      permissionSet: { arn: pair.permissionSet.arn, name: pair.permissionSet.name },
+    })),
     maxDurationHours: p.maxDurationHours,
     approvalRequired: p.approvalRequired,
     ticketNo: p.ticketNo ?? null,
@@ -26,9 +33,14 @@ export function eligibilityPolicyToGraphQL(p: EligibilityPolicy): GraphQLEligibi
 export function approverPolicyToGraphQL(p: ApproverPolicy): GraphQLApproverPolicy {
   return {
     id: p.id,
+    targetId: p.targetId,
     targetType: p.targetType,
     targetName: p.targetName,
+    permissionSets: p.permissionSets.map((s) => ({ arn: s.arn, name: s.name })),
+    includeNestedOus: p.includeNestedOus,
     approverGroups: p.approverGroups.map((g) => ({ id: g.id, name: g.name })),
+    approverUsers: p.approverUsers.map((u) => ({ id: u.id, name: u.name })),
+    also: p.also,
     ticketNo: p.ticketNo ?? null,
     updatedAt: p.updatedAt,
     updatedBy: p.updatedBy,

@@ -13,8 +13,10 @@ import type {
   Me,
   Persona,
   Request,
+  RequestApprovers as GraphQLRequestApprovers,
   RequestFormOptions as GraphQLRequestFormOptions,
 } from '../../../../graphql/generated/schema';
+import type { RequestApproversView } from '../../../core/requests/request-approvers';
 import type { RequestFormOptions } from '../../../core/requests/request-form';
 import type {
   AccessRequest,
@@ -153,5 +155,18 @@ export function requestFormToGraphQL(
     maxDurationHours: options.maxDurationHours,
     approvalWorkflow: options.approvalWorkflow,
     expiryHours,
+  };
+}
+
+/** A GraphQL `RequestApprovers`: the people the form shows, without their email addresses. */
+export function requestApproversToGraphQL(view: RequestApproversView): GraphQLRequestApprovers {
+  return {
+    approvalRequired: view.approvalRequired,
+    approvers: view.approvers.map((a) => ({
+      id: a.id,
+      name: a.name ?? null,
+      groups: a.groups.map((g) => ({ id: g.id, name: g.name })),
+      named: a.named,
+    })),
   };
 }

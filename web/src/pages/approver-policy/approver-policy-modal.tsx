@@ -36,6 +36,10 @@ const SERVER_FIELDS: InputFieldMap<CreateApproverPoliciesInput & UpdateApproverP
   targets: 'targets',
   id: null,
   approverGroupIds: 'groups',
+  approverUserIds: 'groups',
+  permissionSetArns: null,
+  includeNestedOus: null,
+  also: null,
   ticketNo: 'ticket',
   expectedUpdatedAt: null,
 };
