@@ -34,6 +34,9 @@ export const API_OPERATIONS = [
   'createApproverPolicies',
   'updateApproverPolicy',
   'deleteApproverPolicies',
+  'exportPolicies',
+  'previewPolicyImport',
+  'importPolicies',
   'listAccounts',
   'getOuTree',
   'listUsers',
@@ -128,6 +131,9 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   createApproverPolicies: { scope: 'admin' },
   updateApproverPolicy: { scope: 'admin' },
   deleteApproverPolicies: { scope: 'admin' },
+  exportPolicies: { scope: 'admin' },
+  previewPolicyImport: { scope: 'admin' },
+  importPolicies: { scope: 'admin' },
   listAccounts: { scope: 'admin' },
   getOuTree: { scope: 'admin' },
   listUsers: { scope: 'admin' },
@@ -167,6 +173,9 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   createApproverPolicies: 'Only administrators may create approver policies.',
   updateApproverPolicy: 'Only administrators may change approver policies.',
   deleteApproverPolicies: 'Only administrators may delete approver policies.',
+  exportPolicies: 'Only administrators may export the policies.',
+  previewPolicyImport: 'Only administrators may import policies.',
+  importPolicies: 'Only administrators may import policies.',
   listAccounts: 'Only administrators may list accounts.',
   getOuTree: 'Only administrators may view the organization tree.',
   listUsers: 'Only administrators may list users.',
@@ -227,7 +236,10 @@ const MACHINE_SCOPE_OF: { readonly [Op in MachineOperation]?: MachineScopeName }
   deleteApproverPolicies: 'policies.write',
   updateSettings: 'policies.write',
 
-  // The policy document (export, import and its preview) goes here once those are operations.
+  // The policy document: exporting it and previewing an import read; importing writes.
+  exportPolicies: 'policies.read',
+  previewPolicyImport: 'policies.read',
+  importPolicies: 'policies.write',
 
   // The audit trail: every request, its history and its session activity.
   listAuditRequests: 'audit.read',

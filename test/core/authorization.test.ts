@@ -59,6 +59,9 @@ const MATRIX: Record<ApiOperation, string> = {
   createApproverPolicies:    'N   N     N    N     Y     N',
   updateApproverPolicy:      'N   N     N    N     Y     N',
   deleteApproverPolicies:    'N   N     N    N     Y     N',
+  exportPolicies:            'N   N     N    N     Y     N',
+  previewPolicyImport:       'N   N     N    N     Y     N',
+  importPolicies:            'N   N     N    N     Y     N',
   listAccounts:              'N   N     N    N     Y     N',
   getOuTree:                 'N   N     N    N     Y     N',
   listUsers:                 'N   N     N    N     Y     N',
@@ -208,6 +211,9 @@ const MACHINE_MATRIX: Record<ApiOperation, string> = {
   createApproverPolicies:    'N    Y     N     Y   N',
   updateApproverPolicy:      'N    Y     N     Y   N',
   deleteApproverPolicies:    'N    Y     N     Y   N',
+  exportPolicies:            'Y    N     N     Y   N',
+  previewPolicyImport:       'Y    N     N     Y   N',
+  importPolicies:            'N    Y     N     Y   N',
   listAccounts:              'Y    N     N     Y   N',
   getOuTree:                 'Y    N     N     Y   N',
   listUsers:                 'Y    N     N     Y   N',
@@ -243,6 +249,8 @@ describe('authorization matrix: operation × machine token scopes', () => {
         'listUsers',
         'listGroups',
         'listPermissionSets',
+        'exportPolicies',
+        'previewPolicyImport',
       ].sort(),
     );
     expect(allowedBy('team/policies.write')).toEqual(
@@ -254,6 +262,7 @@ describe('authorization matrix: operation × machine token scopes', () => {
         'updateApproverPolicy',
         'deleteApproverPolicies',
         'updateSettings',
+        'importPolicies',
       ].sort(),
     );
     expect(allowedBy('team/audit.read')).toEqual(

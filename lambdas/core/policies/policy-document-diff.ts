@@ -1,0 +1,356 @@
+/**
+ * What importing a document changes: the policies it adds, changes (field by field, before →
+ * after, as the document names things) and removes, the settings fields it changes, and the
+ * writes that make it so. Eligibility policies are matched by principal and policy name
+ * (letter case aside), approver policies by target and scope: the way their ids are made.
+ */
+import { createHash } from 'node:crypto';
+import { ValidationError } from '../errors';
+import { applySettingsInput, effectiveSettings } from '../settings/settings';
+import type { ApproverPolicy, EligibilityPolicy, Settings } from '../types';
+import { documentError, type ApproverEntry, type EligibilityEntry } from './policy-document';
+import type { PolicyDirectory } from './policy-document-names';
+import type { ApproverContent, DesiredPolicies, EligibilityContent } from './policy-document-read';
+import {
+  approverEntryOf,
+  compareText,
+  documentSettingsOf,
+  eligibilityEntryOf,
+} from './policy-document-write';
+import { nextUpdatedAt } from './policy-names';
+
+/** Every stored policy and the stored settings record (undefined: never saved). */
+export interface StoredPolicyState {
+  eligibility: EligibilityPolicy[];
+  approvers: ApproverPolicy[];
+  settings?: Settings;
+}
+
+/** One write of an import: `before` as the preview saw it (none: absent), `after` to store (none: delete). */
+export interface PolicyWrite<T> {
+  before?: T;
+  after?: T;
+}
+
+/** Every write of an import, applied all together or not at all. */
+export interface PolicyStateChanges {
+  eligibility: PolicyWrite<EligibilityPolicy>[];
+  approvers: PolicyWrite<ApproverPolicy>[];
+  /** The new settings, written only if the stored version is still `expectedVersion`. */
+  settings?: { after: Settings; expectedVersion: number };
+}
+
+/** A field that changes, as the document writes it (undefined: not set). */
+export interface FieldChange {
+  field: string;
+  before?: string;
+  after?: string;
+}
+
+export type ChangeKind = 'added' | 'changed' | 'removed';
+
+/** A policy the import adds, changes or removes. */
+export interface PolicyChange {
+  change: ChangeKind;
+  /** The policy id (what it is stored as, or will be). */
+  id: string;
+  /** Who or what the policy is about, for people (`group TEAM-Users, policy "default"`). */
+  description: string;
+  /** Added: every field set; changed: the fields that change; removed: every field it had. */
+  fields: FieldChange[];
+}
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  removed: number;
+  unchanged: number;
+}
+
+export interface PolicyImportCounts {
+  eligibility: ChangeCounts;
+  approvers: ChangeCounts;
+  settingsChanged: boolean;
+}
+
+/** The diff of an import and the writes that apply it. */
+export interface PolicyImportPlan {
+  eligibility: PolicyChange[];
+  approvers: PolicyChange[];
+  settings: FieldChange[];
+  counts: PolicyImportCounts;
+  writes: PolicyStateChanges;
+}
+
+type Shown = string | undefined;
+
+const list = (values: readonly string[] | undefined): Shown =>
+  values === undefined || values.length === 0 ? undefined : values.join(', ');
+const flag = (value: boolean | undefined): string => String(value ?? false);
+
+const ELIGIBILITY_FIELDS: readonly (readonly [string, (e: EligibilityEntry) => Shown])[] = [
+  ['name', (e) => e.name],
+  ['accounts', (e) => list(e.accounts)],
+  ['ous', (e) => list(e.ous)],
+  ['includeNestedOus', (e) => flag(e.includeNestedOus)],
+  ['permissionSets', (e) => list(e.permissionSets)],
+  ['pairs', (e) => list(e.pairs?.map((p) => `${p.account} / ${p.permissionSet}`))],
+  ['maxDurationHours', (e) => String(e.maxDurationHours)],
+  ['approvalRequired', (e) => flag(e.approvalRequired)],
+  ['ticketNo', (e) => e.ticketNo ?? undefined],
+];
+
+const APPROVER_FIELDS: readonly (readonly [string, (e: ApproverEntry) => Shown])[] = [
+  ['permissionSets', (e) => list(e.permissionSets)],
+  ['includeNestedOus', (e) => flag(e.includeNestedOus)],
+  ['groups', (e) => list(e.groups)],
+  ['users', (e) => list(e.users)],
+  ['also', (e) => flag(e.also)],
+  ['ticketNo', (e) => e.ticketNo ?? undefined],
+];
+
+/** The fields that differ; for an added or removed policy, every field it has. */
+function fieldChanges<E>(
+  fields: readonly (readonly [string, (e: E) => Shown])[],
+  before: E | undefined,
+  after: E | undefined,
+): FieldChange[] {
+  const changes: FieldChange[] = [];
+  for (const [field, show] of fields) {
+    const was = before === undefined ? undefined : show(before);
+    const will = after === undefined ? undefined : show(after);
+    if (was === will) continue;
+    // A flag left at false on a policy coming or going says nothing.
+    if ((before === undefined || after === undefined) && (was ?? will) === 'false') continue;
+    const change: FieldChange = { field };
+    if (was !== undefined) change.before = was;
+    if (will !== undefined) change.after = will;
+    changes.push(change);
+  }
+  return changes;
+}
+
+function describeEligibility(entry: EligibilityEntry): string {
+  return `${entry.principal.type === 'GROUP' ? 'group' : 'user'} ${entry.principal.name}, policy "${entry.name ?? ''}"`;
+}
+
+function describeApprover(entry: ApproverEntry): string {
+  const target = `${entry.target.type === 'ACCOUNT' ? 'account' : 'OU'} ${entry.target.name}`;
+  const scope = list(entry.permissionSets);
+  return scope === undefined ? target : `${target}, for ${scope}`;
+}
+
+interface Kind<C extends { id: string }, P extends C & { updatedAt: string }, E> {
+  entryOf(policy: C, directory: PolicyDirectory): E;
+  fields: readonly (readonly [string, (e: E) => Shown])[];
+  describe(entry: E): string;
+  stamp(content: C, updatedAt: string, updatedBy: string): P;
+}
+
+const ELIGIBILITY: Kind<EligibilityContent, EligibilityPolicy, EligibilityEntry> = {
+  entryOf: eligibilityEntryOf,
+  fields: ELIGIBILITY_FIELDS,
+  describe: describeEligibility,
+  stamp: (content, updatedAt, updatedBy) => ({ ...content, updatedAt, updatedBy }),
+};
+
+const APPROVERS: Kind<ApproverContent, ApproverPolicy, ApproverEntry> = {
+  entryOf: approverEntryOf,
+  fields: APPROVER_FIELDS,
+  describe: describeApprover,
+  stamp: (content, updatedAt, updatedBy) => ({ ...content, updatedAt, updatedBy }),
+};
+
+interface Meta {
+  now: Date;
+  updatedBy: string;
+}
+
+/** Diff and writes of one kind of policy; `desired` undefined leaves the stored ones as they are. */
+function planKind<C extends { id: string }, P extends C & { updatedAt: string }, E>(
+  kind: Kind<C, P, E>,
+  stored: readonly P[],
+  desired: readonly C[] | undefined,
+  directory: PolicyDirectory,
+  meta: Meta,
+): { changes: PolicyChange[]; writes: PolicyWrite<P>[]; counts: ChangeCounts } {
+  const counts: ChangeCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
+  if (desired === undefined)
+    return { changes: [], writes: [], counts: { ...counts, unchanged: stored.length } };
+  const storedById = new Map(stored.map((p) => [p.id, p]));
+  const desiredIds = new Set(desired.map((p) => p.id));
+  const changes: { change: PolicyChange; order: string }[] = [];
+  const writes: PolicyWrite<P>[] = [];
+
+  for (const content of desired) {
+    const before = storedById.get(content.id);
+    const after = kind.entryOf(content, directory);
+    if (before === undefined) {
+      counts.added += 1;
+      const description = kind.describe(after);
+      changes.push({
+        order: description,
+        change: {
+          change: 'added',
+          id: content.id,
+          description,
+          fields: fieldChanges(kind.fields, undefined, after),
+        },
+      });
+      writes.push({ after: kind.stamp(content, nextUpdatedAt(meta.now), meta.updatedBy) });
+      continue;
+    }
+    const was = kind.entryOf(before, directory);
+    const fields = fieldChanges(kind.fields, was, after);
+    if (fields.length === 0) {
+      counts.unchanged += 1;
+      continue;
+    }
+    counts.changed += 1;
+    const description = kind.describe(after);
+    changes.push({ order: description, change: { change: 'changed', id: content.id, description, fields } });
+    writes.push({
+      before,
+      after: kind.stamp(content, nextUpdatedAt(meta.now, before.updatedAt), meta.updatedBy),
+    });
+  }
+  for (const before of stored) {
+    if (desiredIds.has(before.id)) continue;
+    counts.removed += 1;
+    const was = kind.entryOf(before, directory);
+    const description = kind.describe(was);
+    changes.push({
+      order: description,
+      change: {
+        change: 'removed',
+        id: before.id,
+        description,
+        fields: fieldChanges(kind.fields, was, undefined),
+      },
+    });
+    writes.push({ before });
+  }
+  changes.sort((a, b) => compareText(a.order, b.order) || compareText(a.change.id, b.change.id));
+  return { changes: changes.map((c) => c.change), writes, counts };
+}
+
+const show = (value: unknown): Shown => {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return list(value.map(String));
+  return String(value);
+};
+
+/** The settings after the document's fields, and the fields that change. */
+function planSettings(
+  stored: Settings | undefined,
+  desired: DesiredPolicies['settings'],
+  meta: Meta,
+): { changes: FieldChange[]; write?: PolicyStateChanges['settings'] } {
+  if (desired === undefined) return { changes: [] };
+  const current = effectiveSettings(stored, {});
+  if (desired.slackEnabled === true && !current.slackTokenConfigured) {
+    throw documentError(
+      'settings.slackEnabled',
+      'Slack notifications need a Slack token, which a document never carries: save the token on the Settings page first.',
+    );
+  }
+  let next: Settings;
+  try {
+    next = applySettingsInput(current, desired, meta);
+  } catch (error) {
+    if (error instanceof ValidationError) throw documentError(`settings.${error.field ?? ''}`, error.message);
+    throw error;
+  }
+  const before = documentSettingsOf(stored);
+  const after = documentSettingsOf(next);
+  const changes: FieldChange[] = [];
+  for (const field of Object.keys(before) as (keyof typeof before)[]) {
+    const was = show(before[field]);
+    const will = show(after[field]);
+    if (JSON.stringify(before[field]) === JSON.stringify(after[field])) continue;
+    const change: FieldChange = { field };
+    if (was !== undefined) change.before = was;
+    if (will !== undefined) change.after = will;
+    changes.push(change);
+  }
+  if (changes.length === 0) return { changes };
+  return { changes, write: { after: next, expectedVersion: current.version } };
+}
+
+/**
+ * The diff between what is stored and what a document asks for, and the writes that apply it:
+ * new and changed policies stamped with `meta` (their `updatedAt` always later than the one
+ * they replace), removed ones deleted, the settings written only when a field changes.
+ */
+export function planPolicyImport(
+  stored: StoredPolicyState,
+  desired: DesiredPolicies,
+  directory: PolicyDirectory,
+  meta: Meta,
+): PolicyImportPlan {
+  const eligibility = planKind(ELIGIBILITY, stored.eligibility, desired.eligibility, directory, meta);
+  const approvers = planKind(APPROVERS, stored.approvers, desired.approvers, directory, meta);
+  const settings = planSettings(stored.settings, desired.settings, meta);
+  const writes: PolicyStateChanges = { eligibility: eligibility.writes, approvers: approvers.writes };
+  if (settings.write !== undefined) writes.settings = settings.write;
+  return {
+    eligibility: eligibility.changes,
+    approvers: approvers.changes,
+    settings: settings.changes,
+    counts: {
+      eligibility: eligibility.counts,
+      approvers: approvers.counts,
+      settingsChanged: settings.write !== undefined,
+    },
+    writes,
+  };
+}
+
+/** The stored state after the writes: what an export would show once they are applied. */
+export function stateAfter(stored: StoredPolicyState, writes: PolicyStateChanges): StoredPolicyState {
+  const apply = <T extends { id: string }>(items: readonly T[], changes: readonly PolicyWrite<T>[]): T[] => {
+    const byId = new Map(items.map((item) => [item.id, item]));
+    for (const { before, after } of changes) {
+      if (after !== undefined) byId.set(after.id, after);
+      else if (before !== undefined) byId.delete(before.id);
+    }
+    return [...byId.values()];
+  };
+  const state: StoredPolicyState = {
+    eligibility: apply(stored.eligibility, writes.eligibility),
+    approvers: apply(stored.approvers, writes.approvers),
+  };
+  const settings = writes.settings?.after ?? stored.settings;
+  if (settings !== undefined) state.settings = settings;
+  return state;
+}
+
+/** JSON with object keys in order, so equal values always give equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * The digest a preview returns and an import must quote: of the stored state (every policy and
+ * the settings record) and of the document previewed (its format and text). Any write since the
+ * preview, or another document, gives another digest.
+ */
+export function policyImportDigest(stored: StoredPolicyState, format: string, text: string): string {
+  const byId = <T extends { id: string }>(items: readonly T[]) =>
+    [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const state = canonical({
+    eligibility: byId(stored.eligibility),
+    approvers: byId(stored.approvers),
+    settings: stored.settings ?? null,
+  });
+  return sha256(`${sha256(state)}\n${sha256(`${format}\n${text}`)}`);
+}

@@ -1,0 +1,265 @@
+/**
+ * From a policy document to the policies and settings it asks for: every name resolved against
+ * one snapshot of the organization and the directory, every rule the create and update use
+ * cases enforce checked with their own validators, duplicates refused. The first problem is an
+ * error naming the entry (`eligibility[3].accounts[1]: no account named "Prod".`); nothing here
+ * writes.
+ */
+import { ValidationError } from '../errors';
+import { validateSettingsInput, type SettingsInput } from '../settings/settings-input';
+import type { ApproverPolicy, EligibilityPolicy, Settings } from '../types';
+import { validateApproverPolicyInput } from './approver-policy-input';
+import { validateEligibilityPolicyInput } from './eligibility-policy-input';
+import { approverPolicyId, DEFAULT_POLICY_NAME, eligibilityPolicyId } from './policy-ids';
+import {
+  documentError,
+  documentPath,
+  type ApproverEntry,
+  type DocumentSettings,
+  type EligibilityEntry,
+  type PolicyDocument,
+} from './policy-document';
+import type { NamedRef, PolicyDirectory } from './policy-document-names';
+
+/** An eligibility policy as a document asks for it (when it is written comes later). */
+export type EligibilityContent = Omit<EligibilityPolicy, 'updatedAt' | 'updatedBy'>;
+/** An approver policy as a document asks for it. */
+export type ApproverContent = Omit<ApproverPolicy, 'updatedAt' | 'updatedBy'>;
+
+/** What a document asks for; a part the document leaves out is undefined (left as it is). */
+export interface DesiredPolicies {
+  eligibility?: EligibilityContent[];
+  approvers?: ApproverContent[];
+  /** The settings fields the document gives, validated (null clears a text). */
+  settings?: SettingsInput;
+}
+
+/**
+ * Runs a validator of the use cases and reports its problem at the entry: the validator's field
+ * (`principals.0.name`, `accounts.2`) becomes a document path, renamed where the document calls
+ * it otherwise.
+ */
+function atEntry<T>(entry: string, renames: Readonly<Record<string, string>>, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    if (error.field === undefined) throw documentError(entry, error.message);
+    const parts: PropertyKey[] = error.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const [root = '', ...rest] = parts;
+    const renamed = renames[String(root)];
+    const path =
+      renamed === undefined
+        ? documentPath(parts)
+        : // `principals.0.name` is the document's `principal.name`: drop the index of the one item.
+          documentPath([
+            renamed,
+            ...(renamed === 'principal' || renamed === 'target' ? rest.slice(1) : rest),
+          ]);
+    throw documentError(`${entry}.${path}`, error.message);
+  }
+}
+
+const ELIGIBILITY_FIELDS = { principals: 'principal' };
+const APPROVER_FIELDS = { targets: 'target', approverGroups: 'groups', approverUsers: 'users' };
+
+function eligibilityFrom(
+  entry: EligibilityEntry,
+  at: string,
+  directory: PolicyDirectory,
+  settings: Pick<Settings, 'ticketRequired'>,
+): EligibilityContent {
+  const principals = entry.principal.type === 'GROUP' ? directory.groups : directory.users;
+  const principal = principals.resolve(entry.principal.name, `${at}.principal.name`);
+  const grantable = (account: NamedRef, path: string): NamedRef => {
+    if (account.id === directory.managementAccountId) {
+      throw documentError(path, 'the management account cannot be part of an eligibility policy.');
+    }
+    return account;
+  };
+  const permissionSet = (value: string, path: string) => {
+    const found = directory.permissionSets.resolve(value, path);
+    if (directory.managementPermissionSetArns.has(found.id)) {
+      throw documentError(
+        path,
+        `permission set "${found.name}" is provisioned to the management account and cannot be part of an eligibility policy.`,
+      );
+    }
+    return { arn: found.id, name: found.name };
+  };
+  const accounts = (entry.accounts ?? []).map((value, i) =>
+    grantable(directory.accounts.resolve(value, `${at}.accounts[${i}]`), `${at}.accounts[${i}]`),
+  );
+  const ous = (entry.ous ?? []).map((value, i) => directory.ous.resolve(value, `${at}.ous[${i}]`));
+  const permissionSets = (entry.permissionSets ?? []).map((value, i) =>
+    permissionSet(value, `${at}.permissionSets[${i}]`),
+  );
+  const pairs = (entry.pairs ?? []).map((pair, i) => {
+    const path = `${at}.pairs[${i}]`;
+    const account = grantable(directory.accounts.resolve(pair.account, `${path}.account`), `${path}.account`);
+    return {
+      account: { id: account.id, name: account.name },
+      permissionSet: permissionSet(pair.permissionSet, `${path}.permissionSet`),
+    };
+  });
+
+  const valid = atEntry(at, ELIGIBILITY_FIELDS, () =>
+    validateEligibilityPolicyInput(
+      {
+        principals: [{ id: principal.id, type: entry.principal.type, name: principal.name }],
+        name: entry.name ?? DEFAULT_POLICY_NAME,
+        accounts: accounts.map((a) => ({ id: a.id, name: a.name })),
+        ous: ous.map((o) => ({ id: o.id, name: o.name })),
+        includeNestedOus: entry.includeNestedOus ?? false,
+        permissionSets,
+        pairs,
+        maxDurationHours: entry.maxDurationHours,
+        approvalRequired: entry.approvalRequired,
+        ticketNo: entry.ticketNo,
+      },
+      settings,
+    ),
+  );
+  const content: EligibilityContent = {
+    id: eligibilityPolicyId(principal.id, valid.name),
+    principalId: principal.id,
+    principalType: entry.principal.type,
+    principalName: principal.name,
+    name: valid.name,
+    accounts: valid.accounts,
+    ous: valid.ous,
+    includeNestedOus: valid.includeNestedOus,
+    permissionSets: valid.permissionSets,
+    pairs: valid.pairs,
+    maxDurationHours: valid.maxDurationHours,
+    approvalRequired: valid.approvalRequired,
+  };
+  if (valid.ticketNo !== undefined) content.ticketNo = valid.ticketNo;
+  return content;
+}
+
+function approverFrom(
+  entry: ApproverEntry,
+  at: string,
+  directory: PolicyDirectory,
+  settings: Pick<Settings, 'ticketRequired'>,
+): ApproverContent {
+  const targetType = entry.target.type;
+  const target = (targetType === 'ACCOUNT' ? directory.accounts : directory.ous).resolve(
+    entry.target.name,
+    `${at}.target.name`,
+  );
+  if (targetType === 'ACCOUNT' && entry.includeNestedOus === true) {
+    throw documentError(
+      `${at}.includeNestedOus`,
+      'applies to OU and root targets only: an account has nothing nested.',
+    );
+  }
+  const permissionSets = (entry.permissionSets ?? []).map((value, i) => {
+    const found = directory.permissionSets.resolve(value, `${at}.permissionSets[${i}]`);
+    return { arn: found.id, name: found.name };
+  });
+  const approverGroups = (entry.groups ?? []).map((value, i) =>
+    directory.groups.resolve(value, `${at}.groups[${i}]`),
+  );
+  const approverUsers = (entry.users ?? []).map((value, i) =>
+    directory.users.resolve(value, `${at}.users[${i}]`),
+  );
+
+  const valid = atEntry(at, APPROVER_FIELDS, () =>
+    validateApproverPolicyInput(
+      {
+        targets: [{ id: target.id, type: targetType, name: target.name }],
+        permissionSets,
+        includeNestedOus: entry.includeNestedOus ?? false,
+        approverGroups: approverGroups.map((g) => ({ id: g.id, name: g.name })),
+        approverUsers: approverUsers.map((u) => ({ id: u.id, name: u.name })),
+        also: entry.also ?? false,
+        ticketNo: entry.ticketNo,
+      },
+      settings,
+    ),
+  );
+  const content: ApproverContent = {
+    id: approverPolicyId(
+      target.id,
+      valid.permissionSets.map((p) => p.arn),
+    ),
+    targetId: target.id,
+    targetType,
+    targetName: target.name,
+    permissionSets: valid.permissionSets,
+    includeNestedOus: targetType === 'OU' && valid.includeNestedOus,
+    approverGroups: valid.approverGroups,
+    approverUsers: valid.approverUsers,
+    also: valid.also,
+  };
+  if (valid.ticketNo !== undefined) content.ticketNo = valid.ticketNo;
+  return content;
+}
+
+/** Refuses a second entry for the same policy (same id), naming both. */
+function refuseDuplicates<T extends { id: string }>(
+  items: readonly T[],
+  part: string,
+  what: (item: T) => string,
+): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, index) => {
+    const first = seen.get(item.id);
+    if (first !== undefined) {
+      throw documentError(`${part}[${index}]`, `the same policy as ${part}[${first}] (${what(item)}).`);
+    }
+    seen.set(item.id, index);
+  });
+}
+
+/** The settings fields a document gives, validated by the settings page's own rules. */
+function settingsFrom(settings: DocumentSettings): SettingsInput {
+  try {
+    return validateSettingsInput(settings);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const parts = (error.field ?? '').split('.').filter((p) => p !== '');
+    const path = documentPath(['settings', ...parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p))]);
+    throw documentError(path, error.message);
+  }
+}
+
+/**
+ * The policies and settings a document asks for, every name resolved and every rule checked
+ * (the management account and its permission sets refused, durations 1–8000 h, a ticket number
+ * when the settings in force after the import require one), or a ValidationError naming the
+ * first bad entry.
+ */
+export function resolvePolicyDocument(
+  document: PolicyDocument,
+  directory: PolicyDirectory,
+  current: Pick<Settings, 'ticketRequired'>,
+): DesiredPolicies {
+  const desired: DesiredPolicies = {};
+  if (document.settings !== undefined) desired.settings = settingsFrom(document.settings);
+  const ticketRequired = { ticketRequired: desired.settings?.ticketRequired ?? current.ticketRequired };
+  if (document.eligibility !== undefined) {
+    const eligibility = document.eligibility.map((entry, i) =>
+      eligibilityFrom(entry, `eligibility[${i}]`, directory, ticketRequired),
+    );
+    refuseDuplicates(
+      eligibility,
+      'eligibility',
+      (p) => `policy "${p.name}" of ${p.principalName}; policy names compare without letter case`,
+    );
+    desired.eligibility = eligibility;
+  }
+  if (document.approvers !== undefined) {
+    const approvers = document.approvers.map((entry, i) =>
+      approverFrom(entry, `approvers[${i}]`, directory, ticketRequired),
+    );
+    refuseDuplicates(approvers, 'approvers', (p) => {
+      const scope = p.permissionSets.map((s) => s.name).join(', ');
+      return `${p.targetName}${scope === '' ? '' : ` for ${scope}`}`;
+    });
+    desired.approvers = approvers;
+  }
+  return desired;
+}
