@@ -323,9 +323,9 @@ export type PermissionSetsQueryVariables = Exact<{
 
 export type PermissionSetsQuery = { permissionSets: { nextToken: string | null, items: Array<{ arn: string, name: string, description: string | null, sessionDuration: string | null }> } };
 
-export type EligibilityPolicyFieldsFragment = { id: string, principalType: PrincipalType, principalName: string, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }> };
+export type EligibilityPolicyFieldsFragment = { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> };
 
-export type ApproverPolicyFieldsFragment = { id: string, targetType: ApproverTargetType, targetName: string, ticketNo: string | null, updatedAt: string, updatedBy: string, approverGroups: Array<{ id: string, name: string }> };
+export type ApproverPolicyFieldsFragment = { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> };
 
 export type EligibilityPoliciesQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -333,7 +333,7 @@ export type EligibilityPoliciesQueryVariables = Exact<{
 }>;
 
 
-export type EligibilityPoliciesQuery = { eligibilityPolicies: { nextToken: string | null, items: Array<{ id: string, principalType: PrincipalType, principalName: string, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }> }> } };
+export type EligibilityPoliciesQuery = { eligibilityPolicies: { nextToken: string | null, items: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> } };
 
 export type ApproverPoliciesQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -341,21 +341,21 @@ export type ApproverPoliciesQueryVariables = Exact<{
 }>;
 
 
-export type ApproverPoliciesQuery = { approverPolicies: { nextToken: string | null, items: Array<{ id: string, targetType: ApproverTargetType, targetName: string, ticketNo: string | null, updatedAt: string, updatedBy: string, approverGroups: Array<{ id: string, name: string }> }> } };
+export type ApproverPoliciesQuery = { approverPolicies: { nextToken: string | null, items: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }> } };
 
 export type CreateEligibilityPoliciesMutationVariables = Exact<{
   input: CreateEligibilityPoliciesInput;
 }>;
 
 
-export type CreateEligibilityPoliciesMutation = { createEligibilityPolicies: Array<{ id: string, principalType: PrincipalType, principalName: string, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }> }> };
+export type CreateEligibilityPoliciesMutation = { createEligibilityPolicies: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> };
 
 export type UpdateEligibilityPolicyMutationVariables = Exact<{
   input: UpdateEligibilityPolicyInput;
 }>;
 
 
-export type UpdateEligibilityPolicyMutation = { updateEligibilityPolicy: { id: string, principalType: PrincipalType, principalName: string, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }> } };
+export type UpdateEligibilityPolicyMutation = { updateEligibilityPolicy: { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> } };
 
 export type DeleteEligibilityPoliciesMutationVariables = Exact<{
   input: DeleteEligibilityPoliciesInput;
@@ -369,14 +369,14 @@ export type CreateApproverPoliciesMutationVariables = Exact<{
 }>;
 
 
-export type CreateApproverPoliciesMutation = { createApproverPolicies: Array<{ id: string, targetType: ApproverTargetType, targetName: string, ticketNo: string | null, updatedAt: string, updatedBy: string, approverGroups: Array<{ id: string, name: string }> }> };
+export type CreateApproverPoliciesMutation = { createApproverPolicies: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }> };
 
 export type UpdateApproverPolicyMutationVariables = Exact<{
   input: UpdateApproverPolicyInput;
 }>;
 
 
-export type UpdateApproverPolicyMutation = { updateApproverPolicy: { id: string, targetType: ApproverTargetType, targetName: string, ticketNo: string | null, updatedAt: string, updatedBy: string, approverGroups: Array<{ id: string, name: string }> } };
+export type UpdateApproverPolicyMutation = { updateApproverPolicy: { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> } };
 
 export type DeleteApproverPoliciesMutationVariables = Exact<{
   input: DeleteApproverPoliciesInput;
@@ -603,8 +603,10 @@ export class TypedDocumentString<TResult, TVariables>
 export const EligibilityPolicyFieldsFragmentDoc = new TypedDocumentString(`
     fragment EligibilityPolicyFields on EligibilityPolicy {
   id
+  principalId
   principalType
   principalName
+  name
   accounts {
     id
     name
@@ -613,9 +615,20 @@ export const EligibilityPolicyFieldsFragmentDoc = new TypedDocumentString(`
     id
     name
   }
+  includeNestedOus
   permissionSets {
     arn
     name
+  }
+  pairs {
+    account {
+      id
+      name
+    }
+    permissionSet {
+      arn
+      name
+    }
   }
   maxDurationHours
   approvalRequired
@@ -627,12 +640,23 @@ export const EligibilityPolicyFieldsFragmentDoc = new TypedDocumentString(`
 export const ApproverPolicyFieldsFragmentDoc = new TypedDocumentString(`
     fragment ApproverPolicyFields on ApproverPolicy {
   id
+  targetId
   targetType
   targetName
+  permissionSets {
+    arn
+    name
+  }
+  includeNestedOus
   approverGroups {
     id
     name
   }
+  approverUsers {
+    id
+    name
+  }
+  also
   ticketNo
   updatedAt
   updatedBy
@@ -804,8 +828,10 @@ export const EligibilityPoliciesDocument = new TypedDocumentString(`
 }
     fragment EligibilityPolicyFields on EligibilityPolicy {
   id
+  principalId
   principalType
   principalName
+  name
   accounts {
     id
     name
@@ -814,9 +840,20 @@ export const EligibilityPoliciesDocument = new TypedDocumentString(`
     id
     name
   }
+  includeNestedOus
   permissionSets {
     arn
     name
+  }
+  pairs {
+    account {
+      id
+      name
+    }
+    permissionSet {
+      arn
+      name
+    }
   }
   maxDurationHours
   approvalRequired
@@ -835,12 +872,23 @@ export const ApproverPoliciesDocument = new TypedDocumentString(`
 }
     fragment ApproverPolicyFields on ApproverPolicy {
   id
+  targetId
   targetType
   targetName
+  permissionSets {
+    arn
+    name
+  }
+  includeNestedOus
   approverGroups {
     id
     name
   }
+  approverUsers {
+    id
+    name
+  }
+  also
   ticketNo
   updatedAt
   updatedBy
@@ -853,8 +901,10 @@ export const CreateEligibilityPoliciesDocument = new TypedDocumentString(`
 }
     fragment EligibilityPolicyFields on EligibilityPolicy {
   id
+  principalId
   principalType
   principalName
+  name
   accounts {
     id
     name
@@ -863,9 +913,20 @@ export const CreateEligibilityPoliciesDocument = new TypedDocumentString(`
     id
     name
   }
+  includeNestedOus
   permissionSets {
     arn
     name
+  }
+  pairs {
+    account {
+      id
+      name
+    }
+    permissionSet {
+      arn
+      name
+    }
   }
   maxDurationHours
   approvalRequired
@@ -881,8 +942,10 @@ export const UpdateEligibilityPolicyDocument = new TypedDocumentString(`
 }
     fragment EligibilityPolicyFields on EligibilityPolicy {
   id
+  principalId
   principalType
   principalName
+  name
   accounts {
     id
     name
@@ -891,9 +954,20 @@ export const UpdateEligibilityPolicyDocument = new TypedDocumentString(`
     id
     name
   }
+  includeNestedOus
   permissionSets {
     arn
     name
+  }
+  pairs {
+    account {
+      id
+      name
+    }
+    permissionSet {
+      arn
+      name
+    }
   }
   maxDurationHours
   approvalRequired
@@ -916,12 +990,23 @@ export const CreateApproverPoliciesDocument = new TypedDocumentString(`
 }
     fragment ApproverPolicyFields on ApproverPolicy {
   id
+  targetId
   targetType
   targetName
+  permissionSets {
+    arn
+    name
+  }
+  includeNestedOus
   approverGroups {
     id
     name
   }
+  approverUsers {
+    id
+    name
+  }
+  also
   ticketNo
   updatedAt
   updatedBy
@@ -934,12 +1019,23 @@ export const UpdateApproverPolicyDocument = new TypedDocumentString(`
 }
     fragment ApproverPolicyFields on ApproverPolicy {
   id
+  targetId
   targetType
   targetName
+  permissionSets {
+    arn
+    name
+  }
+  includeNestedOus
   approverGroups {
     id
     name
   }
+  approverUsers {
+    id
+    name
+  }
+  also
   ticketNo
   updatedAt
   updatedBy

@@ -3,7 +3,7 @@ import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError, toApiError } from '../../../web/src/api/errors';
 import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
-import { memoryData, PS_ADMIN, PS_READ } from '../support/data';
+import { memoryData, productionApprovers, PS_ADMIN, PS_READ } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { button, field, flashTexts, renderWithApp, setupWebTests, waitForElement } from '../support/render';
 
@@ -198,5 +198,72 @@ describe('Create request', () => {
     expect(() => button(page, 'リクエストを送信')).not.toThrow();
     act(() => button(page, 'リクエストを送信').click());
     expect(errorOf(page, 'アカウント')).toBe('アカウントを選択してください。');
+  });
+});
+
+describe('Create request: who will approve', () => {
+  const alertTexts = (page: Page) =>
+    page.findAllAlerts().map((alert) => alert.getElement().textContent ?? '');
+
+  it('shows the approvers of the chosen account and role before submitting, by group and named directly', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        approverPolicies: [
+          productionApprovers(),
+          // Scoped to the role: it decides instead of the OU's unscoped policy.
+          productionApprovers({
+            id: 'ou-ab12-11111111#ps-0000000000000001',
+            permissionSets: [{ arn: PS_ADMIN, name: 'AdministratorAccess' }],
+            approverGroups: [{ id: 'g-users', name: 'TEAM-Users' }],
+            approverUsers: [{ id: 'u-carol', name: 'carol' }],
+          }),
+        ],
+      }),
+    );
+    const { page } = await openForm(api);
+    choose(page, 'Account', '111122223333');
+    expect(api.callsOf('requestApprovers')).toHaveLength(0);
+    choose(page, 'Role', PS_ADMIN);
+    expect(alertTexts(page).join(' ')).toContain('Finding who will approve…');
+
+    await waitForElement(() => alertTexts(page).some((text) => text.includes('Approval required')));
+    expect(api.callsOf('requestApprovers')).toEqual([['111122223333', PS_ADMIN]]);
+    const [shown = ''] = alertTexts(page);
+    // Alice (the requester) is in TEAM-Users but never approves her own request.
+    expect(shown).toContain('TEAM-Users: Bob');
+    expect(shown).toContain('Named directly: Carol');
+    expect(shown).not.toContain('TEAM-Approvers-Production');
+    expect(shown).not.toContain('Alice');
+    expect(shown).toContain('expires if nobody decides within 3 hours');
+
+    choose(page, 'Role', PS_READ);
+    await waitForElement(() => alertTexts(page).some((text) => text.includes('No approval needed')));
+    expect(alertTexts(page).join(' ')).not.toContain('TEAM-Users');
+  });
+
+  it('says plainly when nobody can approve; the server refuses the request above the form', async () => {
+    const api = new MemoryTeamApi(memoryData({ approverPolicies: [] }));
+    const { page } = await openForm(api);
+    fillValid(page);
+    await waitForElement(() =>
+      alertTexts(page).some((text) => text.includes('Nobody can approve this request')),
+    );
+    expect(alertTexts(page).join(' ')).toContain('TEAM would refuse the request');
+
+    act(() => button(page, 'Submit request').click());
+    const error = await waitForElement(() => page.findForm()?.findError());
+    expect(error.getElement().textContent).toContain(
+      'No one other than you can approve access to Prod (111122223333)',
+    );
+  });
+
+  it('lists the approvers in Japanese', async () => {
+    const api = new MemoryTeamApi(memoryData());
+    const { page } = renderWithApp(<CreateRequestPage />, { api, path: '/requests/new', language: 'ja' });
+    await waitForElement(() => page.findAllFormFields().length > 0);
+    choose(page, 'アカウント', '111122223333');
+    choose(page, 'ロール', PS_ADMIN);
+    await waitForElement(() => alertTexts(page).some((text) => text.includes('承認が必要です')));
+    expect(alertTexts(page).join(' ')).toContain('TEAM-Approvers-Production：Bob, Carol');
   });
 });

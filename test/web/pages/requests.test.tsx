@@ -149,7 +149,7 @@ describe('Ended access', () => {
 
 describe('Request details', () => {
   it('shows the details, the history and the actions I may take', async () => {
-    const pending = request({ id: 'r-42', requester: BOB, approvers: [ALICE] });
+    const pending = request({ id: 'r-42', requester: BOB, approvers: [ALICE, { ...CAROL, email: '' }] });
     const api = new MemoryTeamApi(
       memoryData({
         requests: [pending],
@@ -187,6 +187,16 @@ describe('Request details', () => {
     const text = page.getElement().textContent ?? '';
     expect(text).toContain('Prod (111122223333)');
     expect(text).toContain('Expires in 3 h 00 min');
+    // Approvers by name (with the email when there is one), never by id; durations in words.
+    const details = page.findKeyValuePairs();
+    const valueOf = (label: string) =>
+      details
+        ?.findItems()
+        .find((item) => item.findLabel()?.getElement().textContent === label)
+        ?.findValue()
+        ?.getElement().textContent;
+    expect(valueOf('Approvers')).toBe('Alice (alice@example.com)Carol');
+    expect(valueOf('Session duration')).toBe('1 hour');
     const history = tableRows(page);
     expect(history[0]).toContain('Requested');
     expect(history[1]).toContain('Notified');

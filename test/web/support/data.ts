@@ -1,4 +1,4 @@
-import type { Actor, Me, Request, Settings } from '../../../web/src/api/model';
+import type { Actor, ApproverPolicy, Me, Request, Settings } from '../../../web/src/api/model';
 import type { MemoryData } from './memory-api';
 
 /** The instant tests run at (a fixed clock). */
@@ -80,6 +80,25 @@ export function request(overrides: Partial<Request> = {}): Request {
   };
 }
 
+/** The Production OU's approvers: its unscoped policy, TEAM-Approvers-Production (Bob and Carol). */
+export function productionApprovers(overrides: Partial<ApproverPolicy> = {}): ApproverPolicy {
+  return {
+    id: 'ou-ab12-11111111',
+    targetId: 'ou-ab12-11111111',
+    targetType: 'OU',
+    targetName: 'Production',
+    permissionSets: [],
+    includeNestedOus: false,
+    approverGroups: [{ id: 'g-approvers', name: 'TEAM-Approvers-Production' }],
+    approverUsers: [],
+    also: false,
+    ticketNo: null,
+    updatedAt: '2026-08-01T00:00:00.000Z',
+    updatedBy: 'admin',
+    ...overrides,
+  };
+}
+
 /** A small organization: two eligible accounts, pickers with a few entries each. */
 export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
   return {
@@ -112,7 +131,7 @@ export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
     events: [],
     settings: settings(),
     eligibilityPolicies: [],
-    approverPolicies: [],
+    approverPolicies: [productionApprovers()],
     accounts: [
       { id: '111122223333', name: 'Prod', email: null },
       { id: '444455556666', name: 'Sandbox', email: null },
@@ -127,6 +146,7 @@ export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
     users: [
       { id: 'u-alice', userName: 'alice', displayName: 'Alice', email: 'alice@example.com' },
       { id: 'u-bob', userName: 'bob', displayName: 'Bob', email: 'bob@example.com' },
+      { id: 'u-carol', userName: 'carol', displayName: 'Carol', email: 'carol@example.com' },
     ],
     groups: [
       { id: 'g-users', name: 'TEAM-Users' },
@@ -136,6 +156,16 @@ export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
       { arn: PS_ADMIN, name: 'AdministratorAccess', description: null, sessionDuration: 'PT1H' },
       { arn: PS_READ, name: 'ReadOnlyAccess', description: null, sessionDuration: 'PT1H' },
     ],
+    // Prod is in Production, Staging in Production/Web, Sandbox in Sandbox.
+    accountParents: {
+      '111122223333': 'ou-ab12-11111111',
+      '444455556666': 'ou-ab12-22222222',
+      '777788889999': 'ou-ab12-33333333',
+    },
+    groupMembers: {
+      'g-users': ['u-alice', 'u-bob'],
+      'g-approvers': ['u-bob', 'u-carol'],
+    },
     ...overrides,
   };
 }

@@ -1,3 +1,6 @@
+import { selectApproverPolicies } from '../../../lambdas/core/policies/approvers';
+import { approverPolicyId, eligibilityPolicyId } from '../../../lambdas/core/policies/policy-ids';
+import type { ApproverPolicy as CoreApproverPolicy } from '../../../lambdas/core/types';
 import { ApiError } from '../../../web/src/api/errors';
 import type { SubscriptionHandlers, TeamApi, Unsubscribe } from '../../../web/src/api/team-api';
 import type {
@@ -12,6 +15,7 @@ import type {
   PageArgs,
   PermissionSet,
   Request,
+  RequestApprovers,
   RequestChange,
   RequestFormOptions,
   RequestListName,
@@ -36,6 +40,10 @@ export interface MemoryData {
   users: User[];
   groups: Group[];
   permissionSets: PermissionSet[];
+  /** The OU (or root) each account sits directly under, by account id. */
+  accountParents: Record<string, string>;
+  /** Members (user ids) of each group, by group id. */
+  groupMembers: Record<string, string[]>;
 }
 
 export interface Call {
@@ -45,6 +53,18 @@ export interface Call {
 
 const ACTIVE: readonly RequestStatus[] = ['SCHEDULED', 'IN_PROGRESS'];
 const ENDED: readonly RequestStatus[] = ['ENDED', 'REVOKED'];
+
+/** What an eligibility policy's create and update inputs share: its content. */
+type EligibilityContentInput = Omit<
+  Parameters<TeamApi['updateEligibilityPolicy']>[0],
+  'id' | 'expectedUpdatedAt'
+>;
+
+/** An approver policy as the core's selection reads it. */
+function toCorePolicy(policy: ApproverPolicy): CoreApproverPolicy {
+  const { ticketNo, ...rest } = policy;
+  return ticketNo === null ? rest : { ...rest, ticketNo };
+}
 
 function page<T>(items: readonly T[], args?: PageArgs): Page<T> {
   const start = args?.nextToken ? Number(args.nextToken) : 0;
@@ -161,10 +181,9 @@ export class MemoryTeamApi implements TeamApi {
   me = () => this.record('me', [], () => ({ ...this.data.me }));
   requestFormOptions = () => this.record('requestFormOptions', [], () => this.data.formOptions);
   requestApprovers = (accountId: string, permissionSetArn: string) =>
-    this.record('requestApprovers', [accountId, permissionSetArn], () => ({
-      approvalRequired: true,
-      approvers: [],
-    }));
+    this.record('requestApprovers', [accountId, permissionSetArn], () =>
+      this.approversOf(accountId, permissionSetArn),
+    );
   getRequest = (id: string) =>
     this.record('getRequest', [id], () => {
       const found = this.data.requests.find((r) => r.id === id);
@@ -228,6 +247,13 @@ export class MemoryTeamApi implements TeamApi {
       const account = this.data.formOptions.accounts.find((a) => a.id === input.accountId);
       const permissionSet = account?.permissionSets.find((p) => p.arn === input.permissionSetArn);
       if (!account || !permissionSet) throw new ApiError('NotEligible', 'You are not eligible for this.');
+      const { approvers } = this.approversOf(account.id, permissionSet.arn);
+      if (permissionSet.approvalRequired && approvers.length === 0) {
+        throw new ApiError(
+          'NoApprover',
+          `No one other than you can approve access to ${account.name} (${account.id}); ask an administrator to add an approver policy.`,
+        );
+      }
       const now = this.now();
       const request: Request = {
         id: `req-${this.data.requests.length + 1}`,
@@ -241,7 +267,11 @@ export class MemoryTeamApi implements TeamApi {
         ticketNo: input.ticketNo ?? null,
         status: permissionSet.approvalRequired ? 'PENDING' : 'SCHEDULED',
         approvalRequired: permissionSet.approvalRequired,
-        approvers: [],
+        approvers: approvers.map((a) => ({
+          id: a.id,
+          email: this.data.users.find((u) => u.id === a.id)?.email ?? '',
+          name: a.name,
+        })),
         expiresAt: null,
         decision: null,
         cancelledAt: null,
@@ -278,49 +308,146 @@ export class MemoryTeamApi implements TeamApi {
       }),
     );
 
+  private accountRef(id: string) {
+    return { id, name: this.data.accounts.find((a) => a.id === id)?.name ?? id };
+  }
+  private ouRef(id: string) {
+    return { id, name: this.data.ous.find((o) => o.id === id)?.name ?? id };
+  }
+  private permissionSetRef(arn: string) {
+    return { arn, name: this.data.permissionSets.find((p) => p.arn === arn)?.name ?? arn };
+  }
+  private groupRef(id: string) {
+    return { id, name: this.data.groups.find((g) => g.id === id)?.name ?? id };
+  }
+  private userRef(id: string) {
+    return { id, name: this.data.users.find((u) => u.id === id)?.userName ?? id };
+  }
+
+  /** What an eligibility policy grants and its limits, checked as the server checks them. */
+  private eligibilityContent(input: EligibilityContentInput) {
+    const accounts = (input.accountIds ?? []).map((id) => this.accountRef(id));
+    const ous = (input.ouIds ?? []).map((id) => this.ouRef(id));
+    const permissionSets = (input.permissionSetArns ?? []).map((arn) => this.permissionSetRef(arn));
+    const pairs = (input.pairs ?? []).map((pair) => ({
+      account: this.accountRef(pair.accountId),
+      permissionSet: this.permissionSetRef(pair.permissionSetArn),
+    }));
+    if (pairs.length > 0 && accounts.length + ous.length + permissionSets.length > 0) {
+      throw new ApiError(
+        'ValidationError',
+        'A policy grants either accounts and OUs × permission sets, or a list of pairs, not both.',
+        'pairs',
+      );
+    }
+    if (pairs.length === 0 && accounts.length === 0 && ous.length === 0) {
+      throw new ApiError('ValidationError', 'Choose at least one account or OU.', 'accountIds');
+    }
+    if (pairs.length === 0 && permissionSets.length === 0) {
+      throw new ApiError('ValidationError', 'Choose at least one permission set.', 'permissionSetArns');
+    }
+    const includeNestedOus = input.includeNestedOus ?? false;
+    if (includeNestedOus && ous.length === 0) {
+      throw new ApiError('ValidationError', 'Include nested OUs needs at least one OU.', 'includeNestedOus');
+    }
+    return {
+      accounts,
+      ous,
+      includeNestedOus,
+      permissionSets,
+      pairs,
+      maxDurationHours: input.maxDurationHours,
+      approvalRequired: input.approvalRequired,
+      ticketNo: input.ticketNo ?? null,
+    };
+  }
+
+  /** Who would approve a request of the caller, chosen among the stored approver policies as the server does. */
+  private approversOf(accountId: string, permissionSetArn: string): RequestApprovers {
+    const eligible = this.data.formOptions.accounts
+      .find((a) => a.id === accountId)
+      ?.permissionSets.find((p) => p.arn === permissionSetArn);
+    if (!eligible) {
+      throw new ApiError(
+        'NotEligible',
+        `You are not eligible to request this permission set in account ${accountId}.`,
+      );
+    }
+    const path = [accountId];
+    for (let at = this.data.accountParents[accountId]; at !== undefined && !path.includes(at);) {
+      path.push(at);
+      at = this.data.ous.find((o) => o.id === at)?.parentId ?? undefined;
+    }
+    const chosen = selectApproverPolicies(this.data.approverPolicies.map(toCorePolicy), {
+      accountId,
+      permissionSetArn,
+      path,
+    });
+    const groupsOf = new Map<string, { id: string; name: string }[]>();
+    const named = new Set<string>();
+    for (const policy of chosen) {
+      for (const group of policy.approverGroups) {
+        for (const member of this.data.groupMembers[group.id] ?? []) {
+          const groups = groupsOf.get(member) ?? [];
+          if (!groups.some((g) => g.id === group.id)) groups.push(group);
+          groupsOf.set(member, groups);
+        }
+      }
+      for (const user of policy.approverUsers) named.add(user.id);
+    }
+    const approvers = [...new Set([...groupsOf.keys(), ...named])]
+      .filter((id) => id !== this.data.me.userId)
+      .flatMap((id) => {
+        const user = this.data.users.find((u) => u.id === id);
+        if (!user) return [];
+        return [
+          {
+            id,
+            name: user.displayName ?? user.userName,
+            groups: groupsOf.get(id) ?? [],
+            named: named.has(id),
+          },
+        ];
+      });
+    return { approvalRequired: eligible.approvalRequired, approvers };
+  }
+
   createEligibilityPolicies = (input: Parameters<TeamApi['createEligibilityPolicies']>[0]) =>
-    this.record('createEligibilityPolicies', [input], () =>
-      input.principals.map((principal): EligibilityPolicy => {
-        const name =
-          principal.type === 'USER'
-            ? (this.data.users.find((u) => u.id === principal.id)?.userName ?? principal.id)
-            : (this.data.groups.find((g) => g.id === principal.id)?.name ?? principal.id);
-        const policy: EligibilityPolicy = {
-          id: principal.id,
-          principalType: principal.type,
-          principalName: name,
-          accounts: (input.accountIds ?? []).map((id) => ({
-            id,
-            name: this.data.accounts.find((a) => a.id === id)?.name ?? id,
-          })),
-          ous: (input.ouIds ?? []).map((id) => ({
-            id,
-            name: this.data.ous.find((o) => o.id === id)?.name ?? id,
-          })),
-          permissionSets: (input.permissionSetArns ?? []).map((arn) => ({
-            arn,
-            name: this.data.permissionSets.find((p) => p.arn === arn)?.name ?? arn,
-          })),
-          maxDurationHours: input.maxDurationHours,
-          approvalRequired: input.approvalRequired,
-          ticketNo: input.ticketNo ?? null,
-          updatedAt: this.now(),
-          updatedBy: this.data.me.userName,
-        };
-        this.data.eligibilityPolicies.push(policy);
-        return policy;
-      }),
-    );
+    this.record('createEligibilityPolicies', [input], () => {
+      const name = input.name?.trim() || 'default';
+      const content = this.eligibilityContent(input);
+      const ids = input.principals.map((p) => eligibilityPolicyId(p.id, name));
+      const existing = this.data.eligibilityPolicies.filter((p) => ids.includes(p.id));
+      if (existing.length > 0) {
+        const names = existing.map((p) => p.principalName).join(', ');
+        throw new ApiError(
+          'Conflict',
+          `${names} already ${existing.length === 1 ? 'has' : 'have'} an eligibility policy named "${existing[0]?.name ?? name}"; edit it or choose another name. Nothing was created.`,
+        );
+      }
+      const updatedAt = this.now();
+      const created = input.principals.map((principal, index): EligibilityPolicy => ({
+        id: ids[index] ?? principal.id,
+        principalId: principal.id,
+        principalType: principal.type,
+        principalName:
+          principal.type === 'USER' ? this.userRef(principal.id).name : this.groupRef(principal.id).name,
+        name,
+        ...content,
+        updatedAt,
+        updatedBy: this.data.me.userName,
+      }));
+      this.data.eligibilityPolicies.push(...created);
+      return created.map((p) => ({ ...p }));
+    });
   updateEligibilityPolicy = (input: Parameters<TeamApi['updateEligibilityPolicy']>[0]) =>
     this.record('updateEligibilityPolicy', [input], () => {
       const policy = this.data.eligibilityPolicies.find((p) => p.id === input.id);
       if (!policy) throw new ApiError('NotFound', 'No such policy.');
       if (policy.updatedAt !== input.expectedUpdatedAt) throw new ApiError('Conflict', 'The policy changed.');
-      Object.assign(policy, {
-        maxDurationHours: input.maxDurationHours,
-        approvalRequired: input.approvalRequired,
-        ticketNo: input.ticketNo ?? null,
+      Object.assign(policy, this.eligibilityContent(input), {
         updatedAt: this.now(),
+        updatedBy: this.data.me.userName,
       });
       return { ...policy };
     });
@@ -331,35 +458,83 @@ export class MemoryTeamApi implements TeamApi {
       return { deletedIds };
     });
   createApproverPolicies = (input: Parameters<TeamApi['createApproverPolicies']>[0]) =>
-    this.record('createApproverPolicies', [input], () =>
-      input.targets.map((id): ApproverPolicy => {
-        const account = this.data.accounts.find((a) => a.id === id);
-        const policy: ApproverPolicy = {
-          id,
+    this.record('createApproverPolicies', [input], () => {
+      const arns = input.permissionSetArns ?? [];
+      if (arns.length > 20) {
+        throw new ApiError(
+          'ValidationError',
+          'Permission sets: at most 20 in one approver policy.',
+          'permissionSetArns',
+        );
+      }
+      const approverGroups = (input.approverGroupIds ?? []).map((id) => this.groupRef(id));
+      const approverUsers = (input.approverUserIds ?? []).map((id) => this.userRef(id));
+      if (approverGroups.length + approverUsers.length === 0) {
+        throw new ApiError(
+          'ValidationError',
+          'Choose at least one approver group or user.',
+          'approverGroupIds',
+        );
+      }
+      const updatedAt = this.now();
+      const created = input.targets.map((targetId): ApproverPolicy => {
+        const account = this.data.accounts.find((a) => a.id === targetId);
+        return {
+          id: approverPolicyId(targetId, arns),
+          targetId,
           targetType: account ? 'ACCOUNT' : 'OU',
-          targetName: account?.name ?? this.data.ous.find((o) => o.id === id)?.name ?? id,
-          approverGroups: (input.approverGroupIds ?? []).map((g) => ({
-            id: g,
-            name: this.data.groups.find((x) => x.id === g)?.name ?? g,
-          })),
+          targetName: account?.name ?? this.ouRef(targetId).name,
+          permissionSets: arns.map((arn) => this.permissionSetRef(arn)),
+          includeNestedOus: !account && (input.includeNestedOus ?? false),
+          approverGroups,
+          approverUsers,
+          also: input.also ?? false,
           ticketNo: input.ticketNo ?? null,
-          updatedAt: this.now(),
+          updatedAt,
           updatedBy: this.data.me.userName,
         };
-        this.data.approverPolicies.push(policy);
-        return policy;
-      }),
-    );
+      });
+      const ids = created.map((p) => p.id);
+      const existing = this.data.approverPolicies.filter((p) => ids.includes(p.id));
+      if (existing.length > 0) {
+        const names = existing
+          .map((p) =>
+            p.permissionSets.length === 0
+              ? `${p.targetName} (${p.targetId})`
+              : `${p.targetName} (${p.targetId}) for ${p.permissionSets.map((s) => s.name).join(', ')}`,
+          )
+          .join(', ');
+        throw new ApiError(
+          'Conflict',
+          `${names} already ${existing.length === 1 ? 'has an approver policy' : 'have approver policies'}; edit ${existing.length === 1 ? 'it' : 'them'} instead. Nothing was created.`,
+        );
+      }
+      this.data.approverPolicies.push(...created);
+      return created.map((p) => ({ ...p }));
+    });
   updateApproverPolicy = (input: Parameters<TeamApi['updateApproverPolicy']>[0]) =>
     this.record('updateApproverPolicy', [input], () => {
       const policy = this.data.approverPolicies.find((p) => p.id === input.id);
       if (!policy) throw new ApiError('NotFound', 'No such policy.');
-      policy.approverGroups = (input.approverGroupIds ?? []).map((g) => ({
-        id: g,
-        name: this.data.groups.find((x) => x.id === g)?.name ?? g,
-      }));
-      policy.ticketNo = input.ticketNo ?? null;
-      policy.updatedAt = this.now();
+      if (policy.updatedAt !== input.expectedUpdatedAt) throw new ApiError('Conflict', 'The policy changed.');
+      const approverGroups = (input.approverGroupIds ?? []).map((id) => this.groupRef(id));
+      const approverUsers = (input.approverUserIds ?? []).map((id) => this.userRef(id));
+      if (approverGroups.length + approverUsers.length === 0) {
+        throw new ApiError(
+          'ValidationError',
+          'Choose at least one approver group or user.',
+          'approverGroupIds',
+        );
+      }
+      Object.assign(policy, {
+        approverGroups,
+        approverUsers,
+        includeNestedOus: policy.targetType === 'OU' && (input.includeNestedOus ?? false),
+        also: input.also ?? false,
+        ticketNo: input.ticketNo ?? null,
+        updatedAt: this.now(),
+        updatedBy: this.data.me.userName,
+      });
       return { ...policy };
     });
   deleteApproverPolicies = (ids: string[]) =>

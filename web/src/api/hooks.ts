@@ -1,7 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTeamApi } from './context';
 import { toApiError, type ApiError } from './errors';
-import type { Page, Request, RequestChange, RequestFormOptions, RequestListName, Settings } from './model';
+import type {
+  Page,
+  Request,
+  RequestApprovers,
+  RequestChange,
+  RequestFormOptions,
+  RequestListName,
+  Settings,
+} from './model';
 
 export interface AsyncState<T> {
   data: T | undefined;
@@ -151,6 +159,24 @@ export function useSettings(): AsyncState<Settings> {
 export function useRequestFormOptions(): AsyncState<RequestFormOptions> {
   const api = useTeamApi();
   return useAsync(() => api.requestFormOptions(), 'requestFormOptions');
+}
+
+/**
+ * Who would approve the caller's request for an account and permission set, loaded whenever
+ * both are chosen (no data while either is missing).
+ */
+export function useRequestApprovers(
+  accountId: string | undefined,
+  permissionSetArn: string | undefined,
+): AsyncState<RequestApprovers | undefined> {
+  const api = useTeamApi();
+  return useAsync(
+    () =>
+      accountId && permissionSetArn
+        ? api.requestApprovers(accountId, permissionSetArn)
+        : Promise.resolve(undefined),
+    `requestApprovers:${accountId ?? ''}:${permissionSetArn ?? ''}`,
+  );
 }
 
 /** Debounce of live refetches: one status change can publish several events in a row. */

@@ -63,6 +63,8 @@ export interface DataTableProps<T> {
   /** Label of an item for selection aria labels (e.g. the account name). */
   itemLabel: (item: T) => string;
   variant?: TableProps['variant'];
+  /** Wrap long cells by default (until the user's preferences say otherwise). */
+  wrapLines?: boolean;
 }
 
 const PAGE_SIZES = [10, 20, 50] as const;
@@ -75,17 +77,17 @@ const preferencesSchema = z.object({
 
 type Preferences = z.infer<typeof preferencesSchema>;
 
-function defaultPreferences<T>(columns: ColumnSpec<T>[]): Preferences {
+function defaultPreferences<T>(columns: ColumnSpec<T>[], wrapLines = false): Preferences {
   return {
     pageSize: 20,
-    wrapLines: false,
+    wrapLines,
     contentDisplay: columns.map((c) => ({ id: c.id, visible: c.visible ?? true })),
   };
 }
 
 /** Stored preferences, checked; columns added since are appended, removed ones dropped. */
-function readPreferences<T>(id: string, columns: ColumnSpec<T>[]): Preferences {
-  const fallback = defaultPreferences(columns);
+function readPreferences<T>(id: string, columns: ColumnSpec<T>[], wrapLines?: boolean): Preferences {
+  const fallback = defaultPreferences(columns, wrapLines);
   try {
     const raw = globalThis.localStorage?.getItem(`team.table.${id}`);
     if (!raw) return fallback;
@@ -120,7 +122,9 @@ function compareText(a: string, b: string): number {
 export function DataTable<T>(props: DataTableProps<T>) {
   const t = useT();
   const { columns } = props;
-  const [preferences, setPreferences] = useState<Preferences>(() => readPreferences(props.id, columns));
+  const [preferences, setPreferences] = useState<Preferences>(() =>
+    readPreferences(props.id, columns, props.wrapLines),
+  );
 
   const columnDefinitions = useMemo<TableProps.ColumnDefinition<T>[]>(
     () =>

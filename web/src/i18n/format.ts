@@ -124,6 +124,20 @@ export function formatHours(hours: number, t: Translate, locale: string): string
   return t(rule === 'one' ? 'unit.hours.one' : 'unit.hours.other', { count: hours.toLocaleString(locale) });
 }
 
+/**
+ * An ISO 8601 duration of hours and minutes (a permission set's session duration, `PT1H`,
+ * `PT1H30M`) as people read it: "1 hour", "1 h 30 min"; anything else is returned as it is.
+ */
+export function formatIsoDuration(value: string, t: Translate, locale: string): string {
+  const match = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(value);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return value;
+  const hours = Number(match[1] ?? 0);
+  const minutes = Number(match[2] ?? 0);
+  if (minutes === 0) return formatHours(hours, t, locale);
+  if (hours === 0) return t('unit.minutes', { count: minutes });
+  return t('time.hoursMinutes', { h: hours, m: String(minutes).padStart(2, '0') });
+}
+
 /** A remaining time, coarse to fine: "2 d 3 h", "1 h 05 min", "4 min 09 s". */
 export function formatRemaining(ms: number, t: Translate): string {
   const total = Math.max(0, Math.floor(ms / 1000));

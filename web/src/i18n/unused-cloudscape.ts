@@ -7,7 +7,6 @@ export const UNUSED_CLOUDSCAPE_COMPONENTS: readonly string[] = [
   '[charts]',
   'annotation-context',
   'area-chart',
-  'attribute-editor',
   'cards',
   'code-editor',
   'copy-to-clipboard',

@@ -24,19 +24,22 @@ export interface PolicySave<F extends string> {
   /**
    * Validates (the `errors` of this render) and runs `save`. On success the modal stays busy
    * until the page closes it; a failure about an input field shows on that field, any other
-   * above the form (a Conflict with a hint to reload).
+   * above the form (an edit's Conflict with a hint to reload; a create's Conflict, a policy that
+   * already exists, says itself what to do).
    */
   submit: (save: () => Promise<void>) => Promise<void>;
 }
 
 /**
  * Save state of a policy form whose state is `form` and whose current validation errors are
- * `errors`; `serverFields` places the server's errors by input field (`InputFieldMap`).
+ * `errors`; `serverFields` places the server's errors by input field (`InputFieldMap`);
+ * `editing` says whether it saves an existing policy.
  */
 export function usePolicySave<F extends string>(
   errors: Partial<Record<F, string>>,
   serverFields: { readonly [inputField: string]: F | null },
   form: unknown,
+  editing: boolean,
 ): PolicySave<F> {
   const t = useT();
   const [submitted, setSubmitted] = useState(false);
@@ -60,7 +63,7 @@ export function usePolicySave<F extends string>(
         setBusy(false);
         if (serverFieldError.place(apiError)) return;
         setServerError(
-          apiError.errorType === 'Conflict'
+          apiError.errorType === 'Conflict' && editing
             ? `${apiError.message} ${t('policy.conflictHint')}`
             : apiError.message,
         );

@@ -27,8 +27,8 @@ export type PolicyRecord = Pick<
 export interface PolicyFormProps<P> {
   /** The policy to edit; undefined: create. */
   policy: P | undefined;
-  /** Ids that already have a policy (not offered when creating). */
-  existingIds: ReadonlySet<string>;
+  /** Every policy listed (to tell what already exists when creating). */
+  existing: readonly P[];
   /** The settings in force; undefined while they load. */
   settings: Settings | undefined;
   onSaved: (count: number) => void;
@@ -74,7 +74,6 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
   );
   const [dialog, setDialog] = useState<Dialog<P> | undefined>();
   const items = useMemo(() => policies.data ?? [], [policies.data]);
-  const existingIds = useMemo(() => new Set(items.map((p) => p.id)), [items]);
 
   const close = () => setDialog(undefined);
   const create = () => setDialog({ kind: 'create' });
@@ -90,6 +89,7 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
         trackBy={(p) => p.id}
         itemLabel={props.itemLabel}
         columns={props.columns}
+        wrapLines
         loading={policies.loading}
         onRefresh={policies.reload}
         error={policies.error}
@@ -121,7 +121,7 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
       {dialog?.kind === 'create' || dialog?.kind === 'edit'
         ? props.form({
             policy: dialog.kind === 'edit' ? dialog.policy : undefined,
-            existingIds,
+            existing: items,
             settings: settings.data,
             onDismiss: close,
             onSaved: (count) => {
@@ -185,7 +185,7 @@ export function policyRecordColumns<P extends PolicyRecord>({
       text: updatedAt,
       cell: updatedAt,
       sortingComparator: (a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt),
-      visible: false,
+      csv: (p) => p.updatedAt,
     },
   ];
 }

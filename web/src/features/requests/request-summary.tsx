@@ -2,18 +2,26 @@ import Box from '@cloudscape-design/components/box';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import type { Actor, Request } from '../../api/model';
 import { useI18n } from '../../i18n';
-import { formatDateTime, formatHours } from '../../i18n/format';
+import { formatDateTime, formatHours, formatIsoDuration } from '../../i18n/format';
 import { Countdown, countdownOf } from './countdown';
 import { accountLabel, actorLabel, endTimeOf } from './request-columns';
 import { StatusBadge } from './status-badge';
 
+/** People by name, their email beside it (the email alone when there is no name). */
 function People({ people }: { people: Actor[] }) {
   const { t } = useI18n();
   if (people.length === 0) return <>{t('details.nobody')}</>;
   return (
     <>
       {people.map((p) => (
-        <Box key={p.id}>{actorLabel(p)}</Box>
+        <Box key={p.id}>
+          {p.name || actorLabel(p)}
+          {p.name && p.email ? (
+            <Box variant="span" color="text-body-secondary">
+              {` (${p.email})`}
+            </Box>
+          ) : null}
+        </Box>
       ))}
     </>
   );
@@ -94,7 +102,12 @@ export function RequestDetails({ request }: { request: Request }) {
     ...(request.endedAt ? [{ label: t('details.endedAt'), value: when(request.endedAt) }] : []),
     ...(request.errorReason ? [{ label: t('details.errorReason'), value: request.errorReason }] : []),
     ...(request.sessionDuration
-      ? [{ label: t('details.sessionDuration'), value: request.sessionDuration }]
+      ? [
+          {
+            label: t('details.sessionDuration'),
+            value: formatIsoDuration(request.sessionDuration, t, locale),
+          },
+        ]
       : []),
     { label: t('column.createdAt'), value: when(request.createdAt) },
     { label: t('details.requestId'), value: request.id },

@@ -1,25 +1,70 @@
+import Box from '@cloudscape-design/components/box';
 import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { ApproverPolicy } from '../../api/model';
 import type { ColumnSpec } from '../../components/data-table';
-import { useI18n } from '../../i18n';
+import { useI18n, type Translate } from '../../i18n';
 import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
+import { scopeLabel, targetTypeLabel } from './approver-labels';
 import { ApproverPolicyModal } from './approver-policy-modal';
 
-/** Administration → Approver policy: who approves requests for which accounts and OUs. */
+/** The approvers a policy names, groups first, each marked as a group or a user. */
+function approverEntries(p: ApproverPolicy, t: Translate): { key: string; name: string; kind: string }[] {
+  return [
+    ...p.approverGroups.map((g) => ({ key: `g:${g.id}`, name: g.name, kind: t('policy.group') })),
+    ...p.approverUsers.map((u) => ({ key: `u:${u.id}`, name: u.name, kind: t('policy.user') })),
+  ];
+}
+
+/** Administration → Approver policy: who approves requests for which accounts, OUs and permission sets. */
 export default function ApproverPolicyPage() {
   const { t, locale, timeZone } = useI18n();
   const api = useTeamApi();
 
   const columns = useMemo<ColumnSpec<ApproverPolicy>[]>(() => {
-    const type = (p: ApproverPolicy) =>
-      p.targetType === 'ACCOUNT' ? t('approvers.account') : t('approvers.ou');
-    const groups = (p: ApproverPolicy) => p.approverGroups.map((g) => g.name).join(', ');
+    const type = (p: ApproverPolicy) => targetTypeLabel(p, t);
+    const scope = (p: ApproverPolicy) => scopeLabel(p, t);
+    const yesNo = (value: boolean) => (value ? t('common.yes') : t('common.no'));
+    const nested = (p: ApproverPolicy) => (p.targetType === 'ACCOUNT' ? '-' : yesNo(p.includeNestedOus));
     return [
-      { id: 'name', header: t('approvers.target'), text: (p) => p.targetName, cell: (p) => p.targetName },
-      { id: 'id', header: t('policy.id'), text: (p) => p.id, cell: (p) => p.id },
+      {
+        id: 'name',
+        header: t('approvers.target'),
+        text: (p) => p.targetName,
+        cell: (p) => p.targetName,
+        // Several policies of one target: the unscoped one first.
+        sortingComparator: (a, b) =>
+          a.targetName.localeCompare(b.targetName) ||
+          a.permissionSets.length - b.permissionSets.length ||
+          scope(a).localeCompare(scope(b)),
+        minWidth: 160,
+      },
       { id: 'type', header: t('policy.type'), text: type, cell: type },
-      { id: 'groups', header: t('approvers.groups'), text: groups, cell: groups },
+      { id: 'scope', header: t('approvers.scope'), text: scope, cell: scope, minWidth: 160 },
+      {
+        id: 'approvers',
+        header: t('approvers.approvers'),
+        text: (p) =>
+          approverEntries(p, t)
+            .map((e) => `${e.name} (${e.kind})`)
+            .join(', '),
+        cell: (p) => (
+          <>
+            {approverEntries(p, t).map((e) => (
+              <Box key={e.key} variant="div">
+                {e.name}{' '}
+                <Box variant="span" color="text-body-secondary">
+                  ({e.kind})
+                </Box>
+              </Box>
+            ))}
+          </>
+        ),
+        sortable: false,
+        minWidth: 220,
+      },
+      { id: 'nested', header: t('approvers.nested'), text: nested, cell: nested },
+      { id: 'also', header: t('approvers.also'), text: (p) => yesNo(p.also), cell: (p) => yesNo(p.also) },
       ...policyRecordColumns<ApproverPolicy>({ t, locale, timeZone }),
     ];
   }, [t, locale, timeZone]);
@@ -33,15 +78,15 @@ export default function ApproverPolicyPage() {
       list={(page) => api.approverPolicies(page)}
       remove={(ids) => api.deleteApproverPolicies(ids)}
       columns={columns}
-      itemLabel={(p) => p.targetName}
-      deleteEntry={(p) => `${p.targetName} (${p.id})`}
+      itemLabel={(p) => `${p.targetName} ${scopeLabel(p, t)}`}
+      deleteEntry={(p) => `${p.targetName} (${targetTypeLabel(p, t)}) — ${scopeLabel(p, t)}`}
       createLabel={t('approvers.create')}
       emptyTitle={t('approvers.empty')}
       emptyDescription={t('approvers.emptyDescription')}
       form={(form) => (
         <ApproverPolicyModal
           policy={form.policy}
-          existingIds={form.existingIds}
+          existing={form.existing}
           ticketRequired={form.settings?.ticketRequired ?? false}
           onDismiss={form.onDismiss}
           onSaved={form.onSaved}

@@ -16,7 +16,7 @@ import TimeInput from '@cloudscape-design/components/time-input';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import { formFieldOf, toApiError, type ApiError, type InputFieldMap } from '../../api/errors';
-import { useRequestFormOptions } from '../../api/hooks';
+import { useRequestApprovers, useRequestFormOptions } from '../../api/hooks';
 import type {
   CreateRequestInput,
   EligibleAccount,
@@ -33,6 +33,7 @@ import { STATUS_LABELS } from '../../features/requests/status-badge';
 import { checkFreeText, checkHours, checkTicket, MAX_TEXT_LENGTH } from '../../components/validation';
 import { useI18n, useT, type Translate } from '../../i18n';
 import { timeZoneLabel, zonedParts, zonedToUtc } from '../../i18n/format';
+import { ApproversPreview } from './approvers-preview';
 
 type Field = 'account' | 'role' | 'start' | 'duration' | 'justification' | 'ticket';
 type Errors = Partial<Record<Field, string>>;
@@ -130,6 +131,7 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
   const account = form.accountId ? accountsById.get(form.accountId) : undefined;
   const permissionSet = account?.permissionSets.find((p) => p.arn === form.permissionSetArn);
   const maxHours = permissionSet?.maxDurationHours ?? options.maxDurationHours;
+  const approvers = useRequestApprovers(account?.id, permissionSet?.arn);
 
   const accountOptions = useMemo<SelectProps.Option[]>(
     () => options.accounts.map((a) => ({ value: a.id, label: a.name, description: a.id })),
@@ -257,13 +259,7 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
                 empty={t('create.role.empty')}
               />
             </FormField>
-            {permissionSet ? (
-              <Alert type="info">
-                {permissionSet.approvalRequired
-                  ? t('create.info.approval', { hours: options.expiryHours })
-                  : t('create.info.noApproval')}
-              </Alert>
-            ) : null}
+            {permissionSet ? <ApproversPreview state={approvers} expiryHours={options.expiryHours} /> : null}
             <FormField
               label={t('create.start')}
               description={t('create.start.description', {

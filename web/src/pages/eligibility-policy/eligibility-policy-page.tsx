@@ -1,58 +1,83 @@
+import Box from '@cloudscape-design/components/box';
 import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { EligibilityPolicy } from '../../api/model';
 import type { ColumnSpec } from '../../components/data-table';
-import { useI18n } from '../../i18n';
+import { useI18n, type Translate } from '../../i18n';
+import { formatHours } from '../../i18n/format';
 import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
 import { EligibilityPolicyModal } from './eligibility-policy-modal';
 
 const names = (refs: readonly { name: string }[]) => refs.map((r) => r.name).join(', ');
+
+/** What a policy grants, one line per part: its pairs, or its accounts, OUs and permission sets. */
+function grantLines(p: EligibilityPolicy, t: Translate): string[] {
+  if (p.pairs.length > 0) return p.pairs.map((pair) => `${pair.account.name} — ${pair.permissionSet.name}`);
+  const lines: string[] = [];
+  if (p.accounts.length > 0) lines.push(t('eligibility.grants.accounts', { names: names(p.accounts) }));
+  if (p.ous.length > 0) {
+    const ous = t('eligibility.grants.ous', { names: names(p.ous) });
+    lines.push(p.includeNestedOus ? `${ous} ${t('eligibility.grants.nested')}` : ous);
+  }
+  lines.push(t('eligibility.grants.permissionSets', { names: names(p.permissionSets) }));
+  return lines;
+}
 
 /** Administration → Eligibility policy: who may request what. */
 export default function EligibilityPolicyPage() {
   const { t, locale, timeZone } = useI18n();
   const api = useTeamApi();
 
-  const columns = useMemo<ColumnSpec<EligibilityPolicy>[]>(
-    () => [
-      { id: 'name', header: t('policy.name'), text: (p) => p.principalName, cell: (p) => p.principalName },
+  const columns = useMemo<ColumnSpec<EligibilityPolicy>[]>(() => {
+    const type = (p: EligibilityPolicy) =>
+      p.principalType === 'USER' ? t('policy.user') : t('policy.group');
+    const approval = (p: EligibilityPolicy) => (p.approvalRequired ? t('common.yes') : t('common.no'));
+    const maxDuration = (p: EligibilityPolicy) => formatHours(p.maxDurationHours, t, locale);
+    return [
       {
-        id: 'type',
-        header: t('policy.type'),
-        text: (p) => (p.principalType === 'USER' ? t('policy.user') : t('policy.group')),
-        cell: (p) => (p.principalType === 'USER' ? t('policy.user') : t('policy.group')),
+        id: 'name',
+        header: t('eligibility.principal'),
+        text: (p) => p.principalName,
+        cell: (p) => p.principalName,
+        sortingComparator: (a, b) =>
+          a.principalName.localeCompare(b.principalName) || a.name.localeCompare(b.name),
+        minWidth: 160,
+      },
+      { id: 'type', header: t('policy.type'), text: type, cell: type },
+      {
+        id: 'policyName',
+        header: t('eligibility.policyName'),
+        text: (p) => p.name,
+        cell: (p) => p.name,
       },
       {
-        id: 'accounts',
-        header: t('policy.accounts'),
-        text: (p) => names(p.accounts),
-        cell: (p) => names(p.accounts) || '-',
-      },
-      { id: 'ous', header: t('policy.ous'), text: (p) => names(p.ous), cell: (p) => names(p.ous) || '-' },
-      {
-        id: 'permissionSets',
-        header: t('policy.permissionSets'),
-        text: (p) => names(p.permissionSets),
-        cell: (p) => names(p.permissionSets),
+        id: 'grants',
+        header: t('eligibility.grants'),
+        text: (p) => grantLines(p, t).join('; '),
+        cell: (p) => (
+          <>
+            {grantLines(p, t).map((line, index) => (
+              <Box key={`${index}:${line}`} variant="div">
+                {line}
+              </Box>
+            ))}
+          </>
+        ),
+        sortable: false,
+        minWidth: 260,
       },
       {
         id: 'maxDuration',
-        header: t('policy.maxDuration'),
-        text: (p) => String(p.maxDurationHours),
-        cell: (p) => p.maxDurationHours,
+        header: t('eligibility.maxDuration'),
+        text: maxDuration,
+        cell: maxDuration,
+        csv: (p) => p.maxDurationHours,
         sortingComparator: (a, b) => a.maxDurationHours - b.maxDurationHours,
       },
-      {
-        id: 'approvalRequired',
-        header: t('policy.approvalRequired'),
-        text: (p) => (p.approvalRequired ? t('common.yes') : t('common.no')),
-        cell: (p) => (p.approvalRequired ? t('common.yes') : t('common.no')),
-      },
+      { id: 'approvalRequired', header: t('policy.approvalRequired'), text: approval, cell: approval },
       ...policyRecordColumns<EligibilityPolicy>({ t, locale, timeZone }),
-      { id: 'id', header: t('policy.id'), text: (p) => p.id, cell: (p) => p.id, visible: false },
-    ],
-    [t, locale, timeZone],
-  );
+    ];
+  }, [t, locale, timeZone]);
 
   return (
     <PolicyTablePage<EligibilityPolicy>
@@ -63,15 +88,15 @@ export default function EligibilityPolicyPage() {
       list={(page) => api.eligibilityPolicies(page)}
       remove={(ids) => api.deleteEligibilityPolicies(ids)}
       columns={columns}
-      itemLabel={(p) => p.principalName}
-      deleteEntry={(p) => p.principalName}
+      itemLabel={(p) => `${p.principalName} ${p.name}`}
+      deleteEntry={(p) => `${p.principalName} — ${p.name}`}
       createLabel={t('eligibility.create')}
       emptyTitle={t('eligibility.empty')}
       emptyDescription={t('eligibility.emptyDescription')}
       form={(form) => (
         <EligibilityPolicyModal
           policy={form.policy}
-          existingIds={form.existingIds}
+          existing={form.existing}
           defaultMaxHours={form.settings?.maxDurationHours ?? 9}
           ticketRequired={form.settings?.ticketRequired ?? false}
           onDismiss={form.onDismiss}
