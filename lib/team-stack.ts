@@ -74,6 +74,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // Pages through every grant (index byKind), reads the requests behind them, repairs
   // assignments and records each repair (and its notifications) as an audit event; ends a
   // request whose access it revoked past its end time (a status change, approver rows included).
+  // Daily, the policy check reads every policy, the directory and the organization, and
+  // stores its report beside the policies.
   reconciler: {
     tables: {
       requests: { access: 'readwrite', indexes: [] },
@@ -81,7 +83,10 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       auditEvents: { access: 'write' },
       grants: { access: 'readwrite', indexes: ['byKind'] },
       settings: { access: 'read' },
+      policies: { access: 'readwrite', indexes: [] },
     },
+    directory: true,
+    organizations: true,
     ssoRead: true,
     ssoAssign: true,
   },

@@ -92,6 +92,8 @@ export class TeamWorkflows extends Construct {
   readonly stateMachineLogGroup: logs.LogGroup;
   readonly logKey: kms.Key;
   readonly reconcilerSchedule: events.Rule;
+  /** Once a day: the policy check (stale references in policies), on the reconciler function. */
+  readonly policyCheckSchedule: events.Rule;
   readonly stateMachines = new Map<string, sfn.StateMachine>();
   private readonly props: TeamWorkflowsProps;
 
@@ -164,6 +166,17 @@ export class TeamWorkflows extends Construct {
         new targets.LambdaFunction(props.reconciler.function, {
           retryAttempts: 2,
           maxEventAge: Duration.minutes(10),
+        }),
+      ],
+    });
+    this.policyCheckSchedule = new events.Rule(this, 'PolicyCheckSchedule', {
+      description: 'Runs the TEAM policy check (stale references in policies)',
+      schedule: events.Schedule.rate(Duration.days(1)),
+      targets: [
+        new targets.LambdaFunction(props.reconciler.function, {
+          event: events.RuleTargetInput.fromObject({ kind: 'check-policies' }),
+          retryAttempts: 2,
+          maxEventAge: Duration.hours(1),
         }),
       ],
     });

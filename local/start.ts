@@ -44,6 +44,8 @@ const cloud = await startLocalCloud({
   webPort: port,
   // As the stack's schedule: access left behind or held past its end is repaired within minutes.
   reconcileEveryMs: 15 * 60 * 1000,
+  // As the stack's daily schedule, and once at start so the admin pages have a report.
+  checkPoliciesEveryMs: 24 * 60 * 60 * 1000,
 }).catch((err: unknown) => {
   console.error(`The local cloud did not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -4,6 +4,7 @@
  */
 import type {
   AccessRequest,
+  PolicyCheckReport,
   AccountInfo,
   ApproverPolicy,
   AuditEvent,
@@ -83,6 +84,11 @@ export interface PolicyRepository {
   listApproverPolicies(page: PageRequest): Promise<Page<ApproverPolicy>>;
   putApproverPolicy(policy: ApproverPolicy, expectedUpdatedAt?: string): Promise<void>;
   deleteApproverPolicy(policyId: string): Promise<void>;
+
+  /** The latest policy check's report (undefined before the first check). */
+  getCheck(): Promise<PolicyCheckReport | undefined>;
+  /** Replaces the stored report. */
+  putCheck(report: PolicyCheckReport): Promise<void>;
 }
 
 export interface SettingsRepository {

@@ -177,6 +177,37 @@ export interface ApproverPolicy {
   updatedBy: string;
 }
 
+/** What a policy check compares (lambdas/core/policies/policy-check.ts). */
+export type ReferenceKind = 'user' | 'group' | 'account' | 'ou' | 'permissionSet';
+
+/** One reference a policy holds that no longer matches the organization or the directory. */
+export interface StaleReference {
+  kind: ReferenceKind;
+  id: string;
+  /** The name the policy stored. */
+  name: string;
+  /** `missing`: gone (deleted, closed, left the organization); `renamed`: exists under another name. */
+  problem: 'missing' | 'renamed';
+  /** The current name, for `renamed`. */
+  currentName?: string;
+}
+
+export interface PolicyFinding {
+  policyKind: 'ELIGIBILITY' | 'APPROVER';
+  policyId: string;
+  references: StaleReference[];
+}
+
+export interface PolicyCheckReport {
+  checkedAt: string;
+  eligibilityPoliciesChecked: number;
+  approverPoliciesChecked: number;
+  /** Policies with at least one stale reference, in policy id order (at most 500). */
+  findings: PolicyFinding[];
+  /** More policies had findings than the report keeps. */
+  truncated: boolean;
+}
+
 /** Deployment configuration that settings fall back to (the admin and auditor group names). */
 export interface SettingsFallback {
   adminGroupName?: string;

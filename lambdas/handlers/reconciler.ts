@@ -4,10 +4,15 @@
  * behind them or from Identity Center (see `makeReconcile`). Either event carries nothing the
  * run needs; an admin's request is logged with who asked and why. The answer is a summary of
  * what it did.
+ *
+ * A daily schedule sends `{ kind: 'check-policies' }` instead: the policy check (stale
+ * references in eligibility and approver policies, `makeCheckPolicies`) runs and stores its
+ * report for the admin pages.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { makeReconcile, type ReconcileDeps, type ReconcileReport } from '../core/access';
+import { makeCheckPolicies, type PolicyCheckDeps } from '../core/policies/policy-check';
 import { reconcilerDepsFromEnvironment } from './reconciler/compose';
 
 /** The event of an admin's `reconcileNow` (ReconciliationRequest); anything else is the schedule. */
@@ -18,9 +23,22 @@ const adminRequest = z.object({
   reason: z.string().optional(),
 });
 
+/** The event of the daily policy check (or an admin's demand for one). */
+const policyCheckRequest = z.object({ kind: z.literal('check-policies') });
+
+/** What the reconciler function runs on: the grants' repair and the policy check. */
+export type ReconcilerPorts = ReconcileDeps & PolicyCheckDeps;
+
 export interface ReconcilerOptions {
-  deps?: () => ReconcileDeps;
+  deps?: () => ReconcilerPorts;
   logger?: Logger;
+}
+
+/** What a policy check found, in numbers (the report itself is stored). */
+export interface PolicyCheckResult {
+  checkedAt: string;
+  policiesChecked: number;
+  policiesWithStaleReferences: number;
 }
 
 /** What a run did, in numbers, plus the details of what did not finish. */
@@ -65,5 +83,31 @@ export function makeReconcilerHandler(
   };
 }
 
+/** Builds the policy check's handler over its ports (tests and the local cloud pass their own). */
+export function makePolicyCheckHandler(options: ReconcilerOptions = {}): () => Promise<PolicyCheckResult> {
+  const logger = options.logger ?? new Logger({ serviceName: 'team-reconciler' });
+  const depsOf = options.deps ?? reconcilerDepsFromEnvironment;
+  return async () => {
+    const report = await makeCheckPolicies(depsOf())();
+    const result: PolicyCheckResult = {
+      checkedAt: report.checkedAt,
+      policiesChecked: report.eligibilityPoliciesChecked + report.approverPoliciesChecked,
+      policiesWithStaleReferences: report.findings.length,
+    };
+    if (report.findings.length > 0) logger.warn('Policies name things that no longer exist', { ...result });
+    else logger.info('Policy check found nothing stale', { ...result });
+    return result;
+  };
+}
+
+/** The Lambda entry point: the policy check on its daily event, the reconciliation otherwise. */
+export function makeReconcilerEntry(
+  options: ReconcilerOptions = {},
+): (event?: unknown) => Promise<ReconcilerResult | PolicyCheckResult> {
+  const reconcile = makeReconcilerHandler(options);
+  const checkPolicies = makePolicyCheckHandler(options);
+  return (event) => (policyCheckRequest.safeParse(event).success ? checkPolicies() : reconcile(event));
+}
+
 /** The Lambda entry point. */
-export const handler = makeReconcilerHandler();
+export const handler = makeReconcilerEntry();

@@ -14,15 +14,19 @@ import type {
   RequestRepository,
   SecretStore,
   SettingsRepository,
+  Organization,
+  PolicyRepository,
 } from '../core/ports';
 import { forwardOnly, type SessionLogProvider, type SessionLogQueryStore } from '../core/session-logs';
 import type { SettingsFallback } from '../core/types';
 import { AppSyncRealtimePublisher } from '../adapters/appsync/realtime-publisher';
 import { DynamoGrantRepository } from '../adapters/dynamodb/grants';
+import { DynamoPolicyRepository } from '../adapters/dynamodb/policies';
 import { DynamoRequestRepository } from '../adapters/dynamodb/requests';
 import { DynamoSessionQueryRepository } from '../adapters/dynamodb/session-queries';
 import { DynamoSettingsRepository } from '../adapters/dynamodb/settings';
 import { IdentityCenterAssignments, IdentityCenterDirectory } from '../adapters/identity-center';
+import { AwsOrganization } from '../adapters/organizations';
 import { createNotificationChannels } from '../adapters/notify';
 import { SecretsManagerStore } from '../adapters/secrets';
 import {
@@ -77,6 +81,19 @@ export function identityCenterDirectory(
       clock,
     },
   );
+}
+
+/** The eligibility and approver policies (and the latest policy check). */
+export function policyRepository(clients: AwsClients, config: HandlerConfig): PolicyRepository {
+  return new DynamoPolicyRepository(clients.documentClient(), config.tables.Policies);
+}
+
+/** AWS Organizations without the OU cache (the api puts the cache in front of its own). */
+export function organization(clients: AwsClients, config: HandlerConfig, clock: Clock): Organization {
+  return new AwsOrganization(clients.organizations(), {
+    ...(config.managementAccountId ? { managementAccountId: config.managementAccountId } : {}),
+    clock,
+  });
 }
 
 /** Identity Center account assignments of users. */

@@ -22,7 +22,7 @@ import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
 import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
-import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import { makePolicyCheckHandler, makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
 import { composeReconciler } from '../../lambdas/handlers/reconciler/compose';
 import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
@@ -123,6 +123,11 @@ export interface LocalBackendOptions {
    * 15 minutes; off when omitted (tests run it when they mean to).
    */
   reconcileEveryMs?: number;
+  /**
+   * Runs the policy check once the demo data is in and then this often, as the stack's daily
+   * schedule does; off when omitted.
+   */
+  checkPoliciesEveryMs?: number;
 }
 
 export interface LocalBackendUrls {
@@ -365,13 +370,13 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     // Composed on first use: by then the local cloud has set APP_URL (the links it sends).
     let reconcilerPorts: ReturnType<typeof composeReconciler> | undefined;
     stops.push(() => reconcilerPorts?.close());
-    const reconcilerHandler = makeReconcilerHandler({
-      deps: () =>
-        (reconcilerPorts ??= composeReconciler({
-          clock: handlerClock(clock),
-          slackApiUrl: outbox.slackApiUrl,
-        })),
-    });
+    const reconcilerDeps = () =>
+      (reconcilerPorts ??= composeReconciler({
+        clock: handlerClock(clock),
+        slackApiUrl: outbox.slackApiUrl,
+      }));
+    const reconcilerHandler = makeReconcilerHandler({ deps: reconcilerDeps });
+    const policyCheck = makePolicyCheckHandler({ deps: reconcilerDeps });
     const reconciler = {
       start: async (request: unknown) => {
         reconcilerHandler(request).catch((error: unknown) => {
@@ -403,6 +408,16 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       adminGroup: LOCAL_GROUPS.admin,
       accessTokenOf: async (userName) => (await auth.tokensFor(userName)).accessToken,
     });
+    if (options.checkPoliciesEveryMs) {
+      const check = () =>
+        policyCheck().catch((error: unknown) => {
+          console.error('The local policy check failed:', error);
+        });
+      void check();
+      const timer = setInterval(() => void check(), options.checkPoliciesEveryMs);
+      timer.unref();
+      stops.push(() => clearInterval(timer));
+    }
     const activity =
       options.sessionActivity === false
         ? undefined

@@ -19,13 +19,15 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
   router: { requests: 'readwrite', requestApprovers: 'write', auditEvents: 'write', settings: 'read' },
   preToken: { settings: 'read' },
   // Records repairs as audit events, and ends requests whose access it revoked past their end
-  // (a status change rewrites the approver rows in the same transaction).
+  // (a status change rewrites the approver rows in the same transaction). The daily policy
+  // check reads the policies and stores its report beside them.
   reconciler: {
     requests: 'readwrite',
     requestApprovers: 'write',
     auditEvents: 'write',
     grants: 'readwrite',
     settings: 'read',
+    policies: 'readwrite',
   },
   sessionLogs: { requests: 'read', sessionLogQueries: 'readwrite', settings: 'read' },
   workflowTasks: {
@@ -57,8 +59,21 @@ const SERVICES: Record<FunctionName, string[]> = {
   // Starts and resumes the requests' workflows.
   router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync', 'states'],
   preToken: ['logs', 'xray', 'dynamodb', 'identitystore'],
-  // Tells people about repairs (SNS with the topic's key, SES, Slack) and may drive workflows.
-  reconciler: ['logs', 'xray', 'dynamodb', 'sso', 'sns', 'kms', 'ses', 'secretsmanager', 'states'],
+  // Tells people about repairs (SNS with the topic's key, SES, Slack) and may drive workflows;
+  // the policy check reads the directory and the organization.
+  reconciler: [
+    'logs',
+    'xray',
+    'dynamodb',
+    'sso',
+    'sns',
+    'kms',
+    'ses',
+    'secretsmanager',
+    'states',
+    'identitystore',
+    'organizations',
+  ],
   // Follows a started query (its state only) and publishes it.
   sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
   // Each workflow step notifies and publishes its own status changes by itself; the first one

@@ -94,6 +94,19 @@ describe('router, reconciler and the request workflow state machine', () => {
     });
   });
 
+  it('runs the policy check on the reconciler function once a day', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(stack.functions.reconciler.function), 'Arn'] },
+          Input: JSON.stringify({ kind: 'check-policies' }),
+        }),
+      ],
+    });
+  });
+
   it('has exactly one state machine: the request workflow, added through the workflows', () => {
     expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toEqual([
       logicalIdOf(stack.requestWorkflow.stateMachine),

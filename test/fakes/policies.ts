@@ -1,7 +1,13 @@
 import { ConflictError } from '../../lambdas/core/errors';
 import { isPolicyOf } from '../../lambdas/core/policies/policy-ids';
 import type { PolicyRepository } from '../../lambdas/core/ports';
-import type { ApproverPolicy, EligibilityPolicy, Page, PageRequest } from '../../lambdas/core/types';
+import type {
+  ApproverPolicy,
+  EligibilityPolicy,
+  Page,
+  PageRequest,
+  PolicyCheckReport,
+} from '../../lambdas/core/types';
 import { CallLog } from './calls';
 import { paginate, type Ordering } from './paging';
 
@@ -56,6 +62,7 @@ export class InMemoryPolicyRepository implements PolicyRepository {
   readonly calls = new CallLog<Method>();
   private readonly eligibility = new Map<string, EligibilityPolicy>();
   private readonly approvers = new Map<string, ApproverPolicy>();
+  private check: PolicyCheckReport | undefined;
 
   async getEligibility(policyId: string): Promise<EligibilityPolicy | undefined> {
     this.calls.hit('getEligibility');
@@ -109,6 +116,16 @@ export class InMemoryPolicyRepository implements PolicyRepository {
   async deleteApproverPolicy(policyId: string): Promise<void> {
     this.calls.hit('deleteApproverPolicy');
     this.approvers.delete(policyId);
+  }
+
+  async getCheck(): Promise<PolicyCheckReport | undefined> {
+    this.calls.hit('getCheck');
+    return this.check === undefined ? undefined : structuredClone(this.check);
+  }
+
+  async putCheck(report: PolicyCheckReport): Promise<void> {
+    this.calls.hit('putCheck');
+    this.check = structuredClone(report);
   }
 
   /** Test seeding: stores policies unconditionally. */

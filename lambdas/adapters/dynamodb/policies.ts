@@ -14,12 +14,21 @@ import {
   type StoredApproverPolicy,
   type StoredEligibilityPolicy,
 } from '../../core/policies/stored-policies';
-import type { ApproverPolicy, EligibilityPolicy, Page, PageRequest } from '../../core/types';
+import type {
+  ApproverPolicy,
+  EligibilityPolicy,
+  Page,
+  PageRequest,
+  PolicyCheckReport,
+} from '../../core/types';
 import { compact, decodeCursor, encodeCursor, isConditionFailure, keyOf } from './common';
 
 /** The two kinds of policy in the `Policies` table (its partition key). */
 export const POLICY_KINDS = { eligibility: 'ELIGIBILITY', approver: 'APPROVER' } as const;
 type PolicyKind = (typeof POLICY_KINDS)[keyof typeof POLICY_KINDS];
+
+/** The latest policy check's report, one item beside the policies (its own partition). */
+const CHECK_KEY = { kind: 'CHECK', id: 'latest' } as const;
 
 const WHAT: Record<PolicyKind, string> = {
   ELIGIBILITY: 'eligibility policy',
@@ -98,6 +107,22 @@ export class DynamoPolicyRepository implements PolicyRepository {
 
   deleteApproverPolicy(policyId: string): Promise<void> {
     return this.delete(POLICY_KINDS.approver, policyId);
+  }
+
+  async getCheck(): Promise<PolicyCheckReport | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { kind: CHECK_KEY.kind, id: CHECK_KEY.id } }),
+    );
+    if (!out.Item) return undefined;
+    const { kind: _kind, id: _id, ...report } = out.Item;
+    return report as PolicyCheckReport;
+  }
+
+  async putCheck(report: PolicyCheckReport): Promise<void> {
+    // Each check replaces the previous one whole: the latest report is the truth.
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: compact({ ...report, ...CHECK_KEY }) }),
+    );
   }
 
   /** Every policy of these owners, in the order the owners were given, then by id. */

@@ -9,3 +9,4 @@ export * from './eligibility-policy-input';
 export * from './eligibility-policies';
 export * from './approver-policy-input';
 export * from './approver-policies';
+export * from './policy-check';

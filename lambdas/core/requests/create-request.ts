@@ -62,6 +62,12 @@ export function makeCreateRequest(
       approversOf(deps, caller.userId, found),
       deps.directory.getPermissionSet(valid.permissionSetArn),
     ]);
+    if (permissionSetInfo === undefined) {
+      // A policy still names it, but it was deleted: nothing could be granted.
+      throw new NotEligibleError(
+        `Permission set ${eligibility.name} no longer exists; ask an administrator to update the eligibility policy.`,
+      );
+    }
     if (eligibility.approvalRequired) requireApprovers(resolved, account);
 
     const at = now.toISOString();
@@ -82,7 +88,7 @@ export function makeCreateRequest(
       updatedAt: at,
       version: 1,
     };
-    if (permissionSetInfo?.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
+    if (permissionSetInfo.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
     if (valid.ticketNo !== undefined) request.ticketNo = valid.ticketNo;
     if (eligibility.approvalRequired) {
       request.expiresAt = new Date(now.getTime() + settings.expiryHours * HOUR_MS).toISOString();

@@ -1,19 +1,23 @@
 /**
  * The reconciler function's composition root: the grants and the requests behind them, Identity
- * Center account assignments, the settings and the notifier that tells people about repairs.
+ * Center account assignments, the settings and the notifier that tells people about repairs;
+ * for the policy check, the policies, the directory and the organization.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ReconcileDeps } from '../../core/access';
 import type { NotificationChannel } from '../../core/notifications';
 import type { AccountAssignments, Clock, GrantRepository } from '../../core/ports';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
+import type { ReconcilerPorts } from '../reconciler';
 import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
   grantRepository,
+  identityCenterDirectory,
   notifier,
+  organization,
+  policyRepository,
   requestRepository,
   secretStore,
   settingsFallback,
@@ -43,7 +47,7 @@ export interface ReconcilerOverrides {
 }
 
 /** Builds the reconciler's ports from the configuration. */
-export function composeReconciler(overrides: ReconcilerOverrides = {}): ReconcileDeps & { close(): void } {
+export function composeReconciler(overrides: ReconcilerOverrides = {}): ReconcilerPorts & { close(): void } {
   const config = overrides.config ?? loadConfig();
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? new Logger({ serviceName: 'team-reconciler' });
@@ -55,6 +59,9 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
     fallback: settingsFallback(config),
     clock,
     grants: overrides.grants ?? grantRepository(clients, config),
+    policies: policyRepository(clients, config),
+    directory: identityCenterDirectory(clients, config, clock),
+    organization: organization(clients, config, clock),
     assignments: overrides.assignments ?? accountAssignments(clients, config),
     notifier: notifier(config, {
       requests,
@@ -73,10 +80,10 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
   };
 }
 
-let fromEnvironment: ReconcileDeps | undefined;
+let fromEnvironment: ReconcilerPorts | undefined;
 
 /** The reconciler's ports in Lambda: built from the environment on the first invocation. */
-export function reconcilerDepsFromEnvironment(): ReconcileDeps {
+export function reconcilerDepsFromEnvironment(): ReconcilerPorts {
   fromEnvironment ??= composeReconciler();
   return fromEnvironment;
 }

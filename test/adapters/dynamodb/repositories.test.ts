@@ -147,6 +147,31 @@ describe('DynamoPolicyRepository', () => {
     ]);
   });
 
+  it('keeps the latest policy check beside the policies, out of their lists', async () => {
+    expect(await repo.getCheck()).toBeUndefined();
+    const report = {
+      checkedAt: '2026-03-02T09:00:00.000Z',
+      eligibilityPoliciesChecked: 2,
+      approverPoliciesChecked: 1,
+      findings: [
+        {
+          policyKind: 'APPROVER' as const,
+          policyId: 'ou-a1b2-x',
+          references: [{ kind: 'group' as const, id: 'g', name: 'Old', problem: 'missing' as const }],
+        },
+      ],
+      truncated: false,
+    };
+    await repo.putCheck(report);
+    await repo.putCheck({ ...report, findings: [], checkedAt: '2026-03-03T09:00:00.000Z' });
+    expect(await repo.getCheck()).toEqual({ ...report, findings: [], checkedAt: '2026-03-03T09:00:00.000Z' });
+    const lists = await Promise.all([
+      repo.listEligibilities({ limit: 100 }),
+      repo.listApproverPolicies({ limit: 100 }),
+    ]);
+    expect(lists.flatMap((l) => l.items.map((p) => p.id))).not.toContain('latest');
+  });
+
   it('refuses a tampered or foreign cursor', async () => {
     await expect(repo.listEligibilities({ limit: 5, cursor: 'not-base64-json!' })).rejects.toThrow(
       ValidationError,

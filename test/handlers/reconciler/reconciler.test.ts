@@ -1,15 +1,21 @@
 /** The reconciler's handler over fakes: what a run answers. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
-import type { ReconcileDeps } from '../../../lambdas/core/access';
-import { makeReconcilerHandler } from '../../../lambdas/handlers/reconciler';
+import {
+  makeReconcilerEntry,
+  makeReconcilerHandler,
+  type ReconcilerPorts,
+} from '../../../lambdas/handlers/reconciler';
 import { makeTestWorld } from '../../fakes/world';
 import { FakeAssignments, noSleep, RecordingNotifier } from '../../core/access/fakes';
 
 function setup() {
   const world = makeTestWorld();
-  const deps: ReconcileDeps = {
+  const deps: ReconcilerPorts = {
     requests: world.requests,
+    policies: world.policies,
+    directory: world.directory,
+    organization: world.organization,
     settings: world.settings,
     clock: world.clock,
     grants: world.grants,
@@ -18,7 +24,7 @@ function setup() {
     sleep: noSleep,
     pollDelaysMs: [1],
   };
-  return { deps, logger: new Logger({ logLevel: 'SILENT' }) };
+  return { deps, world, logger: new Logger({ logLevel: 'SILENT' }) };
 }
 
 describe('reconciler handler', () => {
@@ -53,6 +59,29 @@ describe('reconciler handler', () => {
         'Reconciliation started by an admin',
         { requestedBy: 'admin-1', requestedAt: '2026-03-02T09:00:00.000Z', reason: 'after a manual fix' },
       ],
+    ]);
+  });
+
+  it('runs the policy check on its daily event and stores the report', async () => {
+    const { deps, world, logger } = setup();
+    world.org.users.splice(
+      world.org.users.findIndex((u) => u.userName === 'alice@example.com'),
+      1,
+    );
+    const handler = makeReconcilerEntry({ deps: () => deps, logger });
+    expect(await handler({ source: 'aws.events' })).toMatchObject({ grantsChecked: 0 });
+    expect(await handler({ kind: 'check-policies' })).toEqual({
+      checkedAt: world.clock.now().toISOString(),
+      policiesChecked: 6,
+      policiesWithStaleReferences: 1,
+    });
+    expect((await world.policies.getCheck())?.findings).toEqual([
+      expect.objectContaining({
+        policyKind: 'ELIGIBILITY',
+        references: [
+          expect.objectContaining({ kind: 'user', name: 'alice@example.com', problem: 'missing' }),
+        ],
+      }),
     ]);
   });
 });
