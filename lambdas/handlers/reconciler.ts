@@ -11,9 +11,11 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { makeReconcile, type ReconcileDeps, type ReconcileReport } from '../core/access';
-import { makeCheckPolicies, type PolicyCheckDeps } from '../core/policies/policy-check';
-import { reconcilerDepsFromEnvironment } from './reconciler/compose';
+import { makeReconcile, type ReconcileReport } from '../core/access';
+import { makeCheckPolicies } from '../core/policies/policy-check';
+import { reconcilerDepsFromEnvironment, type ReconcilerPorts } from './reconciler/compose';
+
+export type { ReconcilerPorts } from './reconciler/compose';
 
 /** The event of an admin's `reconcileNow` (ReconciliationRequest); anything else is the schedule. */
 const adminRequest = z.object({
@@ -25,9 +27,6 @@ const adminRequest = z.object({
 
 /** The event of the daily policy check (or an admin's demand for one). */
 const policyCheckRequest = z.object({ kind: z.literal('check-policies') });
-
-/** What the reconciler function runs on: the grants' repair and the policy check. */
-export type ReconcilerPorts = ReconcileDeps & PolicyCheckDeps;
 
 export interface ReconcilerOptions {
   deps?: () => ReconcilerPorts;

@@ -5,11 +5,12 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { ReconcileDeps } from '../../core/access';
 import type { NotificationChannel } from '../../core/notifications';
+import type { PolicyCheckDeps } from '../../core/policies/policy-check';
 import type { AccountAssignments, Clock, GrantRepository } from '../../core/ports';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
-import type { ReconcilerPorts } from '../reconciler';
 import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
@@ -23,6 +24,9 @@ import {
   settingsFallback,
   settingsRepository,
 } from '../shared-adapters';
+
+/** What the reconciler function runs on: the grants' repair and the policy check. */
+export type ReconcilerPorts = ReconcileDeps & PolicyCheckDeps;
 
 /** What the environment cannot say about the composition (local cloud, tests). */
 export interface ReconcilerOverrides {
