@@ -11,9 +11,10 @@ import { DynamoSettingsRepository } from '../lambdas/adapters/dynamodb/settings'
 import { DynamoPolicyRepository } from '../lambdas/adapters/dynamodb/policies';
 import { systemClock } from '../lambdas/adapters/clock';
 import type { TableId } from '../lambdas/contract/tables';
+import { approverPolicyId, eligibilityPolicyId } from '../lambdas/core/policies/policy-ids';
 import { eligibilityPolicyFrom } from '../lambdas/core/policies/stored-policies';
 import { DEFAULT_SETTINGS } from '../lambdas/core/settings';
-import type { CallerIdentity, EligibilityPolicy, Settings } from '../lambdas/core/types';
+import type { ApproverPolicy, CallerIdentity, EligibilityPolicy, Settings } from '../lambdas/core/types';
 import type { HandlerConfig } from '../lambdas/handlers/config';
 import { composeApi, type ApiBackend } from '../lambdas/handlers/api/compose';
 import { applyEnvironment, ENDPOINT_ENV } from '../local/backend/env';
@@ -41,6 +42,8 @@ interface ScaleWorld {
   ouIds: string[];
   accountCount: number;
   policies: EligibilityPolicy[];
+  /** A second user, in as many groups, whose policies use today's model (see `scopedPolicies`). */
+  scoped: { userId: string; policies: EligibilityPolicy[]; approvers: ApproverPolicy[]; account: string };
 }
 
 /** A minimal organization (management account, the demo's permission sets) to grow with the state API. */
@@ -126,7 +129,142 @@ function buildWorld(sims: Simulators): ScaleWorld {
       updatedBy: 'bench',
     });
   });
-  return { userId: user.id, ouIds, accountCount: accountNo, policies };
+  const scoped = scopedPolicies(state, { ouIds, accountsByOu, permissionSets, ouName });
+  return { userId: user.id, ouIds, accountCount: accountNo, policies, scoped };
+}
+
+/**
+ * Today's model at the same size: a user in 50 groups, 30 with policies — 10 as above (OUs and
+ * accounts), 10 with 20 explicit account × permission set pairs each, 10 naming two top-level
+ * OUs with their nested OUs (every account below them); three of the groups have a second, named
+ * policy. Approver policies: the root with nested OUs for every permission set, each top-level
+ * OU scoped to one permission set, and the root scoped to ReadOnlyAccess with `also`.
+ */
+function scopedPolicies(
+  state: Simulators['state'],
+  org: {
+    ouIds: string[];
+    accountsByOu: Map<string, { id: string; name: string }[]>;
+    permissionSets: { arn: string; name: string }[];
+    ouName: (id: string) => string;
+  },
+): ScaleWorld['scoped'] {
+  const user = state.addUser({
+    userName: 'scoped.user@example.com',
+    displayName: 'Scoped User',
+    givenName: 'Scoped',
+    familyName: 'User',
+    email: 'scoped.user@example.com',
+  });
+  const groups = Array.from({ length: SHAPE.groups }, (_, g) =>
+    state.addGroup({ displayName: `Platform-${String(g + 1).padStart(2, '0')}` }),
+  );
+  for (const g of groups) state.addMembership(g.id, user.id);
+  const approvers = state.addGroup({ displayName: 'Scale-Approvers' });
+  const security = state.addGroup({ displayName: 'Scale-Security' });
+  for (let i = 0; i < 5; i += 1) {
+    const a = state.addUser({
+      userName: `approver.${i}@example.com`,
+      displayName: `Approver ${i}`,
+      givenName: 'Approver',
+      familyName: String(i),
+      email: `approver.${i}@example.com`,
+    });
+    state.addMembership(i < 3 ? approvers.id : security.id, a.id);
+  }
+  const topOus = org.ouIds.filter((id) => state.ous.get(id)?.parentId === state.root.id);
+  const allAccounts = org.ouIds.flatMap((id) =>
+    (org.accountsByOu.get(id) ?? []).map((a) => ({ id: a.id, name: a.name })),
+  );
+  const ps = org.permissionSets;
+  // Scoped to a permission set the form can offer (not one provisioned to the management account).
+  const management = state.organization.managementAccountId;
+  const admin = ps.find((p) => !state.permissionSets.get(p.arn)?.provisionedTo.has(management)) ?? ps[0];
+  const readOnly = ps.find((p) => p.name === 'ReadOnlyAccess') ?? ps[0];
+  if (!admin || !readOnly) throw new Error('The demo organization has no permission sets');
+  const stamp = { updatedAt: '2025-01-01T00:00:00.000Z', updatedBy: 'bench' };
+  const base = (g: { id: string; displayName: string }, i: number, name = 'default') => ({
+    id: eligibilityPolicyId(g.id, name),
+    principalId: g.id,
+    principalType: 'GROUP' as const,
+    principalName: g.displayName,
+    name,
+    accounts: [],
+    ous: [],
+    includeNestedOus: false,
+    permissionSets: [],
+    pairs: [],
+    maxDurationHours: 1 + (i % 8),
+    approvalRequired: i % 4 !== 0,
+    ...stamp,
+  });
+  const policies: EligibilityPolicy[] = groups.slice(0, SHAPE.policies).map((g, i) => {
+    if (i < 10) {
+      const ous = Array.from({ length: SHAPE.ousPerPolicy }, (_, k) => {
+        const id = org.ouIds[(i * SHAPE.ousPerPolicy + k) % OU_COUNT] ?? '';
+        return { id, name: org.ouName(id) };
+      });
+      return { ...base(g, i), ous, permissionSets: ps.filter((_, p) => (p + i) % 3 !== 0) };
+    }
+    if (i < 20) {
+      const pairs = Array.from({ length: 20 }, (_, k) => {
+        const account = allAccounts[(i * 97 + k * 13) % allAccounts.length] ?? { id: '', name: '' };
+        const permissionSet = ps[(i + k) % ps.length] ?? admin;
+        return { account: { id: account.id, name: account.name }, permissionSet };
+      });
+      return { ...base(g, i), pairs };
+    }
+    const ous = [0, 1].map((k) => {
+      const id = topOus[(i * 2 + k) % topOus.length] ?? '';
+      return { id, name: org.ouName(id) };
+    });
+    return { ...base(g, i), ous, includeNestedOus: true, permissionSets: [readOnly] };
+  });
+  for (const [i, g] of groups.slice(0, 2).entries()) {
+    policies.push({
+      ...base(g, i, 'break-fix'),
+      pairs: [{ account: allAccounts[i] ?? { id: '', name: '' }, permissionSet: admin }],
+    });
+  }
+  const approverPolicy = (
+    targetId: string,
+    targetName: string,
+    scope: { arn: string; name: string }[],
+    group: { id: string; displayName: string },
+    flags: { includeNestedOus?: boolean; also?: boolean } = {},
+  ): ApproverPolicy => ({
+    id: approverPolicyId(
+      targetId,
+      scope.map((p) => p.arn),
+    ),
+    targetId,
+    targetType: 'OU',
+    targetName,
+    permissionSets: scope,
+    includeNestedOus: flags.includeNestedOus ?? true,
+    approverGroups: [{ id: group.id, name: group.displayName }],
+    approverUsers: [],
+    also: flags.also ?? false,
+    ...stamp,
+  });
+  const approverPolicies = [
+    approverPolicy(state.root.id, 'Root', [], approvers),
+    approverPolicy(state.root.id, 'Root', [readOnly], approvers, { also: true }),
+    ...topOus.map((id) => approverPolicy(id, org.ouName(id), [admin], security)),
+  ];
+  // The preview asks about a nested account under the first top-level OU, for AdministratorAccess.
+  const nestedOu = org.ouIds.find((id) => state.ous.get(id)?.parentId === topOus[0]) ?? '';
+  const account = org.accountsByOu.get(nestedOu)?.[0]?.id ?? '';
+  policies.push({
+    ...base(groups[2] ?? { id: '', displayName: '' }, 2, 'admin'),
+    pairs: [
+      {
+        account: { id: account, name: allAccounts.find((a) => a.id === account)?.name ?? account },
+        permissionSet: admin,
+      },
+    ],
+  });
+  return { userId: user.id, policies, approvers: approverPolicies, account };
 }
 
 interface Measured {
@@ -169,7 +307,8 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     );
 
     const policies = new DynamoPolicyRepository(db.loader, tables.Policies);
-    for (const p of world.policies) await policies.putEligibility(p);
+    for (const p of [...world.policies, ...world.scoped.policies]) await policies.putEligibility(p);
+    for (const p of world.scoped.approvers) await policies.putApproverPolicy(p);
     const settingsRepo = new DynamoSettingsRepository(db.loader, tables.Settings);
     let stored: Settings = { ...DEFAULT_SETTINGS, sensitiveActions: [...DEFAULT_SETTINGS.sensitiveActions] };
     const setOuCache = async (enabled: boolean) => {
@@ -216,10 +355,16 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       for (const s of [sim.ssoAdmin, sim.identityStore, sim.organizations]) s.setFaults({ latencyMs: ms });
       db.recorder.latencyMs = dynamoToo ? ms : 0;
     };
-    const load = async (backend: ApiBackend): Promise<Measured> => {
+    const scopedCaller: CallerIdentity = {
+      ...caller,
+      userId: world.scoped.userId,
+      userName: 'scoped.user@example.com',
+      email: 'scoped.user@example.com',
+    };
+    const load = async (backend: ApiBackend, who: CallerIdentity = caller): Promise<Measured> => {
       sim.resetCalls();
       db.recorder.reset();
-      const { result, ms } = await timed(() => backend.usecases.getRequestFormOptions(caller));
+      const { result, ms } = await timed(() => backend.usecases.getRequestFormOptions(who));
       const calls = sim.calls();
       const d = db.recorder.stats();
       return {
@@ -273,6 +418,34 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     await scenario('same, no added latency', warmRuns, () => load(warm));
     setLatency(LATENCY_MS, true);
     await scenario(`same, ${LATENCY_MS} ms on DynamoDB calls too`, options.quick ? 5 : 10, () => load(warm));
+
+    // Today's model: pairs, nested OUs and several policies per group (cache on).
+    setLatency(LATENCY_MS);
+    await scenario('scoped: new container', coldRuns, () => load(newContainer(), scopedCaller));
+    await load(warm, scopedCaller);
+    await scenario('scoped: warm container', warmRuns, () => load(warm, scopedCaller));
+    const adminArn = world.scoped.policies.find((p) => p.name === 'admin')?.pairs[0]?.permissionSet.arn ?? '';
+    const preview: number[] = [];
+    let previewApprovers = 0;
+    let previewOrganizations = 0;
+    await warm.usecases.getRequestApprovers(scopedCaller, {
+      accountId: world.scoped.account,
+      permissionSetArn: adminArn,
+    });
+    for (let i = 0; i < warmRuns; i += 1) {
+      sim.resetCalls();
+      const { result, ms } = await timed(() =>
+        warm.usecases.getRequestApprovers(scopedCaller, {
+          accountId: world.scoped.account,
+          permissionSetArn: adminArn,
+        }),
+      );
+      preview.push(ms);
+      previewApprovers = result.approvers.length;
+      previewOrganizations = sum(sim.calls().organizations);
+    }
+    const previewLatency = summarize(preview);
+    log(`eligibility: approvers preview: p95 ${previewLatency.p95} ms, ${previewApprovers} approvers`);
     setLatency(0);
 
     const original = originalFormLoad({
@@ -290,6 +463,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     const onCold = byName('cache on, empty cache, new container');
     const onWarm = byName('cache on, filled cache, warm container');
     const onFilledNew = byName('cache on, filled cache, new container');
+    const scopedWarm = byName('scoped: warm container');
     const src = 'baseline §2.3: teamgetEntitlement, same org shape';
 
     const detail: Table = {
@@ -448,6 +622,40 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
             'Target (issue): warm load with 0 Organizations calls in under 300 ms at 50 ms per AWS call.',
           ],
         },
+        {
+          title: "Today's policy model at the same size: pairs, nested OUs, several policies per group",
+          figures: [
+            ours(
+              'Organizations calls, warm (cache on, warm container)',
+              'calls',
+              scopedWarm.perLoad.organizations,
+              {
+                max: 0,
+              },
+            ),
+            {
+              ...ours('request form latency p95, warm', 'ms', scopedWarm.latency.p95, {
+                max: 300,
+                strict: true,
+              }),
+              id: 'eligibility.form.p95.scoped',
+            },
+            ours('request form latency p50, warm', 'ms', scopedWarm.latency.p50),
+            {
+              ...ours(
+                'approvers preview latency p95, warm (live group members, account parent)',
+                'ms',
+                previewLatency.p95,
+              ),
+              id: 'eligibility.approvers.p95.scoped',
+            },
+            ours('approvers preview: Organizations calls, warm', 'calls', previewOrganizations),
+          ],
+          notes: [
+            'The original has neither pairs, nested OUs, several policies per principal nor scoped approvers.',
+            "The preview reads the account parent live (ListParents, 1 call) and the approver groups' members live (Identity Store), as createRequest does; where OUs sit comes from a 5-minute memo.",
+          ],
+        },
       ],
       tables: [detail, originalTable],
       notes: [
@@ -458,6 +666,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       data: {
         shape: SHAPE,
         scenarios,
+        approversPreview: { latency: previewLatency, approvers: previewApprovers },
         original: { ...original, sequentialMs: original.sequentialMs(LATENCY_MS) },
       },
     };

@@ -30,6 +30,11 @@ export interface Table {
  * figure the benchmarks report (calls, units, bytes, milliseconds, dollars).
  */
 export interface Figure {
+  /**
+   * A stable id (`<section>.<what>.<statistic>[.<variant>]`) that issues and docs refer to; the
+   * label may be reworded, the id never changes.
+   */
+  id?: string;
   /** What was measured, e.g. "Organizations calls per form load, warm OU cache". */
   label: string;
   /** Unit of `value` and `original`: calls, ms, items, RRU, kB, USD, transitions, … */

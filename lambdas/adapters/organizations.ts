@@ -210,7 +210,16 @@ export class AwsOrganization implements Organization {
   }
 
   cachedOuTree(): Promise<OuNode> {
-    return this.trees.get('tree', () => this.readOuTree());
+    return this.trees.get('tree', async () => {
+      const cache = this.options.ouCache;
+      if (!cache || !(await cache.enabled())) return this.readOuTree();
+      // Like the account lists: served from the OU cache when on, read and stored on a miss.
+      const hit = await cache.cache.getTree().catch(() => undefined);
+      if (hit) return hit;
+      const tree = await this.readOuTree();
+      await cache.cache.putTree(tree).catch(() => undefined);
+      return tree;
+    });
   }
 
   async ouTree(): Promise<OuNode> {

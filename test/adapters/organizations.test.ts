@@ -204,6 +204,23 @@ describe('AwsOrganization with the OU cache', () => {
     }
   });
 
+  it('keeps the OU tree in the cache for new containers, memoized in each, until an invalidation', async () => {
+    const o = cachedOrg();
+    const tree = await o.cachedOuTree();
+    const walk = orgCalls().ListOrganizationalUnitsForParent ?? 0;
+    expect(walk).toBeGreaterThan(0);
+    expect(await o.cachedOuTree()).toBe(tree); // the same container: its memo
+    expect(await cachedOrg().cachedOuTree()).toEqual(tree); // a new container: the cache
+    expect(orgCalls().ListOrganizationalUnitsForParent).toBe(walk);
+    expect(await o.ancestorsOf(tree.children[0]?.children[0]?.id ?? tree.id)).toEqual(
+      tree.children[0]?.children[0] ? [tree.children[0].id, tree.id] : [],
+    );
+
+    await cache.invalidate([PRODUCTION]);
+    await cachedOrg().cachedOuTree();
+    expect(orgCalls().ListOrganizationalUnitsForParent).toBe(2 * walk);
+  });
+
   it('reads Organizations directly when the setting is off', async () => {
     enabled = false;
     const o = cachedOrg();
@@ -234,6 +251,8 @@ describe('AwsOrganization with the OU cache', () => {
       claim: (id) => cache.claim(id),
       release: (id, token) => cache.release(id, token),
       invalidate: (ids) => cache.invalidate(ids),
+      getTree: () => cache.getTree(),
+      putTree: (tree) => cache.putTree(tree),
       put: async (id, accounts, token) => {
         const ok = await cache.put(id, accounts, token);
         stored();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../core/ports';
-import type { AccountInfo } from '../../core/types';
+import type { AccountInfo, OuNode } from '../../core/types';
 import { mapLimit } from '../concurrency';
 import { batchGetInOrder, compact, isConditionFailure } from './common';
 
@@ -35,8 +35,15 @@ export interface OuAccountsCache {
   claim(ouId: string): Promise<string | undefined>;
   /** Gives up a claim (population failed) so the next caller can try at once. */
   release(ouId: string, claimToken: string): Promise<void>;
-  /** Drops the entries of these OUs; the next lookup reads Organizations again. */
+  /**
+   * Drops the entries of these OUs, and the cached OU tree with them (OUs were changed); the
+   * next lookup reads Organizations again.
+   */
   invalidate(ouIds: readonly string[]): Promise<InvalidateResult>;
+  /** The cached OU tree, if stored and not expired. */
+  getTree(): Promise<OuNode | undefined>;
+  /** Stores the OU tree (same expiry as the account lists). */
+  putTree(tree: OuNode): Promise<void>;
 }
 
 export interface DynamoOuCacheOptions {
@@ -48,6 +55,8 @@ export interface DynamoOuCacheOptions {
 }
 
 const READY = 'ready';
+/** The key of the OU tree's item: no OU id has this shape. */
+const TREE_KEY = '#tree';
 const POPULATING = 'populating';
 
 interface CacheItem {
@@ -204,7 +213,34 @@ export class DynamoOuCache implements OuAccountsCache {
     }
   }
 
+  async getTree(): Promise<OuNode | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { ouId: TREE_KEY }, ConsistentRead: true }),
+    );
+    const item = out.Item as { tree?: OuNode; expiresAt?: number } | undefined;
+    if (item?.tree === undefined || (item.expiresAt ?? 0) * 1000 <= this.nowMs()) return undefined;
+    return item.tree;
+  }
+
+  async putTree(tree: OuNode): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ouId: TREE_KEY,
+          status: READY,
+          tree,
+          cachedAt: this.options.clock.now().toISOString(),
+          expiresAt: this.nowSeconds() + this.ttlSeconds,
+        },
+      }),
+    );
+  }
+
   async invalidate(ouIds: readonly string[]): Promise<InvalidateResult> {
+    if (ouIds.length > 0) {
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { ouId: TREE_KEY } }));
+    }
     const ids = [...new Set(ouIds)];
     const outcomes = await mapLimit(ids, 5, async (ouId) => {
       try {

@@ -23,6 +23,8 @@ const noOuCache: OuAccountsCache = {
   claim: async () => undefined,
   release: async () => undefined,
   invalidate: async (ids) => ({ invalidated: [...ids], failed: [] }),
+  getTree: async () => undefined,
+  putTree: async () => undefined,
 };
 
 function setup() {
