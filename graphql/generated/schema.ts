@@ -307,6 +307,16 @@ export type GroupPage = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
+/** Import the document previewed (all or nothing). */
+export type ImportPoliciesInput = {
+  /** The same text as previewed. */
+  document: Scalars['String']['input'];
+  /** The `digest` of that preview; Conflict if anything stored changed since. */
+  expectedDigest: Scalars['String']['input'];
+  /** The same format as previewed (default TEAM). */
+  format?: InputMaybe<PolicyDocumentFormat>;
+};
+
 export type InvalidateOuCacheInput = {
   /** OU or root ids whose cached account lists should be dropped. */
   ouIds: Array<Scalars['ID']['input']>;
@@ -350,6 +360,11 @@ export type Mutation = {
   deleteApproverPolicies: DeletePoliciesResult;
   /** Delete eligibility policies by principal id. */
   deleteEligibilityPolicies: DeletePoliciesResult;
+  /**
+   * Import a document: the diff its preview showed, applied all together or not at all. Conflict
+   * when anything stored changed since the preview, or the document is not the one previewed.
+   */
+  importPolicies: PolicyImportCounts;
   /** Drop the cached account lists of these OUs (the next lookup reads Organizations again). */
   invalidateOuCache: InvalidateOuCacheResult;
   /** Backend only: fan out a request change to the `onRequestChange` subscribers of its channels. */
@@ -413,6 +428,11 @@ export type MutationDeleteApproverPoliciesArgs = {
 
 export type MutationDeleteEligibilityPoliciesArgs = {
   input: DeleteEligibilityPoliciesInput;
+};
+
+
+export type MutationImportPoliciesArgs = {
+  input: ImportPoliciesInput;
 };
 
 
@@ -532,6 +552,88 @@ export type Persona =
   /** Everyone signed in. */
   | 'REQUESTER';
 
+export type PolicyChangeCounts = {
+  added: Scalars['Int']['output'];
+  changed: Scalars['Int']['output'];
+  removed: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+};
+
+export type PolicyChangeKind =
+  | 'ADDED'
+  | 'CHANGED'
+  | 'REMOVED';
+
+/** A policy an import adds, changes or removes. */
+export type PolicyDocumentChange = {
+  change: PolicyChangeKind;
+  /** Who or what the policy is about, e.g. `group TEAM-Users, policy "default"` or `OU Production`. */
+  description: Scalars['String']['output'];
+  /** Added: every field it sets; changed: the fields that change; removed: every field it had. */
+  fields: Array<PolicyFieldChange>;
+  /** The policy id: the one it is stored under, or will be. */
+  id: Scalars['ID']['output'];
+};
+
+/** How the text given to `previewPolicyImport` and `importPolicies` is read. */
+export type PolicyDocumentFormat =
+  /**
+   * The original TEAM's items, `{ "eligibility": …, "approvers": …, "settings": … }`, each part the
+   * output of `aws dynamodb scan` or a list of items (plain or DynamoDB JSON): converted to a policy
+   * document first (docs/migrating.md).
+   */
+  | 'ORIGINAL_TEAM'
+  /** A TEAM policy document, version 1, as JSON or YAML: what `exportPolicies` writes. */
+  | 'TEAM';
+
+/** A field an import changes, written as the document writes it (names, lists joined by commas). */
+export type PolicyFieldChange = {
+  /** Null: not set after. */
+  after: Maybe<Scalars['String']['output']>;
+  /** Null: not set before. */
+  before: Maybe<Scalars['String']['output']>;
+  field: Scalars['String']['output'];
+};
+
+export type PolicyImportCounts = {
+  approvers: PolicyChangeCounts;
+  eligibility: PolicyChangeCounts;
+  settingsChanged: Scalars['Boolean']['output'];
+};
+
+/** What importing a document would change. Nothing is written by a preview. */
+export type PolicyImportPreview = {
+  /** By description. */
+  approvers: Array<PolicyDocumentChange>;
+  counts: PolicyImportCounts;
+  /** Pass back as `expectedDigest` to import exactly this: the stored state and the document as previewed. */
+  digest: Scalars['String']['output'];
+  /** The document as `exportPolicies` will write it once imported (for ORIGINAL_TEAM: the conversion). */
+  document: Scalars['String']['output'];
+  /** By description. */
+  eligibility: Array<PolicyDocumentChange>;
+  settings: Array<PolicyFieldChange>;
+  /** ORIGINAL_TEAM only: the items that were not converted. */
+  skipped: Array<PolicyImportSkippedItem>;
+};
+
+/** An item of an original TEAM export that was not converted, and why. */
+export type PolicyImportSkippedItem = {
+  /** The item's id (or its position, `#3`); for the settings, the attribute. */
+  item: Scalars['String']['output'];
+  /** `eligibility`, `approvers` or `settings`. */
+  part: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
+/** The text of a document to preview (and later import). */
+export type PreviewPolicyImportInput = {
+  /** JSON or YAML (an original TEAM export: JSON or YAML too), at most 4,000,000 characters. */
+  document: Scalars['String']['input'];
+  /** Default TEAM. */
+  format?: InputMaybe<PolicyDocumentFormat>;
+};
+
 /** A user or group an eligibility policy is for. */
 export type PrincipalInput = {
   /** IAM Identity Center user or group id. */
@@ -582,6 +684,12 @@ export type Query = {
   eligibilityPolicies: EligibilityPolicyPage;
   /** Ended or revoked requests where the caller is requester or approver, most recent first. */
   endedAccess: RequestPage;
+  /**
+   * Every eligibility policy, every approver policy and the settings (never the Slack token) as one
+   * policy document, version 1: JSON, 2-space indented, names where they say which one and ids
+   * where they would not, in a stable order (the same state always gives the same text).
+   */
+  exportPolicies: Scalars['String']['output'];
   /** One request: for its requester, its approvers and auditors. */
   getRequest: Maybe<Request>;
   /** IAM Identity Center groups, by name; `filter` is a case-insensitive substring of the name. */
@@ -598,6 +706,12 @@ export type Query = {
   pendingApprovals: RequestPage;
   /** Permission sets, by name (not those provisioned to the management account). */
   permissionSets: PermissionSetPage;
+  /**
+   * What importing a document would change: the policies added, changed (field by field) and
+   * removed, and the settings fields changed, with the digest `importPolicies` takes. The whole
+   * document is checked first; the first bad entry is a ValidationError naming it. Writes nothing.
+   */
+  previewPolicyImport: PolicyImportPreview;
   /**
    * Who would approve the caller's request for this account and permission set (NotEligible
    * when the caller may not request it).
@@ -704,6 +818,11 @@ export type QueryPermissionSetsArgs = {
   filter: InputMaybe<Scalars['String']['input']>;
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPreviewPolicyImportArgs = {
+  input: PreviewPolicyImportInput;
 };
 
 

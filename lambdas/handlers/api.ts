@@ -16,6 +16,7 @@ import { ApiError, failureResult, toApiError } from './api/errors';
 import { callerOf, type Caller } from './api/identity';
 import { callerAccessors, type AreaResolvers, type RootType } from './api/kit';
 import { policyResolvers } from './api/policies';
+import { policyDocumentResolvers } from './api/policy-document';
 import { realtimeResolvers } from './api/realtime';
 import { requestResolvers } from './api/requests';
 import { sessionLogResolvers } from './api/session-logs';
@@ -26,6 +27,7 @@ import { localContext } from './context';
 export const API_AREAS: readonly AreaResolvers[] = [
   requestResolvers,
   policyResolvers,
+  policyDocumentResolvers,
   settingsResolvers,
   directoryResolvers,
   sessionLogResolvers,

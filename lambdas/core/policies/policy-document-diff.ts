@@ -166,13 +166,21 @@ interface Meta {
   updatedBy: string;
 }
 
+interface KindOptions {
+  /** `eligibility` or `approvers`: where the document lists them. */
+  part: string;
+  /** A policy the import writes needs a ticket number (the settings in force after it say so). */
+  ticketRequired: boolean;
+}
+
 /** Diff and writes of one kind of policy; `desired` undefined leaves the stored ones as they are. */
-function planKind<C extends { id: string }, P extends C & { updatedAt: string }, E>(
+function planKind<C extends { id: string; ticketNo?: string }, P extends C & { updatedAt: string }, E>(
   kind: Kind<C, P, E>,
   stored: readonly P[],
   desired: readonly C[] | undefined,
   directory: PolicyDirectory,
   meta: Meta,
+  options: KindOptions,
 ): { changes: PolicyChange[]; writes: PolicyWrite<P>[]; counts: ChangeCounts } {
   const counts: ChangeCounts = { added: 0, changed: 0, removed: 0, unchanged: 0 };
   if (desired === undefined)
@@ -182,10 +190,17 @@ function planKind<C extends { id: string }, P extends C & { updatedAt: string },
   const changes: { change: PolicyChange; order: string }[] = [];
   const writes: PolicyWrite<P>[] = [];
 
+  const ticketFor = (content: C) => {
+    if (options.ticketRequired && content.ticketNo === undefined) {
+      const index = desired.indexOf(content);
+      throw documentError(`${options.part}[${index}].ticketNo`, 'Ticket number is required.');
+    }
+  };
   for (const content of desired) {
     const before = storedById.get(content.id);
     const after = kind.entryOf(content, directory);
     if (before === undefined) {
+      ticketFor(content);
       counts.added += 1;
       const description = kind.describe(after);
       changes.push({
@@ -206,6 +221,7 @@ function planKind<C extends { id: string }, P extends C & { updatedAt: string },
       counts.unchanged += 1;
       continue;
     }
+    ticketFor(content);
     counts.changed += 1;
     const description = kind.describe(after);
     changes.push({ order: description, change: { change: 'changed', id: content.id, description, fields } });
@@ -280,7 +296,9 @@ function planSettings(
 /**
  * The diff between what is stored and what a document asks for, and the writes that apply it:
  * new and changed policies stamped with `meta` (their `updatedAt` always later than the one
- * they replace), removed ones deleted, the settings written only when a field changes.
+ * they replace), removed ones deleted, the settings written only when a field changes. A policy
+ * the import adds or changes needs a ticket number when the settings in force after the import
+ * require one (a ValidationError naming the entry); one it leaves as it is does not.
  */
 export function planPolicyImport(
   stored: StoredPolicyState,
@@ -288,9 +306,17 @@ export function planPolicyImport(
   directory: PolicyDirectory,
   meta: Meta,
 ): PolicyImportPlan {
-  const eligibility = planKind(ELIGIBILITY, stored.eligibility, desired.eligibility, directory, meta);
-  const approvers = planKind(APPROVERS, stored.approvers, desired.approvers, directory, meta);
   const settings = planSettings(stored.settings, desired.settings, meta);
+  const ticketRequired =
+    desired.settings?.ticketRequired ?? effectiveSettings(stored.settings, {}).ticketRequired;
+  const eligibility = planKind(ELIGIBILITY, stored.eligibility, desired.eligibility, directory, meta, {
+    part: 'eligibility',
+    ticketRequired,
+  });
+  const approvers = planKind(APPROVERS, stored.approvers, desired.approvers, directory, meta, {
+    part: 'approvers',
+    ticketRequired,
+  });
   const writes: PolicyStateChanges = { eligibility: eligibility.writes, approvers: approvers.writes };
   if (settings.write !== undefined) writes.settings = settings.write;
   return {

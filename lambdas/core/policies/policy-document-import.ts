@@ -6,7 +6,6 @@
 import { authorize } from '../authorization';
 import { ConflictError, ValidationError } from '../errors';
 import type { CoreDeps } from '../ports';
-import { effectiveSettings } from '../settings/settings';
 import type { CallerIdentity } from '../types';
 import {
   checkPolicyDocument,
@@ -86,7 +85,7 @@ async function prepare(deps: Deps, caller: CallerIdentity, input: PreviewPolicyI
   const format = input.format ?? 'TEAM';
   const { document, skipped } = documentOf(input);
   const [stored, directory] = await Promise.all([deps.policyState.read(), loadPolicyDirectory(deps)]);
-  const desired = resolvePolicyDocument(document, directory, effectiveSettings(stored.settings, {}));
+  const desired = resolvePolicyDocument(document, directory);
   const plan = planPolicyImport(stored, desired, directory, {
     now: deps.clock.now(),
     updatedBy: caller.userName,

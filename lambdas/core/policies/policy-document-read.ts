@@ -7,7 +7,7 @@
  */
 import { ValidationError } from '../errors';
 import { validateSettingsInput, type SettingsInput } from '../settings/settings-input';
-import type { ApproverPolicy, EligibilityPolicy, Settings } from '../types';
+import type { ApproverPolicy, EligibilityPolicy } from '../types';
 import { validateApproverPolicyInput } from './approver-policy-input';
 import { validateEligibilityPolicyInput } from './eligibility-policy-input';
 import { approverPolicyId, DEFAULT_POLICY_NAME, eligibilityPolicyId } from './policy-ids';
@@ -61,13 +61,17 @@ function atEntry<T>(entry: string, renames: Readonly<Record<string, string>>, va
 }
 
 const ELIGIBILITY_FIELDS = { principals: 'principal' };
+/**
+ * Whether a ticket number is required is decided once the diff is known: like the create and
+ * update use cases, it applies to the policies an import writes, not to those it leaves as they are.
+ */
+const NO_TICKET_RULE = { ticketRequired: false };
 const APPROVER_FIELDS = { targets: 'target', approverGroups: 'groups', approverUsers: 'users' };
 
 function eligibilityFrom(
   entry: EligibilityEntry,
   at: string,
   directory: PolicyDirectory,
-  settings: Pick<Settings, 'ticketRequired'>,
 ): EligibilityContent {
   const principals = entry.principal.type === 'GROUP' ? directory.groups : directory.users;
   const principal = principals.resolve(entry.principal.name, `${at}.principal.name`);
@@ -117,7 +121,7 @@ function eligibilityFrom(
         approvalRequired: entry.approvalRequired,
         ticketNo: entry.ticketNo,
       },
-      settings,
+      NO_TICKET_RULE,
     ),
   );
   const content: EligibilityContent = {
@@ -138,12 +142,7 @@ function eligibilityFrom(
   return content;
 }
 
-function approverFrom(
-  entry: ApproverEntry,
-  at: string,
-  directory: PolicyDirectory,
-  settings: Pick<Settings, 'ticketRequired'>,
-): ApproverContent {
+function approverFrom(entry: ApproverEntry, at: string, directory: PolicyDirectory): ApproverContent {
   const targetType = entry.target.type;
   const target = (targetType === 'ACCOUNT' ? directory.accounts : directory.ous).resolve(
     entry.target.name,
@@ -177,7 +176,7 @@ function approverFrom(
         also: entry.also ?? false,
         ticketNo: entry.ticketNo,
       },
-      settings,
+      NO_TICKET_RULE,
     ),
   );
   const content: ApproverContent = {
@@ -228,21 +227,16 @@ function settingsFrom(settings: DocumentSettings): SettingsInput {
 
 /**
  * The policies and settings a document asks for, every name resolved and every rule checked
- * (the management account and its permission sets refused, durations 1–8000 h, a ticket number
- * when the settings in force after the import require one), or a ValidationError naming the
- * first bad entry.
+ * (the management account and its permission sets refused, durations 1–8000 h; the ticket
+ * number is the diff's to check), or a ValidationError naming the first bad entry. The lists
+ * keep the document's order.
  */
-export function resolvePolicyDocument(
-  document: PolicyDocument,
-  directory: PolicyDirectory,
-  current: Pick<Settings, 'ticketRequired'>,
-): DesiredPolicies {
+export function resolvePolicyDocument(document: PolicyDocument, directory: PolicyDirectory): DesiredPolicies {
   const desired: DesiredPolicies = {};
   if (document.settings !== undefined) desired.settings = settingsFrom(document.settings);
-  const ticketRequired = { ticketRequired: desired.settings?.ticketRequired ?? current.ticketRequired };
   if (document.eligibility !== undefined) {
     const eligibility = document.eligibility.map((entry, i) =>
-      eligibilityFrom(entry, `eligibility[${i}]`, directory, ticketRequired),
+      eligibilityFrom(entry, `eligibility[${i}]`, directory),
     );
     refuseDuplicates(
       eligibility,
@@ -252,9 +246,7 @@ export function resolvePolicyDocument(
     desired.eligibility = eligibility;
   }
   if (document.approvers !== undefined) {
-    const approvers = document.approvers.map((entry, i) =>
-      approverFrom(entry, `approvers[${i}]`, directory, ticketRequired),
-    );
+    const approvers = document.approvers.map((entry, i) => approverFrom(entry, `approvers[${i}]`, directory));
     refuseDuplicates(approvers, 'approvers', (p) => {
       const scope = p.permissionSets.map((s) => s.name).join(', ');
       return `${p.targetName}${scope === '' ? '' : ` for ${scope}`}`;

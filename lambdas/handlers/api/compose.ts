@@ -37,6 +37,12 @@ import {
   makeUpdateSettings,
 } from '../../core';
 import { makeReconcileNow, type ReconcilerTrigger } from '../../core/access';
+import {
+  makeExportPolicies,
+  makeImportPolicies,
+  makePreviewPolicyImport,
+  type PolicyStateStore,
+} from '../../core/policies/policy-document-import';
 import type { Clock, CoreDeps, IdGenerator } from '../../core/ports';
 import {
   disabledSessionLogs,
@@ -50,6 +56,7 @@ import { CallerLookup } from '../../adapters/caller-lookup';
 import { systemClock } from '../../adapters/clock';
 import { DynamoOuCache, type OuAccountsCache } from '../../adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../adapters/dynamodb/policies';
+import { DynamoPolicyStateStore } from '../../adapters/dynamodb/policy-state';
 import { uuidIds } from '../../adapters/ids';
 import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
@@ -79,6 +86,8 @@ export interface ApiPorts extends CoreDeps {
   sessionLogs: SessionLogPorts;
   /** Starts the reconciler when an admin asks (`reconcileNow`). */
   reconciler: ReconcilerTrigger;
+  /** Every policy and the settings as one state, for policy documents (export, import). */
+  policyState: PolicyStateStore;
 }
 
 /** The use cases, wired once over the ports. */
@@ -112,6 +121,9 @@ function makeApiUseCases(ports: ApiPorts) {
     createApproverPolicies: makeCreateApproverPolicies(ports),
     updateApproverPolicy: makeUpdateApproverPolicy(ports),
     deleteApproverPolicies: makeDeleteApproverPolicies(ports),
+    exportPolicies: makeExportPolicies(ports),
+    previewPolicyImport: makePreviewPolicyImport(ports),
+    importPolicies: makeImportPolicies(ports),
     sessionLogs: makeSessionLogService(ports),
     reconcileNow: makeReconcileNow(ports),
   };
@@ -230,6 +242,10 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
       ids: overrides.ids ?? uuidIds,
       fallback,
       ouCache,
+      policyState: new DynamoPolicyStateStore(db, {
+        policies: config.tables.Policies,
+        settings: config.tables.Settings,
+      }),
       sessionLogs,
       reconciler:
         overrides.reconciler ??

@@ -5,7 +5,11 @@
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../lambdas/core/errors';
-import { readPolicyDocument } from '../../../lambdas/core/policies/policy-document';
+import {
+  readPolicyDocument,
+  type ApproverEntry,
+  type EligibilityEntry,
+} from '../../../lambdas/core/policies/policy-document';
 import {
   makeExportPolicies,
   makeImportPolicies,
@@ -53,8 +57,14 @@ function setup(options: TestWorldOptions = { seedPolicies: false }) {
   };
 }
 
+interface Doc {
+  version: 1;
+  eligibility: EligibilityEntry[];
+  approvers: ApproverEntry[];
+}
+
 /** A document exercising every kind of entry, by name and by id. */
-function baseDocument() {
+function baseDocument(): Doc {
   return {
     version: 1,
     eligibility: [
@@ -108,7 +118,6 @@ function baseDocument() {
   };
 }
 
-type Doc = ReturnType<typeof baseDocument>;
 const json = (doc: unknown) => JSON.stringify(doc, null, 2);
 
 describe('reading a document', () => {
@@ -347,6 +356,22 @@ describe('resolving names', () => {
     expect(approvers.some((p) => p.targetId === accounts.management.id)).toBe(true);
   });
 
+  it('needs a ticket only for the policies it writes, like creating and editing them', async () => {
+    const t = setup();
+    const doc = baseDocument();
+    for (const entry of doc.eligibility) delete entry.ticketNo;
+    await t.apply(json({ ...doc, settings: { ticketRequired: false } }));
+    await makeUpdateSettings(t.world)(t.admin, { ticketRequired: true, expectedVersion: 1 });
+
+    // Exported as they are and imported again: nothing is written, so no ticket is asked for.
+    const again = await t.preview(await t.exportPolicies());
+    expect(again.counts.eligibility).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 3 });
+    doc.eligibility[1]!.maxDurationHours = 3;
+    expect((await failure(t.preview(json(doc)))).message).toBe(
+      'eligibility[1].ticketNo: Ticket number is required.',
+    );
+  });
+
   it('needs no ticket when the document’s settings say so', async () => {
     const t = setup();
     const doc = baseDocument();
@@ -583,9 +608,8 @@ describe('the diff', () => {
     expect(after.eligibility).toHaveLength(2);
     const team = after.eligibility.find((p) => p.id === groups.users.id);
     expect(team?.maxDurationHours).toBe(6);
-    expect(
-      team?.updatedAt > (storedBefore.eligibility.find((p) => p.id === groups.users.id)?.updatedAt ?? ''),
-    ).toBe(true);
+    const previously = storedBefore.eligibility.find((p) => p.id === groups.users.id)?.updatedAt ?? '';
+    expect((team?.updatedAt ?? '') > previously).toBe(true);
     // Unchanged policies are not rewritten.
     expect(after.approvers.find((p) => p.id === DEMO.root.id)).toEqual(
       storedBefore.approvers.find((p) => p.id === DEMO.root.id),

@@ -153,6 +153,13 @@ const ops = (): Operation[] => {
     { field: 'settings', doc: '{ settings { version slackTokenConfigured } }', expected: EVERYONE },
     { field: 'eligibilityPolicies', doc: `{ eligibilityPolicies ${page} }`, expected: ADMINS },
     { field: 'approverPolicies', doc: `{ approverPolicies ${page} }`, expected: ADMINS },
+    { field: 'exportPolicies', doc: '{ exportPolicies }', expected: ADMINS },
+    {
+      field: 'previewPolicyImport',
+      doc: 'query($input: PreviewPolicyImportInput!) { previewPolicyImport(input: $input) { digest counts { settingsChanged } } }',
+      expected: ADMINS,
+      vars: async () => ({ input: { document: await exported() } }),
+    },
     { field: 'accounts', doc: `{ accounts ${page} }`, expected: ADMINS },
     { field: 'ouTree', doc: `{ ouTree ${page} }`, expected: ADMINS },
     { field: 'users', doc: `{ users ${page} }`, expected: ADMINS },
@@ -271,6 +278,17 @@ const ops = (): Operation[] => {
       },
     },
     {
+      field: 'importPolicies',
+      doc: 'mutation($input: ImportPoliciesInput!) { importPolicies(input: $input) { settingsChanged } }',
+      expected: ADMINS,
+      vars: async () => {
+        // The state as it is: importing it changes nothing, whoever may.
+        const document = await exported();
+        const { digest } = await cloud.backend.backend.usecases.previewPolicyImport(ADMIN, { document });
+        return { input: { document, expectedDigest: digest } };
+      },
+    },
+    {
       field: 'updateSettings',
       doc: 'mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { version } }',
       expected: ADMINS,
@@ -322,16 +340,22 @@ const ops = (): Operation[] => {
   ];
 };
 
+/** An admin as the use cases see one (for the variables of a call, not the call itself). */
+const ADMIN = {
+  userId: 'test',
+  userName: 'test',
+  email: '',
+  groupIds: [],
+  isAdmin: true,
+  isAuditor: false,
+};
+
+/** The policy document of what is stored now. */
+const exported = () => cloud.backend.backend.usecases.exportPolicies(ADMIN);
+
 /** The settings as they are, as an UpdateSettingsInput (saving changes nothing but the version). */
 async function settingsInput(extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const s = await cloud.backend.backend.usecases.getSettings({
-    userId: 'test',
-    userName: 'test',
-    email: '',
-    groupIds: [],
-    isAdmin: true,
-    isAuditor: false,
-  });
+  const s = await cloud.backend.backend.usecases.getSettings(ADMIN);
   return {
     maxDurationHours: s.maxDurationHours,
     expiryHours: s.expiryHours,

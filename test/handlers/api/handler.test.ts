@@ -15,6 +15,7 @@ import { MACHINE_SCOPES } from '../../../lambdas/contract/machine-api';
 import type { OuAccountsCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { aRequest } from '../../builders';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
+import { InMemoryPolicyState } from '../../fakes/policy-state';
 import { IAM_IDENTITY, resolverEvent } from '../fixtures';
 
 const noOuCache: OuAccountsCache = {
@@ -34,6 +35,7 @@ function setup() {
     ouCache: noOuCache,
     sessionLogs: disabledSessionLogs(),
     reconciler: { start: () => Promise.resolve() },
+    policyState: new InMemoryPolicyState(world.policies, world.settings),
   });
   const logged: unknown[][] = [];
   const logger = {
