@@ -37,6 +37,8 @@ export const API_OPERATIONS = [
   'exportPolicies',
   'previewPolicyImport',
   'importPolicies',
+  'getPolicyCheck',
+  'checkPoliciesNow',
   'listAccounts',
   'getOuTree',
   'listUsers',
@@ -134,6 +136,8 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   exportPolicies: { scope: 'admin' },
   previewPolicyImport: { scope: 'admin' },
   importPolicies: { scope: 'admin' },
+  getPolicyCheck: { scope: 'admin' },
+  checkPoliciesNow: { scope: 'admin' },
   listAccounts: { scope: 'admin' },
   getOuTree: { scope: 'admin' },
   listUsers: { scope: 'admin' },
@@ -176,6 +180,8 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   exportPolicies: 'Only administrators may export the policies.',
   previewPolicyImport: 'Only administrators may import policies.',
   importPolicies: 'Only administrators may import policies.',
+  getPolicyCheck: 'Only administrators may view the policy check.',
+  checkPoliciesNow: 'Only administrators may run the policy check.',
   listAccounts: 'Only administrators may list accounts.',
   getOuTree: 'Only administrators may view the organization tree.',
   listUsers: 'Only administrators may list users.',
@@ -240,6 +246,9 @@ const MACHINE_SCOPE_OF: { readonly [Op in MachineOperation]?: MachineScopeName }
   exportPolicies: 'policies.read',
   previewPolicyImport: 'policies.read',
   importPolicies: 'policies.write',
+
+  // The latest policy check (what policies name that no longer exists).
+  getPolicyCheck: 'policies.read',
 
   // The audit trail: every request, its history and its session activity.
   listAuditRequests: 'audit.read',

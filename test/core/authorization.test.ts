@@ -62,6 +62,8 @@ const MATRIX: Record<ApiOperation, string> = {
   exportPolicies:            'N   N     N    N     Y     N',
   previewPolicyImport:       'N   N     N    N     Y     N',
   importPolicies:            'N   N     N    N     Y     N',
+  getPolicyCheck:            'N   N     N    N     Y     N',
+  checkPoliciesNow:          'N   N     N    N     Y     N',
   listAccounts:              'N   N     N    N     Y     N',
   getOuTree:                 'N   N     N    N     Y     N',
   listUsers:                 'N   N     N    N     Y     N',
@@ -214,6 +216,8 @@ const MACHINE_MATRIX: Record<ApiOperation, string> = {
   exportPolicies:            'Y    N     N     Y   N',
   previewPolicyImport:       'Y    N     N     Y   N',
   importPolicies:            'N    Y     N     Y   N',
+  getPolicyCheck:            'Y    N     N     Y   N',
+  checkPoliciesNow:          'N    N     N     N   N',
   listAccounts:              'Y    N     N     Y   N',
   getOuTree:                 'Y    N     N     Y   N',
   listUsers:                 'Y    N     N     Y   N',
@@ -251,6 +255,7 @@ describe('authorization matrix: operation × machine token scopes', () => {
         'listPermissionSets',
         'exportPolicies',
         'previewPolicyImport',
+        'getPolicyCheck',
       ].sort(),
     );
     expect(allowedBy('team/policies.write')).toEqual(

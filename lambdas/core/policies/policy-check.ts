@@ -4,9 +4,11 @@
  * (docs/policies.md, "Stale references"); the check tells admins what to clean up. It runs daily
  * and on an admin's demand, and its latest report is stored for the admin pages.
  */
+import { authorize } from '../authorization';
 import type { CoreDeps, PolicyRepository } from '../ports';
 import type {
   ApproverPolicy,
+  CallerIdentity,
   EligibilityPolicy,
   OuNode,
   PolicyCheckReport,
@@ -151,5 +153,26 @@ export function makeCheckPolicies(deps: PolicyCheckDeps): () => Promise<PolicyCh
     };
     await deps.policies.putCheck(report);
     return report;
+  };
+}
+
+/** The latest policy check's report (admins; undefined before the first check). */
+export function makeGetPolicyCheck(
+  deps: Pick<CoreDeps, 'policies'>,
+): (caller: CallerIdentity) => Promise<PolicyCheckReport | undefined> {
+  return async (caller) => {
+    authorize('getPolicyCheck', caller);
+    return deps.policies.getCheck();
+  };
+}
+
+/** Runs the policy check now, for an admin who has just cleaned up (admins). */
+export function makeCheckPoliciesNow(
+  deps: PolicyCheckDeps,
+): (caller: CallerIdentity) => Promise<PolicyCheckReport> {
+  const check = makeCheckPolicies(deps);
+  return async (caller) => {
+    authorize('checkPoliciesNow', caller);
+    return check();
   };
 }
