@@ -33,6 +33,8 @@ const MACHINE_REACHABLE: Readonly<Record<'Query' | 'Mutation', readonly string[]
     'users',
     'groups',
     'permissionSets',
+    'exportPolicies',
+    'previewPolicyImport',
   ],
   Mutation: [
     'createEligibilityPolicies',
@@ -42,6 +44,7 @@ const MACHINE_REACHABLE: Readonly<Record<'Query' | 'Mutation', readonly string[]
     'updateApproverPolicy',
     'deleteApproverPolicies',
     'updateSettings',
+    'importPolicies',
   ],
 };
 
@@ -194,6 +197,39 @@ describe('other scopes', () => {
       'updateSettings',
     );
     expect(saved).toEqual({ version: before.version + 1, updatedBy: 'machine' });
+  });
+
+  it('policies.read exports a document and previews an import; importing needs policies.write', async () => {
+    const exported = fieldOf<string>(await call(reader, '{ exportPolicies }'), 'exportPolicies');
+    const doc = JSON.parse(exported) as { settings: { expiryHours: number } };
+    doc.settings.expiryHours = doc.settings.expiryHours === 4 ? 5 : 4;
+    const document = JSON.stringify(doc, null, 2);
+    const preview = fieldOf<{ digest: string; settings: { field: string }[] }>(
+      await call(
+        reader,
+        'query($input: PreviewPolicyImportInput!) { previewPolicyImport(input: $input) { digest settings { field before after } } }',
+        { input: { document } },
+      ),
+      'previewPolicyImport',
+    );
+    expect(preview.settings.map((change) => change.field)).toEqual(['expiryHours']);
+
+    const IMPORT =
+      'mutation($input: ImportPoliciesInput!) { importPolicies(input: $input) { settingsChanged } }';
+    const input = { document, expectedDigest: preview.digest };
+    expect(refusal(await call(reader, IMPORT, { input }))).toMatchObject({
+      errorType: 'Unauthorized',
+      message: 'This needs a token with the team/policies.write scope.',
+    });
+    const writer = await machineToken('team/policies.write');
+    expect(fieldOf(await call(writer, IMPORT, { input }), 'importPolicies')).toEqual({
+      settingsChanged: true,
+    });
+    const settings = fieldOf<SettingsRead>(
+      await call(reader, `{ settings { ${SETTINGS_FIELDS} } }`),
+      'settings',
+    );
+    expect(settings).toMatchObject({ expiryHours: doc.settings.expiryHours, updatedBy: 'machine' });
   });
 
   it('audit.read reads every request and its history, and still decides nothing', async () => {
