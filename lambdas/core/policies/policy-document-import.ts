@@ -25,7 +25,7 @@ import {
   type StoredPolicyState,
 } from './policy-document-diff';
 import { loadPolicyDirectory } from './policy-document-names';
-import { convertOriginalTeamExport, type SkippedItem } from './policy-document-original';
+import { convertOriginalTeamExport, withOrigin, type SkippedItem } from './policy-document-original';
 import { resolvePolicyDocument } from './policy-document-read';
 import { policyDocumentFrom } from './policy-document-write';
 
@@ -71,25 +71,43 @@ type Deps = Pick<CoreDeps, 'directory' | 'organization' | 'clock'> & { policySta
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
+interface ReadDocument {
+  document: PolicyDocument;
+  skipped: SkippedItem[];
+  /** Tells a problem with an entry where it came from (the original item, for ORIGINAL_TEAM). */
+  locate: (error: ValidationError) => ValidationError;
+}
+
 /** The document an import's text holds, converted first when it is an original TEAM export. */
-function documentOf(input: PreviewPolicyImportInput): { document: PolicyDocument; skipped: SkippedItem[] } {
+function documentOf(input: PreviewPolicyImportInput): ReadDocument {
   if (typeof input.document !== 'string') throw new ValidationError('The document is required.', 'document');
-  if ((input.format ?? 'TEAM') === 'TEAM')
-    return { document: readPolicyDocument(input.document), skipped: [] };
+  if ((input.format ?? 'TEAM') === 'TEAM') {
+    return { document: readPolicyDocument(input.document), skipped: [], locate: (error) => error };
+  }
   const converted = convertOriginalTeamExport(parseDocumentText(input.document, 'The original TEAM export'));
-  return { document: checkPolicyDocument(converted.document), skipped: converted.skipped };
+  return {
+    document: checkPolicyDocument(converted.document),
+    skipped: converted.skipped,
+    locate: (error) => withOrigin(error, converted.origins),
+  };
 }
 
 /** Reads, resolves and diffs: what both the preview and the import do. */
 async function prepare(deps: Deps, caller: CallerIdentity, input: PreviewPolicyImportInput) {
   const format = input.format ?? 'TEAM';
-  const { document, skipped } = documentOf(input);
+  const { document, skipped, locate } = documentOf(input);
   const [stored, directory] = await Promise.all([deps.policyState.read(), loadPolicyDirectory(deps)]);
-  const desired = resolvePolicyDocument(document, directory);
-  const plan = planPolicyImport(stored, desired, directory, {
-    now: deps.clock.now(),
-    updatedBy: caller.userName,
-  });
+  const located = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (error) {
+      throw error instanceof ValidationError ? locate(error) : error;
+    }
+  };
+  const desired = located(() => resolvePolicyDocument(document, directory));
+  const plan = located(() =>
+    planPolicyImport(stored, desired, directory, { now: deps.clock.now(), updatedBy: caller.userName }),
+  );
   return {
     plan,
     skipped,

@@ -32,6 +32,8 @@ export interface SkippedItem {
 export interface ConvertedExport {
   document: PolicyDocument;
   skipped: SkippedItem[];
+  /** The original item each entry came from (its id, or `#<position>`), by part, in the document's order. */
+  origins: { eligibility: string[]; approvers: string[] };
 }
 
 type Item = Record<string, unknown>;
@@ -264,6 +266,7 @@ export function convertOriginalTeamExport(bundle: unknown): ConvertedExport {
 
   const skipped: SkippedItem[] = [];
   const document: PolicyDocument = { version: POLICY_DOCUMENT_VERSION };
+  const origins: ConvertedExport['origins'] = { eligibility: [], approvers: [] };
   const convert = <T>(part: OriginalPart, each: (item: Item) => T): T[] => {
     const out: T[] = [];
     itemsOf(part, parts.get(part)).forEach((raw, index) => {
@@ -273,6 +276,7 @@ export function convertOriginalTeamExport(bundle: unknown): ConvertedExport {
         if (item === undefined) throw new Skip('it is not an object');
         if (item._deleted === true) throw new Skip('it is marked deleted (_deleted)');
         out.push(each(item));
+        if (part !== 'settings') origins[part].push(name);
       } catch (error) {
         if (!(error instanceof Skip)) throw error;
         skipped.push({ part, item: name, reason: error.reason });
@@ -295,5 +299,19 @@ export function convertOriginalTeamExport(bundle: unknown): ConvertedExport {
     const [settings] = found;
     if (settings !== undefined) document.settings = settingsOf(settings, skipped);
   }
-  return { document, skipped };
+  return { document, skipped, origins };
+}
+
+/**
+ * A problem found in a converted document, told about the original item it came from:
+ * `eligibility[2].accounts[0]: …` gets ` (original eligibility item <id>)`.
+ */
+export function withOrigin(error: ValidationError, origins: ConvertedExport['origins']): ValidationError {
+  const match = /^(eligibility|approvers)\[(\d+)\]/.exec(error.message);
+  const part =
+    match?.[1] === 'eligibility' ? 'eligibility' : match?.[1] === 'approvers' ? 'approvers' : undefined;
+  const origin = part === undefined ? undefined : origins[part][Number(match?.[2])];
+  if (part === undefined || origin === undefined) return error;
+  const message = error.message.endsWith('.') ? error.message.slice(0, -1) : error.message;
+  return new ValidationError(`${message} (original ${part} item ${origin}).`, error.field);
 }

@@ -390,6 +390,30 @@ describe('imported original policies resolve as the original resolved them', () 
     expect(await eligibilityOf(world, 'oscar')).toEqual({});
   });
 
+  it('names the original item of an entry the import refuses, and writes nothing', async () => {
+    const world = makeTestWorld({ seedPolicies: false });
+    const deps = { ...world, policyState: new InMemoryPolicyState(world.policies, world.settings) };
+    // The original's API let a policy name a permission set of the management account.
+    const withBilling = {
+      ...ORIGINAL.eligibility[1],
+      permissions: [psRef(ps.admin), psRef(ps.billing)],
+    } as Record<string, unknown>;
+    const document = JSON.stringify({
+      eligibility: scan([{ id: 'bad', type: 'Group' }, ORIGINAL.eligibility[0]!, withBilling]),
+    });
+    let thrown: unknown;
+    try {
+      await makePreviewPolicyImport(deps)(world.callers.dave, { document, format: 'ORIGINAL_TEAM' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as ValidationError).message).toBe(
+      `eligibility[1].permissionSets[1]: permission set "ManagementBilling" is provisioned to the management account and cannot be part of an eligibility policy (original eligibility item ${users.alice.id}).`,
+    );
+    expect(world.policies.snapshot()).toEqual({ eligibility: [], approvers: [] });
+  });
+
   it('approvers: the account’s policy and its direct parent’s, never an OU further up', async () => {
     const world = await imported();
     const { bob, carol, frank, dave } = users;
