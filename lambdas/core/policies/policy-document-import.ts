@@ -24,7 +24,7 @@ import {
   type PolicyStateChanges,
   type StoredPolicyState,
 } from './policy-document-diff';
-import { loadPolicyDirectory } from './policy-document-names';
+import { loadPolicyDirectory, type UserLookups } from './policy-document-names';
 import { convertOriginalTeamExport, withOrigin, type SkippedItem } from './policy-document-original';
 import { resolvePolicyDocument } from './policy-document-read';
 import { policyDocumentFrom } from './policy-document-write';
@@ -71,6 +71,19 @@ type Deps = Pick<CoreDeps, 'directory' | 'organization' | 'clock'> & { policySta
 
 const DIGEST = /^[0-9a-f]{64}$/;
 
+/** The users stored policies name, and (with a document) the users the document names. */
+function usersNamed(stored: StoredPolicyState, document?: PolicyDocument): UserLookups {
+  const ids = [
+    ...stored.eligibility.filter((p) => p.principalType === 'USER').map((p) => p.principalId),
+    ...stored.approvers.flatMap((p) => p.approverUsers.map((u) => u.id)),
+  ];
+  const names = [
+    ...(document?.eligibility ?? []).filter((e) => e.principal.type === 'USER').map((e) => e.principal.name),
+    ...(document?.approvers ?? []).flatMap((e) => e.users ?? []),
+  ];
+  return { names, ids };
+}
+
 interface ReadDocument {
   document: PolicyDocument;
   skipped: SkippedItem[];
@@ -96,7 +109,8 @@ function documentOf(input: PreviewPolicyImportInput): ReadDocument {
 async function prepare(deps: Deps, caller: CallerIdentity, input: PreviewPolicyImportInput) {
   const format = input.format ?? 'TEAM';
   const { document, skipped, locate } = documentOf(input);
-  const [stored, directory] = await Promise.all([deps.policyState.read(), loadPolicyDirectory(deps)]);
+  const stored = await deps.policyState.read();
+  const directory = await loadPolicyDirectory(deps, usersNamed(stored, document));
   const located = <T>(step: () => T): T => {
     try {
       return step();
@@ -122,7 +136,8 @@ export function makeExportPolicies(
 ): (caller: CallerIdentity) => Promise<string> {
   return async (caller) => {
     authorize('exportPolicies', caller);
-    const [stored, directory] = await Promise.all([deps.policyState.read(), loadPolicyDirectory(deps)]);
+    const stored = await deps.policyState.read();
+    const directory = await loadPolicyDirectory(deps, usersNamed(stored));
     return serializePolicyDocument(policyDocumentFrom(stored, directory));
   };
 }

@@ -140,16 +140,53 @@ export class PolicyDirectory {
   }
 }
 
-/** Reads the snapshot a document is resolved against (or written with) from the live sources. */
+/** The users a document or the stored policies name: looked up one by one, never all listed. */
+export interface UserLookups {
+  /** User names or ids, as a document gives them. */
+  names: readonly string[];
+  /** Ids, as stored policies hold them. */
+  ids: readonly string[];
+}
+
+/** Runs `each` over `items`, `limit` at a time (Identity Store's read APIs are rate-limited). */
+async function inBatches<T, R>(
+  items: readonly T[],
+  limit: number,
+  each: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (let at = 0; at < items.length; at += limit) {
+    out.push(...(await Promise.all(items.slice(at, at + limit).map(each))));
+  }
+  return out;
+}
+
+/**
+ * The users named: a name is found by user name (unique in Identity Center), an id by id. An
+ * organization may have many thousands of users, so they are looked up, not listed.
+ */
+async function lookUpUsers(deps: Pick<CoreDeps, 'directory'>, users: UserLookups): Promise<NamedRef[]> {
+  const values = [...new Set([...users.names.map((n) => n.trim()), ...users.ids])].filter((v) => v !== '');
+  const found = await inBatches(values, 10, (value) =>
+    IDC_ID.test(value) ? deps.directory.getUser(value) : deps.directory.findUserByUserName(value),
+  );
+  return found.flatMap((user) => (user === undefined ? [] : [{ id: user.id, name: user.userName }]));
+}
+
+/**
+ * Reads the snapshot a document is resolved against (or written with) from the live sources:
+ * every account, OU, permission set and group, and the users named (`users`).
+ */
 export async function loadPolicyDirectory(
   deps: Pick<CoreDeps, 'directory' | 'organization'>,
+  users: UserLookups,
 ): Promise<PolicyDirectory> {
-  const [accounts, tree, permissionSets, groups, users, managementAccountId] = await Promise.all([
+  const [accounts, tree, permissionSets, groups, named, managementAccountId] = await Promise.all([
     deps.organization.listAccounts(),
     deps.organization.ouTree(),
     deps.directory.listPermissionSets(),
     deps.directory.listGroups(),
-    deps.directory.listUsers(),
+    lookUpUsers(deps, users),
     deps.organization.managementAccountId(),
   ]);
   const excluded = await deps.directory.permissionSetsProvisionedTo(managementAccountId);
@@ -159,7 +196,7 @@ export async function loadPolicyDirectory(
       ous: flatten(tree),
       permissionSets: permissionSets.map((p) => ({ id: p.arn, name: p.name })),
       groups: groups.map((g) => ({ id: g.id, name: g.name })),
-      users: users.map((u) => ({ id: u.id, name: u.userName })),
+      users: named,
     },
     managementAccountId,
     new Set(excluded),

@@ -356,6 +356,14 @@ describe('resolving names', () => {
     expect(approvers.some((p) => p.targetId === accounts.management.id)).toBe(true);
   });
 
+  it('looks up the users it names one by one, never listing every user', async () => {
+    const t = setup();
+    await t.apply(json(baseDocument()));
+    await t.exportPolicies();
+    expect(t.world.directory.calls.count('listUsers')).toBe(0);
+    expect(t.world.directory.calls.count('findUserByUserName')).toBeGreaterThan(0);
+  });
+
   it('needs a ticket only for the policies it writes, like creating and editing them', async () => {
     const t = setup();
     const doc = baseDocument();
