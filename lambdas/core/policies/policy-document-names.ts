@@ -148,6 +148,12 @@ export interface UserLookups {
   ids: readonly string[];
 }
 
+/**
+ * What Identity Center accepts as a user name (1–128 letters, marks, digits, punctuation or
+ * symbols): anything else names no user, and is not sent to it.
+ */
+const USER_NAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u;
+
 /** Runs `each` over `items`, `limit` at a time (Identity Store's read APIs are rate-limited). */
 async function inBatches<T, R>(
   items: readonly T[],
@@ -166,7 +172,9 @@ async function inBatches<T, R>(
  * organization may have many thousands of users, so they are looked up, not listed.
  */
 async function lookUpUsers(deps: Pick<CoreDeps, 'directory'>, users: UserLookups): Promise<NamedRef[]> {
-  const values = [...new Set([...users.names.map((n) => n.trim()), ...users.ids])].filter((v) => v !== '');
+  const values = [...new Set([...users.names.map((n) => n.trim()), ...users.ids])].filter(
+    (v) => IDC_ID.test(v) || USER_NAME.test(v),
+  );
   const found = await inBatches(values, 10, (value) =>
     IDC_ID.test(value) ? deps.directory.getUser(value) : deps.directory.findUserByUserName(value),
   );

@@ -362,6 +362,16 @@ describe('resolving names', () => {
     await t.exportPolicies();
     expect(t.world.directory.calls.count('listUsers')).toBe(0);
     expect(t.world.directory.calls.count('findUserByUserName')).toBeGreaterThan(0);
+
+    // What cannot be a user name is not even asked for.
+    const doc = baseDocument();
+    doc.approvers[1]!.users = ['no spaces in user names', 'x'.repeat(129)];
+    const calls = t.world.directory.calls.count('findUserByUserName');
+    expect((await failure(t.preview(json(doc)))).message).toBe(
+      'approvers[1].users[0]: no user named "no spaces in user names".',
+    );
+    // carol@example.com only.
+    expect(t.world.directory.calls.count('findUserByUserName')).toBe(calls + 1);
   });
 
   it('needs a ticket only for the policies it writes, like creating and editing them', async () => {

@@ -384,6 +384,26 @@ function mutations(): Record<string, fc.Arbitrary<unknown>> {
       ),
       expectedVersion: maybe(fc.integer({ min: -1, max: 12 })),
     }),
+    // A digest that is never the preview's: every import is refused, after the whole document
+    // was read and checked (and a refused import must write nothing).
+    importPolicies: input({
+      document: maybe(
+        fc.oneof(
+          text,
+          fc.constantFrom(
+            'version: 1',
+            '{ "version": 1, "approvers": [] }',
+            '{ "version": 1, ',
+            'version: 2',
+            '[]',
+            'version: 1\neligibility:\n  - principal: {type: GROUP, name: TEAM-Users}\n    maxDurationHours: 9000\n    approvalRequired: true\n',
+            '{"eligibility": {"Items": [{"id": {"S": "x"}}]}, "settings": {"duration": "9"}}',
+          ),
+        ),
+      ),
+      format: maybe(fc.constantFrom('TEAM', 'ORIGINAL_TEAM', 'CSV')),
+      expectedDigest: maybe(fc.constantFrom('0'.repeat(64), 'f'.repeat(64), 'abc', '')),
+    }),
     invalidateOuCache: input({ ouIds: listOf(ouId) }),
     startSessionLogQuery: input({ requestId: maybe(requestId()) }),
     publishRequestChange: input({
