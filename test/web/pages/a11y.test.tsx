@@ -2,12 +2,14 @@
 import axe from 'axe-core';
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
+import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
 import { ALICE, me, memoryData, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
-import { button, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
+import { button, field, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
 
 setupWebTests();
 
@@ -45,6 +47,23 @@ describe('accessibility (axe)', () => {
     await waitForElement(() => page.getElement().textContent?.includes('Request settings'));
     act(() => button(page, 'Edit').click());
     await waitForElement(() => page.findModal());
+    expect(await violations()).toEqual([]);
+  });
+
+  it('the eligibility modal labels every control of its pair editor', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: me({ isAdmin: true }) }));
+    const { page } = renderWithApp(<EligibilityPolicyPage />, { api, path: '/admin/eligibility' });
+    await tableLoaded(page);
+    act(() => button(page, 'Create policy').click());
+    const modal = await waitForElement(() => page.findModal());
+    act(() =>
+      field(modal, 'What the policy grants')
+        .findControl()
+        ?.findRadioGroup()
+        ?.findInputByValue('pairs')
+        ?.click(),
+    );
+    await waitForElement(() => createWrapper(modal.getElement()).findAttributeEditor());
     expect(await violations()).toEqual([]);
   });
 });

@@ -292,7 +292,7 @@ describe('Eligibility policy: names and pairs', () => {
     // The second row has no permission set yet: it is marked, nothing is sent.
     act(() => modalButton(page, 'Create').click());
     expect(field(modal(page), 'Account and permission set pairs').findError()?.getElement().textContent).toBe(
-      'Complete or remove the pairs marked below.',
+      'Fix or remove the pairs marked with an error.',
     );
     expect(pairEditor(page).findRow(2)?.findFields()[0]?.findError()?.getElement().textContent).toBe(
       'Choose an account and a permission set.',

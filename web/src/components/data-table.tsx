@@ -31,6 +31,8 @@ export interface ColumnSpec<T> {
   /** Shown by default (true unless said otherwise). */
   visible?: boolean;
   minWidth?: number;
+  /** Initial width in pixels (default: the minimum width, at least Cloudscape's own default). */
+  width?: number;
 }
 
 export interface DataTableProps<T> {
@@ -133,6 +135,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
         header: c.header,
         cell: c.cell,
         minWidth: c.minWidth,
+        width: c.width,
         sortingField: c.sortable === false && !c.sortingComparator ? undefined : c.id,
         sortingComparator:
           c.sortable === false && !c.sortingComparator

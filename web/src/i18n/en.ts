@@ -409,7 +409,10 @@ export const en = {
   'eligibility.grants.ous': 'OUs: {names}',
   'eligibility.grants.nested': '(nested OUs included)',
   'eligibility.grants.permissionSets': 'Permission sets: {names}',
-  'eligibility.maxDuration': 'Maximum duration',
+  'eligibility.maxDuration': 'Max duration',
+  'eligibility.approval': 'Approval',
+  'eligibility.approval.required': 'Required',
+  'eligibility.approval.notRequired': 'Not required',
   'eligibility.grantKind': 'What the policy grants',
   'eligibility.grantKind.scope': 'Accounts and OUs × permission sets',
   'eligibility.grantKind.scope.description':
@@ -427,7 +430,7 @@ export const en = {
   'eligibility.pairs.remove': 'Remove',
   'eligibility.pairs.empty': 'No pairs yet.',
   'eligibility.error.pairs': 'Add at least one pair.',
-  'eligibility.error.pairsFix': 'Complete or remove the pairs marked below.',
+  'eligibility.error.pairsFix': 'Fix or remove the pairs marked with an error.',
   'eligibility.error.pairIncomplete': 'Choose an account and a permission set.',
   'eligibility.error.pairDuplicate': 'This pair is already listed.',
 

@@ -409,6 +409,9 @@ export const ja: Messages = {
   'eligibility.grants.nested': '（入れ子の OU を含む）',
   'eligibility.grants.permissionSets': '権限セット: {names}',
   'eligibility.maxDuration': '最大期間',
+  'eligibility.approval': '承認',
+  'eligibility.approval.required': '必要',
+  'eligibility.approval.notRequired': '不要',
   'eligibility.grantKind': '許可する内容',
   'eligibility.grantKind.scope': 'アカウントと OU × 権限セット',
   'eligibility.grantKind.scope.description':
@@ -426,7 +429,7 @@ export const ja: Messages = {
   'eligibility.pairs.remove': '削除',
   'eligibility.pairs.empty': '組み合わせはまだありません。',
   'eligibility.error.pairs': '組み合わせを 1 つ以上追加してください。',
-  'eligibility.error.pairsFix': '下に示した組み合わせを完成させるか、削除してください。',
+  'eligibility.error.pairsFix': 'エラーのある組み合わせを修正するか、削除してください。',
   'eligibility.error.pairIncomplete': 'アカウントと権限セットを選択してください。',
   'eligibility.error.pairDuplicate': 'この組み合わせはすでにあります。',
 

@@ -171,6 +171,7 @@ export function policyRecordColumns<P extends PolicyRecord>({
       header: t('column.ticketNo'),
       text: (p) => p.ticketNo ?? '',
       cell: (p) => p.ticketNo ?? '-',
+      width: 120,
     },
     {
       id: 'updatedBy',
@@ -186,6 +187,7 @@ export function policyRecordColumns<P extends PolicyRecord>({
       cell: updatedAt,
       sortingComparator: (a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt),
       csv: (p) => p.updatedAt,
+      width: 130,
     },
   ];
 }

@@ -30,17 +30,25 @@ export default function ApproverPolicyPage() {
       {
         id: 'name',
         header: t('approvers.target'),
-        text: (p) => p.targetName,
-        cell: (p) => p.targetName,
+        text: (p) => `${p.targetName} ${type(p)}`,
+        cell: (p) => (
+          <>
+            <Box variant="div">{p.targetName}</Box>
+            <Box variant="small" color="text-body-secondary">
+              {type(p)}
+            </Box>
+          </>
+        ),
+        csv: (p) => p.targetName,
         // Several policies of one target: the unscoped one first.
         sortingComparator: (a, b) =>
           a.targetName.localeCompare(b.targetName) ||
           a.permissionSets.length - b.permissionSets.length ||
           scope(a).localeCompare(scope(b)),
-        minWidth: 160,
+        width: 160,
       },
-      { id: 'type', header: t('policy.type'), text: type, cell: type },
-      { id: 'scope', header: t('approvers.scope'), text: scope, cell: scope, minWidth: 160 },
+      { id: 'type', header: t('policy.type'), text: type, cell: type, visible: false },
+      { id: 'scope', header: t('approvers.scope'), text: scope, cell: scope, width: 160 },
       {
         id: 'approvers',
         header: t('approvers.approvers'),
@@ -61,10 +69,16 @@ export default function ApproverPolicyPage() {
           </>
         ),
         sortable: false,
-        minWidth: 220,
+        width: 220,
       },
-      { id: 'nested', header: t('approvers.nested'), text: nested, cell: nested },
-      { id: 'also', header: t('approvers.also'), text: (p) => yesNo(p.also), cell: (p) => yesNo(p.also) },
+      { id: 'nested', header: t('approvers.nested'), text: nested, cell: nested, width: 110 },
+      {
+        id: 'also',
+        header: t('approvers.also'),
+        text: (p) => yesNo(p.also),
+        cell: (p) => yesNo(p.also),
+        width: 100,
+      },
       ...policyRecordColumns<ApproverPolicy>({ t, locale, timeZone }),
     ];
   }, [t, locale, timeZone]);

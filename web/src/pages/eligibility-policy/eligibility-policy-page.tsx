@@ -31,24 +31,34 @@ export default function EligibilityPolicyPage() {
   const columns = useMemo<ColumnSpec<EligibilityPolicy>[]>(() => {
     const type = (p: EligibilityPolicy) =>
       p.principalType === 'USER' ? t('policy.user') : t('policy.group');
-    const approval = (p: EligibilityPolicy) => (p.approvalRequired ? t('common.yes') : t('common.no'));
+    const approval = (p: EligibilityPolicy) =>
+      p.approvalRequired ? t('eligibility.approval.required') : t('eligibility.approval.notRequired');
     const maxDuration = (p: EligibilityPolicy) => formatHours(p.maxDurationHours, t, locale);
     return [
       {
         id: 'name',
         header: t('eligibility.principal'),
-        text: (p) => p.principalName,
-        cell: (p) => p.principalName,
+        text: (p) => `${p.principalName} ${type(p)}`,
+        cell: (p) => (
+          <>
+            <Box variant="div">{p.principalName}</Box>
+            <Box variant="small" color="text-body-secondary">
+              {type(p)}
+            </Box>
+          </>
+        ),
+        csv: (p) => p.principalName,
         sortingComparator: (a, b) =>
           a.principalName.localeCompare(b.principalName) || a.name.localeCompare(b.name),
-        minWidth: 160,
+        width: 190,
       },
-      { id: 'type', header: t('policy.type'), text: type, cell: type },
+      { id: 'type', header: t('policy.type'), text: type, cell: type, visible: false },
       {
         id: 'policyName',
         header: t('eligibility.policyName'),
         text: (p) => p.name,
         cell: (p) => p.name,
+        width: 110,
       },
       {
         id: 'grants',
@@ -64,7 +74,7 @@ export default function EligibilityPolicyPage() {
           </>
         ),
         sortable: false,
-        minWidth: 260,
+        width: 220,
       },
       {
         id: 'maxDuration',
@@ -73,8 +83,15 @@ export default function EligibilityPolicyPage() {
         cell: maxDuration,
         csv: (p) => p.maxDurationHours,
         sortingComparator: (a, b) => a.maxDurationHours - b.maxDurationHours,
+        width: 120,
       },
-      { id: 'approvalRequired', header: t('policy.approvalRequired'), text: approval, cell: approval },
+      {
+        id: 'approvalRequired',
+        header: t('eligibility.approval'),
+        text: approval,
+        cell: approval,
+        width: 120,
+      },
       ...policyRecordColumns<EligibilityPolicy>({ t, locale, timeZone }),
     ];
   }, [t, locale, timeZone]);
