@@ -44,6 +44,11 @@ export type CancelRequestInput = {
   requestId: string;
 };
 
+export type CheckPoliciesNowInput = {
+  /** Why the check runs now (optional; kept in the log with the admin who asked). */
+  reason?: string | null | undefined;
+};
+
 /**
  * Create one policy per target, each with the same scope and all the approvers. All or nothing:
  * if a target already has a policy of that scope, nothing is written and the error (Conflict)
@@ -118,6 +123,16 @@ export type DeleteEligibilityPoliciesInput = {
   ids: Array<string>;
 };
 
+/** Import the document previewed (all or nothing). */
+export type ImportPoliciesInput = {
+  /** The same text as previewed. */
+  document: string;
+  /** The `digest` of that preview; Conflict if anything stored changed since. */
+  expectedDigest: string;
+  /** The same format as previewed (default TEAM). */
+  format?: PolicyDocumentFormat | null | undefined;
+};
+
 export type InvalidateOuCacheInput = {
   /** OU or root ids whose cached account lists should be dropped. */
   ouIds: Array<string>;
@@ -148,6 +163,34 @@ export type Persona =
   /** Everyone signed in. */
   | 'REQUESTER';
 
+export type PolicyChangeKind =
+  | 'ADDED'
+  | 'CHANGED'
+  | 'REMOVED';
+
+/** How the text given to `previewPolicyImport` and `importPolicies` is read. */
+export type PolicyDocumentFormat =
+  /**
+   * The original TEAM's items, `{ "eligibility": …, "approvers": …, "settings": … }`, each part the
+   * output of `aws dynamodb scan` or a list of items (plain or DynamoDB JSON): converted to a policy
+   * document first (docs/migrating.md).
+   */
+  | 'ORIGINAL_TEAM'
+  /** A TEAM policy document, version 1, as JSON or YAML: what `exportPolicies` writes. */
+  | 'TEAM';
+
+export type PolicyKind =
+  | 'APPROVER'
+  | 'ELIGIBILITY';
+
+/** The text of a document to preview (and later import). */
+export type PreviewPolicyImportInput = {
+  /** JSON or YAML (an original TEAM export: JSON or YAML too), at most 4,000,000 characters. */
+  document: string;
+  /** Default TEAM. */
+  format?: PolicyDocumentFormat | null | undefined;
+};
+
 /** A user or group an eligibility policy is for. */
 export type PrincipalInput = {
   /** IAM Identity Center user or group id. */
@@ -163,6 +206,14 @@ export type ReconcileNowInput = {
   /** Why the reconciler runs now (optional; kept in its log with the admin who asked). */
   reason?: string | null | undefined;
 };
+
+/** What a policy names: a user or group, an account, an OU or the root, a permission set. */
+export type ReferenceKind =
+  | 'ACCOUNT'
+  | 'GROUP'
+  | 'OU'
+  | 'PERMISSION_SET'
+  | 'USER';
 
 export type RejectRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
@@ -213,6 +264,12 @@ export type SessionLogQueryStatus =
   /** Accepted, waiting for the log provider to start it. */
   | 'QUEUED'
   | 'RUNNING';
+
+export type StaleProblem =
+  /** Deleted, closed, or no longer in the organization. */
+  | 'MISSING'
+  /** Still there under another name. */
+  | 'RENAMED';
 
 export type StartSessionLogQueryInput = {
   requestId: string;
@@ -384,6 +441,45 @@ export type DeleteApproverPoliciesMutationVariables = Exact<{
 
 
 export type DeleteApproverPoliciesMutation = { deleteApproverPolicies: { deletedIds: Array<string> } };
+
+export type PolicyCheckFieldsFragment = { checkedAt: string, eligibilityPoliciesChecked: number, approverPoliciesChecked: number, truncated: boolean, findings: Array<{ policyKind: PolicyKind, policyId: string, references: Array<{ kind: ReferenceKind, id: string, name: string, problem: StaleProblem, currentName: string | null }> }> };
+
+export type PolicyCheckQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PolicyCheckQuery = { policyCheck: { checkedAt: string, eligibilityPoliciesChecked: number, approverPoliciesChecked: number, truncated: boolean, findings: Array<{ policyKind: PolicyKind, policyId: string, references: Array<{ kind: ReferenceKind, id: string, name: string, problem: StaleProblem, currentName: string | null }> }> } | null };
+
+export type CheckPoliciesNowMutationVariables = Exact<{
+  input: CheckPoliciesNowInput;
+}>;
+
+
+export type CheckPoliciesNowMutation = { checkPoliciesNow: { checkedAt: string, eligibilityPoliciesChecked: number, approverPoliciesChecked: number, truncated: boolean, findings: Array<{ policyKind: PolicyKind, policyId: string, references: Array<{ kind: ReferenceKind, id: string, name: string, problem: StaleProblem, currentName: string | null }> }> } };
+
+export type PolicyChangeCountsFieldsFragment = { added: number, changed: number, removed: number, unchanged: number };
+
+export type PolicyImportCountsFieldsFragment = { settingsChanged: boolean, eligibility: { added: number, changed: number, removed: number, unchanged: number }, approvers: { added: number, changed: number, removed: number, unchanged: number } };
+
+export type PolicyDocumentChangeFieldsFragment = { change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> };
+
+export type ExportPoliciesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ExportPoliciesQuery = { exportPolicies: string };
+
+export type PreviewPolicyImportQueryVariables = Exact<{
+  input: PreviewPolicyImportInput;
+}>;
+
+
+export type PreviewPolicyImportQuery = { previewPolicyImport: { digest: string, counts: { settingsChanged: boolean, eligibility: { added: number, changed: number, removed: number, unchanged: number }, approvers: { added: number, changed: number, removed: number, unchanged: number } }, eligibility: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, approvers: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, settings: Array<{ field: string, before: string | null, after: string | null }>, skipped: Array<{ part: string, item: string, reason: string }> } };
+
+export type ImportPoliciesMutationVariables = Exact<{
+  input: ImportPoliciesInput;
+}>;
+
+
+export type ImportPoliciesMutation = { importPolicies: { settingsChanged: boolean, eligibility: { added: number, changed: number, removed: number, unchanged: number }, approvers: { added: number, changed: number, removed: number, unchanged: number } } };
 
 export type OnRequestChangeSubscriptionVariables = Exact<{
   channel: string;
@@ -662,6 +758,61 @@ export const ApproverPolicyFieldsFragmentDoc = new TypedDocumentString(`
   updatedBy
 }
     `, {"fragmentName":"ApproverPolicyFields"}) as unknown as TypedDocumentString<ApproverPolicyFieldsFragment, unknown>;
+export const PolicyCheckFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyCheckFields on PolicyCheck {
+  checkedAt
+  eligibilityPoliciesChecked
+  approverPoliciesChecked
+  findings {
+    policyKind
+    policyId
+    references {
+      kind
+      id
+      name
+      problem
+      currentName
+    }
+  }
+  truncated
+}
+    `, {"fragmentName":"PolicyCheckFields"}) as unknown as TypedDocumentString<PolicyCheckFieldsFragment, unknown>;
+export const PolicyChangeCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyChangeCountsFields on PolicyChangeCounts {
+  added
+  changed
+  removed
+  unchanged
+}
+    `, {"fragmentName":"PolicyChangeCountsFields"}) as unknown as TypedDocumentString<PolicyChangeCountsFieldsFragment, unknown>;
+export const PolicyImportCountsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyImportCountsFields on PolicyImportCounts {
+  eligibility {
+    ...PolicyChangeCountsFields
+  }
+  approvers {
+    ...PolicyChangeCountsFields
+  }
+  settingsChanged
+}
+    fragment PolicyChangeCountsFields on PolicyChangeCounts {
+  added
+  changed
+  removed
+  unchanged
+}`, {"fragmentName":"PolicyImportCountsFields"}) as unknown as TypedDocumentString<PolicyImportCountsFieldsFragment, unknown>;
+export const PolicyDocumentChangeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyDocumentChangeFields on PolicyDocumentChange {
+  change
+  id
+  description
+  fields {
+    field
+    before
+    after
+  }
+}
+    `, {"fragmentName":"PolicyDocumentChangeFields"}) as unknown as TypedDocumentString<PolicyDocumentChangeFieldsFragment, unknown>;
 export const ActorFieldsFragmentDoc = new TypedDocumentString(`
     fragment ActorFields on Actor {
   id
@@ -1047,6 +1198,128 @@ export const DeleteApproverPoliciesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteApproverPoliciesMutation, DeleteApproverPoliciesMutationVariables>;
+export const PolicyCheckDocument = new TypedDocumentString(`
+    query PolicyCheck {
+  policyCheck {
+    ...PolicyCheckFields
+  }
+}
+    fragment PolicyCheckFields on PolicyCheck {
+  checkedAt
+  eligibilityPoliciesChecked
+  approverPoliciesChecked
+  findings {
+    policyKind
+    policyId
+    references {
+      kind
+      id
+      name
+      problem
+      currentName
+    }
+  }
+  truncated
+}`) as unknown as TypedDocumentString<PolicyCheckQuery, PolicyCheckQueryVariables>;
+export const CheckPoliciesNowDocument = new TypedDocumentString(`
+    mutation CheckPoliciesNow($input: CheckPoliciesNowInput!) {
+  checkPoliciesNow(input: $input) {
+    ...PolicyCheckFields
+  }
+}
+    fragment PolicyCheckFields on PolicyCheck {
+  checkedAt
+  eligibilityPoliciesChecked
+  approverPoliciesChecked
+  findings {
+    policyKind
+    policyId
+    references {
+      kind
+      id
+      name
+      problem
+      currentName
+    }
+  }
+  truncated
+}`) as unknown as TypedDocumentString<CheckPoliciesNowMutation, CheckPoliciesNowMutationVariables>;
+export const ExportPoliciesDocument = new TypedDocumentString(`
+    query ExportPolicies {
+  exportPolicies
+}
+    `) as unknown as TypedDocumentString<ExportPoliciesQuery, ExportPoliciesQueryVariables>;
+export const PreviewPolicyImportDocument = new TypedDocumentString(`
+    query PreviewPolicyImport($input: PreviewPolicyImportInput!) {
+  previewPolicyImport(input: $input) {
+    digest
+    counts {
+      ...PolicyImportCountsFields
+    }
+    eligibility {
+      ...PolicyDocumentChangeFields
+    }
+    approvers {
+      ...PolicyDocumentChangeFields
+    }
+    settings {
+      field
+      before
+      after
+    }
+    skipped {
+      part
+      item
+      reason
+    }
+  }
+}
+    fragment PolicyChangeCountsFields on PolicyChangeCounts {
+  added
+  changed
+  removed
+  unchanged
+}
+fragment PolicyImportCountsFields on PolicyImportCounts {
+  eligibility {
+    ...PolicyChangeCountsFields
+  }
+  approvers {
+    ...PolicyChangeCountsFields
+  }
+  settingsChanged
+}
+fragment PolicyDocumentChangeFields on PolicyDocumentChange {
+  change
+  id
+  description
+  fields {
+    field
+    before
+    after
+  }
+}`) as unknown as TypedDocumentString<PreviewPolicyImportQuery, PreviewPolicyImportQueryVariables>;
+export const ImportPoliciesDocument = new TypedDocumentString(`
+    mutation ImportPolicies($input: ImportPoliciesInput!) {
+  importPolicies(input: $input) {
+    ...PolicyImportCountsFields
+  }
+}
+    fragment PolicyChangeCountsFields on PolicyChangeCounts {
+  added
+  changed
+  removed
+  unchanged
+}
+fragment PolicyImportCountsFields on PolicyImportCounts {
+  eligibility {
+    ...PolicyChangeCountsFields
+  }
+  approvers {
+    ...PolicyChangeCountsFields
+  }
+  settingsChanged
+}`) as unknown as TypedDocumentString<ImportPoliciesMutation, ImportPoliciesMutationVariables>;
 export const OnRequestChangeDocument = new TypedDocumentString(`
     subscription OnRequestChange($channel: String!) {
   onRequestChange(channel: $channel) {

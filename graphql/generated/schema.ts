@@ -157,6 +157,11 @@ export type CancelRequestInput = {
   requestId: Scalars['ID']['input'];
 };
 
+export type CheckPoliciesNowInput = {
+  /** Why the check runs now (optional; kept in the log with the admin who asked). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 /**
  * Create one policy per target, each with the same scope and all the approvers. All or nothing:
  * if a target already has a policy of that scope, nothing is written and the error (Conflict)
@@ -350,6 +355,8 @@ export type Mutation = {
   approveRequest: Request;
   /** Cancel one's own pending or scheduled request. */
   cancelRequest: Request;
+  /** Run the policy check now (it also runs daily) and return its report. */
+  checkPoliciesNow: PolicyCheck;
   /** One policy per target, each with all the approver groups (all or nothing). */
   createApproverPolicies: Array<ApproverPolicy>;
   /** One policy per principal, all with the same content (all or nothing). */
@@ -403,6 +410,11 @@ export type MutationApproveRequestArgs = {
 
 export type MutationCancelRequestArgs = {
   input: CancelRequestInput;
+};
+
+
+export type MutationCheckPoliciesNowArgs = {
+  input: CheckPoliciesNowInput;
 };
 
 
@@ -564,6 +576,20 @@ export type PolicyChangeKind =
   | 'CHANGED'
   | 'REMOVED';
 
+/**
+ * The latest policy check: which policies name users, groups, accounts, OUs or permission sets that
+ * no longer exist or were renamed. It runs daily and on demand (`checkPoliciesNow`).
+ */
+export type PolicyCheck = {
+  approverPoliciesChecked: Scalars['Int']['output'];
+  checkedAt: Scalars['AWSDateTime']['output'];
+  eligibilityPoliciesChecked: Scalars['Int']['output'];
+  /** Policies with stale references, by policy id (at most 500). */
+  findings: Array<PolicyFinding>;
+  /** More policies had findings than the report keeps. */
+  truncated: Scalars['Boolean']['output'];
+};
+
 /** A policy an import adds, changes or removes. */
 export type PolicyDocumentChange = {
   change: PolicyChangeKind;
@@ -593,6 +619,14 @@ export type PolicyFieldChange = {
   /** Null: not set before. */
   before: Maybe<Scalars['String']['output']>;
   field: Scalars['String']['output'];
+};
+
+/** A policy with stale references. */
+export type PolicyFinding = {
+  /** The policy's id (as in `EligibilityPolicy.id` or `ApproverPolicy.id`). */
+  policyId: Scalars['ID']['output'];
+  policyKind: PolicyKind;
+  references: Array<StaleReference>;
 };
 
 export type PolicyImportCounts = {
@@ -625,6 +659,10 @@ export type PolicyImportSkippedItem = {
   part: Scalars['String']['output'];
   reason: Scalars['String']['output'];
 };
+
+export type PolicyKind =
+  | 'APPROVER'
+  | 'ELIGIBILITY';
 
 /** The text of a document to preview (and later import). */
 export type PreviewPolicyImportInput = {
@@ -706,6 +744,8 @@ export type Query = {
   pendingApprovals: RequestPage;
   /** Permission sets, by name (not those provisioned to the management account). */
   permissionSets: PermissionSetPage;
+  /** The latest policy check (null before the first one). */
+  policyCheck: Maybe<PolicyCheck>;
   /**
    * What importing a document would change: the policies added, changed (field by field) and
    * removed, and the settings fields changed, with the digest `importPolicies` takes. The whole
@@ -867,6 +907,14 @@ export type ReconcileNowResult = {
   /** When the run was handed to the reconciler (it runs in the background; repairs show in the requests' history). */
   startedAt: Scalars['AWSDateTime']['output'];
 };
+
+/** What a policy names: a user or group, an account, an OU or the root, a permission set. */
+export type ReferenceKind =
+  | 'ACCOUNT'
+  | 'GROUP'
+  | 'OU'
+  | 'PERMISSION_SET'
+  | 'USER';
 
 export type RejectRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
@@ -1089,6 +1137,24 @@ export type Settings = {
   updatedBy: Maybe<Scalars['String']['output']>;
   /** Pass back as `expectedVersion` when saving (0: nothing stored yet). */
   version: Scalars['Int']['output'];
+};
+
+export type StaleProblem =
+  /** Deleted, closed, or no longer in the organization. */
+  | 'MISSING'
+  /** Still there under another name. */
+  | 'RENAMED';
+
+/** One reference of a policy that no longer matches the directory or the organization. */
+export type StaleReference = {
+  /** The current name, when RENAMED. */
+  currentName: Maybe<Scalars['String']['output']>;
+  /** The id the policy stores (a permission set's ARN). */
+  id: Scalars['ID']['output'];
+  kind: ReferenceKind;
+  /** The name the policy stores. */
+  name: Scalars['String']['output'];
+  problem: StaleProblem;
 };
 
 export type StartSessionLogQueryInput = {

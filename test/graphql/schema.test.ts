@@ -132,7 +132,7 @@ function inputNamesOf(fields: readonly AnyField[]): Array<{ where: string; name:
  * which carry scopes and no groups) reach the api handler, which decides per operation from the
  * caller's groups or scopes (see lambdas/core/authorization.ts).
  */
-const ADMIN_FIELDS = ['Mutation.invalidateOuCache', 'Mutation.reconcileNow'];
+const ADMIN_FIELDS = ['Mutation.invalidateOuCache', 'Mutation.reconcileNow', 'Mutation.checkPoliciesNow'];
 const IAM_ONLY_FIELDS = ['Mutation.publishRequestChange', 'Mutation.publishSessionLogQuery'];
 
 const PAGED_QUERIES = [
@@ -182,6 +182,7 @@ describe('graphql/schema.graphql', () => {
         'me',
         'requestFormOptions',
         'requestApprovers',
+        'policyCheck',
         'getRequest',
         'requestEvents',
         'myRequests',
@@ -219,6 +220,7 @@ describe('graphql/schema.graphql', () => {
         'updateApproverPolicy',
         'deleteApproverPolicies',
         'importPolicies',
+        'checkPoliciesNow',
         'updateSettings',
         'invalidateOuCache',
         'reconcileNow',

@@ -37,6 +37,7 @@ import {
   makeUpdateSettings,
 } from '../../core';
 import { makeReconcileNow, type ReconcilerTrigger } from '../../core/access';
+import { makeCheckPoliciesNow, makeGetPolicyCheck } from '../../core/policies/policy-check';
 import {
   makeExportPolicies,
   makeImportPolicies,
@@ -122,6 +123,8 @@ function makeApiUseCases(ports: ApiPorts) {
     updateApproverPolicy: makeUpdateApproverPolicy(ports),
     deleteApproverPolicies: makeDeleteApproverPolicies(ports),
     exportPolicies: makeExportPolicies(ports),
+    getPolicyCheck: makeGetPolicyCheck(ports),
+    checkPoliciesNow: makeCheckPoliciesNow(ports),
     previewPolicyImport: makePreviewPolicyImport(ports),
     importPolicies: makeImportPolicies(ports),
     sessionLogs: makeSessionLogService(ports),

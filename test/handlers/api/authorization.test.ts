@@ -155,6 +155,16 @@ const ops = (): Operation[] => {
     { field: 'approverPolicies', doc: `{ approverPolicies ${page} }`, expected: ADMINS },
     { field: 'exportPolicies', doc: '{ exportPolicies }', expected: ADMINS },
     {
+      field: 'policyCheck',
+      doc: '{ policyCheck { checkedAt } }',
+      expected: ADMINS,
+      // A report exists once a check ran (null before).
+      vars: async () => {
+        await cloud.backend.backend.usecases.checkPoliciesNow(ADMIN);
+        return {};
+      },
+    },
+    {
       field: 'previewPolicyImport',
       doc: 'query($input: PreviewPolicyImportInput!) { previewPolicyImport(input: $input) { digest counts { settingsChanged } } }',
       expected: ADMINS,
@@ -299,6 +309,12 @@ const ops = (): Operation[] => {
       doc: 'mutation($input: InvalidateOuCacheInput!) { invalidateOuCache(input: $input) { invalidated failed message } }',
       expected: ADMINS,
       vars: async () => ({ input: { ouIds: [NONPROD_OU] } }),
+    },
+    {
+      field: 'checkPoliciesNow',
+      doc: 'mutation($input: CheckPoliciesNowInput!) { checkPoliciesNow(input: $input) { checkedAt } }',
+      expected: ADMINS,
+      vars: async () => ({ input: {} }),
     },
     {
       field: 'reconcileNow',

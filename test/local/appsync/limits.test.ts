@@ -119,7 +119,7 @@ describe('the SPA’s documents', () => {
     expect({ deepest, widest }).toEqual({ deepest: 5, widest: 1 });
     expect(deepest * 2).toBeLessThanOrEqual(API_LIMITS.queryDepth);
     expect(widest * 2).toBeLessThanOrEqual(API_LIMITS.resolverCount);
-    expect(measured.find((m) => m.depth === deepest)?.name).toBe('MyRequests');
+    expect(measured.filter((m) => m.depth === deepest).map((m) => m.name)).toContain('MyRequests');
   });
 
   it('each run their one resolver in the local AppSync', async () => {

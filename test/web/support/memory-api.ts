@@ -14,6 +14,9 @@ import type {
   Page,
   PageArgs,
   PermissionSet,
+  PolicyCheck,
+  PolicyDocumentFormat,
+  PolicyImportPreview,
   Request,
   RequestApprovers,
   RequestChange,
@@ -44,6 +47,10 @@ export interface MemoryData {
   accountParents: Record<string, string>;
   /** Members (user ids) of each group, by group id. */
   groupMembers: Record<string, string[]>;
+  /** The latest policy check (none before one ran). */
+  policyCheck?: PolicyCheck;
+  /** What `previewPolicyImport` answers (a test prepares it; the server's diff is tested there). */
+  policyImportPreview?: PolicyImportPreview;
 }
 
 export interface Call {
@@ -570,6 +577,41 @@ export class MemoryTeamApi implements TeamApi {
       message: `${ouIds.length} OUs invalidated`,
     }));
   reconcileNow = () => this.record('reconcileNow', [], () => ({ startedAt: this.now() }));
+  policyCheck = () => this.record('policyCheck', [], () => this.data.policyCheck ?? null);
+  checkPoliciesNow = () =>
+    this.record('checkPoliciesNow', [], () => {
+      const report: PolicyCheck = this.data.policyCheck ?? {
+        checkedAt: this.now(),
+        eligibilityPoliciesChecked: this.data.eligibilityPolicies.length,
+        approverPoliciesChecked: this.data.approverPolicies.length,
+        findings: [],
+        truncated: false,
+      };
+      this.data.policyCheck = { ...report, checkedAt: this.now() };
+      return this.data.policyCheck;
+    });
+  exportPolicies = () =>
+    this.record('exportPolicies', [], () =>
+      JSON.stringify(
+        { version: 1, eligibility: this.data.eligibilityPolicies, approvers: this.data.approverPolicies },
+        null,
+        2,
+      ),
+    );
+  previewPolicyImport = (document: string, format: PolicyDocumentFormat) =>
+    this.record('previewPolicyImport', [document, format], () => {
+      const preview = this.data.policyImportPreview;
+      if (!preview) throw new ApiError('Validation', 'No preview was prepared for this test.');
+      return preview;
+    });
+  importPolicies = (document: string, format: PolicyDocumentFormat, digest: string) =>
+    this.record('importPolicies', [document, format, digest], () => {
+      const preview = this.data.policyImportPreview;
+      if (!preview || preview.digest !== digest) {
+        throw new ApiError('Conflict', 'The policies changed since the preview; preview the document again.');
+      }
+      return preview.counts;
+    });
 
   onRequestChange = (channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe => {
     this.calls.push({ method: 'onRequestChange', args: [channel] });

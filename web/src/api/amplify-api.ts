@@ -3,6 +3,11 @@ import { Hub } from 'aws-amplify/utils';
 import {
   AccountsDocument,
   ApproveRequestDocument,
+  CheckPoliciesNowDocument,
+  ExportPoliciesDocument,
+  ImportPoliciesDocument,
+  PolicyCheckDocument,
+  PreviewPolicyImportDocument,
   ApproverPoliciesDocument,
   CancelRequestDocument,
   CreateApproverPoliciesDocument,
@@ -232,6 +237,13 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
     invalidateOuCache: async (ouIds) =>
       (await run(InvalidateOuCacheDocument, { input: { ouIds } })).invalidateOuCache,
     reconcileNow: async () => (await run(ReconcileNowDocument, { input: {} })).reconcileNow,
+    policyCheck: async () => (await run(PolicyCheckDocument, {})).policyCheck ?? null,
+    checkPoliciesNow: async () => (await run(CheckPoliciesNowDocument, { input: {} })).checkPoliciesNow,
+    exportPolicies: async () => (await run(ExportPoliciesDocument, {})).exportPolicies,
+    previewPolicyImport: async (document, format) =>
+      (await run(PreviewPolicyImportDocument, { input: { document, format } })).previewPolicyImport,
+    importPolicies: async (document, format, expectedDigest) =>
+      (await run(ImportPoliciesDocument, { input: { document, format, expectedDigest } })).importPolicies,
     onRequestChange: (channel, handlers) =>
       subscribe(OnRequestChangeDocument, { channel }, (data) => data.onRequestChange, handlers),
     onSessionLogQuery: (requestId, handlers) =>

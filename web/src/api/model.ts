@@ -20,6 +20,9 @@ import type {
   OnRequestChangeSubscription,
   OuTreeQuery,
   PermissionSetsQuery,
+  PolicyCheckFieldsFragment,
+  PreviewPolicyImportQuery,
+  ImportPoliciesMutation,
   ReconcileNowMutation,
   RequestEventsQuery,
   RequestFieldsFragment,
@@ -35,6 +38,7 @@ import type {
 
 export type {
   ApproveRequestInput,
+  PolicyDocumentFormat,
   ApproverTargetType,
   AuditAction,
   CreateApproverPoliciesInput,
@@ -81,6 +85,12 @@ export type DeletePoliciesResult = DeleteEligibilityPoliciesMutation['deleteElig
 export type InvalidateOuCacheResult = InvalidateOuCacheMutation['invalidateOuCache'];
 /** When an admin's reconciler run was started. */
 export type ReconcileNowResult = ReconcileNowMutation['reconcileNow'];
+/** The latest policy check: policies that name what no longer exists. */
+export type PolicyCheck = PolicyCheckFieldsFragment;
+export type PolicyFinding = PolicyCheck['findings'][number];
+/** What importing a policy document would change, and the digest to import it with. */
+export type PolicyImportPreview = PreviewPolicyImportQuery['previewPolicyImport'];
+export type PolicyImportCounts = ImportPoliciesMutation['importPolicies'];
 
 // ---------------------------------------------------------------------------------------------
 // Pages (graphql/README.md, Pagination)

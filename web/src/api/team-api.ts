@@ -17,6 +17,10 @@ import type {
   PageArgs,
   PermissionSet,
   PickerArgs,
+  PolicyCheck,
+  PolicyDocumentFormat,
+  PolicyImportCounts,
+  PolicyImportPreview,
   ReconcileNowResult,
   RejectRequestInput,
   Request,
@@ -93,6 +97,16 @@ export interface TeamApi {
   invalidateOuCache(ouIds: string[]): Promise<InvalidateOuCacheResult>;
   /** Starts a run of the reconciler (admins); resolves when it was started, not when it is done. */
   reconcileNow(): Promise<ReconcileNowResult>;
+  /** The latest policy check (admins); null before the first one. */
+  policyCheck(): Promise<PolicyCheck | null>;
+  /** Runs the policy check now (admins) and returns its report. */
+  checkPoliciesNow(): Promise<PolicyCheck>;
+  /** Every policy and the settings as one policy document (JSON text). */
+  exportPolicies(): Promise<string>;
+  /** What importing the document would change (nothing is written). */
+  previewPolicyImport(document: string, format: PolicyDocumentFormat): Promise<PolicyImportPreview>;
+  /** Imports the document, all or nothing, if nothing changed since the preview that gave `digest`. */
+  importPolicies(document: string, format: PolicyDocumentFormat, digest: string): Promise<PolicyImportCounts>;
 
   /** Request changes on a channel: the caller's user id, or `AUDIT` for auditors. */
   onRequestChange(channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe;
