@@ -472,7 +472,7 @@ export type PreviewPolicyImportQueryVariables = Exact<{
 }>;
 
 
-export type PreviewPolicyImportQuery = { previewPolicyImport: { digest: string, counts: { settingsChanged: boolean, eligibility: { added: number, changed: number, removed: number, unchanged: number }, approvers: { added: number, changed: number, removed: number, unchanged: number } }, eligibility: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, approvers: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, settings: Array<{ field: string, before: string | null, after: string | null }>, skipped: Array<{ part: string, item: string, reason: string }> } };
+export type PreviewPolicyImportQuery = { previewPolicyImport: { digest: string, document: string, counts: { settingsChanged: boolean, eligibility: { added: number, changed: number, removed: number, unchanged: number }, approvers: { added: number, changed: number, removed: number, unchanged: number } }, eligibility: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, approvers: Array<{ change: PolicyChangeKind, id: string, description: string, fields: Array<{ field: string, before: string | null, after: string | null }> }>, settings: Array<{ field: string, before: string | null, after: string | null }>, skipped: Array<{ part: string, item: string, reason: string }> } };
 
 export type ImportPoliciesMutationVariables = Exact<{
   input: ImportPoliciesInput;
@@ -1267,6 +1267,7 @@ export const PreviewPolicyImportDocument = new TypedDocumentString(`
       before
       after
     }
+    document
     skipped {
       part
       item
