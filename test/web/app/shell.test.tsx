@@ -134,6 +134,7 @@ describe('navigation by persona', () => {
       'Elevated access',
       'Eligibility policy',
       'Approver policy',
+      'Policy document',
       'Settings',
     ]);
     const nav = page.findSideNavigation()?.getElement().textContent ?? '';

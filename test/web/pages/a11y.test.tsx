@@ -6,7 +6,9 @@ import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
+import PolicyDocumentPage from '../../../web/src/pages/policy-document/policy-document-page';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
+import type { PolicyImportPreview } from '../../../web/src/api/model';
 import { ALICE, me, memoryData, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { button, field, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
@@ -64,6 +66,37 @@ describe('accessibility (axe)', () => {
         ?.click(),
     );
     await waitForElement(() => createWrapper(modal.getElement()).findAttributeEditor());
+    expect(await violations()).toEqual([]);
+  });
+
+  it('the policy document page labels its import form and the preview of changes', async () => {
+    const policyImportPreview: PolicyImportPreview = {
+      digest: 'd',
+      counts: {
+        eligibility: { added: 1, changed: 0, removed: 0, unchanged: 0 },
+        approvers: { added: 0, changed: 0, removed: 0, unchanged: 1 },
+        settingsChanged: true,
+      },
+      eligibility: [
+        {
+          change: 'ADDED',
+          id: 'g-users',
+          description: 'group TEAM-Users, policy "default"',
+          fields: [{ field: 'maxDurationHours', before: null, after: '4' }],
+        },
+      ],
+      approvers: [],
+      settings: [{ field: 'expiryHours', before: '3', after: '6' }],
+      document: '{}',
+      skipped: [{ part: 'approvers', item: '#2', reason: 'Its OU no longer exists.' }],
+    };
+    const api = new MemoryTeamApi(memoryData({ me: me({ isAdmin: true }), policyImportPreview }));
+    const { page } = renderWithApp(<PolicyDocumentPage />, { api, path: '/admin/policy-document' });
+    await waitForElement(() => page.findTextarea());
+    expect(await violations()).toEqual([]);
+    act(() => page.findTextarea()?.setTextareaValue('{ "version": 1 }'));
+    act(() => button(page, 'Preview changes').click());
+    await waitForElement(() => page.findAllTables().length === 3);
     expect(await violations()).toEqual([]);
   });
 });

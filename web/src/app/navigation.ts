@@ -17,7 +17,7 @@ const SECTIONS: readonly Section[] = [
   { title: 'nav.audit', routes: ['auditApprovals', 'auditSessions'], landing: 'auditApprovals' },
   {
     title: 'nav.administration',
-    routes: ['eligibilityPolicy', 'approverPolicy', 'settings'],
+    routes: ['eligibilityPolicy', 'approverPolicy', 'policyDocument', 'settings'],
     landing: 'eligibilityPolicy',
   },
 ];

@@ -16,6 +16,7 @@ export type RouteName =
   | 'auditSessions'
   | 'eligibilityPolicy'
   | 'approverPolicy'
+  | 'policyDocument'
   | 'settings';
 
 export interface RouteDefinition {
@@ -109,6 +110,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     pattern: '/admin/approvers',
     audience: 'admin',
     title: 'nav.approverPolicy',
+    section: 'nav.administration',
+  },
+  {
+    name: 'policyDocument',
+    pattern: '/admin/policy-document',
+    audience: 'admin',
+    title: 'nav.policyDocument',
     section: 'nav.administration',
   },
   {

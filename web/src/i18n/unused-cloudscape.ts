@@ -11,8 +11,6 @@ export const UNUSED_CLOUDSCAPE_COMPONENTS: readonly string[] = [
   'code-editor',
   'copy-to-clipboard',
   'date-range-picker',
-  'file-token-group',
-  'file-upload',
   'pie-chart',
   'prompt-input',
   'property-filter',

@@ -21,5 +21,6 @@ export const PAGES: Readonly<Record<RouteName, LazyPage>> = {
   auditSessions: lazy(() => import('./audit-sessions/audit-sessions-page')),
   eligibilityPolicy: lazy(() => import('./eligibility-policy/eligibility-policy-page')),
   approverPolicy: lazy(() => import('./approver-policy/approver-policy-page')),
+  policyDocument: lazy(() => import('./policy-document/policy-document-page')),
   settings: lazy(() => import('./settings/settings-page')),
 };
