@@ -3,13 +3,14 @@ import axe from 'axe-core';
 import { act } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
+import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
 import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
 import PolicyDocumentPage from '../../../web/src/pages/policy-document/policy-document-page';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
 import type { PolicyImportPreview } from '../../../web/src/api/model';
-import { ALICE, me, memoryData, request } from '../support/data';
+import { ALICE, me, memoryData, productionApprovers, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { button, field, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
 
@@ -97,6 +98,36 @@ describe('accessibility (axe)', () => {
     act(() => page.findTextarea()?.setTextareaValue('{ "version": 1 }'));
     act(() => button(page, 'Preview changes').click());
     await waitForElement(() => page.findAllTables().length === 3);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('the stale-policy warning and the Stale popover of a row are accessible', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: me({ isAdmin: true }),
+        approverPolicies: [productionApprovers()],
+        policyCheck: {
+          checkedAt: '2026-09-01T07:00:00.000Z',
+          eligibilityPoliciesChecked: 0,
+          approverPoliciesChecked: 1,
+          findings: [
+            {
+              policyKind: 'APPROVER',
+              policyId: 'ou-ab12-11111111',
+              references: [
+                { kind: 'USER', id: 'u-dave', name: 'dave', problem: 'MISSING', currentName: null },
+              ],
+            },
+          ],
+          truncated: false,
+        },
+      }),
+    );
+    const { page } = renderWithApp(<ApproverPolicyPage />, { api, path: '/admin/approvers' });
+    await tableLoaded(page);
+    const popover = await waitForElement(() => page.findTable()?.findRows()[0]?.findPopover());
+    act(() => popover.findTrigger().click());
+    await waitForElement(() => popover.findContent({ renderWithPortal: true }));
     expect(await violations()).toEqual([]);
   });
 });

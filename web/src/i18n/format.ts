@@ -45,6 +45,36 @@ export function formatDateTime(
   ).format(date);
 }
 
+const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY],
+];
+
+/** "5 minutes ago", "yesterday", "now" / "5 分前", "昨日", "今"; '' for a missing or bad value. */
+export function formatRelativeTime(
+  value: string | number | Date | null | undefined,
+  now: number,
+  locale: string,
+): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = toDate(value);
+  if (!date) return String(value);
+  let amount = (date.getTime() - now) / 1000;
+  if (Math.abs(amount) < 45)
+    return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(0, 'second');
+  for (const [unit, size] of RELATIVE_STEPS) {
+    if (Math.abs(amount) < size) {
+      return new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(Math.round(amount), unit);
+    }
+    amount /= size;
+  }
+  return formatDateTime(date, locale, 'UTC');
+}
+
 /** The UTC offset of a time zone at an instant, in minutes (e.g. 120 for UTC+02:00). */
 export function timeZoneOffsetMinutes(timeZone: string, at: Date): number {
   const parts = cachedFormat(

@@ -467,6 +467,33 @@ export const ja: Messages = {
   'approvers.error.approvers': '承認者グループまたはユーザーを 1 つ以上選択してください。',
   'approvers.error.scopeMax': '権限セットは {max} 個までにしてください。',
 
+  'policyCheck.found.one': '1 件のポリシーが、存在しなくなったものを指定しています',
+  'policyCheck.found.other': '{count} 件のポリシーが、存在しなくなったものを指定しています',
+  'policyCheck.found.content':
+    '「古い参照」と表示されたポリシーは、削除または名前が変更されたユーザー、グループ、アカウント、OU、権限セットを指定しています。TEAM はそれらの参照を無視します。ポリシーを編集または削除してから、もう一度確認してください。',
+  'policyCheck.truncated':
+    '確認結果は最大 500 件までしか保存されません。ほかにも該当するポリシーがある可能性があります。',
+  'policyCheck.ok': 'ここには、存在しなくなったものを指定しているポリシーはありません。',
+  'policyCheck.never': 'ポリシーの古い参照はまだ確認されていません。',
+  'policyCheck.lastChecked': '最終確認: {relative}（{time}）。',
+  'policyCheck.justNow': 'たった今',
+  'policyCheck.checkNow': '今すぐ確認',
+  'policyCheck.error': 'ポリシーを確認できませんでした',
+  'policyCheck.loadError': '最新のポリシー確認結果を読み込めませんでした',
+  'policyCheck.stale': '古い参照',
+  'policyCheck.stale.header': '古い参照',
+  'policyCheck.stale.checkedAt': '{time} の確認結果です。',
+  'policyCheck.reference': '{kind} {name} — {problem}',
+  'policyCheck.kind.USER': 'ユーザー',
+  'policyCheck.kind.GROUP': 'グループ',
+  'policyCheck.kind.ACCOUNT': 'アカウント',
+  'policyCheck.kind.OU': 'OU',
+  'policyCheck.kind.PERMISSION_SET': '権限セット',
+  'policyCheck.problem.deleted': '削除済み',
+  'policyCheck.problem.accountGone': '閉鎖済み、または組織に存在しません',
+  'policyCheck.problem.renamed': '名前が {name} に変更されました',
+  'policyCheck.problem.renamedUnknown': '名前が変更されました',
+
   'document.description':
     'すべての利用資格ポリシー、承認者ポリシーと設定を 1 つのドキュメントにまとめます。git で管理して変更をレビューし、ここでインポートできます。',
   'document.export.title': 'エクスポート',

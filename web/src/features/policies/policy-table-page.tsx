@@ -1,5 +1,6 @@
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
+import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useMemo, useState, type ReactNode } from 'react';
 import { useAsync, useSettings } from '../../api/hooks';
 import { MAX_PAGE_SIZE, readAll } from '../../api/team-api';
@@ -16,6 +17,13 @@ import { useFlash } from '../../app/flash';
 import { ConfirmModal } from '../../components/modals';
 import { useT, type I18nValue } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
+import {
+  PolicyCheckSummary,
+  StaleIndicator,
+  useListedStale,
+  usePolicyCheck,
+  type PolicyKind,
+} from './policy-check';
 
 /** What eligibility and approver policies have in common. */
 export type PolicyRecord = Pick<
@@ -38,6 +46,8 @@ export interface PolicyFormProps<P> {
 export interface PolicyTablePageProps<P extends PolicyRecord> {
   /** Key of the table's stored preferences. */
   id: string;
+  /** Which policies the page lists, to mark those the latest policy check found stale. */
+  policyKind: PolicyKind;
   title: string;
   description: string;
   /** Key of the list load (a new key reloads). */
@@ -59,7 +69,8 @@ export interface PolicyTablePageProps<P extends PolicyRecord> {
 type Dialog<P> = { kind: 'create' } | { kind: 'edit'; policy: P } | { kind: 'delete'; policies: P[] };
 
 /**
- * An administration page over a policy list: the table with delete, edit and create, the
+ * An administration page over a policy list: what the latest policy check found (with "Check
+ * now"), the table with delete, edit and create, stale policies marked in its first column, the
  * create/edit modal the page supplies, and the delete confirmation; every change is flashed and
  * reloads the list.
  */
@@ -74,12 +85,44 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
   );
   const [dialog, setDialog] = useState<Dialog<P> | undefined>();
   const items = useMemo(() => policies.data ?? [], [policies.data]);
+  const policyCheck = usePolicyCheck();
+  const ids = useMemo(() => items.map((p) => p.id), [items]);
+  const stale = useListedStale(policyCheck.check, props.policyKind, ids);
+  const checkedAt = policyCheck.check?.checkedAt;
+  const staleLabel = t('policyCheck.stale');
+  const { columns: pageColumns } = props;
+  // The first column (who or what the policy is about) also says when the policy is stale.
+  const columns = useMemo<ColumnSpec<P>[]>(
+    () =>
+      pageColumns.map((column, index) => {
+        if (index > 0 || checkedAt === undefined || stale.size === 0) return column;
+        return {
+          ...column,
+          text: (p: P) => (stale.has(p.id) ? `${column.text(p)} ${staleLabel}` : column.text(p)),
+          cell: (p: P) => {
+            const references = stale.get(p.id);
+            return references ? (
+              <>
+                {column.cell(p)}
+                <Box variant="div" padding={{ top: 'xxs' }}>
+                  <StaleIndicator references={references} checkedAt={checkedAt} />
+                </Box>
+              </>
+            ) : (
+              column.cell(p)
+            );
+          },
+        };
+      }),
+    [pageColumns, stale, checkedAt, staleLabel],
+  );
 
   const close = () => setDialog(undefined);
   const create = () => setDialog({ kind: 'create' });
 
   return (
-    <>
+    <SpaceBetween size="m">
+      <PolicyCheckSummary state={policyCheck} stale={stale} ready={policies.data !== undefined} />
       <DataTable<P>
         id={props.id}
         title={props.title}
@@ -88,7 +131,7 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
         items={items}
         trackBy={(p) => p.id}
         itemLabel={props.itemLabel}
-        columns={props.columns}
+        columns={columns}
         wrapLines
         loading={policies.loading}
         onRefresh={policies.reload}
@@ -154,7 +197,7 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
           </ul>
         </ConfirmModal>
       ) : null}
-    </>
+    </SpaceBetween>
   );
 }
 

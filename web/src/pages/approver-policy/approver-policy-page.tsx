@@ -86,6 +86,7 @@ export default function ApproverPolicyPage() {
   return (
     <PolicyTablePage<ApproverPolicy>
       id="approver-policies"
+      policyKind="APPROVER"
       title={t('nav.approverPolicy')}
       description={t('approvers.description')}
       listKey="approverPolicies"

@@ -99,6 +99,7 @@ export default function EligibilityPolicyPage() {
   return (
     <PolicyTablePage<EligibilityPolicy>
       id="eligibility-policies"
+      policyKind="ELIGIBILITY"
       title={t('nav.eligibilityPolicy')}
       description={t('eligibility.description')}
       listKey="eligibilityPolicies"
