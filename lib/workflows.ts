@@ -31,7 +31,8 @@ export const ROUTER_STREAM_SETTINGS = {
 
 /**
  * Which stream records reach the router (Lambda drops the others before invoking it): a new
- * request (a new image without an old one), and a change INTO a status people cause. DynamoDB
+ * request (a new image without an old one; not history imported from the original TEAM, which
+ * is finished and read-only), and a change INTO a status people cause. DynamoDB
  * event source mappings filter only on the `dynamodb` key (not `eventName`), and a filter cannot
  * compare two attributes, so "into" is one pattern per status: new status X, old status not X.
  * The workflow's own changes (scheduled, in progress, ended, expired, error) and its token
@@ -41,7 +42,10 @@ export const ROUTER_STREAM_SETTINGS = {
 export const ROUTER_STREAM_FILTERS: readonly Record<string, unknown>[] = [
   {
     dynamodb: {
-      NewImage: { status: { S: lambda.FilterRule.exists() } },
+      NewImage: {
+        status: { S: lambda.FilterRule.exists() },
+        importedFrom: { S: lambda.FilterRule.notExists() },
+      },
       OldImage: { status: { S: lambda.FilterRule.notExists() } },
     },
   },

@@ -221,6 +221,19 @@ export type RejectRequestInput = {
   requestId: string;
 };
 
+export type RequestHistoryInput = {
+  /**
+   * The original's `requests` items as `aws dynamodb scan` prints them (`{"Items": [...]}`, DynamoDB
+   * JSON) or a JSON list of plain items; at most 1,000 a call (send a larger table in parts).
+   */
+  items: string;
+};
+
+/** Where a request imported into TEAM's history came from. */
+export type RequestSource =
+  /** The original TEAM (its `requests` table). */
+  | 'ORIGINAL_TEAM';
+
 /**
  * Lifecycle status of a request. The domain spells `IN_PROGRESS` as 'in progress'; every other
  * value is the domain value in upper case.
@@ -495,9 +508,23 @@ export type OnSessionLogQuerySubscriptionVariables = Exact<{
 
 export type OnSessionLogQuerySubscription = { onSessionLogQuery: { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string } | null };
 
+export type PreviewRequestHistoryImportQueryVariables = Exact<{
+  input: RequestHistoryInput;
+}>;
+
+
+export type PreviewRequestHistoryImportQuery = { previewRequestHistoryImport: { total: number, toImport: number, alreadyImported: number, from: string | null, to: string | null, unknownUsers: Array<string>, byStatus: Array<{ status: RequestStatus, count: number }> } };
+
+export type ImportRequestHistoryMutationVariables = Exact<{
+  input: RequestHistoryInput;
+}>;
+
+
+export type ImportRequestHistoryMutation = { importRequestHistory: { imported: number, alreadyImported: number } };
+
 export type ActorFieldsFragment = { id: string, email: string, name: string | null };
 
-export type RequestFieldsFragment = { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null };
+export type RequestFieldsFragment = { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -522,7 +549,7 @@ export type GetRequestQueryVariables = Exact<{
 }>;
 
 
-export type GetRequestQuery = { getRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } | null };
+export type GetRequestQuery = { getRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } | null };
 
 export type RequestEventsQueryVariables = Exact<{
   requestId: string;
@@ -539,7 +566,7 @@ export type MyRequestsQueryVariables = Exact<{
 }>;
 
 
-export type MyRequestsQuery = { myRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type MyRequestsQuery = { myRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type PendingApprovalsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -547,7 +574,7 @@ export type PendingApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type PendingApprovalsQuery = { pendingApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type PendingApprovalsQuery = { pendingApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type MyApprovalsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -555,7 +582,7 @@ export type MyApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type MyApprovalsQuery = { myApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type MyApprovalsQuery = { myApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type ActiveAccessQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -563,7 +590,7 @@ export type ActiveAccessQueryVariables = Exact<{
 }>;
 
 
-export type ActiveAccessQuery = { activeAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type ActiveAccessQuery = { activeAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type EndedAccessQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -571,7 +598,7 @@ export type EndedAccessQueryVariables = Exact<{
 }>;
 
 
-export type EndedAccessQuery = { endedAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type EndedAccessQuery = { endedAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type AuditRequestsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -579,7 +606,7 @@ export type AuditRequestsQueryVariables = Exact<{
 }>;
 
 
-export type AuditRequestsQuery = { auditRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type AuditRequestsQuery = { auditRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type AuditSessionsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -587,42 +614,42 @@ export type AuditSessionsQueryVariables = Exact<{
 }>;
 
 
-export type AuditSessionsQuery = { auditSessions: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type AuditSessionsQuery = { auditSessions: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
 
 export type CreateRequestMutationVariables = Exact<{
   input: CreateRequestInput;
 }>;
 
 
-export type CreateRequestMutation = { createRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type CreateRequestMutation = { createRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
 
 export type ApproveRequestMutationVariables = Exact<{
   input: ApproveRequestInput;
 }>;
 
 
-export type ApproveRequestMutation = { approveRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type ApproveRequestMutation = { approveRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
 
 export type RejectRequestMutationVariables = Exact<{
   input: RejectRequestInput;
 }>;
 
 
-export type RejectRequestMutation = { rejectRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type RejectRequestMutation = { rejectRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
 
 export type CancelRequestMutationVariables = Exact<{
   input: CancelRequestInput;
 }>;
 
 
-export type CancelRequestMutation = { cancelRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type CancelRequestMutation = { cancelRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
 
 export type RevokeRequestMutationVariables = Exact<{
   input: RevokeRequestInput;
 }>;
 
 
-export type RevokeRequestMutation = { revokeRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type RevokeRequestMutation = { revokeRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
 
 export type SessionLogQueryFieldsFragment = { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string };
 
@@ -863,6 +890,7 @@ export const RequestFieldsFragmentDoc = new TypedDocumentString(`
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }
@@ -1347,6 +1375,30 @@ export const OnSessionLogQueryDocument = new TypedDocumentString(`
   rowCount
   updatedAt
 }`) as unknown as TypedDocumentString<OnSessionLogQuerySubscription, OnSessionLogQuerySubscriptionVariables>;
+export const PreviewRequestHistoryImportDocument = new TypedDocumentString(`
+    query PreviewRequestHistoryImport($input: RequestHistoryInput!) {
+  previewRequestHistoryImport(input: $input) {
+    total
+    toImport
+    alreadyImported
+    byStatus {
+      status
+      count
+    }
+    from
+    to
+    unknownUsers
+  }
+}
+    `) as unknown as TypedDocumentString<PreviewRequestHistoryImportQuery, PreviewRequestHistoryImportQueryVariables>;
+export const ImportRequestHistoryDocument = new TypedDocumentString(`
+    mutation ImportRequestHistory($input: RequestHistoryInput!) {
+  importRequestHistory(input: $input) {
+    imported
+    alreadyImported
+  }
+}
+    `) as unknown as TypedDocumentString<ImportRequestHistoryMutation, ImportRequestHistoryMutationVariables>;
 export const MeDocument = new TypedDocumentString(`
     query Me {
   me {
@@ -1450,6 +1502,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<GetRequestQuery, GetRequestQueryVariables>;
@@ -1533,6 +1586,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<MyRequestsQuery, MyRequestsQueryVariables>;
@@ -1592,6 +1646,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<PendingApprovalsQuery, PendingApprovalsQueryVariables>;
@@ -1651,6 +1706,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<MyApprovalsQuery, MyApprovalsQueryVariables>;
@@ -1710,6 +1766,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ActiveAccessQuery, ActiveAccessQueryVariables>;
@@ -1769,6 +1826,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndedAccessQuery, EndedAccessQueryVariables>;
@@ -1828,6 +1886,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<AuditRequestsQuery, AuditRequestsQueryVariables>;
@@ -1887,6 +1946,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<AuditSessionsQuery, AuditSessionsQueryVariables>;
@@ -1943,6 +2003,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CreateRequestMutation, CreateRequestMutationVariables>;
@@ -1999,6 +2060,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<ApproveRequestMutation, ApproveRequestMutationVariables>;
@@ -2055,6 +2117,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<RejectRequestMutation, RejectRequestMutationVariables>;
@@ -2111,6 +2174,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<CancelRequestMutation, CancelRequestMutationVariables>;
@@ -2167,6 +2231,7 @@ fragment RequestFields on Request {
   grantedAt
   endedAt
   errorReason
+  importedFrom
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<RevokeRequestMutation, RevokeRequestMutationVariables>;

@@ -372,6 +372,12 @@ export type Mutation = {
    * when anything stored changed since the preview, or the document is not the one previewed.
    */
   importPolicies: PolicyImportCounts;
+  /**
+   * Import the original TEAM's finished requests, read-only, for audit: each with its audit
+   * trail, under its original id; one imported earlier is left as it is, so running an import
+   * again finishes one that was interrupted. Nothing is written when any item cannot be imported.
+   */
+  importRequestHistory: RequestHistoryImportResult;
   /** Drop the cached account lists of these OUs (the next lookup reads Organizations again). */
   invalidateOuCache: InvalidateOuCacheResult;
   /** Backend only: fan out a request change to the `onRequestChange` subscribers of its channels. */
@@ -445,6 +451,11 @@ export type MutationDeleteEligibilityPoliciesArgs = {
 
 export type MutationImportPoliciesArgs = {
   input: ImportPoliciesInput;
+};
+
+
+export type MutationImportRequestHistoryArgs = {
+  input: RequestHistoryInput;
 };
 
 
@@ -753,6 +764,13 @@ export type Query = {
    */
   previewPolicyImport: PolicyImportPreview;
   /**
+   * What importing the original TEAM's request history would write: how many requests are new
+   * and how many an earlier import stored, per status, and which people the directory no longer
+   * knows. Every item is checked first; the first one that cannot be imported is a
+   * ValidationError naming it. Writes nothing. Administrators only, never a machine client.
+   */
+  previewRequestHistoryImport: RequestHistoryPreview;
+  /**
    * Who would approve the caller's request for this account and permission set (NotEligible
    * when the caller may not request it).
    */
@@ -866,6 +884,11 @@ export type QueryPreviewPolicyImportArgs = {
 };
 
 
+export type QueryPreviewRequestHistoryImportArgs = {
+  input: RequestHistoryInput;
+};
+
+
 export type QueryRequestApproversArgs = {
   accountId: Scalars['ID']['input'];
   permissionSetArn: Scalars['ID']['input'];
@@ -945,6 +968,8 @@ export type Request = {
   /** When Identity Center confirmed the account assignment. */
   grantedAt: Maybe<Scalars['AWSDateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** Set on history imported from another deployment: finished, read-only, never acted on. */
+  importedFrom: Maybe<RequestSource>;
   justification: Scalars['String']['output'];
   permissionSet: PermissionSetRef;
   requester: Actor;
@@ -999,11 +1024,50 @@ export type RequestFormOptions = {
   ticketRequired: Scalars['Boolean']['output'];
 };
 
+export type RequestHistoryImportResult = {
+  alreadyImported: Scalars['Int']['output'];
+  imported: Scalars['Int']['output'];
+};
+
+export type RequestHistoryInput = {
+  /**
+   * The original's `requests` items as `aws dynamodb scan` prints them (`{"Items": [...]}`, DynamoDB
+   * JSON) or a JSON list of plain items; at most 1,000 a call (send a larger table in parts).
+   */
+  items: Scalars['String']['input'];
+};
+
+/**
+ * What an import of the original TEAM's request history would write. Requests still pending,
+ * approved, scheduled or in progress there are refused: they belong to the original until they end.
+ */
+export type RequestHistoryPreview = {
+  /** Stored by an earlier import: left as they are. */
+  alreadyImported: Scalars['Int']['output'];
+  /** How many of the items end in each status. */
+  byStatus: Array<RequestStatusCount>;
+  /** The earliest creation time among the items. */
+  from: Maybe<Scalars['AWSDateTime']['output']>;
+  /** The latest creation time among the items. */
+  to: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Not stored yet: the import writes these. */
+  toImport: Scalars['Int']['output'];
+  /** Items read. */
+  total: Scalars['Int']['output'];
+  /** User names the directory no longer knows: their requests keep the name and email only. */
+  unknownUsers: Array<Scalars['String']['output']>;
+};
+
 export type RequestPage = {
   items: Array<Request>;
   /** Pass back to get the next page; null on the last page. */
   nextToken: Maybe<Scalars['String']['output']>;
 };
+
+/** Where a request imported into TEAM's history came from. */
+export type RequestSource =
+  /** The original TEAM (its `requests` table). */
+  | 'ORIGINAL_TEAM';
 
 /**
  * Lifecycle status of a request. The domain spells `IN_PROGRESS` as 'in progress'; every other
@@ -1029,6 +1093,11 @@ export type RequestStatus =
   | 'REVOKED'
   /** Access will be granted at the start time. */
   | 'SCHEDULED';
+
+export type RequestStatusCount = {
+  count: Scalars['Int']['output'];
+  status: RequestStatus;
+};
 
 /** An early end of access. */
 export type Revocation = {

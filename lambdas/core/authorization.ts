@@ -39,6 +39,8 @@ export const API_OPERATIONS = [
   'importPolicies',
   'getPolicyCheck',
   'checkPoliciesNow',
+  'previewRequestHistoryImport',
+  'importRequestHistory',
   'listAccounts',
   'getOuTree',
   'listUsers',
@@ -138,6 +140,8 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   importPolicies: { scope: 'admin' },
   getPolicyCheck: { scope: 'admin' },
   checkPoliciesNow: { scope: 'admin' },
+  previewRequestHistoryImport: { scope: 'admin' },
+  importRequestHistory: { scope: 'admin' },
   listAccounts: { scope: 'admin' },
   getOuTree: { scope: 'admin' },
   listUsers: { scope: 'admin' },
@@ -182,6 +186,8 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   importPolicies: 'Only administrators may import policies.',
   getPolicyCheck: 'Only administrators may view the policy check.',
   checkPoliciesNow: 'Only administrators may run the policy check.',
+  previewRequestHistoryImport: 'Only administrators may import request history.',
+  importRequestHistory: 'Only administrators may import request history.',
   listAccounts: 'Only administrators may list accounts.',
   getOuTree: 'Only administrators may view the organization tree.',
   listUsers: 'Only administrators may list users.',
@@ -194,7 +200,8 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
 
 /**
  * What machine clients may never do, whatever their scopes: access is requested, decided,
- * cancelled and revoked by people only, and "my" lists and the request form belong to a person.
+ * cancelled and revoked by people only, and "my" lists and the request form belong to a person;
+ * the request history of the original TEAM is brought over by an administrator.
  * The type keeps these out of `MACHINE_SCOPE_OF`.
  */
 export const MACHINE_NEVER = [
@@ -211,6 +218,8 @@ export const MACHINE_NEVER = [
   'getRequestFormOptions',
   'invalidateOuCache',
   'reconcileNow',
+  'previewRequestHistoryImport',
+  'importRequestHistory',
   'readSlackToken',
 ] as const satisfies readonly ApiOperation[];
 

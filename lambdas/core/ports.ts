@@ -50,6 +50,11 @@ export interface RequestRepository {
   ): Promise<void>;
   /** Appends an event that changes no state (notifications, repairs). */
   appendEvent(event: AuditEvent): Promise<void>;
+  /**
+   * Stores a finished request imported from the original TEAM with its audit trail, in one
+   * write; false (and nothing written) when a request with its id is already stored.
+   */
+  importHistorical(request: AccessRequest, events: readonly AuditEvent[]): Promise<boolean>;
 
   /** My requests, newest first. */
   listByRequester(userId: string, page: PageRequest): Promise<Page<AccessRequest>>;

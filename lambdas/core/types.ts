@@ -104,6 +104,8 @@ export interface AccessRequest {
   updatedAt: string;
   /** Incremented on every write; writes are conditional on it. */
   version: number;
+  /** Set on history imported from the original TEAM: finished, read-only, never acted on. */
+  importedFrom?: 'original-team';
 }
 
 /** One (account, permission set) pair named explicitly by an eligibility policy. */

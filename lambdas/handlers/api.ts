@@ -18,6 +18,7 @@ import { callerAccessors, type AreaResolvers, type RootType } from './api/kit';
 import { policyResolvers } from './api/policies';
 import { policyDocumentResolvers } from './api/policy-document';
 import { realtimeResolvers } from './api/realtime';
+import { requestHistoryResolvers } from './api/request-history';
 import { requestResolvers } from './api/requests';
 import { sessionLogResolvers } from './api/session-logs';
 import { settingsResolvers } from './api/settings';
@@ -28,6 +29,7 @@ export const API_AREAS: readonly AreaResolvers[] = [
   requestResolvers,
   policyResolvers,
   policyDocumentResolvers,
+  requestHistoryResolvers,
   settingsResolvers,
   directoryResolvers,
   sessionLogResolvers,

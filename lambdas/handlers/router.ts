@@ -32,6 +32,7 @@ const streamRequest = z.object({
   expiresAt: z.string().optional(),
   createdAt: z.string(),
   workflowToken: z.string().min(1).optional(),
+  importedFrom: z.string().optional(),
 });
 export type StreamRequest = z.infer<typeof streamRequest>;
 
@@ -75,6 +76,8 @@ export function statusChangeOf(record: DynamoDBRecord): StatusChange | undefined
       `Stream record ${record.eventID ?? '?'} has no new image (is the stream NEW_AND_OLD_IMAGES?)`,
     );
   const request = streamRequest.parse(fromImage(newImage));
+  // History imported from the original TEAM is finished: nothing drives it.
+  if (request.importedFrom !== undefined) return undefined;
   if (eventName === 'INSERT') return { kind: 'created', request };
   const oldImage = record.dynamodb?.OldImage;
   const previous = oldImage

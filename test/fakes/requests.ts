@@ -86,6 +86,17 @@ export class InMemoryRequestRepository implements RequestRepository {
     this.pushEvent(event);
   }
 
+  async importHistorical(request: AccessRequest, events: readonly AuditEvent[]): Promise<boolean> {
+    this.calls.hit('importHistorical');
+    if (events.some((e) => e.requestId !== request.id))
+      throw new Error('the events must belong to the request');
+    if (this.requests.has(request.id)) return false;
+    events.forEach((e) => this.assertNewEvent(e));
+    this.requests.set(request.id, structuredClone(request));
+    events.forEach((e) => this.pushEvent(e));
+    return true;
+  }
+
   async listByRequester(userId: string, page: PageRequest): Promise<Page<AccessRequest>> {
     this.calls.hit('listByRequester');
     return this.list((r) => r.requester.id === userId, newestFirst, page);

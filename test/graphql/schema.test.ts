@@ -132,7 +132,13 @@ function inputNamesOf(fields: readonly AnyField[]): Array<{ where: string; name:
  * which carry scopes and no groups) reach the api handler, which decides per operation from the
  * caller's groups or scopes (see lambdas/core/authorization.ts).
  */
-const ADMIN_FIELDS = ['Mutation.invalidateOuCache', 'Mutation.reconcileNow', 'Mutation.checkPoliciesNow'];
+const ADMIN_FIELDS = [
+  'Mutation.invalidateOuCache',
+  'Mutation.reconcileNow',
+  'Mutation.checkPoliciesNow',
+  'Query.previewRequestHistoryImport',
+  'Mutation.importRequestHistory',
+];
 const IAM_ONLY_FIELDS = ['Mutation.publishRequestChange', 'Mutation.publishSessionLogQuery'];
 
 const PAGED_QUERIES = [
@@ -197,6 +203,7 @@ describe('graphql/schema.graphql', () => {
         'approverPolicies',
         'exportPolicies',
         'previewPolicyImport',
+        'previewRequestHistoryImport',
         'accounts',
         'ouTree',
         'users',
@@ -221,6 +228,7 @@ describe('graphql/schema.graphql', () => {
         'deleteApproverPolicies',
         'importPolicies',
         'checkPoliciesNow',
+        'importRequestHistory',
         'updateSettings',
         'invalidateOuCache',
         'reconcileNow',

@@ -17,6 +17,7 @@ import type {
   RequestStatus,
 } from '../../core/types';
 import { indexName, TABLES, type TableId } from '../../contract/tables';
+import { mapLimit } from '../concurrency';
 import {
   batchGetInOrder,
   compact,
@@ -52,6 +53,8 @@ function indexKeyNames(table: TableId, index: string): string[] {
 }
 
 const LIST_PK = 'REQUEST';
+/** Items one DynamoDB transaction may write. */
+const MAX_TRANSACTION_ITEMS = 100;
 const SESSION_PK = 'SESSION';
 
 type RequestItem = AccessRequest & {
@@ -216,6 +219,38 @@ export class DynamoRequestRepository implements RequestRepository {
       throw new ConflictError(
         `Request ${next.id} changed while you were acting on it: it is now ${current.status}. Refresh and try again.`,
       );
+    }
+  }
+
+  async importHistorical(request: AccessRequest, events: readonly AuditEvent[]): Promise<boolean> {
+    // The original listed every member of its approver groups: the approver items a transaction
+    // has no room for go first (plain puts, harmless if repeated), so the request never shows
+    // up without them.
+    const approvers = approverItems(request);
+    const room = MAX_TRANSACTION_ITEMS - 1 - events.length;
+    await mapLimit(approvers.slice(room), 8, (Item) =>
+      this.db.send(new PutCommand({ TableName: this.tables.approvers, Item })),
+    );
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tables.requests,
+                Item: toItem(request),
+                ConditionExpression: 'attribute_not_exists(id)',
+              },
+            },
+            ...events.map((event) => this.putEvent(event)),
+            ...approvers.slice(0, room).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } })),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
   }
 

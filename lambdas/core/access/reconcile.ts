@@ -16,6 +16,7 @@ import type { AccessRequest, Grant, RequestStatus, Settings, SettingsFallback } 
 import { accessErrorReason } from './errors';
 import { AccessControl, releaseOf, targetOfRequest, type AccessDeps } from './grants';
 import { accessEndOf } from './workflow';
+import { mapLimited } from '../map-limited';
 
 export interface ReconcileDeps extends AccessDeps {
   requests: RequestRepository;
@@ -75,22 +76,6 @@ const DEFAULT_GRACE_MS = 15 * 60_000;
 const DEFAULT_OVERDUE_AFTER_MS = 30 * 60_000;
 /** Tries per audit event id (two repairs in the same millisecond and version). */
 const MAX_ID_ATTEMPTS = 5;
-
-async function mapLimited<T>(
-  items: readonly T[],
-  limit: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      if (item !== undefined) await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
 
 class Reconciliation {
   readonly report: ReconcileReport = {

@@ -1,7 +1,8 @@
 /**
  * Requests: the lifecycle (which status changes are allowed, who causes each, the phases the
  * lists show), creating a request, people's decisions, the workflow's own status changes, reads
- * and lists, the request form, and the realtime hint that a request changed.
+ * and lists, the request form, the realtime hint that a request changed, and the original TEAM's
+ * history imported read-only.
  */
 export * from './lifecycle';
 export * from './status-change';
@@ -15,3 +16,4 @@ export * from './list-requests';
 export * from './request-form';
 export * from './request-approvers';
 export * from './realtime';
+export * from './history-import';

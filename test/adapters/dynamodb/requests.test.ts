@@ -131,6 +131,35 @@ describe('DynamoRequestRepository: writes', () => {
     expect(trail.items.map((e) => e.action)).toEqual(['created', ...Array(6).fill('notified')]);
     expect(trail.items.map((e) => e.id)).toEqual([...trail.items.map((e) => e.id)].sort());
   });
+
+  it('stores imported history with its whole trail once, even with more approvers than a transaction holds', async () => {
+    const approvers = Array.from({ length: 120 }, (_, n) => actor(`approver-${n}`));
+    const r = aRequest({
+      requester: carol,
+      approvers,
+      status: 'ended',
+      decidedBy: approvers[0],
+      endedAt: at(120),
+      importedFrom: 'original-team',
+    });
+    const trail = (['created', 'approved', 'started', 'ended'] as const).map((action) => eventFor(r, action));
+    expect(await repo.importHistorical(r, trail)).toBe(true);
+    expect(await repo.get(r.id)).toEqual(r);
+    expect((await repo.listEvents(r.id, { limit: 10 })).items.map((e) => e.action)).toEqual([
+      'created',
+      'approved',
+      'started',
+      'ended',
+    ]);
+    // Every approver finds it on their ended access, the last one included.
+    for (const approver of [approvers[0], approvers[119]]) {
+      expect(ids(await repo.listEndedFor(approver!.id, { limit: 10 }))).toEqual([r.id]);
+    }
+    // A second import of the same request writes nothing.
+    expect(await repo.importHistorical({ ...r, justification: 'changed' }, trail)).toBe(false);
+    expect((await repo.get(r.id))?.justification).toBe(r.justification);
+    expect((await repo.listEvents(r.id, { limit: 10 })).items).toHaveLength(4);
+  });
 });
 
 describe('DynamoRequestRepository: lists', () => {

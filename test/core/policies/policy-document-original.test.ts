@@ -17,26 +17,10 @@ import {
 import { effectiveSettings } from '../../../lambdas/core/settings/settings';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
 import { InMemoryPolicyState } from '../../fakes/policy-state';
+import { scan } from '../original-items';
 
 const { accounts, groups, users, ous, permissionSets: ps } = DEMO;
 
-/** DynamoDB JSON of a plain value, as `aws dynamodb scan` prints items. */
-function marshal(value: unknown): Record<string, unknown> {
-  if (value === null) return { NULL: true };
-  if (typeof value === 'string') return { S: value };
-  if (typeof value === 'number') return { N: String(value) };
-  if (typeof value === 'boolean') return { BOOL: value };
-  if (Array.isArray(value)) return { L: value.map(marshal) };
-  return { M: item(value as Record<string, unknown>) };
-}
-const item = (plain: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, marshal(v)]));
-const scan = (items: Record<string, unknown>[]) => ({
-  Items: items.map(item),
-  Count: items.length,
-  ScannedCount: items.length,
-  ConsumedCapacity: null,
-});
 const ref = (r: { id: string; name: string }) => ({ name: r.name, id: r.id });
 const psRef = (p: { arn: string; name: string }) => ({ name: p.name, id: p.arn });
 

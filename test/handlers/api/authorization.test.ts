@@ -116,6 +116,26 @@ const ops = (): Operation[] => {
       }),
     );
   const ignoreConflict = (p: Promise<void>) => p.catch(() => undefined);
+  // One finished request of the original TEAM, as its requests table holds it.
+  const originalHistory = () =>
+    JSON.stringify([
+      {
+        id: '5d0c3c52-8f0e-4b8e-a2f4-0c6f1d2e3a4b',
+        username: 'idc_someone@example.com',
+        email: 'someone@example.com',
+        accountId: STAGING_ACCOUNT,
+        accountName: 'Staging',
+        role: 'ReadOnlyAccess',
+        roleId: READ_ONLY,
+        startTime: '2025-05-01T10:00:00.000Z',
+        duration: '1',
+        justification: 'history',
+        status: 'ended',
+        endTime: '2025-05-01T11:00:00.000Z',
+        createdAt: '2025-05-01T09:50:00.000Z',
+        updatedAt: '2025-05-01T11:00:01.000Z',
+      },
+    ]);
 
   return [
     // ------------------------------------------------------------------ queries
@@ -169,6 +189,12 @@ const ops = (): Operation[] => {
       doc: 'query($input: PreviewPolicyImportInput!) { previewPolicyImport(input: $input) { digest counts { settingsChanged } } }',
       expected: ADMINS,
       vars: async () => ({ input: { document: await exported() } }),
+    },
+    {
+      field: 'previewRequestHistoryImport',
+      doc: 'query($input: RequestHistoryInput!) { previewRequestHistoryImport(input: $input) { total toImport } }',
+      expected: ADMINS,
+      vars: async () => ({ input: { items: originalHistory() } }),
     },
     { field: 'accounts', doc: `{ accounts ${page} }`, expected: ADMINS },
     { field: 'ouTree', doc: `{ ouTree ${page} }`, expected: ADMINS },
@@ -297,6 +323,12 @@ const ops = (): Operation[] => {
         const { digest } = await cloud.backend.backend.usecases.previewPolicyImport(ADMIN, { document });
         return { input: { document, expectedDigest: digest } };
       },
+    },
+    {
+      field: 'importRequestHistory',
+      doc: 'mutation($input: RequestHistoryInput!) { importRequestHistory(input: $input) { imported alreadyImported } }',
+      expected: ADMINS,
+      vars: async () => ({ input: { items: originalHistory() } }),
     },
     {
       field: 'updateSettings',

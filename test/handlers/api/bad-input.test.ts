@@ -404,6 +404,33 @@ function mutations(): Record<string, fc.Arbitrary<unknown>> {
       format: maybe(fc.constantFrom('TEAM', 'ORIGINAL_TEAM', 'CSV')),
       expectedDigest: maybe(fc.constantFrom('0'.repeat(64), 'f'.repeat(64), 'abc', '')),
     }),
+    // Original TEAM request items, mostly one bad field away from importable: a refused import
+    // writes nothing (an accepted one writes its requests).
+    importRequestHistory: input({
+      items: maybe(
+        fc.oneof(
+          text,
+          fc
+            .record({
+              id: maybe(fc.oneof(fc.uuid(), text)),
+              username: maybe(fc.constantFrom('idc_alice@example.com', 'idc_', '')),
+              accountId: maybe(accountId),
+              roleId: maybe(permissionSetArn),
+              startTime: maybe(isoTime),
+              duration: maybe(fc.oneof(hours, text)),
+              status: maybe(fc.constantFrom('ended', 'revoked', 'pending', 'in progress', 'BOGUS')),
+              createdAt: maybe(fc.oneof(isoTime, text)),
+            })
+            .chain((item) =>
+              fc.constantFrom(
+                JSON.stringify([item]),
+                JSON.stringify({ Items: [item, item] }),
+                JSON.stringify(item),
+              ),
+            ),
+        ),
+      ),
+    }),
     invalidateOuCache: input({ ouIds: listOf(ouId) }),
     startSessionLogQuery: input({ requestId: maybe(requestId()) }),
     publishRequestChange: input({

@@ -227,6 +227,18 @@ describe('what the router acts on', () => {
     );
   });
 
+  it('leaves history imported from the original TEAM alone: no workflow, no realtime hint', async () => {
+    const r = recordingRouter();
+    const imported = { importedFrom: { S: 'original-team' } };
+    const result = await r.handler(batch(streamRecord('INSERT', image('ended', imported))));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect({ started: r.started, signalled: r.signalled, published: r.published }).toEqual({
+      started: [],
+      signalled: [],
+      published: [],
+    });
+  });
+
   it('reports a malformed record as failed and goes on with the others', async () => {
     const r = recordingRouter();
     const bad = streamRecord('INSERT', { id: { S: 'req-2' } });

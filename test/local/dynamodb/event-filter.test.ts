@@ -24,6 +24,15 @@ describe('the local event filter', () => {
     expect(routed(record('cancelled', 'scheduled'))).toBe(true);
   });
 
+  it('drops history imported from the original TEAM: it is finished and nothing drives it', () => {
+    const imported = {
+      eventName: 'INSERT',
+      dynamodb: { NewImage: { ...image('ended'), importedFrom: { S: 'original-team' } } },
+    };
+    expect(routed(imported)).toBe(false);
+    expect(routed(record('ended'))).toBe(true);
+  });
+
   it('drops the workflow’s own changes, token writes and removals', () => {
     expect(routed(record('scheduled', 'approved'))).toBe(false);
     expect(routed(record('in progress', 'scheduled'))).toBe(false);

@@ -74,6 +74,7 @@ export function request(overrides: Partial<Request> = {}): Request {
     grantedAt: null,
     endedAt: null,
     errorReason: null,
+    importedFrom: null,
     createdAt: '2026-09-01T07:50:00.000Z',
     updatedAt: '2026-09-01T07:50:00.000Z',
     ...overrides,

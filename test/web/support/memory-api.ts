@@ -17,6 +17,7 @@ import type {
   PolicyCheck,
   PolicyDocumentFormat,
   PolicyImportPreview,
+  RequestHistoryPreview,
   Request,
   RequestApprovers,
   RequestChange,
@@ -51,6 +52,8 @@ export interface MemoryData {
   policyCheck?: PolicyCheck;
   /** What `previewPolicyImport` answers (a test prepares it; the server's diff is tested there). */
   policyImportPreview?: PolicyImportPreview;
+  /** What `previewRequestHistoryImport` answers (the server's reading is tested there). */
+  requestHistoryPreview?: RequestHistoryPreview;
 }
 
 export interface Call {
@@ -286,6 +289,7 @@ export class MemoryTeamApi implements TeamApi {
         grantedAt: null,
         endedAt: null,
         errorReason: null,
+        importedFrom: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -611,6 +615,21 @@ export class MemoryTeamApi implements TeamApi {
         throw new ApiError('Conflict', 'The policies changed since the preview; preview the document again.');
       }
       return preview.counts;
+    });
+
+  previewRequestHistoryImport = (items: string) =>
+    this.record('previewRequestHistoryImport', [items], () => {
+      const preview = this.data.requestHistoryPreview;
+      if (!preview)
+        throw new ApiError('Validation', 'No request history preview was prepared for this test.');
+      return preview;
+    });
+  importRequestHistory = (items: string) =>
+    this.record('importRequestHistory', [items], () => {
+      const preview = this.data.requestHistoryPreview;
+      if (!preview)
+        throw new ApiError('Validation', 'No request history preview was prepared for this test.');
+      return { imported: preview.toImport, alreadyImported: preview.alreadyImported };
     });
 
   onRequestChange = (channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe => {

@@ -8,6 +8,8 @@ import {
   ImportPoliciesDocument,
   PolicyCheckDocument,
   PreviewPolicyImportDocument,
+  PreviewRequestHistoryImportDocument,
+  ImportRequestHistoryDocument,
   ApproverPoliciesDocument,
   CancelRequestDocument,
   CreateApproverPoliciesDocument,
@@ -244,6 +246,10 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
       (await run(PreviewPolicyImportDocument, { input: { document, format } })).previewPolicyImport,
     importPolicies: async (document, format, expectedDigest) =>
       (await run(ImportPoliciesDocument, { input: { document, format, expectedDigest } })).importPolicies,
+    previewRequestHistoryImport: async (items) =>
+      (await run(PreviewRequestHistoryImportDocument, { input: { items } })).previewRequestHistoryImport,
+    importRequestHistory: async (items) =>
+      (await run(ImportRequestHistoryDocument, { input: { items } })).importRequestHistory,
     onRequestChange: (channel, handlers) =>
       subscribe(OnRequestChangeDocument, { channel }, (data) => data.onRequestChange, handlers),
     onSessionLogQuery: (requestId, handlers) =>

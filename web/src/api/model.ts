@@ -23,6 +23,8 @@ import type {
   PolicyCheckFieldsFragment,
   PreviewPolicyImportQuery,
   ImportPoliciesMutation,
+  PreviewRequestHistoryImportQuery,
+  ImportRequestHistoryMutation,
   ReconcileNowMutation,
   RequestEventsQuery,
   RequestFieldsFragment,
@@ -91,6 +93,9 @@ export type PolicyFinding = PolicyCheck['findings'][number];
 /** What importing a policy document would change, and the digest to import it with. */
 export type PolicyImportPreview = PreviewPolicyImportQuery['previewPolicyImport'];
 export type PolicyImportCounts = ImportPoliciesMutation['importPolicies'];
+/** What importing part of the original TEAM's request history would write. */
+export type RequestHistoryPreview = PreviewRequestHistoryImportQuery['previewRequestHistoryImport'];
+export type RequestHistoryImportResult = ImportRequestHistoryMutation['importRequestHistory'];
 
 // ---------------------------------------------------------------------------------------------
 // Pages (graphql/README.md, Pagination)

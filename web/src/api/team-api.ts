@@ -21,6 +21,8 @@ import type {
   PolicyDocumentFormat,
   PolicyImportCounts,
   PolicyImportPreview,
+  RequestHistoryImportResult,
+  RequestHistoryPreview,
   ReconcileNowResult,
   RejectRequestInput,
   Request,
@@ -107,6 +109,10 @@ export interface TeamApi {
   previewPolicyImport(document: string, format: PolicyDocumentFormat): Promise<PolicyImportPreview>;
   /** Imports the document, all or nothing, if nothing changed since the preview that gave `digest`. */
   importPolicies(document: string, format: PolicyDocumentFormat, digest: string): Promise<PolicyImportCounts>;
+  /** What importing these original TEAM request items would write (nothing is written). */
+  previewRequestHistoryImport(items: string): Promise<RequestHistoryPreview>;
+  /** Imports the original TEAM's finished requests, read-only; those imported before are left alone. */
+  importRequestHistory(items: string): Promise<RequestHistoryImportResult>;
 
   /** Request changes on a channel: the caller's user id, or `AUDIT` for auditors. */
   onRequestChange(channel: string, handlers: SubscriptionHandlers<RequestChange>): Unsubscribe;

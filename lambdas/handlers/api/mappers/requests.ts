@@ -83,6 +83,7 @@ export function requestToGraphQL(r: AccessRequest): Request {
     grantedAt: r.grantedAt ?? null,
     endedAt: r.endedAt ?? null,
     errorReason: r.errorReason ?? null,
+    importedFrom: r.importedFrom === 'original-team' ? 'ORIGINAL_TEAM' : null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
