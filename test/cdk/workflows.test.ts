@@ -51,11 +51,12 @@ describe('router, reconciler and the request workflow state machine', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     const filters = (m.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
-    // A new request, or a change into a status people cause (never the workflow's own).
+    // A new request (not imported history), or a change into a status people cause (never the
+    // workflow's own).
     expect(filters.map((f) => JSON.parse(f.Pattern) as unknown)).toEqual([
       {
         dynamodb: {
-          NewImage: { status: { S: [{ exists: true }] } },
+          NewImage: { status: { S: [{ exists: true }] }, importedFrom: { S: [{ exists: false }] } },
           OldImage: { status: { S: [{ exists: false }] } },
         },
       },
