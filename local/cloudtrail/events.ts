@@ -324,6 +324,31 @@ const USER_AGENTS = [
   'AWS Internal',
 ];
 
+/**
+ * What a permission set lets its sessions do, judged from its name the way AWS names its
+ * job-function permission sets: read-only sets read (their writes are denied), power users write
+ * everywhere but IAM, administrators write everywhere. A name that says neither is treated as a
+ * power user.
+ */
+export type AccessProfile = 'read-only' | 'power-user' | 'administrator';
+
+export function accessProfileOf(permissionSetName: string): AccessProfile {
+  if (/read.?only|view.?only|security.?audit|audit|billing|support/i.test(permissionSetName))
+    return 'read-only';
+  if (/admin/i.test(permissionSetName)) return 'administrator';
+  return 'power-user';
+}
+
+/** Whether IAM would refuse the call to a session of this profile (besides random denials). */
+function refusedByPolicy(profile: AccessProfile, call: ApiCall): boolean {
+  if (call.readOnly) return false;
+  if (profile === 'read-only') return true;
+  return profile === 'power-user' && call.source === 'iam.amazonaws.com';
+}
+
+/** Read-only sessions rarely try to write; this scales their share of write attempts. */
+const READ_ONLY_WRITE_ATTEMPTS = 0.3;
+
 export interface SessionActivityOptions {
   /** The IdC user name; it is the role session name, so it appears in the principal id and ARN. */
   userName: string;
@@ -332,22 +357,27 @@ export interface SessionActivityOptions {
   from: Date;
   to: Date;
   count: number;
-  /** Share (0–1) of write (mutating) calls; 0.25 by default. */
+  /**
+   * Share (0–1) of write (mutating) calls; 0.25 by default, a third of that for a read-only
+   * permission set (whose writes are all denied).
+   */
   writeShare?: number;
-  /** Share (0–1) of calls denied by IAM; 0.08 by default. */
+  /** Share (0–1) of the calls the permission set allows that are denied anyway; 0.08 by default. */
   deniedShare?: number;
   seed?: number;
   region?: string;
 }
 
 /**
- * Generates `count` events of one user's session, spread over [from, to), sorted by time. The same
- * options (and seed) always give the same events.
+ * Generates `count` events of one user's session, spread over [from, to), sorted by time, as the
+ * permission set allows them (`accessProfileOf`). The same options (and seed) always give the
+ * same events.
  */
 export function generateSessionActivity(options: SessionActivityOptions): CloudTrailEvent[] {
   const { userName, accountId, permissionSetName, from, to, count } = options;
   const region = options.region ?? DEFAULT_REGION;
-  const writeShare = options.writeShare ?? 0.25;
+  const profile = accessProfileOf(permissionSetName);
+  const writeShare = options.writeShare ?? (profile === 'read-only' ? 0.25 * READ_ONLY_WRITE_ATTEMPTS : 0.25);
   const deniedShare = options.deniedShare ?? 0.08;
   const rng = seededRandom(
     options.seed ?? seedFrom(`${userName}|${accountId}|${permissionSetName}|${from.toISOString()}`),
@@ -361,7 +391,7 @@ export function generateSessionActivity(options: SessionActivityOptions): CloudT
   );
   return times.map((time) => {
     const call = rng() < writeShare ? pick(rng, WRITE_CALLS) : pick(rng, READ_CALLS);
-    const denied = rng() < deniedShare;
+    const denied = rng() < deniedShare || refusedByPolicy(profile, call);
     const event: CloudTrailEvent = {
       eventVersion: '1.09',
       eventID: rngUuid(rng),

@@ -17,7 +17,12 @@ import {
   type QueryStatus,
 } from '@aws-sdk/client-cloudtrail';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateSessionActivity, ssoRoleName } from '../../../local/cloudtrail/events';
+import {
+  accessProfileOf,
+  generateSessionActivity,
+  ssoRoleName,
+  type CloudTrailEvent,
+} from '../../../local/cloudtrail/events';
 import { startCloudTrailLake, type RunningCloudTrailLake } from '../../../local/cloudtrail/lake';
 
 const ALICE = 'alice@example.com';
@@ -361,5 +366,35 @@ describe('generated session activity', () => {
     expect(new Set(writes.map((e) => e.eventName))).toContain('CreateAccessKey');
     expect(events.some((e) => e.errorCode === 'AccessDenied')).toBe(true);
     expect(generateSessionActivity({ ...options, writeShare: 1 }).every((e) => !e.readOnly)).toBe(true);
+  });
+
+  it('does what the permission set allows: read-only sessions read, power users write but not to IAM, admins write', () => {
+    const session = (permissionSetName: string) =>
+      generateSessionActivity({ ...options, permissionSetName, deniedShare: 0 });
+    const succeeded = (events: CloudTrailEvent[]) => events.filter((e) => e.errorCode === undefined);
+    const writes = (events: CloudTrailEvent[]) => events.filter((e) => !e.readOnly);
+    const iam = (events: CloudTrailEvent[]) => events.filter((e) => e.eventSource === 'iam.amazonaws.com');
+
+    const readOnly = session('ReadOnlyAccess');
+    expect(writes(readOnly).length).toBeGreaterThan(0);
+    expect(writes(readOnly).length / readOnly.length).toBeLessThan(0.15);
+    expect(writes(succeeded(readOnly))).toEqual([]);
+    expect(succeeded(readOnly).length).toBeGreaterThan(readOnly.length * 0.8);
+    for (const e of writes(readOnly)) expect(e.errorMessage).toMatch(/is not authorized to perform/);
+
+    const power = session('PowerUserAccess');
+    expect(writes(succeeded(power)).length).toBeGreaterThan(0);
+    expect(iam(writes(succeeded(power)))).toEqual([]);
+    expect(iam(writes(power)).length).toBeGreaterThan(0);
+
+    const admin = session('AdministratorAccess');
+    expect(succeeded(admin)).toEqual(admin);
+    expect(new Set(iam(writes(admin)).map((e) => e.eventName))).toEqual(
+      new Set(['CreateAccessKey', 'AttachRolePolicy']),
+    );
+    expect(accessProfileOf('ViewOnlyAccess')).toBe('read-only');
+    expect(accessProfileOf('SecurityAudit')).toBe('read-only');
+    expect(accessProfileOf('DatabaseAdministrator')).toBe('administrator');
+    expect(accessProfileOf('DataScientist')).toBe('power-user');
   });
 });
