@@ -8,8 +8,9 @@ import CreateRequestPage from '../../../web/src/pages/create-request/create-requ
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
 import PolicyDocumentPage from '../../../web/src/pages/policy-document/policy-document-page';
+import RequestDetailsPage from '../../../web/src/pages/request-details/request-details-page';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
-import type { PolicyImportPreview } from '../../../web/src/api/model';
+import type { PolicyImportPreview, RequestHistoryPreview } from '../../../web/src/api/model';
 import { ALICE, me, memoryData, productionApprovers, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { button, field, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
@@ -98,6 +99,53 @@ describe('accessibility (axe)', () => {
     act(() => page.findTextarea()?.setTextareaValue('{ "version": 1 }'));
     act(() => button(page, 'Preview changes').click());
     await waitForElement(() => page.findAllTables().length === 3);
+    expect(await violations()).toEqual([]);
+  });
+
+  it('the request history import labels its form, its preview and its progress', async () => {
+    const requestHistoryPreview: RequestHistoryPreview = {
+      total: 1200,
+      toImport: 1100,
+      alreadyImported: 100,
+      byStatus: [
+        { status: 'ENDED', count: 1000 },
+        { status: 'REVOKED', count: 200 },
+      ],
+      from: '2025-01-05T09:00:00.000Z',
+      to: '2026-03-02T16:30:00.000Z',
+      unknownUsers: ['dave'],
+    };
+    const api = new MemoryTeamApi(memoryData({ me: me({ isAdmin: true }), requestHistoryPreview }));
+    // The second part waits, so the progress shows.
+    api.importRequestHistory = (items) =>
+      items.includes('"id":"1001"')
+        ? new Promise(() => undefined)
+        : Promise.resolve({ imported: 0, alreadyImported: 0 });
+    const { page } = renderWithApp(<PolicyDocumentPage />, { api, path: '/admin/policy-document' });
+    const history = await waitForElement(() => field(page, 'Requests').findControl()?.findTextarea());
+    const items = Array.from({ length: 1200 }, (_, i) => ({ id: String(i + 1) }));
+    act(() => history.setTextareaValue(JSON.stringify(items)));
+    act(() => button(page, 'Preview').click());
+    await waitForElement(() => page.getElement().textContent?.includes('(in 2 parts)'));
+    expect(await violations()).toEqual([]);
+    act(() => button(page, 'Import').click());
+    const modal = await waitForElement(() => page.findModal());
+    act(() => button(modal.findFooter() ?? modal, 'Import').click());
+    await waitForElement(() => page.findProgressBar()?.getElement().textContent?.includes('Part 2 of 2'));
+    expect(await violations()).toEqual([]);
+  });
+
+  it('an imported request says so on its details page', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        requests: [request({ id: 'r-old', status: 'ENDED', importedFrom: 'ORIGINAL_TEAM', expiresAt: null })],
+      }),
+    );
+    const { page } = renderWithApp(<RequestDetailsPage params={{ id: 'r-old' }} />, {
+      api,
+      path: '/requests/r-old',
+    });
+    await waitForElement(() => page.findAlert() && page.findTable() && !page.findTable()?.findLoadingText());
     expect(await violations()).toEqual([]);
   });
 

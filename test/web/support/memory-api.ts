@@ -52,8 +52,12 @@ export interface MemoryData {
   policyCheck?: PolicyCheck;
   /** What `previewPolicyImport` answers (a test prepares it; the server's diff is tested there). */
   policyImportPreview?: PolicyImportPreview;
-  /** What `previewRequestHistoryImport` answers (the server's reading is tested there). */
-  requestHistoryPreview?: RequestHistoryPreview;
+  /**
+   * What `previewRequestHistoryImport` answers (the server's reading is tested there), or how it
+   * answers each call's items; `importRequestHistory` imports its `toImport` and skips its
+   * `alreadyImported`.
+   */
+  requestHistoryPreview?: RequestHistoryPreview | ((items: string) => RequestHistoryPreview);
 }
 
 export interface Call {
@@ -617,18 +621,16 @@ export class MemoryTeamApi implements TeamApi {
       return preview.counts;
     });
 
+  private historyPreviewOf(items: string): RequestHistoryPreview {
+    const preview = this.data.requestHistoryPreview;
+    if (!preview) throw new ApiError('Validation', 'No request history preview was prepared for this test.');
+    return typeof preview === 'function' ? preview(items) : preview;
+  }
   previewRequestHistoryImport = (items: string) =>
-    this.record('previewRequestHistoryImport', [items], () => {
-      const preview = this.data.requestHistoryPreview;
-      if (!preview)
-        throw new ApiError('Validation', 'No request history preview was prepared for this test.');
-      return preview;
-    });
+    this.record('previewRequestHistoryImport', [items], () => this.historyPreviewOf(items));
   importRequestHistory = (items: string) =>
     this.record('importRequestHistory', [items], () => {
-      const preview = this.data.requestHistoryPreview;
-      if (!preview)
-        throw new ApiError('Validation', 'No request history preview was prepared for this test.');
+      const preview = this.historyPreviewOf(items);
       return { imported: preview.toImport, alreadyImported: preview.alreadyImported };
     });
 

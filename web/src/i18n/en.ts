@@ -154,6 +154,7 @@ export const en = {
   'csv.revokedAt': 'Revoked at',
   'csv.revokeComment': 'Revoke comment',
   'csv.approvers': 'Approvers',
+  'csv.importedFrom': 'Imported from',
 
   'table.loading': 'Loading…',
   'table.refresh': 'Refresh',
@@ -495,7 +496,7 @@ export const en = {
   'policyCheck.problem.renamedUnknown': 'renamed',
 
   'document.description':
-    'Every eligibility policy, approver policy and the settings as one document: keep it in git, review changes, and import it here.',
+    "Every eligibility policy, approver policy and the settings as one document: keep it in git, review changes, and import it here. The original TEAM's request history is imported here too.",
   'document.export.title': 'Export',
   'document.export.description':
     'The policies and settings as they are now, as JSON. Names and ids identify users, groups, accounts, OUs and permission sets; the Slack token is never included.',
@@ -592,6 +593,68 @@ export const en = {
   'document.field.settings.auditorGroupName': 'TEAM auditor group',
   'document.field.settings.ouCacheEnabled': 'OU account cache',
   'document.field.settings.sensitiveActions': 'Sensitive actions',
+
+  'history.title': 'Request history from the original TEAM',
+  'history.description':
+    "The original TEAM's finished requests (ended, revoked, rejected, cancelled, expired or failed), imported read-only for audit: they appear on the audit lists and on their requesters' and approvers' lists, and nothing ever acts on them. Importing the same file again is safe: requests already imported are skipped.",
+  'history.file': 'Requests file',
+  'history.file.description':
+    'The output of aws dynamodb scan --table-name requests-<suffix> --output json, or a JSON list of its items. A large file is sent in parts of at most 1,000 items.',
+  'history.text': 'Requests',
+  'history.text.description': 'Or paste the items here.',
+  'history.error.empty': 'Choose a file or paste the items.',
+  'history.error.notJson':
+    'This is not JSON. Choose the output of aws dynamodb scan ({"Items": [...]}) or a JSON list of the items of the original\'s requests table.',
+  'history.error.shape':
+    'Expected the output of aws dynamodb scan ({"Items": [...]}) or a JSON list of items.',
+  'history.error.noItems': 'It holds no items.',
+  'history.error.tooLarge': 'Item {item} is too large to send (more than 900 KiB).',
+  'history.error.duplicate': 'Item {item} (request {id}) appears twice: it is also item {first}.',
+  'history.preview': 'Preview',
+  'history.previewing': 'Previewing',
+  'history.importing': 'Importing…',
+  'history.progress': 'Part {part} of {parts}',
+  'history.preview.failed': 'The request history could not be previewed',
+  'history.preview.failedPart': 'Part {part} of {parts} could not be previewed',
+  'history.failed.items': 'Part {part} holds items {first}–{last} of the file.',
+  'history.failed.itemInFile':
+    'Part {part} holds items {first}–{last} of the file: its item {item} is item {inFile} of the file.',
+  'history.preview.title': 'What the import would write',
+  'history.preview.description': 'Nothing is written until you import.',
+  'history.total': 'Requests read',
+  'history.total.parts': '{count} (in {parts} parts)',
+  'history.toImport': 'To import',
+  'history.alreadyImported': 'Already imported',
+  'history.byStatus': 'By status',
+  'history.period': 'Created',
+  'history.period.value': '{from} – {to}',
+  'history.unknownUsers': 'People the directory no longer knows',
+  'history.unknownUsers.none': 'None',
+  'history.unknownUsers.more': 'and {count} more',
+  'history.unknownUsers.description': 'Their requests keep the user name and email the original recorded.',
+  'history.nothing.title': 'Nothing to import',
+  'history.nothing.content': 'Every request of this file has been imported already.',
+  'history.import': 'Import',
+  'history.confirm.header': 'Import this request history?',
+  'history.confirm.toImport': 'To import: {count}',
+  'history.confirm.alreadyImported': 'Already imported, left as they are: {count}',
+  'history.confirm.parts': 'Sent in {parts} parts of at most {size} items, one after another.',
+  'history.confirm.readOnly':
+    'Imported requests are read-only history: no workflow starts, nobody is notified, and no access is granted or removed.',
+  'history.imported': 'Request history imported. Imported: {imported}. Already imported: {alreadyImported}.',
+  'history.import.failed': 'The request history could not be imported',
+  'history.import.failedPart': 'The import stopped at part {part} of {parts}',
+  'history.import.failed.done':
+    'Imported before it stopped: {imported}. Already imported: {alreadyImported}.',
+  'history.import.failed.again':
+    'Importing the file again continues where it stopped: requests already imported are skipped.',
+
+  'imported.badge': 'Imported',
+  'imported.title': 'Imported from the original TEAM — read-only history',
+  'imported.content':
+    "This request was made in the original TEAM and imported for audit. Nothing acts on it; its session activity stays in the original's CloudTrail Lake event data store.",
+  'imported.trailDetail': 'Imported from the original TEAM',
+  'imported.errorReason': 'The original TEAM recorded this request as failed.',
 
   'settings.description': 'How TEAM works for everyone. Only administrators can change this.',
   'settings.current': 'Current settings',

@@ -152,6 +152,7 @@ export const ja: Messages = {
   'csv.revokedAt': '取り消し日時',
   'csv.revokeComment': '取り消しコメント',
   'csv.approvers': '承認者一覧',
+  'csv.importedFrom': 'インポート元',
 
   'table.loading': '読み込み中…',
   'table.refresh': '更新',
@@ -495,7 +496,7 @@ export const ja: Messages = {
   'policyCheck.problem.renamedUnknown': '名前が変更されました',
 
   'document.description':
-    'すべての利用資格ポリシー、承認者ポリシーと設定を 1 つのドキュメントにまとめます。git で管理して変更をレビューし、ここでインポートできます。',
+    'すべての利用資格ポリシー、承認者ポリシーと設定を 1 つのドキュメントにまとめます。git で管理して変更をレビューし、ここでインポートできます。元の TEAM のリクエスト履歴もここでインポートします。',
   'document.export.title': 'エクスポート',
   'document.export.description':
     '現在のポリシーと設定を JSON で保存します。ユーザー、グループ、アカウント、OU、権限セットは名前と ID で示されます。Slack トークンは含まれません。',
@@ -592,6 +593,69 @@ export const ja: Messages = {
   'document.field.settings.auditorGroupName': 'TEAM 監査者グループ',
   'document.field.settings.ouCacheEnabled': 'OU アカウントキャッシュ',
   'document.field.settings.sensitiveActions': '要注意アクション',
+
+  'history.title': '元の TEAM のリクエスト履歴',
+  'history.description':
+    '元の TEAM の終了済みリクエスト（終了、取り消し、却下、キャンセル、期限切れ、失敗）を、監査用に読み取り専用でインポートします。監査の一覧と、申請者・承認者の一覧に表示され、処理の対象になることはありません。同じファイルを再度インポートしても安全です。インポート済みのリクエストはスキップされます。',
+  'history.file': 'リクエストファイル',
+  'history.file.description':
+    'aws dynamodb scan --table-name requests-<suffix> --output json の出力、またはその項目の JSON リスト。大きなファイルは最大 1,000 項目ずつに分割して送信されます。',
+  'history.text': 'リクエスト',
+  'history.text.description': 'またはここに項目を貼り付けます。',
+  'history.error.empty': 'ファイルを選択するか、項目を貼り付けてください。',
+  'history.error.notJson':
+    'JSON ではありません。aws dynamodb scan の出力（{"Items": [...]}）か、元の requests テーブルの項目の JSON リストを選択してください。',
+  'history.error.shape':
+    'aws dynamodb scan の出力（{"Items": [...]}）または項目の JSON リストである必要があります。',
+  'history.error.noItems': '項目がありません。',
+  'history.error.tooLarge': '項目 {item} は大きすぎて送信できません（900 KiB 超）。',
+  'history.error.duplicate': '項目 {item}（リクエスト {id}）が重複しています。項目 {first} と同じです。',
+  'history.preview': 'プレビュー',
+  'history.previewing': 'プレビュー中',
+  'history.importing': 'インポート中…',
+  'history.progress': 'パート {part} / {parts}',
+  'history.preview.failed': 'リクエスト履歴をプレビューできませんでした',
+  'history.preview.failedPart': 'パート {part} / {parts} をプレビューできませんでした',
+  'history.failed.items': 'パート {part} はファイルの項目 {first}～{last} です。',
+  'history.failed.itemInFile':
+    'パート {part} はファイルの項目 {first}～{last} です。パート内の項目 {item} はファイルの項目 {inFile} です。',
+  'history.preview.title': 'インポートされる内容',
+  'history.preview.description': 'インポートするまで何も書き込まれません。',
+  'history.total': '読み込んだリクエスト',
+  'history.total.parts': '{count}（{parts} パート）',
+  'history.toImport': 'インポート対象',
+  'history.alreadyImported': 'インポート済み',
+  'history.byStatus': 'ステータス別',
+  'history.period': '作成日時',
+  'history.period.value': '{from} ～ {to}',
+  'history.unknownUsers': 'ディレクトリに存在しなくなったユーザー',
+  'history.unknownUsers.none': 'なし',
+  'history.unknownUsers.more': 'ほか {count} 人',
+  'history.unknownUsers.description':
+    'これらのリクエストには、元の TEAM が記録したユーザー名とメールアドレスが残ります。',
+  'history.nothing.title': 'インポートするものはありません',
+  'history.nothing.content': 'このファイルのリクエストはすべてインポート済みです。',
+  'history.import': 'インポート',
+  'history.confirm.header': 'このリクエスト履歴をインポートしますか？',
+  'history.confirm.toImport': 'インポート対象: {count}',
+  'history.confirm.alreadyImported': 'インポート済み（変更しません）: {count}',
+  'history.confirm.parts': '最大 {size} 項目ずつ {parts} パートに分けて、順に送信します。',
+  'history.confirm.readOnly':
+    'インポートしたリクエストは読み取り専用の履歴です。ワークフローは開始されず、通知も送られず、アクセスの付与や削除も行われません。',
+  'history.imported':
+    'リクエスト履歴をインポートしました。インポート: {imported}。インポート済み: {alreadyImported}。',
+  'history.import.failed': 'リクエスト履歴をインポートできませんでした',
+  'history.import.failedPart': 'パート {part} / {parts} でインポートが止まりました',
+  'history.import.failed.done': '停止までにインポート: {imported}。インポート済み: {alreadyImported}。',
+  'history.import.failed.again':
+    'ファイルをもう一度インポートすると、止まったところから続きます。インポート済みのリクエストはスキップされます。',
+
+  'imported.badge': 'インポート',
+  'imported.title': '元の TEAM からインポート — 読み取り専用の履歴',
+  'imported.content':
+    'このリクエストは元の TEAM で作成され、監査用にインポートされたものです。処理の対象にはなりません。セッションのアクティビティは元の TEAM の CloudTrail Lake イベントデータストアに残っています。',
+  'imported.trailDetail': '元の TEAM からインポート',
+  'imported.errorReason': '元の TEAM でこのリクエストは失敗として記録されています。',
 
   'settings.description': 'すべての利用者に適用される TEAM の動作です。変更できるのは管理者だけです。',
   'settings.current': '現在の設定',

@@ -18,9 +18,11 @@ const isRequester = (request: Request, me: Me) => request.requester.id === me.us
 
 /**
  * Whether the caller may take an action on a request, as far as the SPA can tell (the server
- * decides): nobody decides their own request.
+ * decides): nobody decides their own request, and nobody acts on one imported from the original.
  */
 export function canAct(action: RequestAction, request: Request, me: Me): boolean {
+  // Imported history is read-only: nothing acts on it.
+  if (request.importedFrom) return false;
   switch (action) {
     case 'approve':
     case 'reject':

@@ -8,7 +8,7 @@ import type { CsvColumn } from '../../components/csv';
 import type { ColumnSpec } from '../../components/data-table';
 import { useFollow } from '../../app/router';
 import { pathOf } from '../../app/routes';
-import { STATUS_LABELS, StatusBadge } from './status-badge';
+import { RequestStatusBadge, STATUS_LABELS } from './status-badge';
 
 export type RequestColumnId =
   | 'account'
@@ -28,10 +28,13 @@ export type RequestColumnId =
   | 'revokedBy'
   | 'createdAt';
 
+/** How the import records someone the directory no longer knew: by the original's user name. */
+const ORIGINAL_TEAM_PERSON = /^original-team:(.+)$/;
+
 /** Who a person is, for tables: their email, else their name, else their id. */
 export function actorLabel(actor: Actor | null | undefined): string {
   if (!actor) return '';
-  return actor.email || actor.name || actor.id;
+  return actor.email || actor.name || (ORIGINAL_TEAM_PERSON.exec(actor.id)?.[1] ?? actor.id);
 }
 
 /** "Prod (111122223333)". */
@@ -125,9 +128,15 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
       status: {
         id: 'status',
         header: t('column.status'),
-        text: (r) => t(STATUS_LABELS[r.status]),
-        cell: (r) => <StatusBadge status={r.status} />,
+        // Imported requests are found by the filter too ("Imported").
+        text: (r) =>
+          r.importedFrom
+            ? `${t(STATUS_LABELS[r.status])} ${t('imported.badge')}`
+            : t(STATUS_LABELS[r.status]),
+        cell: (r) => <RequestStatusBadge request={r} stacked />,
         csv: (r) => r.status,
+        // The longest label with its icon ("取り消し済み") uncut.
+        minWidth: 140,
       },
       countdown: {
         id: 'countdown',
@@ -207,5 +216,6 @@ export function requestCsvColumns(t: Translate): CsvColumn<Request>[] {
     { header: t('csv.revokeComment'), value: (r) => r.revoke?.comment },
     { header: t('csv.approvers'), value: (r) => r.approvers.map((a) => a.email).join(' ') },
     { header: t('column.createdAt'), value: (r) => r.createdAt },
+    { header: t('csv.importedFrom'), value: (r) => r.importedFrom },
   ];
 }

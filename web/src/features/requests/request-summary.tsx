@@ -1,11 +1,18 @@
 import Box from '@cloudscape-design/components/box';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import type { Actor, Request } from '../../api/model';
-import { useI18n } from '../../i18n';
+import { useI18n, type Translate } from '../../i18n';
 import { formatDateTime, formatHours, formatIsoDuration } from '../../i18n/format';
 import { Countdown, countdownOf } from './countdown';
 import { accountLabel, actorLabel, endTimeOf } from './request-columns';
-import { StatusBadge } from './status-badge';
+import { RequestStatusBadge } from './status-badge';
+
+/** What the import writes on a request the original recorded as failed (shown in the reader's language). */
+const IMPORTED_ERROR_REASON = 'The original TEAM recorded this request as failed.';
+
+function errorReasonText(request: Request, reason: string, t: Translate): string {
+  return request.importedFrom && reason === IMPORTED_ERROR_REASON ? t('imported.errorReason') : reason;
+}
 
 /** People by name, their email beside it (the email alone when there is no name). */
 function People({ people }: { people: Actor[] }) {
@@ -44,7 +51,7 @@ export function RequestSummary({ request }: { request: Request }) {
           label: t('column.justification'),
           value: <Box variant="span">{request.justification}</Box>,
         },
-        { label: t('column.status'), value: <StatusBadge status={request.status} /> },
+        { label: t('column.status'), value: <RequestStatusBadge request={request} /> },
       ]}
     />
   );
@@ -55,7 +62,7 @@ export function RequestDetails({ request }: { request: Request }) {
   const { t, locale, timeZone } = useI18n();
   const when = (value: string | null | undefined) => (value ? formatDateTime(value, locale, timeZone) : '-');
   const items = [
-    { label: t('column.status'), value: <StatusBadge status={request.status} /> },
+    { label: t('column.status'), value: <RequestStatusBadge request={request} /> },
     ...(countdownOf(request)
       ? [{ label: t('column.countdown'), value: <Countdown request={request} /> }]
       : []),
@@ -100,7 +107,9 @@ export function RequestDetails({ request }: { request: Request }) {
         ]
       : []),
     ...(request.endedAt ? [{ label: t('details.endedAt'), value: when(request.endedAt) }] : []),
-    ...(request.errorReason ? [{ label: t('details.errorReason'), value: request.errorReason }] : []),
+    ...(request.errorReason
+      ? [{ label: t('details.errorReason'), value: errorReasonText(request, request.errorReason, t) }]
+      : []),
     ...(request.sessionDuration
       ? [
           {

@@ -1,5 +1,7 @@
+import Badge from '@cloudscape-design/components/badge';
+import Box from '@cloudscape-design/components/box';
 import StatusIndicator, { type StatusIndicatorProps } from '@cloudscape-design/components/status-indicator';
-import type { RequestStatus } from '../../api/model';
+import type { Request, RequestStatus } from '../../api/model';
 import { useT, type MessageKey } from '../../i18n';
 
 const TYPES: Readonly<Record<RequestStatus, StatusIndicatorProps.Type>> = {
@@ -38,4 +40,39 @@ export function statusType(status: RequestStatus): StatusIndicatorProps.Type {
 export function StatusBadge({ status }: { status: RequestStatus }) {
   const t = useT();
   return <StatusIndicator type={TYPES[status]}>{t(STATUS_LABELS[status])}</StatusIndicator>;
+}
+
+/** "Imported": a request imported from the original TEAM, kept as read-only history. */
+export function ImportedBadge() {
+  const t = useT();
+  return <Badge color="grey">{t('imported.badge')}</Badge>;
+}
+
+/**
+ * A request's status, marked Imported when it came from the original TEAM: beside the status, or
+ * under it (`stacked`, in table cells, which stay as narrow as the status alone).
+ */
+export function RequestStatusBadge(props: {
+  request: Pick<Request, 'status' | 'importedFrom'>;
+  stacked?: boolean;
+}) {
+  const { request } = props;
+  if (!request.importedFrom) return <StatusBadge status={request.status} />;
+  if (props.stacked) {
+    return (
+      <>
+        <Box>
+          <StatusBadge status={request.status} />
+        </Box>
+        <Box>
+          <ImportedBadge />
+        </Box>
+      </>
+    );
+  }
+  return (
+    <span>
+      <StatusBadge status={request.status} /> <ImportedBadge />
+    </span>
+  );
 }

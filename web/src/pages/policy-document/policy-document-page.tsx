@@ -20,6 +20,7 @@ import { ConfirmModal } from '../../components/modals';
 import { useI18n } from '../../i18n';
 import { zonedParts } from '../../i18n/format';
 import { countsText, importChangesSomething, ImportPreviewView } from './import-preview';
+import { RequestHistorySection } from './request-history';
 
 const FORMATS: readonly PolicyDocumentFormat[] = ['TEAM', 'ORIGINAL_TEAM'];
 
@@ -306,7 +307,10 @@ function ImportSection() {
   );
 }
 
-/** Administration → Policy document: export the policies and settings, preview and import a document. */
+/**
+ * Administration → Policy document: export the policies and settings, preview and import a
+ * document, and import the original TEAM's request history.
+ */
 export default function PolicyDocumentPage() {
   const { t } = useI18n();
   return (
@@ -320,6 +324,7 @@ export default function PolicyDocumentPage() {
       <SpaceBetween size="l">
         <ExportSection />
         <ImportSection />
+        <RequestHistorySection />
       </SpaceBetween>
     </ContentLayout>
   );

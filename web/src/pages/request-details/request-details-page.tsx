@@ -46,7 +46,11 @@ const ACTION_BUTTONS: readonly { action: RequestAction; label: MessageKey; prima
   { action: 'approve', label: 'actions.approve', primary: true },
 ];
 
-function AuditTrail({ requestId, version }: { requestId: string; version: string }) {
+/** What the import writes on each event of an imported request's trail (shown in the reader's language). */
+const IMPORTED_DETAIL = 'Imported from the original TEAM';
+
+function AuditTrail(props: { requestId: string; version: string; imported: boolean }) {
+  const { requestId, version } = props;
   const { t, locale, timeZone } = useI18n();
   const api = useTeamApi();
   const events = usePagedList(
@@ -78,7 +82,12 @@ function AuditTrail({ requestId, version }: { requestId: string; version: string
         },
         { id: 'status', header: t('column.status'), cell: transition },
         { id: 'comment', header: t('details.comment'), cell: (e) => e.comment ?? '-' },
-        { id: 'detail', header: t('details.detail'), cell: (e) => e.detail ?? '-' },
+        {
+          id: 'detail',
+          header: t('details.detail'),
+          cell: (e) =>
+            props.imported && e.detail === IMPORTED_DETAIL ? t('imported.trailDetail') : (e.detail ?? '-'),
+        },
       ]}
       footer={
         events.hasMore ? (
@@ -97,6 +106,7 @@ function Loaded({ request, reload }: { request: Request; reload: () => void }) {
   const { t } = useI18n();
   const me = useMe();
   const actions = useRequestActions(reload);
+  const imported = request.importedFrom !== null;
   return (
     <ContentLayout
       header={
@@ -106,7 +116,7 @@ function Loaded({ request, reload }: { request: Request; reload: () => void }) {
           actions={
             <SpaceBetween direction="horizontal" size="xs">
               <Button iconName="refresh" ariaLabel={t('table.refresh')} onClick={reload} />
-              {ACTION_BUTTONS.filter((b) => canAct(b.action, request, me)).map((b) => (
+              {ACTION_BUTTONS.filter((b) => !imported && canAct(b.action, request, me)).map((b) => (
                 <Button
                   key={b.action}
                   variant={b.primary ? 'primary' : 'normal'}
@@ -123,11 +133,17 @@ function Loaded({ request, reload }: { request: Request; reload: () => void }) {
       }
     >
       <SpaceBetween size="l">
+        {imported ? (
+          <Alert type="info" header={t('imported.title')}>
+            {t('imported.content')}
+          </Alert>
+        ) : null}
         <Container header={<Header variant="h2">{t('details.title')}</Header>}>
           <RequestDetails request={request} />
         </Container>
-        {SESSION_LOG_STATUSES.has(request.status) ? <SessionActivity request={request} /> : null}
-        <AuditTrail requestId={request.id} version={request.updatedAt} />
+        {/* An imported request's session activity stays in the original's event data store. */}
+        {!imported && SESSION_LOG_STATUSES.has(request.status) ? <SessionActivity request={request} /> : null}
+        <AuditTrail requestId={request.id} version={request.updatedAt} imported={imported} />
       </SpaceBetween>
       {actions.modal}
     </ContentLayout>
