@@ -238,10 +238,16 @@ export class DynamoOuCache implements OuAccountsCache {
   }
 
   async invalidate(ouIds: readonly string[]): Promise<InvalidateResult> {
-    if (ouIds.length > 0) {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { ouId: TREE_KEY } }));
-    }
     const ids = [...new Set(ouIds)];
+    // The tree goes with any OU: OUs may have moved. When it cannot be dropped, no OU counts as
+    // invalidated (the tree would still place them as before).
+    try {
+      if (ids.length > 0) {
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { ouId: TREE_KEY } }));
+      }
+    } catch {
+      return { invalidated: [], failed: ids };
+    }
     const outcomes = await mapLimit(ids, 5, async (ouId) => {
       try {
         await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { ouId } }));
