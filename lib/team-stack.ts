@@ -377,7 +377,12 @@ export class TeamStack extends Stack {
       workflows: this.workflows,
       tasksFunction: fns.workflowTasks.function,
       requestsTable: this.data.tables.requests,
-      workflowOptions: { controlledBy: [fns.router, fns.reconciler], respondedBy: [fns.workflowTasks] },
+      // The api resumes a request's wait itself right after a person's decision (the router
+      // does it again from the stream, as a safety net).
+      workflowOptions: {
+        controlledBy: [fns.router, fns.reconciler],
+        respondedBy: [fns.workflowTasks, fns.api],
+      },
     });
 
     this.grantAccess();

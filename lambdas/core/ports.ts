@@ -212,6 +212,18 @@ export interface RequestWorkflow {
 }
 
 /**
+ * Resumes a request's waiting workflow right after a person's decision was stored, so access
+ * follows an approval without waiting for the requests stream (the router still resumes it from
+ * the stream, and then finds the wait already resumed). It acts only while the stored request
+ * is exactly as the decision left it (same status and version): the token stored then is the one
+ * of the wait the decision ends, never one of a later wait. It never fails the decision: when it
+ * cannot resume, the router does.
+ */
+export interface DecisionRelay {
+  resume(request: Pick<AccessRequest, 'id' | 'status' | 'version'>): Promise<void>;
+}
+
+/**
  * A realtime hint that a request changed, for the subscribers of every channel it names: one
  * publish reaches them all.
  */
@@ -248,4 +260,6 @@ export interface CoreDeps {
   ids: IdGenerator;
   /** Deployment config the admin and auditor group names fall back to. */
   fallback?: SettingsFallback;
+  /** Resumes the workflow at once after a decision (absent: the stream router alone does). */
+  decisionRelay?: DecisionRelay;
 }

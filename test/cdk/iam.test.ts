@@ -55,6 +55,8 @@ const SERVICES: Record<FunctionName, string[]> = {
     'glue',
     's3',
     'kms',
+    // Resumes a request's waiting workflow right after a person's decision.
+    'states',
   ],
   // Starts and resumes the requests' workflows.
   router: ['logs', 'xray', 'dynamodb', 'sqs', 'appsync', 'states'],

@@ -238,20 +238,23 @@ describe('router, reconciler and the request workflow state machine', () => {
     for (const fn of ['router', 'reconciler'] as const) {
       expect(variablesOf(fn)[ENV.workflowStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
     }
-    // The tasks function may only end waits of this state machine (named, see lib/workflows.ts).
-    const tasksStates = roleStatements(template, logicalIdOf(stack.functions.workflowTasks.role)).filter(
-      (s) => s.actions.some((a) => a.startsWith('states:')),
-    );
-    expect(tasksStates).toEqual([
-      {
-        actions: ['states:SendTaskSuccess'],
-        resources: [
-          'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:Team-demo-Lifecycle',
-        ],
-      },
-    ]);
-    expect(variablesOf('workflowTasks')).not.toHaveProperty(ENV.workflowStateMachineArn);
-    for (const fn of ['api', 'preToken', 'sessionLogs'] as const) {
+    // The tasks function and the api (resuming a wait right after a person's decision) may only
+    // end waits of this state machine (named, see lib/workflows.ts).
+    for (const fn of ['workflowTasks', 'api'] as const) {
+      const states = roleStatements(template, logicalIdOf(stack.functions[fn].role)).filter((s) =>
+        s.actions.some((a) => a.startsWith('states:')),
+      );
+      expect(states, fn).toEqual([
+        {
+          actions: ['states:SendTaskSuccess'],
+          resources: [
+            'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:Team-demo-Lifecycle',
+          ],
+        },
+      ]);
+      expect(variablesOf(fn)).not.toHaveProperty(ENV.workflowStateMachineArn);
+    }
+    for (const fn of ['preToken', 'sessionLogs'] as const) {
       const actions = roleStatements(template, logicalIdOf(stack.functions[fn].role)).flatMap(
         (s) => s.actions,
       );

@@ -345,4 +345,46 @@ describe('request paths through the workflow', () => {
     const counters = h.local.stepFunctions.executionCounters(h.execution(request.id).executionArn);
     expect(counters.stateTransitions).toBe(5);
   });
+
+  it('the api resumes the wait itself after a decision; the stream router alone does it too; never twice', async () => {
+    const routerSignal = h.router.workflow.signal.bind(h.router.workflow);
+    const relay = h.backend.ports.decisionRelay;
+    const runs: string[] = [];
+    const approved = async () => {
+      const request = await h.submit(h.newRequest(alice));
+      await h.settle();
+      await h.approve(request.id, carol);
+      await h.settle();
+      const after = await h.get(request.id);
+      runs.push(after.status);
+      expect(h.hasAssignment(request)).toBe(true);
+      expect(statusChanges(await h.trail(request.id))).toEqual([
+        'created:pending',
+        'approved:approved',
+        'scheduled:scheduled',
+        'started:in progress',
+      ]);
+      // One execution, resumed once, now waiting for the end.
+      expect(waitingIn(request.id)).toEqual(['AwaitEnd']);
+      await h.revoke(request.id, alice);
+      await h.settle();
+      expect(h.hasAssignment(request)).toBe(false);
+    };
+    try {
+      // The stream's signal lost: the api's own resume grants the access.
+      h.router.workflow.signal = async () => undefined;
+      await approved();
+      // The api's resume lost (Step Functions unreachable from it): the router's grants it.
+      h.router.workflow.signal = routerSignal;
+      h.backend.ports.decisionRelay = { resume: async () => undefined };
+      await approved();
+      // Both: the second finds the wait already resumed.
+      h.backend.ports.decisionRelay = relay;
+      await approved();
+    } finally {
+      h.router.workflow.signal = routerSignal;
+      h.backend.ports.decisionRelay = relay;
+    }
+    expect(runs).toEqual(['in progress', 'in progress', 'in progress']);
+  });
 });

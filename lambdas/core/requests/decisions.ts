@@ -10,7 +10,16 @@ import { nextStatus, targetOf } from './lifecycle';
 import { authorizedRequest } from './read-requests';
 import { decidedMeanwhile, writeStatusChange } from './status-change';
 
-type DecisionDeps = Pick<CoreDeps, 'requests' | 'settings' | 'clock' | 'fallback'>;
+type DecisionDeps = Pick<CoreDeps, 'requests' | 'settings' | 'clock' | 'fallback' | 'decisionRelay'>;
+
+/** The decided request, once its waiting workflow was told (see DecisionRelay). */
+async function relayed(
+  deps: Pick<CoreDeps, 'decisionRelay'>,
+  decided: AccessRequest,
+): Promise<AccessRequest> {
+  await deps.decisionRelay?.resume(decided);
+  return decided;
+}
 
 /** Input of approve, reject and revoke: which request, and the comment (required per settings). */
 export interface CommentedActionInput {
@@ -50,8 +59,9 @@ function makeDecision(deps: DecisionDeps, decision: 'approve' | 'reject') {
     const actor = actorOf(caller);
     const patch: Partial<AccessRequest> = { decidedBy: actor, decidedAt: now.toISOString() };
     if (comment !== undefined) patch.decisionComment = comment;
+    let decided: AccessRequest;
     try {
-      return await writeStatusChange(deps.requests, request, {
+      decided = await writeStatusChange(deps.requests, request, {
         action: decision,
         role: 'approver',
         actor,
@@ -62,6 +72,7 @@ function makeDecision(deps: DecisionDeps, decision: 'approve' | 'reject') {
     } catch (error) {
       throw decidedMeanwhile(request, error);
     }
+    return relayed(deps, decided);
   };
 }
 
@@ -85,14 +96,15 @@ export function makeRejectRequest(
 
 /** Cancels the caller's own request while it is pending or scheduled (not yet granted). */
 export function makeCancelRequest(
-  deps: Pick<CoreDeps, 'requests' | 'clock'>,
+  deps: Pick<CoreDeps, 'requests' | 'clock' | 'decisionRelay'>,
 ): (caller: CallerIdentity, input: RequestRef) => Promise<AccessRequest> {
   return async (caller, input) => {
     const request = await authorizedRequest(deps, caller, input.requestId, 'cancelRequest');
     const now = deps.clock.now();
     const actor = actorOf(caller);
+    let decided: AccessRequest;
     try {
-      return await writeStatusChange(deps.requests, request, {
+      decided = await writeStatusChange(deps.requests, request, {
         action: 'cancel',
         role: 'requester',
         actor,
@@ -102,6 +114,7 @@ export function makeCancelRequest(
     } catch (error) {
       throw decidedMeanwhile(request, error);
     }
+    return relayed(deps, decided);
   };
 }
 
@@ -127,8 +140,9 @@ export function makeRevokeRequest(
     const actor = actorOf(caller);
     const patch: Partial<AccessRequest> = { revokedBy: actor, revokedAt: now.toISOString() };
     if (comment !== undefined) patch.revokeComment = comment;
+    let decided: AccessRequest;
     try {
-      return await writeStatusChange(deps.requests, request, {
+      decided = await writeStatusChange(deps.requests, request, {
         action: 'revoke',
         role,
         actor,
@@ -139,5 +153,6 @@ export function makeRevokeRequest(
     } catch (error) {
       throw decidedMeanwhile(request, error);
     }
+    return relayed(deps, decided);
   };
 }

@@ -2,7 +2,8 @@
  * The api function's composition root: the ports its use cases need (requests, policies,
  * settings, the Slack secret, Identity Center, Organizations with the OU cache, session-log
  * queries and the hand-over to the session-logs function) and the use cases over them, built once
- * per container. `makeApiBackend(ports)` wires the use cases over any ports (tests pass fakes);
+ * per container, and the relay that resumes a request's workflow right after a decision.
+ * `makeApiBackend(ports)` wires the use cases over any ports (tests pass fakes);
  * `composeApi(overrides)` builds the AWS adapters first, from the environment's configuration.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -64,6 +65,9 @@ import { uuidIds } from '../../adapters/ids';
 import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
+import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
+import { StoredTokenDecisionRelay } from '../../adapters/step-functions/decision-relay';
+import { StepFunctionsRequestWorkflow } from '../../adapters/step-functions/request-workflow';
 import type { MachineClientName } from '../../contract/machine-api';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, requireSetting, type HandlerConfig } from '../config';
@@ -260,6 +264,18 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
           () => clients.lambda(),
           () => requireSetting(config, 'reconcilerFunctionName'),
         ),
+      // A decision resumes the waiting workflow itself: access follows an approval without
+      // waiting for the stream (the router remains the safety net).
+      decisionRelay: new StoredTokenDecisionRelay(
+        db,
+        config.tables.Requests,
+        new StepFunctionsRequestWorkflow(
+          new StepFunctionsAdapter(clients.sfn()),
+          () => config.workflowStateMachineArn,
+          logger,
+        ),
+        logger,
+      ),
     },
     { machineClients: config.machineClients ?? [] },
   );

@@ -5,7 +5,12 @@ import {
   IllegalTransitionError,
   ValidationError,
 } from '../../../lambdas/core/errors';
-import { makeApproveRequest, makeRejectRequest } from '../../../lambdas/core';
+import {
+  makeApproveRequest,
+  makeCancelRequest,
+  makeRejectRequest,
+  makeRevokeRequest,
+} from '../../../lambdas/core';
 import type { AccessRequest, RequestStatus } from '../../../lambdas/core/types';
 import { aRequest, someSettings } from '../../builders';
 import { DEMO, InMemoryRequestRepository } from '../../fakes';
@@ -287,3 +292,52 @@ class BarrierRepository extends InMemoryRequestRepository {
     return value;
   }
 }
+
+describe('the waiting workflow is told at once', () => {
+  /** The decisions over a world whose relay records what it was asked to resume. */
+  function relaying(overrides: Partial<AccessRequest> = {}) {
+    const t = seeded(overrides);
+    const resumed: Pick<AccessRequest, 'id' | 'status' | 'version'>[] = [];
+    const world = { ...t.world, decisionRelay: { resume: async (r: AccessRequest) => void resumed.push(r) } };
+    return {
+      ...t,
+      resumed: () => resumed.map(({ id, status, version }) => ({ id, status, version })),
+      approve: makeApproveRequest(world),
+      reject: makeRejectRequest(world),
+      cancel: makeCancelRequest(world),
+      revoke: makeRevokeRequest(world),
+    };
+  }
+
+  it.each([
+    [
+      'approved',
+      (t: ReturnType<typeof relaying>) => t.approve(t.bob, { requestId: t.request.id, comment: 'ok' }),
+    ],
+    [
+      'rejected',
+      (t: ReturnType<typeof relaying>) => t.reject(t.bob, { requestId: t.request.id, comment: 'no' }),
+    ],
+    ['cancelled', (t: ReturnType<typeof relaying>) => t.cancel(t.alice, { requestId: t.request.id })],
+  ] as const)('after the decision is stored: %s, with the version it wrote', async (status, decide) => {
+    const t = relaying();
+    const decided = await decide(t);
+    expect(t.resumed()).toEqual([{ id: t.request.id, status, version: decided.version }]);
+    expect((await t.world.requests.get(t.request.id))?.version).toBe(decided.version);
+  });
+
+  it('after a revoke of access in progress', async () => {
+    const t = relaying({ status: 'in progress' });
+    const revoked = await t.revoke(t.alice, { requestId: t.request.id, comment: 'done' });
+    expect(t.resumed()).toEqual([{ id: t.request.id, status: 'revoked', version: revoked.version }]);
+  });
+
+  it('never when the decision was refused or lost a race', async () => {
+    const t = relaying();
+    await failure(t.approve(t.alice, { requestId: t.request.id, comment: 'mine' }));
+    await failure(t.approve(t.bob, { requestId: t.request.id, comment: '' }));
+    await t.reject(t.frank, { requestId: t.request.id, comment: 'no' });
+    await failure(t.approve(t.bob, { requestId: t.request.id, comment: 'late' }));
+    expect(t.resumed().map((r) => r.status)).toEqual(['rejected']);
+  });
+});
