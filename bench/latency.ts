@@ -197,10 +197,10 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       r.routerInvocations,
     ]),
     notes: [
-      'Times run from the approve use case returning (what the api Lambda runs; the AppSync hop is not included). CreateAccountAssignment: the simulator receives the call. In progress: the request is stored as in progress (the realtime hint goes out then), which TEAM does only once Identity Center reports SUCCEEDED. Assignment held: the simulator holds the assignment.',
-      'Path: conditional write → stream (polled every 100 ms) → router sends the waiting task its token → schedule → grant task: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus after 250 ms, 500 ms, … (production poll delays) → SUCCEEDED → in progress. The simulator completes an assignment 50 ms after it is created; real Identity Center takes seconds.',
+      'Times run from the approve use case returning (what the api Lambda runs, resuming the waiting workflow included; the AppSync hop is not included). CreateAccountAssignment: the simulator receives the call. In progress: the request is stored as in progress (the realtime hint goes out then), which TEAM does only once Identity Center reports SUCCEEDED. Assignment held: the simulator holds the assignment.',
+      'Path: conditional write → the api reads the stored token (same status and version) and sends the waiting task its token (the stream router, polled every 100 ms, sends it again and finds it done) → schedule → grant task: CreateAccountAssignment, then DescribeAccountAssignmentCreationStatus after 250 ms, 500 ms, … (production poll delays) → SUCCEEDED → in progress. The simulator completes an assignment 50 ms after it is created; real Identity Center takes seconds.',
       'clock nudges: the workflow runs on a manual clock that only moves when a wait has seen no progress for 3 s, by 5 s (past the first pause of a workflow retry, e.g. after a dropped local connection); a request that needed one counts those seconds.',
-      'revoke → removed: from calling the revoke use case while the workflow waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → stream → router sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
+      'revoke → removed: from calling the revoke use case while the workflow waits for the end of access until the simulator no longer holds the assignment. Path: conditional write → the api sends the waiting task its token → revoke task: DeleteAccountAssignment, then its status after 250 ms, … → SUCCEEDED. No timer is involved: the wait for the end is interrupted, not run out.',
     ],
   };
   return {
@@ -210,7 +210,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     tables: [table],
     notes: [
       "The original's figure is the baseline's estimate of click → CreateAccountAssignment call; it is not measured, and after that call the original shows in progress at once without waiting for the assignment. TEAM shows in progress only once Identity Center reports SUCCEEDED.",
-      'The router reads the one stream shard of DynamoDB Local every 100 ms, one batch at a time (the deployed event source mapping also has ParallelizationFactor 1 and polls about four times a second); within a batch it handles different requests side by side and each request in stream order.',
+      'The router (the safety net of the api’s own resume) reads the one stream shard of DynamoDB Local every 100 ms, one batch at a time (the deployed event source mapping also has ParallelizationFactor 1 and polls about four times a second); within a batch it handles different requests side by side and each request in stream order.',
       'At 20 in flight, the api, router, Step Functions runner, workflow tasks, AppSync, the simulators and the 20 drivers share one Node process and, with DynamoDB Local, the two cores of this machine: the tail is mostly waiting for CPU. The one-at-a-time run shows the path itself.',
     ],
     data: { concurrency: CONCURRENCY, runs },
