@@ -3,6 +3,7 @@
  * would run as a formula (starting with = + - @, or a tab or carriage return) get a leading
  * apostrophe, and cells with quotes, commas or line breaks are quoted.
  */
+import { downloadText } from './download';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
@@ -41,14 +42,5 @@ export function itemsToCsv<T>(columns: readonly CsvColumn<T>[], items: readonly 
  * (Japanese justifications) correctly.
  */
 export function downloadCsv(filename: string, csv: string): void {
-  const blob = new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.rel = 'noopener';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  downloadText(filename, `\uFEFF${csv}`, 'text/csv');
 }

@@ -1,4 +1,4 @@
-/** Makes the browser save a text as a file (a policy document, for example). */
+/** Makes the browser save a text as a file (a policy document, a CSV, …), as UTF-8. */
 export function downloadText(filename: string, text: string, type = 'application/json'): void {
   const blob = new Blob([text], { type: `${type};charset=utf-8` });
   const url = URL.createObjectURL(blob);
