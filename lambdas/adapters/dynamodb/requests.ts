@@ -172,26 +172,8 @@ export class DynamoRequestRepository implements RequestRepository {
   }
 
   async create(request: AccessRequest, event: AuditEvent): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tables.requests,
-                Item: toItem(request),
-                ConditionExpression: 'attribute_not_exists(id)',
-              },
-            },
-            this.putEvent(event),
-            ...approverItems(request).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } })),
-          ],
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new ConflictError(`A request with id ${request.id} already exists.`);
-      throw err;
-    }
+    const stored = await this.putNew(request, [event], approverItems(request));
+    if (!stored) throw new ConflictError(`A request with id ${request.id} already exists.`);
   }
 
   async update(
@@ -231,6 +213,18 @@ export class DynamoRequestRepository implements RequestRepository {
     await mapLimit(approvers.slice(room), 8, (Item) =>
       this.db.send(new PutCommand({ TableName: this.tables.approvers, Item })),
     );
+    return this.putNew(request, events, approvers.slice(0, room));
+  }
+
+  /**
+   * A new request with its events and approver items, in one transaction; false (nothing
+   * written) when a request with its id exists.
+   */
+  private async putNew(
+    request: AccessRequest,
+    events: readonly AuditEvent[],
+    approvers: readonly ApproverItem[],
+  ): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -243,7 +237,7 @@ export class DynamoRequestRepository implements RequestRepository {
               },
             },
             ...events.map((event) => this.putEvent(event)),
-            ...approvers.slice(0, room).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } })),
+            ...approvers.map((Item) => ({ Put: { TableName: this.tables.approvers, Item } })),
           ],
         }),
       );
