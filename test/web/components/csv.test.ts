@@ -6,8 +6,8 @@ describe('CSV export', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
-    expect(csvCell('line 1\nline 2')).toBe('"line 1\nline 2"');
-    expect(csvCell('cr\r')).toBe('"cr\r"');
+    expect(csvCell('line 1\nline 2')).toBe('"line 1\r\nline 2"');
+    expect(csvCell('cr\r')).toBe('"cr\r\n"');
     expect(csvCell(null)).toBe('');
     expect(csvCell(undefined)).toBe('');
     expect(csvCell('日本語の理由')).toBe('日本語の理由');
@@ -22,6 +22,18 @@ describe('CSV export', () => {
     // Numbers are data: a negative number stays a number.
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell(true)).toBe('true');
+  });
+
+  it('ends every line with CRLF, line breaks inside cells included', () => {
+    const csv = toCsv(
+      ['Justification', 'Comment'],
+      [
+        ['first\nsecond', 'a\r\nb\rc'],
+        ['one line', ''],
+      ],
+    );
+    expect(csv).toBe('Justification,Comment\r\n"first\r\nsecond","a\r\nb\r\nc"\r\none line,\r\n');
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
   it('builds a document with a header row and CRLF line ends', () => {

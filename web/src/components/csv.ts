@@ -14,11 +14,14 @@ export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   let text = typeof value === 'string' ? value : String(value);
   if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
-  if (/[",\r\n]/.test(text) || text !== text.trim()) return `"${text.replace(/"/g, '""')}"`;
+  if (/[",\r\n]/.test(text) || text !== text.trim()) {
+    // Line breaks inside a cell end in CRLF too: one line-end convention for the whole file.
+    return `"${text.replace(/"/g, '""').replace(/\r\n|\r|\n/g, '\r\n')}"`;
+  }
   return text;
 }
 
-/** A whole document: header row, then one row per record, CRLF line ends. */
+/** A whole document: header row, then one row per record, every line end CRLF (RFC 4180). */
 export function toCsv(headers: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
   return [headers, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
