@@ -3,6 +3,8 @@
  * Identity Center / Identity Store / Organizations calls (assignment status polling included),
  * DynamoDB capacity, AppSync publishes and notifications, from the request's creation (the real
  * api use case, eligibility included) to its final status, beside the original TEAM's figures.
+ * Besides the original's paths: a quorum of two, two stages, an extension while in progress and
+ * break-glass access with its review (docs/approvals.md), which the original does not have.
  *
  * Everything runs for real on one machine (test/workflows/harness.ts): the synthesized lifecycle
  * state machine in the local runner on a ManualClock, the real workflow-tasks handler, router and
@@ -16,12 +18,31 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLL_DELAYS_MS } from '../lambdas/core/access/poll';
+import { approverPolicyFrom, eligibilityPolicyFrom } from '../lambdas/core/policies/stored-policies';
 import type { RealtimePublisher } from '../lambdas/core/ports';
 import type { CallerIdentity } from '../lambdas/core/types';
-import { HOUR, startHarness, TASKS_FUNCTION, type Harness, type Person } from '../test/workflows/harness';
+import {
+  HOUR,
+  MINUTE,
+  startHarness,
+  TASKS_FUNCTION,
+  type Harness,
+  type Person,
+} from '../test/workflows/harness';
 import { ORIGINAL_PATHS } from './lib/baseline';
 import { DynamoRecorder } from './lib/dynamo';
-import type { Cell, LifecyclePath, LifecyclePathCounts, RunOptions, Section, Table } from './lib/section';
+import {
+  isOriginalPath,
+  type Cell,
+  type Figure,
+  type FigureGroup,
+  type LifecycleExtraPath,
+  type LifecyclePath,
+  type LifecyclePathCounts,
+  type RunOptions,
+  type Section,
+  type Table,
+} from './lib/section';
 
 const TOKEN_WAIT = 'arn:aws:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken';
 /** A real Step Functions task token is several hundred characters; the local one is shorter. */
@@ -35,12 +56,21 @@ interface Actions {
   reject(id: string, by: Person): Promise<void>;
   cancel(id: string, by: Person): Promise<void>;
   revoke(id: string, by: Person): Promise<void>;
+  /** Asks for more hours (the requester, or an approver). */
+  extend(id: string, by: Person, hours: number): Promise<void>;
+  approveExtension(id: string, by: Person): Promise<void>;
+  /** Takes break-glass access; returns the request id. */
+  breakGlass(by: Person, input: Record<string, unknown>): Promise<string>;
+  /** Reviews break-glass access after the fact (acknowledged). */
+  review(id: string, by: Person): Promise<void>;
   advance(ms: number): Promise<void>;
   failNextAssignments(n: number, reason: string): void;
 }
 
+type PathId = LifecyclePath | LifecycleExtraPath | 'revoke-failure';
+
 interface Scenario {
-  path: LifecyclePath | 'revoke-failure';
+  path: PathId;
   /** Drives one request through the path; returns its id. */
   drive(a: Actions, people: People): Promise<string>;
 }
@@ -49,6 +79,12 @@ interface People {
   alice: Person;
   carol: Person;
   hiroshi: Person;
+  /** Requester of the extended and break-glass paths (a policy of his own, see `pinPolicies`). */
+  dan: Person;
+  /** The second approver of the quorum. */
+  ivan: Person;
+  /** The second stage of the two-stage path. */
+  frank: Person;
 }
 
 /** ReadOnlyAccess in Payments Staging (NonProduction: approval by TEAM-Approvers-NonProduction). */
@@ -62,6 +98,79 @@ const SANDBOX = {
   permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-026706d7e805da84/ps-62179273c8eb5bb6',
 };
 const FORM = { durationHours: 1, justification: 'Benchmark run', ticketNo: 'BENCH-1' };
+const READ_ONLY = STAGING.permissionSetArn;
+/** ReadOnlyAccess in Customer Portal Staging: its account policy asks two approvals. */
+const PORTAL = { accountId: '836351427068', permissionSetArn: READ_ONLY };
+/** ReadOnlyAccess in Sandbox Team B: its account policy adds a second stage (security). */
+const SANDBOX_B = { accountId: '229684750391', permissionSetArn: READ_ONLY };
+const NON_PRODUCTION_APPROVERS = 'TEAM-Approvers-NonProduction';
+
+/**
+ * The approver and eligibility policies the paths are measured under, whatever the demo
+ * organization seeds: Payments Staging has no account policy (its OU's decides: one approval
+ * from TEAM-Approvers-NonProduction, as path (a) of the baseline); Customer Portal Staging needs
+ * two approvals from that group; Sandbox Team B needs one from it, then one from Frank
+ * (security); Dan may take break-glass access to Payments Staging and extend his access there to
+ * 4 hours in all. Only the new paths' requests read the policies written here.
+ */
+async function pinPolicies(h: Harness, people: People): Promise<void> {
+  const { policies } = h.backend.ports;
+  const stamp = { updatedAt: new Date(h.clock.now()).toISOString(), updatedBy: 'bench' };
+  const group = h.org.groups.find((g) => g.displayName === NON_PRODUCTION_APPROVERS);
+  if (!group) throw new Error(`the demo organization has no ${NON_PRODUCTION_APPROVERS}`);
+  const approvers = [{ id: group.id, name: group.displayName }];
+  if (await policies.getApproverPolicy(STAGING.accountId))
+    await policies.deleteApproverPolicy(STAGING.accountId);
+  const put = async (policy: Parameters<typeof policies.putApproverPolicy>[0]) =>
+    policies.putApproverPolicy(policy, (await policies.getApproverPolicy(policy.id))?.updatedAt);
+  await put(
+    approverPolicyFrom({
+      id: PORTAL.accountId,
+      targetType: 'ACCOUNT',
+      targetName: 'Customer Portal Staging',
+      approverGroups: approvers,
+      approvalsRequired: 2,
+      ...stamp,
+    }),
+  );
+  await put(
+    approverPolicyFrom({
+      id: SANDBOX_B.accountId,
+      targetType: 'ACCOUNT',
+      targetName: 'Sandbox Team B',
+      approverGroups: approvers,
+      nextStages: [
+        {
+          name: 'security',
+          approverGroups: [],
+          approverUsers: [{ id: people.frank.id, name: people.frank.userName }],
+          approvalsRequired: 1,
+        },
+      ],
+      ...stamp,
+    }),
+  );
+  const dan = people.dan;
+  const id = `${dan.id}#bench`;
+  await policies.putEligibility(
+    eligibilityPolicyFrom({
+      id,
+      principalId: dan.id,
+      principalType: 'USER',
+      principalName: dan.userName,
+      name: 'bench',
+      accounts: [{ id: STAGING.accountId, name: 'Payments Staging' }],
+      permissionSets: [{ arn: READ_ONLY, name: 'ReadOnlyAccess' }],
+      maxDurationHours: 2,
+      maxTotalHours: 4,
+      approvalRequired: true,
+      breakGlass: true,
+      breakGlassMaxHours: 1,
+      ...stamp,
+    }),
+    (await policies.getEligibility(id))?.updatedAt,
+  );
+}
 
 const SCENARIOS: Scenario[] = [
   {
@@ -131,7 +240,65 @@ const SCENARIOS: Scenario[] = [
       return id;
     },
   },
+  {
+    path: 'quorum-2',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...PORTAL, ...FORM });
+      await a.approve(id, p.carol);
+      await a.approve(id, p.ivan);
+      await a.advance(HOUR);
+      return id;
+    },
+  },
+  {
+    path: 'two-stage',
+    async drive(a, p) {
+      const id = await a.create(p.alice, { ...SANDBOX_B, ...FORM });
+      await a.approve(id, p.carol);
+      await a.approve(id, p.frank);
+      await a.advance(HOUR);
+      return id;
+    },
+  },
+  {
+    path: 'extended',
+    async drive(a, p) {
+      const id = await a.create(p.dan, { ...STAGING, ...FORM });
+      await a.approve(id, p.carol);
+      await a.advance(30 * MINUTE);
+      await a.extend(id, p.dan, 1);
+      await a.approveExtension(id, p.carol);
+      await a.advance(90 * MINUTE);
+      return id;
+    },
+  },
+  {
+    path: 'break-glass',
+    async drive(a, p) {
+      const id = await a.breakGlass(p.dan, {
+        ...STAGING,
+        durationHours: 1,
+        justification: 'Benchmark incident',
+        incident: 'BENCH-INC-1',
+      });
+      await a.advance(HOUR);
+      await a.review(id, p.carol);
+      return id;
+    },
+  },
 ];
+
+/** What each path does, for the tables' notes and docs/performance.md. */
+const EXTRA_PATH_NOTES: Record<LifecycleExtraPath, string> = {
+  'quorum-2':
+    'quorum-2: an account policy asks two approvals; the first is recorded (the workflow keeps waiting), the second approves, then scheduled → in progress → ended.',
+  'two-stage':
+    'two-stage: a team lead approves (the step is resumed to tell the second stage), then security approves, then access runs to its end.',
+  extended:
+    'extended: approved, half an hour in the requester asks one more hour and an approver approves it (each resumes the wait for the end), access ends at the new end.',
+  'break-glass':
+    'break-glass: taken at once without approval (alert to the approvers and the audit channels), ended after its hour, then the execution waits for the review; an approver reviews it before the daily reminder.',
+};
 
 interface Sample extends Omit<LifecyclePathCounts, 'path' | 'requests'> {
   apiInvocations: number;
@@ -247,6 +414,29 @@ async function measure(
       await usecases.revokeRequest(as(by), { requestId: id, ...comment });
       await h.settle();
     },
+    async extend(id, by, hours) {
+      api += 1;
+      await usecases.extendRequest(as(by), { requestId: id, hours, reason: 'Benchmark' });
+      await h.settle();
+    },
+    async approveExtension(id, by) {
+      api += 1;
+      await usecases.approveExtension(as(by), { requestId: id, extensionId: 1, ...comment });
+      await h.settle();
+    },
+    async breakGlass(by, input) {
+      api += 1;
+      const created = await usecases.createBreakGlassRequest(as(by), input);
+      const calls = sim.calls();
+      atCreation = sum(calls.ssoAdmin) + sum(calls.identityStore) + sum(calls.organizations);
+      await h.settle();
+      return created.id;
+    },
+    async review(id, by) {
+      api += 1;
+      await usecases.reviewRequest(as(by), { requestId: id, state: 'acknowledged', comment: 'Benchmark' });
+      await h.settle();
+    },
     advance: (ms) => h.advance(ms),
     failNextAssignments: (n, reason) => sim.ssoAdmin.failNextAssignments(n, reason),
   };
@@ -348,6 +538,15 @@ function average(samples: Sample[]): Sample {
   };
 }
 
+/** The original's costs of a path: the baseline's, path (h) for revoke-failure, none for the new paths. */
+function originalOf(
+  path: PathId,
+): { transitions: number; lambdaInvocations: number; awsCalls: number; idcOrgCalls?: number } | undefined {
+  if (isOriginalPath(path)) return ORIGINAL_PATHS[path];
+  if (path === 'revoke-failure') return { transitions: 24, lambdaInvocations: 8 + 3 + 4, awsCalls: 54 + 2 };
+  return undefined;
+}
+
 const ratio = (ours: number, original: number | undefined): Cell =>
   original === undefined || original === 0 ? null : `${(ours / original).toFixed(2)}×`;
 
@@ -371,8 +570,12 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       alice: h.person('alice.nguyen@example.com'),
       carol: h.person('carol.smith@example.com'),
       hiroshi: h.person('hiroshi.sato@example.com'),
+      dan: h.person('dan.okafor@example.com'),
+      ivan: h.person('ivan.petrov@example.com'),
+      frank: h.person('frank.lee@example.com'),
     };
-    const results = new Map<Scenario['path'], Sample>();
+    await pinPolicies(h, people);
+    const results = new Map<PathId, Sample>();
     for (const scenario of SCENARIOS) {
       options.log(`lifecycle: ${scenario.path} × ${repeat}`);
       const samples: Sample[] = [];
@@ -380,6 +583,45 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         samples.push(await measure(h, recorder, scenario, people, publishes));
       results.set(scenario.path, average(samples));
     }
+
+    const perPath: FigureGroup = {
+      title:
+        'Per request and path (ids in results.json: lifecycle.transitions.<path>, lifecycle.lambdaInvocations.<path>, lifecycle.idcCalls.<path>)',
+      figures: [...results].flatMap(([path, s]): Figure[] => {
+        const o = originalOf(path);
+        const baselineSource = isOriginalPath(path)
+          ? `baseline §1/§2.2, path (${ORIGINAL_PATHS[path].letter})`
+          : 'baseline §2.2, path (h)';
+        const versusOriginal = (value: number | undefined): Pick<Figure, 'original' | 'originalSource'> =>
+          value === undefined ? {} : { original: value, originalSource: baselineSource };
+        return [
+          {
+            id: `lifecycle.transitions.${path}`,
+            label: `${path}: state transitions (entered + retries)`,
+            unit: 'transitions',
+            value: s.transitions,
+            ...versusOriginal(o?.transitions),
+          },
+          {
+            id: `lifecycle.lambdaInvocations.${path}`,
+            label: `${path}: Lambda invocations (router + workflow tasks)`,
+            unit: 'invocations',
+            value: s.lambdaInvocations,
+            ...versusOriginal(o?.lambdaInvocations),
+          },
+          {
+            id: `lifecycle.idcCalls.${path}`,
+            label: `${path}: IdC + Identity Store + Organizations calls (creation and polling included)`,
+            unit: 'calls',
+            value: s.ssoAdminCalls + s.identityStoreCalls + s.organizationsCalls,
+            ...versusOriginal(o?.idcOrgCalls),
+          },
+        ];
+      }),
+      notes: [
+        "The original's figures where it has the path; its IdC calls like for like (only its IdC, Identity Store and Organizations calls, not every AWS call of its router).",
+      ],
+    };
 
     const lifecycle: LifecyclePathCounts[] = [];
     for (const [path, s] of results) {
@@ -410,24 +652,26 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
         'ratio',
       ],
       rows: [...results].map(([path, s]) => {
-        const o = path === 'revoke-failure' ? undefined : ORIGINAL_PATHS[path];
+        const o = originalOf(path);
         const idc = s.ssoAdminCalls + s.identityStoreCalls + s.organizationsCalls;
         return [
           path,
           s.finalStatus,
           s.transitions,
-          o?.transitions ?? 24,
-          ratio(s.transitions, o?.transitions ?? 24),
+          o?.transitions ?? null,
+          ratio(s.transitions, o?.transitions),
           s.lambdaInvocations,
-          o?.lambdaInvocations ?? 8 + 3 + 4,
-          ratio(s.lambdaInvocations, o?.lambdaInvocations ?? 8 + 3 + 4),
+          o?.lambdaInvocations ?? null,
+          ratio(s.lambdaInvocations, o?.lambdaInvocations),
           idc,
-          o?.awsCalls ?? 54 + 2,
-          ratio(idc, o?.awsCalls ?? 54 + 2),
+          o?.awsCalls ?? null,
+          ratio(idc, o?.awsCalls),
         ];
       }),
       notes: [
         "revoke-failure is the baseline's extra path (h): 24 transitions, router 8 + teamStatus 3 + teamNotifications 4, 54 router AWS calls + 2 sso-admin.",
+        'quorum-2, two-stage, extended and break-glass have no counterpart in the original (—).',
+        ...Object.values(EXTRA_PATH_NOTES),
         "The original counts every AWS call of its router (it re-runs eligibility on each write); ours count Identity Center, Identity Store and Organizations calls only, the api's eligibility check at creation included.",
       ],
     };
@@ -481,12 +725,13 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     return {
       id: 'lifecycle',
       title: 'Lifecycle cost per request and path',
-      figures: [],
+      figures: [perPath],
       tables: [comparison, detail],
       notes: [
         `Each path ran ${repeat} time(s), one request at a time, from createRequest (real use case) to the final status; figures are per-request averages.`,
         'One standard state machine per request: transitions are states entered plus retries, as the baseline counts them.',
         'Assignment status is polled with the production delays (first check 250 ms after the call); the simulator settles an operation in 50 ms.',
+        'Policies are pinned for the run (see pinPolicies): Payments Staging is decided by its OU policy alone (one approval), whatever the demo organization seeds for the account.',
       ],
       lifecycle,
       data: { repeat, paths: Object.fromEntries(results) },

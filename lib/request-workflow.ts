@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import {
+  WORKFLOW_CONTINUES_ERROR,
   WORKFLOW_RETRYABLE_ERROR,
   WORKFLOW_UNFINISHED_ERROR,
   type WorkflowAction,
@@ -78,6 +79,7 @@ const ROUTES: Record<Exclude<WorkflowNext, 'done'>, string> = {
   awaitDecision: 'AwaitDecision',
   awaitStart: 'AwaitStart',
   awaitEnd: 'AwaitEnd',
+  awaitReview: 'AwaitReview',
   pollGrant: 'PauseBeforeGrantPoll',
   pollRevoke: 'PauseBeforeRevokePoll',
 };
@@ -168,6 +170,8 @@ export class RequestWorkflowStateMachine extends Construct {
         maxDelay: Duration.minutes(5),
         jitterStrategy: sfn.JitterType.FULL,
       })
+      // More to wait for (an extension moved the end; break-glass access awaits its review).
+      .addCatch(advance, { errors: [WORKFLOW_CONTINUES_ERROR], resultPath: sfn.JsonPath.DISCARD })
       .addCatch(fail, { resultPath: '$.error' });
 
     const begin = new tasks.LambdaInvoke(this, 'Begin', {
@@ -221,12 +225,40 @@ export class RequestWorkflowStateMachine extends Construct {
       return wait.next(advance);
     };
 
+    // Break-glass access after it ended: waits for its review (the api resumes it), the timeout
+    // being the next daily reminder. Stored only while the review is still needed.
+    const awaitReview = new tasks.CallAwsService(this, 'AwaitReview', {
+      service: 'dynamodb',
+      action: 'updateItem',
+      iamAction: 'dynamodb:UpdateItem',
+      iamResources: [table.tableArn],
+      integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+      parameters: {
+        TableName: table.tableName,
+        Key: { id: { S: sfn.JsonPath.stringAt('$.requestId') } },
+        UpdateExpression: 'SET #token = :token',
+        ConditionExpression: '#review.#state = :needed',
+        ExpressionAttributeNames: { '#token': 'workflowToken', '#review': 'review', '#state': 'state' },
+        ExpressionAttributeValues: { ':token': { S: sfn.JsonPath.taskToken }, ':needed': { S: 'needed' } },
+      },
+      taskTimeout: sfn.Timeout.at('$.step.waitSeconds'),
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    awaitReview.addRetry({ ...retry, errors: DYNAMODB_TRANSIENT });
+    awaitReview.addCatch(advance, {
+      errors: ['DynamoDb.ConditionalCheckFailedException', sfn.Errors.TIMEOUT],
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    awaitReview.addCatch(fail, { resultPath: '$.error' });
+    awaitReview.next(advance);
+
     const pollInterval = props.pollInterval ?? Duration.seconds(10);
     const states: Record<Exclude<WorkflowNext, 'done'>, sfn.IChainable> = {
       advance,
       awaitDecision: awaitIn('AwaitDecision', 'pending', expire),
       awaitStart: awaitIn('AwaitStart', 'scheduled', grant),
       awaitEnd: awaitIn('AwaitEnd', 'in progress', revoke),
+      awaitReview,
       pollGrant: new sfn.Wait(this, ROUTES.pollGrant, { time: sfn.WaitTime.duration(pollInterval) }).next(
         pollGrant,
       ),

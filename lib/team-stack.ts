@@ -98,7 +98,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
     },
   },
   // Every workflow step: status changes (request, approver rows, audit event in one
-  // transaction), grant records, assignments, and the notifications' audit events.
+  // transaction), grant records, assignments, the notifications' audit events, and the
+  // members of the escalation groups when a request escalates.
   workflowTasks: {
     tables: {
       requests: { access: 'readwrite', indexes: [] },
@@ -107,6 +108,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       grants: { access: 'readwrite', indexes: [] },
       settings: { access: 'read' },
     },
+    directory: true,
     ssoRead: true,
     ssoAssign: true,
   },

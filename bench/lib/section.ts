@@ -69,11 +69,24 @@ export const LIFECYCLE_PATHS = [
 export type LifecyclePath = (typeof LIFECYCLE_PATHS)[number];
 
 /**
+ * Paths the original TEAM does not have (docs/approvals.md): a quorum of two approvals, two
+ * approval stages, an extension approved while access is in progress, break-glass access
+ * reviewed after it ended.
+ */
+export const LIFECYCLE_EXTRA_PATHS = ['quorum-2', 'two-stage', 'extended', 'break-glass'] as const;
+export type LifecycleExtraPath = (typeof LIFECYCLE_EXTRA_PATHS)[number];
+
+/** Whether the original TEAM has the path (and the baseline its costs). */
+export function isOriginalPath(path: string): path is LifecyclePath {
+  return (LIFECYCLE_PATHS as readonly string[]).includes(path);
+}
+
+/**
  * What one request costs on one lifecycle path, counted from its creation to its final status
  * (per request: totals divided by the number of requests run on the path).
  */
 export interface LifecyclePathCounts {
-  path: LifecyclePath;
+  path: LifecyclePath | LifecycleExtraPath;
   /** Status the request ended in (ended, rejected, cancelled, expired, revoked, error). */
   finalStatus: string;
   /** Requests run on this path (the counts below are per request). */

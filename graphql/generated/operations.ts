@@ -5,6 +5,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A stage of an approver policy after its first one. */
+export type ApprovalStageRuleInput = {
+  /** 1–10; default 1. */
+  approvalsRequired?: number | null | undefined;
+  approverGroupIds?: Array<string> | null | undefined;
+  approverUserIds?: Array<string> | null | undefined;
+  /** 1–64 characters. */
+  name: string;
+};
+
 export type ApproveRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
   comment?: string | null | undefined;
@@ -21,19 +31,34 @@ export type ApproverTargetType =
  * 'notification-failed'; every other value is the domain value in upper case.
  */
 export type AuditAction =
+  /** One approval that does not complete the approval yet (several approvals or stages). */
+  | 'APPROVAL_RECORDED'
   | 'APPROVED'
+  /** Break-glass access was taken (detail holds the incident). */
+  | 'BREAK_GLASS'
   | 'CANCELLED'
   | 'CREATED'
   | 'ENDED'
+  /** The request escalated to the fallback approvers (detail names them). */
+  | 'ESCALATED'
   | 'EXPIRED'
+  /** An extension was granted: access ends later (detail says when). */
+  | 'EXTENDED'
+  | 'EXTENSION_CANCELLED'
+  | 'EXTENSION_REJECTED'
+  | 'EXTENSION_REQUESTED'
   /** Granting or removing access failed. */
   | 'FAILED'
   | 'NOTIFICATION_FAILED'
   /** People were notified (detail names the channel). */
   | 'NOTIFIED'
   | 'REJECTED'
+  /** The approvers were reminded. */
+  | 'REMINDED'
   /** The reconciler fixed a drift between TEAM and Identity Center. */
   | 'REPAIRED'
+  /** Break-glass access was reviewed (acknowledged or flagged). */
+  | 'REVIEWED'
   | 'REVOKED'
   | 'SCHEDULED'
   /** Access granted (the request became in progress). */
@@ -57,17 +82,41 @@ export type CheckPoliciesNowInput = {
 export type CreateApproverPoliciesInput = {
   /** Add these approvers even when a more specific policy applies. */
   also?: boolean | null | undefined;
+  /** 1–10; default 1. */
+  approvalsRequired?: number | null | undefined;
   /** IAM Identity Center group ids (at least one group or user). */
   approverGroupIds?: Array<string> | null | undefined;
   /** IAM Identity Center user ids. */
   approverUserIds?: Array<string> | null | undefined;
+  /** 1–10080 minutes, after the reminder when both are set. */
+  escalateAfterMinutes?: number | null | undefined;
+  escalationGroupIds?: Array<string> | null | undefined;
   /** OU and root targets also cover accounts in nested OUs. */
   includeNestedOus?: boolean | null | undefined;
+  nextStages?: Array<ApprovalStageRuleInput> | null | undefined;
   /** Scope: only requests for these permission sets (at most 20); none: every permission set. */
   permissionSetArns?: Array<string> | null | undefined;
+  /** 1–10080 minutes. */
+  remindAfterMinutes?: number | null | undefined;
+  stageName?: string | null | undefined;
   /** Account ids, OU ids or the root id; the type follows from the id's shape. */
   targets: Array<string>;
   ticketNo?: string | null | undefined;
+};
+
+/**
+ * Take break-glass access: granted at once without approval where an eligibility policy allows
+ * it, auditors alerted, reviewed afterwards by an approver.
+ */
+export type CreateBreakGlassRequestInput = {
+  accountId: string;
+  /** Whole hours, 1 to the `breakGlassMaxHours` offered. */
+  durationHours: number;
+  /** The incident or ticket reference, 1–100 characters. */
+  incident: string;
+  /** Why, 1–2,000 characters. */
+  justification: string;
+  permissionSetArn: string;
 };
 
 /**
@@ -80,10 +129,18 @@ export type CreateEligibilityPoliciesInput = {
   /** 12-digit account ids (not the management account). */
   accountIds?: Array<string> | null | undefined;
   approvalRequired: boolean;
+  /** Default false. */
+  breakGlass?: boolean | null | undefined;
+  /** 1–24; default 1. */
+  breakGlassMaxHours?: number | null | undefined;
+  /** Default true. */
+  extensionApprovalRequired?: boolean | null | undefined;
   /** The OUs also cover accounts in nested OUs. */
   includeNestedOus?: boolean | null | undefined;
   /** 1–8000. */
   maxDurationHours: number;
+  /** maxDurationHours–8000; default maxDurationHours (no extensions). */
+  maxTotalHours?: number | null | undefined;
   /** 1–64 characters, unique among each principal's policies; `default` when omitted. */
   name?: string | null | undefined;
   /** OU ids (`ou-…`) or the root id (`r-…`). */
@@ -113,6 +170,14 @@ export type CreateRequestInput = {
   ticketNo?: string | null | undefined;
 };
 
+/** Approve or reject the pending extension of a request. */
+export type DecideExtensionInput = {
+  /** Required when `commentsRequired`; up to 2,000 characters. */
+  comment?: string | null | undefined;
+  extensionId: number;
+  requestId: string;
+};
+
 export type DeleteApproverPoliciesInput = {
   /** Ids of the policies to delete. */
   ids: Array<string>;
@@ -122,6 +187,21 @@ export type DeleteEligibilityPoliciesInput = {
   /** Ids of the policies to delete. */
   ids: Array<string>;
 };
+
+/** Ask for more time on scheduled or in-progress access (requester or a listed approver). */
+export type ExtendRequestInput = {
+  /** Whole hours to add; the total may not pass `maxTotalHours`. */
+  hours: number;
+  /** 1–2,000 characters. */
+  reason: string;
+  requestId: string;
+};
+
+export type ExtensionStatus =
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'PENDING'
+  | 'REJECTED';
 
 /** Import the document previewed (all or nothing). */
 export type ImportPoliciesInput = {
@@ -259,6 +339,22 @@ export type RequestStatus =
   /** Access will be granted at the start time. */
   | 'SCHEDULED';
 
+/** Review break-glass access afterwards (an approver of the request). */
+export type ReviewRequestInput = {
+  /** 1–2,000 characters. */
+  comment: string;
+  requestId: string;
+  /** ACKNOWLEDGED or FLAGGED. */
+  state: ReviewState;
+};
+
+export type ReviewState =
+  | 'ACKNOWLEDGED'
+  /** Reviewed and found questionable. */
+  | 'FLAGGED'
+  /** Not reviewed yet. */
+  | 'NEEDED';
+
 /** End scheduled or in-progress access early (requester or approver). */
 export type RevokeRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
@@ -291,13 +387,19 @@ export type StartSessionLogQueryInput = {
 /** Replace the approvers and flags of one policy (its target and scope stay). */
 export type UpdateApproverPolicyInput = {
   also?: boolean | null | undefined;
+  approvalsRequired?: number | null | undefined;
   approverGroupIds?: Array<string> | null | undefined;
   approverUserIds?: Array<string> | null | undefined;
+  escalateAfterMinutes?: number | null | undefined;
+  escalationGroupIds?: Array<string> | null | undefined;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: string;
   /** The policy id. */
   id: string;
   includeNestedOus?: boolean | null | undefined;
+  nextStages?: Array<ApprovalStageRuleInput> | null | undefined;
+  remindAfterMinutes?: number | null | undefined;
+  stageName?: string | null | undefined;
   ticketNo?: string | null | undefined;
 };
 
@@ -305,12 +407,16 @@ export type UpdateApproverPolicyInput = {
 export type UpdateEligibilityPolicyInput = {
   accountIds?: Array<string> | null | undefined;
   approvalRequired: boolean;
+  breakGlass?: boolean | null | undefined;
+  breakGlassMaxHours?: number | null | undefined;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: string;
+  extensionApprovalRequired?: boolean | null | undefined;
   /** The policy id. */
   id: string;
   includeNestedOus?: boolean | null | undefined;
   maxDurationHours: number;
+  maxTotalHours?: number | null | undefined;
   ouIds?: Array<string> | null | undefined;
   pairs?: Array<PairInput> | null | undefined;
   permissionSetArns?: Array<string> | null | undefined;
@@ -322,9 +428,13 @@ export type UpdateSettingsInput = {
   adminGroupName?: string | null | undefined;
   approvalWorkflow: boolean;
   auditorGroupName?: string | null | undefined;
+  breakGlassEnabled?: boolean | null | undefined;
   /** Delete the stored Slack token (cannot be combined with `slackToken`). */
   clearSlackToken?: boolean | null | undefined;
   commentsRequired: boolean;
+  escalationGroupIds?: Array<string> | null | undefined;
+  /** 0 (never) to 10080 minutes; needs `escalationGroupIds`. */
+  escalationMinutes?: number | null | undefined;
   /** The `version` of the settings as read; Conflict if someone saved since. */
   expectedVersion: number;
   /** 1–8000. */
@@ -332,6 +442,8 @@ export type UpdateSettingsInput = {
   /** 1–8000. */
   maxDurationHours: number;
   ouCacheEnabled: boolean;
+  /** 0 (never) to 10080 minutes. */
+  reminderMinutes?: number | null | undefined;
   sensitiveActions: Array<string>;
   sesEnabled: boolean;
   /** `arn:aws…:ses:<region>:<account>:identity/…`. */
@@ -393,9 +505,9 @@ export type PermissionSetsQueryVariables = Exact<{
 
 export type PermissionSetsQuery = { permissionSets: { nextToken: string | null, items: Array<{ arn: string, name: string, description: string | null, sessionDuration: string | null }> } };
 
-export type EligibilityPolicyFieldsFragment = { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> };
+export type EligibilityPolicyFieldsFragment = { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, maxTotalHours: number, extensionApprovalRequired: boolean, breakGlass: boolean, breakGlassMaxHours: number, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> };
 
-export type ApproverPolicyFieldsFragment = { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> };
+export type ApproverPolicyFieldsFragment = { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, approvalsRequired: number, stageName: string | null, remindAfterMinutes: number | null, escalateAfterMinutes: number | null, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }>, nextStages: Array<{ name: string, approvalsRequired: number, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }>, escalationGroups: Array<{ id: string, name: string }> };
 
 export type EligibilityPoliciesQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -403,7 +515,7 @@ export type EligibilityPoliciesQueryVariables = Exact<{
 }>;
 
 
-export type EligibilityPoliciesQuery = { eligibilityPolicies: { nextToken: string | null, items: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> } };
+export type EligibilityPoliciesQuery = { eligibilityPolicies: { nextToken: string | null, items: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, maxTotalHours: number, extensionApprovalRequired: boolean, breakGlass: boolean, breakGlassMaxHours: number, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> } };
 
 export type ApproverPoliciesQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -411,21 +523,21 @@ export type ApproverPoliciesQueryVariables = Exact<{
 }>;
 
 
-export type ApproverPoliciesQuery = { approverPolicies: { nextToken: string | null, items: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }> } };
+export type ApproverPoliciesQuery = { approverPolicies: { nextToken: string | null, items: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, approvalsRequired: number, stageName: string | null, remindAfterMinutes: number | null, escalateAfterMinutes: number | null, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }>, nextStages: Array<{ name: string, approvalsRequired: number, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }>, escalationGroups: Array<{ id: string, name: string }> }> } };
 
 export type CreateEligibilityPoliciesMutationVariables = Exact<{
   input: CreateEligibilityPoliciesInput;
 }>;
 
 
-export type CreateEligibilityPoliciesMutation = { createEligibilityPolicies: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> };
+export type CreateEligibilityPoliciesMutation = { createEligibilityPolicies: Array<{ id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, maxTotalHours: number, extensionApprovalRequired: boolean, breakGlass: boolean, breakGlassMaxHours: number, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> }> };
 
 export type UpdateEligibilityPolicyMutationVariables = Exact<{
   input: UpdateEligibilityPolicyInput;
 }>;
 
 
-export type UpdateEligibilityPolicyMutation = { updateEligibilityPolicy: { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> } };
+export type UpdateEligibilityPolicyMutation = { updateEligibilityPolicy: { id: string, principalId: string, principalType: PrincipalType, principalName: string, name: string, includeNestedOus: boolean, maxDurationHours: number, approvalRequired: boolean, maxTotalHours: number, extensionApprovalRequired: boolean, breakGlass: boolean, breakGlassMaxHours: number, ticketNo: string | null, updatedAt: string, updatedBy: string, accounts: Array<{ id: string, name: string }>, ous: Array<{ id: string, name: string }>, permissionSets: Array<{ arn: string, name: string }>, pairs: Array<{ account: { id: string, name: string }, permissionSet: { arn: string, name: string } }> } };
 
 export type DeleteEligibilityPoliciesMutationVariables = Exact<{
   input: DeleteEligibilityPoliciesInput;
@@ -439,14 +551,14 @@ export type CreateApproverPoliciesMutationVariables = Exact<{
 }>;
 
 
-export type CreateApproverPoliciesMutation = { createApproverPolicies: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }> };
+export type CreateApproverPoliciesMutation = { createApproverPolicies: Array<{ id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, approvalsRequired: number, stageName: string | null, remindAfterMinutes: number | null, escalateAfterMinutes: number | null, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }>, nextStages: Array<{ name: string, approvalsRequired: number, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }>, escalationGroups: Array<{ id: string, name: string }> }> };
 
 export type UpdateApproverPolicyMutationVariables = Exact<{
   input: UpdateApproverPolicyInput;
 }>;
 
 
-export type UpdateApproverPolicyMutation = { updateApproverPolicy: { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> } };
+export type UpdateApproverPolicyMutation = { updateApproverPolicy: { id: string, targetId: string, targetType: ApproverTargetType, targetName: string, includeNestedOus: boolean, also: boolean, approvalsRequired: number, stageName: string | null, remindAfterMinutes: number | null, escalateAfterMinutes: number | null, ticketNo: string | null, updatedAt: string, updatedBy: string, permissionSets: Array<{ arn: string, name: string }>, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }>, nextStages: Array<{ name: string, approvalsRequired: number, approverGroups: Array<{ id: string, name: string }>, approverUsers: Array<{ id: string, name: string }> }>, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type DeleteApproverPoliciesMutationVariables = Exact<{
   input: DeleteApproverPoliciesInput;
@@ -524,7 +636,9 @@ export type ImportRequestHistoryMutation = { importRequestHistory: { imported: n
 
 export type ActorFieldsFragment = { id: string, email: string, name: string | null };
 
-export type RequestFieldsFragment = { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null };
+export type ApprovalFieldsFragment = { at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } };
+
+export type RequestFieldsFragment = { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -534,7 +648,7 @@ export type MeQuery = { me: { userId: string, userName: string, email: string, d
 export type RequestFormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RequestFormOptionsQuery = { requestFormOptions: { ticketRequired: boolean, commentsRequired: boolean, maxDurationHours: number, approvalWorkflow: boolean, expiryHours: number, accounts: Array<{ id: string, name: string, permissionSets: Array<{ arn: string, name: string, approvalRequired: boolean, maxDurationHours: number }> }> } };
+export type RequestFormOptionsQuery = { requestFormOptions: { ticketRequired: boolean, commentsRequired: boolean, maxDurationHours: number, approvalWorkflow: boolean, expiryHours: number, breakGlassEnabled: boolean, accounts: Array<{ id: string, name: string, permissionSets: Array<{ arn: string, name: string, approvalRequired: boolean, maxDurationHours: number, breakGlass: boolean, breakGlassMaxHours: number | null }> }> } };
 
 export type RequestApproversQueryVariables = Exact<{
   accountId: string;
@@ -542,14 +656,14 @@ export type RequestApproversQueryVariables = Exact<{
 }>;
 
 
-export type RequestApproversQuery = { requestApprovers: { approvalRequired: boolean, approvers: Array<{ id: string, name: string | null, named: boolean, groups: Array<{ id: string, name: string }> }> } };
+export type RequestApproversQuery = { requestApprovers: { approvalRequired: boolean, approvers: Array<{ id: string, name: string | null, named: boolean, groups: Array<{ id: string, name: string }> }>, stages: Array<{ name: string | null, required: number, approvers: Array<{ id: string, name: string | null, named: boolean, groups: Array<{ id: string, name: string }> }> }> } };
 
 export type GetRequestQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type GetRequestQuery = { getRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } | null };
+export type GetRequestQuery = { getRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } | null };
 
 export type RequestEventsQueryVariables = Exact<{
   requestId: string;
@@ -566,7 +680,7 @@ export type MyRequestsQueryVariables = Exact<{
 }>;
 
 
-export type MyRequestsQuery = { myRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type MyRequestsQuery = { myRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type PendingApprovalsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -574,7 +688,7 @@ export type PendingApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type PendingApprovalsQuery = { pendingApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type PendingApprovalsQuery = { pendingApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type MyApprovalsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -582,7 +696,7 @@ export type MyApprovalsQueryVariables = Exact<{
 }>;
 
 
-export type MyApprovalsQuery = { myApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type MyApprovalsQuery = { myApprovals: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type ActiveAccessQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -590,7 +704,7 @@ export type ActiveAccessQueryVariables = Exact<{
 }>;
 
 
-export type ActiveAccessQuery = { activeAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type ActiveAccessQuery = { activeAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type EndedAccessQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -598,7 +712,7 @@ export type EndedAccessQueryVariables = Exact<{
 }>;
 
 
-export type EndedAccessQuery = { endedAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type EndedAccessQuery = { endedAccess: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type AuditRequestsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -606,7 +720,7 @@ export type AuditRequestsQueryVariables = Exact<{
 }>;
 
 
-export type AuditRequestsQuery = { auditRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type AuditRequestsQuery = { auditRequests: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type AuditSessionsQueryVariables = Exact<{
   limit?: number | null | undefined;
@@ -614,42 +728,85 @@ export type AuditSessionsQueryVariables = Exact<{
 }>;
 
 
-export type AuditSessionsQuery = { auditSessions: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }> } };
+export type AuditSessionsQuery = { auditSessions: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
+
+export type ReviewsPendingQueryVariables = Exact<{
+  limit?: number | null | undefined;
+  nextToken?: string | null | undefined;
+}>;
+
+
+export type ReviewsPendingQuery = { reviewsPending: { nextToken: string | null, items: Array<{ id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null }> } };
 
 export type CreateRequestMutationVariables = Exact<{
   input: CreateRequestInput;
 }>;
 
 
-export type CreateRequestMutation = { createRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type CreateRequestMutation = { createRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
 
 export type ApproveRequestMutationVariables = Exact<{
   input: ApproveRequestInput;
 }>;
 
 
-export type ApproveRequestMutation = { approveRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type ApproveRequestMutation = { approveRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
 
 export type RejectRequestMutationVariables = Exact<{
   input: RejectRequestInput;
 }>;
 
 
-export type RejectRequestMutation = { rejectRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type RejectRequestMutation = { rejectRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
 
 export type CancelRequestMutationVariables = Exact<{
   input: CancelRequestInput;
 }>;
 
 
-export type CancelRequestMutation = { cancelRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type CancelRequestMutation = { cancelRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
 
 export type RevokeRequestMutationVariables = Exact<{
   input: RevokeRequestInput;
 }>;
 
 
-export type RevokeRequestMutation = { revokeRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null } };
+export type RevokeRequestMutation = { revokeRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
+
+export type CreateBreakGlassRequestMutationVariables = Exact<{
+  input: CreateBreakGlassRequestInput;
+}>;
+
+
+export type CreateBreakGlassRequestMutation = { createBreakGlassRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
+
+export type ExtendRequestMutationVariables = Exact<{
+  input: ExtendRequestInput;
+}>;
+
+
+export type ExtendRequestMutation = { extendRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
+
+export type ApproveExtensionMutationVariables = Exact<{
+  input: DecideExtensionInput;
+}>;
+
+
+export type ApproveExtensionMutation = { approveExtension: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
+
+export type RejectExtensionMutationVariables = Exact<{
+  input: DecideExtensionInput;
+}>;
+
+
+export type RejectExtensionMutation = { rejectExtension: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
+
+export type ReviewRequestMutationVariables = Exact<{
+  input: ReviewRequestInput;
+}>;
+
+
+export type ReviewRequestMutation = { reviewRequest: { id: string, sessionDuration: string | null, startTime: string, durationHours: number, justification: string, ticketNo: string | null, status: RequestStatus, approvalRequired: boolean, expiresAt: string | null, cancelledAt: string | null, grantedAt: string | null, endedAt: string | null, errorReason: string | null, importedFrom: RequestSource | null, createdAt: string, updatedAt: string, endTime: string, maxTotalHours: number | null, extensionApprovalRequired: boolean, requester: { id: string, email: string, name: string | null }, account: { id: string, name: string }, permissionSet: { arn: string, name: string }, approvers: Array<{ id: string, email: string, name: string | null }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, revoke: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null, approval: { currentStage: number | null, approvalsGiven: number, approvalsRequired: number, remindAt: string | null, remindedAt: string | null, escalateAt: string | null, escalatedAt: string | null, stages: Array<{ index: number, name: string | null, required: number, complete: boolean, approvers: Array<{ id: string, email: string, name: string | null }>, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }> }> } | null, extensions: Array<{ id: number, hours: number, reason: string, requestedAt: string, status: ExtensionStatus, requestedBy: { id: string, email: string, name: string | null }, approvals: Array<{ at: string, comment: string | null, stage: number, by: { id: string, email: string, name: string | null } }>, decision: { at: string, comment: string | null, by: { id: string, email: string, name: string | null } } | null }>, breakGlass: { incident: string } | null, review: { state: ReviewState, at: string | null, comment: string | null, by: { id: string, email: string, name: string | null } | null } | null } };
 
 export type SessionLogQueryFieldsFragment = { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string };
 
@@ -677,19 +834,19 @@ export type StartSessionLogQueryMutationVariables = Exact<{
 
 export type StartSessionLogQueryMutation = { startSessionLogQuery: { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string } };
 
-export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, updatedAt: string | null, updatedBy: string | null, version: number };
+export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
 
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, updatedAt: string | null, updatedBy: string | null, version: number } };
+export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type UpdateSettingsMutationVariables = Exact<{
   input: UpdateSettingsInput;
 }>;
 
 
-export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, updatedAt: string | null, updatedBy: string | null, version: number } };
+export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type InvalidateOuCacheMutationVariables = Exact<{
   input: InvalidateOuCacheInput;
@@ -755,6 +912,10 @@ export const EligibilityPolicyFieldsFragmentDoc = new TypedDocumentString(`
   }
   maxDurationHours
   approvalRequired
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass
+  breakGlassMaxHours
   ticketNo
   updatedAt
   updatedBy
@@ -780,6 +941,26 @@ export const ApproverPolicyFieldsFragmentDoc = new TypedDocumentString(`
     name
   }
   also
+  approvalsRequired
+  stageName
+  nextStages {
+    name
+    approverGroups {
+      id
+      name
+    }
+    approverUsers {
+      id
+      name
+    }
+    approvalsRequired
+  }
+  remindAfterMinutes
+  escalateAfterMinutes
+  escalationGroups {
+    id
+    name
+  }
   ticketNo
   updatedAt
   updatedBy
@@ -847,6 +1028,20 @@ export const ActorFieldsFragmentDoc = new TypedDocumentString(`
   name
 }
     `, {"fragmentName":"ActorFields"}) as unknown as TypedDocumentString<ActorFieldsFragment, unknown>;
+export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}`, {"fragmentName":"ApprovalFields"}) as unknown as TypedDocumentString<ApprovalFieldsFragment, unknown>;
 export const RequestFieldsFragmentDoc = new TypedDocumentString(`
     fragment RequestFields on Request {
   id
@@ -893,11 +1088,74 @@ export const RequestFieldsFragmentDoc = new TypedDocumentString(`
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }
     fragment ActorFields on Actor {
   id
   email
   name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
 }`, {"fragmentName":"RequestFields"}) as unknown as TypedDocumentString<RequestFieldsFragment, unknown>;
 export const SessionLogQueryFieldsFragmentDoc = new TypedDocumentString(`
     fragment SessionLogQueryFields on SessionLogQuery {
@@ -929,6 +1187,13 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   auditorGroupName
   ouCacheEnabled
   sensitiveActions
+  reminderMinutes
+  escalationMinutes
+  escalationGroups {
+    id
+    name
+  }
+  breakGlassEnabled
   updatedAt
   updatedBy
   version
@@ -1036,6 +1301,10 @@ export const EligibilityPoliciesDocument = new TypedDocumentString(`
   }
   maxDurationHours
   approvalRequired
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass
+  breakGlassMaxHours
   ticketNo
   updatedAt
   updatedBy
@@ -1068,6 +1337,26 @@ export const ApproverPoliciesDocument = new TypedDocumentString(`
     name
   }
   also
+  approvalsRequired
+  stageName
+  nextStages {
+    name
+    approverGroups {
+      id
+      name
+    }
+    approverUsers {
+      id
+      name
+    }
+    approvalsRequired
+  }
+  remindAfterMinutes
+  escalateAfterMinutes
+  escalationGroups {
+    id
+    name
+  }
   ticketNo
   updatedAt
   updatedBy
@@ -1109,6 +1398,10 @@ export const CreateEligibilityPoliciesDocument = new TypedDocumentString(`
   }
   maxDurationHours
   approvalRequired
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass
+  breakGlassMaxHours
   ticketNo
   updatedAt
   updatedBy
@@ -1150,6 +1443,10 @@ export const UpdateEligibilityPolicyDocument = new TypedDocumentString(`
   }
   maxDurationHours
   approvalRequired
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass
+  breakGlassMaxHours
   ticketNo
   updatedAt
   updatedBy
@@ -1186,6 +1483,26 @@ export const CreateApproverPoliciesDocument = new TypedDocumentString(`
     name
   }
   also
+  approvalsRequired
+  stageName
+  nextStages {
+    name
+    approverGroups {
+      id
+      name
+    }
+    approverUsers {
+      id
+      name
+    }
+    approvalsRequired
+  }
+  remindAfterMinutes
+  escalateAfterMinutes
+  escalationGroups {
+    id
+    name
+  }
   ticketNo
   updatedAt
   updatedBy
@@ -1215,6 +1532,26 @@ export const UpdateApproverPolicyDocument = new TypedDocumentString(`
     name
   }
   also
+  approvalsRequired
+  stageName
+  nextStages {
+    name
+    approverGroups {
+      id
+      name
+    }
+    approverUsers {
+      id
+      name
+    }
+    approvalsRequired
+  }
+  remindAfterMinutes
+  escalateAfterMinutes
+  escalationGroups {
+    id
+    name
+  }
   ticketNo
   updatedAt
   updatedBy
@@ -1423,6 +1760,8 @@ export const RequestFormOptionsDocument = new TypedDocumentString(`
         name
         approvalRequired
         maxDurationHours
+        breakGlass
+        breakGlassMaxHours
       }
     }
     ticketRequired
@@ -1430,6 +1769,7 @@ export const RequestFormOptionsDocument = new TypedDocumentString(`
     maxDurationHours
     approvalWorkflow
     expiryHours
+    breakGlassEnabled
   }
 }
     `) as unknown as TypedDocumentString<RequestFormOptionsQuery, RequestFormOptionsQueryVariables>;
@@ -1446,6 +1786,19 @@ export const RequestApproversDocument = new TypedDocumentString(`
       }
       named
     }
+    stages {
+      name
+      required
+      approvers {
+        id
+        name
+        groups {
+          id
+          name
+        }
+        named
+      }
+    }
   }
 }
     `) as unknown as TypedDocumentString<RequestApproversQuery, RequestApproversQueryVariables>;
@@ -1459,6 +1812,14 @@ export const GetRequestDocument = new TypedDocumentString(`
   id
   email
   name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
 }
 fragment RequestFields on Request {
   id
@@ -1505,6 +1866,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<GetRequestQuery, GetRequestQueryVariables>;
 export const RequestEventsDocument = new TypedDocumentString(`
     query RequestEvents($requestId: ID!, $limit: Int, $nextToken: String) {
@@ -1544,6 +1960,14 @@ export const MyRequestsDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1589,6 +2013,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<MyRequestsQuery, MyRequestsQueryVariables>;
 export const PendingApprovalsDocument = new TypedDocumentString(`
     query PendingApprovals($limit: Int, $nextToken: String) {
@@ -1604,6 +2083,14 @@ export const PendingApprovalsDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1649,6 +2136,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<PendingApprovalsQuery, PendingApprovalsQueryVariables>;
 export const MyApprovalsDocument = new TypedDocumentString(`
     query MyApprovals($limit: Int, $nextToken: String) {
@@ -1664,6 +2206,14 @@ export const MyApprovalsDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1709,6 +2259,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<MyApprovalsQuery, MyApprovalsQueryVariables>;
 export const ActiveAccessDocument = new TypedDocumentString(`
     query ActiveAccess($limit: Int, $nextToken: String) {
@@ -1724,6 +2329,14 @@ export const ActiveAccessDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1769,6 +2382,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<ActiveAccessQuery, ActiveAccessQueryVariables>;
 export const EndedAccessDocument = new TypedDocumentString(`
     query EndedAccess($limit: Int, $nextToken: String) {
@@ -1784,6 +2452,14 @@ export const EndedAccessDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1829,6 +2505,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<EndedAccessQuery, EndedAccessQueryVariables>;
 export const AuditRequestsDocument = new TypedDocumentString(`
     query AuditRequests($limit: Int, $nextToken: String) {
@@ -1844,6 +2575,14 @@ export const AuditRequestsDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1889,6 +2628,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<AuditRequestsQuery, AuditRequestsQueryVariables>;
 export const AuditSessionsDocument = new TypedDocumentString(`
     query AuditSessions($limit: Int, $nextToken: String) {
@@ -1904,6 +2698,14 @@ export const AuditSessionsDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -1949,7 +2751,185 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<AuditSessionsQuery, AuditSessionsQueryVariables>;
+export const ReviewsPendingDocument = new TypedDocumentString(`
+    query ReviewsPending($limit: Int, $nextToken: String) {
+  reviewsPending(limit: $limit, nextToken: $nextToken) {
+    items {
+      ...RequestFields
+    }
+    nextToken
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<ReviewsPendingQuery, ReviewsPendingQueryVariables>;
 export const CreateRequestDocument = new TypedDocumentString(`
     mutation CreateRequest($input: CreateRequestInput!) {
   createRequest(input: $input) {
@@ -1961,6 +2941,14 @@ export const CreateRequestDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -2006,6 +2994,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<CreateRequestMutation, CreateRequestMutationVariables>;
 export const ApproveRequestDocument = new TypedDocumentString(`
     mutation ApproveRequest($input: ApproveRequestInput!) {
@@ -2018,6 +3061,14 @@ export const ApproveRequestDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -2063,6 +3114,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<ApproveRequestMutation, ApproveRequestMutationVariables>;
 export const RejectRequestDocument = new TypedDocumentString(`
     mutation RejectRequest($input: RejectRequestInput!) {
@@ -2075,6 +3181,14 @@ export const RejectRequestDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -2120,6 +3234,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<RejectRequestMutation, RejectRequestMutationVariables>;
 export const CancelRequestDocument = new TypedDocumentString(`
     mutation CancelRequest($input: CancelRequestInput!) {
@@ -2132,6 +3301,14 @@ export const CancelRequestDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -2177,6 +3354,61 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<CancelRequestMutation, CancelRequestMutationVariables>;
 export const RevokeRequestDocument = new TypedDocumentString(`
     mutation RevokeRequest($input: RevokeRequestInput!) {
@@ -2189,6 +3421,14 @@ export const RevokeRequestDocument = new TypedDocumentString(`
   email
   name
 }
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
 fragment RequestFields on Request {
   id
   requester {
@@ -2234,7 +3474,662 @@ fragment RequestFields on Request {
   importedFrom
   createdAt
   updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
 }`) as unknown as TypedDocumentString<RevokeRequestMutation, RevokeRequestMutationVariables>;
+export const CreateBreakGlassRequestDocument = new TypedDocumentString(`
+    mutation CreateBreakGlassRequest($input: CreateBreakGlassRequestInput!) {
+  createBreakGlassRequest(input: $input) {
+    ...RequestFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<CreateBreakGlassRequestMutation, CreateBreakGlassRequestMutationVariables>;
+export const ExtendRequestDocument = new TypedDocumentString(`
+    mutation ExtendRequest($input: ExtendRequestInput!) {
+  extendRequest(input: $input) {
+    ...RequestFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<ExtendRequestMutation, ExtendRequestMutationVariables>;
+export const ApproveExtensionDocument = new TypedDocumentString(`
+    mutation ApproveExtension($input: DecideExtensionInput!) {
+  approveExtension(input: $input) {
+    ...RequestFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<ApproveExtensionMutation, ApproveExtensionMutationVariables>;
+export const RejectExtensionDocument = new TypedDocumentString(`
+    mutation RejectExtension($input: DecideExtensionInput!) {
+  rejectExtension(input: $input) {
+    ...RequestFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<RejectExtensionMutation, RejectExtensionMutationVariables>;
+export const ReviewRequestDocument = new TypedDocumentString(`
+    mutation ReviewRequest($input: ReviewRequestInput!) {
+  reviewRequest(input: $input) {
+    ...RequestFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment ApprovalFields on Approval {
+  by {
+    ...ActorFields
+  }
+  at
+  comment
+  stage
+}
+fragment RequestFields on Request {
+  id
+  requester {
+    ...ActorFields
+  }
+  account {
+    id
+    name
+  }
+  permissionSet {
+    arn
+    name
+  }
+  sessionDuration
+  startTime
+  durationHours
+  justification
+  ticketNo
+  status
+  approvalRequired
+  approvers {
+    ...ActorFields
+  }
+  expiresAt
+  decision {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  cancelledAt
+  revoke {
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+  grantedAt
+  endedAt
+  errorReason
+  importedFrom
+  createdAt
+  updatedAt
+  endTime
+  approval {
+    stages {
+      index
+      name
+      required
+      approvers {
+        ...ActorFields
+      }
+      approvals {
+        ...ApprovalFields
+      }
+      complete
+    }
+    currentStage
+    approvalsGiven
+    approvalsRequired
+    remindAt
+    remindedAt
+    escalateAt
+    escalatedAt
+  }
+  extensions {
+    id
+    hours
+    reason
+    requestedBy {
+      ...ActorFields
+    }
+    requestedAt
+    status
+    approvals {
+      ...ApprovalFields
+    }
+    decision {
+      by {
+        ...ActorFields
+      }
+      at
+      comment
+    }
+  }
+  maxTotalHours
+  extensionApprovalRequired
+  breakGlass {
+    incident
+  }
+  review {
+    state
+    by {
+      ...ActorFields
+    }
+    at
+    comment
+  }
+}`) as unknown as TypedDocumentString<ReviewRequestMutation, ReviewRequestMutationVariables>;
 export const SessionLogQueryStateDocument = new TypedDocumentString(`
     query SessionLogQueryState($requestId: ID!) {
   sessionLogQuery(requestId: $requestId) {
@@ -2314,6 +4209,13 @@ export const SettingsDocument = new TypedDocumentString(`
   auditorGroupName
   ouCacheEnabled
   sensitiveActions
+  reminderMinutes
+  escalationMinutes
+  escalationGroups {
+    id
+    name
+  }
+  breakGlassEnabled
   updatedAt
   updatedBy
   version
@@ -2341,6 +4243,13 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
   auditorGroupName
   ouCacheEnabled
   sensitiveActions
+  reminderMinutes
+  escalationMinutes
+  escalationGroups {
+    id
+    name
+  }
+  breakGlassEnabled
   updatedAt
   updatedBy
   version

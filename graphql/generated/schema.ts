@@ -53,6 +53,62 @@ export type Actor = {
   name: Maybe<Scalars['String']['output']>;
 };
 
+/** One person's approval, of a request or of an extension. */
+export type Approval = {
+  at: Scalars['AWSDateTime']['output'];
+  by: Actor;
+  comment: Maybe<Scalars['String']['output']>;
+  /** The stage it counts for (0-based). */
+  stage: Scalars['Int']['output'];
+};
+
+/** Where a request's approval stands: stages in order, approvals given, timers. */
+export type ApprovalProgress = {
+  approvalsGiven: Scalars['Int']['output'];
+  approvalsRequired: Scalars['Int']['output'];
+  /** The stage now waiting for approvals; null once every stage is complete or the request was decided. */
+  currentStage: Maybe<Scalars['Int']['output']>;
+  /** When the request escalates (or escalated) to the fallback approvers; null when not set. */
+  escalateAt: Maybe<Scalars['AWSDateTime']['output']>;
+  escalatedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** When approvers are (or were) reminded; null when no reminder is set. */
+  remindAt: Maybe<Scalars['AWSDateTime']['output']>;
+  remindedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  stages: Array<ApprovalStageProgress>;
+};
+
+/** A stage of a request's approval and how far it got. */
+export type ApprovalStageProgress = {
+  approvals: Array<Approval>;
+  /** Who may approve in this stage (never the requester). */
+  approvers: Array<Actor>;
+  complete: Scalars['Boolean']['output'];
+  /** 0-based, in the order the stages are approved. */
+  index: Scalars['Int']['output'];
+  /** Shown as "waiting for <name>"; null for an unnamed single stage. */
+  name: Maybe<Scalars['String']['output']>;
+  /** Approvals needed from different people. */
+  required: Scalars['Int']['output'];
+};
+
+/** A stage of an approver policy after its first one. */
+export type ApprovalStageRule = {
+  approvalsRequired: Scalars['Int']['output'];
+  approverGroups: Array<Group>;
+  approverUsers: Array<UserRef>;
+  name: Scalars['String']['output'];
+};
+
+/** A stage of an approver policy after its first one. */
+export type ApprovalStageRuleInput = {
+  /** 1–10; default 1. */
+  approvalsRequired?: InputMaybe<Scalars['Int']['input']>;
+  approverGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  approverUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 1–64 characters. */
+  name: Scalars['String']['input'];
+};
+
 export type ApproveRequestInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
   comment?: InputMaybe<Scalars['String']['input']>;
@@ -77,16 +133,28 @@ export type ApproverCandidate = {
 export type ApproverPolicy = {
   /** Adds its approvers even when a more specific policy applies. */
   also: Scalars['Boolean']['output'];
+  /** Approvals needed from the groups and users above (the first stage). */
+  approvalsRequired: Scalars['Int']['output'];
   /** Members of these groups approve the requests the policy decides. */
   approverGroups: Array<Group>;
   /** These users approve them too. */
   approverUsers: Array<UserRef>;
+  /** Escalate this many minutes after a request (overrides the settings). */
+  escalateAfterMinutes: Maybe<Scalars['Int']['output']>;
+  /** Who requests escalate to (overrides the settings). */
+  escalationGroups: Array<Group>;
   /** The policy id: the target id when unscoped, else `<target id>#<permission set ids joined by +>`. */
   id: Scalars['ID']['output'];
   /** An OU or root policy also covers accounts in nested OUs. */
   includeNestedOus: Scalars['Boolean']['output'];
+  /** Stages after the first, approved in order once the first is complete. */
+  nextStages: Array<ApprovalStageRule>;
   /** Empty: requests for any permission set. */
   permissionSets: Array<PermissionSetRef>;
+  /** Remind approvers this many minutes after a request (overrides the settings). */
+  remindAfterMinutes: Maybe<Scalars['Int']['output']>;
+  /** Name of the first stage, shown in progress. */
+  stageName: Maybe<Scalars['String']['output']>;
   /** The account id, OU id or root id the policy applies to. */
   targetId: Scalars['ID']['output'];
   /** Account or OU name. */
@@ -103,6 +171,13 @@ export type ApproverPolicyPage = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
+/** A stage of the approval a request would go through. */
+export type ApproverStageCandidates = {
+  approvers: Array<ApproverCandidate>;
+  name: Maybe<Scalars['String']['output']>;
+  required: Scalars['Int']['output'];
+};
+
 export type ApproverTargetType =
   | 'ACCOUNT'
   /** An organizational unit or the organization root. */
@@ -113,19 +188,34 @@ export type ApproverTargetType =
  * 'notification-failed'; every other value is the domain value in upper case.
  */
 export type AuditAction =
+  /** One approval that does not complete the approval yet (several approvals or stages). */
+  | 'APPROVAL_RECORDED'
   | 'APPROVED'
+  /** Break-glass access was taken (detail holds the incident). */
+  | 'BREAK_GLASS'
   | 'CANCELLED'
   | 'CREATED'
   | 'ENDED'
+  /** The request escalated to the fallback approvers (detail names them). */
+  | 'ESCALATED'
   | 'EXPIRED'
+  /** An extension was granted: access ends later (detail says when). */
+  | 'EXTENDED'
+  | 'EXTENSION_CANCELLED'
+  | 'EXTENSION_REJECTED'
+  | 'EXTENSION_REQUESTED'
   /** Granting or removing access failed. */
   | 'FAILED'
   | 'NOTIFICATION_FAILED'
   /** People were notified (detail names the channel). */
   | 'NOTIFIED'
   | 'REJECTED'
+  /** The approvers were reminded. */
+  | 'REMINDED'
   /** The reconciler fixed a drift between TEAM and Identity Center. */
   | 'REPAIRED'
+  /** Break-glass access was reviewed (acknowledged or flagged). */
+  | 'REVIEWED'
   | 'REVOKED'
   | 'SCHEDULED'
   /** Access granted (the request became in progress). */
@@ -152,6 +242,12 @@ export type AuditEventPage = {
   nextToken: Maybe<Scalars['String']['output']>;
 };
 
+/** Access taken at once in an emergency, reviewed afterwards. */
+export type BreakGlass = {
+  /** The incident or ticket reference given. */
+  incident: Scalars['String']['output'];
+};
+
 /** Withdraw one's own pending or scheduled request. */
 export type CancelRequestInput = {
   requestId: Scalars['ID']['input'];
@@ -170,17 +266,41 @@ export type CheckPoliciesNowInput = {
 export type CreateApproverPoliciesInput = {
   /** Add these approvers even when a more specific policy applies. */
   also?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1–10; default 1. */
+  approvalsRequired?: InputMaybe<Scalars['Int']['input']>;
   /** IAM Identity Center group ids (at least one group or user). */
   approverGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** IAM Identity Center user ids. */
   approverUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 1–10080 minutes, after the reminder when both are set. */
+  escalateAfterMinutes?: InputMaybe<Scalars['Int']['input']>;
+  escalationGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** OU and root targets also cover accounts in nested OUs. */
   includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
+  nextStages?: InputMaybe<Array<ApprovalStageRuleInput>>;
   /** Scope: only requests for these permission sets (at most 20); none: every permission set. */
   permissionSetArns?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 1–10080 minutes. */
+  remindAfterMinutes?: InputMaybe<Scalars['Int']['input']>;
+  stageName?: InputMaybe<Scalars['String']['input']>;
   /** Account ids, OU ids or the root id; the type follows from the id's shape. */
   targets: Array<Scalars['ID']['input']>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Take break-glass access: granted at once without approval where an eligibility policy allows
+ * it, auditors alerted, reviewed afterwards by an approver.
+ */
+export type CreateBreakGlassRequestInput = {
+  accountId: Scalars['ID']['input'];
+  /** Whole hours, 1 to the `breakGlassMaxHours` offered. */
+  durationHours: Scalars['Int']['input'];
+  /** The incident or ticket reference, 1–100 characters. */
+  incident: Scalars['String']['input'];
+  /** Why, 1–2,000 characters. */
+  justification: Scalars['String']['input'];
+  permissionSetArn: Scalars['ID']['input'];
 };
 
 /**
@@ -193,10 +313,18 @@ export type CreateEligibilityPoliciesInput = {
   /** 12-digit account ids (not the management account). */
   accountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   approvalRequired: Scalars['Boolean']['input'];
+  /** Default false. */
+  breakGlass?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1–24; default 1. */
+  breakGlassMaxHours?: InputMaybe<Scalars['Int']['input']>;
+  /** Default true. */
+  extensionApprovalRequired?: InputMaybe<Scalars['Boolean']['input']>;
   /** The OUs also cover accounts in nested OUs. */
   includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
   /** 1–8000. */
   maxDurationHours: Scalars['Int']['input'];
+  /** maxDurationHours–8000; default maxDurationHours (no extensions). */
+  maxTotalHours?: InputMaybe<Scalars['Int']['input']>;
   /** 1–64 characters, unique among each principal's policies; `default` when omitted. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** OU ids (`ou-…`) or the root id (`r-…`). */
@@ -224,6 +352,14 @@ export type CreateRequestInput = {
   startTime?: InputMaybe<Scalars['AWSDateTime']['input']>;
   /** Required when `ticketRequired`; up to 50 characters, starting with a letter or digit. */
   ticketNo?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Approve or reject the pending extension of a request. */
+export type DecideExtensionInput = {
+  /** Required when `commentsRequired`; up to 2,000 characters. */
+  comment?: InputMaybe<Scalars['String']['input']>;
+  extensionId: Scalars['Int']['input'];
+  requestId: Scalars['ID']['input'];
 };
 
 /** An approver's decision on a request. */
@@ -255,10 +391,18 @@ export type DeletePoliciesResult = {
 export type EligibilityPolicy = {
   accounts: Array<AccountRef>;
   approvalRequired: Scalars['Boolean']['output'];
+  /** The principal may take this access as break-glass (at once, reviewed afterwards). */
+  breakGlass: Scalars['Boolean']['output'];
+  /** Longest break-glass access in hours. */
+  breakGlassMaxHours: Scalars['Int']['output'];
+  /** Extensions wait for approval like the request (moot when no approval is required). */
+  extensionApprovalRequired: Scalars['Boolean']['output'];
   /** The policy id: the principal id for the policy named `default`, else `<principal id>#<name>`. */
   id: Scalars['ID']['output'];
   includeNestedOus: Scalars['Boolean']['output'];
   maxDurationHours: Scalars['Int']['output'];
+  /** The most hours access may reach with extensions; equal to maxDurationHours: no extensions. */
+  maxTotalHours: Scalars['Int']['output'];
   /** Unique among the principal's policies (letter case aside). */
   name: Scalars['String']['output'];
   /** OUs (or the root): each covers the accounts directly under it, and nested OUs' with `includeNestedOus`. */
@@ -295,10 +439,44 @@ export type EligiblePermissionSet = {
   /** Whether a request for this account and permission set waits for an approver. */
   approvalRequired: Scalars['Boolean']['output'];
   arn: Scalars['ID']['output'];
+  /** Break-glass is allowed here (a policy allows it and the settings do not turn it off). */
+  breakGlass: Scalars['Boolean']['output'];
+  /** Longest break-glass access in hours; null when break-glass is not allowed. */
+  breakGlassMaxHours: Maybe<Scalars['Int']['output']>;
   /** The longest duration allowed here: the matching policies' maximum, capped by the settings. */
   maxDurationHours: Scalars['Int']['output'];
   name: Scalars['String']['output'];
 };
+
+/** Ask for more time on scheduled or in-progress access (requester or a listed approver). */
+export type ExtendRequestInput = {
+  /** Whole hours to add; the total may not pass `maxTotalHours`. */
+  hours: Scalars['Int']['input'];
+  /** 1–2,000 characters. */
+  reason: Scalars['String']['input'];
+  requestId: Scalars['ID']['input'];
+};
+
+/** A request for more time on scheduled or in-progress access. */
+export type Extension = {
+  /** Approvals given so far (same stages and quorum as the request). */
+  approvals: Array<Approval>;
+  /** Set once approved or rejected by a person (null when granted without approval). */
+  decision: Maybe<Decision>;
+  hours: Scalars['Int']['output'];
+  /** 1, 2, … in the order asked. */
+  id: Scalars['Int']['output'];
+  reason: Scalars['String']['output'];
+  requestedAt: Scalars['AWSDateTime']['output'];
+  requestedBy: Actor;
+  status: ExtensionStatus;
+};
+
+export type ExtensionStatus =
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'PENDING'
+  | 'REJECTED';
 
 /** An IAM Identity Center group. */
 export type Group = {
@@ -351,6 +529,8 @@ export type Me = {
 };
 
 export type Mutation = {
+  /** Approve the pending extension (a listed approver who is not the requester). */
+  approveExtension: Request;
   /** Approve a pending request (a listed approver who is not the requester). */
   approveRequest: Request;
   /** Cancel one's own pending or scheduled request. */
@@ -359,6 +539,8 @@ export type Mutation = {
   checkPoliciesNow: PolicyCheck;
   /** One policy per target, each with all the approver groups (all or nothing). */
   createApproverPolicies: Array<ApproverPolicy>;
+  /** Take break-glass access (see CreateBreakGlassRequestInput); returns the new request. */
+  createBreakGlassRequest: Request;
   /** One policy per principal, all with the same content (all or nothing). */
   createEligibilityPolicies: Array<EligibilityPolicy>;
   /** Ask for access; returns the new request (PENDING, or SCHEDULED when no approval is needed). */
@@ -367,6 +549,8 @@ export type Mutation = {
   deleteApproverPolicies: DeletePoliciesResult;
   /** Delete eligibility policies by principal id. */
   deleteEligibilityPolicies: DeletePoliciesResult;
+  /** Ask for more time; applied at once when no approval is needed. */
+  extendRequest: Request;
   /**
    * Import a document: the diff its preview showed, applied all together or not at all. Conflict
    * when anything stored changed since the preview, or the document is not the one previewed.
@@ -390,8 +574,12 @@ export type Mutation = {
    * started, not when it is done.
    */
   reconcileNow: ReconcileNowResult;
+  /** Reject the pending extension (a listed approver), or withdraw it (the requester). */
+  rejectExtension: Request;
   /** Reject a pending request (a listed approver who is not the requester). */
   rejectRequest: Request;
+  /** Review break-glass access afterwards (a listed approver who is not the requester). */
+  reviewRequest: Request;
   /** End scheduled or in-progress access early (requester or a listed approver). */
   revokeRequest: Request;
   /**
@@ -406,6 +594,11 @@ export type Mutation = {
   updateEligibilityPolicy: EligibilityPolicy;
   /** Save the settings (the Slack token is written to Secrets Manager, never returned). */
   updateSettings: Settings;
+};
+
+
+export type MutationApproveExtensionArgs = {
+  input: DecideExtensionInput;
 };
 
 
@@ -429,6 +622,11 @@ export type MutationCreateApproverPoliciesArgs = {
 };
 
 
+export type MutationCreateBreakGlassRequestArgs = {
+  input: CreateBreakGlassRequestInput;
+};
+
+
 export type MutationCreateEligibilityPoliciesArgs = {
   input: CreateEligibilityPoliciesInput;
 };
@@ -446,6 +644,11 @@ export type MutationDeleteApproverPoliciesArgs = {
 
 export type MutationDeleteEligibilityPoliciesArgs = {
   input: DeleteEligibilityPoliciesInput;
+};
+
+
+export type MutationExtendRequestArgs = {
+  input: ExtendRequestInput;
 };
 
 
@@ -479,8 +682,18 @@ export type MutationReconcileNowArgs = {
 };
 
 
+export type MutationRejectExtensionArgs = {
+  input: DecideExtensionInput;
+};
+
+
 export type MutationRejectRequestArgs = {
   input: RejectRequestInput;
+};
+
+
+export type MutationReviewRequestArgs = {
+  input: ReviewRequestInput;
 };
 
 
@@ -779,6 +992,8 @@ export type Query = {
   requestEvents: AuditEventPage;
   /** Accounts and permission sets the caller may request, with the limits that apply. */
   requestFormOptions: RequestFormOptions;
+  /** Break-glass access not reviewed yet, oldest first (auditors and admins). */
+  reviewsPending: RequestPage;
   /**
    * State of the session-log query of a request (requester, approvers, auditors); null when none
    * was started yet.
@@ -902,6 +1117,12 @@ export type QueryRequestEventsArgs = {
 };
 
 
+export type QueryReviewsPendingArgs = {
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type QuerySessionLogQueryArgs = {
   requestId: Scalars['ID']['input'];
 };
@@ -948,10 +1169,14 @@ export type RejectRequestInput = {
 /** A request for temporary elevated access to one account with one permission set. */
 export type Request = {
   account: AccountRef;
+  /** Approval progress (stages, approvals, reminders); null when no approval was required. */
+  approval: Maybe<ApprovalProgress>;
   /** Decided at creation from the settings and the matching eligibility policies. */
   approvalRequired: Scalars['Boolean']['output'];
   /** Who may approve, resolved at creation. The requester is never among them. */
   approvers: Array<Actor>;
+  /** Set on break-glass access. */
+  breakGlass: Maybe<BreakGlass>;
   /** Set when the requester cancelled. */
   cancelledAt: Maybe<Scalars['AWSDateTime']['output']>;
   createdAt: Scalars['AWSDateTime']['output'];
@@ -959,20 +1184,32 @@ export type Request = {
   decision: Maybe<Decision>;
   /** Length of the access window in whole hours; access ends at startTime + durationHours. */
   durationHours: Scalars['Int']['output'];
+  /**
+   * When access ends (ended, or would end): from the grant time (the start time until granted),
+   * durationHours plus every approved extension.
+   */
+  endTime: Scalars['AWSDateTime']['output'];
   /** When access ended (duration elapsed or revoked), once the assignment is gone. */
   endedAt: Maybe<Scalars['AWSDateTime']['output']>;
   /** Why the request is in ERROR, in plain words. */
   errorReason: Maybe<Scalars['String']['output']>;
   /** When a pending request expires if nobody decides (creation + expiry timeout). */
   expiresAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Extensions wait for approval (same stages and quorum as the request). */
+  extensionApprovalRequired: Scalars['Boolean']['output'];
+  extensions: Array<Extension>;
   /** When Identity Center confirmed the account assignment. */
   grantedAt: Maybe<Scalars['AWSDateTime']['output']>;
   id: Scalars['ID']['output'];
   /** Set on history imported from another deployment: finished, read-only, never acted on. */
   importedFrom: Maybe<RequestSource>;
   justification: Scalars['String']['output'];
+  /** The most hours access may last in total with extensions; null when it cannot be extended. */
+  maxTotalHours: Maybe<Scalars['Int']['output']>;
   permissionSet: PermissionSetRef;
   requester: Actor;
+  /** The review of break-glass access; null for other requests. */
+  review: Maybe<SessionReview>;
   /** Set when access was revoked. */
   revoke: Maybe<Revocation>;
   /**
@@ -993,6 +1230,8 @@ export type RequestApprovers = {
   approvalRequired: Scalars['Boolean']['output'];
   /** Everyone but the caller who could approve it. */
   approvers: Array<ApproverCandidate>;
+  /** The stages in order, with how many approvals each needs. */
+  stages: Array<ApproverStageCandidates>;
 };
 
 /**
@@ -1015,6 +1254,8 @@ export type RequestFormOptions = {
   accounts: Array<EligibleAccount>;
   /** Global approval switch: when off no request waits for approval. */
   approvalWorkflow: Scalars['Boolean']['output'];
+  /** Break-glass is on in the settings (where a policy allows it). */
+  breakGlassEnabled: Scalars['Boolean']['output'];
   /** Whether approvers' and revokers' comments are mandatory. */
   commentsRequired: Scalars['Boolean']['output'];
   /** Hours a pending request waits for a decision before it expires. */
@@ -1099,6 +1340,22 @@ export type RequestStatusCount = {
   status: RequestStatus;
 };
 
+/** Review break-glass access afterwards (an approver of the request). */
+export type ReviewRequestInput = {
+  /** 1–2,000 characters. */
+  comment: Scalars['String']['input'];
+  requestId: Scalars['ID']['input'];
+  /** ACKNOWLEDGED or FLAGGED. */
+  state: ReviewState;
+};
+
+export type ReviewState =
+  | 'ACKNOWLEDGED'
+  /** Reviewed and found questionable. */
+  | 'FLAGGED'
+  /** Not reviewed yet. */
+  | 'NEEDED';
+
 /** An early end of access. */
 export type Revocation = {
   at: Scalars['AWSDateTime']['output'];
@@ -1170,6 +1427,14 @@ export type SessionLogQueryStatus =
   | 'QUEUED'
   | 'RUNNING';
 
+/** The after-the-fact review of break-glass access. */
+export type SessionReview = {
+  at: Maybe<Scalars['AWSDateTime']['output']>;
+  by: Maybe<Actor>;
+  comment: Maybe<Scalars['String']['output']>;
+  state: ReviewState;
+};
+
 /**
  * The TEAM settings without secrets. When an admin never saved any, the defaults (version 0).
  * The Slack bot token is write-only: only whether one is stored is visible.
@@ -1181,14 +1446,21 @@ export type Settings = {
   approvalWorkflow: Scalars['Boolean']['output'];
   /** IAM Identity Center group whose members are TEAM auditors (falls back to the deployment's). */
   auditorGroupName: Maybe<Scalars['String']['output']>;
+  /** Break-glass where a policy allows it; off: nowhere. */
+  breakGlassEnabled: Scalars['Boolean']['output'];
   /** Approvers' (approve/reject) and revokers' comments are mandatory. */
   commentsRequired: Scalars['Boolean']['output'];
+  escalationGroups: Array<Group>;
+  /** Escalate to `escalationGroups` this many minutes after a request was made (0: never). */
+  escalationMinutes: Scalars['Int']['output'];
   /** Hours a pending request waits for a decision before it expires (1–8000). */
   expiryHours: Scalars['Int']['output'];
   /** Global maximum request duration in hours (1–8000). */
   maxDurationHours: Scalars['Int']['output'];
   /** Cache the accounts under each OU (see `invalidateOuCache`). */
   ouCacheEnabled: Scalars['Boolean']['output'];
+  /** Remind approvers this many minutes after a request was made (0: never). */
+  reminderMinutes: Scalars['Int']['output'];
   /** Actions flagged in session logs: `eventSource:eventName` (e.g. `iam.amazonaws.com:CreateUser`) or `eventName`. */
   sensitiveActions: Array<Scalars['String']['output']>;
   sesEnabled: Scalars['Boolean']['output'];
@@ -1258,13 +1530,19 @@ export type SubscriptionOnSessionLogQueryArgs = {
 /** Replace the approvers and flags of one policy (its target and scope stay). */
 export type UpdateApproverPolicyInput = {
   also?: InputMaybe<Scalars['Boolean']['input']>;
+  approvalsRequired?: InputMaybe<Scalars['Int']['input']>;
   approverGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   approverUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  escalateAfterMinutes?: InputMaybe<Scalars['Int']['input']>;
+  escalationGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: Scalars['AWSDateTime']['input'];
   /** The policy id. */
   id: Scalars['ID']['input'];
   includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
+  nextStages?: InputMaybe<Array<ApprovalStageRuleInput>>;
+  remindAfterMinutes?: InputMaybe<Scalars['Int']['input']>;
+  stageName?: InputMaybe<Scalars['String']['input']>;
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1272,12 +1550,16 @@ export type UpdateApproverPolicyInput = {
 export type UpdateEligibilityPolicyInput = {
   accountIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   approvalRequired: Scalars['Boolean']['input'];
+  breakGlass?: InputMaybe<Scalars['Boolean']['input']>;
+  breakGlassMaxHours?: InputMaybe<Scalars['Int']['input']>;
   /** The `updatedAt` of the policy as read; Conflict if someone changed it since. */
   expectedUpdatedAt: Scalars['AWSDateTime']['input'];
+  extensionApprovalRequired?: InputMaybe<Scalars['Boolean']['input']>;
   /** The policy id. */
   id: Scalars['ID']['input'];
   includeNestedOus?: InputMaybe<Scalars['Boolean']['input']>;
   maxDurationHours: Scalars['Int']['input'];
+  maxTotalHours?: InputMaybe<Scalars['Int']['input']>;
   ouIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   pairs?: InputMaybe<Array<PairInput>>;
   permissionSetArns?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -1289,9 +1571,13 @@ export type UpdateSettingsInput = {
   adminGroupName?: InputMaybe<Scalars['String']['input']>;
   approvalWorkflow: Scalars['Boolean']['input'];
   auditorGroupName?: InputMaybe<Scalars['String']['input']>;
+  breakGlassEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Delete the stored Slack token (cannot be combined with `slackToken`). */
   clearSlackToken?: InputMaybe<Scalars['Boolean']['input']>;
   commentsRequired: Scalars['Boolean']['input'];
+  escalationGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 0 (never) to 10080 minutes; needs `escalationGroupIds`. */
+  escalationMinutes?: InputMaybe<Scalars['Int']['input']>;
   /** The `version` of the settings as read; Conflict if someone saved since. */
   expectedVersion: Scalars['Int']['input'];
   /** 1–8000. */
@@ -1299,6 +1585,8 @@ export type UpdateSettingsInput = {
   /** 1–8000. */
   maxDurationHours: Scalars['Int']['input'];
   ouCacheEnabled: Scalars['Boolean']['input'];
+  /** 0 (never) to 10080 minutes. */
+  reminderMinutes?: InputMaybe<Scalars['Int']['input']>;
   sensitiveActions: Array<Scalars['String']['input']>;
   sesEnabled: Scalars['Boolean']['input'];
   /** `arn:aws…:ses:<region>:<account>:identity/…`. */

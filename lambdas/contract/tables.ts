@@ -74,6 +74,8 @@ export const TABLES: Record<TableId, TableDef> = {
       { name: 'byDecider', partitionKey: s('deciderId'), sortKey: s('decidedAt'), projection: 'KEYS_ONLY' },
       { name: 'byCreated', partitionKey: s('listPk'), sortKey: s('createdAt'), projection: 'KEYS_ONLY' },
       { name: 'bySession', partitionKey: s('sessionPk'), sortKey: s('startTime'), projection: 'KEYS_ONLY' },
+      // Sparse: only break-glass access waiting for its review carries `reviewPk`.
+      { name: 'byReview', partitionKey: s('reviewPk'), sortKey: s('createdAt'), projection: 'KEYS_ONLY' },
     ],
   },
   RequestApprovers: {

@@ -14,6 +14,7 @@ export const WORKFLOW_NEXT = [
   'awaitDecision',
   'awaitStart',
   'awaitEnd',
+  'awaitReview',
   'pollGrant',
   'pollRevoke',
   'done',
@@ -29,6 +30,13 @@ export const WORKFLOW_RETRYABLE_ERROR = 'RetryableError';
  * step again after a pause, and the step picks up where it left off.
  */
 export const WORKFLOW_UNFINISHED_ERROR = 'StepUnfinished';
+
+/**
+ * The error name of a last step that found more to wait for (the end of access moved by an
+ * extension, break-glass access waiting for its review): the state machine catches it and goes
+ * on with `Advance`, which routes to the wait.
+ */
+export const WORKFLOW_CONTINUES_ERROR = 'StepContinues';
 
 /**
  * Stored request statuses only people cause: the requests stream delivers a change into one of

@@ -17,6 +17,12 @@ export const API_OPERATIONS = [
   'rejectRequest',
   'cancelRequest',
   'revokeRequest',
+  'createBreakGlassRequest',
+  'extendRequest',
+  'approveExtension',
+  'rejectExtension',
+  'reviewRequest',
+  'listReviewsPending',
   'listMyRequests',
   'listPendingApprovals',
   'listMyApprovals',
@@ -95,6 +101,7 @@ type Rule =
   | { scope: 'signedIn' }
   | { scope: 'admin' }
   | { scope: 'auditor' }
+  | { scope: 'auditorOrAdmin' }
   | { scope: 'nobody' }
   | { scope: 'request'; allow: (relation: RequestRelation, caller: CallerIdentity) => boolean };
 
@@ -109,11 +116,17 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   rejectRequest: { scope: 'request', allow: (r) => r.isApprover },
   cancelRequest: { scope: 'request', allow: (r) => r.isRequester },
   revokeRequest: { scope: 'request', allow: (r) => r.isRequester || r.isApprover },
+  extendRequest: { scope: 'request', allow: (r) => r.isRequester || r.isApprover },
+  approveExtension: { scope: 'request', allow: (r) => r.isApprover },
+  // An approver rejects the extension; the requester withdraws their own.
+  rejectExtension: { scope: 'request', allow: (r) => r.isRequester || r.isApprover },
+  reviewRequest: { scope: 'request', allow: (r) => r.isApprover },
   startSessionLogQuery: { scope: 'request', allow: readers },
   getSessionLogs: { scope: 'request', allow: readers },
 
   // Everyone signed in: the lists are scoped to the caller by the use cases.
   createRequest: { scope: 'signedIn' },
+  createBreakGlassRequest: { scope: 'signedIn' },
   getRequestFormOptions: { scope: 'signedIn' },
   listMyRequests: { scope: 'signedIn' },
   listPendingApprovals: { scope: 'signedIn' },
@@ -124,6 +137,7 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
 
   listAuditRequests: { scope: 'auditor' },
   listAuditSessions: { scope: 'auditor' },
+  listReviewsPending: { scope: 'auditorOrAdmin' },
 
   // Policies reveal who may reach which account, so unlike the original only admins read them.
   updateSettings: { scope: 'admin' },
@@ -160,9 +174,14 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   rejectRequest: 'Only an approver listed on this request, other than its requester, may reject it.',
   cancelRequest: 'Only the requester may cancel this request.',
   revokeRequest: 'Only the requester or an approver of this request may revoke it.',
+  extendRequest: 'Only the requester or an approver of this request may extend it.',
+  approveExtension: 'Only an approver of this request may approve its extension.',
+  rejectExtension: 'Only an approver of this request may reject its extension, or the requester withdraw it.',
+  reviewRequest: 'Only an approver of this request may review it.',
   startSessionLogQuery: 'You may not view the session activity of this request.',
   getSessionLogs: 'You may not view the session activity of this request.',
   createRequest: 'You must be signed in to request access.',
+  createBreakGlassRequest: 'You must be signed in to take break-glass access.',
   getRequestFormOptions: 'You must be signed in to request access.',
   listMyRequests: 'You must be signed in to list your requests.',
   listPendingApprovals: 'You must be signed in to list approvals.',
@@ -172,6 +191,7 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   getSettings: 'You must be signed in to read settings.',
   listAuditRequests: 'Only auditors may list all requests.',
   listAuditSessions: 'Only auditors may list all elevated access sessions.',
+  listReviewsPending: 'Only auditors and admins may list the reviews pending.',
   updateSettings: 'Only administrators may change settings.',
   listEligibilityPolicies: 'Only administrators may view eligibility policies.',
   createEligibilityPolicies: 'Only administrators may create eligibility policies.',
@@ -210,6 +230,11 @@ export const MACHINE_NEVER = [
   'rejectRequest',
   'cancelRequest',
   'revokeRequest',
+  'createBreakGlassRequest',
+  'extendRequest',
+  'approveExtension',
+  'rejectExtension',
+  'reviewRequest',
   'listMyRequests',
   'listPendingApprovals',
   'listMyApprovals',
@@ -262,6 +287,7 @@ const MACHINE_SCOPE_OF: { readonly [Op in MachineOperation]?: MachineScopeName }
   // The audit trail: every request, its history and its session activity.
   listAuditRequests: 'audit.read',
   listAuditSessions: 'audit.read',
+  listReviewsPending: 'audit.read',
   getRequest: 'audit.read',
   listRequestEvents: 'audit.read',
   getSessionLogs: 'audit.read',
@@ -312,6 +338,8 @@ export function isAllowed(
       return caller.isAdmin;
     case 'auditor':
       return caller.isAuditor;
+    case 'auditorOrAdmin':
+      return caller.isAuditor || caller.isAdmin;
     case 'nobody':
       return false;
     case 'request':

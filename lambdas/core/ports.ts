@@ -46,7 +46,8 @@ export interface RequestRepository {
   update(
     next: AccessRequest,
     expected: { status: RequestStatus; version: number },
-    event: AuditEvent,
+    event: AuditEvent | undefined,
+    options?: RequestUpdateOptions,
   ): Promise<void>;
   /** Appends an event that changes no state (notifications, repairs). */
   appendEvent(event: AuditEvent): Promise<void>;
@@ -56,6 +57,8 @@ export interface RequestRepository {
    */
   importHistorical(request: AccessRequest, events: readonly AuditEvent[]): Promise<boolean>;
 
+  /** Break-glass access whose review is still needed, newest first. */
+  listReviewsPending(page: PageRequest): Promise<Page<AccessRequest>>;
   /** My requests, newest first. */
   listByRequester(userId: string, page: PageRequest): Promise<Page<AccessRequest>>;
   /** Pending requests listing this user as an approver, newest first. */
@@ -219,6 +222,11 @@ export interface RequestWorkflow {
  * of the wait the decision ends, never one of a later wait. It never fails the decision: when it
  * cannot resume, the router does.
  */
+export interface RequestUpdateOptions {
+  /** The approvers changed (escalation): their index items are written with the request. */
+  approversChanged?: boolean;
+}
+
 export interface DecisionRelay {
   resume(request: Pick<AccessRequest, 'id' | 'status' | 'version'>): Promise<void>;
 }

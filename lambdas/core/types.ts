@@ -106,6 +106,103 @@ export interface AccessRequest {
   version: number;
   /** Set on history imported from the original TEAM: finished, read-only, never acted on. */
   importedFrom?: 'original-team';
+  /**
+   * The approval stages, fixed at creation (requests stored before stages existed have none:
+   * one stage of all `approvers`, one approval). See lambdas/core/requests/approval-plan.ts.
+   */
+  approvalStages?: ApprovalStage[];
+  /** Every approval given so far, in order (the last one completes the approval). */
+  approvals?: Approval[];
+  /** Reminder and escalation timers, fixed at creation from the settings and approver policies. */
+  approvalTimers?: ApprovalTimers;
+  /** When the approvers were last reminded. */
+  remindedAt?: string;
+  /** When the request escalated to the fallback approvers. */
+  escalatedAt?: string;
+  /** The stage whose approvers were last told about the request (0-based). */
+  announcedStage?: number;
+  /** What the eligibility policies allow for extensions, fixed at creation. */
+  extensionRules?: ExtensionRules;
+  /** Requests for more time, in order; approved ones move the end of access. */
+  extensions?: Extension[];
+  /** Set on break-glass access: granted at once, without approval, reviewed afterwards. */
+  breakGlass?: BreakGlass;
+  /** The after-the-fact review of break-glass access. */
+  review?: SessionReview;
+}
+
+/** One person's approval (of a request or of an extension), as recorded. */
+export interface Approval {
+  by: Actor;
+  at: string;
+  comment?: string;
+  /** The stage it counts for (0-based). */
+  stage: number;
+}
+
+/** A stage of a request's approval: who may approve in it and how many approvals it needs. */
+export interface ApprovalStage {
+  /** Shown in progress ("waiting for security"); absent for an unnamed single stage. */
+  name?: string;
+  /** Approvers (ids in `AccessRequest.approvers`) who may approve in this stage. */
+  approverIds: string[];
+  /** Approvals needed from different people (at least 1). */
+  required: number;
+}
+
+/** When approvers are reminded and the request escalates (minutes after creation). */
+export interface ApprovalTimers {
+  remindAfterMinutes?: number;
+  escalateAfterMinutes?: number;
+  /** Who the request escalates to: they join the stage that is open then. */
+  escalationGroups?: GroupRef[];
+}
+
+/** What extending a request may do, from the eligibility policies that granted it. */
+export interface ExtensionRules {
+  /** The most hours the access may last in total, extensions included. */
+  maxTotalHours: number;
+  /** Extensions wait for approval by the request's approvers (same stages and quorum). */
+  approvalRequired: boolean;
+}
+
+export const EXTENSION_STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
+export type ExtensionStatus = (typeof EXTENSION_STATUSES)[number];
+
+/** A request for more time on scheduled or in-progress access. */
+export interface Extension {
+  /** 1, 2, … in the order asked. */
+  id: number;
+  hours: number;
+  reason: string;
+  requestedBy: Actor;
+  requestedAt: string;
+  status: ExtensionStatus;
+  approvals: Approval[];
+  decidedBy?: Actor;
+  decidedAt?: string;
+  comment?: string;
+  /** What the workflow last told people about it (see lambdas/core/access/workflow.ts). */
+  announced?: string;
+}
+
+/** Break-glass access: why, and the incident or ticket it answers. */
+export interface BreakGlass {
+  incident: string;
+}
+
+export const REVIEW_STATES = ['needed', 'acknowledged', 'flagged'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
+
+export interface SessionReview {
+  state: ReviewState;
+  by?: Actor;
+  at?: string;
+  comment?: string;
+  /** When the reviewers were last reminded. */
+  remindedAt?: string;
+  /** The workflow told people about the review. */
+  announced?: boolean;
 }
 
 /** One (account, permission set) pair named explicitly by an eligibility policy. */
@@ -137,6 +234,17 @@ export interface EligibilityPolicy {
   pairs: AccountPermissionSetPair[];
   maxDurationHours: number;
   approvalRequired: boolean;
+  /**
+   * The most hours access granted by this policy may reach with extensions (at least
+   * `maxDurationHours`; equal: no extensions). Absent: `maxDurationHours`.
+   */
+  maxTotalHours?: number;
+  /** Extensions wait for approval like the request did (default true; moot without approval). */
+  extensionApprovalRequired?: boolean;
+  /** The principal may take this policy's access as break-glass (at once, reviewed afterwards). */
+  breakGlass?: boolean;
+  /** Longest break-glass access in hours (default 1). */
+  breakGlassMaxHours?: number;
   ticketNo?: string;
   updatedAt: string;
   updatedBy: string;
@@ -174,9 +282,29 @@ export interface ApproverPolicy {
   approverUsers: UserRef[];
   /** Adds its approvers even when a more specific policy applies. */
   also: boolean;
+  /** Approvals needed from the groups and users above (the first stage); default 1. */
+  approvalsRequired?: number;
+  /** Name of the first stage, shown in progress; default none. */
+  stageName?: string;
+  /** Stages after the first, approved in order once the first is complete. */
+  nextStages?: ApprovalStageRule[];
+  /** Remind the approvers this many minutes after the request was made (overrides settings). */
+  remindAfterMinutes?: number;
+  /** Escalate after this many minutes (overrides settings). */
+  escalateAfterMinutes?: number;
+  /** Who the request escalates to (overrides settings). */
+  escalationGroups?: GroupRef[];
   ticketNo?: string;
   updatedAt: string;
   updatedBy: string;
+}
+
+/** A stage of an approver policy after its first one. */
+export interface ApprovalStageRule {
+  name: string;
+  approverGroups: GroupRef[];
+  approverUsers: UserRef[];
+  approvalsRequired: number;
 }
 
 /** What a policy check compares (lambdas/core/policies/policy-check.ts). */
@@ -237,6 +365,13 @@ export interface Settings {
   ouCacheEnabled: boolean;
   /** Actions flagged as sensitive in session activity logs (`eventSource:eventName` or `eventName`). */
   sensitiveActions: string[];
+  /** Remind approvers this many minutes after a request was made (0: never). */
+  reminderMinutes: number;
+  /** Escalate to `escalationGroups` this many minutes after a request was made (0: never). */
+  escalationMinutes: number;
+  escalationGroups: GroupRef[];
+  /** Break-glass allowed where a policy allows it; off: nowhere. */
+  breakGlassEnabled: boolean;
   updatedAt?: string;
   updatedBy?: string;
   version: number;
@@ -268,7 +403,17 @@ export type AuditAction =
   | 'failed'
   | 'notified'
   | 'notification-failed'
-  | 'repaired';
+  | 'repaired'
+  /** One approval that does not complete the approval yet (quorum, stages). */
+  | 'approval-recorded'
+  | 'reminded'
+  | 'escalated'
+  | 'extension-requested'
+  | 'extended'
+  | 'extension-rejected'
+  | 'extension-cancelled'
+  | 'break-glass'
+  | 'reviewed';
 
 /** An append-only record of something that happened to a request. */
 export interface AuditEvent {
@@ -331,4 +476,12 @@ export interface EligibleAccount extends AccountRef {
 export interface EligiblePermissionSet extends PermissionSetRef {
   approvalRequired: boolean;
   maxDurationHours: number;
+  /** Break-glass is allowed for this pair (and on in settings). */
+  breakGlass?: boolean;
+  /** Longest break-glass access, when allowed. */
+  breakGlassMaxHours?: number;
+  /** The most hours access may reach with extensions (absent: no extensions). */
+  maxTotalHours?: number;
+  /** Extensions wait for approval (only meaningful when the request does). */
+  extensionApprovalRequired?: boolean;
 }

@@ -31,6 +31,13 @@ const streamRequest = z.object({
   approvalRequired: z.boolean().default(true),
   expiresAt: z.string().optional(),
   createdAt: z.string(),
+  // The first wait of the workflow ends at the first timer (reminder, escalation, expiry).
+  approvalTimers: z
+    .object({
+      remindAfterMinutes: z.number().optional(),
+      escalateAfterMinutes: z.number().optional(),
+    })
+    .optional(),
   workflowToken: z.string().min(1).optional(),
   importedFrom: z.string().optional(),
 });

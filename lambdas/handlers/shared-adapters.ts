@@ -9,6 +9,7 @@ import { makeSendNotifications } from '../core/notifications/send';
 import type {
   AccountAssignments,
   Clock,
+  Directory,
   GrantRepository,
   RealtimePublisher,
   RequestRepository,
@@ -178,6 +179,8 @@ export interface NotifierDeps {
   env?: Record<string, string | undefined>;
   /** Slack Web API base URL (the local outbox's stub); Slack's own by default. */
   slackApiUrl?: string;
+  /** Who the auditors are (copied on break-glass alerts); without it they hear through Slack and SNS. */
+  auditors?: Pick<Directory, 'findGroupByName' | 'membersOfGroup' | 'getUser'>;
 }
 
 /** Tells people about a request (SES, SNS, Slack as the settings say) and records what was sent. */
@@ -201,5 +204,6 @@ export function notifier(config: HandlerConfig, deps: NotifierDeps): Notifier {
     clock: deps.clock,
     appUrl: config.appUrl ?? FALLBACK_APP_URL,
     logger: deps.logger,
+    ...(deps.auditors ? { auditors: deps.auditors } : {}),
   });
 }

@@ -10,7 +10,9 @@
  * `RetryableError`, which the state machine retries with jittered backoff; anything else fails
  * the task, and the state machine's catch path calls `fail`, which ends the request in `error`.
  * A state the workflow ends with (`last: true`) cannot route anywhere, so when its step is not
- * done it throws `StepUnfinished`, which the state machine retries after a pause.
+ * done it throws `StepUnfinished`, which the state machine retries after a pause, or, when the
+ * step found more to wait for (an extension moved the end, a review is due), `StepContinues`,
+ * which the state machine catches to go on with `Advance`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
@@ -22,7 +24,13 @@ import {
   type WorkflowStep,
   type WorkflowStepInput,
 } from '../core/access';
-import { WORKFLOW_ACTIONS, WORKFLOW_RETRYABLE_ERROR, WORKFLOW_UNFINISHED_ERROR } from '../contract/workflow';
+import {
+  WORKFLOW_ACTIONS,
+  WORKFLOW_CONTINUES_ERROR,
+  WORKFLOW_RETRYABLE_ERROR,
+  WORKFLOW_UNFINISHED_ERROR,
+  type WorkflowNext,
+} from '../contract/workflow';
 import { workflowTasksDepsFromEnvironment } from './workflow-tasks/compose';
 
 /** The error name the state machine retries with backoff. */
@@ -43,6 +51,16 @@ export class StepUnfinishedError extends Error {
     this.name = WORKFLOW_UNFINISHED_ERROR;
   }
 }
+
+/** A last step that found more to wait for (see the module comment). */
+export class StepContinuesError extends Error {
+  constructor(step: WorkflowStep) {
+    super(`The workflow goes on: ${step.next} (${step.waitSeconds} s).`);
+    this.name = WORKFLOW_CONTINUES_ERROR;
+  }
+}
+
+const WAITS: readonly WorkflowNext[] = ['awaitDecision', 'awaitStart', 'awaitEnd', 'awaitReview'];
 
 /** What a Task state sends. */
 export const workflowTaskEvent = z.object({
@@ -100,6 +118,7 @@ export function makeWorkflowTasksHandler(
       next: step.next,
       status: step.status,
     });
+    if (parsed.last && WAITS.includes(step.next)) throw new StepContinuesError(step);
     if (parsed.last && step.next !== 'done') throw new StepUnfinishedError(step);
     return step;
   };

@@ -1,6 +1,6 @@
 /**
  * First-run data of the local cloud: the demo organization's starter eligibility and approver
- * policies and the default settings, each written only if absent (data kept between runs wins).
+ * policies (with their extensions, break-glass, approvals and stages) and the default settings, each written only if absent (data kept between runs wins).
  *
  * They are written through the API, as an admin of the organization would write them on the
  * Policies and Settings pages: the GraphQL operations the SPA sends, signed in as the first member
@@ -105,6 +105,13 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
         permissionSetArns: p.permissionSets.map((s) => s.arn),
         maxDurationHours: p.maxDurationHours,
         approvalRequired: p.approvalRequired,
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.maxTotalHours !== undefined ? { maxTotalHours: p.maxTotalHours } : {}),
+        ...(p.extensionApprovalRequired !== undefined
+          ? { extensionApprovalRequired: p.extensionApprovalRequired }
+          : {}),
+        ...(p.breakGlass !== undefined ? { breakGlass: p.breakGlass } : {}),
+        ...(p.breakGlassMaxHours !== undefined ? { breakGlassMaxHours: p.breakGlassMaxHours } : {}),
         ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
       },
     });
@@ -114,7 +121,20 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
     const outcome = await run(CreateApproverPoliciesDocument, {
       input: {
         targets: [p.id],
+        ...(p.permissionSets.length > 0 ? { permissionSetArns: p.permissionSets.map((s) => s.arn) } : {}),
         approverGroupIds: p.approverGroups.map((g) => g.id),
+        approverUserIds: p.approverUsers.map((u) => u.id),
+        ...(p.approvalsRequired !== undefined ? { approvalsRequired: p.approvalsRequired } : {}),
+        ...(p.stageName !== undefined ? { stageName: p.stageName } : {}),
+        nextStages: p.nextStages.map((stage) => ({
+          name: stage.name,
+          approverGroupIds: stage.approverGroups.map((g) => g.id),
+          approverUserIds: stage.approverUsers.map((u) => u.id),
+          approvalsRequired: stage.approvalsRequired,
+        })),
+        ...(p.remindAfterMinutes !== undefined ? { remindAfterMinutes: p.remindAfterMinutes } : {}),
+        ...(p.escalateAfterMinutes !== undefined ? { escalateAfterMinutes: p.escalateAfterMinutes } : {}),
+        ...(p.escalationGroups.length > 0 ? { escalationGroupIds: p.escalationGroups.map((g) => g.id) } : {}),
         ...(p.ticketNo ? { ticketNo: p.ticketNo } : {}),
       },
     });

@@ -21,7 +21,7 @@ const isoDuration = z.string().regex(/^PT(\d+H)?(\d+M)?$/, 'ISO 8601 duration li
 const named = z.object({ id: z.string(), name: z.string() });
 
 export const eligibilityPolicySchema = z.object({
-  /** The IdC user or group id (one policy per principal). */
+  /** The IdC user or group id (one policy per principal and name). */
   id: principalId,
   principalType: z.enum(['USER', 'GROUP']),
   principalName: z.string(),
@@ -30,15 +30,49 @@ export const eligibilityPolicySchema = z.object({
   permissionSets: z.array(z.object({ arn: permissionSetArn, name: z.string() })).min(1),
   maxDurationHours: z.number().int().min(1).max(8000),
   approvalRequired: z.boolean(),
+  /** The policy's name among the principal's policies (the API's `default` when absent). */
+  name: z.string().min(1).max(64).optional(),
+  /** Most hours with extensions (at least `maxDurationHours`; absent: no extensions). */
+  maxTotalHours: z.number().int().min(1).max(8000).optional(),
+  /** Extensions wait for approval like the request (the API's default, true, when absent). */
+  extensionApprovalRequired: z.boolean().optional(),
+  /** The principal may take this access as break-glass. */
+  breakGlass: z.boolean().optional(),
+  /** Longest break-glass access (the API's default, 1 hour, when absent). */
+  breakGlassMaxHours: z.number().int().min(1).max(24).optional(),
   ticketNo: z.string().optional(),
 });
+
+/** A stage of an approver policy after its first: its own approvers and number of approvals. */
+export const approvalStageSchema = z.object({
+  name: z.string().min(1).max(64),
+  approverGroups: z.array(named.extend({ id: principalId })).default([]),
+  /** Users by id and userName. */
+  approverUsers: z.array(named.extend({ id: principalId })).default([]),
+  approvalsRequired: z.number().int().min(1).max(10).default(1),
+});
+
+const timerMinutes = z.number().int().min(1).max(10_080);
 
 export const approverPolicySchema = z.object({
   /** The account, OU or root id the policy applies to. */
   id: z.union([accountId, parentId]),
   targetType: z.enum(['ACCOUNT', 'OU']),
   targetName: z.string(),
-  approverGroups: z.array(named.extend({ id: principalId })).min(1),
+  /** Only requests for these permission sets (none: every permission set). */
+  permissionSets: z.array(z.object({ arn: permissionSetArn, name: z.string() })).default([]),
+  approverGroups: z.array(named.extend({ id: principalId })).default([]),
+  /** Users by id and userName. */
+  approverUsers: z.array(named.extend({ id: principalId })).default([]),
+  /** Approvals the first stage needs from different people (the API's default, 1, when absent). */
+  approvalsRequired: z.number().int().min(1).max(10).optional(),
+  /** Name of the first stage, shown in a request's progress. */
+  stageName: z.string().min(1).max(64).optional(),
+  /** Stages approved in order after the first. */
+  nextStages: z.array(approvalStageSchema).default([]),
+  remindAfterMinutes: timerMinutes.optional(),
+  escalateAfterMinutes: timerMinutes.optional(),
+  escalationGroups: z.array(named.extend({ id: principalId })).default([]),
   ticketNo: z.string().optional(),
 });
 
@@ -222,8 +256,8 @@ function checkReferences(org: z.infer<typeof demoOrgShape>, ctx: z.RefinementCtx
     else if (actual !== name) issue(path, `name ${name} does not match ${actual}`);
   };
   unique(
-    'eligibility principal',
-    org.policies.eligibility.map((p) => p.id),
+    'eligibility policy (principal and name)',
+    org.policies.eligibility.map((p) => `${p.id} ${p.name ?? 'default'}`),
     'policies',
   );
   org.policies.eligibility.forEach((p, i) => {
@@ -235,16 +269,45 @@ function checkReferences(org: z.infer<typeof demoOrgShape>, ctx: z.RefinementCtx
       sameName(permissionSets, ps.arn, ps.name, [...base, 'permissionSets', j]),
     );
     if (p.accounts.length + p.ous.length === 0) issue(base, 'needs at least one account or OU');
+    if (p.maxTotalHours !== undefined && p.maxTotalHours < p.maxDurationHours) {
+      issue([...base, 'maxTotalHours'], 'must be at least maxDurationHours');
+    }
+    if (p.breakGlassMaxHours !== undefined && p.breakGlass !== true) {
+      issue([...base, 'breakGlassMaxHours'], 'only with breakGlass: true');
+    }
   });
   unique(
-    'approver policy target',
-    org.policies.approvers.map((p) => p.id),
+    'approver policy target and scope',
+    org.policies.approvers.map((p) => [p.id, ...p.permissionSets.map((ps) => ps.arn).sort()].join(' ')),
     'policies',
   );
   org.policies.approvers.forEach((p, i) => {
     const base = ['policies', 'approvers', i];
     sameName(p.targetType === 'ACCOUNT' ? accounts : parents, p.id, p.targetName, [...base, 'id']);
+    p.permissionSets.forEach((ps, j) =>
+      sameName(permissionSets, ps.arn, ps.name, [...base, 'permissionSets', j]),
+    );
     p.approverGroups.forEach((g, j) => sameName(groups, g.id, g.name, [...base, 'approverGroups', j]));
+    p.approverUsers.forEach((u, j) => sameName(users, u.id, u.name, [...base, 'approverUsers', j]));
+    if (p.approverGroups.length + p.approverUsers.length === 0) {
+      issue(base, 'needs at least one approver group or user');
+    }
+    p.escalationGroups.forEach((g, j) => sameName(groups, g.id, g.name, [...base, 'escalationGroups', j]));
+    p.nextStages.forEach((stage, k) => {
+      const at = [...base, 'nextStages', k];
+      stage.approverGroups.forEach((g, j) => sameName(groups, g.id, g.name, [...at, 'approverGroups', j]));
+      stage.approverUsers.forEach((u, j) => sameName(users, u.id, u.name, [...at, 'approverUsers', j]));
+      if (stage.approverGroups.length + stage.approverUsers.length === 0) {
+        issue(at, 'needs at least one approver group or user');
+      }
+    });
+    if (
+      p.remindAfterMinutes !== undefined &&
+      p.escalateAfterMinutes !== undefined &&
+      p.escalateAfterMinutes <= p.remindAfterMinutes
+    ) {
+      issue([...base, 'escalateAfterMinutes'], 'must be later than remindAfterMinutes');
+    }
   });
 }
 

@@ -21,6 +21,7 @@ const EXPECTED: Record<
       byDecider: ['deciderId', 'decidedAt'],
       byCreated: ['listPk', 'createdAt'],
       bySession: ['sessionPk', 'startTime'],
+      byReview: ['reviewPk', 'createdAt'],
     },
   },
   requestApprovers: {

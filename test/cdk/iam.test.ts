@@ -84,6 +84,8 @@ const SERVICES: Record<FunctionName, string[]> = {
     'logs',
     'xray',
     'dynamodb',
+    // The members of the escalation groups, and the auditors copied on a break-glass alert.
+    'identitystore',
     'sso',
     'sns',
     'kms',

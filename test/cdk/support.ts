@@ -95,12 +95,16 @@ export function roleStatements(
   template: Template,
   roleLogicalId: string,
 ): { actions: string[]; resources: string[] }[] {
-  const policies = template.findResources('AWS::IAM::Policy');
+  // A role's inline policy, and the managed policies CDK adds when it outgrows the inline limit.
+  const policies = {
+    ...template.findResources('AWS::IAM::Policy'),
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+  };
   const out: { actions: string[]; resources: string[] }[] = [];
   for (const policy of Object.values(policies) as {
-    Properties: { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } };
+    Properties: { Roles?: unknown[]; PolicyDocument: { Statement: Statement[] } };
   }[]) {
-    const roles = policy.Properties.Roles.map(flat);
+    const roles = (policy.Properties.Roles ?? []).map(flat);
     if (!roles.includes(`<${roleLogicalId}>`)) continue;
     for (const s of policy.Properties.PolicyDocument.Statement) {
       out.push({

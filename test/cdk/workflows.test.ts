@@ -162,7 +162,7 @@ describe('router, reconciler and the request workflow state machine', () => {
     });
   });
 
-  it('runs every step on the workflow-tasks function and waits in three token-storing DynamoDB updates', () => {
+  it('runs every step on the workflow-tasks function and waits in four token-storing DynamoDB updates', () => {
     const asl = definition();
     expect(asl.StartAt).toBe('Begin');
     const tasks = Object.entries(asl.States).filter(([, state]) => state.Type === 'Task');
@@ -182,7 +182,12 @@ describe('router, reconciler and the request workflow state machine', () => {
     expect(begin?.Resource).toBe('arn:<AWS::Partition>:states:::lambda:invoke.waitForTaskToken');
     expect(begin?.Parameters).toMatchObject({ FunctionName: fnArn });
     const waits = tasks.filter(([id]) => id !== 'Begin' && !onFunction.includes(id));
-    expect(waits.map(([id]) => id).sort()).toEqual(['AwaitDecision', 'AwaitEnd', 'AwaitStart']);
+    expect(waits.map(([id]) => id).sort()).toEqual([
+      'AwaitDecision',
+      'AwaitEnd',
+      'AwaitReview',
+      'AwaitStart',
+    ]);
     const statusOf: Record<string, string> = {
       AwaitDecision: 'pending',
       AwaitStart: 'scheduled',
@@ -193,6 +198,14 @@ describe('router, reconciler and the request workflow state machine', () => {
         'arn:<AWS::Partition>:states:::aws-sdk:dynamodb:updateItem.waitForTaskToken',
       );
       expect(state.TimeoutSecondsPath, id).toBe('$.step.waitSeconds');
+      if (id === 'AwaitReview') {
+        // Break-glass access after it ended: stored only while its review is still needed.
+        expect(state.Parameters, id).toMatchObject({
+          ConditionExpression: '#review.#state = :needed',
+          ExpressionAttributeValues: { ':token': { 'S.$': '$$.Task.Token' }, ':needed': { S: 'needed' } },
+        });
+        continue;
+      }
       expect(state.Parameters, id).toMatchObject({
         TableName: `<${logicalIdOf(stack.data.tables.requests)}>`,
         Key: { id: { 'S.$': '$.requestId' } },

@@ -142,6 +142,7 @@ const ADMIN_FIELDS = [
 const IAM_ONLY_FIELDS = ['Mutation.publishRequestChange', 'Mutation.publishSessionLogQuery'];
 
 const PAGED_QUERIES = [
+  'reviewsPending',
   'requestEvents',
   'myRequests',
   'pendingApprovals',
@@ -198,6 +199,7 @@ describe('graphql/schema.graphql', () => {
         'endedAccess',
         'auditRequests',
         'auditSessions',
+        'reviewsPending',
         'settings',
         'eligibilityPolicies',
         'approverPolicies',
@@ -220,6 +222,11 @@ describe('graphql/schema.graphql', () => {
         'rejectRequest',
         'cancelRequest',
         'revokeRequest',
+        'createBreakGlassRequest',
+        'extendRequest',
+        'approveExtension',
+        'rejectExtension',
+        'reviewRequest',
         'createEligibilityPolicies',
         'updateEligibilityPolicy',
         'deleteEligibilityPolicies',
@@ -492,6 +499,15 @@ describe('graphql/schema.graphql', () => {
       notified: true,
       'notification-failed': true,
       repaired: true,
+      'approval-recorded': true,
+      reminded: true,
+      escalated: true,
+      'extension-requested': true,
+      extended: true,
+      'extension-rejected': true,
+      'extension-cancelled': true,
+      'break-glass': true,
+      reviewed: true,
     };
     expect(values('AuditAction').sort()).toEqual(Object.keys(auditActions).map(toEnum).sort());
     const personas: Record<Persona, true> = { requester: true, approver: true, auditor: true, admin: true };

@@ -13,7 +13,14 @@ import { auditEventId } from '../../lambdas/core/audit';
 import { DEFAULT_SETTINGS } from '../../lambdas/core/settings';
 import type { WorkflowDeps } from '../../lambdas/core/access';
 import type { RealtimePublisher, RequestChangeEvent } from '../../lambdas/core/ports';
-import type { AccessRequest, Actor, AuditEvent, CallerIdentity, Settings } from '../../lambdas/core/types';
+import type {
+  AccessRequest,
+  Actor,
+  AuditAction,
+  AuditEvent,
+  CallerIdentity,
+  Settings,
+} from '../../lambdas/core/types';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
 import { loadConfig } from '../../lambdas/handlers/config';
 import { makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
@@ -143,6 +150,12 @@ export interface Harness {
   /** Whether the simulator holds the request's account assignment. */
   hasAssignment(request: Pick<AccessRequest, 'requester' | 'accountId' | 'permissionSetArn'>): boolean;
   execution(requestId: string): ExecutionDescription;
+  /** The states the request's execution waits in for a task token (none while it runs or once done). */
+  waitingIn(requestId: string): string[];
+  /** Every state the request's execution entered so far, in order. */
+  statesEntered(requestId: string): Promise<string[]>;
+  /** The person as the api sees them once signed in: their groups read from the directory. */
+  caller(person: Person): Promise<CallerIdentity>;
   reconcile(): ReturnType<ReturnType<typeof makeReconcilerHandler>>;
   /** Stream delivered, router done, every workflow waiting on the clock or a token. */
   settle(): Promise<void>;
@@ -341,6 +354,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         local.stepFunctions.describeExecution(
           `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${requestId}`,
         ),
+      waitingIn: (requestId) =>
+        local.stepFunctions
+          .pendingTaskTokens(harness.execution(requestId).executionArn)
+          .map((t) => t.stateName),
+      async statesEntered(requestId) {
+        const entered: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await local.stepFunctions.getExecutionHistory({
+            executionArn: harness.execution(requestId).executionArn,
+            includeExecutionData: false,
+            ...(nextToken ? { nextToken } : {}),
+          });
+          for (const event of page.events) {
+            const name = event.stateEnteredEventDetails?.['name'];
+            if (event.type.endsWith('StateEntered') && typeof name === 'string') entered.push(name);
+          }
+          nextToken = page.nextToken;
+        } while (nextToken);
+        return entered;
+      },
+      caller: async (p) => ({ ...callerOf(p), groupIds: await backend.ports.directory.groupIdsOfUser(p.id) }),
       reconcile: () => reconciler({}),
       settle: () => local.settle(),
       async advance(ms) {
@@ -374,5 +409,12 @@ export function statusChanges(trail: readonly AuditEvent[]): string[] {
 export function notified(trail: readonly AuditEvent[]): string[] {
   return trail
     .filter((e) => e.action === 'notified')
-    .map((e) => /: (\w[\w ]*) sent to/.exec(e.detail ?? '')?.[1] ?? '?');
+    .map((e) => /: (\w[\w -]*) sent to/.exec(e.detail ?? '')?.[1] ?? '?');
+}
+
+/** What happened to the request, in order, without the notifications' own events. */
+export function actions(trail: readonly AuditEvent[]): AuditAction[] {
+  return trail
+    .filter((e) => e.action !== 'notified' && e.action !== 'notification-failed')
+    .map((e) => e.action);
 }

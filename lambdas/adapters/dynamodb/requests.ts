@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError } from '../../core/errors';
 import { phaseOf } from '../../core/requests/lifecycle';
-import type { RequestRepository } from '../../core/ports';
+import type { RequestRepository, RequestUpdateOptions } from '../../core/ports';
 import type {
   AccessRequest,
   AuditEvent,
@@ -40,6 +40,7 @@ const REQUEST_INDEXES = {
   byDecider: indexName('Requests', 'byDecider'),
   byCreated: indexName('Requests', 'byCreated'),
   bySession: indexName('Requests', 'bySession'),
+  byReview: indexName('Requests', 'byReview'),
   byApproverPhase: indexName('RequestApprovers', 'byApproverPhase'),
 };
 
@@ -56,6 +57,7 @@ const LIST_PK = 'REQUEST';
 /** Items one DynamoDB transaction may write. */
 const MAX_TRANSACTION_ITEMS = 100;
 const SESSION_PK = 'SESSION';
+const REVIEW_PK = 'REVIEW';
 
 type RequestItem = AccessRequest & {
   requesterId: string;
@@ -64,6 +66,7 @@ type RequestItem = AccessRequest & {
   listPk: string;
   deciderId?: string;
   sessionPk?: string;
+  reviewPk?: string;
 };
 
 /** Optional attributes of a stored request: removed by an update whose new state lacks them. */
@@ -83,6 +86,7 @@ const REMOVABLE: readonly (keyof RequestItem)[] = [
   'errorReason',
   'deciderId',
   'sessionPk',
+  'reviewPk',
 ];
 
 interface ApproverItem {
@@ -117,6 +121,7 @@ export function toItem(request: AccessRequest): RequestItem {
     listPk: LIST_PK,
     deciderId: request.decidedBy?.id,
     sessionPk: phase === 'active' || phase === 'ended' ? SESSION_PK : undefined,
+    reviewPk: request.review?.state === 'needed' ? REVIEW_PK : undefined,
   });
 }
 
@@ -130,6 +135,7 @@ function fromItem(item: Record<string, unknown>): AccessRequest {
     listPk: _lp,
     deciderId: _d,
     sessionPk: _s,
+    reviewPk: _rv,
     workflowToken: _w,
     ...request
   } = item as unknown as RequestItem & { workflowToken?: string };
@@ -179,16 +185,18 @@ export class DynamoRequestRepository implements RequestRepository {
   async update(
     next: AccessRequest,
     expected: { status: RequestStatus; version: number },
-    event: AuditEvent,
+    event: AuditEvent | undefined,
+    options: RequestUpdateOptions = {},
   ): Promise<void> {
     const phaseChanged = phaseOf(expected.status) !== phaseOf(next.status);
+    const approverItemsChanged = phaseChanged || options.approversChanged === true;
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: this.updateRequest(next, expected) },
-            this.putEvent(event),
-            ...(phaseChanged
+            ...(event ? [this.putEvent(event)] : []),
+            ...(approverItemsChanged
               ? approverItems(next).map((Item) => ({ Put: { TableName: this.tables.approvers, Item } }))
               : []),
           ],
@@ -267,6 +275,10 @@ export class DynamoRequestRepository implements RequestRepository {
 
   listAll(page: PageRequest): Promise<Page<AccessRequest>> {
     return this.queryRequests(REQUEST_INDEXES.byCreated, 'listPk', LIST_PK, page);
+  }
+
+  listReviewsPending(page: PageRequest): Promise<Page<AccessRequest>> {
+    return this.queryRequests(REQUEST_INDEXES.byReview, 'reviewPk', REVIEW_PK, page);
   }
 
   listSessions(page: PageRequest): Promise<Page<AccessRequest>> {

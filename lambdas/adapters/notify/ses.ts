@@ -27,7 +27,20 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** Extra headers: mail clients flag a high-priority message (break-glass) as urgent. */
+  headers: { name: string; value: string }[];
 }
+
+/** Headers that mark a message urgent in common mail clients. */
+const HIGH_PRIORITY_HEADERS = [
+  { name: 'X-Priority', value: '1 (Highest)' },
+  { name: 'Importance', value: 'high' },
+];
+
+/** The banner above a high-priority message's heading. */
+const HIGH_PRIORITY_BANNER =
+  '<p style="margin:0 0 12px;padding:10px 14px;background:#d91515;color:#ffffff;font-weight:bold;font-size:16px">' +
+  'HIGH PRIORITY: break-glass access was taken without approval. Review it now.</p>';
 
 /** The region of an ARN (`arn:aws:ses:eu-west-1:…` → `eu-west-1`), if it has one. */
 export function regionOfArn(arn: string): string | undefined {
@@ -40,9 +53,11 @@ const htmlValue = (value: string) => escapeHtml(value).replace(/\r?\n/g, '<br>')
 
 /**
  * The email for a message: the subject, an HTML body (every value HTML-escaped) and a plain-text
- * body with the same content.
+ * body with the same content; a high-priority message (break-glass) opens with a red banner and
+ * carries the headers mail clients show as urgent.
  */
 export function renderEmail(message: NotificationMessage): RenderedEmail {
+  const high = message.priority === 'high';
   const rows = message.fields
     .map(
       (f) =>
@@ -55,7 +70,8 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${escapeHtml(message.subject)}</title></head>`,
     '<body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;color:#16191f">',
-    `<h2 style="font-size:18px">${escapeHtml(message.title)}</h2>`,
+    ...(high ? [HIGH_PRIORITY_BANNER] : []),
+    `<h2 style="font-size:18px${high ? ';color:#d91515' : ''}">${escapeHtml(message.title)}</h2>`,
     `<p>${escapeHtml(message.summary)}</p>`,
     `<table role="presentation" style="border-collapse:collapse">\n${rows}\n</table>`,
     `<p><a href="${escapeHtml(message.link)}">${escapeHtml(message.linkLabel)}</a></p>`,
@@ -64,6 +80,9 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
 
   const textFields = message.fields.map((f) => `${f.label}: ${f.value.replace(/\r?\n/g, '\n  ')}`);
   const text = [
+    ...(high
+      ? ['*** HIGH PRIORITY: break-glass access was taken without approval. Review it now. ***', '']
+      : []),
     message.title,
     '',
     message.summary,
@@ -73,7 +92,7 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
     `${message.linkLabel}: ${message.link}`,
     '',
   ].join('\n');
-  return { subject: message.subject, html, text };
+  return { subject: message.subject, html, text, headers: high ? [...HIGH_PRIORITY_HEADERS] : [] };
 }
 
 interface Group {
@@ -135,6 +154,9 @@ export class SesEmailChannel implements NotificationChannel {
           },
           Content: {
             Simple: {
+              ...(email.headers.length > 0 && {
+                Headers: email.headers.map((h) => ({ Name: h.name, Value: h.value })),
+              }),
               Subject: { Data: email.subject, Charset: 'UTF-8' },
               Body: {
                 Html: { Data: email.html, Charset: 'UTF-8' },

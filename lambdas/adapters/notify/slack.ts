@@ -1,5 +1,5 @@
 import { ErrorCode, LogLevel, WebClient, type RetryOptions } from '@slack/web-api';
-import type { NotificationMessage } from '../../core/notifications/message';
+import { TIME_FIELDS, type MessageField, type NotificationMessage } from '../../core/notifications/message';
 import type { ChannelReport, Delivery, NotificationChannel } from '../../core/notifications/ports';
 import { allRecipients } from '../../core/notifications/recipients';
 import { describeError } from '../../core/notifications/send';
@@ -15,7 +15,11 @@ const SECTION_TEXT_MAX = 3000;
 const FIELD_TEXT_MAX = 2000;
 const FIELDS_PER_SECTION = 10;
 /** Free text gets its own section; short values sit side by side as fields. */
-const LONG_FIELDS = new Set(['justification', 'comment', 'error']);
+const LONG_FIELDS = new Set(['justification', 'reason', 'comment', 'error']);
+
+/** The alert line of a high-priority message (our own text: the only formatting not escaped). */
+const HIGH_PRIORITY_ALERT =
+  ':rotating_light: *HIGH PRIORITY: break-glass access was taken without approval.* Review it now.';
 
 /** A text object. */
 interface TextObject {
@@ -30,7 +34,13 @@ export type SlackBlock =
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | {
       type: 'actions';
-      elements: { type: 'button'; text: TextObject; url: string; action_id: string; style?: 'primary' }[];
+      elements: {
+        type: 'button';
+        text: TextObject;
+        url: string;
+        action_id: string;
+        style?: 'primary' | 'danger';
+      }[];
     }
   | { type: 'context'; elements: TextObject[] };
 
@@ -46,9 +56,11 @@ const labelled = (label: string, value: string, max: number): string => {
 };
 
 /**
- * The Block Kit message for a reader in `timeZone`: a header, the summary, the fields (start time
- * in the reader's zone), free text in sections of its own, and an "Open in TEAM" button to the
- * request. Every value is mrkdwn-escaped (no mentions, links or formatting from user text).
+ * The Block Kit message for a reader in `timeZone`: a header, the summary, the fields (times in
+ * the reader's zone), free text in sections of its own, and an "Open in TEAM" button to the
+ * request. Every value is mrkdwn-escaped (no mentions, links or formatting from user text). A
+ * high-priority message (break-glass) adds an alert line under the header, a red button, and in
+ * the audit channel an `@here` so everyone in it is notified.
  */
 export function slackPost(
   message: NotificationMessage,
@@ -57,13 +69,26 @@ export function slackPost(
 ): SlackPost {
   const short = message.fields.filter((f) => !LONG_FIELDS.has(f.key));
   const long = message.fields.filter((f) => LONG_FIELDS.has(f.key));
-  const shown = (key: string, value: string) => (key === 'start' ? formatInTimeZone(value, timeZone) : value);
+  const shown = (key: MessageField['key'], value: string) =>
+    TIME_FIELDS.has(key) ? formatInTimeZone(value, timeZone) : value;
+  const high = message.priority === 'high';
 
   const blocks: SlackBlock[] = [
     {
       type: 'header',
       text: { type: 'plain_text', text: truncateText(message.title, HEADER_MAX), emoji: false },
     },
+    ...(high
+      ? [
+          {
+            type: 'section' as const,
+            text: {
+              type: 'mrkdwn' as const,
+              text: options.audit ? `<!here> ${HIGH_PRIORITY_ALERT}` : HIGH_PRIORITY_ALERT,
+            },
+          },
+        ]
+      : []),
     { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(message.summary, SECTION_TEXT_MAX) } },
   ];
   for (let i = 0; i < short.length; i += FIELDS_PER_SECTION) {
@@ -88,12 +113,14 @@ export function slackPost(
         text: { type: 'plain_text', text: message.linkLabel, emoji: false },
         url: message.link,
         action_id: 'open_request',
-        style: 'primary',
+        style: high ? 'danger' : 'primary',
       },
     ],
   });
   const prefix = options.audit ? '[TEAM audit] ' : '';
-  return { text: escapeMrkdwn(`${prefix}${message.title}: ${message.summary}`, SECTION_TEXT_MAX), blocks };
+  const text = escapeMrkdwn(`${prefix}${message.title}: ${message.summary}`, SECTION_TEXT_MAX);
+  // The one mention TEAM writes itself: a break-glass alert must reach the audit channel now.
+  return { text: high && options.audit ? `<!here> ${text}` : text, blocks };
 }
 
 export interface SlackChannelOptions {

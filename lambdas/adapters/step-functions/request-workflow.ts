@@ -13,11 +13,12 @@ export interface WorkflowLog {
   warn(message: string, ...extra: unknown[]): void;
 }
 
-type WorkflowStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'>;
+type WorkflowStart = Pick<AccessRequest, 'id' | 'approvalRequired' | 'expiresAt' | 'createdAt'> &
+  Partial<Pick<AccessRequest, 'approvalTimers'>>;
 
 /**
  * The execution input of a request's workflow: its id and how long the first state may wait for
- * the decision (its timeout: until the request expires). The workflow reads everything else.
+ * the decision (its timeout: until the first reminder, escalation or the expiry). The workflow reads everything else.
  */
 export function workflowInput(request: WorkflowStart): { requestId: string; waitSeconds: number } {
   return { requestId: request.id, waitSeconds: beginWaitSeconds(request) };

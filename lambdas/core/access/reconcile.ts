@@ -15,7 +15,7 @@ import { loadSettings } from '../settings/settings';
 import type { AccessRequest, Grant, RequestStatus, Settings, SettingsFallback } from '../types';
 import { accessErrorReason } from './errors';
 import { AccessControl, releaseOf, targetOfRequest, type AccessDeps } from './grants';
-import { accessEndOf } from './workflow';
+import { accessEndOf } from '../requests/extensions';
 import { mapLimited } from '../map-limited';
 
 export interface ReconcileDeps extends AccessDeps {

@@ -12,7 +12,11 @@ import {
 } from '../notifications/events';
 import type { Notifier } from '../notifications/ports';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors';
-import type { RealtimePublisher, RequestRepository, SettingsRepository } from '../ports';
+import type { Directory, RealtimePublisher, RequestRepository, SettingsRepository } from '../ports';
+import { progressOf, requestProgress, stagesOf } from '../requests/approval-plan';
+import { nextDecisionTimer } from '../requests/approval-timers';
+import { accessEndOf } from '../requests/extensions';
+import { writeRequestChange } from '../requests/status-change';
 import { publishRequestChange } from '../requests/realtime';
 import {
   makeApplySystemTransition,
@@ -20,7 +24,15 @@ import {
   type SystemTransitionDetails,
 } from '../requests/system-transition';
 import { loadSettings } from '../settings/settings';
-import type { AccessRequest, RequestStatus, Settings, SettingsFallback } from '../types';
+import type {
+  AccessRequest,
+  Actor,
+  ApprovalStage,
+  Extension,
+  RequestStatus,
+  Settings,
+  SettingsFallback,
+} from '../types';
 import type { WorkflowAction, WorkflowNext } from '../../contract/workflow';
 import { accessErrorReason } from './errors';
 import { AccessControl, targetOfRequest, type AccessDeps, type PendingOperation } from './grants';
@@ -63,6 +75,8 @@ export interface WorkflowDeps extends AccessDeps {
   settings: SettingsRepository;
   fallback?: SettingsFallback;
   notifier: Notifier;
+  /** Who the escalation groups' members are (without it an escalation adds nobody). */
+  directory?: Pick<Directory, 'membersOfGroup' | 'getUser'>;
   /**
    * Realtime hints of the workflow's own status changes (the router only sees people's, see
    * lib/workflows.ts); absent where nobody subscribes.
@@ -86,6 +100,8 @@ const DUE_TOLERANCE_MS = 1000;
 /** Status changes one step may go through before it stops and lets the workflow call again. */
 const MAX_HOPS = 8;
 const HOUR_MS = 3_600_000;
+/** Break-glass access not reviewed yet: its approvers are reminded this often. */
+export const REVIEW_REMINDER_MS = 24 * HOUR_MS;
 
 type Outcome = { step: WorkflowStep } | { request: AccessRequest; operation?: PendingOperation };
 
@@ -175,20 +191,24 @@ class StepRun {
       case 'approved':
         return this.schedule(request);
       case 'scheduled':
-        return operation?.kind === 'CREATE' || this.due(request.startTime)
-          ? this.grant(request, operation)
-          : this.wait('awaitStart', request.startTime, request);
+        if (operation?.kind === 'CREATE' || this.due(request.startTime))
+          return this.grant(request, operation);
+        return this.announceExtensions(request, () => this.wait('awaitStart', request.startTime, request));
       case 'in progress':
-        return operation?.kind === 'DELETE' || this.due(this.endOf(request))
-          ? this.end(request, operation)
-          : this.wait('awaitEnd', this.endOf(request), request);
+        if (operation?.kind === 'DELETE' || this.due(this.endOf(request)))
+          return this.end(request, operation);
+        return this.announceExtensions(request, () => this.wait('awaitEnd', this.endOf(request), request));
       case 'revoked':
+        if (request.endedAt !== undefined && operation === undefined) return this.afterAccess(request);
+        return this.close(request, operation);
       case 'cancelled':
         return this.close(request, operation);
       case 'rejected':
         return this.notifyAndFinish('rejected', request);
+      case 'ended':
+        return this.afterAccess(request);
       default:
-        // expired, ended, error: nothing left to do.
+        // expired, error: nothing left to do.
         return Promise.resolve({ step: this.done(request.status) });
     }
   }
@@ -205,7 +225,7 @@ class StepRun {
       const expiresAt = request.expiresAt ?? (await this.defaultExpiry(request));
       if (!this.due(expiresAt) && (await this.deps.decisionWait.hold(request.id, token))) {
         this.notify('pending', request);
-        return this.waitStep('awaitDecision', expiresAt, request);
+        return this.waitStep('awaitDecision', nextDecisionTimer(request, expiresAt).at, request);
       }
     }
     await this.deps.decisionWait.release(this.input.requestId, token);
@@ -224,14 +244,155 @@ class StepRun {
       }
       return expired;
     }
-    return this.wait('awaitDecision', expiresAt, request);
+    const timer = nextDecisionTimer(request, expiresAt);
+    if (timer.kind === 'remind' && this.due(timer.at)) return this.remind(request);
+    if (timer.kind === 'escalate' && this.due(timer.at)) return this.escalate(request);
+    const open = requestProgress(request).current;
+    if (open !== undefined && open > (request.announcedStage ?? 0)) {
+      // A stage opened since the approvers were last told: tell the new stage's approvers.
+      const told = await this.record(request, { patch: { announcedStage: open } });
+      this.notify('pending', told);
+      return { request: told };
+    }
+    return this.wait('awaitDecision', timer.at, request);
+  }
+
+  /** The reminder: once, to the open stage's approvers who have not approved yet. */
+  private async remind(request: AccessRequest): Promise<Outcome> {
+    const now = this.now().toISOString();
+    const reminded = await this.record(request, {
+      patch: { remindedAt: now },
+      auditAction: 'reminded',
+      detail: 'Approvers reminded',
+    });
+    this.notify('reminder', reminded);
+    return { request: reminded };
+  }
+
+  /**
+   * The escalation: the members of the fallback groups (never the requester) become approvers of
+   * every stage not complete yet; recorded, and they are told.
+   */
+  private async escalate(request: AccessRequest): Promise<Outcome> {
+    const groups = request.approvalTimers?.escalationGroups ?? [];
+    const added = await this.escalationApprovers(
+      request,
+      groups.map((group) => group.id),
+    );
+    const progress = requestProgress(request);
+    const ids = added.map((actor) => actor.id);
+    const stages: ApprovalStage[] = stagesOf(request).map((stage, index) =>
+      progress.stages[index]?.complete === true
+        ? stage
+        : { ...stage, approverIds: [...new Set([...stage.approverIds, ...ids])] },
+    );
+    const names = groups.map((group) => group.name).join(', ');
+    const escalated = await this.record(request, {
+      patch: {
+        escalatedAt: this.now().toISOString(),
+        approvers: [...request.approvers, ...added],
+        ...(added.length > 0 ? { approvalStages: stages } : {}),
+      },
+      auditAction: 'escalated',
+      detail:
+        added.length > 0
+          ? `Escalated to ${names}: ${added.length} ${added.length === 1 ? 'approver' : 'approvers'} added`
+          : `Escalated to ${names || 'no group'}: nobody could be added`,
+      approversChanged: added.length > 0,
+    });
+    if (added.length > 0) this.notify('escalated', escalated, { to: added });
+    return { request: escalated };
+  }
+
+  /** Members of the groups who are not the requester nor already approvers, as actors. */
+  private async escalationApprovers(request: AccessRequest, groupIds: readonly string[]): Promise<Actor[]> {
+    const directory = this.deps.directory;
+    if (directory === undefined || groupIds.length === 0) return [];
+    const members = (await Promise.all(groupIds.map((id) => directory.membersOfGroup(id)))).flat();
+    const known = new Set([request.requester.id, ...request.approvers.map((a) => a.id)]);
+    const ids = [...new Set(members)].filter((id) => !known.has(id));
+    const users = await Promise.all(ids.map((id) => directory.getUser(id)));
+    return users
+      .filter((user) => user !== undefined)
+      .map((user) => ({ id: user.id, email: user.email ?? '', name: user.displayName ?? user.userName }));
+  }
+
+  /**
+   * Tells people what changed about the request's extensions since they were last told (asked,
+   * a stage opened, applied, rejected), then goes on with `then`.
+   */
+  private async announceExtensions(request: AccessRequest, then: () => Promise<Outcome>): Promise<Outcome> {
+    const news = (request.extensions ?? []).filter((e) => e.announced !== extensionNews(request, e));
+    if (news.length === 0) return then();
+    const extensions = (request.extensions ?? []).map((e) => ({
+      ...e,
+      announced: extensionNews(request, e),
+    }));
+    const told = await this.record(request, { patch: { extensions } });
+    for (const extension of news) {
+      const type = EXTENSION_NOTICE[extension.status];
+      if (type !== undefined) this.notify(type, told);
+    }
+    return { request: told };
+  }
+
+  /**
+   * After access is over: break-glass access waits for its review, its approvers reminded daily;
+   * once reviewed, people are told once.
+   */
+  private async afterAccess(request: AccessRequest): Promise<Outcome> {
+    const review = request.review;
+    if (request.breakGlass === undefined || review === undefined) return { step: this.done(request.status) };
+    if (review.state === 'needed') {
+      const from = review.remindedAt ?? request.endedAt ?? request.updatedAt;
+      const at = new Date(Date.parse(from) + REVIEW_REMINDER_MS).toISOString();
+      if (!this.due(at)) return this.wait('awaitReview', at, request);
+      const reminded = await this.record(request, {
+        patch: { review: { ...review, remindedAt: this.now().toISOString() } },
+        auditAction: 'reminded',
+        detail: 'Review reminder',
+      });
+      this.notify('review-reminder', reminded);
+      return { request: reminded };
+    }
+    if (review.announced !== true) {
+      const told = await this.record(request, { patch: { review: { ...review, announced: true } } });
+      this.notify('reviewed', told);
+    }
+    return { step: this.done(request.status) };
+  }
+
+  /** Writes a change that keeps the status (no audit event unless one is named). */
+  private record(
+    request: AccessRequest,
+    change: {
+      patch: Partial<AccessRequest>;
+      auditAction?: 'reminded' | 'escalated';
+      detail?: string;
+      approversChanged?: boolean;
+    },
+  ): Promise<AccessRequest> {
+    return writeRequestChange(this.deps.requests, request, {
+      auditAction: change.auditAction ?? null,
+      actor: 'system',
+      at: this.now(),
+      patch: change.patch,
+      ...(change.detail !== undefined && { detail: change.detail }),
+      ...(change.approversChanged === true && { approversChanged: true }),
+    });
   }
 
   private async schedule(request: AccessRequest): Promise<Outcome> {
     const scheduled = await this.apply(request, 'schedule');
     if ('request' in scheduled && scheduled.request.status === 'scheduled') {
-      // Approval flows announce the decision; others that the access is booked.
-      this.notify(request.status === 'approved' ? 'approved' : 'scheduled', scheduled.request);
+      // Approval flows announce the decision; break-glass raises the alert; others say the access is booked.
+      const type =
+        request.status === 'approved'
+          ? 'approved'
+          : request.breakGlass !== undefined
+            ? 'break-glass'
+            : 'scheduled';
+      this.notify(type, scheduled.request);
     }
     return scheduled;
   }
@@ -261,7 +422,8 @@ class StepRun {
     }
     const ended = await this.apply(request, 'end', { at: this.now().toISOString() });
     if ('request' in ended && ended.request.endedAt !== undefined) {
-      return this.notifyAndFinish(ended.request.status === 'revoked' ? 'revoked' : 'ended', ended.request);
+      this.notify(ended.request.status === 'revoked' ? 'revoked' : 'ended', ended.request);
+      return this.afterAccess(ended.request);
     }
     return ended;
   }
@@ -286,7 +448,8 @@ class StepRun {
     if (request.status === 'cancelled') return this.notifyAndFinish('cancelled', request);
     const ended = await this.apply(request, 'end', { at: this.now().toISOString() });
     if ('request' in ended && ended.request.status === 'revoked' && ended.request.endedAt !== undefined) {
-      return this.notifyAndFinish('revoked', ended.request);
+      this.notify('revoked', ended.request);
+      return this.afterAccess(ended.request);
     }
     return ended;
   }
@@ -418,24 +581,26 @@ class StepRun {
   }
 }
 
-type WaitNext = 'awaitDecision' | 'awaitStart' | 'awaitEnd';
+type WaitNext = 'awaitDecision' | 'awaitStart' | 'awaitEnd' | 'awaitReview';
+
+/** What people are told when an extension reaches a status (a withdrawn one tells nobody). */
+const EXTENSION_NOTICE: Readonly<Record<Extension['status'], NotificationEventType | undefined>> = {
+  pending: 'extension-requested',
+  approved: 'extended',
+  rejected: 'extension-rejected',
+  cancelled: undefined,
+};
+
+/** What there is to tell about an extension: its status, and for a pending one its open stage. */
+function extensionNews(request: AccessRequest, extension: Extension): string {
+  if (extension.status !== 'pending') return extension.status;
+  return `pending:${progressOf(stagesOf(request), extension.approvals).current ?? 0}`;
+}
 
 /** A wait's timeout in whole seconds: at least 1, at most MAX_WAIT_SECONDS. */
 function waitSecondsUntil(until: string, now: Date): number {
   const seconds = Math.ceil((Date.parse(until) - now.getTime()) / 1000);
   return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
-}
-
-/**
- * When access ends: the requested hours from when Identity Center confirmed it (from the start
- * time while it is not granted yet). The workflow waits until then; the reconciler ends access
- * still held long after it.
- */
-export function accessEndOf(
-  request: Pick<AccessRequest, 'grantedAt' | 'startTime' | 'durationHours'>,
-): string {
-  const from = Date.parse(request.grantedAt ?? request.startTime);
-  return new Date(from + request.durationHours * HOUR_MS).toISOString();
 }
 
 /** How long the first state waits when nothing needs deciding: it is released at once anyway. */
@@ -451,10 +616,10 @@ const BEGIN_WITHOUT_DECISION_SECONDS = 3600;
  * settings and waits again.
  */
 export function beginWaitSeconds(
-  request: Pick<AccessRequest, 'approvalRequired' | 'expiresAt' | 'createdAt'>,
+  request: Pick<AccessRequest, 'approvalRequired' | 'expiresAt' | 'createdAt' | 'approvalTimers'>,
 ): number {
   if (!request.approvalRequired || request.expiresAt === undefined) return BEGIN_WITHOUT_DECISION_SECONDS;
-  return waitSecondsUntil(request.expiresAt, new Date(request.createdAt));
+  return waitSecondsUntil(nextDecisionTimer(request, request.expiresAt).at, new Date(request.createdAt));
 }
 
 function isFinal(status: RequestStatus): boolean {

@@ -3,7 +3,7 @@
  * per recipient, and what happened recorded in the request's audit trail.
  */
 import { ConflictError } from '../errors';
-import type { Clock, RequestRepository } from '../ports';
+import type { Clock, Directory, RequestRepository } from '../ports';
 import { auditEventId } from '../audit';
 import type { AuditEvent, Settings } from '../types';
 import type { NotificationEvent } from './events';
@@ -16,7 +16,7 @@ import type {
   NotificationOutcome,
   Notifier,
 } from './ports';
-import { recipientsFor } from './recipients';
+import { recipientsFor, type Recipient } from './recipients';
 import { truncateText, type NotificationLocale } from './text';
 
 /** Where notification problems are reported besides the audit trail (e.g. a Powertools logger). */
@@ -33,7 +33,16 @@ export interface SendNotificationsDeps {
   appUrl: string;
   locale?: NotificationLocale;
   logger?: NotificationLogger;
+  /**
+   * Where the members of the auditor group (settings `auditorGroupName`) are found, to copy them
+   * on break-glass alerts. Without it, break-glass alerts reach auditors through the Slack audit
+   * channel and the SNS topic only.
+   */
+  auditors?: Pick<Directory, 'findGroupByName' | 'membersOfGroup' | 'getUser'>;
 }
+
+/** Most auditors copied on one alert (each is a directory lookup). */
+const MAX_AUDITORS = 50;
 
 /** Whether the settings switch a channel on with what it needs (source email, Slack token). */
 export function channelEnabled(channel: NotificationChannelName, settings: Settings): boolean {
@@ -80,7 +89,9 @@ function skippedText(report: ChannelReport): string {
  * parallel), and returns one outcome per channel. A channel or recipient failing never blocks
  * the others and nothing is thrown; each failure becomes a `notification-failed` audit event and
  * each channel that reached someone a `notified` one (channel and recipient count). A `scheduled`
- * event whose start time has passed is not sent: `started` follows at once.
+ * event whose start time has passed is not sent: `started` follows at once. The event's `to`
+ * replaces the matrix's primary audience; a break-glass alert also copies the members of the
+ * auditor group when `auditors` is given.
  */
 export function makeSendNotifications(deps: SendNotificationsDeps): Notifier {
   const appUrl = normalizeAppUrl(deps.appUrl);
@@ -150,6 +161,37 @@ export function makeSendNotifications(deps: SendNotificationsDeps): Notifier {
     return entries;
   };
 
+  /** The auditors to copy on a break-glass alert; none (and a warning) when they cannot be read. */
+  const auditorsFor = async (event: NotificationEvent, settings: Settings): Promise<Recipient[]> => {
+    const groupName = settings.auditorGroupName?.trim();
+    if (event.type !== 'break-glass' || deps.auditors === undefined || !groupName) return [];
+    const directory = deps.auditors;
+    try {
+      const group = await directory.findGroupByName(groupName);
+      if (group === undefined) return [];
+      const ids = (await directory.membersOfGroup(group.id)).slice(0, MAX_AUDITORS);
+      const users = await Promise.all(ids.map((id) => directory.getUser(id)));
+      return users.flatMap((user): Recipient[] =>
+        user?.email
+          ? [
+              {
+                id: user.id,
+                email: user.email,
+                role: 'auditor',
+                ...(user.displayName ? { name: user.displayName } : {}),
+              },
+            ]
+          : [],
+      );
+    } catch (error) {
+      deps.logger?.warn('Could not read the auditors for a break-glass alert', {
+        requestId: event.request.id,
+        error: describeError(error),
+      });
+      return [];
+    }
+  };
+
   const sendOn = async (channel: NotificationChannel, delivery: Delivery): Promise<ChannelReport> => {
     try {
       return await channel.send(delivery);
@@ -187,12 +229,17 @@ export function makeSendNotifications(deps: SendNotificationsDeps): Notifier {
         ];
       }
 
+      const needsPeople = enabled.some((c) => c.name !== 'sns');
+      const auditors = needsPeople ? await auditorsFor(event, settings) : [];
       let delivery: Delivery;
       try {
         delivery = {
           event,
           message: renderMessage(event, { appUrl, locale: deps.locale }),
-          recipients: recipientsFor(event.type, event.request),
+          recipients: recipientsFor(event.type, event.request, {
+            ...(event.to !== undefined ? { to: event.to } : {}),
+            extraCc: auditors,
+          }),
           settings,
         };
       } catch (error) {

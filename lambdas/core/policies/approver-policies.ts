@@ -1,7 +1,7 @@
 /** Approver policies (admins): list, create, edit, delete. */
 import { ACCOUNT_ID } from '../../contract/patterns';
 import { authorize } from '../authorization';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { withInputFields } from '../input-fields';
 import { clampPage, type PageInput } from '../paging';
 import type { CoreDeps } from '../ports';
@@ -12,12 +12,14 @@ import {
   validateApproverPolicyUpdateInput,
   type ApproverPolicyUpdateInput,
   type ApproverTargetInput,
+  MAX_NEXT_STAGES,
 } from './approver-policy-input';
 import type { DeletePoliciesInput, DeletePoliciesResult } from './eligibility-policies';
 import { approverPolicyId, isApproverPolicyId } from './policy-ids';
 import {
   APPROVER_GROUP_ID_SHAPE,
   APPROVER_USER_ID_SHAPE,
+  ESCALATION_GROUP_ID_SHAPE,
   PERMISSION_SET_ARN_SHAPE,
   TARGET_ID_SHAPE,
   accountRefs,
@@ -42,7 +44,25 @@ export interface CreateApproverPoliciesInput {
   approverGroupIds?: string[] | null;
   approverUserIds?: string[] | null;
   also?: boolean | null;
+  /** Approvals the groups and users above must give (1–10, default 1). */
+  approvalsRequired?: number | null;
+  stageName?: string | null;
+  /** Stages after the first (at most 5). */
+  nextStages?: ApprovalStageRuleIdsInput[] | null;
+  /** 1–10080 minutes (default: the settings). */
+  remindAfterMinutes?: number | null;
+  /** 1–10080 minutes, after the reminder (default: the settings). */
+  escalateAfterMinutes?: number | null;
+  escalationGroupIds?: string[] | null;
   ticketNo?: string | null;
+}
+
+/** A stage after the first, by ids. */
+export interface ApprovalStageRuleIdsInput {
+  name: string;
+  approverGroupIds?: string[] | null;
+  approverUserIds?: string[] | null;
+  approvalsRequired?: number | null;
 }
 
 /** What an admin sends to edit one approver policy (its target and scope stay). */
@@ -52,6 +72,12 @@ export interface UpdateApproverPolicyInput {
   approverGroupIds?: string[] | null;
   approverUserIds?: string[] | null;
   also?: boolean | null;
+  approvalsRequired?: number | null;
+  stageName?: string | null;
+  nextStages?: ApprovalStageRuleIdsInput[] | null;
+  remindAfterMinutes?: number | null;
+  escalateAfterMinutes?: number | null;
+  escalationGroupIds?: string[] | null;
   ticketNo?: string | null;
   /** The policy's updatedAt as the admin read it: the write fails (Conflict) if it changed since. */
   expectedUpdatedAt?: string | null;
@@ -62,7 +88,34 @@ const GROUPS_INPUT_FIELDS = {
   approverGroups: 'approverGroupIds',
   approverUsers: 'approverUserIds',
   permissionSets: 'permissionSetArns',
+  escalationGroups: 'escalationGroupIds',
 };
+
+/** Runs a validator and names its failing field as the input does, inside next stages too. */
+function withApproverInputFields<T>(validate: () => T): T {
+  return withInputFields(() => {
+    try {
+      return validate();
+    } catch (error) {
+      const parts = error instanceof ValidationError ? (error.field?.split('.') ?? []) : [];
+      const [root, index, leaf, ...rest] = parts;
+      const renamed =
+        leaf === 'approverGroups'
+          ? 'approverGroupIds'
+          : leaf === 'approverUsers'
+            ? 'approverUserIds'
+            : undefined;
+      if (
+        !(error instanceof ValidationError) ||
+        root !== 'nextStages' ||
+        index === undefined ||
+        renamed === undefined
+      )
+        throw error;
+      throw new ValidationError(error.message, [root, index, renamed, ...rest].join('.'));
+    }
+  }, GROUPS_INPUT_FIELDS);
+}
 
 /** Policy ids from the client: a target id, optionally `#` and the permission set ids of its scope. */
 const POLICY_ID_SHAPE: IdShape = {
@@ -75,15 +128,67 @@ const POLICY_ID_SHAPE: IdShape = {
 /** The approver groups and users an admin picked, with their names. */
 async function approversWithNames(
   deps: PolicyDeps,
-  input: Pick<CreateApproverPoliciesInput, 'approverGroupIds' | 'approverUserIds'>,
+  input: { approverGroupIds?: unknown; approverUserIds?: unknown },
+  field = '',
 ) {
-  const groupIds = parseIds(input.approverGroupIds, 'approverGroupIds', APPROVER_GROUP_ID_SHAPE);
-  const userIds = parseIds(input.approverUserIds, 'approverUserIds', APPROVER_USER_ID_SHAPE);
+  const groupIds = parseIds(input.approverGroupIds, `${field}approverGroupIds`, APPROVER_GROUP_ID_SHAPE);
+  const userIds = parseIds(input.approverUserIds, `${field}approverUserIds`, APPROVER_USER_ID_SHAPE);
   const [approverGroups, approverUsers] = await Promise.all([
-    groupRefs(deps, groupIds, 'approverGroupIds'),
-    userRefs(deps, userIds, 'approverUserIds'),
+    groupRefs(deps, groupIds, `${field}approverGroupIds`),
+    userRefs(deps, userIds, `${field}approverUserIds`),
   ]);
   return { approverGroups, approverUsers };
+}
+
+/** The next stages an admin described, each group and user named (the validator checks the rest). */
+async function nextStagesWithNames(deps: PolicyDeps, value: unknown): Promise<unknown> {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ValidationError('Next stages must be a list.', 'nextStages');
+  if (value.length > MAX_NEXT_STAGES) {
+    throw new ValidationError(`Next stages: at most ${MAX_NEXT_STAGES}.`, 'nextStages');
+  }
+  return Promise.all(
+    value.map(async (raw: unknown, index) => {
+      if (typeof raw !== 'object' || raw === null) {
+        throw new ValidationError(
+          `Each next stage must be an object (item ${index + 1}).`,
+          `nextStages.${index}`,
+        );
+      }
+      const field = (name: string): unknown => Reflect.get(raw, name);
+      const approvers = await approversWithNames(
+        deps,
+        {
+          approverGroupIds: field('approverGroupIds'),
+          approverUserIds: field('approverUserIds'),
+        },
+        `nextStages.${index}.`,
+      );
+      return { name: field('name'), ...approvers, approvalsRequired: field('approvalsRequired') };
+    }),
+  );
+}
+
+/** The approval rules of a policy, with every group and user named. */
+async function rulesWithNames(
+  deps: PolicyDeps,
+  input: CreateApproverPoliciesInput | UpdateApproverPolicyInput,
+) {
+  const escalationIds = parseIds(input.escalationGroupIds, 'escalationGroupIds', ESCALATION_GROUP_ID_SHAPE);
+  const [approvers, nextStages, escalationGroups] = await Promise.all([
+    approversWithNames(deps, input),
+    nextStagesWithNames(deps, input.nextStages),
+    groupRefs(deps, escalationIds, 'escalationGroupIds'),
+  ]);
+  return {
+    ...approvers,
+    approvalsRequired: input.approvalsRequired,
+    stageName: input.stageName,
+    nextStages,
+    remindAfterMinutes: input.remindAfterMinutes,
+    escalateAfterMinutes: input.escalateAfterMinutes,
+    escalationGroups,
+  };
 }
 
 type PolicyDeps = Pick<
@@ -135,9 +240,15 @@ function toPolicy(
     approverGroups: content.approverGroups,
     approverUsers: content.approverUsers,
     also: content.also,
+    approvalsRequired: content.approvalsRequired,
+    nextStages: content.nextStages,
+    escalationGroups: content.escalationGroups,
     updatedAt,
     updatedBy,
   };
+  if (content.stageName !== undefined) policy.stageName = content.stageName;
+  if (content.remindAfterMinutes !== undefined) policy.remindAfterMinutes = content.remindAfterMinutes;
+  if (content.escalateAfterMinutes !== undefined) policy.escalateAfterMinutes = content.escalateAfterMinutes;
   if (content.ticketNo !== undefined) policy.ticketNo = content.ticketNo;
   return policy;
 }
@@ -165,23 +276,21 @@ export function makeCreateApproverPolicies(
     const arns = parseIds(input.permissionSetArns, 'permissionSetArns', PERMISSION_SET_ARN_SHAPE);
     const [targets, approvers, permissionSets] = await Promise.all([
       targetsWithNames(deps, input.targets),
-      approversWithNames(deps, input),
+      rulesWithNames(deps, input),
       permissionSetRefs(deps, arns, 'permissionSetArns', { allowManagement: true }),
     ]);
-    const valid = withInputFields(
-      () =>
-        validateApproverPolicyInput(
-          {
-            targets,
-            permissionSets,
-            includeNestedOus: input.includeNestedOus ?? false,
-            ...approvers,
-            also: input.also ?? false,
-            ticketNo: input.ticketNo,
-          },
-          settings,
-        ),
-      GROUPS_INPUT_FIELDS,
+    const valid = withApproverInputFields(() =>
+      validateApproverPolicyInput(
+        {
+          targets,
+          permissionSets,
+          includeNestedOus: input.includeNestedOus ?? false,
+          ...approvers,
+          also: input.also ?? false,
+          ticketNo: input.ticketNo,
+        },
+        settings,
+      ),
     );
 
     const at = nextUpdatedAt(deps.clock.now());
@@ -223,19 +332,17 @@ export function makeUpdateApproverPolicy(
       );
     }
     const settings = await loadSettings(deps);
-    const approvers = await approversWithNames(deps, input);
-    const valid = withInputFields(
-      () =>
-        validateApproverPolicyUpdateInput(
-          {
-            includeNestedOus: input.includeNestedOus ?? false,
-            ...approvers,
-            also: input.also ?? false,
-            ticketNo: input.ticketNo,
-          },
-          settings,
-        ),
-      GROUPS_INPUT_FIELDS,
+    const approvers = await rulesWithNames(deps, input);
+    const valid = withApproverInputFields(() =>
+      validateApproverPolicyUpdateInput(
+        {
+          includeNestedOus: input.includeNestedOus ?? false,
+          ...approvers,
+          also: input.also ?? false,
+          ticketNo: input.ticketNo,
+        },
+        settings,
+      ),
     );
     const target: ApproverTargetInput = {
       id: current.targetId,

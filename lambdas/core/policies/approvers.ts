@@ -3,7 +3,16 @@
  * when it is created.
  */
 import { NoApproverError, ValidationError } from '../errors';
-import type { AccountRef, Actor, ApproverPolicy, DirectoryUser, GroupRef, ParentRef } from '../types';
+import { requireFeasibleStages } from '../requests/approval-plan';
+import type {
+  AccountRef,
+  Actor,
+  ApprovalTimers,
+  ApproverPolicy,
+  DirectoryUser,
+  GroupRef,
+  ParentRef,
+} from '../types';
 
 /** Where the request's account sits: the account, its parent, then the OUs above, ending with the root. */
 export interface AccountPlace {
@@ -81,11 +90,75 @@ export interface ResolvedApprovers {
   policies: ApproverPolicy[];
   /** The approver groups of those policies, de-duplicated. */
   groupIds: string[];
+  /** The approval stages, in order (docs/approvals.md): at least one when any policy decides. */
+  stages: ResolvedStage[];
+  /** Reminder and escalation timers the deciding policies set (settings fill what they leave). */
+  timers: ApprovalTimers;
+}
+
+/** A stage as resolved: who may approve in it (requester excluded) and how many must. */
+export interface ResolvedStage {
+  name?: string;
+  required: number;
+  approvers: ApproverCandidate[];
+}
+
+interface StageRule {
+  name?: string;
+  required: number;
+  groups: GroupRef[];
+  userIds: string[];
+}
+
+/**
+ * The stages the deciding policies make (docs/approvals.md): the first is everyone they name,
+ * needing the largest `approvalsRequired`; then each policy's later stages in policy order.
+ */
+function stageRulesOf(policies: readonly ApproverPolicy[]): StageRule[] {
+  if (policies.length === 0) return [];
+  const first: StageRule = {
+    required: Math.max(...policies.map((policy) => policy.approvalsRequired ?? 1)),
+    groups: policies.flatMap((policy) => policy.approverGroups),
+    userIds: policies.flatMap((policy) => policy.approverUsers.map((user) => user.id)),
+  };
+  const named = policies.find((policy) => policy.stageName !== undefined)?.stageName;
+  if (named !== undefined) first.name = named;
+  const later = policies.flatMap((policy) =>
+    (policy.nextStages ?? []).map((stage): StageRule => ({
+      name: stage.name,
+      required: stage.approvalsRequired,
+      groups: stage.approverGroups,
+      userIds: stage.approverUsers.map((user) => user.id),
+    })),
+  );
+  return [first, ...later];
+}
+
+/** The shortest reminder and escalation the deciding policies set, and their escalation groups. */
+function timersOf(policies: readonly ApproverPolicy[]): ApprovalTimers {
+  const shortest = (values: (number | undefined)[]) => {
+    const set = values.filter((value): value is number => value !== undefined && value > 0);
+    return set.length > 0 ? Math.min(...set) : undefined;
+  };
+  const timers: ApprovalTimers = {};
+  const remind = shortest(policies.map((policy) => policy.remindAfterMinutes));
+  const escalate = shortest(policies.map((policy) => policy.escalateAfterMinutes));
+  const groups = uniqueGroups(policies.flatMap((policy) => policy.escalationGroups ?? []));
+  if (remind !== undefined) timers.remindAfterMinutes = remind;
+  if (escalate !== undefined) timers.escalateAfterMinutes = escalate;
+  if (groups.length > 0) timers.escalationGroups = groups;
+  return timers;
+}
+
+function uniqueGroups(groups: readonly GroupRef[]): GroupRef[] {
+  const byId = new Map<string, GroupRef>();
+  for (const group of groups) if (!byId.has(group.id)) byId.set(group.id, group);
+  return [...byId.values()];
 }
 
 /**
  * The approvers of a request for the permission set in `accountId`: the members of the approver
- * groups and the users named by the policies that decide (selectApproverPolicies),
+ * groups and the users named by the policies that decide (selectApproverPolicies), by stage,
  * de-duplicated, minus the requester. Each group and each user is looked up once; users missing
  * from the directory (deleted since the policy was written) are skipped; users without an email
  * are still listed (empty email, named by display or user name).
@@ -98,19 +171,22 @@ export async function resolveApprovers(input: ResolveApproversInput): Promise<Re
     permissionSetArn: input.permissionSetArn,
     path,
   });
+  const rules = stageRulesOf(policies);
 
   const groups = new Map<string, GroupRef>();
   const namedIds = new Set<string>();
-  for (const policy of policies) {
-    for (const group of policy.approverGroups) if (!groups.has(group.id)) groups.set(group.id, group);
-    for (const user of policy.approverUsers) namedIds.add(user.id);
+  for (const rule of rules) {
+    for (const group of rule.groups) if (!groups.has(group.id)) groups.set(group.id, group);
+    for (const userId of rule.userIds) namedIds.add(userId);
   }
   const groupIds = [...groups.keys()];
   const memberLists = await Promise.all(groupIds.map((groupId) => input.membersOfGroup(groupId)));
+  const membersOf = new Map<string, readonly string[]>();
   const groupsOfUser = new Map<string, GroupRef[]>();
   memberLists.forEach((members, index) => {
     const group = groups.get(groupIds[index] ?? '');
     if (group === undefined) return;
+    membersOf.set(group.id, members);
     for (const userId of members) groupsOfUser.set(userId, [...(groupsOfUser.get(userId) ?? []), group]);
   });
   const userIds = [...new Set([...groupsOfUser.keys(), ...namedIds])].filter(
@@ -129,7 +205,22 @@ export async function resolveApprovers(input: ResolveApproversInput): Promise<Re
       named: namedIds.has(user.id),
     });
   }
-  return { approvers, policies, groupIds };
+  const stages = rules.map((rule): ResolvedStage => {
+    const ids = new Set([...rule.groups.flatMap((group) => membersOf.get(group.id) ?? []), ...rule.userIds]);
+    const stage: ResolvedStage = {
+      required: rule.required,
+      approvers: approvers
+        .filter((approver) => ids.has(approver.id))
+        .map((approver) => ({
+          ...approver,
+          groups: approver.groups.filter((group) => rule.groups.some((g) => g.id === group.id)),
+          named: rule.userIds.includes(approver.id),
+        })),
+    };
+    if (rule.name !== undefined) stage.name = rule.name;
+    return stage;
+  });
+  return { approvers, policies, groupIds, stages, timers: timersOf(policies) };
 }
 
 /** The actor stored on a request for an approver candidate. */
@@ -148,9 +239,13 @@ export const MAX_APPROVERS = 90;
 
 /**
  * Returns the approvers, or throws NoApproverError when there is nobody other than the
- * requester (call it only when the request needs approval).
+ * requester, or when the stages cannot all get their approvals from different people (call it
+ * only when the request needs approval).
  */
-export function requireApprovers(result: Pick<ResolvedApprovers, 'approvers'>, account: AccountRef): Actor[] {
+export function requireApprovers(
+  result: Pick<ResolvedApprovers, 'approvers'> & Partial<Pick<ResolvedApprovers, 'stages'>>,
+  account: AccountRef,
+): Actor[] {
   if (result.approvers.length === 0) {
     throw new NoApproverError(
       `No one other than you can approve access to ${account.name} (${account.id}); ask an administrator to add an approver policy.`,
@@ -162,5 +257,6 @@ export function requireApprovers(result: Pick<ResolvedApprovers, 'approvers'>, a
       'accountId',
     );
   }
+  if (result.stages !== undefined) requireFeasibleStages(result.stages, `${account.name} (${account.id})`);
   return result.approvers.map(approverActor);
 }

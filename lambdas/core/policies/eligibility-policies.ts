@@ -47,6 +47,14 @@ export interface CreateEligibilityPoliciesInput {
   pairs?: PairIdsInput[] | null;
   maxDurationHours: number;
   approvalRequired: boolean;
+  /** maxDurationHours–8000 (default maxDurationHours: no extensions). */
+  maxTotalHours?: number | null;
+  /** Default true. */
+  extensionApprovalRequired?: boolean | null;
+  /** Default false. */
+  breakGlass?: boolean | null;
+  /** 1–24 (default 1). */
+  breakGlassMaxHours?: number | null;
   ticketNo?: string | null;
 }
 
@@ -60,6 +68,10 @@ export interface UpdateEligibilityPolicyInput {
   pairs?: PairIdsInput[] | null;
   maxDurationHours: number;
   approvalRequired: boolean;
+  maxTotalHours?: number | null;
+  extensionApprovalRequired?: boolean | null;
+  breakGlass?: boolean | null;
+  breakGlassMaxHours?: number | null;
   ticketNo?: string | null;
   /** The policy's updatedAt as the admin read it: the write fails (Conflict) if it changed since. */
   expectedUpdatedAt?: string | null;
@@ -167,6 +179,18 @@ async function pairsWithNames(deps: PolicyDeps, value: unknown): Promise<Account
   });
 }
 
+/** The duration, approval, extension and break-glass fields as the client sent them. */
+function limitsOf(input: CreateEligibilityPoliciesInput | UpdateEligibilityPolicyInput) {
+  return {
+    maxDurationHours: input.maxDurationHours,
+    approvalRequired: input.approvalRequired,
+    maxTotalHours: input.maxTotalHours,
+    extensionApprovalRequired: input.extensionApprovalRequired,
+    breakGlass: input.breakGlass,
+    breakGlassMaxHours: input.breakGlassMaxHours,
+  };
+}
+
 type ScopeIds = Pick<
   CreateEligibilityPoliciesInput,
   'accountIds' | 'ouIds' | 'includeNestedOus' | 'permissionSetArns' | 'pairs'
@@ -206,6 +230,10 @@ function toPolicy(
     pairs: scope.pairs,
     maxDurationHours: scope.maxDurationHours,
     approvalRequired: scope.approvalRequired,
+    maxTotalHours: scope.maxTotalHours,
+    extensionApprovalRequired: scope.extensionApprovalRequired,
+    breakGlass: scope.breakGlass,
+    breakGlassMaxHours: scope.breakGlassMaxHours,
     updatedAt,
     updatedBy,
   };
@@ -236,8 +264,7 @@ export function makeCreateEligibilityPolicies(
             principals,
             name: input.name ?? DEFAULT_POLICY_NAME,
             ...scope,
-            maxDurationHours: input.maxDurationHours,
-            approvalRequired: input.approvalRequired,
+            ...limitsOf(input),
             ticketNo: input.ticketNo,
           },
           settings,
@@ -292,8 +319,7 @@ export function makeUpdateEligibilityPolicy(
         validateEligibilityPolicyUpdateInput(
           {
             ...scope,
-            maxDurationHours: input.maxDurationHours,
-            approvalRequired: input.approvalRequired,
+            ...limitsOf(input),
             ticketNo: input.ticketNo,
           },
           settings,

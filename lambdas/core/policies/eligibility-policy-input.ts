@@ -1,9 +1,10 @@
 /**
  * The content of an eligibility policy once the server has resolved every name: principals,
- * accounts, OUs, permission sets, the maximum duration, whether approval is required, the ticket.
+ * accounts, OUs, permission sets, the maximum duration, whether approval is required, how far
+ * extensions may go and whether they need approval, break-glass, the ticket.
  */
 import { z } from 'zod';
-import { MAX_OU_NAME_LENGTH, MAX_POLICY_NAME_LENGTH } from '../../contract/patterns';
+import { MAX_DURATION_HOURS, MAX_OU_NAME_LENGTH, MAX_POLICY_NAME_LENGTH } from '../../contract/patterns';
 import { ValidationError } from '../errors';
 import {
   accountId,
@@ -21,8 +22,10 @@ import {
   requireTicket,
   ticketNo,
   uniqueBy,
+  wholeNumber,
 } from '../input-fields';
 import type { AccountPermissionSetPair, Settings } from '../types';
+import { DEFAULT_BREAK_GLASS_HOURS } from './eligibility';
 import { DEFAULT_POLICY_NAME } from './policy-ids';
 
 export interface PrincipalInput {
@@ -42,8 +45,17 @@ export interface EligibilityPolicyInput {
   pairs: AccountPermissionSetPair[];
   maxDurationHours: number;
   approvalRequired: boolean;
+  /** maxDurationHours–8000; equal to maxDurationHours: no extensions. */
+  maxTotalHours: number;
+  extensionApprovalRequired: boolean;
+  breakGlass: boolean;
+  /** 1–24, at most maxDurationHours. */
+  breakGlassMaxHours: number;
   ticketNo?: string;
 }
+
+/** The longest break-glass access a policy may allow, in hours. */
+export const MAX_BREAK_GLASS_HOURS = 24;
 
 /** Editing a policy changes everything but its principal and name. */
 export type EligibilityPolicyUpdateInput = Omit<EligibilityPolicyInput, 'principals' | 'name'>;
@@ -68,6 +80,15 @@ const eligibilityScopeShape = {
   ).default([]),
   maxDurationHours: duration('Maximum duration'),
   approvalRequired: flag('Approval required'),
+  maxTotalHours: wholeNumber('Maximum total hours with extensions', 1, MAX_DURATION_HOURS, 'hours').nullish(),
+  extensionApprovalRequired: flag('Extension approval required').nullish(),
+  breakGlass: flag('Break-glass').nullish(),
+  breakGlassMaxHours: wholeNumber(
+    'Break-glass maximum duration',
+    1,
+    MAX_BREAK_GLASS_HOURS,
+    'hours',
+  ).nullish(),
   ticketNo,
 };
 
@@ -101,6 +122,22 @@ function normalizeEligibilityScope(
   if (parsed.includeNestedOus && parsed.ous.length === 0) {
     throw new ValidationError('Include nested OUs needs at least one OU.', 'includeNestedOus');
   }
+  const hours = (n: number) => `${n} hour${n === 1 ? '' : 's'}`;
+  const maxTotalHours = parsed.maxTotalHours ?? parsed.maxDurationHours;
+  if (maxTotalHours < parsed.maxDurationHours) {
+    throw new ValidationError(
+      `Maximum total hours with extensions must be at least the maximum duration (${hours(parsed.maxDurationHours)}).`,
+      'maxTotalHours',
+    );
+  }
+  const breakGlass = parsed.breakGlass ?? false;
+  const breakGlassMaxHours = parsed.breakGlassMaxHours ?? DEFAULT_BREAK_GLASS_HOURS;
+  if (breakGlass && breakGlassMaxHours > parsed.maxDurationHours) {
+    throw new ValidationError(
+      `Break-glass maximum duration must be at most the maximum duration (${hours(parsed.maxDurationHours)}).`,
+      'breakGlassMaxHours',
+    );
+  }
   const result: EligibilityPolicyUpdateInput = {
     accounts: uniqueBy(parsed.accounts, (a) => a.id),
     ous: uniqueBy(parsed.ous, (o) => o.id),
@@ -109,6 +146,10 @@ function normalizeEligibilityScope(
     pairs: uniqueBy(parsed.pairs, (p) => `${p.account.id} ${p.permissionSet.arn}`),
     maxDurationHours: parsed.maxDurationHours,
     approvalRequired: parsed.approvalRequired,
+    maxTotalHours,
+    extensionApprovalRequired: parsed.extensionApprovalRequired ?? true,
+    breakGlass,
+    breakGlassMaxHours,
   };
   if (parsed.ticketNo !== undefined) result.ticketNo = parsed.ticketNo;
   return result;
@@ -117,8 +158,10 @@ function normalizeEligibilityScope(
 /**
  * Validates a new eligibility policy for one or more users/groups (one policy each): ids and
  * names, a policy name, at least one account or OU and one permission set (or at least one
- * explicit pair, and then nothing else), maximum duration 1–8000 h,
- * ticket number when the settings require one. Lists come back de-duplicated by id.
+ * explicit pair, and then nothing else), maximum duration 1–8000 h, total with extensions from
+ * the maximum duration to 8000 h (default: the maximum duration, no extensions), extension
+ * approval (default true), break-glass (default off) for 1–24 h and at most the maximum duration
+ * (default 1 h), ticket number when the settings require one. Lists come back de-duplicated by id.
  */
 export function validateEligibilityPolicyInput(
   input: unknown,

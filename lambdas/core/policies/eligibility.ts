@@ -12,10 +12,22 @@ import type {
   Settings,
 } from '../types';
 
+/** What eligibility resolution reads of the settings. */
+export type EligibilitySettings = Pick<
+  Settings,
+  'approvalWorkflow' | 'maxDurationHours' | 'breakGlassEnabled'
+>;
+
+/** The most hours access may reach with extensions, whatever the policies say. */
+export const MAX_TOTAL_HOURS = 8000;
+
+/** Break-glass hours of a policy that allows it without saying how long. */
+export const DEFAULT_BREAK_GLASS_HOURS = 1;
+
 export interface ResolveEligibilityInput {
   /** The caller's own policies and those of the caller's groups (any order). */
   policies: readonly EligibilityPolicy[];
-  settings: Pick<Settings, 'approvalWorkflow' | 'maxDurationHours'>;
+  settings: EligibilitySettings;
   /** Accounts directly under an OU or the root (nested OUs not included); may be cached. */
   accountsInOu: (ouId: string) => Promise<readonly AccountRef[]> | readonly AccountRef[];
   /**
@@ -34,6 +46,22 @@ interface PairAccumulator {
   /** Some matching policy says no approval is needed. */
   approvalWaived: boolean;
   maxDurationHours: number;
+  /** The largest total with extensions among the matching policies. */
+  maxTotalHours: number;
+  /** Some matching policy wants extensions approved. */
+  extensionApproval: boolean;
+  /** The longest break-glass among the matching policies that allow it; 0: none allows it. */
+  breakGlassHours: number;
+}
+
+/** A policy's total with extensions: its own, or its maximum duration (no extensions). */
+function totalHoursOf(policy: EligibilityPolicy): number {
+  return Math.max(policy.maxTotalHours ?? policy.maxDurationHours, policy.maxDurationHours);
+}
+
+/** A policy's break-glass hours, 0 when it does not allow break-glass. */
+function breakGlassHoursOf(policy: EligibilityPolicy): number {
+  return policy.breakGlass === true ? (policy.breakGlassMaxHours ?? DEFAULT_BREAK_GLASS_HOURS) : 0;
 }
 
 const byName =
@@ -55,8 +83,11 @@ async function ousOf(
 /**
  * The accounts and permission sets the caller may request: the union of what the policies
  * grant. Each (account, permission set) pair combines only the policies that grant that pair:
- * approval is required unless one of them waives it (and the approval workflow is on), and the
- * maximum duration is the longest of theirs, capped by the settings. OUs cover the accounts
+ * approval is required unless one of them waives it (and the approval workflow is on); the
+ * maximum duration is the longest of theirs, capped by the settings; the total with extensions
+ * is the largest of theirs (at most 8000 hours); extensions need approval when the pair does and
+ * one of them asks for it; break-glass is allowed when one of them allows it and the settings
+ * do, for the longest of their break-glass hours (at most the pair's duration). OUs cover the accounts
  * directly under them, and those of nested OUs when the policy says so; each OU is expanded
  * once. Accounts sorted by name, permission sets by name; accounts left with none are omitted.
  */
@@ -87,14 +118,21 @@ export async function resolveEligibility(input: ResolveEligibilityInput): Promis
       pairs.set(account.id, sets);
     }
     const seen = sets.get(permissionSet.arn);
+    const extensionApproval = policy.extensionApprovalRequired ?? true;
     if (seen) {
       seen.approvalWaived ||= !policy.approvalRequired;
       seen.maxDurationHours = Math.max(seen.maxDurationHours, policy.maxDurationHours);
+      seen.maxTotalHours = Math.max(seen.maxTotalHours, totalHoursOf(policy));
+      seen.extensionApproval ||= extensionApproval;
+      seen.breakGlassHours = Math.max(seen.breakGlassHours, breakGlassHoursOf(policy));
     } else {
       sets.set(permissionSet.arn, {
         permissionSet: { arn: permissionSet.arn, name: permissionSet.name },
         approvalWaived: !policy.approvalRequired,
         maxDurationHours: policy.maxDurationHours,
+        maxTotalHours: totalHoursOf(policy),
+        extensionApproval,
+        breakGlassHours: breakGlassHoursOf(policy),
       });
     }
   };
@@ -113,16 +151,31 @@ export async function resolveEligibility(input: ResolveEligibilityInput): Promis
 
   const result: EligibleAccount[] = [];
   for (const [accountId, sets] of pairs) {
-    const permissionSets: EligiblePermissionSet[] = [...sets.values()].map((pair) => ({
-      arn: pair.permissionSet.arn,
-      name: pair.permissionSet.name,
-      approvalRequired: input.settings.approvalWorkflow && !pair.approvalWaived,
-      maxDurationHours: Math.min(pair.maxDurationHours, input.settings.maxDurationHours),
-    }));
+    const permissionSets: EligiblePermissionSet[] = [...sets.values()].map((pair) =>
+      eligiblePermissionSet(pair, input.settings),
+    );
     permissionSets.sort(byName<EligiblePermissionSet>((p) => p.arn));
     result.push({ id: accountId, name: accountNames.get(accountId) ?? accountId, permissionSets });
   }
   return result.sort(byName<EligibleAccount>((a) => a.id));
+}
+
+/** What the policies granting one pair allow, combined and capped by the settings. */
+function eligiblePermissionSet(pair: PairAccumulator, settings: EligibilitySettings): EligiblePermissionSet {
+  const approvalRequired = settings.approvalWorkflow && !pair.approvalWaived;
+  const maxDurationHours = Math.min(pair.maxDurationHours, settings.maxDurationHours);
+  const breakGlass = settings.breakGlassEnabled && pair.breakGlassHours > 0;
+  return {
+    arn: pair.permissionSet.arn,
+    name: pair.permissionSet.name,
+    approvalRequired,
+    maxDurationHours,
+    // The global maximum duration limits one request, not its extensions (see docs/policies.md).
+    maxTotalHours: Math.max(Math.min(pair.maxTotalHours, MAX_TOTAL_HOURS), maxDurationHours),
+    extensionApprovalRequired: approvalRequired && pair.extensionApproval,
+    breakGlass,
+    ...(breakGlass ? { breakGlassMaxHours: Math.min(pair.breakGlassHours, maxDurationHours) } : {}),
+  };
 }
 
 /** The eligibility of one (account, permission set) pair, or undefined when not eligible. */
@@ -141,7 +194,7 @@ export interface ResolveAccountEligibilityInput {
   permissionSetArn: string;
   /** The caller's own policies and those of the caller's groups (any order). */
   policies: readonly EligibilityPolicy[];
-  settings: Pick<Settings, 'approvalWorkflow' | 'maxDurationHours'>;
+  settings: EligibilitySettings;
   /** Never eligible. */
   managementAccountId: string;
   /** The permission sets provisioned to the management account (never eligible). */

@@ -92,6 +92,11 @@ function approverRefs(policy: ApproverPolicy) {
     ...policy.permissionSets.map((p) => ({ kind: 'permissionSet' as const, id: p.arn, name: p.name })),
     ...policy.approverGroups.map((g) => ({ kind: 'group' as const, id: g.id, name: g.name })),
     ...policy.approverUsers.map((u) => ({ kind: 'user' as const, id: u.id, name: u.name })),
+    ...(policy.nextStages ?? []).flatMap((stage) => [
+      ...stage.approverGroups.map((g) => ({ kind: 'group' as const, id: g.id, name: g.name })),
+      ...stage.approverUsers.map((u) => ({ kind: 'user' as const, id: u.id, name: u.name })),
+    ]),
+    ...(policy.escalationGroups ?? []).map((g) => ({ kind: 'group' as const, id: g.id, name: g.name })),
   ];
 }
 

@@ -87,8 +87,36 @@ type Shown = string | undefined;
 const list = (values: readonly string[] | undefined): Shown =>
   values === undefined || values.length === 0 ? undefined : values.join(', ');
 const flag = (value: boolean | undefined): string => String(value ?? false);
+const show = (value: unknown): Shown => {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) return list(value.map(String));
+  return String(value);
+};
 
-const ELIGIBILITY_FIELDS: readonly (readonly [string, (e: EligibilityEntry) => Shown])[] = [
+/**
+ * A field of an entry as the diff shows it, and (optionally) the value it has when a document
+ * leaves it out: a policy coming or going at that value says nothing about it.
+ */
+type FieldSpec<E> = readonly [field: string, show: (e: E) => Shown, quiet?: string];
+
+/** "Security (2 approvals): groups A, B; users c", one stage after another. */
+function stagesShown(stages: ApproverEntry['nextStages']): Shown {
+  if (stages === undefined || stages.length === 0) return undefined;
+  return stages
+    .map((stage) => {
+      const required = stage.approvalsRequired ?? 1;
+      const who = [
+        ...(stage.groups !== undefined && stage.groups.length > 0
+          ? [`groups ${stage.groups.join(', ')}`]
+          : []),
+        ...(stage.users !== undefined && stage.users.length > 0 ? [`users ${stage.users.join(', ')}`] : []),
+      ];
+      return `${stage.name} (${required} approval${required === 1 ? '' : 's'}): ${who.join('; ')}`;
+    })
+    .join(' → ');
+}
+
+const ELIGIBILITY_FIELDS: readonly FieldSpec<EligibilityEntry>[] = [
   ['name', (e) => e.name],
   ['accounts', (e) => list(e.accounts)],
   ['ous', (e) => list(e.ous)],
@@ -97,31 +125,49 @@ const ELIGIBILITY_FIELDS: readonly (readonly [string, (e: EligibilityEntry) => S
   ['pairs', (e) => list(e.pairs?.map((p) => `${p.account} / ${p.permissionSet}`))],
   ['maxDurationHours', (e) => String(e.maxDurationHours)],
   ['approvalRequired', (e) => flag(e.approvalRequired)],
+  // Not set: no extensions (the total is the maximum duration).
+  [
+    'maxTotalHours',
+    (e) =>
+      e.maxTotalHours === undefined || e.maxTotalHours <= e.maxDurationHours
+        ? undefined
+        : String(e.maxTotalHours),
+  ],
+  ['extensionApprovalRequired', (e) => String(e.extensionApprovalRequired ?? true), 'true'],
+  ['breakGlass', (e) => flag(e.breakGlass)],
+  // Says something only where break-glass is allowed.
+  ['breakGlassMaxHours', (e) => (e.breakGlass === true ? String(e.breakGlassMaxHours ?? 1) : undefined)],
   ['ticketNo', (e) => e.ticketNo ?? undefined],
 ];
 
-const APPROVER_FIELDS: readonly (readonly [string, (e: ApproverEntry) => Shown])[] = [
+const APPROVER_FIELDS: readonly FieldSpec<ApproverEntry>[] = [
   ['permissionSets', (e) => list(e.permissionSets)],
   ['includeNestedOus', (e) => flag(e.includeNestedOus)],
   ['groups', (e) => list(e.groups)],
   ['users', (e) => list(e.users)],
   ['also', (e) => flag(e.also)],
+  ['approvalsRequired', (e) => String(e.approvalsRequired ?? 1), '1'],
+  ['stageName', (e) => e.stageName],
+  ['nextStages', (e) => stagesShown(e.nextStages)],
+  ['remindAfterMinutes', (e) => show(e.remindAfterMinutes)],
+  ['escalateAfterMinutes', (e) => show(e.escalateAfterMinutes)],
+  ['escalationGroups', (e) => list(e.escalationGroups)],
   ['ticketNo', (e) => e.ticketNo ?? undefined],
 ];
 
 /** The fields that differ; for an added or removed policy, every field it has. */
 function fieldChanges<E>(
-  fields: readonly (readonly [string, (e: E) => Shown])[],
+  fields: readonly FieldSpec<E>[],
   before: E | undefined,
   after: E | undefined,
 ): FieldChange[] {
   const changes: FieldChange[] = [];
-  for (const [field, show] of fields) {
-    const was = before === undefined ? undefined : show(before);
-    const will = after === undefined ? undefined : show(after);
+  for (const [field, shown, quiet = 'false'] of fields) {
+    const was = before === undefined ? undefined : shown(before);
+    const will = after === undefined ? undefined : shown(after);
     if (was === will) continue;
-    // A flag left at false on a policy coming or going says nothing.
-    if ((before === undefined || after === undefined) && (was ?? will) === 'false') continue;
+    // A field left at its default on a policy coming or going says nothing.
+    if ((before === undefined || after === undefined) && (was ?? will) === quiet) continue;
     const change: FieldChange = { field };
     if (was !== undefined) change.before = was;
     if (will !== undefined) change.after = will;
@@ -142,7 +188,7 @@ function describeApprover(entry: ApproverEntry): string {
 
 interface Kind<C extends { id: string }, P extends C & { updatedAt: string }, E> {
   entryOf(policy: C, directory: PolicyDirectory): E;
-  fields: readonly (readonly [string, (e: E) => Shown])[];
+  fields: readonly FieldSpec<E>[];
   describe(entry: E): string;
   stamp(content: C, updatedAt: string, updatedBy: string): P;
 }
@@ -250,16 +296,11 @@ function planKind<C extends { id: string; ticketNo?: string }, P extends C & { u
   return { changes: changes.map((c) => c.change), writes, counts };
 }
 
-const show = (value: unknown): Shown => {
-  if (value === null || value === undefined) return undefined;
-  if (Array.isArray(value)) return list(value.map(String));
-  return String(value);
-};
-
 /** The settings after the document's fields, and the fields that change. */
 function planSettings(
   stored: Settings | undefined,
   desired: DesiredPolicies['settings'],
+  directory: PolicyDirectory,
   meta: Meta,
 ): { changes: FieldChange[]; write?: PolicyStateChanges['settings'] } {
   if (desired === undefined) return { changes: [] };
@@ -277,8 +318,8 @@ function planSettings(
     if (error instanceof ValidationError) throw documentError(`settings.${error.field ?? ''}`, error.message);
     throw error;
   }
-  const before = documentSettingsOf(stored);
-  const after = documentSettingsOf(next);
+  const before = documentSettingsOf(stored, directory);
+  const after = documentSettingsOf(next, directory);
   const changes: FieldChange[] = [];
   for (const field of Object.keys(before) as (keyof typeof before)[]) {
     const was = show(before[field]);
@@ -306,7 +347,7 @@ export function planPolicyImport(
   directory: PolicyDirectory,
   meta: Meta,
 ): PolicyImportPlan {
-  const settings = planSettings(stored.settings, desired.settings, meta);
+  const settings = planSettings(stored.settings, desired.settings, directory, meta);
   const ticketRequired =
     desired.settings?.ticketRequired ?? effectiveSettings(stored.settings, {}).ticketRequired;
   const eligibility = planKind(ELIGIBILITY, stored.eligibility, desired.eligibility, directory, meta, {

@@ -75,11 +75,17 @@ const DIGEST = /^[0-9a-f]{64}$/;
 function usersNamed(stored: StoredPolicyState, document?: PolicyDocument): UserLookups {
   const ids = [
     ...stored.eligibility.filter((p) => p.principalType === 'USER').map((p) => p.principalId),
-    ...stored.approvers.flatMap((p) => p.approverUsers.map((u) => u.id)),
+    ...stored.approvers.flatMap((p) => [
+      ...p.approverUsers.map((u) => u.id),
+      ...(p.nextStages ?? []).flatMap((stage) => stage.approverUsers.map((u) => u.id)),
+    ]),
   ];
   const names = [
     ...(document?.eligibility ?? []).filter((e) => e.principal.type === 'USER').map((e) => e.principal.name),
-    ...(document?.approvers ?? []).flatMap((e) => e.users ?? []),
+    ...(document?.approvers ?? []).flatMap((e) => [
+      ...(e.users ?? []),
+      ...(e.nextStages ?? []).flatMap((stage) => stage.users ?? []),
+    ]),
   ];
   return { names, ids };
 }

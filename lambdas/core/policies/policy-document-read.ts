@@ -45,7 +45,9 @@ function atEntry<T>(entry: string, renames: Readonly<Record<string, string>>, va
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     if (error.field === undefined) throw documentError(entry, error.message);
-    const parts: PropertyKey[] = error.field.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const parts: PropertyKey[] = error.field
+      .split('.')
+      .map((p, i) => (/^\d+$/.test(p) ? Number(p) : i > 0 ? (NESTED_FIELDS[p] ?? p) : p));
     const [root = '', ...rest] = parts;
     const renamed = renames[String(root)];
     const path =
@@ -61,6 +63,8 @@ function atEntry<T>(entry: string, renames: Readonly<Record<string, string>>, va
 }
 
 const ELIGIBILITY_FIELDS = { principals: 'principal' };
+/** Fields inside a next stage, as the document calls them. */
+const NESTED_FIELDS: Readonly<Record<string, string>> = { approverGroups: 'groups', approverUsers: 'users' };
 /**
  * Whether a ticket number is required is decided once the diff is known: like the create and
  * update use cases, it applies to the policies an import writes, not to those it leaves as they are.
@@ -119,6 +123,10 @@ function eligibilityFrom(
         pairs,
         maxDurationHours: entry.maxDurationHours,
         approvalRequired: entry.approvalRequired,
+        maxTotalHours: entry.maxTotalHours,
+        extensionApprovalRequired: entry.extensionApprovalRequired,
+        breakGlass: entry.breakGlass,
+        breakGlassMaxHours: entry.breakGlassMaxHours,
         ticketNo: entry.ticketNo,
       },
       NO_TICKET_RULE,
@@ -137,6 +145,10 @@ function eligibilityFrom(
     pairs: valid.pairs,
     maxDurationHours: valid.maxDurationHours,
     approvalRequired: valid.approvalRequired,
+    maxTotalHours: valid.maxTotalHours,
+    extensionApprovalRequired: valid.extensionApprovalRequired,
+    breakGlass: valid.breakGlass,
+    breakGlassMaxHours: valid.breakGlassMaxHours,
   };
   if (valid.ticketNo !== undefined) content.ticketNo = valid.ticketNo;
   return content;
@@ -164,6 +176,20 @@ function approverFrom(entry: ApproverEntry, at: string, directory: PolicyDirecto
   const approverUsers = (entry.users ?? []).map((value, i) =>
     directory.users.resolve(value, `${at}.users[${i}]`),
   );
+  const named = (ref: NamedRef) => ({ id: ref.id, name: ref.name });
+  const nextStages = (entry.nextStages ?? []).map((stage, i) => ({
+    name: stage.name,
+    approverGroups: (stage.groups ?? []).map((value, j) =>
+      named(directory.groups.resolve(value, `${at}.nextStages[${i}].groups[${j}]`)),
+    ),
+    approverUsers: (stage.users ?? []).map((value, j) =>
+      named(directory.users.resolve(value, `${at}.nextStages[${i}].users[${j}]`)),
+    ),
+    approvalsRequired: stage.approvalsRequired,
+  }));
+  const escalationGroups = (entry.escalationGroups ?? []).map((value, i) =>
+    named(directory.groups.resolve(value, `${at}.escalationGroups[${i}]`)),
+  );
 
   const valid = atEntry(at, APPROVER_FIELDS, () =>
     validateApproverPolicyInput(
@@ -174,6 +200,12 @@ function approverFrom(entry: ApproverEntry, at: string, directory: PolicyDirecto
         approverGroups: approverGroups.map((g) => ({ id: g.id, name: g.name })),
         approverUsers: approverUsers.map((u) => ({ id: u.id, name: u.name })),
         also: entry.also ?? false,
+        approvalsRequired: entry.approvalsRequired,
+        stageName: entry.stageName,
+        nextStages,
+        remindAfterMinutes: entry.remindAfterMinutes,
+        escalateAfterMinutes: entry.escalateAfterMinutes,
+        escalationGroups,
         ticketNo: entry.ticketNo,
       },
       NO_TICKET_RULE,
@@ -192,7 +224,13 @@ function approverFrom(entry: ApproverEntry, at: string, directory: PolicyDirecto
     approverGroups: valid.approverGroups,
     approverUsers: valid.approverUsers,
     also: valid.also,
+    approvalsRequired: valid.approvalsRequired,
+    nextStages: valid.nextStages,
+    escalationGroups: valid.escalationGroups,
   };
+  if (valid.stageName !== undefined) content.stageName = valid.stageName;
+  if (valid.remindAfterMinutes !== undefined) content.remindAfterMinutes = valid.remindAfterMinutes;
+  if (valid.escalateAfterMinutes !== undefined) content.escalateAfterMinutes = valid.escalateAfterMinutes;
   if (valid.ticketNo !== undefined) content.ticketNo = valid.ticketNo;
   return content;
 }
@@ -214,9 +252,14 @@ function refuseDuplicates<T extends { id: string }>(
 }
 
 /** The settings fields a document gives, validated by the settings page's own rules. */
-function settingsFrom(settings: DocumentSettings): SettingsInput {
+function settingsFrom(settings: DocumentSettings, directory: PolicyDirectory): SettingsInput {
+  const { escalationGroups, ...rest } = settings;
+  const groups = escalationGroups?.map((value, i) => {
+    const group = directory.groups.resolve(value, `settings.escalationGroups[${i}]`);
+    return { id: group.id, name: group.name };
+  });
   try {
-    return validateSettingsInput(settings);
+    return validateSettingsInput(groups === undefined ? rest : { ...rest, escalationGroups: groups });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const parts = (error.field ?? '').split('.').filter((p) => p !== '');
@@ -233,7 +276,7 @@ function settingsFrom(settings: DocumentSettings): SettingsInput {
  */
 export function resolvePolicyDocument(document: PolicyDocument, directory: PolicyDirectory): DesiredPolicies {
   const desired: DesiredPolicies = {};
-  if (document.settings !== undefined) desired.settings = settingsFrom(document.settings);
+  if (document.settings !== undefined) desired.settings = settingsFrom(document.settings, directory);
   if (document.eligibility !== undefined) {
     const eligibility = document.eligibility.map((entry, i) =>
       eligibilityFrom(entry, `eligibility[${i}]`, directory),

@@ -4,7 +4,8 @@
  * without secrets. The same state always gives the same document, byte for byte.
  */
 import { effectiveSettings } from '../settings/settings';
-import type { Settings } from '../types';
+import type { ApprovalStageRule, Settings } from '../types';
+import { DEFAULT_BREAK_GLASS_HOURS } from './eligibility';
 import {
   POLICY_DOCUMENT_SCHEMA_REF,
   POLICY_DOCUMENT_VERSION,
@@ -12,6 +13,7 @@ import {
   type DocumentSettings,
   type EligibilityEntry,
   type PolicyDocument,
+  type StageEntry,
 } from './policy-document';
 import type { PolicyDirectory } from './policy-document-names';
 import type { ApproverContent, EligibilityContent } from './policy-document-read';
@@ -64,7 +66,31 @@ export function eligibilityEntryOf(policy: EligibilityContent, directory: Policy
     }),
     maxDurationHours: policy.maxDurationHours,
     approvalRequired: policy.approvalRequired,
+    // Defaults are left out: a policy that does not use extensions or break-glass reads as before.
+    ...when(policy.maxTotalHours !== undefined && policy.maxTotalHours > policy.maxDurationHours, {
+      maxTotalHours: policy.maxTotalHours,
+    }),
+    ...when(policy.extensionApprovalRequired === false, { extensionApprovalRequired: false }),
+    ...when(policy.breakGlass === true, { breakGlass: true }),
+    ...when(
+      policy.breakGlassMaxHours !== undefined && policy.breakGlassMaxHours !== DEFAULT_BREAK_GLASS_HOURS,
+      { breakGlassMaxHours: policy.breakGlassMaxHours },
+    ),
     ...when(policy.ticketNo !== undefined, { ticketNo: policy.ticketNo }),
+  };
+}
+
+/** The document entry of a stage after the first. */
+function stageEntryOf(stage: ApprovalStageRule, directory: PolicyDirectory): StageEntry {
+  return {
+    name: stage.name,
+    ...when(stage.approverGroups.length > 0, {
+      groups: sorted(stage.approverGroups.map((g) => directory.groups.write(g.id))),
+    }),
+    ...when(stage.approverUsers.length > 0, {
+      users: sorted(stage.approverUsers.map((u) => directory.users.write(u.id))),
+    }),
+    ...when(stage.approvalsRequired !== 1, { approvalsRequired: stage.approvalsRequired }),
   };
 }
 
@@ -84,6 +110,19 @@ export function approverEntryOf(policy: ApproverContent, directory: PolicyDirect
       users: sorted(policy.approverUsers.map((u) => directory.users.write(u.id))),
     }),
     ...when(policy.also, { also: true }),
+    ...when(policy.approvalsRequired !== undefined && policy.approvalsRequired !== 1, {
+      approvalsRequired: policy.approvalsRequired,
+    }),
+    ...when(policy.stageName !== undefined, { stageName: policy.stageName }),
+    ...when((policy.nextStages ?? []).length > 0, {
+      // Stages keep their order: it is the order they are approved in.
+      nextStages: (policy.nextStages ?? []).map((stage) => stageEntryOf(stage, directory)),
+    }),
+    ...when(policy.remindAfterMinutes !== undefined, { remindAfterMinutes: policy.remindAfterMinutes }),
+    ...when(policy.escalateAfterMinutes !== undefined, { escalateAfterMinutes: policy.escalateAfterMinutes }),
+    ...when((policy.escalationGroups ?? []).length > 0, {
+      escalationGroups: sorted((policy.escalationGroups ?? []).map((g) => directory.groups.write(g.id))),
+    }),
     ...when(policy.ticketNo !== undefined, { ticketNo: policy.ticketNo }),
   };
 }
@@ -93,7 +132,10 @@ export function approverEntryOf(policy: ApproverContent, directory: PolicyDirect
  * says all there is. The Slack token is not a field of Settings and the token flag is left
  * out: the token is kept on the Settings page only.
  */
-export function documentSettingsOf(stored: Settings | undefined): Required<DocumentSettings> {
+export function documentSettingsOf(
+  stored: Settings | undefined,
+  directory?: PolicyDirectory,
+): Required<DocumentSettings> {
   // Without the deployment's fallback: group names left unset keep following the deployment.
   const s = effectiveSettings(stored, {});
   return {
@@ -112,6 +154,12 @@ export function documentSettingsOf(stored: Settings | undefined): Required<Docum
     auditorGroupName: s.auditorGroupName ?? null,
     ouCacheEnabled: s.ouCacheEnabled,
     sensitiveActions: [...s.sensitiveActions],
+    reminderMinutes: s.reminderMinutes,
+    escalationMinutes: s.escalationMinutes,
+    escalationGroups: sorted(
+      s.escalationGroups.map((g) => (directory === undefined ? g.name : directory.groups.write(g.id))),
+    ),
+    breakGlassEnabled: s.breakGlassEnabled,
   };
 }
 
@@ -143,7 +191,7 @@ export function policyDocumentFrom(state: PolicyState, directory: PolicyDirector
   return {
     $schema: POLICY_DOCUMENT_SCHEMA_REF,
     version: POLICY_DOCUMENT_VERSION,
-    settings: documentSettingsOf(state.settings),
+    settings: documentSettingsOf(state.settings, directory),
     eligibility: state.eligibility.map((p) => eligibilityEntryOf(p, directory)).sort(byPrincipal),
     approvers: state.approvers.map((p) => approverEntryOf(p, directory)).sort(byTarget),
   };

@@ -16,6 +16,8 @@ import {
   MIN_DURATION_HOURS,
 } from '../../contract/patterns';
 import { ValidationError } from '../errors';
+import { MAX_APPROVALS_REQUIRED, MAX_NEXT_STAGES, MAX_TIMER_MINUTES } from './approver-policy-input';
+import { MAX_BREAK_GLASS_HOURS } from './eligibility-policy-input';
 
 /** The version this TEAM writes and reads. */
 export const POLICY_DOCUMENT_VERSION = 1;
@@ -51,6 +53,15 @@ const hours = (description: string) =>
     .int('must be a whole number of hours')
     .min(MIN_DURATION_HOURS, `must be at least ${MIN_DURATION_HOURS} hour`)
     .max(MAX_DURATION_HOURS, `must be at most ${MAX_DURATION_HOURS} hours`)
+    .meta({ description });
+
+/** A whole number of `unit`s from `min` to `max`. */
+const whole = (min: number, max: number, unit: string, description: string) =>
+  z
+    .number()
+    .int(`must be a whole number of ${unit}s`)
+    .min(min, `must be at least ${min} ${min === 1 ? unit : `${unit}s`}`)
+    .max(max, `must be at most ${max.toLocaleString('en-US')} ${unit}s`)
     .meta({ description });
 
 const optionalText = (description: string) => z.string().nullable().optional().meta({ description });
@@ -93,6 +104,23 @@ const eligibilitySchema = z
       }),
     maxDurationHours: hours('The longest access that may be requested, in hours (1–8000).'),
     approvalRequired: z.boolean().meta({ description: 'Whether requests wait for an approver.' }),
+    maxTotalHours: hours(
+      'The most hours access may reach with extensions (maxDurationHours–8000; default: maxDurationHours, no extensions).',
+    ).optional(),
+    extensionApprovalRequired: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Extensions wait for approval like the request (default true).' }),
+    breakGlass: z
+      .boolean()
+      .optional()
+      .meta({ description: 'The principal may take this access as break-glass (default false).' }),
+    breakGlassMaxHours: whole(
+      1,
+      MAX_BREAK_GLASS_HOURS,
+      'hour',
+      'Longest break-glass access, in hours (1–24, at most maxDurationHours; default 1).',
+    ).optional(),
     ticketNo: optionalText('The change or incident ticket the policy was made for.'),
   })
   .meta({ description: 'An eligibility policy: who may request which access.' });
@@ -103,6 +131,20 @@ const targetSchema = z
     name: ref('The account or OU name, or its id (12 digits, ou-…, r-…).'),
   })
   .meta({ description: 'The account, OU or root the policy approves requests for.' });
+
+const stageSchema = z
+  .strictObject({
+    name: z.string().meta({ description: 'The stage’s name, unique in the policy (1–64 characters).' }),
+    groups: refs('Approver groups of the stage: display names or ids'),
+    users: refs('Approver users of the stage: user names or ids'),
+    approvalsRequired: whole(
+      1,
+      MAX_APPROVALS_REQUIRED,
+      'approval',
+      'Approvals the stage needs, from different people (1–10, default 1).',
+    ).optional(),
+  })
+  .meta({ description: 'A stage after the first: at least one group or user.' });
 
 const approverSchema = z
   .strictObject({
@@ -121,6 +163,34 @@ const approverSchema = z
       .boolean()
       .optional()
       .meta({ description: 'Adds its approvers even when a more specific policy applies (default false).' }),
+    approvalsRequired: whole(
+      1,
+      MAX_APPROVALS_REQUIRED,
+      'approval',
+      'Approvals the groups and users above must give, from different people (1–10, default 1).',
+    ).optional(),
+    stageName: z
+      .string()
+      .optional()
+      .meta({ description: 'Name of the first stage (the groups and users above), shown in progress.' }),
+    nextStages: z
+      .array(stageSchema)
+      .max(MAX_NEXT_STAGES, `at most ${MAX_NEXT_STAGES} stages`)
+      .optional()
+      .meta({ description: 'Stages approved in order once the first is complete (at most 5).' }),
+    remindAfterMinutes: whole(
+      1,
+      MAX_TIMER_MINUTES,
+      'minute',
+      'Remind the approvers this many minutes after a request (1–10080; default: the settings).',
+    ).optional(),
+    escalateAfterMinutes: whole(
+      1,
+      MAX_TIMER_MINUTES,
+      'minute',
+      'Escalate this many minutes after a request, after the reminder (1–10080; default: the settings).',
+    ).optional(),
+    escalationGroups: refs('Groups requests escalate to (default: the settings): display names or ids'),
     ticketNo: optionalText('The change or incident ticket the policy was made for.'),
   })
   .meta({ description: 'An approver policy: who approves requests for a target, per scope.' });
@@ -152,6 +222,23 @@ const settingsSchema = z
       .max(MAX_LIST_ITEMS, `at most ${MAX_LIST_ITEMS.toLocaleString('en-US')} items`)
       .optional()
       .meta({ description: 'Actions flagged in session logs: eventSource:eventName or eventName.' }),
+    reminderMinutes: whole(
+      0,
+      MAX_TIMER_MINUTES,
+      'minute',
+      'Remind approvers this many minutes after a request (0: never).',
+    ).optional(),
+    escalationMinutes: whole(
+      0,
+      MAX_TIMER_MINUTES,
+      'minute',
+      'Escalate to escalationGroups this many minutes after a request (0: never).',
+    ).optional(),
+    escalationGroups: refs('Groups requests escalate to: display names or ids'),
+    breakGlassEnabled: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Break-glass where an eligibility policy allows it; false: nowhere.' }),
   })
   .meta({ description: 'The settings. A field left out keeps its current value; null clears a text.' });
 
@@ -187,6 +274,7 @@ export type PolicyDocument = z.output<typeof policyDocumentSchema>;
 export type EligibilityEntry = z.output<typeof eligibilitySchema>;
 export type ApproverEntry = z.output<typeof approverSchema>;
 export type DocumentSettings = z.output<typeof settingsSchema>;
+export type StageEntry = z.output<typeof stageSchema>;
 
 /** The JSON Schema of the document, as published in docs/policy-document.schema.json. */
 export function policyDocumentJsonSchema(): Record<string, unknown> {

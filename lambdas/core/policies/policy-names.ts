@@ -43,6 +43,7 @@ export const IDC_ID_SHAPE: IdShape = {
 };
 export const APPROVER_GROUP_ID_SHAPE: IdShape = { ...IDC_ID_SHAPE, label: 'Approver group id' };
 export const APPROVER_USER_ID_SHAPE: IdShape = { ...IDC_ID_SHAPE, label: 'Approver user id' };
+export const ESCALATION_GROUP_ID_SHAPE: IdShape = { ...IDC_ID_SHAPE, label: 'Escalation group id' };
 export const TARGET_ID_SHAPE: IdShape = {
   label: 'Account or OU id',
   pattern: { test: (id) => ACCOUNT_ID.test(id) || OU_OR_ROOT_ID.test(id) },

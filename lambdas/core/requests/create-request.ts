@@ -13,12 +13,15 @@ import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
 import type {
   AccessRequest,
+  ApprovalStage,
   AuditEvent,
   CallerIdentity,
   EligibilityPolicy,
   ParentRef,
+  PermissionSetInfo,
   Settings,
 } from '../types';
+import { approvalTimersFor } from './approval-timers';
 import { validateCreateRequest } from './create-request-input';
 
 const HOUR_MS = 3_600_000;
@@ -62,38 +65,36 @@ export function makeCreateRequest(
       approversOf(deps, caller.userId, found),
       deps.directory.getPermissionSet(valid.permissionSetArn),
     ]);
-    if (permissionSetInfo === undefined) {
-      // A policy still names it, but it was deleted: nothing could be granted.
-      throw new NotEligibleError(
-        `Permission set ${eligibility.name} no longer exists; ask an administrator to update the eligibility policy.`,
-      );
-    }
+    requirePermissionSet(permissionSetInfo, found);
     if (eligibility.approvalRequired) requireApprovers(resolved, account);
 
-    const at = now.toISOString();
-    const request: AccessRequest = {
-      id: deps.ids.newId(),
-      requester: actorOf(caller),
-      accountId: account.id,
-      accountName: account.name,
-      permissionSetArn: eligibility.arn,
-      permissionSetName: eligibility.name,
-      startTime: valid.startTime,
-      durationHours: valid.durationHours,
-      justification: valid.justification,
-      status: 'pending',
-      approvalRequired: eligibility.approvalRequired,
-      approvers: resolved.approvers.map(approverActor),
-      createdAt: at,
-      updatedAt: at,
-      version: 1,
-    };
-    if (permissionSetInfo.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
+    const request = newRequestOf(deps, caller, found, resolved, permissionSetInfo, now, valid);
     if (valid.ticketNo !== undefined) request.ticketNo = valid.ticketNo;
     if (eligibility.approvalRequired) {
       request.expiresAt = new Date(now.getTime() + settings.expiryHours * HOUR_MS).toISOString();
+      const stages = resolved.stages.map((stage) => {
+        const fixed: ApprovalStage = {
+          approverIds: stage.approvers.map((approver) => approver.id),
+          required: stage.required,
+        };
+        if (stage.name !== undefined) fixed.name = stage.name;
+        return fixed;
+      });
+      // One unnamed stage of one approval is what a request without stages means (stagesOf).
+      const plain = stages.length === 1 && stages[0]?.required === 1 && stages[0].name === undefined;
+      if (!plain) request.approvalStages = stages;
+      const timers = approvalTimersFor(resolved.timers, settings);
+      if (timers !== undefined) request.approvalTimers = timers;
+    }
+    const maxTotalHours = eligibility.maxTotalHours ?? eligibility.maxDurationHours;
+    if (maxTotalHours > valid.durationHours) {
+      request.extensionRules = {
+        maxTotalHours,
+        approvalRequired: eligibility.extensionApprovalRequired ?? true,
+      };
     }
 
+    const at = now.toISOString();
     const event: AuditEvent = {
       requestId: request.id,
       id: auditEventId(at, request.version),
@@ -108,6 +109,53 @@ export function makeCreateRequest(
 }
 
 type EligibilityDeps = Pick<CoreDeps, 'policies' | 'directory' | 'organization'>;
+
+/** Refuses a permission set a policy still names but that was deleted: nothing could be granted. */
+export function requirePermissionSet(
+  info: PermissionSetInfo | undefined,
+  found: AccountEligibility,
+): asserts info is PermissionSetInfo {
+  if (info === undefined) {
+    throw new NotEligibleError(
+      `Permission set ${found.permissionSet.name} no longer exists; ask an administrator to update the eligibility policy.`,
+    );
+  }
+}
+
+/**
+ * A new pending request for the caller and the eligible pair, with its approvers; whatever
+ * depends on how it is asked for (approval, expiry, stages, break-glass) the caller adds.
+ */
+export function newRequestOf(
+  deps: Pick<CoreDeps, 'ids'>,
+  caller: CallerIdentity,
+  found: AccountEligibility,
+  resolved: Pick<ResolvedApprovers, 'approvers'>,
+  permissionSetInfo: PermissionSetInfo,
+  now: Date,
+  asked: { startTime: string; durationHours: number; justification: string },
+): AccessRequest {
+  const at = now.toISOString();
+  const request: AccessRequest = {
+    id: deps.ids.newId(),
+    requester: actorOf(caller),
+    accountId: found.account.id,
+    accountName: found.account.name,
+    permissionSetArn: found.permissionSet.arn,
+    permissionSetName: found.permissionSet.name,
+    startTime: asked.startTime,
+    durationHours: asked.durationHours,
+    justification: asked.justification,
+    status: 'pending',
+    approvalRequired: found.permissionSet.approvalRequired,
+    approvers: resolved.approvers.map(approverActor),
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+  if (permissionSetInfo.sessionDuration) request.sessionDuration = permissionSetInfo.sessionDuration;
+  return request;
+}
 
 /** Who could approve `userId`'s request for the eligible pair (the requester never among them). */
 export function approversOf(

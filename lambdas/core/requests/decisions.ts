@@ -1,14 +1,15 @@
 /** People's decisions on a request: approve, reject, cancel, revoke. */
 import { actorOf } from '../audit';
 import { relationOf } from '../authorization';
-import { IllegalTransitionError } from '../errors';
+import { ConflictError, IllegalTransitionError } from '../errors';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
-import type { AccessRequest, CallerIdentity } from '../types';
+import type { AccessRequest, Actor, Approval, CallerIdentity } from '../types';
+import { addApproval, progressOf, progressText, stageForApproval, stagesOf } from './approval-plan';
 import { validateComment } from './decision-input';
 import { nextStatus, targetOf } from './lifecycle';
 import { authorizedRequest } from './read-requests';
-import { decidedMeanwhile, writeStatusChange } from './status-change';
+import { decidedMeanwhile, writeRequestChange, writeStatusChange } from './status-change';
 
 type DecisionDeps = Pick<CoreDeps, 'requests' | 'settings' | 'clock' | 'fallback' | 'decisionRelay'>;
 
@@ -46,40 +47,113 @@ function refuseIfExpired(request: AccessRequest, now: Date, attempted: 'approve'
   }
 }
 
+/** Attempts of a decision against a request others change at the same time (approvals racing). */
+const MAX_DECISION_ATTEMPTS = 4;
+
 function makeDecision(deps: DecisionDeps, decision: 'approve' | 'reject') {
   return async (caller: CallerIdentity, input: CommentedActionInput): Promise<AccessRequest> => {
     const operation = decision === 'approve' ? 'approveRequest' : 'rejectRequest';
-    const request = await authorizedRequest(deps, caller, input.requestId, operation);
-    const now = deps.clock.now();
-    refuseIfExpired(request, now, decision);
-    // The lifecycle is checked before the comment, so a late approver learns the real reason.
-    nextStatus(request.status, decision, 'approver');
-    const settings = await loadSettings(deps);
-    const comment = validateComment(input.comment, { required: settings.commentsRequired, field: 'comment' });
-    const actor = actorOf(caller);
-    const patch: Partial<AccessRequest> = { decidedBy: actor, decidedAt: now.toISOString() };
-    if (comment !== undefined) patch.decisionComment = comment;
-    let decided: AccessRequest;
-    try {
-      decided = await writeStatusChange(deps.requests, request, {
-        action: decision,
-        role: 'approver',
-        actor,
-        at: now,
-        patch,
-        ...(comment !== undefined && { comment }),
-      });
-    } catch (error) {
-      throw decidedMeanwhile(request, error);
+    let request = await authorizedRequest(deps, caller, input.requestId, operation);
+    let comment: string | undefined;
+    let commentChecked = false;
+    for (let attempt = 1; ; attempt += 1) {
+      const now = deps.clock.now();
+      refuseIfExpired(request, now, decision);
+      // The lifecycle is checked before the comment, so a late approver learns the real reason.
+      nextStatus(request.status, decision, 'approver');
+      if (!commentChecked) {
+        const settings = await loadSettings(deps);
+        comment = validateComment(input.comment, { required: settings.commentsRequired, field: 'comment' });
+        commentChecked = true;
+      }
+      try {
+        return decision === 'approve'
+          ? await approve(deps, request, actorOf(caller), now, comment)
+          : await reject(deps, request, actorOf(caller), now, comment);
+      } catch (error) {
+        // Approvals of a request that needs several race each other: each one that still counts
+        // is applied to the request as it is now. Anything else that changed it decides again.
+        if (!(error instanceof ConflictError) || attempt >= MAX_DECISION_ATTEMPTS) {
+          throw decidedMeanwhile(request, error);
+        }
+        request = await authorizedRequest(deps, caller, input.requestId, operation);
+      }
     }
-    return relayed(deps, decided);
   };
 }
 
 /**
- * Approves a pending request: only an approver listed on it who is not its requester, only
- * while it is pending and not past its expiry (IllegalTransitionError otherwise), with a comment
- * when the settings require one. A concurrent decision makes exactly one win (ConflictError).
+ * One approval: recorded with who, when and the comment; when it completes the last stage the
+ * request is approved (and its workflow resumed), else it stays pending and, when a stage just
+ * opened, the workflow is resumed to tell that stage's approvers.
+ */
+async function approve(
+  deps: DecisionDeps,
+  request: AccessRequest,
+  actor: Actor,
+  now: Date,
+  comment: string | undefined,
+): Promise<AccessRequest> {
+  const stages = stagesOf(request);
+  const before = progressOf(stages, request.approvals ?? []);
+  const stage = stageForApproval(before, actor.id);
+  const approval: Approval = { by: actor, at: now.toISOString(), stage };
+  if (comment !== undefined) approval.comment = comment;
+  const { approvals, complete, progress } = addApproval(stages, request.approvals ?? [], approval);
+  const detail = progress.required > 1 ? progressText(progress) : undefined;
+  if (complete) {
+    const patch: Partial<AccessRequest> = { decidedBy: actor, decidedAt: now.toISOString(), approvals };
+    if (comment !== undefined) patch.decisionComment = comment;
+    const decided = await writeStatusChange(deps.requests, request, {
+      action: 'approve',
+      role: 'approver',
+      actor,
+      at: now,
+      patch,
+      ...(comment !== undefined && { comment }),
+      ...(detail !== undefined && { detail }),
+    });
+    return relayed(deps, decided);
+  }
+  const recorded = await writeRequestChange(deps.requests, request, {
+    auditAction: 'approval-recorded',
+    actor,
+    at: now,
+    patch: { approvals },
+    ...(comment !== undefined && { comment }),
+    ...(detail !== undefined && { detail }),
+  });
+  return progress.current !== before.current ? relayed(deps, recorded) : recorded;
+}
+
+/** Any listed approver may reject while the request is pending, whatever stage is open. */
+async function reject(
+  deps: DecisionDeps,
+  request: AccessRequest,
+  actor: Actor,
+  now: Date,
+  comment: string | undefined,
+): Promise<AccessRequest> {
+  const patch: Partial<AccessRequest> = { decidedBy: actor, decidedAt: now.toISOString() };
+  if (comment !== undefined) patch.decisionComment = comment;
+  const decided = await writeStatusChange(deps.requests, request, {
+    action: 'reject',
+    role: 'approver',
+    actor,
+    at: now,
+    patch,
+    ...(comment !== undefined && { comment }),
+  });
+  return relayed(deps, decided);
+}
+
+/**
+ * Approves a pending request: only an approver listed on it who is not its requester, of the
+ * stage that is open and who has not approved it yet (ForbiddenError otherwise; see
+ * approval-plan.ts), only while it is pending and not past its expiry (IllegalTransitionError
+ * otherwise), with a comment when the settings require one. The request is approved once every
+ * stage has its approvals; until then each approval is recorded and the request stays pending.
+ * Approvals racing each other all count; a rejection written first wins over them.
  */
 export function makeApproveRequest(
   deps: DecisionDeps,

@@ -17,3 +17,7 @@ export * from './request-form';
 export * from './request-approvers';
 export * from './realtime';
 export * from './history-import';
+export * from './approval-plan';
+export * from './approval-timers';
+export * from './extensions';
+export * from './break-glass';

@@ -72,3 +72,11 @@ export function makeListAuditSessions(deps: Deps): ListRequests {
     return deps.requests.listSessions(clampPage(page));
   };
 }
+
+/** Break-glass access whose review is still needed, newest first (auditors and admins). */
+export function makeListReviewsPending(deps: Deps): ListRequests {
+  return async (caller, page) => {
+    authorize('listReviewsPending', caller);
+    return deps.requests.listReviewsPending(clampPage(page));
+  };
+}

@@ -19,6 +19,10 @@ export type RequestOperation = Extract<
   | 'rejectRequest'
   | 'cancelRequest'
   | 'revokeRequest'
+  | 'extendRequest'
+  | 'approveExtension'
+  | 'rejectExtension'
+  | 'reviewRequest'
   | 'startSessionLogQuery'
   | 'getSessionLogs'
 >;

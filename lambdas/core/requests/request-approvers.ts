@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { authorize } from '../authorization';
 import { NotEligibleError } from '../errors';
 import { accountId, parseInput, permissionSetArn } from '../input-fields';
-import type { ApproverCandidate } from '../policies/approvers';
+import type { ApproverCandidate, ResolvedStage } from '../policies/approvers';
 import type { CoreDeps } from '../ports';
 import { loadSettings } from '../settings/settings';
 import type { CallerIdentity } from '../types';
@@ -19,6 +19,8 @@ export interface RequestApproversView {
   approvalRequired: boolean;
   /** Everyone but the caller who could approve it, with the groups they come from. */
   approvers: ApproverCandidate[];
+  /** The stages the request would go through, in order. */
+  stages: ResolvedStage[];
 }
 
 const inputSchema = z.object({ accountId: accountId(), permissionSetArn: permissionSetArn() });
@@ -43,6 +45,10 @@ export function makeGetRequestApprovers(
       );
     }
     const resolved = await approversOf(deps, caller.userId, found);
-    return { approvalRequired: found.permissionSet.approvalRequired, approvers: resolved.approvers };
+    return {
+      approvalRequired: found.permissionSet.approvalRequired,
+      approvers: resolved.approvers,
+      stages: resolved.stages,
+    };
   };
 }

@@ -82,7 +82,17 @@ async function apply(
 
   const patch: Partial<AccessRequest> = {};
   if (action === 'start') patch.grantedAt = at;
-  if (action === 'end') patch.endedAt = at;
+  if (action === 'end') {
+    patch.endedAt = at;
+    // An extension still waiting when access ends can no longer apply.
+    if (request.extensions?.some((e) => e.status === 'pending')) {
+      patch.extensions = request.extensions.map((e) =>
+        e.status === 'pending'
+          ? { ...e, status: 'cancelled', decidedAt: at, comment: 'Access ended before it was decided.' }
+          : e,
+      );
+    }
+  }
   if (action === 'fail') patch.errorReason = details.errorReason?.trim() || 'Unknown error';
   return writeStatusChange(deps.requests, request, {
     action,

@@ -1,7 +1,9 @@
 /** An admin's settings edit: every field optional, optional text clearable with null or ''. */
 import { z } from 'zod';
+import type { GroupRef } from '../types';
 import {
   EMAIL,
+  IDC_ID,
   MAX_DURATION_HOURS,
   MAX_GROUP_NAME_LENGTH,
   MIN_DURATION_HOURS,
@@ -16,6 +18,7 @@ import {
   codePoints,
   duration,
   flag,
+  groupName,
   list,
   parseInput,
   typeError,
@@ -44,7 +47,29 @@ export interface SettingsInput {
   ouCacheEnabled?: boolean;
   sensitiveActions?: string[];
   slackToken?: string | null;
+  /** Minutes after a request before its approvers are reminded (0: never). */
+  reminderMinutes?: number;
+  /** Minutes after a request before it escalates to `escalationGroups` (0: never). */
+  escalationMinutes?: number;
+  /** The fallback approver groups, names already resolved from the directory (never the client's). */
+  escalationGroups?: GroupRef[];
+  breakGlassEnabled?: boolean;
 }
+
+/** Longest reminder or escalation delay: one week. */
+export const MAX_APPROVAL_TIMER_MINUTES = 10_080;
+
+/** A group as resolved from the directory: its id and display name. */
+const groupRef = z.object(
+  {
+    id: z
+      .string(typeError('Escalation group id', 'text'))
+      .trim()
+      .regex(IDC_ID, 'Escalation group id must be an IAM Identity Center id.'),
+    name: groupName('Escalation group name'),
+  },
+  { error: 'Escalation group must be a group with an id and a name.' },
+);
 
 /** Optional text that null or '' clears; anything else must match. */
 const clearable = (label: string, check: (value: string) => boolean, description: string) =>
@@ -110,11 +135,15 @@ const settingsSchema = z.object({
     .regex(SLACK_TOKEN, 'Slack token must be a bot token: xoxb- followed by letters, digits or dashes.')
     .nullable()
     .optional(),
+  reminderMinutes: wholeNumber('Reminder time', 0, MAX_APPROVAL_TIMER_MINUTES, 'minutes').optional(),
+  escalationMinutes: wholeNumber('Escalation time', 0, MAX_APPROVAL_TIMER_MINUTES, 'minutes').optional(),
+  escalationGroups: list('Escalation groups', groupRef).optional(),
+  breakGlassEnabled: flag('Break-glass access').optional(),
 });
 
 /**
  * Validates an admin's settings edit. Returns only the fields given, trimmed, with the
- * sensitive actions de-duplicated; null/'' kept on clearable fields so the caller can clear them.
+ * sensitive actions and escalation groups de-duplicated; null/'' kept on clearable fields so the caller can clear them.
  */
 export function validateSettingsInput(input: unknown): SettingsInput {
   const parsed = parseInput(settingsSchema, input, 'The settings');
@@ -123,5 +152,6 @@ export function validateSettingsInput(input: unknown): SettingsInput {
     if (value !== undefined) Object.assign(result, { [key]: value });
   }
   if (parsed.sensitiveActions) result.sensitiveActions = uniqueBy(parsed.sensitiveActions, (a) => a);
+  if (parsed.escalationGroups) result.escalationGroups = uniqueBy(parsed.escalationGroups, (g) => g.id);
   return result;
 }

@@ -78,6 +78,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   slackTokenConfigured: false,
   ouCacheEnabled: false,
   sensitiveActions: [...DEFAULT_SENSITIVE_ACTIONS],
+  reminderMinutes: 0,
+  escalationMinutes: 0,
+  escalationGroups: [],
+  breakGlassEnabled: true,
   version: 0,
 });
 
@@ -97,6 +101,7 @@ export function effectiveSettings(stored: Settings | undefined, fallback: Settin
     ...DEFAULT_SETTINGS,
     ...defined,
     sensitiveActions: [...(defined.sensitiveActions ?? DEFAULT_SETTINGS.sensitiveActions)],
+    escalationGroups: [...(defined.escalationGroups ?? DEFAULT_SETTINGS.escalationGroups)],
   };
   const adminGroupName = nonEmpty(merged.adminGroupName) ?? nonEmpty(fallback.adminGroupName);
   const auditorGroupName = nonEmpty(merged.auditorGroupName) ?? nonEmpty(fallback.auditorGroupName);
@@ -140,14 +145,42 @@ const PLAIN = [
   'slackEnabled',
   'ouCacheEnabled',
   'sensitiveActions',
+  'reminderMinutes',
+  'escalationMinutes',
+  'breakGlassEnabled',
 ] as const satisfies readonly (keyof Settings)[];
+
+/**
+ * The reminder and escalation as they stand after an edit: an escalation needs a group to go to,
+ * and when both are on the escalation comes after the reminder (reminding people who were just
+ * escalated to would be noise).
+ */
+function requireCoherentTimers(settings: Settings): void {
+  if (settings.escalationMinutes > 0 && settings.escalationGroups.length === 0) {
+    throw new ValidationError(
+      'Escalation groups are required when escalation is on (an escalation time above 0).',
+      'escalationGroups',
+    );
+  }
+  if (
+    settings.reminderMinutes > 0 &&
+    settings.escalationMinutes > 0 &&
+    settings.escalationMinutes <= settings.reminderMinutes
+  ) {
+    throw new ValidationError(
+      `Escalation time must be later than the reminder (${settings.reminderMinutes} minutes), or 0 for no escalation.`,
+      'escalationMinutes',
+    );
+  }
+}
 
 /**
  * The settings after an admin's edit: the input is validated again, fields left out keep their
  * value, optional text fields set to null or '' are cleared, `slackTokenConfigured` follows the
  * token (a string stores one, null clears it) — the token itself is never part of Settings.
  * Version is bumped; write it conditionally on `current.version`.
- * Throws ValidationError when a channel is switched on without what it needs.
+ * Throws ValidationError when a channel is switched on without what it needs, or when the
+ * escalation has no group to go to or does not come after the reminder.
  */
 export function applySettingsInput(
   current: Settings,
@@ -155,7 +188,11 @@ export function applySettingsInput(
   meta: { now: Date; updatedBy: string },
 ): Settings {
   const valid = validateSettingsInput(input);
-  const next: Settings = { ...current, sensitiveActions: [...current.sensitiveActions] };
+  const next: Settings = {
+    ...current,
+    sensitiveActions: [...current.sensitiveActions],
+    escalationGroups: current.escalationGroups.map((g) => ({ ...g })),
+  };
 
   for (const key of PLAIN) {
     const value = valid[key];
@@ -167,6 +204,8 @@ export function applySettingsInput(
     if (value === null || value === '') delete next[key];
     else next[key] = value;
   }
+  if (valid.escalationGroups !== undefined)
+    next.escalationGroups = valid.escalationGroups.map((g) => ({ ...g }));
   if (valid.slackToken !== undefined) next.slackTokenConfigured = valid.slackToken !== null;
 
   if (next.sesEnabled && !next.sesSourceEmail) {
@@ -175,6 +214,7 @@ export function applySettingsInput(
   if (next.slackEnabled && !next.slackTokenConfigured) {
     throw new ValidationError('Slack token is required when Slack notifications are on.', 'slackToken');
   }
+  requireCoherentTimers(next);
 
   next.updatedAt = meta.now.toISOString();
   next.updatedBy = meta.updatedBy;

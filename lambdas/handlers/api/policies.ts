@@ -30,6 +30,10 @@ const scope = {
   pairs: pairs.nullish(),
   maxDurationHours: gqlInt,
   approvalRequired: z.boolean(),
+  maxTotalHours: gqlInt.nullish(),
+  extensionApprovalRequired: z.boolean().nullish(),
+  breakGlass: z.boolean().nullish(),
+  breakGlassMaxHours: gqlInt.nullish(),
   ticketNo: gqlText.nullish(),
 };
 
@@ -53,11 +57,25 @@ const deleteByIds = z.object({ input: z.object({ ids: gqlIdList }) });
 const deleteEligibility = argsOf<MutationDeleteEligibilityPoliciesArgs>()(deleteByIds);
 const deleteApprover = argsOf<MutationDeleteApproverPoliciesArgs>()(deleteByIds);
 
+// Their number and content are the core's to judge, in its own words.
+const nextStage = z.object({
+  name: gqlText,
+  approverGroupIds: gqlIdList.nullish(),
+  approverUserIds: gqlIdList.nullish(),
+  approvalsRequired: gqlInt.nullish(),
+});
+
 const approvers = {
   includeNestedOus: z.boolean().nullish(),
   approverGroupIds: gqlIdList.nullish(),
   approverUserIds: gqlIdList.nullish(),
   also: z.boolean().nullish(),
+  approvalsRequired: gqlInt.nullish(),
+  stageName: gqlText.nullish(),
+  nextStages: z.array(nextStage).max(10_000).nullish(),
+  remindAfterMinutes: gqlInt.nullish(),
+  escalateAfterMinutes: gqlInt.nullish(),
+  escalationGroupIds: gqlIdList.nullish(),
   ticketNo: gqlText.nullish(),
 };
 

@@ -1,7 +1,12 @@
 /** Resolvers of the caller, requests, their lists and the request form. */
 import { z } from 'zod';
 import type {
+  MutationApproveExtensionArgs,
   MutationApproveRequestArgs,
+  MutationCreateBreakGlassRequestArgs,
+  MutationExtendRequestArgs,
+  MutationRejectExtensionArgs,
+  MutationReviewRequestArgs,
   MutationCancelRequestArgs,
   MutationCreateRequestArgs,
   MutationRejectRequestArgs,
@@ -55,6 +60,38 @@ const approveInput = argsOf<MutationApproveRequestArgs>()(commented);
 const rejectInput = argsOf<MutationRejectRequestArgs>()(commented);
 const revokeInput = argsOf<MutationRevokeRequestArgs>()(commented);
 
+const breakGlassInput = argsOf<MutationCreateBreakGlassRequestArgs>()(
+  z.object({
+    input: z.object({
+      accountId: gqlString,
+      permissionSetArn: gqlString,
+      durationHours: gqlInt,
+      justification: gqlText,
+      incident: gqlText,
+    }),
+  }),
+);
+
+const extendInput = argsOf<MutationExtendRequestArgs>()(
+  z.object({ input: z.object({ requestId: gqlString, hours: gqlInt, reason: gqlText }) }),
+);
+
+const extensionDecision = z.object({
+  input: z.object({ requestId: gqlString, extensionId: gqlInt, comment: gqlText.nullish() }),
+});
+const approveExtensionInput = argsOf<MutationApproveExtensionArgs>()(extensionDecision);
+const rejectExtensionInput = argsOf<MutationRejectExtensionArgs>()(extensionDecision);
+
+const reviewInput = argsOf<MutationReviewRequestArgs>()(
+  z.object({
+    input: z.object({
+      requestId: gqlString,
+      state: z.enum(['NEEDED', 'ACKNOWLEDGED', 'FLAGGED']),
+      comment: gqlText,
+    }),
+  }),
+);
+
 const cancelInput = argsOf<MutationCancelRequestArgs>()(
   z.object({ input: z.object({ requestId: gqlString }) }),
 );
@@ -87,7 +124,7 @@ export const requestResolvers: AreaResolvers = {
         ctx.backend.usecases.getRequestFormOptions(caller),
         ctx.backend.settings(),
       ]);
-      return requestFormToGraphQL(options, settings.expiryHours);
+      return requestFormToGraphQL(options, settings);
     },
     requestApprovers: async (ctx) => {
       const caller = await ctx.user();
@@ -115,6 +152,7 @@ export const requestResolvers: AreaResolvers = {
     endedAccess: list((ctx) => ctx.backend.usecases.listEndedAccess),
     auditRequests: list((ctx) => ctx.backend.usecases.listAuditRequests),
     auditSessions: list((ctx) => ctx.backend.usecases.listAuditSessions),
+    reviewsPending: list((ctx) => ctx.backend.usecases.listReviewsPending),
   },
   Mutation: {
     createRequest: async (ctx) => {
@@ -141,6 +179,33 @@ export const requestResolvers: AreaResolvers = {
       const caller = await ctx.user();
       const { input } = parseArgs(revokeInput, ctx.args);
       return requestToGraphQL(await ctx.backend.usecases.revokeRequest(caller, input));
+    },
+    createBreakGlassRequest: async (ctx) => {
+      const caller = await ctx.user();
+      const { input } = parseArgs(breakGlassInput, ctx.args);
+      return requestToGraphQL(await ctx.backend.usecases.createBreakGlassRequest(caller, input));
+    },
+    extendRequest: async (ctx) => {
+      const caller = await ctx.user();
+      const { input } = parseArgs(extendInput, ctx.args);
+      return requestToGraphQL(await ctx.backend.usecases.extendRequest(caller, input));
+    },
+    approveExtension: async (ctx) => {
+      const caller = await ctx.user();
+      const { input } = parseArgs(approveExtensionInput, ctx.args);
+      return requestToGraphQL(await ctx.backend.usecases.approveExtension(caller, input));
+    },
+    rejectExtension: async (ctx) => {
+      const caller = await ctx.user();
+      const { input } = parseArgs(rejectExtensionInput, ctx.args);
+      return requestToGraphQL(await ctx.backend.usecases.rejectExtension(caller, input));
+    },
+    reviewRequest: async (ctx) => {
+      const caller = await ctx.user();
+      const { input } = parseArgs(reviewInput, ctx.args);
+      const state =
+        input.state === 'FLAGGED' ? 'flagged' : input.state === 'ACKNOWLEDGED' ? 'acknowledged' : 'needed';
+      return requestToGraphQL(await ctx.backend.usecases.reviewRequest(caller, { ...input, state }));
     },
   },
 };

@@ -16,6 +16,7 @@ import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
   grantRepository,
+  identityCenterDirectory,
   notifier,
   realtimePublisher,
   requestRepository,
@@ -56,6 +57,7 @@ export function composeWorkflowTasks(
   const logger = overrides.logger ?? new Logger({ serviceName: 'team-workflow' });
   const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
   const requests = requestRepository(clients, config);
+  const directory = identityCenterDirectory(clients, config, clock);
   const realtime = overrides.realtime === undefined ? realtimePublisher(config) : overrides.realtime;
   return {
     requests,
@@ -63,6 +65,7 @@ export function composeWorkflowTasks(
     fallback: settingsFallback(config),
     clock,
     grants: overrides.grants ?? grantRepository(clients, config),
+    directory,
     assignments: overrides.assignments ?? accountAssignments(clients, config),
     decisionWait:
       overrides.decisionWait ??
@@ -76,6 +79,7 @@ export function composeWorkflowTasks(
       secrets: secretStore(clients, config, clock),
       clock,
       logger,
+      auditors: directory,
       ...(overrides.channels ? { channels: overrides.channels } : {}),
       ...(overrides.env ? { env: overrides.env } : {}),
       ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),

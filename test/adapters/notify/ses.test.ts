@@ -2,7 +2,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../../lambdas/adapters/notify/escape';
 import { SesEmailChannel, regionOfArn, renderEmail } from '../../../lambdas/adapters/notify/ses';
-import type { NotificationEventType } from '../../../lambdas/core/notifications';
+import { NOTIFICATION_EVENT_TYPES, type NotificationEventType } from '../../../lambdas/core/notifications';
 import type { EmailMessage } from '../../../local/outbox';
 import { DEMO } from '../../fakes';
 import {
@@ -97,7 +97,74 @@ describe('SesEmailChannel against the local SES v2', () => {
       ['Error: Identity Center answered FAILED'],
     ],
     ['repaired', [A], APPROVERS, 'AWS access repaired for Prod-Payments (333333333331)', []],
+    [
+      'reminder',
+      APPROVERS,
+      [],
+      'Reminder: AWS access request for Prod-Payments (333333333331) needs approval',
+      [],
+    ],
+    ['escalated', APPROVERS, [A], 'AWS access request for Prod-Payments (333333333331) escalated to you', []],
+    [
+      'extension-requested',
+      APPROVERS,
+      [A],
+      'AWS access extension for Prod-Payments (333333333331) needs approval',
+      [
+        'End time: 2026-03-02T12:00:00.000Z',
+        'Extension: 2 hours more',
+        'Reason: Migration runs late',
+        'Asked by: Alice Requester (alice@example.com)',
+      ],
+    ],
+    [
+      'extended',
+      [A],
+      APPROVERS,
+      'AWS access extended for Prod-Payments (333333333331)',
+      [
+        'New end time: 2026-03-02T14:00:00.000Z',
+        'Approved by: Bob Approver (bob@example.com)',
+        'Comment: extended by Bob',
+      ],
+    ],
+    [
+      'extension-rejected',
+      [A],
+      [],
+      'AWS access extension rejected for Prod-Payments (333333333331)',
+      ['Rejected by: Bob Approver (bob@example.com)', 'Comment: extension-rejected by Bob'],
+    ],
+    [
+      'break-glass',
+      APPROVERS,
+      [],
+      'BREAK-GLASS: Alice Requester took ReadOnlyAccess access to Prod-Payments (333333333331)',
+      ['Incident: INC-9001', 'End time: 2026-03-02T12:00:00.000Z'],
+    ],
+    [
+      'review-reminder',
+      APPROVERS,
+      [],
+      'Review needed: break-glass access to Prod-Payments (333333333331)',
+      ['Incident: INC-9001'],
+    ],
+    [
+      'reviewed',
+      [A],
+      APPROVERS,
+      'Break-glass access to Prod-Payments (333333333331) flagged',
+      [
+        'Review: Flagged as questionable',
+        'Reviewed by: Bob Approver (bob@example.com)',
+        'Comment: No incident matched',
+      ],
+    ],
   ];
+
+  it('has a case for every event type', () => {
+    expect(cases.map(([type]) => type).sort()).toEqual([...NOTIFICATION_EVENT_TYPES].sort());
+  });
 
   it.each(cases)('%s: one email To %j Cc %j', async (type, to, cc, subject, extraLines) => {
     const delivery = deliveryFor(type);
@@ -133,6 +200,23 @@ describe('SesEmailChannel against the local SES v2', () => {
       `<a href="https://team.example.com/requests/${delivery.event.request.id}">Open in TEAM</a>`,
     );
     expect(html).toContain(`<p>${escapeHtml(delivery.message.summary)}</p>`);
+  });
+
+  it('makes a break-glass alert unmistakable: red banner, urgent headers, and SES gets them', async () => {
+    const delivery = deliveryFor('break-glass');
+    const rendered = renderEmail(delivery.message);
+    expect(rendered.headers).toEqual([
+      { name: 'X-Priority', value: '1 (Highest)' },
+      { name: 'Importance', value: 'high' },
+    ]);
+    expect(rendered.html).toContain('HIGH PRIORITY: break-glass access was taken without approval');
+    expect(rendered.text.split('\n')[0]).toMatch(/^\*\*\* HIGH PRIORITY/);
+    expect(renderEmail(deliveryFor('reviewed').message).headers).toEqual([]);
+    expect(renderEmail(deliveryFor('reviewed').message).html).not.toContain('HIGH PRIORITY');
+
+    const report = await channel.send(delivery);
+    expect(report.failures).toEqual([]);
+    expect(emails()[0]?.subject).toMatch(/^BREAK-GLASS: /);
   });
 
   it('sends from the identity ARN, with the client in the ARN’s region', async () => {

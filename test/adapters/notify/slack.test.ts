@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ZERO_WIDTH_SPACE, escapeMrkdwn } from '../../../lambdas/adapters/notify/escape';
-import { SlackChannel, type SlackBlock } from '../../../lambdas/adapters/notify/slack';
+import { SlackChannel, slackPost, type SlackBlock } from '../../../lambdas/adapters/notify/slack';
 import {
   NOTIFICATION_EVENT_TYPES,
   allRecipients,
@@ -40,6 +40,14 @@ const TITLES: Record<NotificationEventType, string> = {
   revoked: 'Access session revoked',
   error: 'Access request failed',
   repaired: 'Access session repaired',
+  reminder: 'Reminder: access request waiting for approval',
+  escalated: 'Access request escalated to you',
+  'extension-requested': 'Access extension waiting for approval',
+  extended: 'Access extended',
+  'extension-rejected': 'Access extension rejected',
+  'break-glass': 'BREAK-GLASS: emergency access taken without approval',
+  'review-reminder': 'Break-glass access waiting for review',
+  reviewed: 'Break-glass access reviewed',
 };
 
 type Blocks = SlackBlock[];
@@ -112,7 +120,14 @@ describe('SlackChannel against the local Slack Web API', () => {
           type: 'header',
           text: { type: 'plain_text', text: TITLES[type], emoji: false },
         });
-        expect(blocks[1]).toEqual({
+        // A break-glass alert says so right under the header.
+        const high = type === 'break-glass';
+        if (high)
+          expect(blocks[1]).toMatchObject({
+            type: 'section',
+            text: { text: expect.stringMatching(/HIGH PRIORITY/) },
+          });
+        expect(blocks[high ? 2 : 1]).toEqual({
           type: 'section',
           text: { type: 'mrkdwn', text: delivery.message.summary },
         });
@@ -135,7 +150,8 @@ describe('SlackChannel against the local Slack Web API', () => {
       const audit = posts().filter((m) => m.conversationName === 'team-audit');
       expect(audit).toHaveLength(1);
       expect(fieldsOf(blocksOf(audit[0]))['Start time']).toBe(START_FOR.audit);
-      expect(audit[0]?.text).toBe(`[TEAM audit] ${TITLES[type]}: ${delivery.message.summary}`);
+      const here = type === 'break-glass' ? '<!here> ' : '';
+      expect(audit[0]?.text).toBe(`${here}[TEAM audit] ${TITLES[type]}: ${delivery.message.summary}`);
       expect(buttonOf(blocksOf(audit[0]))?.url).toBe(link);
     },
   );
@@ -268,5 +284,37 @@ describe('escapeMrkdwn', () => {
     expect(escapeMrkdwn('a&b', 7)).toBe('a&amp;b');
     expect(escapeMrkdwn('日本語', 2)).toBe('日…');
     expect(escapeMrkdwn('&'.repeat(2000), 3000).length).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('slackPost: high priority and times', () => {
+  const textsOf = (blocks: Blocks) =>
+    blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+
+  it('alerts the audit channel with @here on break-glass, never a person’s DM', () => {
+    const { message } = deliveryFor('break-glass');
+    const dm = slackPost(message, 'Europe/Amsterdam');
+    const audit = slackPost(message, 'UTC', { audit: true });
+    expect(textsOf(dm.blocks)[0]).toMatch(/^:rotating_light: \*HIGH PRIORITY/);
+    expect(JSON.stringify(dm)).not.toContain('<!here>');
+    expect(textsOf(audit.blocks)[0]).toMatch(/^<!here> :rotating_light:/);
+    expect(audit.text.startsWith('<!here> ')).toBe(true);
+    expect(buttonOf(dm.blocks)?.style).toBe('danger');
+    expect(fieldsOf(dm.blocks)).toMatchObject({
+      Incident: 'INC-9001',
+      'End time': 'Monday, March 2, 2026 at 1:00 PM GMT+1',
+    });
+  });
+
+  it('keeps the usual look for other events, with the new end of extended access in the reader’s zone', () => {
+    const { message } = deliveryFor('extended');
+    const post = slackPost(message, 'Asia/Tokyo');
+    expect(buttonOf(post.blocks)?.style).toBe('primary');
+    expect(textsOf(post.blocks).some((t) => t.includes('HIGH PRIORITY'))).toBe(false);
+    expect(fieldsOf(post.blocks)).toMatchObject({
+      'New end time': 'Monday, March 2, 2026 at 11:00 PM GMT+9',
+      Extension: '2 hours more',
+      Reason: 'Migration runs late',
+    });
   });
 });

@@ -36,7 +36,24 @@ describe('SnsTopicChannel against the local SNS', () => {
     approved: { actor: bobActor, comment: 'approved by Bob' },
     rejected: { actor: bobActor, comment: 'rejected by Bob' },
     revoked: { actor: bobActor, comment: 'Incident closed' },
+    'extension-requested': {
+      actor: { id: alice.id, email: alice.email, name: alice.displayName },
+      comment: null,
+    },
+    extended: { actor: bobActor, comment: 'extended by Bob' },
+    'extension-rejected': { actor: bobActor, comment: 'extension-rejected by Bob' },
+    'break-glass': { actor: { id: alice.id, email: alice.email, name: alice.displayName }, comment: null },
+    reviewed: { actor: bobActor, comment: 'No incident matched' },
   };
+
+  const aliceSns = { id: alice.id, email: alice.email, name: alice.displayName };
+  /** The extension part of the document for the extension events. */
+  const EXTENSION: Partial<Record<NotificationEventType, string>> = {
+    'extension-requested': 'pending',
+    extended: 'approved',
+    'extension-rejected': 'rejected',
+  };
+  const BREAK_GLASS: readonly NotificationEventType[] = ['break-glass', 'review-reminder', 'reviewed'];
 
   it.each(NOTIFICATION_EVENT_TYPES.map((t) => [t]))(
     '%s: one publish with subject, attributes and the JSON document',
@@ -55,12 +72,14 @@ describe('SnsTopicChannel against the local SNS', () => {
         event: { dataType: 'String', stringValue: type },
         status: { dataType: 'String', stringValue: request.status },
         accountId: { dataType: 'String', stringValue: '333333333331' },
+        priority: { dataType: 'String', stringValue: type === 'break-glass' ? 'high' : 'normal' },
       });
       const document = JSON.parse(message?.message ?? '{}') as SnsNotificationDocument;
       const acted = ACTED[type] ?? { actor: null, comment: null };
       expect(document).toEqual({
         version: 1,
         event: type,
+        priority: type === 'break-glass' ? 'high' : 'normal',
         at: delivery.event.at,
         request: {
           id: request.id,
@@ -77,7 +96,31 @@ describe('SnsTopicChannel against the local SNS', () => {
             { id: bob.id, email: bob.email, name: bob.displayName },
             { id: frank.id, email: frank.email, name: frank.displayName },
           ],
+          // Two hours from 10:00, two more once extended.
+          endTime: type === 'extended' ? '2026-03-02T14:00:00.000Z' : '2026-03-02T12:00:00.000Z',
+          breakGlassIncident: BREAK_GLASS.includes(type) ? 'INC-9001' : null,
+          review: !BREAK_GLASS.includes(type)
+            ? null
+            : type === 'reviewed'
+              ? {
+                  state: 'flagged',
+                  by: bobActor,
+                  at: '2026-03-02T13:00:00.000Z',
+                  comment: 'No incident matched',
+                }
+              : { state: 'needed', by: null, at: null, comment: null },
         },
+        extension:
+          EXTENSION[type] === undefined
+            ? null
+            : {
+                id: 1,
+                hours: 2,
+                reason: 'Migration runs late',
+                status: EXTENSION[type],
+                requestedBy: aliceSns,
+              },
+        to: null,
         actor: acted.actor,
         comment: acted.comment,
         errorReason: type === 'error' ? 'Identity Center answered FAILED' : null,
@@ -87,6 +130,23 @@ describe('SnsTopicChannel against the local SNS', () => {
       expect(message?.message).not.toMatch(/arn:aws|permissionSet|ssoins-|sessionDuration|version":2/);
     },
   );
+
+  it('marks break-glass alerts high priority in the subject and attributes, for the auditors’ feed', async () => {
+    await channel.send(deliveryFor('break-glass'));
+    const message = published()[0];
+    expect(message?.subject).toBe(
+      'BREAK-GLASS: Alice Requester took ReadOnlyAccess access to Prod-Payments (333333333331)',
+    );
+    expect(message?.subject?.length).toBeLessThanOrEqual(100);
+    expect(message?.attributes?.priority).toEqual({ dataType: 'String', stringValue: 'high' });
+  });
+
+  it('lists the people an escalation added', async () => {
+    const added = { id: frank.id, email: frank.email, name: frank.displayName };
+    await channel.send(deliveryFor('escalated', requestAfter('escalated'), undefined, { to: [added] }));
+    const document = JSON.parse(published()[0]?.message ?? '{}') as SnsNotificationDocument;
+    expect(document.to).toEqual([added]);
+  });
 
   it('shortens a long subject to what SNS accepts', async () => {
     const request = requestAfter('approved', { accountName: `Payments-${'x'.repeat(120)}` });

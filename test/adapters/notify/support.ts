@@ -14,7 +14,7 @@ import {
   type NotificationEventInput,
   type NotificationEventType,
 } from '../../../lambdas/core/notifications';
-import type { AccessRequest, Settings } from '../../../lambdas/core/types';
+import type { AccessRequest, Extension, Settings } from '../../../lambdas/core/types';
 import { startOutbox, type RunningOutbox } from '../../../local/outbox';
 import { startSecretsManager, type RunningSecretsManager } from '../../../local/secrets';
 import { aRequest, someSettings } from '../../builders';
@@ -30,6 +30,21 @@ export const SOURCE = 'team@example.com';
 
 const { alice, bob, frank } = DEMO.users;
 export const bobActor = { id: bob.id, email: bob.email, name: bob.displayName };
+export const aliceActor = { id: alice.id, email: alice.email, name: alice.displayName };
+
+/** The extension the extension events are about: 2 more hours, asked by Alice. */
+export function anExtension(overrides: Partial<Extension> = {}): Extension {
+  return {
+    id: 1,
+    hours: 2,
+    reason: 'Migration runs late',
+    requestedBy: aliceActor,
+    requestedAt: '2026-03-02T11:00:00.000Z',
+    status: 'pending',
+    approvals: [],
+    ...overrides,
+  };
+}
 
 /** Every channel on, as an admin would set them. */
 export function allOn(overrides: Partial<Settings> = {}): Settings {
@@ -71,6 +86,48 @@ function stepped(type: NotificationEventType): AccessRequest {
     case 'started':
     case 'repaired':
       return { ...base, status: 'in progress' };
+    case 'reminder':
+    case 'escalated':
+      return { ...base, status: 'pending' };
+    case 'extension-requested':
+      return { ...base, status: 'in progress', grantedAt: base.startTime, extensions: [anExtension()] };
+    case 'extended':
+    case 'extension-rejected':
+      return {
+        ...base,
+        status: 'in progress',
+        grantedAt: base.startTime,
+        extensions: [
+          anExtension({
+            status: type === 'extended' ? 'approved' : 'rejected',
+            decidedBy: bobActor,
+            decidedAt: '2026-03-02T11:05:00.000Z',
+            comment: `${type} by Bob`,
+          }),
+        ],
+      };
+    case 'break-glass':
+    case 'review-reminder':
+      return {
+        ...base,
+        status: type === 'break-glass' ? 'scheduled' : 'in progress',
+        approvalRequired: false,
+        breakGlass: { incident: 'INC-9001' },
+        review: { state: 'needed' },
+      };
+    case 'reviewed':
+      return {
+        ...base,
+        status: 'ended',
+        approvalRequired: false,
+        breakGlass: { incident: 'INC-9001' },
+        review: {
+          state: 'flagged',
+          by: bobActor,
+          at: '2026-03-02T13:00:00.000Z',
+          comment: 'No incident matched',
+        },
+      };
     default:
       return { ...base, status: type };
   }
@@ -87,7 +144,7 @@ export function deliveryFor(
   return {
     event,
     message: renderMessage(event, { appUrl: APP_URL }),
-    recipients: recipientsFor(type, request),
+    recipients: recipientsFor(type, request, event.to ? { to: event.to } : {}),
     settings,
   };
 }

@@ -47,8 +47,15 @@ function requestAfter(type: NotificationEventType): AccessRequest {
       };
     case 'started':
       return { ...base, status: 'in progress', grantedAt: '2026-03-02T10:00:05.000Z' };
+    case 'pending':
+    case 'cancelled':
+    case 'expired':
+    case 'scheduled':
+    case 'ended':
+      return { ...base, status: type };
     default:
-      return { ...base, status: type === 'repaired' ? 'in progress' : type };
+      // Repairs, and the events of approvals, extensions and break-glass (approval-messages.test.ts).
+      return { ...base, status: 'in progress' };
   }
 }
 

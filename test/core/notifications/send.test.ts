@@ -13,7 +13,7 @@ import type { RequestRepository } from '../../../lambdas/core/ports';
 import type { AccessRequest, AuditEvent } from '../../../lambdas/core/types';
 import { auditEventId } from '../../../lambdas/core/audit';
 import { aRequest, someSettings } from '../../builders';
-import { DEFAULT_TEST_TIME, DEMO, FixedClock, InMemoryRequestRepository } from '../../fakes';
+import { DEFAULT_TEST_TIME, DEMO, FixedClock, InMemoryRequestRepository, makeTestWorld } from '../../fakes';
 
 const { bob } = DEMO.users;
 const APP = 'https://team.example.com';
@@ -293,5 +293,94 @@ describe('makeSendNotifications: scheduled', () => {
         appUrl: 'ftp://x',
       }),
     ).toThrow(/https/);
+  });
+});
+
+describe('makeSendNotifications: break-glass and escalation audiences', () => {
+  const { alice, carol, erin } = DEMO.users;
+  const breakGlassRequest = (): AccessRequest =>
+    aRequest({
+      status: 'scheduled',
+      approvalRequired: false,
+      startTime: '2026-03-02T09:10:00.000Z',
+      breakGlass: { incident: 'INC-9001' },
+      review: { state: 'needed' },
+    });
+
+  function withAuditors(channels: NotificationChannel[], failing = false) {
+    const clock = new FixedClock('2026-03-02T09:10:00.000Z');
+    const requests = new InMemoryRequestRepository();
+    const warnings: string[] = [];
+    const world = makeTestWorld();
+    const auditors = failing
+      ? {
+          findGroupByName: () => Promise.reject(new Error('identitystore throttled')),
+          membersOfGroup: () => Promise.resolve([]),
+          getUser: () => Promise.resolve(undefined),
+        }
+      : world.directory;
+    const notifier = makeSendNotifications({
+      channels,
+      requests,
+      clock,
+      appUrl: APP,
+      auditors,
+      logger: { warn: (message) => warnings.push(message) },
+    });
+    return { notifier, warnings };
+  }
+
+  it('copies the members of the auditor group on break-glass alerts, by email and in Slack', async () => {
+    const email = new RecordingChannel('email');
+    const sns = new RecordingChannel('sns');
+    const slack = new RecordingChannel('slack');
+    const { notifier } = withAuditors([email, sns, slack]);
+    const settings = { ...ALL_ON, auditorGroupName: DEMO.groups.auditors.name };
+    await notifier.notify(buildNotificationEvent('break-glass', breakGlassRequest()), settings);
+
+    const delivery = email.deliveries[0];
+    expect(delivery?.message.priority).toBe('high');
+    expect(delivery?.recipients.to.map((r) => r.email)).toEqual([
+      DEMO.users.bob.email,
+      DEMO.users.frank.email,
+    ]);
+    expect(delivery?.recipients.cc).toEqual([
+      { id: erin.id, email: erin.email, name: erin.displayName, role: 'auditor' },
+    ]);
+    expect(slack.deliveries[0]?.recipients.cc.map((r) => r.role)).toEqual(['auditor']);
+  });
+
+  it('copies no auditor on other events, nor when the group is unknown or cannot be read', async () => {
+    const email = new RecordingChannel('email');
+    const { notifier, warnings } = withAuditors([email]);
+    const settings = { ...ALL_ON, auditorGroupName: DEMO.groups.auditors.name };
+    await notifier.notify(buildNotificationEvent('review-reminder', breakGlassRequest()), settings);
+    await notifier.notify(buildNotificationEvent('break-glass', breakGlassRequest()), {
+      ...settings,
+      auditorGroupName: 'No-Such-Group',
+    });
+    expect(email.deliveries.map((d) => d.recipients.cc)).toEqual([[], []]);
+
+    const failing = withAuditors([email], true);
+    const outcomes = await failing.notifier.notify(
+      buildNotificationEvent('break-glass', breakGlassRequest()),
+      settings,
+    );
+    expect(outcomes[0]?.status).toBe('sent');
+    expect(email.deliveries[2]?.recipients.to).toHaveLength(2);
+    expect(failing.warnings).toEqual(['Could not read the auditors for a break-glass alert']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('addresses the people an escalation added, the requester in copy', async () => {
+    const email = new RecordingChannel('email');
+    const { notifier } = setup([email], aRequest({ status: 'pending' }));
+    const added = { id: carol.id, email: carol.email, name: carol.displayName };
+    await notifier.notify(
+      buildNotificationEvent('escalated', aRequest({ status: 'pending' }), { to: [added] }),
+      ALL_ON,
+    );
+    expect(email.deliveries[0]?.recipients.to.map((r) => r.email)).toEqual([carol.email]);
+    expect(email.deliveries[0]?.recipients.cc.map((r) => r.email)).toEqual([alice.email]);
   });
 });

@@ -109,7 +109,14 @@ describe('resolveAccountEligibility', () => {
     });
     expect(result).toEqual({
       account: PROD_B,
-      permissionSet: { ...READ, approvalRequired: true, maxDurationHours: 3 },
+      permissionSet: {
+        ...READ,
+        approvalRequired: true,
+        maxDurationHours: 3,
+        maxTotalHours: 3,
+        extensionApprovalRequired: true,
+        breakGlass: false,
+      },
       parent: parentRef(OU_PROD),
     });
     expect(calls).toEqual([`accountsInOu ${OU_PROD}`, `parentOf ${PROD_B.id}`]);
@@ -164,7 +171,14 @@ describe('resolveAccountEligibility', () => {
       ],
     });
     expect(alsoByOu.calls).toEqual([`parentOf ${DEV.id}`, `accountsInOu ${OU_DEV}`]);
-    expect(alsoByOu.result?.permissionSet).toEqual({ ...READ, approvalRequired: false, maxDurationHours: 8 });
+    expect(alsoByOu.result?.permissionSet).toEqual({
+      ...READ,
+      approvalRequired: false,
+      maxDurationHours: 8,
+      maxTotalHours: 8,
+      extensionApprovalRequired: false,
+      breakGlass: false,
+    });
   });
 
   it('asks for the parent first when several OUs could cover the account', async () => {

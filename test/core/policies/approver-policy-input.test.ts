@@ -100,7 +100,14 @@ describe('validateApproverPolicyInput', () => {
 
   it('validates an edit without targets', () => {
     const { targets: _targets, ...groups } = base;
-    const defaults = { includeNestedOus: false, approverUsers: [], also: false };
+    const defaults = {
+      includeNestedOus: false,
+      approverUsers: [],
+      also: false,
+      approvalsRequired: 1,
+      nextStages: [],
+      escalationGroups: [],
+    };
     expect(validateApproverPolicyUpdateInput(groups, strict)).toEqual({ ...defaults, ...groups });
     check(
       () => validateApproverPolicyUpdateInput({ approverGroups: base.approverGroups }, strict),

@@ -307,7 +307,13 @@ describe('resolveApprovers', () => {
 
   it('finds nobody without policies', async () => {
     const { input, lookups } = world({ policies: [], groups: {} });
-    expect(await resolveApprovers(input)).toEqual({ approvers: [], policies: [], groupIds: [] });
+    expect(await resolveApprovers(input)).toEqual({
+      approvers: [],
+      policies: [],
+      groupIds: [],
+      stages: [],
+      timers: {},
+    });
     expect(lookups.groups).toEqual([]);
   });
 });

@@ -200,6 +200,10 @@ describe('validateEligibilityPolicyInput', () => {
       ...scope,
       includeNestedOus: false,
       pairs: [],
+      maxTotalHours: scope.maxDurationHours,
+      extensionApprovalRequired: true,
+      breakGlass: false,
+      breakGlassMaxHours: 1,
     });
     check(
       () => validateEligibilityPolicyUpdateInput({ ...scope, ous: [], accounts: [] }, strict),

@@ -345,6 +345,9 @@ describe('findEligibility', () => {
       ...READ,
       approvalRequired: true,
       maxDurationHours: 5,
+      maxTotalHours: 5,
+      extensionApprovalRequired: true,
+      breakGlass: false,
     });
     expect(findEligibility(result, DEV.id, ADMIN.arn)).toBeUndefined();
     expect(findEligibility(result, PROD_A.id, READ.arn)).toBeUndefined();

@@ -511,7 +511,7 @@ describe('exporting', () => {
       slackAuditChannel: '#team-audit',
       sesSourceEmail: null,
     });
-    expect(Object.keys(settings)).toHaveLength(15);
+    expect(Object.keys(settings)).toHaveLength(19);
   });
 });
 

@@ -38,6 +38,10 @@ describe('eligibility policies', () => {
         pairs: [],
         maxDurationHours: 6,
         approvalRequired: true,
+        maxTotalHours: 6,
+        extensionApprovalRequired: true,
+        breakGlass: false,
+        breakGlassMaxHours: 1,
         ticketNo: 'CHG-42',
         updatedAt: '2026-03-02T09:00:00.000Z',
         updatedBy: users.dave.userName,
@@ -301,11 +305,27 @@ describe("eligibility policies of today's model", () => {
     const options = await t.formOptions(t.oscar);
     const payments = options.accounts.find((a) => a.id === accounts.prodPayments.id);
     expect(payments?.permissionSets).toEqual([
-      { arn: ps.admin.arn, name: ps.admin.name, approvalRequired: true, maxDurationHours: 1 },
+      {
+        arn: ps.admin.arn,
+        name: ps.admin.name,
+        approvalRequired: true,
+        maxDurationHours: 1,
+        maxTotalHours: 1,
+        extensionApprovalRequired: true,
+        breakGlass: false,
+      },
     ]);
     const sandbox = options.accounts.find((a) => a.name === 'Sandbox-Alice');
     expect(sandbox?.permissionSets).toEqual([
-      { arn: ps.readOnly.arn, name: ps.readOnly.name, approvalRequired: false, maxDurationHours: 8 },
+      {
+        arn: ps.readOnly.arn,
+        name: ps.readOnly.name,
+        approvalRequired: false,
+        maxDurationHours: 8,
+        maxTotalHours: 8,
+        extensionApprovalRequired: false,
+        breakGlass: false,
+      },
     ]);
 
     // The name stays when editing; pairs can be changed.
@@ -383,6 +403,9 @@ describe('approver policies', () => {
         approverGroups,
         approverUsers: [],
         also: false,
+        approvalsRequired: 1,
+        nextStages: [],
+        escalationGroups: [],
         ticketNo: 'CHG-50',
         updatedAt: '2026-03-02T09:00:00.000Z',
         updatedBy: users.dave.userName,

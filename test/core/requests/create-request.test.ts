@@ -36,10 +36,19 @@ describe('getRequestFormOptions', () => {
       'Staging',
     ]);
     const sharedTools = options.accounts.find((a) => a.id === accounts.sharedTools.id);
+    // No policy allows extensions beyond its maximum, nor break-glass.
+    const limits = { breakGlass: false, extensionApprovalRequired: true };
     expect(sharedTools?.permissionSets).toEqual([
-      { ...ps.admin, approvalRequired: false, maxDurationHours: 4 },
-      { ...ps.powerUser, approvalRequired: true, maxDurationHours: 8 },
-      { ...ps.readOnly, approvalRequired: true, maxDurationHours: 8 },
+      {
+        ...ps.admin,
+        approvalRequired: false,
+        maxDurationHours: 4,
+        maxTotalHours: 4,
+        ...limits,
+        extensionApprovalRequired: false,
+      },
+      { ...ps.powerUser, approvalRequired: true, maxDurationHours: 8, maxTotalHours: 8, ...limits },
+      { ...ps.readOnly, approvalRequired: true, maxDurationHours: 8, maxTotalHours: 8, ...limits },
     ]);
     const offered = options.accounts.flatMap((a) => a.permissionSets.map((p) => p.arn));
     expect(offered).not.toContain(ps.billing.arn);

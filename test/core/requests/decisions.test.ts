@@ -129,7 +129,7 @@ describe('approve and reject', () => {
     expect(error).toMatchObject({ from: 'expired', to: 'approved' });
   });
 
-  it('lets exactly one of two approvers deciding at once win; the other gets a ConflictError', async () => {
+  it('lets exactly one of two approvers deciding at once win; the other learns it was decided', async () => {
     const t = seeded();
     // Both read the request before either writes, like two Lambdas at the same moment.
     const requests = new BarrierRepository(2);
@@ -143,7 +143,8 @@ describe('approve and reject', () => {
     const outcomes = [bobResult.status, frankResult.status].sort();
     expect(outcomes).toEqual(['fulfilled', 'rejected']);
     const loser = [bobResult, frankResult].find((r) => r.status === 'rejected');
-    expect(loser?.status === 'rejected' && loser.reason).toBeInstanceOf(ConflictError);
+    // The loser reads the request again and is told why it cannot decide it any more.
+    expect(loser?.status === 'rejected' && loser.reason).toBeInstanceOf(IllegalTransitionError);
     const stored = await requests.get(t.request.id);
     expect(stored?.version).toBe(2);
     expect(requests.eventsOf(t.request.id)).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ValidationError } from '../../../lambdas/core/errors';
-import { DEFAULT_SETTINGS } from '../../../lambdas/core/settings';
+import { DEFAULT_SETTINGS, type UpdateSettingsInput } from '../../../lambdas/core/settings';
 import type { Settings } from '../../../lambdas/core/types';
 import { someSettings } from '../../builders';
 import { DEMO } from '../../fakes';
@@ -144,4 +144,95 @@ describe('updateSettings', () => {
     }
     expect(t.world.secrets.calls.total()).toBe(0);
   });
+});
+
+describe('updateSettings: reminder, escalation and break-glass', () => {
+  const production = DEMO.groups.approversProduction;
+  const auditors = DEMO.groups.auditors;
+
+  it('names the escalation groups from the directory, whatever the client sends', async () => {
+    const t = setup();
+    const saved = await t.updateSettings(t.dave, {
+      reminderMinutes: 60,
+      escalationMinutes: 240,
+      escalationGroupIds: [production.id, ` ${auditors.id} `, production.id],
+      breakGlassEnabled: false,
+      expectedVersion: 0,
+    });
+    expect(saved).toMatchObject({
+      reminderMinutes: 60,
+      escalationMinutes: 240,
+      escalationGroups: [production, auditors],
+      breakGlassEnabled: false,
+      version: 1,
+    });
+    expect(await t.world.settings.get()).toMatchObject({ escalationGroups: [production, auditors] });
+  });
+
+  it('keeps the stored groups when no ids are sent, and removes them with an empty list', async () => {
+    const t = setup();
+    await t.updateSettings(t.dave, {
+      escalationMinutes: 30,
+      escalationGroupIds: [production.id],
+      expectedVersion: 0,
+    });
+    const kept = await t.updateSettings(t.dave, {
+      escalationMinutes: 45,
+      escalationGroupIds: null,
+      reminderMinutes: null,
+      breakGlassEnabled: null,
+      expectedVersion: 1,
+    });
+    expect(kept).toMatchObject({ escalationMinutes: 45, escalationGroups: [production], reminderMinutes: 0 });
+    expect(kept.breakGlassEnabled).toBe(true);
+    const cleared = await t.updateSettings(t.dave, {
+      escalationMinutes: 0,
+      escalationGroupIds: [],
+      expectedVersion: 2,
+    });
+    expect(cleared).toMatchObject({ escalationMinutes: 0, escalationGroups: [] });
+  });
+
+  it.each([
+    [
+      'a group that does not exist',
+      { escalationMinutes: 30, escalationGroupIds: ['a1b2c3d4e5-99999999-9999-9999-9999-999999999999'] },
+      'escalationGroupIds',
+      'Escalation group a1b2c3d4e5-99999999-9999-9999-9999-999999999999 does not exist.',
+    ],
+    [
+      'a group id of the wrong shape',
+      { escalationGroupIds: ['TEAM-Admins'] },
+      'escalationGroupIds.0',
+      'Escalation group id must be an IAM Identity Center id (item 1).',
+    ],
+    [
+      'an escalation without groups',
+      { escalationMinutes: 30 },
+      'escalationGroupIds',
+      /Escalation groups are required/,
+    ],
+    [
+      'an escalation that does not come after the reminder',
+      { reminderMinutes: 60, escalationMinutes: 60, escalationGroupIds: [DEMO.groups.auditors.id] },
+      'escalationMinutes',
+      /later than the reminder/,
+    ],
+    [
+      'a reminder of more than a week',
+      { reminderMinutes: 20_000 },
+      'reminderMinutes',
+      'Reminder time must be at most 10080 minutes.',
+    ],
+  ] satisfies [string, UpdateSettingsInput, string, string | RegExp][])(
+    'refuses %s, naming the input field and writing nothing',
+    async (_name, input, field, message) => {
+      const t = setup();
+      const error = await failure(t.updateSettings(t.dave, { ...input, expectedVersion: 0 }));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+      expect((error as ValidationError).message).toMatch(message);
+      expect(await t.world.settings.get()).toBeUndefined();
+    },
+  );
 });

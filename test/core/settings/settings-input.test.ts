@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { validateSettingsInput } from '../../../lambdas/core/settings/settings-input';
 import { bad, check, type Outcome, ok } from '../fixtures';
 
+const GROUP_ID = 'a1b2c3d4e5-11111111-2222-3333-4444-555555555555';
+
 describe('validateSettingsInput', () => {
   const run = (input: unknown) => () => validateSettingsInput(input);
   const cases: [string, () => unknown, Outcome][] = [
@@ -114,6 +116,64 @@ describe('validateSettingsInput', () => {
       bad('sensitiveActions.0', /Sensitive action must be an event name/),
     ],
     ['not an object', run('settings'), bad(undefined, 'The settings must be an object.')],
+    [
+      'a reminder and an escalation in minutes',
+      run({ reminderMinutes: 0, escalationMinutes: 10_080 }),
+      ok({ reminderMinutes: 0, escalationMinutes: 10_080 }),
+    ],
+    [
+      'a reminder of a week and a minute',
+      run({ reminderMinutes: 10_081 }),
+      bad('reminderMinutes', 'Reminder time must be at most 10080 minutes.'),
+    ],
+    [
+      'a negative escalation',
+      run({ escalationMinutes: -5 }),
+      bad('escalationMinutes', 'Escalation time must be at least 0 minutes.'),
+    ],
+    [
+      'a reminder of half a minute',
+      run({ reminderMinutes: 0.5 }),
+      bad('reminderMinutes', 'Reminder time must be a whole number of minutes.'),
+    ],
+    [
+      'an escalation given as text',
+      run({ escalationMinutes: '60' }),
+      bad('escalationMinutes', 'Escalation time must be a number.'),
+    ],
+    ['break-glass switched off', run({ breakGlassEnabled: false }), ok({ breakGlassEnabled: false })],
+    [
+      'break-glass given as text',
+      run({ breakGlassEnabled: 'off' }),
+      bad('breakGlassEnabled', 'Break-glass access must be true or false.'),
+    ],
+    [
+      'escalation groups, one of them twice',
+      run({
+        escalationGroups: [
+          { id: ` ${GROUP_ID} `, name: 'TEAM-Approvers' },
+          { id: GROUP_ID, name: 'TEAM-Approvers' },
+        ],
+      }),
+      ok({
+        escalationGroups: [{ id: GROUP_ID, name: 'TEAM-Approvers' }],
+      }),
+    ],
+    [
+      'an escalation group that is not an Identity Center id',
+      run({ escalationGroups: [{ id: 'admins', name: 'Admins' }] }),
+      bad('escalationGroups.0.id', 'Escalation group id must be an IAM Identity Center id (item 1).'),
+    ],
+    [
+      'an escalation group without a name',
+      run({ escalationGroups: [{ id: GROUP_ID, name: ' ' }] }),
+      bad('escalationGroups.0.name', 'Escalation group name is required (item 1).'),
+    ],
+    [
+      'escalation groups given as one id',
+      run({ escalationGroups: GROUP_ID }),
+      bad('escalationGroups', 'Escalation groups must be a list.'),
+    ],
   ];
   it.each(cases)('%s', (_name, attempt, outcome) => check(attempt, outcome));
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_SETTINGS,
   effectiveSettings,
 } from '../../../lambdas/core/settings';
+import type { SettingsInput } from '../../../lambdas/core/settings/settings-input';
 import type { Settings } from '../../../lambdas/core/types';
 import { SENSITIVE_ACTION } from '../../../lambdas/contract/patterns';
 import { NOW, settings } from '../fixtures';
@@ -159,6 +160,102 @@ describe('applySettingsInput', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect((error as ValidationError).message).toMatch(message);
+  });
+
+  describe('reminder, escalation and break-glass', () => {
+    const approvers = { id: 'a1b2c3d4e5-11111111-2222-3333-4444-555555555555', name: 'TEAM-Approvers' };
+
+    it('are off by default, with break-glass allowed', () => {
+      expect(current).toMatchObject({
+        reminderMinutes: 0,
+        escalationMinutes: 0,
+        escalationGroups: [],
+        breakGlassEnabled: true,
+      });
+    });
+
+    it('sets a reminder, an escalation with its groups, and switches break-glass off', () => {
+      const next = applySettingsInput(
+        current,
+        {
+          reminderMinutes: 60,
+          escalationMinutes: 240,
+          escalationGroups: [approvers],
+          breakGlassEnabled: false,
+        },
+        META,
+      );
+      expect(next).toMatchObject({
+        reminderMinutes: 60,
+        escalationMinutes: 240,
+        escalationGroups: [approvers],
+        breakGlassEnabled: false,
+      });
+      // A later edit of the minutes alone keeps the groups; an empty list removes them.
+      const later = applySettingsInput(next, { escalationMinutes: 120 }, META);
+      expect(later.escalationGroups).toEqual([approvers]);
+      const off = applySettingsInput(later, { escalationMinutes: 0, escalationGroups: [] }, META);
+      expect(off).toMatchObject({ escalationMinutes: 0, escalationGroups: [], reminderMinutes: 60 });
+    });
+
+    it('never shares the groups list with the settings it started from', () => {
+      const next = applySettingsInput(current, { escalationGroups: [approvers] }, META);
+      const again = applySettingsInput(next, { maxDurationHours: 4 }, META);
+      again.escalationGroups.push({ id: 'x', name: 'x' });
+      expect(next.escalationGroups).toEqual([approvers]);
+    });
+
+    it.each([
+      [
+        'an escalation without groups',
+        { escalationMinutes: 30 },
+        'escalationGroups',
+        'Escalation groups are required when escalation is on (an escalation time above 0).',
+      ],
+      [
+        'an escalation at the same time as the reminder',
+        { reminderMinutes: 30, escalationMinutes: 30, escalationGroups: [approvers] },
+        'escalationMinutes',
+        'Escalation time must be later than the reminder (30 minutes), or 0 for no escalation.',
+      ],
+      [
+        'an escalation before the reminder',
+        { reminderMinutes: 90, escalationMinutes: 60, escalationGroups: [approvers] },
+        'escalationMinutes',
+        /later than the reminder \(90 minutes\)/,
+      ],
+    ] satisfies [string, SettingsInput, string, string | RegExp][])(
+      'refuses %s',
+      (_name, input, field, message) => {
+        let error: unknown;
+        try {
+          applySettingsInput(current, input, META);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).field).toBe(field);
+        expect((error as ValidationError).message).toMatch(message);
+      },
+    );
+
+    it('checks the settings as they stand after the edit, not the edit alone', () => {
+      const escalating = applySettingsInput(
+        current,
+        { escalationMinutes: 60, escalationGroups: [approvers] },
+        META,
+      );
+      // Removing the groups of a running escalation, or adding a later reminder, is refused.
+      expect(() => applySettingsInput(escalating, { escalationGroups: [] }, META)).toThrow(
+        /Escalation groups/,
+      );
+      expect(() => applySettingsInput(escalating, { reminderMinutes: 60 }, META)).toThrow(
+        /later than the reminder/,
+      );
+      expect(applySettingsInput(escalating, { reminderMinutes: 59 }, META).reminderMinutes).toBe(59);
+      // A reminder alone needs nothing else.
+      expect(applySettingsInput(current, { reminderMinutes: 15 }, META).reminderMinutes).toBe(15);
+    });
   });
 
   it('allows switching email on together with its source email', () => {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFields, makeApiHandler } from '../../../lambdas/handlers/api';
 import { ApiError } from '../../../lambdas/handlers/api/errors';
 import { buildAppSyncSchema } from '../../../local/appsync';
+import type { AccessRequest } from '../../../lambdas/core/types';
 import { PERSONAS, useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
   APPROVE,
@@ -66,6 +67,9 @@ const APPROVERS: Row = /* */ [NO, /*   */ NO, /**/ OK, /**/ NO, /* */ NO, /**/ N
 const REQUESTER: Row = /* */ [OK, /*   */ NO, /**/ NO, /**/ NO, /* */ NO, /**/ NO];
 const REVOKERS: Row = /*  */ [OK, /*   */ NO, /**/ OK, /**/ NO, /* */ NO, /**/ NO];
 const NOBODY: Row = /*    */ [NO, /*   */ NO, /**/ NO, /**/ NO, /* */ NO, /**/ NO];
+const OVERSIGHT: Row = /* */ [NO, /*   */ NO, /**/ NO, /**/ NO, /* */ OK, /**/ OK];
+/** Everyone signed in may ask; no policy allows break-glass, so each is told so. */
+const NOT_ELIGIBLE: Row = [NE, NE, NE, NE, NE, NE];
 /** Everyone signed in may ask; the auditor (in no TEAM-Users group) is eligible for nothing. */
 const ELIGIBLE: Row = /*  */ [OK, /*   */ OK, /**/ OK, /**/ OK, /* */ OK, /**/ NE];
 
@@ -116,6 +120,27 @@ const ops = (): Operation[] => {
       }),
     );
   const ignoreConflict = (p: Promise<void>) => p.catch(() => undefined);
+  /** A scheduled request changed as only a policy or the workflow could (no API sets these). */
+  const storedWith = async (patch: Partial<AccessRequest>) => {
+    const id = await requestIn(cloud, 'scheduled');
+    const requests = ports().requests;
+    const stored = await requests.get(id);
+    if (!stored) throw new Error(`request ${id} is missing`);
+    await requests.update({ ...stored, ...patch, version: stored.version + 1 }, stored, undefined);
+    return id;
+  };
+  const extendable = () => storedWith({ extensionRules: { maxTotalHours: 8, approvalRequired: true } });
+  const withExtension = async () => {
+    const id = await extendable();
+    const extend = 'mutation($input: ExtendRequestInput!) { extendRequest(input: $input) { id } }';
+    fieldOf(
+      await cloud.call('requester', extend, { input: { requestId: id, hours: 1, reason: 'More' } }),
+      'extendRequest',
+    );
+    return id;
+  };
+  const toReview = () =>
+    storedWith({ breakGlass: { incident: 'INC-9' }, review: { state: 'needed' }, approvalRequired: false });
   // One finished request of the original TEAM, as its requests table holds it.
   const originalHistory = () =>
     JSON.stringify([
@@ -170,6 +195,7 @@ const ops = (): Operation[] => {
     { field: 'endedAccess', doc: `{ endedAccess ${page} }`, expected: EVERYONE },
     { field: 'auditRequests', doc: `{ auditRequests ${page} }`, expected: AUDITORS },
     { field: 'auditSessions', doc: `{ auditSessions ${page} }`, expected: AUDITORS },
+    { field: 'reviewsPending', doc: `{ reviewsPending ${page} }`, expected: OVERSIGHT },
     { field: 'settings', doc: '{ settings { version slackTokenConfigured } }', expected: EVERYONE },
     { field: 'eligibilityPolicies', doc: `{ eligibilityPolicies ${page} }`, expected: ADMINS },
     { field: 'approverPolicies', doc: `{ approverPolicies ${page} }`, expected: ADMINS },
@@ -225,6 +251,49 @@ const ops = (): Operation[] => {
     { field: 'rejectRequest', doc: REJECT, expected: APPROVERS, vars: fresh('pending') },
     { field: 'cancelRequest', doc: CANCEL, expected: REQUESTER, vars: fresh('pending', false) },
     { field: 'revokeRequest', doc: REVOKE, expected: REVOKERS, vars: fresh('scheduled') },
+    {
+      field: 'createBreakGlassRequest',
+      doc: 'mutation($input: CreateBreakGlassRequestInput!) { createBreakGlassRequest(input: $input) { id } }',
+      expected: NOT_ELIGIBLE,
+      vars: async () => {
+        const { accountId, permissionSetArn } = stagingRequestInput();
+        return {
+          input: {
+            accountId,
+            permissionSetArn,
+            durationHours: 1,
+            justification: 'Outage',
+            incident: 'INC-1',
+          },
+        };
+      },
+    },
+    {
+      field: 'extendRequest',
+      doc: 'mutation($input: ExtendRequestInput!) { extendRequest(input: $input) { id } }',
+      expected: REVOKERS,
+      vars: async () => ({ input: { requestId: await extendable(), hours: 1, reason: 'More time' } }),
+    },
+    {
+      field: 'approveExtension',
+      doc: 'mutation($input: DecideExtensionInput!) { approveExtension(input: $input) { id } }',
+      expected: APPROVERS,
+      vars: async () => ({ input: { requestId: await withExtension(), extensionId: 1, comment: 'ok' } }),
+    },
+    {
+      field: 'rejectExtension',
+      doc: 'mutation($input: DecideExtensionInput!) { rejectExtension(input: $input) { id } }',
+      expected: REVOKERS,
+      vars: async () => ({ input: { requestId: await withExtension(), extensionId: 1, comment: 'no' } }),
+    },
+    {
+      field: 'reviewRequest',
+      doc: 'mutation($input: ReviewRequestInput!) { reviewRequest(input: $input) { id } }',
+      expected: APPROVERS,
+      vars: async () => ({
+        input: { requestId: await toReview(), state: 'ACKNOWLEDGED', comment: 'Seen' },
+      }),
+    },
     {
       field: 'createEligibilityPolicies',
       doc: 'mutation($input: CreateEligibilityPoliciesInput!) { createEligibilityPolicies(input: $input) { id } }',

@@ -76,6 +76,59 @@ describe('demo organization', () => {
     expect(approvers.NonProduction).toEqual(['TEAM-Approvers-NonProduction']);
   });
 
+  it('has policies that show several approvals, stages, extensions and break-glass', () => {
+    const members = (id: string) => org.groups.find((g) => g.id === id)?.members ?? [];
+    const quorum = org.policies.approvers.find((p) => (p.approvalsRequired ?? 1) >= 2);
+    expect(quorum?.targetType).toBe('ACCOUNT');
+    // Enough approvers for the quorum whoever of them asks.
+    const approvers = new Set(quorum?.approverGroups.flatMap((g) => members(g.id)));
+    expect(approvers.size).toBeGreaterThan(quorum?.approvalsRequired ?? Infinity);
+
+    const staged = org.policies.approvers.find((p) => p.nextStages.length > 0);
+    expect(staged?.stageName).toBeDefined();
+    expect(staged?.escalationGroups.length).toBeGreaterThan(0);
+    expect(staged?.escalateAfterMinutes).toBeGreaterThan(staged?.remindAfterMinutes ?? Infinity);
+
+    const extendable = org.policies.eligibility.find((p) => (p.maxTotalHours ?? 0) > p.maxDurationHours);
+    expect(extendable?.principalName).toBe('TEAM-Users');
+
+    const breakGlass = org.policies.eligibility.find((p) => p.breakGlass === true);
+    expect(breakGlass?.breakGlassMaxHours).toBeLessThanOrEqual(breakGlass?.maxDurationHours ?? 0);
+    expect(breakGlass?.accounts.map((a) => a.id)).not.toContain(org.organization.managementAccountId);
+  });
+
+  it('rejects approval rules that cannot hold', () => {
+    const broken = raw();
+    const policies = broken.policies as {
+      eligibility: Array<Record<string, unknown>>;
+      approvers: Array<Record<string, unknown>>;
+    };
+    const eligibility = policies.eligibility[0];
+    if (eligibility) eligibility.maxTotalHours = 1;
+    const approver = policies.approvers[0];
+    if (approver) {
+      approver.nextStages = [
+        {
+          name: 'security',
+          approverGroups: [{ id: '26a6fce484-00000000-0000-0000-0000-000000000000', name: 'Ghosts' }],
+        },
+      ];
+      approver.remindAfterMinutes = 60;
+      approver.escalateAfterMinutes = 30;
+    }
+    const message = (() => {
+      try {
+        parseDemoOrg(broken);
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).toMatch(/must be at least maxDurationHours/);
+    expect(message).toMatch(/unknown id 26a6fce484-00000000/);
+    expect(message).toMatch(/must be later than remindAfterMinutes/);
+  });
+
   it('seeds the state with memberships and standing assignments', () => {
     const state = new OrgState(org);
     expect(state.users.size).toBe(org.users.length);

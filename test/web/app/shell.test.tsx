@@ -132,6 +132,7 @@ describe('navigation by persona', () => {
       'Ended access',
       'Approvals',
       'Elevated access',
+      'Reviews pending',
       'Eligibility policy',
       'Approver policy',
       'Policy document',
@@ -140,6 +141,19 @@ describe('navigation by persona', () => {
     const nav = page.findSideNavigation()?.getElement().textContent ?? '';
     expect(nav).toContain('Audit');
     expect(nav).toContain('Administration');
+  });
+
+  it('shows admins who are not auditors the reviews pending, the only Audit page they may open', async () => {
+    const { page } = await signedInShell({
+      who: me({ isAdmin: true, personas: ['REQUESTER', 'ADMIN'] }),
+      path: '/audit/reviews',
+    });
+    await waitForElement(() => page.findTable());
+    expect(navLinks(page)).toContain('Reviews pending');
+    expect(navLinks(page)).not.toContain('Elevated access');
+    const crumbs = page.findBreadcrumbGroup()?.findBreadcrumbLinks() ?? [];
+    // The Audit crumb leads nowhere it cannot open (its landing page is for auditors).
+    expect(crumbs.map((c) => c.getElement().getAttribute('href'))).not.toContain('/audit/approvals');
   });
 
   it("tells non-admins they don't have access to admin pages", async () => {

@@ -76,6 +76,10 @@ const existingPolicy: EligibilityPolicy = {
   pairs: [],
   maxDurationHours: 4,
   approvalRequired: false,
+  maxTotalHours: 4,
+  extensionApprovalRequired: true,
+  breakGlass: false,
+  breakGlassMaxHours: 1,
   ticketNo: 'CHG-7',
   updatedAt: '2026-08-01T00:00:00.000Z',
   updatedBy: 'admin',
@@ -131,6 +135,10 @@ describe('Eligibility policy', () => {
       pairs: [],
       maxDurationHours: 6,
       approvalRequired: false,
+      maxTotalHours: 6,
+      extensionApprovalRequired: true,
+      breakGlass: false,
+      breakGlassMaxHours: 1,
       ticketNo: null,
     });
     await waitForElement(() => flashTexts(page).length > 0);
@@ -166,6 +174,10 @@ describe('Eligibility policy', () => {
       pairs: [],
       maxDurationHours: 5,
       approvalRequired: false,
+      maxTotalHours: 5,
+      extensionApprovalRequired: true,
+      breakGlass: false,
+      breakGlassMaxHours: 1,
       ticketNo: 'CHG-7',
       expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
     });
@@ -261,6 +273,7 @@ describe('Eligibility policy: names and pairs', () => {
     ],
     maxDurationHours: 1,
     approvalRequired: true,
+    maxTotalHours: 1,
     ticketNo: null,
   };
 
@@ -316,6 +329,10 @@ describe('Eligibility policy: names and pairs', () => {
       ],
       maxDurationHours: 9,
       approvalRequired: true,
+      maxTotalHours: 9,
+      extensionApprovalRequired: true,
+      breakGlass: false,
+      breakGlassMaxHours: 1,
       ticketNo: null,
     });
     await waitForElement(() => tableRows(page).length === 2);
@@ -369,6 +386,10 @@ describe('Eligibility policy: names and pairs', () => {
       pairs: [{ accountId: '111122223333', permissionSetArn: PS_READ }],
       maxDurationHours: 1,
       approvalRequired: true,
+      maxTotalHours: 1,
+      extensionApprovalRequired: true,
+      breakGlass: false,
+      breakGlassMaxHours: 1,
       ticketNo: null,
       expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
     });
@@ -463,6 +484,12 @@ describe('Approver policy', () => {
       approverGroupIds: ['g-approvers', 'g-users'],
       approverUserIds: [],
       also: false,
+      approvalsRequired: 1,
+      stageName: null,
+      nextStages: [],
+      remindAfterMinutes: null,
+      escalateAfterMinutes: null,
+      escalationGroupIds: [],
       ticketNo: 'CHG-1',
     });
     await waitForElement(() => tableRows(page).length === 3);

@@ -75,6 +75,12 @@ describe('Approver policy: edit and delete', () => {
       approverGroupIds: ['g-approvers'],
       approverUserIds: [],
       also: false,
+      approvalsRequired: 1,
+      stageName: null,
+      nextStages: [],
+      remindAfterMinutes: null,
+      escalateAfterMinutes: null,
+      escalationGroupIds: [],
       ticketNo: 'CHG-9',
       expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
     });
@@ -228,6 +234,12 @@ describe('Approver policy: scopes, users and flags', () => {
       approverGroupIds: [],
       approverUserIds: ['u-carol'],
       also: true,
+      approvalsRequired: 1,
+      stageName: null,
+      nextStages: [],
+      remindAfterMinutes: null,
+      escalateAfterMinutes: null,
+      escalationGroupIds: [],
       ticketNo: 'CHG-2',
     });
     await waitForElement(() => tableRows(page).length === 2);
@@ -269,6 +281,12 @@ describe('Approver policy: scopes, users and flags', () => {
       approverGroupIds: [],
       approverUserIds: ['u-carol', 'u-bob'],
       also: false,
+      approvalsRequired: 1,
+      stageName: null,
+      nextStages: [],
+      remindAfterMinutes: null,
+      escalateAfterMinutes: null,
+      escalationGroupIds: [],
       ticketNo: null,
       expectedUpdatedAt: '2026-08-01T00:00:00.000Z',
     });

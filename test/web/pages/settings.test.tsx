@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/src/api/errors';
 import { en } from '../../../web/src/i18n/en';
 import { interpolate } from '../../../web/src/i18n';
+import { formatTimer, minutesOf, timerValueOf } from '../../../web/src/pages/settings/approval-timers';
 import { formOf, inputOf, validateSettings } from '../../../web/src/pages/settings/settings-modal';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
 import { memoryData, me, settings } from '../support/data';
@@ -123,6 +124,10 @@ describe('Settings page', () => {
       auditorGroupName: null,
       ouCacheEnabled: false,
       sensitiveActions: ['iam.amazonaws.com:CreateUser'],
+      reminderMinutes: 0,
+      escalationMinutes: 0,
+      escalationGroupIds: [],
+      breakGlassEnabled: true,
       expectedVersion: 3,
     });
     await waitForElement(() => flashTexts(page).length > 0);
@@ -160,6 +165,134 @@ describe('Settings page', () => {
     expect(validateSettings({ ...form, slackEnabled: true }, true, t).slackToken).toBe(
       t('settings.error.slackTokenNeeded'),
     );
+  });
+});
+
+describe('Approval settings', () => {
+  /** Sets the amount and unit of the delay in the field labelled `label`. */
+  function setTimer(page: PageWrapper, label: string, amount: string, unit: 'minutes' | 'hours' | 'days') {
+    const control = () => field(modal(page), label).findControl();
+    act(() => control()?.findInput()?.setInputValue(amount));
+    act(() => control()?.findSelect()?.openDropdown());
+    act(() => control()?.findSelect()?.selectOptionByValue(unit));
+  }
+
+  async function pickGroups(page: PageWrapper, ids: string[]) {
+    const control = () => field(modal(page), 'Escalation groups').findControl()?.findMultiselect();
+    await waitForElement(() => {
+      act(() => control()?.openDropdown());
+      return (control()?.findDropdown().findOptions() ?? []).length > 0;
+    });
+    for (const id of ids) act(() => control()?.selectOptionByValue(id));
+    act(() => control()?.closeDropdown());
+  }
+
+  const save = (page: PageWrapper) =>
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+
+  it('shows the reminder and escalation in words, the groups by name and the break-glass switch', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: ADMIN,
+        settings: settings({
+          reminderMinutes: 120,
+          escalationMinutes: 1710,
+          escalationGroups: [{ id: 'g-approvers', name: 'TEAM-Approvers-Production' }],
+          breakGlassEnabled: false,
+        }),
+      }),
+    );
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Approval settings'));
+    const text = page.getElement().textContent ?? '';
+    expect(text).toContain('After 2 hours');
+    expect(text).toContain('After 1 day 4 hours 30 minutes');
+    expect(text).toContain('TEAM-Approvers-Production');
+    expect(text).not.toContain('1710');
+  });
+
+  it('says "Never" when no reminder or escalation is set', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Approval settings'));
+    expect(page.getElement().textContent).toContain('ReminderNever');
+    expect(page.getElement().textContent).toContain('EscalationNever');
+  });
+
+  it('saves a reminder, an escalation with its groups and break-glass switched off, in minutes', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, settings: settings({ version: 2 }) }));
+    const { page } = await openEditor(api);
+    setTimer(page, 'Reminder', '90', 'minutes');
+    setTimer(page, 'Escalation', '2', 'days');
+    await pickGroups(page, ['g-approvers']);
+    toggle(page, 'Break-glass access');
+    save(page);
+    await waitForElement(() => api.callsOf('updateSettings').length > 0);
+    expect(api.callsOf('updateSettings')[0]?.[0]).toMatchObject({
+      reminderMinutes: 90,
+      escalationMinutes: 2880,
+      escalationGroupIds: ['g-approvers'],
+      breakGlassEnabled: false,
+      expectedVersion: 2,
+    });
+    await waitForElement(() => page.getElement().textContent?.includes('After 1 hour 30 minutes'));
+    expect(page.getElement().textContent).toContain('After 2 days');
+    expect(page.getElement().textContent).toContain('TEAM-Approvers-Production');
+  });
+
+  it('refuses an escalation without groups, or not after the reminder, and delays that are not whole or too long', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    setTimer(page, 'Reminder', '3', 'hours');
+    setTimer(page, 'Escalation', '120', 'minutes');
+    save(page);
+    expect(errorOf(page, 'Escalation groups')).toBe(t('settings.error.escalationGroupsNeeded'));
+    expect(errorOf(page, 'Escalation')).toBe(t('settings.error.escalationAfterReminder'));
+
+    setTimer(page, 'Reminder', '1.5', 'hours');
+    setTimer(page, 'Escalation', '8', 'days');
+    expect(errorOf(page, 'Reminder')).toBe(t('settings.error.timerWhole'));
+    expect(errorOf(page, 'Escalation')).toBe(t('settings.error.timerMax'));
+    expect(api.callsOf('updateSettings')).toHaveLength(0);
+  });
+
+  it("puts the server's error about the escalation groups on the picker", async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    const message = 'Escalation group g-gone does not exist.';
+    api.failNext('updateSettings', new ApiError('ValidationError', message, 'escalationGroupIds'));
+    save(page);
+    await waitForElement(() => errorOf(page, 'Escalation groups'));
+    expect(errorOf(page, 'Escalation groups')).toBe(message);
+  });
+
+  it('reads and writes delays in the largest whole unit', () => {
+    expect(timerValueOf(0)).toEqual({ amount: '0', unit: 'hours' });
+    expect(timerValueOf(45)).toEqual({ amount: '45', unit: 'minutes' });
+    expect(timerValueOf(180)).toEqual({ amount: '3', unit: 'hours' });
+    expect(timerValueOf(10_080)).toEqual({ amount: '7', unit: 'days' });
+    expect(minutesOf({ amount: ' 2 ', unit: 'days' })).toBe(2880);
+    expect(minutesOf({ amount: '', unit: 'hours' })).toBeUndefined();
+    expect(formatTimer(1, t, 'en')).toBe('1 minute');
+    expect(formatTimer(61, t, 'en')).toBe('1 hour 1 minute');
+    expect(formatTimer(0, t, 'en')).toBe('Never');
+
+    const stored = settings({
+      reminderMinutes: 30,
+      escalationMinutes: 1440,
+      escalationGroups: [{ id: 'g-approvers', name: 'TEAM-Approvers-Production' }],
+    });
+    const form = formOf(stored);
+    expect(form.escalation).toEqual({ amount: '1', unit: 'days' });
+    expect(validateSettings(form, false, t)).toEqual({});
+    expect(inputOf(form, 4)).toMatchObject({
+      reminderMinutes: 30,
+      escalationMinutes: 1440,
+      escalationGroupIds: ['g-approvers'],
+      breakGlassEnabled: true,
+    });
+    // An empty amount means off.
+    expect(inputOf({ ...form, reminder: { amount: '', unit: 'hours' } }, 4).reminderMinutes).toBe(0);
   });
 });
 

@@ -1,4 +1,11 @@
-import type { Actor, ApproverPolicy, Me, Request, Settings } from '../../../web/src/api/model';
+import type {
+  Actor,
+  ApprovalProgress,
+  ApproverPolicy,
+  Me,
+  Request,
+  Settings,
+} from '../../../web/src/api/model';
 import type { MemoryData } from './memory-api';
 
 /** The instant tests run at (a fixed clock). */
@@ -43,6 +50,10 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     auditorGroupName: null,
     ouCacheEnabled: false,
     sensitiveActions: ['iam.amazonaws.com:CreateUser'],
+    reminderMinutes: 0,
+    escalationMinutes: 0,
+    escalationGroups: [],
+    breakGlassEnabled: true,
     updatedAt: null,
     updatedBy: null,
     version: 0,
@@ -54,7 +65,7 @@ let counter = 0;
 
 export function request(overrides: Partial<Request> = {}): Request {
   counter += 1;
-  return {
+  const made: Request = {
     id: `r-${counter}`,
     requester: BOB,
     account: { id: '111122223333', name: 'Prod' },
@@ -77,9 +88,65 @@ export function request(overrides: Partial<Request> = {}): Request {
     importedFrom: null,
     createdAt: '2026-09-01T07:50:00.000Z',
     updatedAt: '2026-09-01T07:50:00.000Z',
+    endTime: '',
+    approval: null,
+    extensions: [],
+    maxTotalHours: null,
+    extensionApprovalRequired: true,
+    breakGlass: null,
+    review: null,
     ...overrides,
   };
+  // The server's end of access: start + hours (+ approved extensions, which a test sets itself).
+  if (!overrides.endTime) {
+    made.endTime = new Date(Date.parse(made.startTime) + made.durationHours * 3_600_000).toISOString();
+  }
+  return made;
 }
+
+// --- requests: approvals, stages, extensions, break-glass, review ---
+
+/** A stage of a request's approval: its name, how many must approve, who may, who did. */
+export interface StageFixture {
+  name?: string;
+  required?: number;
+  approvers: Actor[];
+  approvals?: { by: Actor; comment?: string; at?: string }[];
+}
+
+/** A request's approval progress from its stages, counted as the server counts it. */
+export function approval(stages: StageFixture[], timers: Partial<ApprovalProgress> = {}): ApprovalProgress {
+  const built = stages.map((stage, index) => {
+    const approvals = (stage.approvals ?? []).map((a) => ({
+      by: a.by,
+      at: a.at ?? '2026-09-01T07:55:00.000Z',
+      comment: a.comment ?? null,
+      stage: index,
+    }));
+    const required = stage.required ?? 1;
+    return {
+      index,
+      name: stage.name ?? null,
+      required,
+      approvers: stage.approvers,
+      approvals,
+      complete: approvals.length >= required,
+    };
+  });
+  const open = built.find((s) => !s.complete);
+  return {
+    stages: built,
+    currentStage: open ? open.index : null,
+    approvalsGiven: built.reduce((sum, s) => sum + s.approvals.length, 0),
+    approvalsRequired: built.reduce((sum, s) => sum + s.required, 0),
+    remindAt: null,
+    remindedAt: null,
+    escalateAt: null,
+    escalatedAt: null,
+    ...timers,
+  };
+}
+// --- end of requests: approvals, stages, extensions, break-glass, review ---
 
 /** The Production OU's approvers: its unscoped policy, TEAM-Approvers-Production (Bob and Carol). */
 export function productionApprovers(overrides: Partial<ApproverPolicy> = {}): ApproverPolicy {
@@ -93,6 +160,12 @@ export function productionApprovers(overrides: Partial<ApproverPolicy> = {}): Ap
     approverGroups: [{ id: 'g-approvers', name: 'TEAM-Approvers-Production' }],
     approverUsers: [],
     also: false,
+    approvalsRequired: 1,
+    stageName: null,
+    nextStages: [],
+    remindAfterMinutes: null,
+    escalateAfterMinutes: null,
+    escalationGroups: [],
     ticketNo: null,
     updatedAt: '2026-08-01T00:00:00.000Z',
     updatedBy: 'admin',
@@ -110,15 +183,36 @@ export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
           id: '111122223333',
           name: 'Prod',
           permissionSets: [
-            { arn: PS_ADMIN, name: 'AdministratorAccess', approvalRequired: true, maxDurationHours: 4 },
-            { arn: PS_READ, name: 'ReadOnlyAccess', approvalRequired: false, maxDurationHours: 8 },
+            {
+              arn: PS_ADMIN,
+              name: 'AdministratorAccess',
+              approvalRequired: true,
+              maxDurationHours: 4,
+              breakGlass: false,
+              breakGlassMaxHours: null,
+            },
+            {
+              arn: PS_READ,
+              name: 'ReadOnlyAccess',
+              approvalRequired: false,
+              maxDurationHours: 8,
+              breakGlass: false,
+              breakGlassMaxHours: null,
+            },
           ],
         },
         {
           id: '444455556666',
           name: 'Sandbox',
           permissionSets: [
-            { arn: PS_POWER, name: 'PowerUserAccess', approvalRequired: false, maxDurationHours: 2 },
+            {
+              arn: PS_POWER,
+              name: 'PowerUserAccess',
+              approvalRequired: false,
+              maxDurationHours: 2,
+              breakGlass: false,
+              breakGlassMaxHours: null,
+            },
           ],
         },
       ],
@@ -127,6 +221,7 @@ export function memoryData(overrides: Partial<MemoryData> = {}): MemoryData {
       maxDurationHours: 9,
       approvalWorkflow: true,
       expiryHours: 3,
+      breakGlassEnabled: false,
     },
     requests: [],
     events: [],

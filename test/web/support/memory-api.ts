@@ -5,7 +5,14 @@ import { ApiError } from '../../../web/src/api/errors';
 import type { SubscriptionHandlers, TeamApi, Unsubscribe } from '../../../web/src/api/team-api';
 import type {
   Account,
+  Approval,
+  ApprovalProgress,
   ApproverPolicy,
+  CreateBreakGlassRequestInput,
+  DecideExtensionInput,
+  ExtendRequestInput,
+  Extension,
+  ReviewRequestInput,
   AuditEvent,
   EligibilityPolicy,
   Group,
@@ -74,11 +81,23 @@ type EligibilityContentInput = Omit<
   'id' | 'expectedUpdatedAt'
 >;
 
-/** An approver policy as the core's selection reads it. */
-function toCorePolicy(policy: ApproverPolicy): CoreApproverPolicy {
-  const { ticketNo, ...rest } = policy;
-  return ticketNo === null ? rest : { ...rest, ticketNo };
+/** `T` with its nullable fields optional instead: how the core's types leave a value out. */
+type NullsDropped<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as null extends T[K] ? K : never]?: Exclude<T[K], null>;
+};
+
+function dropNulls<T extends object>(value: T): NullsDropped<T> {
+  // What the API leaves null the core leaves out: dropping the nulls is the whole conversion.
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null)) as NullsDropped<T>;
 }
+
+/** An approver policy as the core's selection reads it (stages and timers included once listed). */
+function toCorePolicy(policy: ApproverPolicy): CoreApproverPolicy {
+  return dropNulls(policy);
+}
+
+/** A stage of a request's approval, as stored on the request. */
+type StageRuleOf = ApprovalProgress['stages'][number];
 
 function page<T>(items: readonly T[], args?: PageArgs): Page<T> {
   const start = args?.nextToken ? Number(args.nextToken) : 0;
@@ -189,6 +208,8 @@ export class MemoryTeamApi implements TeamApi {
         return () => true;
       case 'auditSessions':
         return (r) => ACTIVE.includes(r.status) || ENDED.includes(r.status);
+      case 'reviewsPending':
+        return (r) => r.breakGlass !== null && r.review?.state === 'NEEDED';
     }
   }
 
@@ -211,12 +232,17 @@ export class MemoryTeamApi implements TeamApi {
       ),
     );
   listRequests = (list: RequestListName, args?: PageArgs) =>
-    this.record('listRequests', [list, args], () =>
-      page(
-        this.data.requests.filter(this.listFilter(list)).map((r) => ({ ...r })),
-        args,
-      ),
-    );
+    this.record('listRequests', [list, args], () => {
+      const items = this.data.requests.filter(this.listFilter(list)).map((r) => ({ ...r }));
+      if (list === 'reviewsPending') {
+        if (!this.data.me.isAuditor && !this.data.me.isAdmin) {
+          throw new ApiError('Forbidden', 'Only auditors and admins see the reviews pending.');
+        }
+        // Oldest first: the longest-waiting review on top.
+        items.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime));
+      }
+      return page(items, args);
+    });
   settings = () => this.record('settings', [], () => ({ ...this.data.settings }));
   eligibilityPolicies = (args?: PageArgs) =>
     this.record('eligibilityPolicies', [args], () => page(this.data.eligibilityPolicies, args));
@@ -261,7 +287,10 @@ export class MemoryTeamApi implements TeamApi {
       const account = this.data.formOptions.accounts.find((a) => a.id === input.accountId);
       const permissionSet = account?.permissionSets.find((p) => p.arn === input.permissionSetArn);
       if (!account || !permissionSet) throw new ApiError('NotEligible', 'You are not eligible for this.');
-      const { approvers } = this.approversOf(account.id, permissionSet.arn);
+      const { approvers, stages } = this.approversOf(account.id, permissionSet.arn);
+      if (permissionSet.approvalRequired && approvers.length > 0) {
+        this.requireFeasible(stages, `${account.name} (${account.id})`);
+      }
       if (permissionSet.approvalRequired && approvers.length === 0) {
         throw new ApiError(
           'NoApprover',
@@ -296,16 +325,62 @@ export class MemoryTeamApi implements TeamApi {
         importedFrom: null,
         createdAt: now,
         updatedAt: now,
+        endTime: new Date(Date.parse(input.startTime ?? now) + input.durationHours * 3_600_000).toISOString(),
+        approval: permissionSet.approvalRequired ? this.newApproval(stages) : null,
+        extensions: [],
+        maxTotalHours: null,
+        extensionApprovalRequired: true,
+        breakGlass: null,
+        review: null,
       };
       this.data.requests.unshift(request);
       return { ...request };
     });
+  /**
+   * Adds the caller's approval in the open stage (one person counts once); the last one needed
+   * approves the request. A request without stages is approved by any one approver.
+   */
   approveRequest = (input: Parameters<TeamApi['approveRequest']>[0]) =>
-    this.record('approveRequest', [input], () =>
-      this.transition(input.requestId, ['PENDING'], 'APPROVED', {
-        decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
-      }),
-    );
+    this.record('approveRequest', [input], () => {
+      const request = this.find(input.requestId);
+      const approval = request.approval;
+      if (!approval || approval.stages.length === 0 || request.status !== 'PENDING') {
+        return this.transition(input.requestId, ['PENDING'], 'APPROVED', {
+          decision: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
+        });
+      }
+      if (request.requester.id === this.data.me.userId) {
+        throw new ApiError('Forbidden', 'You cannot approve your own request.');
+      }
+      const given = approval.stages.flatMap((s) => s.approvals);
+      const stage = this.stageForApproval(approval.stages, given);
+      const comment = input.comment?.trim() ? input.comment.trim() : null;
+      const added: Approval = { by: this.meActor(), at: this.now(), comment, stage };
+      const stages = approval.stages.map((s) => {
+        const approvals = s.index === stage ? [...s.approvals, added] : s.approvals;
+        return { ...s, approvals, complete: approvals.length >= s.required };
+      });
+      const open = stages.find((s) => !s.complete);
+      request.approval = {
+        ...approval,
+        stages,
+        currentStage: open ? open.index : null,
+        approvalsGiven: given.length + 1,
+      };
+      if (open) {
+        this.recordEvent(request, 'APPROVAL_RECORDED', {
+          comment,
+          detail: `${given.length + 1} of ${approval.approvalsRequired}`,
+        });
+        request.updatedAt = this.now();
+        return { ...request };
+      }
+      const approved = this.transition(input.requestId, ['PENDING'], 'APPROVED', {
+        decision: { by: added.by, at: added.at, comment },
+      });
+      this.recordEvent(request, 'APPROVED', { comment, fromStatus: 'PENDING', toStatus: 'APPROVED' });
+      return approved;
+    });
   rejectRequest = (input: Parameters<TeamApi['rejectRequest']>[0]) =>
     this.record('rejectRequest', [input], () =>
       this.transition(input.requestId, ['PENDING'], 'REJECTED', {
@@ -322,6 +397,384 @@ export class MemoryTeamApi implements TeamApi {
         revoke: { by: this.meActor(), at: this.now(), comment: input.comment ?? null },
       }),
     );
+
+  // --- requests: approvals, stages, extensions, break-glass, review (docs/approvals.md) ---
+
+  /** Appends an event to a request's history, as the server records it. */
+  private recordEvent(
+    request: Request,
+    action: AuditEvent['action'],
+    patch: Partial<Pick<AuditEvent, 'comment' | 'detail' | 'fromStatus' | 'toStatus'>> = {},
+  ): void {
+    this.data.events.push({
+      id: `e-${this.data.events.length + 1}`,
+      requestId: request.id,
+      at: this.now(),
+      action,
+      actor: this.meActor(),
+      fromStatus: null,
+      toStatus: null,
+      comment: null,
+      detail: null,
+      ...patch,
+    });
+  }
+
+  /** The comment of a decision: required when the settings say so (ValidationError on `comment`). */
+  private decisionComment(comment: string | null | undefined): string | null {
+    const trimmed = comment?.trim() ?? '';
+    if (trimmed === '' && this.data.settings.commentsRequired) {
+      throw new ApiError('ValidationError', 'A comment is required.', 'comment');
+    }
+    return trimmed === '' ? null : trimmed;
+  }
+
+  /**
+   * The stage an approval by the caller counts for, given the approvals so far: one person counts
+   * once, and only the open stage's approvers approve (Forbidden otherwise, naming the stage).
+   */
+  private stageForApproval(stages: readonly StageRuleOf[], approvals: readonly Approval[]): number {
+    const me = this.data.me.userId;
+    if (approvals.some((a) => a.by.id === me)) {
+      throw new ApiError(
+        'Forbidden',
+        'You have already approved; another approver must give the next approval.',
+      );
+    }
+    const open = stages.find((s) => approvals.filter((a) => a.stage === s.index).length < s.required);
+    if (!open) throw new ApiError('Forbidden', 'Every approval this needs has already been given.');
+    if (!open.approvers.some((a) => a.id === me)) {
+      const label = (s: StageRuleOf) => s.name ?? `stage ${s.index + 1}`;
+      const mine = stages.find((s) => s.approvers.some((a) => a.id === me));
+      throw new ApiError(
+        'Forbidden',
+        mine && mine.index > open.index
+          ? `This is waiting for ${label(open)} first; you approve in ${label(mine)}.`
+          : `You are not an approver of ${label(open)}, which this is waiting for.`,
+      );
+    }
+    return open.index;
+  }
+
+  /** The stages of the approval a request would go through, by the deciding policies (docs/approvals.md). */
+  private stagesOf(policies: readonly CoreApproverPolicy[]): RequestApprovers['stages'] {
+    if (policies.length === 0) return [];
+    const candidate = (
+      ids: readonly string[],
+      groups: readonly { id: string; name: string }[],
+      named: Set<string>,
+    ) =>
+      [...new Set([...groups.flatMap((g) => this.data.groupMembers[g.id] ?? []), ...ids])]
+        .filter((id) => id !== this.data.me.userId)
+        .flatMap((id) => {
+          const user = this.data.users.find((u) => u.id === id);
+          if (!user) return [];
+          const memberOf = groups.filter((g) => (this.data.groupMembers[g.id] ?? []).includes(id));
+          return [{ id, name: user.displayName ?? user.userName, groups: memberOf, named: named.has(id) }];
+        });
+    const firstUsers = policies.flatMap((p) => p.approverUsers.map((u) => u.id));
+    const first = {
+      name: policies.find((p) => p.stageName !== undefined)?.stageName ?? null,
+      required: Math.max(...policies.map((p) => p.approvalsRequired ?? 1)),
+      approvers: candidate(
+        firstUsers,
+        policies.flatMap((p) => p.approverGroups),
+        new Set(firstUsers),
+      ),
+    };
+    const later = policies.flatMap((p) =>
+      (p.nextStages ?? []).map((stage) => {
+        const users = stage.approverUsers.map((u) => u.id);
+        return {
+          name: stage.name,
+          required: stage.approvalsRequired,
+          approvers: candidate(users, stage.approverGroups, new Set(users)),
+        };
+      }),
+    );
+    return [first, ...later];
+  }
+
+  /** Refuses stages that different people other than the requester cannot complete (a matching). */
+  private requireFeasible(stages: RequestApprovers['stages'], target: string): void {
+    const slots = stages.flatMap((stage, index) => Array.from({ length: stage.required }, () => index));
+    const holder = new Map<string, number>();
+    const assign = (slot: number, seen: Set<string>): boolean => {
+      for (const approver of stages[slots[slot] ?? -1]?.approvers ?? []) {
+        if (seen.has(approver.id)) continue;
+        seen.add(approver.id);
+        const other = holder.get(approver.id);
+        if (other === undefined || assign(other, seen)) {
+          holder.set(approver.id, slot);
+          return true;
+        }
+      }
+      return false;
+    };
+    slots.forEach((stageIndex, slot) => {
+      if (!assign(slot, new Set())) {
+        const stage = stages[stageIndex];
+        const name = stage?.name ? `Stage "${stage.name}"` : `Stage ${stageIndex + 1}`;
+        throw new ApiError(
+          'NoApprover',
+          `${name} cannot get its approvals for ${target}: one person counts only once; ask an administrator to change the approver policy.`,
+        );
+      }
+    });
+  }
+
+  /** The approval progress a new request starts with. */
+  private newApproval(stages: RequestApprovers['stages']): ApprovalProgress {
+    const actor = (id: string) => {
+      const user = this.data.users.find((u) => u.id === id);
+      return { id, email: user?.email ?? '', name: user?.displayName ?? user?.userName ?? null };
+    };
+    return {
+      stages: stages.map((stage, index) => ({
+        index,
+        name: stage.name,
+        required: stage.required,
+        approvers: stage.approvers.map((a) => actor(a.id)),
+        approvals: [],
+        complete: false,
+      })),
+      currentStage: 0,
+      approvalsGiven: 0,
+      approvalsRequired: stages.reduce((sum, s) => sum + s.required, 0),
+      remindAt: null,
+      remindedAt: null,
+      escalateAt: null,
+      escalatedAt: null,
+    };
+  }
+
+  /** Everyone listed as an approver of a request (escalation may add some to the stages). */
+  private isApproverOf(request: Request): boolean {
+    const me = this.data.me.userId;
+    return (
+      request.approvers.some((a) => a.id === me) ||
+      (request.approval?.stages.some((s) => s.approvers.some((a) => a.id === me)) ?? false)
+    );
+  }
+
+  private approvedExtensionHours(request: Request): number {
+    return request.extensions.filter((e) => e.status === 'APPROVED').reduce((sum, e) => sum + e.hours, 0);
+  }
+
+  /** Moves the end of access by an approved extension. */
+  private applyExtension(request: Request, extension: Extension): void {
+    request.endTime = new Date(Date.parse(request.endTime) + extension.hours * 3_600_000).toISOString();
+  }
+
+  private pendingExtensionOf(request: Request, extensionId: number): Extension {
+    const extension = request.extensions.find((e) => e.id === extensionId);
+    if (!extension) throw new ApiError('NotFound', 'No such extension.');
+    if (extension.status !== 'PENDING') {
+      throw new ApiError('Conflict', `The extension is already ${extension.status.toLowerCase()}.`);
+    }
+    return extension;
+  }
+
+  createBreakGlassRequest = (input: CreateBreakGlassRequestInput) =>
+    this.record('createBreakGlassRequest', [input], () => {
+      const account = this.data.formOptions.accounts.find((a) => a.id === input.accountId);
+      const permissionSet = account?.permissionSets.find((p) => p.arn === input.permissionSetArn);
+      if (
+        !account ||
+        !permissionSet ||
+        !permissionSet.breakGlass ||
+        !this.data.formOptions.breakGlassEnabled
+      ) {
+        throw new ApiError('NotEligible', 'You may not take break-glass access to this.');
+      }
+      const max = permissionSet.breakGlassMaxHours ?? 1;
+      if (!Number.isInteger(input.durationHours) || input.durationHours < 1 || input.durationHours > max) {
+        throw new ApiError('ValidationError', `Break-glass access lasts 1 to ${max} hours.`, 'durationHours');
+      }
+      if (input.justification.trim() === '') {
+        throw new ApiError('ValidationError', 'A reason is required.', 'justification');
+      }
+      const incident = input.incident.trim();
+      if (incident === '' || [...incident].length > 100) {
+        throw new ApiError(
+          'ValidationError',
+          'An incident or ticket reference of 1–100 characters is required.',
+          'incident',
+        );
+      }
+      const { approvers } = this.approversOf(account.id, permissionSet.arn);
+      const now = this.now();
+      const request: Request = {
+        id: `req-${this.data.requests.length + 1}`,
+        requester: this.meActor(),
+        account: { id: account.id, name: account.name },
+        permissionSet: { arn: permissionSet.arn, name: permissionSet.name },
+        sessionDuration: 'PT1H',
+        startTime: now,
+        durationHours: input.durationHours,
+        justification: input.justification.trim(),
+        ticketNo: null,
+        status: 'SCHEDULED',
+        approvalRequired: false,
+        approvers: approvers.map((a) => ({
+          id: a.id,
+          email: this.data.users.find((u) => u.id === a.id)?.email ?? '',
+          name: a.name,
+        })),
+        expiresAt: null,
+        decision: null,
+        cancelledAt: null,
+        revoke: null,
+        grantedAt: null,
+        endedAt: null,
+        errorReason: null,
+        importedFrom: null,
+        createdAt: now,
+        updatedAt: now,
+        endTime: new Date(Date.parse(now) + input.durationHours * 3_600_000).toISOString(),
+        approval: null,
+        extensions: [],
+        maxTotalHours: null,
+        extensionApprovalRequired: false,
+        breakGlass: { incident },
+        review: { state: 'NEEDED', by: null, at: null, comment: null },
+      };
+      this.data.requests.unshift(request);
+      this.recordEvent(request, 'BREAK_GLASS', { toStatus: 'SCHEDULED', detail: `Incident ${incident}` });
+      return { ...request };
+    });
+
+  extendRequest = (input: ExtendRequestInput) =>
+    this.record('extendRequest', [input], () => {
+      const request = this.find(input.requestId);
+      const me = this.data.me.userId;
+      if (request.requester.id !== me && !this.isApproverOf(request)) {
+        throw new ApiError('Forbidden', 'Only the requester or an approver may extend this access.');
+      }
+      if (request.status !== 'SCHEDULED' && request.status !== 'IN_PROGRESS') {
+        throw new ApiError(
+          'IllegalTransition',
+          `Access that is ${request.status.toLowerCase()} cannot be extended.`,
+        );
+      }
+      if (request.maxTotalHours === null) throw new ApiError('Forbidden', 'This access cannot be extended.');
+      if (Date.parse(request.endTime) - this.clock < 60_000) {
+        throw new ApiError('Conflict', 'Access ends in less than a minute; it can no longer be extended.');
+      }
+      if (request.extensions.some((e) => e.status === 'PENDING')) {
+        throw new ApiError('Conflict', 'An extension is already waiting for a decision.');
+      }
+      const left = request.maxTotalHours - request.durationHours - this.approvedExtensionHours(request);
+      if (!Number.isInteger(input.hours) || input.hours < 1 || input.hours > left) {
+        throw new ApiError(
+          'ValidationError',
+          `At most ${left} more hours (${request.maxTotalHours} in all).`,
+          'hours',
+        );
+      }
+      if (input.reason.trim() === '')
+        throw new ApiError('ValidationError', 'A reason is required.', 'reason');
+      const needsApproval =
+        request.extensionApprovalRequired && request.approvalRequired && request.approval !== null;
+      const extension: Extension = {
+        id: request.extensions.length + 1,
+        hours: input.hours,
+        reason: input.reason.trim(),
+        requestedBy: this.meActor(),
+        requestedAt: this.now(),
+        status: needsApproval ? 'PENDING' : 'APPROVED',
+        approvals: [],
+        decision: null,
+      };
+      request.extensions = [...request.extensions, extension];
+      this.recordEvent(request, 'EXTENSION_REQUESTED', {
+        comment: extension.reason,
+        detail: `${input.hours} hours`,
+      });
+      if (!needsApproval) {
+        this.applyExtension(request, extension);
+        this.recordEvent(request, 'EXTENDED', { detail: `Access ends ${request.endTime}` });
+      }
+      request.updatedAt = this.now();
+      return { ...request };
+    });
+
+  approveExtension = (input: DecideExtensionInput) =>
+    this.record('approveExtension', [input], () => {
+      const request = this.find(input.requestId);
+      if (request.requester.id === this.data.me.userId) {
+        throw new ApiError('Forbidden', 'You cannot approve an extension of your own access.');
+      }
+      const extension = this.pendingExtensionOf(request, input.extensionId);
+      if (request.status !== 'SCHEDULED' && request.status !== 'IN_PROGRESS') {
+        throw new ApiError('IllegalTransition', 'Access has ended; the extension can no longer be approved.');
+      }
+      const stages = request.approval?.stages ?? [];
+      const comment = this.decisionComment(input.comment);
+      const stage = this.stageForApproval(stages, extension.approvals);
+      const approval: Approval = { by: this.meActor(), at: this.now(), comment, stage };
+      extension.approvals = [...extension.approvals, approval];
+      const complete = stages.every(
+        (s) => extension.approvals.filter((a) => a.stage === s.index).length >= s.required,
+      );
+      if (complete) {
+        extension.status = 'APPROVED';
+        extension.decision = { by: approval.by, at: approval.at, comment };
+        this.applyExtension(request, extension);
+        this.recordEvent(request, 'EXTENDED', { comment, detail: `Access ends ${request.endTime}` });
+      } else {
+        this.recordEvent(request, 'APPROVAL_RECORDED', { comment, detail: `Extension ${extension.id}` });
+      }
+      request.updatedAt = this.now();
+      return { ...request };
+    });
+
+  rejectExtension = (input: DecideExtensionInput) =>
+    this.record('rejectExtension', [input], () => {
+      const request = this.find(input.requestId);
+      const extension = this.pendingExtensionOf(request, input.extensionId);
+      if (request.requester.id === this.data.me.userId) {
+        extension.status = 'CANCELLED';
+        this.recordEvent(request, 'EXTENSION_CANCELLED', { detail: `Extension ${extension.id}` });
+      } else {
+        if (!this.isApproverOf(request))
+          throw new ApiError('Forbidden', 'You are not an approver of this request.');
+        const comment = this.decisionComment(input.comment);
+        extension.status = 'REJECTED';
+        extension.decision = { by: this.meActor(), at: this.now(), comment };
+        this.recordEvent(request, 'EXTENSION_REJECTED', { comment, detail: `Extension ${extension.id}` });
+      }
+      request.updatedAt = this.now();
+      return { ...request };
+    });
+
+  reviewRequest = (input: ReviewRequestInput) =>
+    this.record('reviewRequest', [input], () => {
+      const request = this.find(input.requestId);
+      if (!request.breakGlass || !request.review) {
+        throw new ApiError('ValidationError', 'Only break-glass access is reviewed.', 'requestId');
+      }
+      if (request.requester.id === this.data.me.userId) {
+        throw new ApiError('Forbidden', 'You cannot review your own break-glass access.');
+      }
+      if (!this.isApproverOf(request))
+        throw new ApiError('Forbidden', 'Only an approver of this request can review it.');
+      if (request.review.state !== 'NEEDED')
+        throw new ApiError('Conflict', 'This access was already reviewed.');
+      if (input.state === 'NEEDED') {
+        throw new ApiError('ValidationError', 'Acknowledge or flag the access.', 'state');
+      }
+      const comment = input.comment.trim();
+      if (comment === '') throw new ApiError('ValidationError', 'A comment is required.', 'comment');
+      request.review = { state: input.state, by: this.meActor(), at: this.now(), comment };
+      this.recordEvent(request, 'REVIEWED', {
+        comment,
+        detail: input.state === 'FLAGGED' ? 'Flagged' : 'Acknowledged',
+      });
+      request.updatedAt = this.now();
+      return { ...request };
+    });
+  // --- end of requests: approvals, stages, extensions, break-glass, review ---
 
   private accountRef(id: string) {
     return { id, name: this.data.accounts.find((a) => a.id === id)?.name ?? id };
@@ -365,6 +818,23 @@ export class MemoryTeamApi implements TeamApi {
     if (includeNestedOus && ous.length === 0) {
       throw new ApiError('ValidationError', 'Include nested OUs needs at least one OU.', 'includeNestedOus');
     }
+    const maxTotalHours = input.maxTotalHours ?? input.maxDurationHours;
+    if (maxTotalHours < input.maxDurationHours) {
+      throw new ApiError(
+        'ValidationError',
+        `Maximum total hours with extensions must be at least the maximum duration (${input.maxDurationHours} hours).`,
+        'maxTotalHours',
+      );
+    }
+    const breakGlass = input.breakGlass ?? false;
+    const breakGlassMaxHours = input.breakGlassMaxHours ?? 1;
+    if (breakGlass && breakGlassMaxHours > Math.min(24, input.maxDurationHours)) {
+      throw new ApiError(
+        'ValidationError',
+        `Break-glass maximum duration must be at most the maximum duration (${input.maxDurationHours} hours).`,
+        'breakGlassMaxHours',
+      );
+    }
     return {
       accounts,
       ous,
@@ -373,7 +843,49 @@ export class MemoryTeamApi implements TeamApi {
       pairs,
       maxDurationHours: input.maxDurationHours,
       approvalRequired: input.approvalRequired,
+      maxTotalHours,
+      extensionApprovalRequired: input.extensionApprovalRequired ?? true,
+      breakGlass,
+      breakGlassMaxHours,
       ticketNo: input.ticketNo ?? null,
+    };
+  }
+
+  /** The approval rules of an approver policy (stages, timers), checked as the server checks them. */
+  private approvalRules(input: Parameters<TeamApi['updateApproverPolicy']>[0]) {
+    const nextStages = (input.nextStages ?? []).map((stage, index) => {
+      const approverGroups = (stage.approverGroupIds ?? []).map((id) => this.groupRef(id));
+      const approverUsers = (stage.approverUserIds ?? []).map((id) => this.userRef(id));
+      if (approverGroups.length + approverUsers.length === 0) {
+        throw new ApiError(
+          'ValidationError',
+          `Stage "${stage.name}" needs at least one approver group or user (item ${index + 1}).`,
+          `nextStages.${index}.approverGroupIds`,
+        );
+      }
+      return {
+        name: stage.name,
+        approverGroups,
+        approverUsers,
+        approvalsRequired: stage.approvalsRequired ?? 1,
+      };
+    });
+    const remind = input.remindAfterMinutes ?? null;
+    const escalate = input.escalateAfterMinutes ?? null;
+    if (remind !== null && escalate !== null && escalate <= remind) {
+      throw new ApiError(
+        'ValidationError',
+        `Escalation time must come after the reminder (more than ${remind} minutes).`,
+        'escalateAfterMinutes',
+      );
+    }
+    return {
+      approvalsRequired: input.approvalsRequired ?? 1,
+      stageName: input.stageName?.trim() || null,
+      nextStages,
+      remindAfterMinutes: remind,
+      escalateAfterMinutes: escalate,
+      escalationGroups: (input.escalationGroupIds ?? []).map((id) => this.groupRef(id)),
     };
   }
 
@@ -424,7 +936,7 @@ export class MemoryTeamApi implements TeamApi {
           },
         ];
       });
-    return { approvalRequired: eligible.approvalRequired, approvers };
+    return { approvalRequired: eligible.approvalRequired, approvers, stages: this.stagesOf(chosen) };
   }
 
   createEligibilityPolicies = (input: Parameters<TeamApi['createEligibilityPolicies']>[0]) =>
@@ -491,6 +1003,7 @@ export class MemoryTeamApi implements TeamApi {
           'approverGroupIds',
         );
       }
+      const rules = this.approvalRules({ ...input, id: '', expectedUpdatedAt: '' });
       const updatedAt = this.now();
       const created = input.targets.map((targetId): ApproverPolicy => {
         const account = this.data.accounts.find((a) => a.id === targetId);
@@ -504,6 +1017,7 @@ export class MemoryTeamApi implements TeamApi {
           approverGroups,
           approverUsers,
           also: input.also ?? false,
+          ...rules,
           ticketNo: input.ticketNo ?? null,
           updatedAt,
           updatedBy: this.data.me.userName,
@@ -546,6 +1060,7 @@ export class MemoryTeamApi implements TeamApi {
         approverUsers,
         includeNestedOus: policy.targetType === 'OU' && (input.includeNestedOus ?? false),
         also: input.also ?? false,
+        ...this.approvalRules(input),
         ticketNo: input.ticketNo ?? null,
         updatedAt: this.now(),
         updatedBy: this.data.me.userName,
@@ -562,10 +1077,33 @@ export class MemoryTeamApi implements TeamApi {
     this.record('updateSettings', [input], () => {
       const current = this.data.settings;
       if (input.expectedVersion !== current.version) throw new ApiError('Conflict', 'The settings changed.');
-      const { slackToken, clearSlackToken, expectedVersion: _expected, ...rest } = input;
+      const { slackToken, clearSlackToken, expectedVersion: _expected, ...given } = input;
+      // --- settings: approvals (the server resolves group names and keeps what is left out) ---
+      const { reminderMinutes, escalationMinutes, escalationGroupIds, breakGlassEnabled, ...rest } = given;
+      const approvals = {
+        reminderMinutes: reminderMinutes ?? current.reminderMinutes,
+        escalationMinutes: escalationMinutes ?? current.escalationMinutes,
+        escalationGroups:
+          escalationGroupIds === null || escalationGroupIds === undefined
+            ? current.escalationGroups
+            : escalationGroupIds.map((id) => {
+                const group = this.data.groups.find((g) => g.id === id);
+                if (!group) {
+                  throw new ApiError(
+                    'ValidationError',
+                    `Escalation group ${id} does not exist.`,
+                    'escalationGroupIds',
+                  );
+                }
+                return { id: group.id, name: group.name };
+              }),
+        breakGlassEnabled: breakGlassEnabled ?? current.breakGlassEnabled,
+      };
+      // --- end of settings: approvals ---
       this.data.settings = {
         ...current,
         ...rest,
+        ...approvals,
         sesSourceEmail: rest.sesSourceEmail ?? null,
         sesSourceArn: rest.sesSourceArn ?? null,
         slackAuditChannel: rest.slackAuditChannel ?? null,

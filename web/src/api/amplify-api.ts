@@ -3,6 +3,11 @@ import { Hub } from 'aws-amplify/utils';
 import {
   AccountsDocument,
   ApproveRequestDocument,
+  ApproveExtensionDocument,
+  CreateBreakGlassRequestDocument,
+  ExtendRequestDocument,
+  RejectExtensionDocument,
+  ReviewRequestDocument,
   CheckPoliciesNowDocument,
   ExportPoliciesDocument,
   ImportPoliciesDocument,
@@ -223,6 +228,12 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
     cancelRequest: async (requestId) =>
       (await run(CancelRequestDocument, { input: { requestId } })).cancelRequest,
     revokeRequest: async (input) => (await run(RevokeRequestDocument, { input })).revokeRequest,
+    createBreakGlassRequest: async (input) =>
+      (await run(CreateBreakGlassRequestDocument, { input })).createBreakGlassRequest,
+    extendRequest: async (input) => (await run(ExtendRequestDocument, { input })).extendRequest,
+    approveExtension: async (input) => (await run(ApproveExtensionDocument, { input })).approveExtension,
+    rejectExtension: async (input) => (await run(RejectExtensionDocument, { input })).rejectExtension,
+    reviewRequest: async (input) => (await run(ReviewRequestDocument, { input })).reviewRequest,
     createEligibilityPolicies: async (input) =>
       (await run(CreateEligibilityPoliciesDocument, { input })).createEligibilityPolicies,
     updateEligibilityPolicy: async (input) =>

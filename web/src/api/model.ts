@@ -40,6 +40,12 @@ import type {
 
 export type {
   ApproveRequestInput,
+  CreateBreakGlassRequestInput,
+  DecideExtensionInput,
+  ExtendRequestInput,
+  ExtensionStatus,
+  ReviewRequestInput,
+  ReviewState,
   PolicyDocumentFormat,
   ApproverTargetType,
   AuditAction,
@@ -65,10 +71,21 @@ export type { RequestListName } from './request-lists';
 export type Me = MeQuery['me'];
 export type Actor = ActorFieldsFragment;
 export type Request = RequestFieldsFragment;
+/** Where a request's approval stands: its stages in order, approvals given, reminder timers. */
+export type ApprovalProgress = NonNullable<Request['approval']>;
+export type ApprovalStageProgress = ApprovalProgress['stages'][number];
+/** One person's approval of a request or of an extension. */
+export type Approval = ApprovalStageProgress['approvals'][number];
+/** A request for more time on scheduled or in-progress access. */
+export type Extension = Request['extensions'][number];
+/** The after-the-fact review of break-glass access. */
+export type SessionReview = NonNullable<Request['review']>;
 export type AuditEvent = RequestEventsQuery['requestEvents']['items'][number];
 export type RequestFormOptions = RequestFormOptionsQuery['requestFormOptions'];
 /** Who would approve a request for an account and permission set, shown before submitting. */
 export type RequestApprovers = RequestApproversQuery['requestApprovers'];
+/** A stage of the approval a request would go through, shown before submitting. */
+export type ApproverStage = RequestApprovers['stages'][number];
 export type EligibleAccount = RequestFormOptions['accounts'][number];
 export type EligiblePermissionSet = EligibleAccount['permissionSets'][number];
 export type EligibilityPolicy = EligibilityPolicyFieldsFragment;

@@ -11,6 +11,7 @@ import {
   MyApprovalsDocument,
   MyRequestsDocument,
   PendingApprovalsDocument,
+  ReviewsPendingDocument,
   type MyRequestsQuery,
   type MyRequestsQueryVariables,
 } from '../../../graphql/generated/operations';
@@ -37,6 +38,7 @@ export const REQUEST_LISTS = requestLists({
   endedAccess: EndedAccessDocument,
   auditRequests: AuditRequestsDocument,
   auditSessions: AuditSessionsDocument,
+  reviewsPending: ReviewsPendingDocument,
 });
 
 export type RequestListName = keyof typeof REQUEST_LISTS;

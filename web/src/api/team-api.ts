@@ -5,6 +5,10 @@ import type {
   ApproverPolicy,
   AuditEvent,
   CreateApproverPoliciesInput,
+  CreateBreakGlassRequestInput,
+  DecideExtensionInput,
+  ExtendRequestInput,
+  ReviewRequestInput,
   CreateEligibilityPoliciesInput,
   CreateRequestInput,
   DeletePoliciesResult,
@@ -88,6 +92,16 @@ export interface TeamApi {
   rejectRequest(input: RejectRequestInput): Promise<Request>;
   cancelRequest(requestId: string): Promise<Request>;
   revokeRequest(input: RevokeRequestInput): Promise<Request>;
+  /** Takes break-glass access: granted at once without approval, reviewed afterwards. */
+  createBreakGlassRequest(input: CreateBreakGlassRequestInput): Promise<Request>;
+  /** Asks for more hours on scheduled or in-progress access (applied at once when no approval is needed). */
+  extendRequest(input: ExtendRequestInput): Promise<Request>;
+  /** Approves the pending extension (an approver of the open stage). */
+  approveExtension(input: DecideExtensionInput): Promise<Request>;
+  /** Rejects the pending extension (an approver), or withdraws it (the requester). */
+  rejectExtension(input: DecideExtensionInput): Promise<Request>;
+  /** Acknowledges or flags break-glass access afterwards (an approver, never the requester). */
+  reviewRequest(input: ReviewRequestInput): Promise<Request>;
 
   createEligibilityPolicies(input: CreateEligibilityPoliciesInput): Promise<EligibilityPolicy[]>;
   updateEligibilityPolicy(input: UpdateEligibilityPolicyInput): Promise<EligibilityPolicy>;

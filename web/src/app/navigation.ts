@@ -14,7 +14,11 @@ const SECTIONS: readonly Section[] = [
   { title: 'nav.requests', routes: ['createRequest', 'myRequests'], landing: 'myRequests' },
   { title: 'nav.approvals', routes: ['approveRequests', 'myApprovals'], landing: 'approveRequests' },
   { title: 'nav.sessions', routes: ['activeAccess', 'endedAccess'], landing: 'activeAccess' },
-  { title: 'nav.audit', routes: ['auditApprovals', 'auditSessions'], landing: 'auditApprovals' },
+  {
+    title: 'nav.audit',
+    routes: ['auditApprovals', 'auditSessions', 'reviewsPending'],
+    landing: 'auditApprovals',
+  },
   {
     title: 'nav.administration',
     routes: ['eligibilityPolicy', 'approverPolicy', 'policyDocument', 'settings'],
@@ -44,8 +48,20 @@ export function navigationItems(
   return items;
 }
 
-/** Where a section's breadcrumb leads. */
-export function sectionHref(section: Parameters<Translate>[0]): string | undefined {
+/**
+ * Where a section's breadcrumb leads: its landing page, or for someone who may not open that
+ * (an admin in Audit) the first page of the section they may open.
+ */
+export function sectionHref(
+  section: Parameters<Translate>[0],
+  me?: Pick<Me, 'isAdmin' | 'isAuditor'>,
+): string | undefined {
   const found = SECTIONS.find((s) => s.title === section);
-  return found ? pathOf(found.landing) : undefined;
+  if (!found) return undefined;
+  const openable = (name: RouteName) => {
+    const route = ROUTES.find((r) => r.name === name);
+    return !me || (route !== undefined && canOpen(route.audience, me));
+  };
+  const target = openable(found.landing) ? found.landing : found.routes.find(openable);
+  return target ? pathOf(target) : undefined;
 }

@@ -1,7 +1,10 @@
 import type { MessageKey } from '../i18n/en';
 
-/** Who may open a page; the API refuses the data to anyone else too. */
-export type RouteAudience = 'everyone' | 'auditor' | 'admin';
+/**
+ * Who may open a page; the API refuses the data to anyone else too. `reviewer`: auditors and
+ * admins (who see break-glass access waiting for review).
+ */
+export type RouteAudience = 'everyone' | 'auditor' | 'reviewer' | 'admin';
 
 export type RouteName =
   | 'home'
@@ -14,6 +17,7 @@ export type RouteName =
   | 'endedAccess'
   | 'auditApprovals'
   | 'auditSessions'
+  | 'reviewsPending'
   | 'eligibilityPolicy'
   | 'approverPolicy'
   | 'policyDocument'
@@ -99,6 +103,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     section: 'nav.audit',
   },
   {
+    name: 'reviewsPending',
+    pattern: '/audit/reviews',
+    audience: 'reviewer',
+    title: 'nav.reviewsPending',
+    section: 'nav.audit',
+  },
+  {
     name: 'eligibilityPolicy',
     pattern: '/admin/eligibility',
     audience: 'admin',
@@ -178,5 +189,6 @@ export function pathOf(name: RouteName, params: Record<string, string> = {}): st
 export function canOpen(audience: RouteAudience, persona: { isAdmin: boolean; isAuditor: boolean }): boolean {
   if (audience === 'admin') return persona.isAdmin;
   if (audience === 'auditor') return persona.isAuditor;
+  if (audience === 'reviewer') return persona.isAuditor || persona.isAdmin;
   return true;
 }

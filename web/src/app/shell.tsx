@@ -41,7 +41,7 @@ export function Shell() {
   const breadcrumbs = [{ text: t('app.name'), href: '/' }];
   if (match && match.route.name !== 'home') {
     const section = match.route.section;
-    const href = section ? sectionHref(section) : undefined;
+    const href = section ? sectionHref(section, me) : undefined;
     if (section && href && href !== path) breadcrumbs.push({ text: t(section), href });
     breadcrumbs.push({ text: title, href: path });
   }

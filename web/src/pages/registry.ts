@@ -19,6 +19,7 @@ export const PAGES: Readonly<Record<RouteName, LazyPage>> = {
   endedAccess: lazy(() => import('./ended-access/ended-access-page')),
   auditApprovals: lazy(() => import('./audit-approvals/audit-approvals-page')),
   auditSessions: lazy(() => import('./audit-sessions/audit-sessions-page')),
+  reviewsPending: lazy(() => import('./reviews-pending/reviews-pending-page')),
   eligibilityPolicy: lazy(() => import('./eligibility-policy/eligibility-policy-page')),
   approverPolicy: lazy(() => import('./approver-policy/approver-policy-page')),
   policyDocument: lazy(() => import('./policy-document/policy-document-page')),

@@ -3,6 +3,7 @@ import type {
   ApproverPolicy as GraphQLApproverPolicy,
   EligibilityPolicy as GraphQLEligibilityPolicy,
 } from '../../../../graphql/generated/schema';
+import { DEFAULT_BREAK_GLASS_HOURS } from '../../../core/policies/eligibility';
 import type { ApproverPolicy, EligibilityPolicy } from '../../../core/types';
 
 /** A GraphQL `EligibilityPolicy`. */
@@ -23,6 +24,11 @@ export function eligibilityPolicyToGraphQL(p: EligibilityPolicy): GraphQLEligibi
     })),
     maxDurationHours: p.maxDurationHours,
     approvalRequired: p.approvalRequired,
+    // Policies stored before these fields read with their defaults.
+    maxTotalHours: Math.max(p.maxTotalHours ?? p.maxDurationHours, p.maxDurationHours),
+    extensionApprovalRequired: p.extensionApprovalRequired ?? true,
+    breakGlass: p.breakGlass ?? false,
+    breakGlassMaxHours: p.breakGlassMaxHours ?? DEFAULT_BREAK_GLASS_HOURS,
     ticketNo: p.ticketNo ?? null,
     updatedAt: p.updatedAt,
     updatedBy: p.updatedBy,
@@ -41,6 +47,17 @@ export function approverPolicyToGraphQL(p: ApproverPolicy): GraphQLApproverPolic
     approverGroups: p.approverGroups.map((g) => ({ id: g.id, name: g.name })),
     approverUsers: p.approverUsers.map((u) => ({ id: u.id, name: u.name })),
     also: p.also,
+    approvalsRequired: p.approvalsRequired ?? 1,
+    stageName: p.stageName ?? null,
+    nextStages: (p.nextStages ?? []).map((stage) => ({
+      name: stage.name,
+      approverGroups: stage.approverGroups.map((g) => ({ id: g.id, name: g.name })),
+      approverUsers: stage.approverUsers.map((u) => ({ id: u.id, name: u.name })),
+      approvalsRequired: stage.approvalsRequired,
+    })),
+    remindAfterMinutes: p.remindAfterMinutes ?? null,
+    escalateAfterMinutes: p.escalateAfterMinutes ?? null,
+    escalationGroups: (p.escalationGroups ?? []).map((g) => ({ id: g.id, name: g.name })),
     ticketNo: p.ticketNo ?? null,
     updatedAt: p.updatedAt,
     updatedBy: p.updatedBy,

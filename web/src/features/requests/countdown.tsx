@@ -1,6 +1,6 @@
 import type { Request } from '../../api/model';
 import { useT } from '../../i18n';
-import { accessEnd, formatRemaining } from '../../i18n/format';
+import { formatRemaining } from '../../i18n/format';
 import { useNow } from '../../app/clock';
 
 export type CountdownKind = 'startsIn' | 'endsIn' | 'expiresIn';
@@ -14,7 +14,8 @@ export function countdownOf(request: Request): { kind: CountdownKind; target: nu
     case 'SCHEDULED':
       return { kind: 'startsIn', target: Date.parse(request.startTime) };
     case 'IN_PROGRESS':
-      return { kind: 'endsIn', target: accessEnd(request.startTime, request.durationHours).getTime() };
+      // The server's end: it moves with every approved extension.
+      return { kind: 'endsIn', target: Date.parse(request.endTime) };
     default:
       return undefined;
   }

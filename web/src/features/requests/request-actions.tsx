@@ -5,15 +5,28 @@ import { useTeamApi } from '../../api/context';
 import { toApiError } from '../../api/errors';
 import { useSettings } from '../../api/hooks';
 import type { Me, Request } from '../../api/model';
-import { useT } from '../../i18n';
+import { useI18n } from '../../i18n';
+import { formatHours } from '../../i18n/format';
 import { useFlash } from '../../app/flash';
 import { CommentModal, ConfirmModal } from '../../components/modals';
+import { approverIdsOf, canApproveNow, personLabel } from './approval-progress';
+import {
+  canApproveExtension,
+  canExtend,
+  canRejectExtension,
+  canWithdrawExtension,
+  ExtendModal,
+  extensionNeedsApproval,
+  pendingExtension,
+  type ExtensionAction,
+} from './extensions';
 import { accountLabel } from './request-columns';
 import { RequestSummary } from './request-summary';
+import { canReview, type ReviewAction } from './review';
 
-export type RequestAction = 'approve' | 'reject' | 'cancel' | 'revoke';
+export type RequestAction = 'approve' | 'reject' | 'cancel' | 'revoke' | ExtensionAction | ReviewAction;
 
-const isApprover = (request: Request, me: Me) => request.approvers.some((a) => a.id === me.userId);
+const isApprover = (request: Request, me: Me) => approverIdsOf(request).has(me.userId);
 const isRequester = (request: Request, me: Me) => request.requester.id === me.userId;
 
 /**
@@ -25,6 +38,8 @@ export function canAct(action: RequestAction, request: Request, me: Me): boolean
   if (request.importedFrom) return false;
   switch (action) {
     case 'approve':
+      // Only the open stage's approvers approve, each once; anyone listed may reject.
+      return request.status === 'PENDING' && !isRequester(request, me) && canApproveNow(request, me);
     case 'reject':
       return request.status === 'PENDING' && !isRequester(request, me) && isApprover(request, me);
     case 'cancel':
@@ -34,6 +49,17 @@ export function canAct(action: RequestAction, request: Request, me: Me): boolean
         (request.status === 'SCHEDULED' || request.status === 'IN_PROGRESS') &&
         (isRequester(request, me) || isApprover(request, me))
       );
+    case 'extend':
+      return canExtend(request, me);
+    case 'approveExtension':
+      return canApproveExtension(request, me);
+    case 'rejectExtension':
+      return canRejectExtension(request, me);
+    case 'withdrawExtension':
+      return canWithdrawExtension(request, me);
+    case 'acknowledge':
+    case 'flag':
+      return canReview(request, me);
   }
 }
 
@@ -45,12 +71,12 @@ export interface RequestActions {
 }
 
 /**
- * The approve, reject, cancel and revoke flows with their modals. `onDone` runs after each
+ * The approve, reject, cancel, revoke, extension and review flows with their modals. `onDone` runs after each
  * attempt that changed (or found changed) the request: refetch what is shown.
  */
 export function useRequestActions(onDone: () => void): RequestActions {
   const api = useTeamApi();
-  const t = useT();
+  const { t, locale } = useI18n();
   const { notify } = useFlash();
   const settings = useSettings();
   const [current, setCurrent] = useState<{ action: RequestAction; request: Request } | undefined>();
@@ -131,6 +157,113 @@ export function useRequestActions(onDone: () => void): RequestActions {
         >
           <SpaceBetween size="s">
             <Box>{t('actions.revoke.explain')}</Box>
+            {summary}
+          </SpaceBetween>
+        </CommentModal>
+      );
+    } else if (action === 'extend') {
+      modal = (
+        <ExtendModal
+          key={`extend-${request.id}`}
+          request={request}
+          summary={summary}
+          onDismiss={close}
+          onSubmit={(hours, reason) =>
+            perform(
+              request,
+              () => api.extendRequest({ requestId: request.id, hours, reason }),
+              extensionNeedsApproval(request) ? t('extension.done.requested') : t('extension.done.extended'),
+            )
+          }
+        />
+      );
+    } else if (action === 'approveExtension' || action === 'rejectExtension') {
+      const extension = pendingExtension(request);
+      const approve = action === 'approveExtension';
+      modal = extension ? (
+        <CommentModal
+          key={`${action}-${request.id}-${extension.id}`}
+          header={approve ? t('extension.approve.header') : t('extension.reject.header')}
+          commentLabel={t('actions.comment')}
+          commentRequired={commentsRequired}
+          submitLabel={approve ? t('extension.approve') : t('extension.reject')}
+          onDismiss={close}
+          onSubmit={(comment) =>
+            perform(
+              request,
+              () =>
+                approve
+                  ? api.approveExtension({ requestId: request.id, extensionId: extension.id, comment })
+                  : api.rejectExtension({ requestId: request.id, extensionId: extension.id, comment }),
+              approve ? t('extension.done.approved') : t('extension.done.rejected'),
+            )
+          }
+        >
+          <SpaceBetween size="s">
+            <Box>
+              {t('extension.askedFor', {
+                hours: formatHours(extension.hours, t, locale),
+                who: personLabel(extension.requestedBy),
+                reason: extension.reason,
+              })}
+            </Box>
+            {summary}
+          </SpaceBetween>
+        </CommentModal>
+      ) : null;
+    } else if (action === 'withdrawExtension') {
+      const extension = pendingExtension(request);
+      modal = extension ? (
+        <ConfirmModal
+          key={`withdraw-${request.id}-${extension.id}`}
+          header={t('extension.withdraw.header')}
+          confirmLabel={t('extension.withdraw')}
+          onDismiss={close}
+          onConfirm={() =>
+            perform(
+              request,
+              () => api.rejectExtension({ requestId: request.id, extensionId: extension.id }),
+              t('extension.done.withdrawn'),
+            )
+          }
+        >
+          <SpaceBetween size="s">
+            <Box>
+              {t('extension.askedFor', {
+                hours: formatHours(extension.hours, t, locale),
+                who: personLabel(extension.requestedBy),
+                reason: extension.reason,
+              })}
+            </Box>
+            {summary}
+          </SpaceBetween>
+        </ConfirmModal>
+      ) : null;
+    } else if (action === 'acknowledge' || action === 'flag') {
+      const acknowledge = action === 'acknowledge';
+      modal = (
+        <CommentModal
+          key={`${action}-${request.id}`}
+          header={acknowledge ? t('review.acknowledge.header') : t('review.flag.header')}
+          commentLabel={t('review.comment')}
+          commentRequired
+          submitLabel={acknowledge ? t('review.acknowledge') : t('review.flag')}
+          onDismiss={close}
+          onSubmit={(comment) =>
+            perform(
+              request,
+              () =>
+                api.reviewRequest({
+                  requestId: request.id,
+                  state: acknowledge ? 'ACKNOWLEDGED' : 'FLAGGED',
+                  comment: comment ?? '',
+                }),
+              acknowledge ? t('review.done.acknowledged') : t('review.done.flagged'),
+            )
+          }
+        >
+          <SpaceBetween size="s">
+            <Box>{acknowledge ? t('review.acknowledge.explain') : t('review.flag.explain')}</Box>
             {summary}
           </SpaceBetween>
         </CommentModal>

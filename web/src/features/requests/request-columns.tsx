@@ -1,14 +1,17 @@
+import Box from '@cloudscape-design/components/box';
 import Link from '@cloudscape-design/components/link';
 import { useMemo } from 'react';
 import type { Account, Actor, Request } from '../../api/model';
 import { useI18n, type Translate } from '../../i18n';
-import { accessEnd, formatDateTime, formatHours } from '../../i18n/format';
+import { formatDateTime, formatHours } from '../../i18n/format';
+import { progressText, requestProgress } from './approval-progress';
 import { Countdown, countdownOf } from './countdown';
 import type { CsvColumn } from '../../components/csv';
 import type { ColumnSpec } from '../../components/data-table';
 import { useFollow } from '../../app/router';
 import { pathOf } from '../../app/routes';
-import { RequestStatusBadge, STATUS_LABELS } from './status-badge';
+import { REVIEW_LABELS, ReviewStatus } from './review';
+import { BreakGlassBadge, RequestStatusBadge, STATUS_LABELS } from './status-badge';
 
 export type RequestColumnId =
   | 'account'
@@ -26,7 +29,14 @@ export type RequestColumnId =
   | 'decisionComment'
   | 'decidedAt'
   | 'revokedBy'
-  | 'createdAt';
+  | 'createdAt'
+  | 'approval'
+  | 'incident'
+  | 'review'
+  | 'accountRole'
+  | 'period'
+  | 'statusReview'
+  | 'incidentJustification';
 
 /** How the import records someone the directory no longer knew: by the original's user name. */
 const ORIGINAL_TEAM_PERSON = /^original-team:(.+)$/;
@@ -42,9 +52,12 @@ export function accountLabel(account: Pick<Account, 'id' | 'name'>): string {
   return `${account.name} (${account.id})`;
 }
 
-/** When access ended or will end: the recorded end, else start + duration. */
-export function endTimeOf(request: Request): string {
-  return request.endedAt ?? accessEnd(request.startTime, request.durationHours).toISOString();
+/**
+ * When access ended or will end: the recorded end, else the server's end (grant or start time,
+ * plus the hours, plus every approved extension).
+ */
+export function endTimeOf(request: Pick<Request, 'endedAt' | 'endTime'>): string {
+  return request.endedAt ?? request.endTime;
 }
 
 function byTime(pick: (r: Request) => string | null | undefined) {
@@ -55,6 +68,12 @@ function decisionLabel(request: Request, t: Translate): string {
   if (!request.decision) return '';
   if (request.status === 'REJECTED') return t('decision.rejected');
   return t('decision.approved');
+}
+
+/** "1 of 2 approvals, waiting for Security" while pending; the count alone once decided. */
+function approvalLabel(request: Request, t: Translate): string {
+  const progress = requestProgress(request);
+  return progress ? progressText(progress, t, request.status === 'PENDING') : '';
 }
 
 /** Column specs for request tables, in the order asked. */
@@ -68,11 +87,22 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
       account: {
         id: 'account',
         header: t('column.account'),
-        text: (r) => accountLabel(r.account),
+        // Break-glass access is found by the filter too ("Break-glass").
+        text: (r) =>
+          r.breakGlass ? `${accountLabel(r.account)} ${t('breakGlass.badge')}` : accountLabel(r.account),
         cell: (r) => (
-          <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
-            {accountLabel(r.account)}
-          </Link>
+          <>
+            <Box>
+              <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
+                {accountLabel(r.account)}
+              </Link>
+            </Box>
+            {r.breakGlass ? (
+              <Box>
+                <BreakGlassBadge />
+              </Box>
+            ) : null}
+          </>
         ),
         minWidth: 180,
       },
@@ -189,6 +219,100 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         csv: (r) => r.createdAt,
         sortingComparator: byTime((r) => r.createdAt),
       },
+      approval: {
+        id: 'approval',
+        header: t('column.approval'),
+        text: (r) => approvalLabel(r, t),
+        cell: (r) => approvalLabel(r, t) || '-',
+        minWidth: 220,
+      },
+      incident: {
+        id: 'incident',
+        header: t('column.incident'),
+        text: (r) => r.breakGlass?.incident ?? '',
+        cell: (r) => r.breakGlass?.incident ?? '-',
+      },
+      review: {
+        id: 'review',
+        header: t('column.review'),
+        text: (r) => (r.review ? t(REVIEW_LABELS[r.review.state]) : ''),
+        cell: (r) => (r.review ? <ReviewStatus state={r.review.state} /> : '-'),
+        csv: (r) => r.review?.state ?? '',
+        minWidth: 140,
+      },
+      // Combined columns, for lists that must show much in little width (Reviews pending).
+      accountRole: {
+        id: 'accountRole',
+        header: t('column.accountRole'),
+        text: (r) =>
+          [accountLabel(r.account), r.permissionSet.name, r.breakGlass ? t('breakGlass.badge') : '']
+            .filter(Boolean)
+            .join(' '),
+        cell: (r) => (
+          <>
+            <Box>
+              <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
+                {accountLabel(r.account)}
+              </Link>
+            </Box>
+            <Box>{r.permissionSet.name}</Box>
+            {r.breakGlass ? (
+              <Box>
+                <BreakGlassBadge />
+              </Box>
+            ) : null}
+          </>
+        ),
+        csv: (r) => `${accountLabel(r.account)} ${r.permissionSet.name}`,
+        minWidth: 180,
+      },
+      period: {
+        id: 'period',
+        header: t('column.period'),
+        text: (r) => `${when(r.startTime)} ${t('column.period.end', { end: when(endTimeOf(r)) })}`,
+        cell: (r) => (
+          <>
+            <Box>{when(r.startTime)}</Box>
+            <Box>{t('column.period.end', { end: when(endTimeOf(r)) })}</Box>
+          </>
+        ),
+        csv: (r) => `${r.startTime}/${endTimeOf(r)}`,
+        sortingComparator: byTime((r) => r.startTime),
+        minWidth: 200,
+      },
+      statusReview: {
+        id: 'statusReview',
+        header: t('column.status'),
+        text: (r) =>
+          [t(STATUS_LABELS[r.status]), r.review ? t(REVIEW_LABELS[r.review.state]) : '']
+            .filter(Boolean)
+            .join(' '),
+        cell: (r) => (
+          <>
+            <RequestStatusBadge request={r} stacked />
+            {r.review ? (
+              <Box>
+                <ReviewStatus state={r.review.state} />
+              </Box>
+            ) : null}
+          </>
+        ),
+        csv: (r) => r.status,
+        minWidth: 140,
+      },
+      incidentJustification: {
+        id: 'incidentJustification',
+        header: t('column.incidentJustification'),
+        text: (r) => [r.breakGlass?.incident ?? '', r.justification].filter(Boolean).join(' '),
+        cell: (r) => (
+          <>
+            {r.breakGlass ? <Box fontWeight="bold">{r.breakGlass.incident}</Box> : null}
+            <Box>{r.justification}</Box>
+          </>
+        ),
+        csv: (r) => r.justification,
+        minWidth: 200,
+      },
     };
     return ids.map((id) => specs[id]);
   }, [ids, t, locale, timeZone, follow]);
@@ -217,5 +341,8 @@ export function requestCsvColumns(t: Translate): CsvColumn<Request>[] {
     { header: t('csv.approvers'), value: (r) => r.approvers.map((a) => a.email).join(' ') },
     { header: t('column.createdAt'), value: (r) => r.createdAt },
     { header: t('csv.importedFrom'), value: (r) => r.importedFrom },
+    { header: t('column.incident'), value: (r) => r.breakGlass?.incident },
+    { header: t('column.review'), value: (r) => r.review?.state },
+    { header: t('csv.reviewComment'), value: (r) => r.review?.comment },
   ];
 }

@@ -32,6 +32,10 @@ export interface RequestListPageProps {
   /** Drops items the page must never show (e.g. one's own request in the approval queue). */
   keep?: (request: Request) => boolean;
   defaultSorting?: { columnId: RequestColumnId; descending?: boolean };
+  /** Initial column widths in pixels, where this page wants them other than the defaults. */
+  widths?: Partial<Record<RequestColumnId, number>>;
+  /** Wrap long cells by default (until the user's preferences say otherwise). */
+  wrapLines?: boolean;
 }
 
 /**
@@ -44,7 +48,18 @@ export function RequestListPage(props: RequestListPageProps) {
   const { navigate } = useRouter();
   const { notify } = useFlash();
   const list = useRequestList(props.list);
-  const columns = useRequestColumns(props.columns);
+  const specs = useRequestColumns(props.columns);
+  const { widths } = props;
+  const columns = useMemo(
+    () =>
+      widths
+        ? specs.map((c) => {
+            const width = widths[c.id as RequestColumnId];
+            return width === undefined ? c : { ...c, width };
+          })
+        : specs,
+    [specs, widths],
+  );
   const actions = useRequestActions(list.refresh);
   const csvColumns = useMemo(() => requestCsvColumns(t), [t]);
 
@@ -80,6 +95,7 @@ export function RequestListPage(props: RequestListPageProps) {
         emptyDescription={props.emptyDescription}
         emptyAction={props.emptyAction}
         defaultSorting={props.defaultSorting}
+        wrapLines={props.wrapLines}
         actions={(selected) => {
           const request = selected[0];
           return (

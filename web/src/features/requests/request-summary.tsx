@@ -3,6 +3,7 @@ import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import type { Actor, Request } from '../../api/model';
 import { useI18n, type Translate } from '../../i18n';
 import { formatDateTime, formatHours, formatIsoDuration } from '../../i18n/format';
+import { progressText, requestProgress } from './approval-progress';
 import { Countdown, countdownOf } from './countdown';
 import { accountLabel, actorLabel, endTimeOf } from './request-columns';
 import { RequestStatusBadge } from './status-badge';
@@ -46,6 +47,7 @@ export function RequestSummary({ request }: { request: Request }) {
         { label: t('column.role'), value: request.permissionSet.name },
         { label: t('column.startTime'), value: formatDateTime(request.startTime, locale, timeZone) },
         { label: t('column.duration'), value: formatHours(request.durationHours, t, locale) },
+        { label: t('column.endTime'), value: formatDateTime(endTimeOf(request), locale, timeZone) },
         { label: t('column.ticketNo'), value: request.ticketNo ?? '-' },
         {
           label: t('column.justification'),
@@ -61,6 +63,10 @@ export function RequestSummary({ request }: { request: Request }) {
 export function RequestDetails({ request }: { request: Request }) {
   const { t, locale, timeZone } = useI18n();
   const when = (value: string | null | undefined) => (value ? formatDateTime(value, locale, timeZone) : '-');
+  const progress = requestProgress(request);
+  const extendedBy = request.extensions
+    .filter((e) => e.status === 'APPROVED')
+    .reduce((sum, e) => sum + e.hours, 0);
   const items = [
     { label: t('column.status'), value: <RequestStatusBadge request={request} /> },
     ...(countdownOf(request)
@@ -70,14 +76,27 @@ export function RequestDetails({ request }: { request: Request }) {
     { label: t('column.account'), value: accountLabel(request.account) },
     { label: t('column.role'), value: request.permissionSet.name },
     { label: t('column.startTime'), value: when(request.startTime) },
-    { label: t('column.duration'), value: formatHours(request.durationHours, t, locale) },
+    {
+      label: t('column.duration'),
+      value:
+        extendedBy > 0
+          ? t('details.durationExtended', {
+              duration: formatHours(request.durationHours, t, locale),
+              extended: formatHours(extendedBy, t, locale),
+            })
+          : formatHours(request.durationHours, t, locale),
+    },
     { label: t('column.endTime'), value: when(endTimeOf(request)) },
+    ...(request.breakGlass ? [{ label: t('column.incident'), value: request.breakGlass.incident }] : []),
     { label: t('column.justification'), value: request.justification },
     { label: t('column.ticketNo'), value: request.ticketNo ?? '-' },
     {
       label: t('details.approvalRequired'),
       value: request.approvalRequired ? t('common.yes') : t('common.no'),
     },
+    ...(progress
+      ? [{ label: t('column.approval'), value: progressText(progress, t, request.status === 'PENDING') }]
+      : []),
     { label: t('details.approvers'), value: <People people={request.approvers} /> },
     ...(request.expiresAt && request.status === 'PENDING'
       ? [{ label: t('details.expiresAt'), value: when(request.expiresAt) }]

@@ -50,7 +50,7 @@ export function coversSession(query: SessionLogQuery, request: Request): boolean
     request.endedAt !== null
       ? Date.parse(request.endedAt)
       : request.status === 'ENDED'
-        ? Date.parse(request.startTime) + request.durationHours * 3_600_000
+        ? Date.parse(request.endTime)
         : Number.NaN;
   return Date.parse(query.windowEnd) >= accessEnd + SESSION_TAIL_MS;
 }

@@ -48,6 +48,12 @@ export function ImportedBadge() {
   return <Badge color="grey">{t('imported.badge')}</Badge>;
 }
 
+/** "Break-glass": access taken at once in an emergency, reviewed afterwards. */
+export function BreakGlassBadge() {
+  const t = useT();
+  return <Badge color="severity-high">{t('breakGlass.badge')}</Badge>;
+}
+
 /**
  * A request's status, marked Imported when it came from the original TEAM: beside the status, or
  * under it (`stacked`, in table cells, which stay as narrow as the status alone).

@@ -11,6 +11,7 @@ const COLUMNS: readonly RequestColumnId[] = [
   'role',
   'startTime',
   'duration',
+  'endTime',
   'countdown',
   'status',
   'justification',
@@ -32,12 +33,20 @@ export default function ActiveAccessPage() {
       emptyTitle={t('active.empty')}
       defaultSorting={{ columnId: 'startTime' }}
       actions={(request, open) => (
-        <Button
-          disabled={!request || !canAct('revoke', request, me)}
-          onClick={() => request && open('revoke', request)}
-        >
-          {t('actions.revoke')}
-        </Button>
+        <>
+          <Button
+            disabled={!request || !canAct('extend', request, me)}
+            onClick={() => request && open('extend', request)}
+          >
+            {t('extension.extend')}
+          </Button>
+          <Button
+            disabled={!request || !canAct('revoke', request, me)}
+            onClick={() => request && open('revoke', request)}
+          >
+            {t('actions.revoke')}
+          </Button>
+        </>
       )}
     />
   );

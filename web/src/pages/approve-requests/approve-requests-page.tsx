@@ -15,6 +15,7 @@ const COLUMNS: readonly RequestColumnId[] = [
   'duration',
   'justification',
   'ticketNo',
+  'approval',
   'countdown',
   'createdAt',
 ];

@@ -1,5 +1,11 @@
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
 import Checkbox from '@cloudscape-design/components/checkbox';
+import Container from '@cloudscape-design/components/container';
 import FormField from '@cloudscape-design/components/form-field';
+import Header from '@cloudscape-design/components/header';
+import Input from '@cloudscape-design/components/input';
+import SpaceBetween from '@cloudscape-design/components/space-between';
 import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
@@ -11,8 +17,8 @@ import type {
   UpdateApproverPolicyInput,
 } from '../../api/model';
 import { ouTreeOptions, PickerField, useDirectory } from '../../components/pickers';
-import { checkTicket, MAX_APPROVER_SCOPE } from '../../components/validation';
-import { useT } from '../../i18n';
+import { checkHours, checkPrintable, checkTicket, MAX_APPROVER_SCOPE } from '../../components/validation';
+import { useT, type Translate } from '../../i18n';
 import {
   ChoiceField,
   FixedField,
@@ -32,7 +38,59 @@ export interface ApproverPolicyModalProps {
   onDismiss: () => void;
 }
 
-type Field = 'targets' | 'scope' | 'groups' | 'users' | 'nested' | 'also' | 'ticket';
+type Field =
+  | 'targets'
+  | 'scope'
+  | 'groups'
+  | 'users'
+  | 'nested'
+  | 'also'
+  | 'approvals'
+  | 'stageName'
+  | 'stages'
+  | 'remind'
+  | 'escalate'
+  | 'escalationGroups'
+  | 'ticket';
+
+/** The limits the server checks too (lambdas/core/policies/approver-policy-input.ts). */
+const MAX_APPROVALS_REQUIRED = 10;
+const MAX_NEXT_STAGES = 5;
+const MAX_STAGE_NAME_LENGTH = 64;
+const MAX_TIMER_MINUTES = 10_080;
+
+/** A stage after the first, as the form edits it. */
+interface StageRow {
+  /** Stable across removals, for React keys. */
+  key: number;
+  name: string;
+  groupIds: string[];
+  userIds: string[];
+  approvals: string;
+}
+
+/** What is wrong with one stage, if anything: its name, its approvers, its approvals. */
+interface StageErrors {
+  name?: string;
+  approvers?: string;
+  approvals?: string;
+}
+
+/** The error of an approvals count: 1–10, and at most one per user when no group is named. */
+function approvalsError(value: string, groups: number, users: number, t: Translate): string | undefined {
+  if (checkHours(value, 1, MAX_APPROVALS_REQUIRED, t)) return t('approvers.error.approvalsRequired');
+  if (groups === 0 && users > 0 && Number(value.trim()) > users)
+    return t('approvers.error.approvalsUsers', { count: users });
+  return undefined;
+}
+
+/** The error of an optional number of minutes (empty: the settings decide). */
+function minutesError(value: string, t: Translate): string | undefined {
+  if (value.trim() === '') return undefined;
+  return checkHours(value, 1, MAX_TIMER_MINUTES, t) ? t('approvers.error.minutes') : undefined;
+}
+
+const optionalNumber = (value: string): number | null => (value.trim() === '' ? null : Number(value.trim()));
 
 /** Where the server's errors about each input field of a create or an edit show. */
 const SERVER_FIELDS: InputFieldMap<CreateApproverPoliciesInput & UpdateApproverPolicyInput, Field> = {
@@ -43,6 +101,12 @@ const SERVER_FIELDS: InputFieldMap<CreateApproverPoliciesInput & UpdateApproverP
   approverGroupIds: 'groups',
   approverUserIds: 'users',
   also: 'also',
+  approvalsRequired: 'approvals',
+  stageName: 'stageName',
+  nextStages: 'stages',
+  remindAfterMinutes: 'remind',
+  escalateAfterMinutes: 'escalate',
+  escalationGroupIds: 'escalationGroups',
   ticketNo: 'ticket',
   expectedUpdatedAt: null,
 };
@@ -71,7 +135,27 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
   const [includeNestedOus, setIncludeNestedOus] = useState(policy?.includeNestedOus ?? false);
   const [also, setAlso] = useState(policy?.also ?? false);
   const [ticketNo, setTicketNo] = useState(policy?.ticketNo ?? '');
+  const [approvals, setApprovals] = useState(String(policy?.approvalsRequired ?? 1));
+  const [stageName, setStageName] = useState(policy?.stageName ?? '');
+  const [stages, setStages] = useState<StageRow[]>(
+    () =>
+      policy?.nextStages.map((stage, index) => ({
+        key: index,
+        name: stage.name,
+        groupIds: stage.approverGroups.map((g) => g.id),
+        userIds: stage.approverUsers.map((u) => u.id),
+        approvals: String(stage.approvalsRequired),
+      })) ?? [],
+  );
+  const [nextKey, setNextKey] = useState(() => policy?.nextStages.length ?? 0);
+  const [remind, setRemind] = useState(String(policy?.remindAfterMinutes ?? ''));
+  const [escalate, setEscalate] = useState(String(policy?.escalateAfterMinutes ?? ''));
+  const [escalationGroupIds, setEscalationGroupIds] = useState<string[]>(
+    () => policy?.escalationGroups.map((g) => g.id) ?? [],
+  );
   const ouTargets = policy ? policy.targetType === 'OU' : targetType === 'OU';
+  const setStage = (key: number, patch: Partial<StageRow>) =>
+    setStages((current) => current.map((row) => (row.key === key ? { ...row, ...patch } : row)));
 
   const errors: Partial<Record<Field, string>> = {};
   if (!editing && targets.length === 0) errors.targets = t('approvers.error.targets');
@@ -80,12 +164,79 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
   if (groupIds.length === 0 && userIds.length === 0) errors.groups = t('approvers.error.approvers');
   const ticketError = checkTicket(ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
+  const firstApprovalsError = approvalsError(approvals, groupIds.length, userIds.length, t);
+  if (firstApprovalsError) errors.approvals = firstApprovalsError;
+  const stageNameError = checkPrintable(stageName, MAX_STAGE_NAME_LENGTH, t);
+  if (stageNameError) errors.stageName = stageNameError;
+  const stageErrors = stages.map((row, index): StageErrors => {
+    const folded = row.name.trim().toLowerCase();
+    const taken =
+      folded !== '' &&
+      (folded === stageName.trim().toLowerCase() ||
+        stages.some((other, j) => j < index && other.name.trim().toLowerCase() === folded));
+    const name =
+      row.name.trim() === ''
+        ? t('common.required')
+        : (checkPrintable(row.name, MAX_STAGE_NAME_LENGTH, t) ??
+          (taken ? t('approvers.error.stageNameTaken') : undefined));
+    return {
+      name,
+      approvers:
+        row.groupIds.length === 0 && row.userIds.length === 0 ? t('approvers.error.approvers') : undefined,
+      approvals: approvalsError(row.approvals, row.groupIds.length, row.userIds.length, t),
+    };
+  });
+  if (stageErrors.some((e) => e.name ?? e.approvers ?? e.approvals))
+    errors.stages = t('approvers.error.stages');
+  const remindError = minutesError(remind, t);
+  if (remindError) errors.remind = remindError;
+  const escalateError = minutesError(escalate, t);
+  if (escalateError) errors.escalate = escalateError;
+  else if (
+    !remindError &&
+    remind.trim() !== '' &&
+    escalate.trim() !== '' &&
+    Number(escalate) <= Number(remind)
+  )
+    errors.escalate = t('approvers.error.escalationAfterReminder');
   const values = useMemo(
-    () => ({ targetType, targets, scope, groupIds, userIds, includeNestedOus, also, ticketNo }),
-    [targetType, targets, scope, groupIds, userIds, includeNestedOus, also, ticketNo],
+    () => ({
+      targetType,
+      targets,
+      scope,
+      groupIds,
+      userIds,
+      includeNestedOus,
+      also,
+      ticketNo,
+      approvals,
+      stageName,
+      stages,
+      remind,
+      escalate,
+      escalationGroupIds,
+    }),
+    [
+      targetType,
+      targets,
+      scope,
+      groupIds,
+      userIds,
+      includeNestedOus,
+      also,
+      ticketNo,
+      approvals,
+      stageName,
+      stages,
+      remind,
+      escalate,
+      escalationGroupIds,
+    ],
   );
   const save = usePolicySave(errors, SERVER_FIELDS, values, editing);
   const { shown } = save;
+  // Stage errors show once the form was submitted, like the other checks.
+  const stagesChecked = shown('stages') !== undefined;
 
   // A target has one unscoped policy at most; scoped ones may be added beside it (the server
   // refuses a second policy of the same scope).
@@ -145,6 +296,11 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
       new Map([
         ...(policy?.approverGroups.map((g) => [g.id, g.name] as const) ?? []),
         ...(policy?.approverUsers.map((u) => [u.id, u.name] as const) ?? []),
+        ...(policy?.nextStages.flatMap((stage) => [
+          ...stage.approverGroups.map((g) => [g.id, g.name] as const),
+          ...stage.approverUsers.map((u) => [u.id, u.name] as const),
+        ]) ?? []),
+        ...(policy?.escalationGroups.map((g) => [g.id, g.name] as const) ?? []),
       ]),
     [policy],
   );
@@ -158,6 +314,17 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
         approverGroupIds: groupIds,
         approverUserIds: userIds,
         also,
+        approvalsRequired: Number(approvals.trim()),
+        stageName: stageName.trim() === '' ? null : stageName.trim(),
+        nextStages: stages.map((row) => ({
+          name: row.name.trim(),
+          approverGroupIds: row.groupIds,
+          approverUserIds: row.userIds,
+          approvalsRequired: Number(row.approvals.trim()),
+        })),
+        remindAfterMinutes: optionalNumber(remind),
+        escalateAfterMinutes: optionalNumber(escalate),
+        escalationGroupIds,
         ticketNo: ticket,
       };
       if (policy) {
@@ -253,6 +420,152 @@ export function ApproverPolicyModal(props: ApproverPolicyModalProps) {
         onChange={setUserIds}
         state={directory.users}
         errorText={shown('users')}
+      />
+      <FormField
+        label={t('approvers.approvalsRequired')}
+        description={t('approvers.approvalsRequired.description')}
+        constraintText={t('approvers.approvalsRequired.constraint')}
+        errorText={shown('approvals')}
+      >
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={approvals}
+          onChange={({ detail }) => setApprovals(detail.value)}
+        />
+      </FormField>
+      <FormField
+        label={t('approvers.stageName')}
+        description={t('approvers.stageName.description')}
+        errorText={shown('stageName')}
+      >
+        <Input value={stageName} onChange={({ detail }) => setStageName(detail.value)} />
+      </FormField>
+      <FormField
+        label={t('approvers.nextStages')}
+        description={t('approvers.nextStages.description', { max: MAX_NEXT_STAGES })}
+        errorText={shown('stages')}
+        stretch
+      >
+        <SpaceBetween size="s">
+          {stages.length === 0 ? (
+            <Box color="text-body-secondary">{t('approvers.nextStages.empty')}</Box>
+          ) : null}
+          {stages.map((row, index) => {
+            const rowErrors = stagesChecked ? stageErrors[index] : undefined;
+            return (
+              <Container
+                key={row.key}
+                header={
+                  <Header
+                    variant="h3"
+                    actions={
+                      <Button
+                        ariaLabel={`${t('approvers.nextStages.remove')} ${t('approvers.stage.header', { n: index + 2 })}`}
+                        onClick={() => setStages((current) => current.filter((r) => r.key !== row.key))}
+                      >
+                        {t('approvers.nextStages.remove')}
+                      </Button>
+                    }
+                  >
+                    {t('approvers.stage.header', { n: index + 2 })}
+                  </Header>
+                }
+              >
+                <SpaceBetween size="m">
+                  <FormField label={t('approvers.stage.name')} errorText={rowErrors?.name}>
+                    <Input
+                      value={row.name}
+                      ariaLabel={`${t('approvers.stage.name')} ${index + 2}`}
+                      onChange={({ detail }) => setStage(row.key, { name: detail.value })}
+                    />
+                  </FormField>
+                  <PickerField
+                    label={t('approvers.stage.groups')}
+                    placeholder={t('policy.groups.placeholder')}
+                    options={groupOptions}
+                    selectedIds={row.groupIds}
+                    knownNames={knownNames}
+                    onChange={(ids) => setStage(row.key, { groupIds: ids })}
+                    state={directory.groups}
+                    errorText={rowErrors?.approvers}
+                  />
+                  <PickerField
+                    label={t('approvers.stage.users')}
+                    placeholder={t('policy.users.placeholder')}
+                    options={userOptions}
+                    selectedIds={row.userIds}
+                    knownNames={knownNames}
+                    onChange={(ids) => setStage(row.key, { userIds: ids })}
+                    state={directory.users}
+                  />
+                  <FormField
+                    label={t('approvers.approvalsRequired')}
+                    constraintText={t('approvers.approvalsRequired.constraint')}
+                    errorText={rowErrors?.approvals}
+                  >
+                    <Input
+                      type="number"
+                      inputMode="numeric"
+                      value={row.approvals}
+                      ariaLabel={`${t('approvers.approvalsRequired')} ${index + 2}`}
+                      onChange={({ detail }) => setStage(row.key, { approvals: detail.value })}
+                    />
+                  </FormField>
+                </SpaceBetween>
+              </Container>
+            );
+          })}
+          <Button
+            disabled={stages.length >= MAX_NEXT_STAGES}
+            onClick={() => {
+              setStages((current) => [
+                ...current,
+                { key: nextKey, name: '', groupIds: [], userIds: [], approvals: '1' },
+              ]);
+              setNextKey((key) => key + 1);
+            }}
+          >
+            {t('approvers.nextStages.add')}
+          </Button>
+        </SpaceBetween>
+      </FormField>
+      <FormField
+        label={t('approvers.reminder')}
+        description={t('approvers.reminder.description')}
+        constraintText={t('approvers.minutes.constraint')}
+        errorText={shown('remind')}
+      >
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={remind}
+          onChange={({ detail }) => setRemind(detail.value)}
+        />
+      </FormField>
+      <FormField
+        label={t('approvers.escalation')}
+        description={t('approvers.escalation.description')}
+        constraintText={t('approvers.minutes.constraint')}
+        errorText={shown('escalate')}
+      >
+        <Input
+          type="number"
+          inputMode="numeric"
+          value={escalate}
+          onChange={({ detail }) => setEscalate(detail.value)}
+        />
+      </FormField>
+      <PickerField
+        label={t('approvers.escalationGroups')}
+        description={t('approvers.escalationGroups.description')}
+        placeholder={t('policy.groups.placeholder')}
+        options={groupOptions}
+        selectedIds={escalationGroupIds}
+        knownNames={knownNames}
+        onChange={setEscalationGroupIds}
+        state={directory.groups}
+        errorText={shown('escalationGroups')}
       />
       {ouTargets ? (
         <FormField errorText={shown('nested')}>

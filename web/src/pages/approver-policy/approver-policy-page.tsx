@@ -5,14 +5,33 @@ import type { ApproverPolicy } from '../../api/model';
 import type { ColumnSpec } from '../../components/data-table';
 import { useI18n, type Translate } from '../../i18n';
 import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
-import { scopeLabel, targetTypeLabel } from './approver-labels';
+import { approvalLabel, scopeLabel, targetTypeLabel, timersLabel } from './approver-labels';
 import { ApproverPolicyModal } from './approver-policy-modal';
 
-/** The approvers a policy names, groups first, each marked as a group or a user. */
+/**
+ * The approvers a policy names, groups first, each marked as a group or a user; those of later
+ * stages follow under the stage's name.
+ */
 function approverEntries(p: ApproverPolicy, t: Translate): { key: string; name: string; kind: string }[] {
+  const of = (
+    stage: string,
+    groups: readonly { id: string; name: string }[],
+    users: readonly { id: string; name: string }[],
+    prefix: string,
+  ) => [
+    ...groups.map((g) => ({ key: `${stage}g:${g.id}`, name: `${prefix}${g.name}`, kind: t('policy.group') })),
+    ...users.map((u) => ({ key: `${stage}u:${u.id}`, name: `${prefix}${u.name}`, kind: t('policy.user') })),
+  ];
   return [
-    ...p.approverGroups.map((g) => ({ key: `g:${g.id}`, name: g.name, kind: t('policy.group') })),
-    ...p.approverUsers.map((u) => ({ key: `u:${u.id}`, name: u.name, kind: t('policy.user') })),
+    ...of(
+      '',
+      p.approverGroups,
+      p.approverUsers,
+      p.nextStages.length > 0 && p.stageName ? `${p.stageName}: ` : '',
+    ),
+    ...p.nextStages.flatMap((stage, index) =>
+      of(`${index}:`, stage.approverGroups, stage.approverUsers, `${stage.name}: `),
+    ),
   ];
 }
 
@@ -70,6 +89,22 @@ export default function ApproverPolicyPage() {
         ),
         sortable: false,
         width: 220,
+      },
+      {
+        id: 'approval',
+        header: t('approvers.approval'),
+        text: (p) => approvalLabel(p, t),
+        cell: (p) => approvalLabel(p, t),
+        sortable: false,
+        width: 200,
+      },
+      {
+        id: 'timers',
+        header: t('approvers.timers'),
+        text: (p) => timersLabel(p, t),
+        cell: (p) => timersLabel(p, t),
+        sortable: false,
+        width: 200,
       },
       { id: 'nested', header: t('approvers.nested'), text: nested, cell: nested, width: 110 },
       {

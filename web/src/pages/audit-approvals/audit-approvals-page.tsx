@@ -10,6 +10,7 @@ const COLUMNS: readonly RequestColumnId[] = [
   'duration',
   'justification',
   'ticketNo',
+  'approval',
   'approver',
   'decidedAt',
   'status',

@@ -10,6 +10,7 @@ const COLUMNS: readonly RequestColumnId[] = [
   'endTime',
   'duration',
   'status',
+  'review',
   'approver',
   'revokedBy',
   'justification',

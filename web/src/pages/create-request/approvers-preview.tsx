@@ -4,8 +4,8 @@ import Button from '@cloudscape-design/components/button';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import type { AsyncState } from '../../api/hooks';
-import type { RequestApprovers } from '../../api/model';
-import { useT } from '../../i18n';
+import type { ApproverStage, RequestApprovers } from '../../api/model';
+import { useT, type Translate } from '../../i18n';
 
 /** Names listed per line before "and N more": keeps a large approver group to one or two lines. */
 const NAMES_PER_LINE = 8;
@@ -36,6 +36,45 @@ function approverLines(approvers: RequestApprovers['approvers']): ApproverLine[]
   return lines;
 }
 
+/** The approvers of a stage (or of the whole request), by group then named directly. */
+function ApproverLines({ approvers }: { approvers: RequestApprovers['approvers'] }) {
+  const t = useT();
+  return (
+    <>
+      {approverLines(approvers).map((line) => {
+        const shown = line.names.slice(0, NAMES_PER_LINE).join(', ');
+        const more = line.names.length - NAMES_PER_LINE;
+        return (
+          <Box key={line.key} variant="div">
+            <Box variant="strong">{line.group ?? t('create.approvers.named')}</Box>
+            {`${t('create.approvers.separator')}${shown}`}
+            {more > 0 ? ` ${t('create.approvers.more', { count: more })}` : null}
+          </Box>
+        );
+      })}
+    </>
+  );
+}
+
+/** "Stage 1 · Team leads — 1 approval". */
+function stageHeading(stage: ApproverStage, index: number, t: Translate): string {
+  const number = t('approval.stageTitle', { n: index + 1 });
+  const title = stage.name ? `${number} · ${stage.name}` : number;
+  const needed = t(
+    stage.required === 1 ? 'create.approvers.stageNeeds.one' : 'create.approvers.stageNeeds.other',
+    {
+      count: stage.required,
+    },
+  );
+  return `${title} — ${needed}`;
+}
+
+/** Whether the stages say more than the approver list: several stages, a name, or a quorum. */
+function showsStages(stages: readonly ApproverStage[]): boolean {
+  const only = stages[0];
+  return stages.length > 1 || (only !== undefined && (only.name !== null || only.required > 1));
+}
+
 export interface ApproversPreviewProps {
   /** The caller's approvers for the chosen account and role. */
   state: AsyncState<RequestApprovers | undefined>;
@@ -44,9 +83,10 @@ export interface ApproversPreviewProps {
 }
 
 /**
- * Who will be asked to approve the request being written, before it is submitted: the names by
- * approver group (and those a policy names directly), "no approval needed", or a plain warning
- * when nobody can approve (the server refuses such a request).
+ * Who will be asked to approve the request being written, before it is submitted: the stages in
+ * order with the approvals each needs, the names by approver group (and those a policy names
+ * directly), "no approval needed", or a plain warning when nobody can approve (the server
+ * refuses such a request).
  */
 export function ApproversPreview({ state, expiryHours }: ApproversPreviewProps) {
   const t = useT();
@@ -77,7 +117,7 @@ export function ApproversPreview({ state, expiryHours }: ApproversPreviewProps) 
       </Alert>
     );
   }
-  if (found.approvers.length === 0) {
+  if (found.approvers.length === 0 && found.stages.every((stage) => stage.approvers.length === 0)) {
     return (
       <Alert type="warning" header={t('create.approvers.nobody.header')}>
         {t('create.approvers.nobody')}
@@ -88,19 +128,29 @@ export function ApproversPreview({ state, expiryHours }: ApproversPreviewProps) 
     <Alert type="info" header={t('create.approvers.header')}>
       <SpaceBetween size="xs">
         <Box variant="p">{t('create.info.approval', { hours: expiryHours })}</Box>
-        <Box variant="div">
-          {approverLines(found.approvers).map((line) => {
-            const shown = line.names.slice(0, NAMES_PER_LINE).join(', ');
-            const more = line.names.length - NAMES_PER_LINE;
-            return (
-              <Box key={line.key} variant="div">
-                <Box variant="strong">{line.group ?? t('create.approvers.named')}</Box>
-                {`${t('create.approvers.separator')}${shown}`}
-                {more > 0 ? ` ${t('create.approvers.more', { count: more })}` : null}
+        {showsStages(found.stages) ? (
+          <SpaceBetween size="xs">
+            {found.stages.map((stage, index) => (
+              <Box key={index} variant="div">
+                <Box variant="strong">{`${stageHeading(stage, index, t)}${t('create.approvers.separator')}`}</Box>
+                <Box variant="div" padding={{ left: 'm' }}>
+                  {stage.approvers.length > 0 ? (
+                    <ApproverLines approvers={stage.approvers} />
+                  ) : (
+                    t('details.nobody')
+                  )}
+                </Box>
               </Box>
-            );
-          })}
-        </Box>
+            ))}
+            {found.stages.length > 1 ? (
+              <Box variant="small">{t('create.approvers.stagesInOrder')}</Box>
+            ) : null}
+          </SpaceBetween>
+        ) : (
+          <Box variant="div">
+            <ApproverLines approvers={found.approvers} />
+          </Box>
+        )}
       </SpaceBetween>
     </Alert>
   );

@@ -12,12 +12,14 @@ import Select, { type SelectProps } from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Textarea from '@cloudscape-design/components/textarea';
+import Tiles from '@cloudscape-design/components/tiles';
 import TimeInput from '@cloudscape-design/components/time-input';
 import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import { formFieldOf, toApiError, type ApiError, type InputFieldMap } from '../../api/errors';
 import { useRequestApprovers, useRequestFormOptions } from '../../api/hooks';
 import type {
+  CreateBreakGlassRequestInput,
   CreateRequestInput,
   EligibleAccount,
   EligiblePermissionSet,
@@ -32,10 +34,15 @@ import { useMe } from '../../app/session';
 import { STATUS_LABELS } from '../../features/requests/status-badge';
 import { checkFreeText, checkHours, checkTicket, MAX_TEXT_LENGTH } from '../../components/validation';
 import { useI18n, useT, type Translate } from '../../i18n';
-import { timeZoneLabel, zonedParts, zonedToUtc } from '../../i18n/format';
+import { formatHours, timeZoneLabel, zonedParts, zonedToUtc } from '../../i18n/format';
 import { ApproversPreview } from './approvers-preview';
 
-type Field = 'account' | 'role' | 'start' | 'duration' | 'justification' | 'ticket';
+type Field = 'account' | 'role' | 'start' | 'duration' | 'justification' | 'ticket' | 'incident';
+/** A standard request, or break-glass access (at once, without approval, reviewed afterwards). */
+type Mode = 'standard' | 'breakGlass';
+
+/** Longest incident or ticket reference of break-glass access (the server's limit). */
+const MAX_INCIDENT_LENGTH = 100;
 type Errors = Partial<Record<Field, string>>;
 
 /** How far in the past a start time may be (the server allows 5 minutes of skew). */
@@ -53,6 +60,33 @@ const SERVER_FIELDS: InputFieldMap<CreateRequestInput, Field> = {
   ticketNo: 'ticket',
 };
 
+/** Where the server's errors about each field of `CreateBreakGlassRequestInput` show. */
+const BREAK_GLASS_FIELDS: InputFieldMap<CreateBreakGlassRequestInput, Field> = {
+  accountId: 'account',
+  permissionSetArn: 'role',
+  durationHours: 'duration',
+  justification: 'justification',
+  incident: 'incident',
+};
+
+/** Whether break-glass is offered for a permission set: the settings allow it and a policy does. */
+function breakGlassOffered(
+  options: RequestFormOptions,
+  permissionSet: EligiblePermissionSet | undefined,
+): boolean {
+  return options.breakGlassEnabled && permissionSet?.breakGlass === true;
+}
+
+/** The incident or ticket reference: required, one line, at most 100 characters. */
+function checkIncident(value: string, t: Translate): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return t('validation.required');
+  const length = [...trimmed].length;
+  if (length > MAX_INCIDENT_LENGTH) return t('validation.tooLong', { max: MAX_INCIDENT_LENGTH, length });
+  if (/\p{Cc}/u.test(trimmed)) return t('validation.singleLine');
+  return undefined;
+}
+
 interface FormState {
   accountId: string | undefined;
   permissionSetArn: string | undefined;
@@ -63,11 +97,23 @@ interface FormState {
   duration: string;
   justification: string;
   ticketNo: string;
+  mode: Mode;
+  incident: string;
 }
 
 interface Checked {
   errors: Errors;
   startTime: string | undefined;
+}
+
+/** The longest duration offered: break-glass has its own maximum. */
+function maxHoursOf(
+  options: RequestFormOptions,
+  permissionSet: EligiblePermissionSet | undefined,
+  breakGlass: boolean,
+): number {
+  if (breakGlass) return permissionSet?.breakGlassMaxHours ?? 1;
+  return permissionSet?.maxDurationHours ?? options.maxDurationHours;
 }
 
 function validate(
@@ -82,13 +128,16 @@ function validate(
   const errors: Errors = {};
   if (!account) errors.account = t('create.error.account');
   if (!permissionSet) errors.role = t('create.error.role');
-  const max = permissionSet?.maxDurationHours ?? options.maxDurationHours;
+  const breakGlass = form.mode === 'breakGlass' && breakGlassOffered(options, permissionSet);
+  const max = maxHoursOf(options, permissionSet, breakGlass);
   errors.duration = checkHours(form.duration, 1, max, t);
   errors.justification = checkFreeText(form.justification, { required: true, t });
-  errors.ticket = checkTicket(form.ticketNo, options.ticketRequired, t);
+  if (breakGlass) errors.incident = checkIncident(form.incident, t);
+  else errors.ticket = checkTicket(form.ticketNo, options.ticketRequired, t);
 
   let startTime: string | undefined;
-  if (!form.startIsNow) {
+  // Break-glass access starts at once: there is no start time to check.
+  if (!form.startIsNow && !breakGlass) {
     const start = zonedToUtc(form.date, form.time, timeZone);
     if (!start) errors.start = t('create.error.startInvalid');
     else if (start.getTime() < now - START_PAST_TOLERANCE_MS) errors.start = t('create.error.startPast');
@@ -104,7 +153,7 @@ function validate(
 }
 
 function RequestForm({ options }: { options: RequestFormOptions }) {
-  const { t, timeZone } = useI18n();
+  const { t, locale, timeZone } = useI18n();
   const api = useTeamApi();
   const clock = useClock();
   const me = useMe();
@@ -121,6 +170,8 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
     duration: '1',
     justification: '',
     ticketNo: '',
+    mode: 'standard',
+    incident: '',
   });
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Errors>({});
@@ -130,7 +181,9 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
   const accountsById = useMemo(() => new Map(options.accounts.map((a) => [a.id, a])), [options.accounts]);
   const account = form.accountId ? accountsById.get(form.accountId) : undefined;
   const permissionSet = account?.permissionSets.find((p) => p.arn === form.permissionSetArn);
-  const maxHours = permissionSet?.maxDurationHours ?? options.maxDurationHours;
+  const offered = breakGlassOffered(options, permissionSet);
+  const breakGlass = offered && form.mode === 'breakGlass';
+  const maxHours = maxHoursOf(options, permissionSet, breakGlass);
   const approvers = useRequestApprovers(account?.id, permissionSet?.arn);
 
   const accountOptions = useMemo<SelectProps.Option[]>(
@@ -162,6 +215,10 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
     const result = validate(form, options, account, permissionSet, clock.now(), timeZone, t);
     if (Object.keys(result.errors).length > 0 || !account || !permissionSet) return;
     setBusy(true);
+    if (breakGlass) {
+      await submitBreakGlass(account.id, permissionSet.arn);
+      return;
+    }
     try {
       const created = await api.createRequest({
         accountId: account.id,
@@ -184,6 +241,33 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
     } catch (error) {
       const apiError = toApiError(error);
       const field = formFieldOf(apiError, SERVER_FIELDS);
+      if (field) setServerErrors({ [field]: apiError.message });
+      else setFormError(apiError);
+      setBusy(false);
+    }
+  };
+
+  const submitBreakGlass = async (accountId: string, permissionSetArn: string) => {
+    try {
+      const created = await api.createBreakGlassRequest({
+        accountId,
+        permissionSetArn,
+        durationHours: Number(form.duration.trim()),
+        justification: form.justification.trim(),
+        incident: form.incident.trim(),
+      });
+      notify({
+        type: 'warning',
+        header: t('breakGlass.success.header'),
+        content: t('breakGlass.success.content', {
+          account: accountLabel(created.account),
+          role: created.permissionSet.name,
+        }),
+      });
+      navigate(pathOf('requestDetails', { id: created.id }));
+    } catch (error) {
+      const apiError = toApiError(error);
+      const field = formFieldOf(apiError, BREAK_GLASS_FIELDS);
       if (field) setServerErrors({ [field]: apiError.message });
       else setFormError(apiError);
       setBusy(false);
@@ -213,7 +297,7 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
               {t('common.cancel')}
             </Button>
             <Button variant="primary" loading={busy}>
-              {t('create.submit')}
+              {breakGlass ? t('breakGlass.submit') : t('create.submit')}
             </Button>
           </SpaceBetween>
         }
@@ -259,53 +343,96 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
                 empty={t('create.role.empty')}
               />
             </FormField>
-            {permissionSet ? <ApproversPreview state={approvers} expiryHours={options.expiryHours} /> : null}
-            <FormField
-              label={t('create.start')}
-              description={t('create.start.description', {
-                zone: timeZoneLabel(timeZone, new Date(clock.now())),
-              })}
-              constraintText={form.startIsNow ? t('create.start.now') : undefined}
-              errorText={errorOf('start')}
-            >
-              <SpaceBetween direction="horizontal" size="xs">
-                <DatePicker
-                  value={form.date}
-                  onChange={({ detail }) => update({ date: detail.value, startIsNow: false }, ['start'])}
-                  placeholder="YYYY/MM/DD"
-                  isDateEnabled={(date) => {
-                    // The calendar hands over local midnight of each day.
-                    const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-                    return day >= initial.date && day <= lastDay;
-                  }}
-                  ariaLabel={t('create.start.date')}
-                  openCalendarAriaLabel={(selected) =>
-                    selected
-                      ? t('create.start.calendarSelected', { date: selected })
-                      : t('create.start.calendar')
+            {offered ? (
+              <FormField label={t('breakGlass.mode')} stretch>
+                <Tiles
+                  value={form.mode}
+                  onChange={({ detail }) =>
+                    update({ mode: detail.value === 'breakGlass' ? 'breakGlass' : 'standard' }, [
+                      'duration',
+                      'start',
+                      'ticket',
+                      'incident',
+                    ])
                   }
+                  columns={2}
+                  items={[
+                    {
+                      value: 'standard',
+                      label: t('breakGlass.mode.standard'),
+                      description: t('breakGlass.mode.standard.description'),
+                    },
+                    {
+                      value: 'breakGlass',
+                      label: t('breakGlass.mode.breakGlass'),
+                      description: t('breakGlass.mode.breakGlass.description', {
+                        hours: formatHours(permissionSet?.breakGlassMaxHours ?? 1, t, locale),
+                      }),
+                    },
+                  ]}
                 />
-                <TimeInput
-                  value={form.time}
-                  format="hh:mm"
-                  placeholder="hh:mm"
-                  use24Hour
-                  ariaLabel={t('create.start.time')}
-                  onChange={({ detail }) => update({ time: detail.value, startIsNow: false }, ['start'])}
-                />
-                {!form.startIsNow ? (
-                  <Button
-                    formAction="none"
-                    onClick={() => {
-                      const now = zonedParts(new Date(clock.now()), timeZone);
-                      update({ startIsNow: true, date: now.date, time: now.time }, ['start']);
+              </FormField>
+            ) : null}
+            {breakGlass ? (
+              <Alert type="warning" header={t('breakGlass.warning.header')}>
+                <SpaceBetween size="xs">
+                  <Box variant="p">{t('breakGlass.warning.now')}</Box>
+                  <Box variant="p">{t('breakGlass.warning.audit')}</Box>
+                  <Box variant="p">{t('breakGlass.warning.review')}</Box>
+                </SpaceBetween>
+              </Alert>
+            ) : null}
+            {permissionSet && !breakGlass ? (
+              <ApproversPreview state={approvers} expiryHours={options.expiryHours} />
+            ) : null}
+            {breakGlass ? null : (
+              <FormField
+                label={t('create.start')}
+                description={t('create.start.description', {
+                  zone: timeZoneLabel(timeZone, new Date(clock.now())),
+                })}
+                constraintText={form.startIsNow ? t('create.start.now') : undefined}
+                errorText={errorOf('start')}
+              >
+                <SpaceBetween direction="horizontal" size="xs">
+                  <DatePicker
+                    value={form.date}
+                    onChange={({ detail }) => update({ date: detail.value, startIsNow: false }, ['start'])}
+                    placeholder="YYYY/MM/DD"
+                    isDateEnabled={(date) => {
+                      // The calendar hands over local midnight of each day.
+                      const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+                      return day >= initial.date && day <= lastDay;
                     }}
-                  >
-                    {t('create.start.resetNow')}
-                  </Button>
-                ) : null}
-              </SpaceBetween>
-            </FormField>
+                    ariaLabel={t('create.start.date')}
+                    openCalendarAriaLabel={(selected) =>
+                      selected
+                        ? t('create.start.calendarSelected', { date: selected })
+                        : t('create.start.calendar')
+                    }
+                  />
+                  <TimeInput
+                    value={form.time}
+                    format="hh:mm"
+                    placeholder="hh:mm"
+                    use24Hour
+                    ariaLabel={t('create.start.time')}
+                    onChange={({ detail }) => update({ time: detail.value, startIsNow: false }, ['start'])}
+                  />
+                  {!form.startIsNow ? (
+                    <Button
+                      formAction="none"
+                      onClick={() => {
+                        const now = zonedParts(new Date(clock.now()), timeZone);
+                        update({ startIsNow: true, date: now.date, time: now.time }, ['start']);
+                      }}
+                    >
+                      {t('create.start.resetNow')}
+                    </Button>
+                  ) : null}
+                </SpaceBetween>
+              </FormField>
+            )}
             <FormField
               label={t('column.duration')}
               constraintText={t('create.duration.constraint', { max: maxHours })}
@@ -320,8 +447,10 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
               />
             </FormField>
             <FormField
-              label={t('column.justification')}
-              description={t('create.justification.description')}
+              label={breakGlass ? t('breakGlass.reason') : t('column.justification')}
+              description={
+                breakGlass ? t('breakGlass.reason.description') : t('create.justification.description')
+              }
               constraintText={t('create.justification.constraint', {
                 length: [...form.justification.trim()].length,
                 max: MAX_TEXT_LENGTH,
@@ -335,20 +464,34 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
                 onChange={({ detail }) => update({ justification: detail.value }, ['justification'])}
               />
             </FormField>
-            <FormField
-              label={
-                options.ticketRequired
-                  ? t('column.ticketNo')
-                  : t('create.ticket.optional', { label: t('column.ticketNo') })
-              }
-              constraintText={t('create.ticket.constraint')}
-              errorText={errorOf('ticket')}
-            >
-              <Input
-                value={form.ticketNo}
-                onChange={({ detail }) => update({ ticketNo: detail.value }, ['ticket'])}
-              />
-            </FormField>
+            {breakGlass ? (
+              <FormField
+                label={t('column.incident')}
+                description={t('breakGlass.incident.description')}
+                constraintText={t('breakGlass.incident.constraint', { max: MAX_INCIDENT_LENGTH })}
+                errorText={errorOf('incident')}
+              >
+                <Input
+                  value={form.incident}
+                  onChange={({ detail }) => update({ incident: detail.value }, ['incident'])}
+                />
+              </FormField>
+            ) : (
+              <FormField
+                label={
+                  options.ticketRequired
+                    ? t('column.ticketNo')
+                    : t('create.ticket.optional', { label: t('column.ticketNo') })
+                }
+                constraintText={t('create.ticket.constraint')}
+                errorText={errorOf('ticket')}
+              >
+                <Input
+                  value={form.ticketNo}
+                  onChange={({ detail }) => update({ ticketNo: detail.value }, ['ticket'])}
+                />
+              </FormField>
+            )}
           </SpaceBetween>
         </Container>
       </Form>

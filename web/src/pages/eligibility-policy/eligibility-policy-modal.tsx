@@ -64,11 +64,29 @@ interface FormState {
   pairs: PairRow[];
   maxHours: string;
   approvalRequired: boolean;
+  allowExtensions: boolean;
+  maxTotalHours: string;
+  extensionApprovalRequired: boolean;
+  breakGlass: boolean;
+  breakGlassMaxHours: string;
   ticketNo: string;
 }
 
+/** The longest break-glass access a policy may allow (the server checks the same). */
+const MAX_BREAK_GLASS_HOURS = 24;
+
 type Field =
-  'principals' | 'name' | 'scope' | 'ous' | 'nested' | 'permissionSets' | 'pairs' | 'maxHours' | 'ticket';
+  | 'principals'
+  | 'name'
+  | 'scope'
+  | 'ous'
+  | 'nested'
+  | 'permissionSets'
+  | 'pairs'
+  | 'maxHours'
+  | 'maxTotal'
+  | 'breakGlassHours'
+  | 'ticket';
 
 /** Where the server's errors about each input field of a create or an edit show. */
 const SERVER_FIELDS: InputFieldMap<CreateEligibilityPoliciesInput & UpdateEligibilityPolicyInput, Field> = {
@@ -82,6 +100,10 @@ const SERVER_FIELDS: InputFieldMap<CreateEligibilityPoliciesInput & UpdateEligib
   pairs: 'pairs',
   maxDurationHours: 'maxHours',
   approvalRequired: null,
+  maxTotalHours: 'maxTotal',
+  extensionApprovalRequired: null,
+  breakGlass: null,
+  breakGlassMaxHours: 'breakGlassHours',
   ticketNo: 'ticket',
   expectedUpdatedAt: null,
 };
@@ -119,6 +141,11 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
         : [{ accountId: undefined, permissionSetArn: undefined }],
     maxHours: String(policy?.maxDurationHours ?? props.defaultMaxHours),
     approvalRequired: policy?.approvalRequired ?? true,
+    allowExtensions: policy !== undefined && policy.maxTotalHours > policy.maxDurationHours,
+    maxTotalHours: String(policy?.maxTotalHours ?? policy?.maxDurationHours ?? props.defaultMaxHours),
+    extensionApprovalRequired: policy?.extensionApprovalRequired ?? true,
+    breakGlass: policy?.breakGlass ?? false,
+    breakGlassMaxHours: String(policy?.breakGlassMaxHours ?? 1),
     ticketNo: policy?.ticketNo ?? '',
   }));
 
@@ -141,6 +168,15 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
   }
   const hoursError = checkHours(form.maxHours, 1, MAX_DURATION_HOURS, t);
   if (hoursError) errors.maxHours = hoursError;
+  // The limits below follow the maximum duration once it is valid.
+  const maxHours = hoursError ? 1 : Number(form.maxHours.trim());
+  if (form.allowExtensions && checkHours(form.maxTotalHours, maxHours, MAX_DURATION_HOURS, t)) {
+    errors.maxTotal = t('eligibility.error.maxTotal', { min: maxHours });
+  }
+  const breakGlassLimit = Math.min(MAX_BREAK_GLASS_HOURS, maxHours);
+  if (form.breakGlass && checkHours(form.breakGlassMaxHours, 1, breakGlassLimit, t)) {
+    errors.breakGlassHours = t('eligibility.error.breakGlassHours', { max: breakGlassLimit });
+  }
   const ticketError = checkTicket(form.ticketNo, props.ticketRequired, t);
   if (ticketError) errors.ticket = ticketError;
   const save = usePolicySave(errors, SERVER_FIELDS, form, editing);
@@ -233,8 +269,13 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
               accountId: row.accountId ?? '',
               permissionSetArn: row.permissionSetArn ?? '',
             })),
-        maxDurationHours: Number(form.maxHours.trim()),
+        maxDurationHours: maxHours,
         approvalRequired: form.approvalRequired,
+        // Without extensions the total is the maximum duration.
+        maxTotalHours: form.allowExtensions ? Number(form.maxTotalHours.trim()) : maxHours,
+        extensionApprovalRequired: form.extensionApprovalRequired,
+        breakGlass: form.breakGlass,
+        breakGlassMaxHours: form.breakGlass ? Number(form.breakGlassMaxHours.trim()) : 1,
         ticketNo,
       };
       if (policy) {
@@ -461,6 +502,67 @@ export function EligibilityPolicyModal(props: EligibilityPolicyModalProps) {
           {form.approvalRequired ? t('common.yes') : t('common.no')}
         </Toggle>
       </FormField>
+      <FormField label={t('eligibility.extensions')}>
+        <Checkbox
+          checked={form.allowExtensions}
+          description={t('eligibility.extensions.allow.description')}
+          onChange={({ detail }) => set({ allowExtensions: detail.checked })}
+        >
+          {t('eligibility.extensions.allow')}
+        </Checkbox>
+      </FormField>
+      {form.allowExtensions ? (
+        <>
+          <FormField
+            label={t('eligibility.maxTotal')}
+            constraintText={t('eligibility.maxTotal.constraint')}
+            errorText={shown('maxTotal')}
+          >
+            <Input
+              type="number"
+              inputMode="numeric"
+              value={form.maxTotalHours}
+              onChange={({ detail }) => set({ maxTotalHours: detail.value })}
+            />
+          </FormField>
+          {form.approvalRequired ? (
+            <FormField
+              label={t('eligibility.extensionApproval')}
+              description={t('eligibility.extensionApproval.description')}
+            >
+              <Toggle
+                checked={form.extensionApprovalRequired}
+                onChange={({ detail }) => set({ extensionApprovalRequired: detail.checked })}
+              >
+                {form.extensionApprovalRequired ? t('common.yes') : t('common.no')}
+              </Toggle>
+            </FormField>
+          ) : null}
+        </>
+      ) : null}
+      <FormField label={t('eligibility.breakGlass')}>
+        <Checkbox
+          checked={form.breakGlass}
+          description={t('eligibility.breakGlass.allow.description')}
+          onChange={({ detail }) => set({ breakGlass: detail.checked })}
+        >
+          {t('eligibility.breakGlass.allow')}
+        </Checkbox>
+      </FormField>
+      {form.breakGlass ? (
+        <FormField
+          label={t('eligibility.breakGlassHours')}
+          constraintText={t('eligibility.breakGlassHours.constraint')}
+          errorText={shown('breakGlassHours')}
+        >
+          <Input
+            type="number"
+            inputMode="numeric"
+            value={form.breakGlassMaxHours}
+            onChange={({ detail }) => set({ breakGlassMaxHours: detail.value })}
+          />
+        </FormField>
+      ) : null}
       <TicketNoField
         value={form.ticketNo}
         onChange={(ticketNo) => set({ ticketNo })}

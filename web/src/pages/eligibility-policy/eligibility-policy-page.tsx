@@ -34,6 +34,20 @@ export default function EligibilityPolicyPage() {
     const approval = (p: EligibilityPolicy) =>
       p.approvalRequired ? t('eligibility.approval.required') : t('eligibility.approval.notRequired');
     const maxDuration = (p: EligibilityPolicy) => formatHours(p.maxDurationHours, t, locale);
+    const extensions = (p: EligibilityPolicy) => {
+      if (p.maxTotalHours <= p.maxDurationHours) return t('eligibility.extensions.none');
+      const upTo = t('eligibility.extensions.upTo', { hours: formatHours(p.maxTotalHours, t, locale) });
+      // Extensions of a request without approval never wait for one.
+      const approval =
+        p.approvalRequired && p.extensionApprovalRequired
+          ? t('eligibility.extensions.withApproval')
+          : t('eligibility.extensions.withoutApproval');
+      return `${upTo} · ${approval}`;
+    };
+    const breakGlass = (p: EligibilityPolicy) =>
+      p.breakGlass
+        ? t('eligibility.breakGlass.upTo', { hours: formatHours(p.breakGlassMaxHours, t, locale) })
+        : t('eligibility.breakGlass.none');
     return [
       {
         id: 'name',
@@ -91,6 +105,23 @@ export default function EligibilityPolicyPage() {
         text: approval,
         cell: approval,
         width: 120,
+      },
+      {
+        id: 'extensions',
+        header: t('eligibility.extensions'),
+        text: extensions,
+        cell: extensions,
+        csv: (p) => (p.maxTotalHours > p.maxDurationHours ? p.maxTotalHours : ''),
+        sortingComparator: (a, b) => a.maxTotalHours - b.maxTotalHours,
+        width: 170,
+      },
+      {
+        id: 'breakGlass',
+        header: t('eligibility.breakGlass'),
+        text: breakGlass,
+        cell: breakGlass,
+        csv: (p) => (p.breakGlass ? p.breakGlassMaxHours : ''),
+        width: 130,
       },
       ...policyRecordColumns<EligibilityPolicy>({ t, locale, timeZone }),
     ];

@@ -13,6 +13,7 @@ const COLUMNS: readonly RequestColumnId[] = [
   'startTime',
   'duration',
   'status',
+  'approval',
   'countdown',
   'justification',
   'ticketNo',

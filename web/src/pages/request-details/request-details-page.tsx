@@ -14,7 +14,11 @@ import type { AuditAction, AuditEvent, Request } from '../../api/model';
 import type { PageProps } from '../page-props';
 import { canAct, useRequestActions, type RequestAction } from '../../features/requests/request-actions';
 import { accountLabel, actorLabel } from '../../features/requests/request-columns';
+import { ApprovalPanel } from '../../features/requests/approval-progress';
+import { ExtensionsPanel } from '../../features/requests/extensions';
 import { RequestDetails } from '../../features/requests/request-summary';
+import { ReviewPanel } from '../../features/requests/review';
+import { BreakGlassBadge } from '../../features/requests/status-badge';
 import { useRouter } from '../../app/router';
 import { pathOf } from '../../app/routes';
 import { useMe } from '../../app/session';
@@ -37,6 +41,15 @@ const ACTION_LABELS: Readonly<Record<AuditAction, MessageKey>> = {
   NOTIFIED: 'audit.NOTIFIED',
   NOTIFICATION_FAILED: 'audit.NOTIFICATION_FAILED',
   REPAIRED: 'audit.REPAIRED',
+  APPROVAL_RECORDED: 'audit.APPROVAL_RECORDED',
+  REMINDED: 'audit.REMINDED',
+  ESCALATED: 'audit.ESCALATED',
+  EXTENSION_REQUESTED: 'audit.EXTENSION_REQUESTED',
+  EXTENDED: 'audit.EXTENDED',
+  EXTENSION_REJECTED: 'audit.EXTENSION_REJECTED',
+  EXTENSION_CANCELLED: 'audit.EXTENSION_CANCELLED',
+  BREAK_GLASS: 'audit.BREAK_GLASS',
+  REVIEWED: 'audit.REVIEWED',
 };
 
 const ACTION_BUTTONS: readonly { action: RequestAction; label: MessageKey; primary?: boolean }[] = [
@@ -129,6 +142,12 @@ function Loaded({ request, reload }: { request: Request; reload: () => void }) {
           }
         >
           {accountLabel(request.account)}
+          {request.breakGlass ? (
+            <>
+              {' '}
+              <BreakGlassBadge />
+            </>
+          ) : null}
         </Header>
       }
     >
@@ -138,9 +157,17 @@ function Loaded({ request, reload }: { request: Request; reload: () => void }) {
             {t('imported.content')}
           </Alert>
         ) : null}
+        {request.breakGlass && !imported ? (
+          <Alert type="warning" header={t('breakGlass.details.header')}>
+            {t('breakGlass.details.content', { incident: request.breakGlass.incident })}
+          </Alert>
+        ) : null}
         <Container header={<Header variant="h2">{t('details.title')}</Header>}>
           <RequestDetails request={request} />
         </Container>
+        <ApprovalPanel request={request} me={me} />
+        <ReviewPanel request={request} me={me} open={actions.open} />
+        <ExtensionsPanel request={request} me={me} open={actions.open} />
         {/* An imported request's session activity stays in the original's event data store. */}
         {!imported && SESSION_LOG_STATUSES.has(request.status) ? <SessionActivity request={request} /> : null}
         <AuditTrail requestId={request.id} version={request.updatedAt} imported={imported} />

@@ -6,15 +6,17 @@ import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Modal from '@cloudscape-design/components/modal';
+import type { MultiselectProps } from '@cloudscape-design/components/multiselect';
+import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Textarea from '@cloudscape-design/components/textarea';
 import Toggle from '@cloudscape-design/components/toggle';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTeamApi } from '../../api/context';
 import { toApiError, type InputFieldMap } from '../../api/errors';
 import type { Settings, UpdateSettingsInput } from '../../api/model';
-import { useDirectory } from '../../components/pickers';
+import { PickerField, useDirectory } from '../../components/pickers';
 import {
   checkHours,
   checkPrintable,
@@ -28,6 +30,7 @@ import {
 import { useT, type Translate } from '../../i18n';
 import { ModalFooter } from '../../components/modals';
 import { useServerFieldError } from '../../components/server-field-error';
+import { checkTimer, minutesOf, TIMER_UNITS, timerValueOf, type TimerValue } from './approval-timers';
 
 export interface SettingsForm {
   maxDurationHours: string;
@@ -47,6 +50,10 @@ export interface SettingsForm {
   auditorGroupName: string;
   ouCacheEnabled: boolean;
   sensitiveActions: string;
+  reminder: TimerValue;
+  escalation: TimerValue;
+  escalationGroupIds: string[];
+  breakGlassEnabled: boolean;
 }
 
 export type SettingsField =
@@ -58,7 +65,10 @@ export type SettingsField =
   | 'slackAuditChannel'
   | 'adminGroupName'
   | 'auditorGroupName'
-  | 'sensitiveActions';
+  | 'sensitiveActions'
+  | 'reminderMinutes'
+  | 'escalationMinutes'
+  | 'escalationGroupIds';
 
 /** Where the server's errors about each field of `UpdateSettingsInput` show (toggles have no error). */
 const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
@@ -79,6 +89,10 @@ const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
   auditorGroupName: 'auditorGroupName',
   ouCacheEnabled: null,
   sensitiveActions: 'sensitiveActions',
+  reminderMinutes: 'reminderMinutes',
+  escalationMinutes: 'escalationMinutes',
+  escalationGroupIds: 'escalationGroupIds',
+  breakGlassEnabled: null,
   expectedVersion: null,
 };
 
@@ -102,6 +116,10 @@ export function formOf(settings: Settings): SettingsForm {
     auditorGroupName: settings.auditorGroupName ?? '',
     ouCacheEnabled: settings.ouCacheEnabled,
     sensitiveActions: settings.sensitiveActions.join('\n'),
+    reminder: timerValueOf(settings.reminderMinutes),
+    escalation: timerValueOf(settings.escalationMinutes),
+    escalationGroupIds: settings.escalationGroups.map((g) => g.id),
+    breakGlassEnabled: settings.breakGlassEnabled,
   };
 }
 
@@ -137,6 +155,18 @@ export function validateSettings(
   errors.auditorGroupName = checkPrintable(form.auditorGroupName, 1024, t);
   const badAction = lines(form.sensitiveActions).find((a) => !SENSITIVE_ACTION.test(a));
   if (badAction) errors.sensitiveActions = t('settings.error.sensitiveAction', { action: badAction });
+  errors.reminderMinutes = checkTimer(form.reminder, t);
+  errors.escalationMinutes = checkTimer(form.escalation, t);
+  const reminder = minutesOf(form.reminder) ?? 0;
+  const escalation = minutesOf(form.escalation) ?? 0;
+  if (!errors.escalationMinutes && escalation > 0) {
+    if (form.escalationGroupIds.length === 0) {
+      errors.escalationGroupIds = t('settings.error.escalationGroupsNeeded');
+    }
+    if (!errors.reminderMinutes && reminder > 0 && escalation <= reminder) {
+      errors.escalationMinutes = t('settings.error.escalationAfterReminder');
+    }
+  }
   for (const key of Object.keys(errors) as SettingsField[]) if (!errors[key]) delete errors[key];
   return errors;
 }
@@ -163,6 +193,10 @@ export function inputOf(form: SettingsForm, version: number): UpdateSettingsInpu
     auditorGroupName: optional(form.auditorGroupName),
     ouCacheEnabled: form.ouCacheEnabled,
     sensitiveActions: [...new Set(lines(form.sensitiveActions))],
+    reminderMinutes: minutesOf(form.reminder) ?? 0,
+    escalationMinutes: minutesOf(form.escalation) ?? 0,
+    escalationGroupIds: [...form.escalationGroupIds],
+    breakGlassEnabled: form.breakGlassEnabled,
     expectedVersion: version,
   };
 }
@@ -188,6 +222,52 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
     serverFieldError.of(field) ?? (submitted ? errors[field] : undefined);
   const set = (patch: Partial<SettingsForm>) => setForm((current) => ({ ...current, ...patch }));
   const groupSuggestions = (directory.groups.data ?? []).map((g) => ({ value: g.name }));
+  const groupOptions = useMemo<MultiselectProps.Option[]>(
+    () => (directory.groups.data ?? []).map((g) => ({ value: g.id, label: g.name })),
+    [directory.groups.data],
+  );
+  const knownGroupNames = useMemo(
+    () => new Map(settings.escalationGroups.map((g) => [g.id, g.name] as const)),
+    [settings.escalationGroups],
+  );
+  const unitOptions = TIMER_UNITS.map((unit) => ({ value: unit, label: t(`settings.timer.unit.${unit}`) }));
+  const timer = (
+    field: 'reminder' | 'escalation',
+    label: string,
+    description: string,
+    error: SettingsField,
+  ) => {
+    const value = form[field];
+    const change = (next: TimerValue) =>
+      set(field === 'reminder' ? { reminder: next } : { escalation: next });
+    return (
+      <FormField
+        label={label}
+        description={description}
+        constraintText={t('settings.timer.constraint')}
+        errorText={shown(error)}
+      >
+        <SpaceBetween direction="horizontal" size="xs">
+          <Input
+            type="number"
+            inputMode="numeric"
+            value={value.amount}
+            ariaLabel={label}
+            onChange={({ detail }) => change({ ...value, amount: detail.value })}
+          />
+          <Select
+            selectedOption={unitOptions.find((o) => o.value === value.unit) ?? null}
+            options={unitOptions}
+            ariaLabel={t('settings.timer.unit', { field: label })}
+            onChange={({ detail }) => {
+              const unit = TIMER_UNITS.find((u) => u === detail.selectedOption.value);
+              if (unit !== undefined) change({ ...value, unit });
+            }}
+          />
+        </SpaceBetween>
+      </FormField>
+    );
+  };
 
   const submit = async () => {
     setSubmitted(true);
@@ -399,6 +479,39 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
             </FormField>
           </SpaceBetween>
         </ColumnLayout>
+        <SpaceBetween size="m">
+          <Header variant="h3" description={t('settings.approvals.description')}>
+            {t('settings.approvals')}
+          </Header>
+          <ColumnLayout columns={3}>
+            {timer('reminder', t('settings.reminder'), t('settings.reminder.description'), 'reminderMinutes')}
+            {timer(
+              'escalation',
+              t('settings.escalation'),
+              t('settings.escalation.description'),
+              'escalationMinutes',
+            )}
+            <SpaceBetween size="m">
+              <PickerField
+                label={t('settings.escalationGroups')}
+                description={t('settings.escalationGroups.description')}
+                placeholder={t('policy.groups.placeholder')}
+                options={groupOptions}
+                selectedIds={form.escalationGroupIds}
+                knownNames={knownGroupNames}
+                onChange={(ids) => set({ escalationGroupIds: ids })}
+                state={directory.groups}
+                errorText={shown('escalationGroupIds')}
+              />
+              {flag(
+                t('settings.breakGlass'),
+                form.breakGlassEnabled,
+                (v) => set({ breakGlassEnabled: v }),
+                t('settings.breakGlass.description'),
+              )}
+            </SpaceBetween>
+          </ColumnLayout>
+        </SpaceBetween>
       </SpaceBetween>
     </Modal>
   );

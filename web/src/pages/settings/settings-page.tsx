@@ -21,6 +21,7 @@ import { ConfirmModal } from '../../components/modals';
 import { parseOuIds } from '../../components/validation';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
+import { formatTimer } from './approval-timers';
 import { SettingsModal } from './settings-modal';
 
 /** Slack app manifest for the "Install Slack app" link: the scopes TEAM's notifier needs. */
@@ -113,6 +114,35 @@ function Summary({ settings }: { settings: Settings }) {
               ),
             },
             { label: t('settings.slackAuditChannel'), value: settings.slackAuditChannel || '-' },
+          ]}
+        />
+      </SpaceBetween>
+      <SpaceBetween size="m">
+        <Header variant="h3">{t('settings.approvals')}</Header>
+        <KeyValuePairs
+          items={[
+            {
+              label: t('settings.reminder'),
+              value:
+                settings.reminderMinutes > 0
+                  ? t('settings.timer.after', { time: formatTimer(settings.reminderMinutes, t, locale) })
+                  : t('settings.timer.never'),
+            },
+            {
+              label: t('settings.escalation'),
+              value:
+                settings.escalationMinutes > 0
+                  ? t('settings.timer.after', { time: formatTimer(settings.escalationMinutes, t, locale) })
+                  : t('settings.timer.never'),
+            },
+            {
+              label: t('settings.escalationGroups'),
+              value:
+                settings.escalationGroups.length > 0
+                  ? settings.escalationGroups.map((g) => g.name).join(', ')
+                  : '-',
+            },
+            { label: t('settings.breakGlass'), value: onOff(settings.breakGlassEnabled) },
           ]}
         />
       </SpaceBetween>
