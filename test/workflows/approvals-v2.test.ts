@@ -260,6 +260,41 @@ describe('approvals, extensions and break-glass through the workflow', () => {
           op.createdAt.getTime() >= Date.parse(request.createdAt),
       );
 
+  it('20 approvals and rejections at once on a quorum of two end consistent in DynamoDB', async () => {
+    const request = await create(alice, ACCOUNTS.portal, 1);
+    const people = [bob, carol, ivan];
+    const calls = Array.from({ length: 20 }, async (_, i) => {
+      const by = await h.caller(people[i % people.length] as Person);
+      const input = { requestId: request.id, comment: `call ${i}` };
+      return i % 4 === 3
+        ? h.backend.usecases.rejectRequest(by, input)
+        : h.backend.usecases.approveRequest(by, input);
+    });
+    const results = await Promise.allSettled(calls);
+    await h.settle();
+    const stored = await h.get(request.id);
+    const decisions = (await h.trail(request.id)).filter((e) =>
+      ['approval-recorded', 'approved', 'rejected'].includes(e.action),
+    );
+    // Every call that succeeded wrote exactly one decision event; the others changed nothing.
+    expect(decisions).toHaveLength(results.filter((r) => r.status === 'fulfilled').length);
+    const approvals = stored.approvals ?? [];
+    expect(new Set(approvals.map((a) => a.by.id)).size).toBe(approvals.length);
+    if (stored.decidedBy !== undefined && decisions.some((e) => e.action === 'approved')) {
+      // Exactly the two approvals that count, and no rejection.
+      expect(approvals).toHaveLength(2);
+      expect(decisions.filter((e) => e.action === 'rejected')).toHaveLength(0);
+      expect(['scheduled', 'in progress']).toContain(stored.status);
+    } else {
+      // One rejection, and fewer approvals than needed; no access.
+      expect(stored.status).toBe('rejected');
+      expect(decisions.filter((e) => e.action === 'rejected')).toHaveLength(1);
+      expect(approvals.length).toBeLessThan(2);
+      expect(h.hasAssignment(stored)).toBe(false);
+    }
+    await h.advance(2 * HOUR);
+  });
+
   it('a quorum of two: the first approval is recorded and the request stays pending, the second approves it', async () => {
     const mark = outboxMark();
     const request = await create(alice, ACCOUNTS.portal, 2);
