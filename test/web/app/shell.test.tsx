@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import cloudscapeEn from '@cloudscape-design/components/i18n/messages/all.en';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
-import { act, render } from '@testing-library/react';
+import { act, cleanup, render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { App } from '../../../web/src/app/app';
 import type { AuthPort } from '../../../web/src/api/auth';
@@ -13,7 +13,7 @@ import { memoryHistory } from '../../../web/src/app/router';
 import { matchRoute } from '../../../web/src/app/routes';
 import { LanguageProvider } from '../../../web/src/i18n';
 import { en } from '../../../web/src/i18n/en';
-import { me, memoryData, NOW } from '../support/data';
+import { ALICE, BOB, me, memoryData, NOW, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { APP_INFO, button, setupWebTests, waitForElement } from '../support/render';
 
@@ -183,6 +183,114 @@ describe('navigation by persona', () => {
     expect(history.location()).toBe('/requests');
     await waitForElement(() => page.findTable());
     expect(page.findBreadcrumbGroup()?.getElement().textContent).toContain('My requests');
+  });
+});
+
+describe('request details follow the list they were opened from', () => {
+  const AUDITOR = me({ isAuditor: true, personas: ['REQUESTER', 'AUDITOR'] });
+  const requests = () => [
+    request({ id: 'r-pending', requester: BOB, approvers: [ALICE] }),
+    request({ id: 'r-live', requester: ALICE, approvers: [BOB], status: 'IN_PROGRESS' }),
+  ];
+
+  function activeNav(page: Page): string | undefined {
+    return page.findSideNavigation()?.findActiveLink()?.getElement().textContent ?? undefined;
+  }
+
+  function crumbs(page: Page): [string, string | null][] {
+    return (page.findBreadcrumbGroup()?.findBreadcrumbLinks() ?? []).map((link) => [
+      (link.getElement().textContent ?? '').trim(),
+      link.getElement().getAttribute('href'),
+    ]);
+  }
+
+  it.each([
+    {
+      list: '/approvals/pending',
+      id: 'r-pending',
+      from: 'approveRequests',
+      nav: 'Approve requests',
+      trail: [
+        ['TEAM', '/'],
+        ['Approve requests', '/approvals/pending'],
+      ],
+    },
+    {
+      list: '/sessions/active',
+      id: 'r-live',
+      from: 'activeAccess',
+      nav: 'Active access',
+      trail: [
+        ['TEAM', '/'],
+        ['Active access', '/sessions/active'],
+      ],
+    },
+    {
+      list: '/audit/approvals',
+      id: 'r-pending',
+      from: 'auditApprovals',
+      nav: 'Approvals',
+      // The Audit section leads to this very list, as on the list itself.
+      trail: [
+        ['TEAM', '/'],
+        ['Approvals', '/audit/approvals'],
+      ],
+    },
+    {
+      list: '/audit/sessions',
+      id: 'r-live',
+      from: 'auditSessions',
+      nav: 'Elevated access',
+      trail: [
+        ['TEAM', '/'],
+        ['Audit', '/audit/approvals'],
+        ['Elevated access', '/audit/sessions'],
+      ],
+    },
+  ])('from $list', async ({ list, id, from, nav, trail }) => {
+    const api = new MemoryTeamApi(memoryData({ me: AUDITOR, requests: requests() }));
+    const { page, history } = await signedInShell({ api, path: list });
+    await waitForElement(() => page.findTable()?.findRows().length);
+    const anchor = page
+      .findTable()
+      ?.getElement()
+      .querySelector<HTMLAnchorElement>(`a[href^="/requests/${id}"]`);
+    act(() => anchor?.click());
+    expect(history.location()).toBe(`/requests/${id}?from=${from}`);
+    await waitForElement(() => page.getElement().textContent?.includes('Fix the outage'));
+    expect(activeNav(page)).toBe(nav);
+    expect(crumbs(page)).toEqual([...trail, ['Request details', null]]);
+
+    // Back to the list from the breadcrumbs.
+    const back = trail[trail.length - 1]?.[1] ?? '';
+    act(() => page.findBreadcrumbGroup()?.findBreadcrumbLink(trail.length)?.click());
+    expect(history.location()).toBe(back);
+  });
+
+  it('belongs to My requests when opened directly, or from a list the caller may not open', async () => {
+    for (const path of [
+      '/requests/r-live',
+      '/requests/r-live?from=auditApprovals',
+      '/requests/r-live?from=x',
+    ]) {
+      const api = new MemoryTeamApi(memoryData({ requests: requests() }));
+      const { page } = await signedInShell({ api, path });
+      await waitForElement(() => page.getElement().textContent?.includes('Fix the outage'));
+      expect(activeNav(page)).toBe('My requests');
+      expect(crumbs(page).map(([text]) => text)).toEqual(['TEAM', 'My requests', 'Request details']);
+      cleanup();
+    }
+  });
+
+  it('opens the details from the View details button with the origin too', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: AUDITOR, requests: requests() }));
+    const { page, history } = await signedInShell({ api, path: '/approvals/pending' });
+    await waitForElement(() => page.findTable()?.findRows().length);
+    act(() => page.findTable()?.findRowSelectionArea(1)?.click());
+    act(() => button(page, 'View details').click());
+    expect(history.location()).toBe('/requests/r-pending?from=approveRequests');
+    await waitForElement(() => page.getElement().textContent?.includes('Fix the outage'));
+    expect(activeNav(page)).toBe('Approve requests');
   });
 });
 

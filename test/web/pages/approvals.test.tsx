@@ -75,6 +75,8 @@ describe('Approve requests', () => {
     act(() => modalButton(page, 'Approve').click());
     await waitForElement(() => field(modal, 'Comment').findError());
     expect(field(modal, 'Comment').findError()?.getElement().textContent).toBe('Required.');
+    // Once: the hint under the field does not say it again.
+    expect(modal.getElement().textContent?.split('Required').length).toBe(2);
     expect(api.callsOf('approveRequest')).toHaveLength(0);
 
     act(() => field(modal, 'Comment').findControl()?.findTextarea()?.setTextareaValue('Go ahead'));

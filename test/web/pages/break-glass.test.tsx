@@ -237,7 +237,8 @@ describe('Audit → Reviews pending', () => {
     const hrefs = Array.from(page.findTable()?.getElement().querySelectorAll('a') ?? []).map((a) =>
       a.getAttribute('href'),
     );
-    expect(hrefs).toEqual(['/requests/r-old', '/requests/r-new']);
+    // The details remember they were opened from this list.
+    expect(hrefs).toEqual(['/requests/r-old?from=reviewsPending', '/requests/r-new?from=reviewsPending']);
   });
 
   it('fits five columns: account with role, the period, status with review, incident with reason', async () => {

@@ -73,6 +73,21 @@ describe('Create request', () => {
     ]);
   });
 
+  it('names no duration maximum until a role is picked, and never one above what roles allow', async () => {
+    const { page, api } = await openForm();
+    const hint = () => field(page, 'Duration').findConstraint()?.getElement().textContent;
+    expect(hint()).toBe('Whole hours, from 1. The maximum depends on the role.');
+    choose(page, 'Account', '111122223333');
+    expect(hint()).toBe('Whole hours, from 1. The maximum depends on the role.');
+    // No offered role allows 9 hours (Prod: 4 and 8), so 9 is refused even before a role is picked.
+    type(page, 'Duration', '9');
+    act(() => button(page, 'Submit request').click());
+    expect(errorOf(page, 'Duration')).toContain('At most 8 hours');
+    expect(api.callsOf('createRequest')).toHaveLength(0);
+    choose(page, 'Role', PS_READ);
+    expect(hint()).toBe('Whole hours, from 1 to 8.');
+  });
+
   it('enforces the duration maximum of the chosen role and the ticket requirement', async () => {
     const { page, api } = await openForm();
     choose(page, 'Account', '111122223333');

@@ -64,6 +64,10 @@ describe('Active access', () => {
     act(() => modalButton(page, 'Revoke').click());
     await waitForElement(() => field(modal, 'Revoke comment').findError());
     expect(api.callsOf('revokeRequest')).toHaveLength(0);
+    // Said once, on the field: neither its hint nor a flash repeats it.
+    expect(field(modal, 'Revoke comment').findError()?.getElement().textContent).toBe('Required.');
+    expect(document.body.textContent?.split('Required').length).toBe(2);
+    expect(flashTexts(page)).toEqual([]);
 
     act(() => field(modal, 'Revoke comment').findControl()?.findTextarea()?.setTextareaValue('Done early'));
     act(() => modalButton(page, 'Revoke').click());
@@ -220,6 +224,42 @@ describe('Request details', () => {
       page.getElement().textContent?.includes('Session activity logs are not configured'),
     );
     expect(() => button(page, 'Revoke')).not.toThrow();
+  });
+
+  it.each([
+    { language: 'en' as const, action: 'Access ended', status: 'Revoked' },
+    { language: 'ja' as const, action: 'アクセス終了', status: '取り消し済み' },
+  ])('shows an event that left the status unchanged without a transition ($language)', async (c) => {
+    const revoked = request({ id: 'r-rev', requester: ALICE, approvers: [BOB], status: 'REVOKED' });
+    const event = (id: string, action: 'REVOKED' | 'ENDED', from: 'IN_PROGRESS' | 'REVOKED') => ({
+      id,
+      requestId: 'r-rev',
+      at: '2026-09-01T07:55:00.000Z',
+      action,
+      actor: action === 'REVOKED' ? BOB : null,
+      fromStatus: from,
+      toStatus: 'REVOKED' as const,
+      comment: null,
+      detail: action === 'ENDED' ? 'Assignment deleted' : null,
+    });
+    const api = new MemoryTeamApi(
+      memoryData({
+        requests: [revoked],
+        events: [event('e1', 'REVOKED', 'IN_PROGRESS'), event('e2', 'ENDED', 'REVOKED')],
+      }),
+    );
+    const { page } = renderWithApp(<RequestDetailsPage params={{ id: 'r-rev' }} />, {
+      api,
+      path: '/requests/r-rev',
+      language: c.language,
+    });
+    await waitForElement(() => page.findTable()?.findRows().length === 2);
+    const [revoke, ended] = tableRows(page);
+    expect(revoke).toContain(`→ ${c.status}`);
+    expect(ended).toContain(c.action);
+    expect(ended).toContain('Assignment deleted');
+    expect(ended).not.toContain('→');
+    expect(ended).not.toContain(c.status);
   });
 
   it('says when a request does not exist or is hidden', async () => {

@@ -32,8 +32,6 @@ export interface RouteDefinition {
   title: MessageKey;
   /** The section the page belongs to in the breadcrumbs. */
   section?: MessageKey;
-  /** The navigation entry to highlight (defaults to the page's own path). */
-  navHref?: string;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -58,7 +56,6 @@ export const ROUTES: readonly RouteDefinition[] = [
     audience: 'everyone',
     title: 'page.requestDetails.title',
     section: 'nav.requests',
-    navHref: '/requests',
   },
   {
     name: 'approveRequests',
@@ -183,6 +180,45 @@ export function pathOf(name: RouteName, params: Record<string, string> = {}): st
   const route = ROUTES.find((r) => r.name === name);
   if (!route) return '/';
   return route.pattern.replace(/:(\w+)/g, (_, key: string) => encodeURIComponent(params[key] ?? ''));
+}
+
+/**
+ * The list pages that link to a request's details. The details page highlights the one it was
+ * opened from (`?from=<route name>`) in the side navigation and leads back to it in the
+ * breadcrumbs; opened directly, it belongs to My requests.
+ */
+export const REQUEST_ORIGINS = [
+  'myRequests',
+  'approveRequests',
+  'myApprovals',
+  'activeAccess',
+  'endedAccess',
+  'auditApprovals',
+  'auditSessions',
+  'reviewsPending',
+] as const satisfies readonly RouteName[];
+
+export type RequestOrigin = (typeof REQUEST_ORIGINS)[number];
+
+/** The query parameter naming where a request's details were opened from. */
+export const REQUEST_ORIGIN_PARAM = 'from';
+
+const DEFAULT_REQUEST_ORIGIN: RequestOrigin = 'myRequests';
+
+function isRequestOrigin(value: string | null | undefined): value is RequestOrigin {
+  return REQUEST_ORIGINS.some((origin) => origin === value);
+}
+
+/** Where a request's details were opened from: the `from` parameter if it names a list, else My requests. */
+export function requestOriginOf(value: string | null | undefined): RequestOrigin {
+  return isRequestOrigin(value) ? value : DEFAULT_REQUEST_ORIGIN;
+}
+
+/** Path of a request's details opened from a page: the origin travels along unless it is the default. */
+export function requestDetailsPath(id: string, from?: RouteName): string {
+  const path = pathOf('requestDetails', { id });
+  if (!isRequestOrigin(from) || from === DEFAULT_REQUEST_ORIGIN) return path;
+  return `${path}?${new URLSearchParams({ [REQUEST_ORIGIN_PARAM]: from }).toString()}`;
 }
 
 /** Whether someone with these personas may open a route. */

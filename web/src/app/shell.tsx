@@ -5,6 +5,7 @@ import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import Box from '@cloudscape-design/components/box';
 import { Suspense, useEffect, useState } from 'react';
+import type { Me } from '../api/model';
 import { useI18n, type Language } from '../i18n';
 import { AboutPanel } from './about-panel';
 import { PageErrorBoundary } from './page-error-boundary';
@@ -13,7 +14,15 @@ import { Notifications } from './notifications';
 import { NoAccessPage, NotFoundPage } from './status-pages';
 import { PAGES } from '../pages/registry';
 import { useFollow, useRouter } from './router';
-import { canOpen, matchRoute } from './routes';
+import {
+  canOpen,
+  matchRoute,
+  pathOf,
+  REQUEST_ORIGIN_PARAM,
+  requestOriginOf,
+  ROUTES,
+  type RequestOrigin,
+} from './routes';
 import { useSession } from './session';
 
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', ja: '日本語' };
@@ -21,11 +30,18 @@ const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', ja: 
 /** Id of the top navigation, which the app layout keeps clear of. */
 const TOP_NAV_ID = 'team-top-navigation';
 
+/** The list a request's details were opened from, if the caller may open it; else My requests. */
+function openableOrigin(search: URLSearchParams, me: Pick<Me, 'isAdmin' | 'isAuditor'>): RequestOrigin {
+  const origin = requestOriginOf(search.get(REQUEST_ORIGIN_PARAM));
+  const route = ROUTES.find((r) => r.name === origin);
+  return route && canOpen(route.audience, me) ? origin : requestOriginOf(undefined);
+}
+
 /** The signed-in app: top navigation, side navigation by persona, flashes, help, the page. */
 export function Shell() {
   const { t, language, setLanguage } = useI18n();
   const { me, app, signOut } = useSession();
-  const { path } = useRouter();
+  const { path, search } = useRouter();
   const follow = useFollow();
   const [navigationOpen, setNavigationOpen] = useState(true);
   const [toolsOpen, setToolsOpen] = useState(false);
@@ -38,12 +54,21 @@ export function Shell() {
     document.title = `${title} - ${t('app.name')}`;
   }, [title, t]);
 
+  // A request's details belong to the list they were opened from (My requests by default):
+  // that list is highlighted and leads back in the breadcrumbs, as it would on the list itself.
+  const origin = match?.route.name === 'requestDetails' ? openableOrigin(search, me) : undefined;
+  const listRoute = origin ? ROUTES.find((r) => r.name === origin) : match?.route;
+  const listPath = origin ? pathOf(origin) : path;
   const breadcrumbs = [{ text: t('app.name'), href: '/' }];
-  if (match && match.route.name !== 'home') {
-    const section = match.route.section;
+  if (match && listRoute && match.route.name !== 'home') {
+    const section = listRoute.section;
     const href = section ? sectionHref(section, me) : undefined;
-    if (section && href && href !== path) breadcrumbs.push({ text: t(section), href });
-    breadcrumbs.push({ text: title, href: path });
+    if (section && href && href !== listPath) breadcrumbs.push({ text: t(section), href });
+    breadcrumbs.push({ text: t(listRoute.title), href: listPath });
+    if (origin) {
+      const query = search.toString();
+      breadcrumbs.push({ text: title, href: query ? `${path}?${query}` : path });
+    }
   }
 
   let content;
@@ -127,7 +152,7 @@ export function Shell() {
         navigation={
           <SideNavigation
             header={{ text: t('app.name'), href: '/' }}
-            activeHref={match?.route.navHref ?? path}
+            activeHref={listPath}
             items={navigationItems(me, t)}
             onFollow={follow}
           />

@@ -105,8 +105,13 @@ export function CommentModal(props: CommentModalProps) {
         {formError ? <Alert type="error">{formError}</Alert> : null}
         <FormField
           label={props.commentLabel}
+          // While the field shows an error, the hint does not repeat that a comment is required.
           constraintText={
-            props.commentRequired ? t('form.commentRequiredHint') : t('form.commentOptionalHint')
+            fieldError
+              ? t('form.commentLimitHint')
+              : props.commentRequired
+                ? t('form.commentRequiredHint')
+                : t('form.commentOptionalHint')
           }
           errorText={fieldError}
           stretch

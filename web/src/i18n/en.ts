@@ -199,6 +199,8 @@ export const en = {
 
   'form.commentRequiredHint': 'Required. Up to 2,000 characters, any language.',
   'form.commentOptionalHint': 'Optional. Up to 2,000 characters, any language.',
+  'form.commentLimitHint': 'Up to 2,000 characters, any language.',
+  'create.duration.constraintNoRole': 'Whole hours, from 1. The maximum depends on the role.',
 
   'validation.required': 'Required.',
   'validation.tooLong': 'At most {max} characters (now {length}).',

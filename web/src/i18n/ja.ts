@@ -197,6 +197,8 @@ export const ja: Messages = {
 
   'form.commentRequiredHint': '必須。2,000 文字まで、どの言語でも構いません。',
   'form.commentOptionalHint': '任意。2,000 文字まで、どの言語でも構いません。',
+  'form.commentLimitHint': '2,000 文字まで、どの言語でも構いません。',
+  'create.duration.constraintNoRole': '1 以上の整数（時間）。上限はロールによって決まります。',
 
   'validation.required': '入力してください。',
   'validation.tooLong': '{max} 文字以内で入力してください（現在 {length} 文字）。',

@@ -8,8 +8,8 @@ import { progressText, requestProgress } from './approval-progress';
 import { Countdown, countdownOf } from './countdown';
 import type { CsvColumn } from '../../components/csv';
 import type { ColumnSpec } from '../../components/data-table';
-import { useFollow } from '../../app/router';
-import { pathOf } from '../../app/routes';
+import { useFollow, useRouter } from '../../app/router';
+import { matchRoute, requestDetailsPath } from '../../app/routes';
 import { REVIEW_LABELS, ReviewStatus } from './review';
 import { BreakGlassBadge, RequestStatusBadge, STATUS_LABELS } from './status-badge';
 
@@ -80,6 +80,8 @@ function approvalLabel(request: Request, t: Translate): string {
 export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<Request>[] {
   const { t, locale, timeZone } = useI18n();
   const follow = useFollow();
+  // The details remember the list they were opened from (navigation and breadcrumbs lead back).
+  const from = matchRoute(useRouter().path)?.route.name;
 
   return useMemo(() => {
     const when = (value: string | null | undefined) => formatDateTime(value, locale, timeZone);
@@ -93,7 +95,7 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         cell: (r) => (
           <>
             <Box>
-              <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
+              <Link href={requestDetailsPath(r.id, from)} onFollow={follow}>
                 {accountLabel(r.account)}
               </Link>
             </Box>
@@ -251,7 +253,7 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         cell: (r) => (
           <>
             <Box>
-              <Link href={pathOf('requestDetails', { id: r.id })} onFollow={follow}>
+              <Link href={requestDetailsPath(r.id, from)} onFollow={follow}>
                 {accountLabel(r.account)}
               </Link>
             </Box>
@@ -315,7 +317,7 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
       },
     };
     return ids.map((id) => specs[id]);
-  }, [ids, t, locale, timeZone, follow]);
+  }, [ids, t, locale, timeZone, follow, from]);
 }
 
 /** Every field of a request, for CSV exports (times in UTC ISO 8601). */

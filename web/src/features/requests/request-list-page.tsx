@@ -8,7 +8,7 @@ import { useFlash } from '../../app/flash';
 import { useRequestActions, type RequestAction } from './request-actions';
 import { accountLabel, requestCsvColumns, useRequestColumns, type RequestColumnId } from './request-columns';
 import { useRouter } from '../../app/router';
-import { pathOf } from '../../app/routes';
+import { matchRoute, requestDetailsPath } from '../../app/routes';
 import { useMe } from '../../app/session';
 
 export interface RequestListPageProps {
@@ -45,7 +45,7 @@ export interface RequestListPageProps {
 export function RequestListPage(props: RequestListPageProps) {
   const t = useT();
   const me = useMe();
-  const { navigate } = useRouter();
+  const { navigate, path } = useRouter();
   const { notify } = useFlash();
   const list = useRequestList(props.list);
   const specs = useRequestColumns(props.columns);
@@ -102,7 +102,9 @@ export function RequestListPage(props: RequestListPageProps) {
             <>
               <Button
                 disabled={!request}
-                onClick={() => request && navigate(pathOf('requestDetails', { id: request.id }))}
+                onClick={() =>
+                  request && navigate(requestDetailsPath(request.id, matchRoute(path)?.route.name))
+                }
               >
                 {t('actions.viewDetails')}
               </Button>

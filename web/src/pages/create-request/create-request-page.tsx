@@ -106,14 +106,22 @@ interface Checked {
   startTime: string | undefined;
 }
 
-/** The longest duration offered: break-glass has its own maximum. */
+/**
+ * The longest duration offered: the role's (break-glass has its own maximum); before a role is
+ * picked, the longest any offered role allows, so no role's limit is contradicted later.
+ */
 function maxHoursOf(
   options: RequestFormOptions,
   permissionSet: EligiblePermissionSet | undefined,
   breakGlass: boolean,
+  account?: EligibleAccount,
 ): number {
   if (breakGlass) return permissionSet?.breakGlassMaxHours ?? 1;
-  return permissionSet?.maxDurationHours ?? options.maxDurationHours;
+  if (permissionSet) return permissionSet.maxDurationHours;
+  const offered = (account ? [account] : options.accounts).flatMap((a) =>
+    a.permissionSets.map((p) => p.maxDurationHours),
+  );
+  return offered.length > 0 ? Math.max(...offered) : options.maxDurationHours;
 }
 
 function validate(
@@ -129,7 +137,7 @@ function validate(
   if (!account) errors.account = t('create.error.account');
   if (!permissionSet) errors.role = t('create.error.role');
   const breakGlass = form.mode === 'breakGlass' && breakGlassOffered(options, permissionSet);
-  const max = maxHoursOf(options, permissionSet, breakGlass);
+  const max = maxHoursOf(options, permissionSet, breakGlass, account);
   errors.duration = checkHours(form.duration, 1, max, t);
   errors.justification = checkFreeText(form.justification, { required: true, t });
   if (breakGlass) errors.incident = checkIncident(form.incident, t);
@@ -183,7 +191,7 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
   const permissionSet = account?.permissionSets.find((p) => p.arn === form.permissionSetArn);
   const offered = breakGlassOffered(options, permissionSet);
   const breakGlass = offered && form.mode === 'breakGlass';
-  const maxHours = maxHoursOf(options, permissionSet, breakGlass);
+  const maxHours = maxHoursOf(options, permissionSet, breakGlass, account);
   const approvers = useRequestApprovers(account?.id, permissionSet?.arn);
 
   const accountOptions = useMemo<SelectProps.Option[]>(
@@ -435,7 +443,12 @@ function RequestForm({ options }: { options: RequestFormOptions }) {
             )}
             <FormField
               label={t('column.duration')}
-              constraintText={t('create.duration.constraint', { max: maxHours })}
+              // The maximum is the role's: until one is picked it is not known yet.
+              constraintText={
+                permissionSet
+                  ? t('create.duration.constraint', { max: maxHours })
+                  : t('create.duration.constraintNoRole')
+              }
               errorText={errorOf('duration')}
             >
               <Input

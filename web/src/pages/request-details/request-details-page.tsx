@@ -70,8 +70,9 @@ function AuditTrail(props: { requestId: string; version: string; imported: boole
     (nextToken) => api.requestEvents(requestId, { limit: 100, nextToken }),
     `${requestId}@${version}`,
   );
+  // An event that left the status as it was (access ending after a revoke) shows no "X → X".
   const transition = (e: AuditEvent) =>
-    e.fromStatus || e.toStatus
+    (e.fromStatus || e.toStatus) && e.fromStatus !== e.toStatus
       ? `${e.fromStatus ? t(STATUS_LABELS[e.fromStatus]) : '-'} → ${e.toStatus ? t(STATUS_LABELS[e.toStatus]) : '-'}`
       : '-';
   return (
