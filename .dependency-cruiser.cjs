@@ -1,7 +1,7 @@
 /**
  * The layer rules of docs/architecture.md, checked by `npm run lint` (dependency-cruiser):
  * contract ← core ← adapters ← handlers; lib → contract; web → contract; local → the contract and
- * the handlers' public modules; no cycles anywhere.
+ * the handlers' public modules; the command line (bin/cli) → contract; no cycles anywhere.
  */
 const CONTRACT = '^(graphql/|lambdas/contract/)';
 /**
@@ -10,7 +10,7 @@ const CONTRACT = '^(graphql/|lambdas/contract/)';
  * there (config.ts, shared-adapters.ts, api/*.ts, …) are the handlers' own. A new function is
  * added here.
  */
-const FUNCTIONS = '(api|pre-token|reconciler|router|session-logs|workflow-tasks)';
+const FUNCTIONS = '(api|pre-token|reconciler|router|session-logs|slack-interactions|workflow-tasks)';
 const HANDLER_ENTRIES = `^lambdas/handlers/${FUNCTIONS}\\.ts$`;
 const COMPOSITION_ROOTS = `^lambdas/handlers/${FUNCTIONS}/compose\\.ts$`;
 /** The CDK app as a whole (the local cloud synthesizes the stack to run its state machine). */
@@ -85,6 +85,21 @@ module.exports = {
         path: '^(bin|lib|lambdas|web|bench|test)/',
         pathNot: [CONTRACT, HANDLER_ENTRIES, COMPOSITION_ROOTS, CDK_APP],
       },
+    },
+    {
+      name: 'cli-imports-the-contract-only',
+      comment:
+        'The team command line (bin/cli) is a client of the API like the SPA: the contract and nothing else of ours, not the CDK app beside it.',
+      severity: 'error',
+      from: { path: '^bin/cli/' },
+      to: { path: '^(lib|lambdas|local|web|bench|test)/|^bin/(?!cli/)', pathNot: CONTRACT },
+    },
+    {
+      name: 'cdk-app-does-not-import-the-cli',
+      comment: 'The CDK app and the command line share only the contract.',
+      severity: 'error',
+      from: { path: '^(lib/|bin/[^/]+$)' },
+      to: { path: '^bin/cli/' },
     },
     {
       name: 'web-imports-the-contract-only',

@@ -59,6 +59,30 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', awsInCore] },
   },
   {
+    // The command line talks to TEAM (GraphQL, OAuth) only, never to AWS services or the CDK.
+    files: ['bin/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '@aws-sdk/*',
+                'aws-sdk',
+                'aws-cdk-lib',
+                'aws-cdk-lib/*',
+                'aws-amplify',
+                'aws-amplify/*',
+              ],
+              message: 'bin/cli is a client of the TEAM API: no AWS SDK, CDK or amplify.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {

@@ -13,6 +13,7 @@ export const FUNCTION_ENTRIES = {
   reconciler: 'lambdas/handlers/reconciler.ts',
   sessionLogs: 'lambdas/handlers/session-logs.ts',
   workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
+  slackInteractions: 'lambdas/handlers/slack-interactions.ts',
 } as const;
 
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;

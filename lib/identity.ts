@@ -9,6 +9,7 @@ import {
   MACHINE_SCOPE_DESCRIPTIONS,
   MACHINE_SCOPE_NAMES,
 } from '../lambdas/contract/machine-api';
+import { cliRedirectUri } from '../lambdas/contract/runtime-config';
 
 /** Name of the SAML identity provider; the SPA and the IdC app start URL refer to it. */
 export const IDENTITY_PROVIDER_NAME = 'IdentityCenter';
@@ -37,7 +38,8 @@ export interface TeamIdentityProps {
 /**
  * Sign-in: a Cognito user pool that only federates IAM Identity Center (SAML), the hosted-UI
  * domain, the V2 pre-token trigger, the machine API (resource server `team` with its scopes and
- * the confidential `machine` client, client-credentials grant only), and (with `addWebClient`,
+ * the confidential `machine` client, client-credentials grant only), the `team` command line's
+ * public client (authorization code + PKCE, loopback callback), and (with `addWebClient`,
  * once the app URL is known) the SPA's public client (authorization code + PKCE).
  */
 export class TeamIdentity extends Construct {
@@ -49,6 +51,13 @@ export class TeamIdentity extends Construct {
   readonly resourceServer: cognito.UserPoolResourceServer;
   /** The automation client: client credentials, a generated secret, the `team/*` scopes. */
   readonly machineClient: cognito.UserPoolClient;
+  /**
+   * The `team` command line's public client: authorization code + PKCE through the loopback
+   * redirect `http://localhost:8976/callback` (docs/cli.md).
+   */
+  readonly cliClient: cognito.UserPoolClient;
+  /** The CLI client's one callback URL (Cognito allows http for localhost only, matched exactly). */
+  readonly cliCallbackUrl = cliRedirectUri();
   /** Where a machine client gets its tokens: `https://<domain>/oauth2/token`. */
   readonly tokenEndpoint: string;
   /** Host name of the Cognito domain (no scheme). */
@@ -177,6 +186,40 @@ export class TeamIdentity extends Construct {
       'ALLOW_REFRESH_TOKEN_AUTH',
     ];
     this.tokenEndpoint = `https://${this.domainHost}/oauth2/token`;
+
+    // Engineers sign in from a terminal like `aws sso login`: the same identity provider and
+    // scopes as the SPA, no secret (a native app cannot keep one), and the one fixed loopback
+    // callback the CLI listens on.
+    this.cliClient = this.addPublicClient('CliClient', [this.cliCallbackUrl], 'team-cli');
+  }
+
+  /**
+   * A public app client of people signing in through Identity Center: authorization code (PKCE)
+   * only, no secret, the given callback and sign-out URLs, 60-minute access and ID tokens,
+   * 12-hour refresh tokens.
+   */
+  private addPublicClient(id: string, callbackUrls: string[], name?: string): cognito.UserPoolClient {
+    const client = this.userPool.addClient(id, {
+      ...(name !== undefined ? { userPoolClientName: name } : {}),
+      generateSecret: false,
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls,
+        logoutUrls: callbackUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.custom(IDENTITY_PROVIDER_NAME)],
+      accessTokenValidity: Duration.minutes(60),
+      idTokenValidity: Duration.minutes(60),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+    client.node.addDependency(this.identityProvider);
+    // No user-password or SRP flows: the L2 leaves ExplicitAuthFlows empty, which Cognito
+    // reads as "SRP and custom auth allowed". Only refreshing tokens is needed.
+    (client.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+    return client;
   }
 
   /**
@@ -210,27 +253,7 @@ export class TeamIdentity extends Construct {
     const appUrls = [appUrl, ...(dev ? [DEV_APP_URL] : [])];
     // Registered with and without the trailing slash: the redirect_uri must match exactly.
     this.callbackUrls = appUrls.flatMap((url) => [`${url}/`, url]);
-    this.webClient = this.userPool.addClient('WebClient', {
-      generateSecret: false,
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: this.callbackUrls,
-        logoutUrls: this.callbackUrls,
-      },
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.custom(IDENTITY_PROVIDER_NAME)],
-      accessTokenValidity: Duration.minutes(60),
-      idTokenValidity: Duration.minutes(60),
-      refreshTokenValidity: Duration.hours(12),
-      enableTokenRevocation: true,
-      preventUserExistenceErrors: true,
-    });
-    this.webClient.node.addDependency(this.identityProvider);
-    // No user-password or SRP flows: the L2 leaves ExplicitAuthFlows empty, which Cognito
-    // reads as "SRP and custom auth allowed". Only refreshing tokens is needed.
-    (this.webClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
-      'ALLOW_REFRESH_TOKEN_AUTH',
-    ];
+    this.webClient = this.addPublicClient('WebClient', this.callbackUrls);
 
     const query = [
       `identity_provider=${IDENTITY_PROVIDER_NAME}`,

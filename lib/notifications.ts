@@ -55,14 +55,15 @@ export class TeamNotifications extends Construct {
     // SlackSecretName output; after a reinstall the token is entered again in Settings.
     this.slackSecret = new secretsmanager.Secret(this, 'SlackToken', {
       secretName: `${props.slackSecretNamePrefix}-${installationSuffix(this)}`,
-      description: 'TEAM Slack bot token ({"slackToken": "xoxb-..."}); set through Administration > Settings',
+      description:
+        'TEAM notification secrets ({"slackToken": "xoxb-...", "slackSigningSecret": "...", "teamsWebhookUrl": "https://..."}); set through Administration > Settings',
       secretStringValue: SecretValue.unsafePlainText(JSON.stringify(placeholder)),
       removalPolicy: retainExceptOnCreate(props.removalPolicy),
     });
     Validations.of(this.slackSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'A Slack bot token cannot be rotated by Secrets Manager: admins rotate it in Slack and store the new one through TEAM Settings.',
+        'The Slack bot token and signing secret and the Teams webhook URL cannot be rotated by Secrets Manager: admins rotate them in Slack or Teams and store the new ones through TEAM Settings.',
     });
 
     const arns: string[] = [];
@@ -106,7 +107,7 @@ export class TeamNotifications extends Construct {
     );
   }
 
-  /** Lets the grantee read the Slack token. */
+  /** Lets the grantee read the notification secrets (Slack token and signing secret, Teams webhook URL). */
   grantReadSlackToken(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -116,11 +117,18 @@ export class TeamNotifications extends Construct {
     );
   }
 
-  /** Lets the grantee store (or clear) the Slack token, without reading it. */
+  /**
+   * Lets the grantee store (or clear) the notification secrets. All of them live in one JSON
+   * value, so a write reads it first to keep the others (the api never returns what it read).
+   */
   grantWriteSlackToken(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+        actions: [
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+          'secretsmanager:DescribeSecret',
+        ],
         resources: [this.slackSecret.secretArn],
       }),
     );

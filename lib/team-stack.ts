@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -107,10 +108,24 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       auditEvents: { access: 'write' },
       grants: { access: 'readwrite', indexes: [] },
       settings: { access: 'read' },
+      chat: { access: 'readwrite' },
     },
     directory: true,
     ssoRead: true,
     ssoAssign: true,
+  },
+  // Slack's Approve and Reject: reads the request and the settings, writes the decision (request,
+  // approver rows and audit event in one transaction), finds the person by email, and keeps the
+  // approvers' messages and the signatures already accepted.
+  slackInteractions: {
+    tables: {
+      requests: { access: 'readwrite', indexes: [] },
+      requestApprovers: { access: 'write' },
+      auditEvents: { access: 'write' },
+      settings: { access: 'read' },
+      chat: { access: 'readwrite' },
+    },
+    directory: true,
   },
 };
 
@@ -157,6 +172,13 @@ const FUNCTION_SETTINGS: Readonly<
     description: 'TEAM request workflow tasks',
     memorySize: 512,
     timeout: Duration.seconds(60),
+  },
+  // Slack waits 3 seconds for an answer; more memory means a faster cold start.
+  slackInteractions: {
+    id: 'SlackInteractions',
+    description: 'TEAM Slack interactivity (Approve and Reject)',
+    memorySize: 1024,
+    timeout: Duration.seconds(10),
   },
 };
 
@@ -355,6 +377,8 @@ export class TeamStack extends Stack {
       userPoolClientId: client.userPoolClientId,
       oauthDomain: this.identity.domainHost,
       identityProvider: IDENTITY_PROVIDER_NAME,
+      cliClientId: this.identity.cliClient.userPoolClientId,
+      cliRedirectUri: this.identity.cliCallbackUrl,
       redirectSignIn: `${this.web.appUrl}/`,
       redirectSignOut: `${this.web.appUrl}/`,
       graphqlUrl: this.api.graphqlUrl,
@@ -383,7 +407,7 @@ export class TeamStack extends Stack {
       // does it again from the stream, as a safety net).
       workflowOptions: {
         controlledBy: [fns.router, fns.reconciler],
-        respondedBy: [fns.workflowTasks, fns.api],
+        respondedBy: [fns.workflowTasks, fns.api, fns.slackInteractions],
       },
     });
 
@@ -403,6 +427,11 @@ export class TeamStack extends Stack {
     );
     this.output('AppUrl', this.web.appUrl, 'TEAM web app');
     this.output('GraphqlUrl', this.api.graphqlUrl, 'AppSync GraphQL endpoint');
+    this.output(
+      'SlackInteractivityUrl',
+      this.slackInteractivityUrl(),
+      'Slack app: Interactivity Request URL (docs/slack.md)',
+    );
     this.output('NotificationTopicArn', this.notifications.topic.topicArn, 'SNS topic of TEAM notifications');
     this.output(
       'SlackSecretName',
@@ -412,6 +441,11 @@ export class TeamStack extends Stack {
     this.output('UserPoolId', this.identity.userPool.userPoolId, 'Cognito user pool');
     this.output('UserPoolClientId', client.userPoolClientId, 'Cognito app client of the web app');
     this.output('CognitoDomain', this.identity.domainHost, 'Cognito hosted-UI domain');
+    this.output(
+      'CliClientId',
+      this.identity.cliClient.userPoolClientId,
+      `Cognito app client of the team command line (callback ${this.identity.cliCallbackUrl}; docs/cli.md)`,
+    );
     this.output(
       'MachineClientId',
       this.identity.machineClient.userPoolClientId,
@@ -644,5 +678,22 @@ export class TeamStack extends Stack {
       fn.addEnvironment(ENV.sesIdentityArn, config.notifications.sesIdentityArn ?? '');
       fn.addEnvironment(ENV.appUrl, this.web.appUrl);
     }
+
+    // Slack interactivity: reads the bot token and the signing secret, links to the web app.
+    this.notifications.grantReadSlackToken(fns.slackInteractions.role);
+    fns.slackInteractions.addEnvironment(ENV.slackSecretArn, this.notifications.slackSecret.secretArn);
+    fns.slackInteractions.addEnvironment(ENV.appUrl, this.web.appUrl);
+  }
+
+  /**
+   * Slack's interactivity Request URL: a function URL without IAM auth, because Slack cannot sign
+   * with AWS credentials; the function verifies Slack's own signature before reading anything
+   * (docs/architecture.md says why a function URL rather than API Gateway).
+   */
+  private slackInteractivityUrl(): string {
+    const url = this.functions.slackInteractions.function.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+    });
+    return url.url;
   }
 }

@@ -28,6 +28,9 @@ export interface RuntimeConfig {
   oauthDomain: string;
   /** Name of the SAML identity provider to send sign-ins to. */
   identityProvider: string;
+  /** The `team` command line's public app client and its loopback callback URL. */
+  cliClientId?: string;
+  cliRedirectUri?: string;
   /** Where Cognito sends people back after signing in and out (app URL with a trailing slash). */
   redirectSignIn: string;
   redirectSignOut: string;

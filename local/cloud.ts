@@ -4,14 +4,17 @@
  * runtime config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
  */
 import { ENV } from '../lambdas/contract/env';
+import { cliRedirectUri } from '../lambdas/contract/runtime-config';
 import { hostOf } from './appsync';
 import {
+  LOCAL_CLI_CLIENT_ID,
   LOCAL_CLIENT_ID,
   LOCAL_REGION,
   startLocalBackend,
   type LocalBackend,
   type LocalBackendOptions,
 } from './backend';
+import { outboxPage } from './outbox/page';
 import { registerRequestWorkflow } from './workflow';
 import { startWebHost, type RunningWebHost } from './web-host';
 
@@ -70,6 +73,9 @@ export function localRuntimeConfig(
     region: LOCAL_REGION,
     userPoolId: backend.auth.userPoolId,
     userPoolClientId: LOCAL_CLIENT_ID,
+    // The `team` command line signs in with its own public client, as in AWS.
+    cliClientId: LOCAL_CLI_CLIENT_ID,
+    cliRedirectUri: cliRedirectUri(),
     oauthDomain: hostOf(backend.urls.auth),
     // Sign-out revokes the refresh token and token renewal goes to the stand-in, not to Cognito.
     userPoolEndpoint: backend.urls.auth,
@@ -95,7 +101,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         mode: options.web,
         port: options.webPort ?? 0,
         shimHosts: () => [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)],
-        pages: { '/local/portal': () => portalPage(backend) },
+        pages: {
+          '/local/portal': () => portalPage(backend),
+          '/local/outbox': () => outboxPage({ outboxUrl: backend.urls.outbox }),
+        },
         runtimeConfig: (appUrl) =>
           localRuntimeConfig(backend, appUrl, {
             version: 'local',

@@ -53,11 +53,13 @@ const cloud = await startLocalCloud({
 const { backend } = cloud;
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 
-const line = (label: string, value: string) => console.log(`  ${label.padEnd(24)}${value}`);
+const line = (label: string, value: string) => console.log(`  ${label.padEnd(30)}${value}`);
 console.log(`\nTEAM is running locally (started in ${seconds} s).\n`);
 line('Web app', cloud.appUrl ?? '(not served)');
 line('Access portal', `${cloud.appUrl ?? ''}/local/portal`);
+line('Outbox (Slack, Teams, email)', `${cloud.appUrl ?? ''}/local/outbox`);
 line('Outbox (JSON)', `${backend.urls.outbox}/outbox`);
+line('Slack interactivity', backend.urls.slackInteractions);
 line('GraphQL (AppSync)', backend.urls.graphql);
 line('Sign-in (Cognito)', backend.urls.auth);
 line('Step Functions', backend.urls.stepFunctions);
@@ -86,6 +88,11 @@ line('Token endpoint', backend.auth.tokenEndpoint);
 line('Client id', machine.clientId);
 line('Client secret', machine.clientSecret);
 line('Scopes', machine.scopes.join(' '));
+if (cloud.appUrl) {
+  console.log('\nCommand line (docs/cli.md):');
+  line('Configure', `npx team configure --url ${cloud.appUrl}`);
+  line('Sign in', 'npx team login');
+}
 console.log(
   '\nNotifications (email and Slack, into the outbox) appear below, one line each. Ctrl-C stops everything.\n',
 );

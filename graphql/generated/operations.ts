@@ -429,8 +429,12 @@ export type UpdateSettingsInput = {
   approvalWorkflow: boolean;
   auditorGroupName?: string | null | undefined;
   breakGlassEnabled?: boolean | null | undefined;
+  /** Delete the stored Slack signing secret (cannot be combined with `slackSigningSecret`). */
+  clearSlackSigningSecret?: boolean | null | undefined;
   /** Delete the stored Slack token (cannot be combined with `slackToken`). */
   clearSlackToken?: boolean | null | undefined;
+  /** Delete the stored Teams webhook URL (cannot be combined with `teamsWebhookUrl`). */
+  clearTeamsWebhookUrl?: boolean | null | undefined;
   commentsRequired: boolean;
   escalationGroupIds?: Array<string> | null | undefined;
   /** 0 (never) to 10080 minutes; needs `escalationGroupIds`. */
@@ -453,11 +457,23 @@ export type UpdateSettingsInput = {
   slackAuditChannel?: string | null | undefined;
   slackEnabled: boolean;
   /**
+   * Write-only: a new Slack signing secret (the Slack app's Basic Information → App Credentials),
+   * stored in Secrets Manager. Omit to keep the stored one. Never returned by any operation.
+   */
+  slackSigningSecret?: string | null | undefined;
+  /**
    * Write-only: a new Slack bot token (`xoxb-…`), stored in Secrets Manager. Omit to keep the stored
    * one. Never returned by any operation.
    */
   slackToken?: string | null | undefined;
   snsEnabled: boolean;
+  /** Microsoft Teams notifications; omit to keep the stored value. Needs a webhook URL. */
+  teamsEnabled?: boolean | null | undefined;
+  /**
+   * Write-only: a new Microsoft Teams Workflows webhook URL (https, at most 2,048 characters),
+   * stored in Secrets Manager. Omit to keep the stored one. Never returned by any operation.
+   */
+  teamsWebhookUrl?: string | null | undefined;
   ticketRequired: boolean;
 };
 
@@ -834,19 +850,19 @@ export type StartSessionLogQueryMutationVariables = Exact<{
 
 export type StartSessionLogQueryMutation = { startSessionLogQuery: { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string } };
 
-export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
+export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
 
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
+export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type UpdateSettingsMutationVariables = Exact<{
   input: UpdateSettingsInput;
 }>;
 
 
-export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
+export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type InvalidateOuCacheMutationVariables = Exact<{
   input: InvalidateOuCacheInput;
@@ -1183,6 +1199,9 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   slackEnabled
   slackAuditChannel
   slackTokenConfigured
+  slackSigningSecretConfigured
+  teamsEnabled
+  teamsWebhookConfigured
   adminGroupName
   auditorGroupName
   ouCacheEnabled
@@ -4205,6 +4224,9 @@ export const SettingsDocument = new TypedDocumentString(`
   slackEnabled
   slackAuditChannel
   slackTokenConfigured
+  slackSigningSecretConfigured
+  teamsEnabled
+  teamsWebhookConfigured
   adminGroupName
   auditorGroupName
   ouCacheEnabled
@@ -4239,6 +4261,9 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
   slackEnabled
   slackAuditChannel
   slackTokenConfigured
+  slackSigningSecretConfigured
+  teamsEnabled
+  teamsWebhookConfigured
   adminGroupName
   auditorGroupName
   ouCacheEnabled

@@ -1437,7 +1437,8 @@ export type SessionReview = {
 
 /**
  * The TEAM settings without secrets. When an admin never saved any, the defaults (version 0).
- * The Slack bot token is write-only: only whether one is stored is visible.
+ * The Slack bot token and signing secret and the Teams webhook URL are write-only: only whether
+ * one is stored is visible.
  */
 export type Settings = {
   /** IAM Identity Center group whose members are TEAM admins (falls back to the deployment's). */
@@ -1470,9 +1471,15 @@ export type Settings = {
   /** Slack channel that also receives every notification. */
   slackAuditChannel: Maybe<Scalars['String']['output']>;
   slackEnabled: Scalars['Boolean']['output'];
+  /** Whether a Slack signing secret is stored (in Secrets Manager; it is never returned). */
+  slackSigningSecretConfigured: Scalars['Boolean']['output'];
   /** Whether a Slack bot token is stored (in Secrets Manager; it is never returned). */
   slackTokenConfigured: Scalars['Boolean']['output'];
   snsEnabled: Scalars['Boolean']['output'];
+  /** Microsoft Teams notifications, to the channel of the stored webhook. */
+  teamsEnabled: Scalars['Boolean']['output'];
+  /** Whether a Teams webhook URL is stored (in Secrets Manager; it is never returned). */
+  teamsWebhookConfigured: Scalars['Boolean']['output'];
   ticketRequired: Scalars['Boolean']['output'];
   updatedAt: Maybe<Scalars['AWSDateTime']['output']>;
   updatedBy: Maybe<Scalars['String']['output']>;
@@ -1572,8 +1579,12 @@ export type UpdateSettingsInput = {
   approvalWorkflow: Scalars['Boolean']['input'];
   auditorGroupName?: InputMaybe<Scalars['String']['input']>;
   breakGlassEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Delete the stored Slack signing secret (cannot be combined with `slackSigningSecret`). */
+  clearSlackSigningSecret?: InputMaybe<Scalars['Boolean']['input']>;
   /** Delete the stored Slack token (cannot be combined with `slackToken`). */
   clearSlackToken?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Delete the stored Teams webhook URL (cannot be combined with `teamsWebhookUrl`). */
+  clearTeamsWebhookUrl?: InputMaybe<Scalars['Boolean']['input']>;
   commentsRequired: Scalars['Boolean']['input'];
   escalationGroupIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** 0 (never) to 10080 minutes; needs `escalationGroupIds`. */
@@ -1596,11 +1607,23 @@ export type UpdateSettingsInput = {
   slackAuditChannel?: InputMaybe<Scalars['String']['input']>;
   slackEnabled: Scalars['Boolean']['input'];
   /**
+   * Write-only: a new Slack signing secret (the Slack app's Basic Information → App Credentials),
+   * stored in Secrets Manager. Omit to keep the stored one. Never returned by any operation.
+   */
+  slackSigningSecret?: InputMaybe<Scalars['String']['input']>;
+  /**
    * Write-only: a new Slack bot token (`xoxb-…`), stored in Secrets Manager. Omit to keep the stored
    * one. Never returned by any operation.
    */
   slackToken?: InputMaybe<Scalars['String']['input']>;
   snsEnabled: Scalars['Boolean']['input'];
+  /** Microsoft Teams notifications; omit to keep the stored value. Needs a webhook URL. */
+  teamsEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Write-only: a new Microsoft Teams Workflows webhook URL (https, at most 2,048 characters),
+   * stored in Secrets Manager. Omit to keep the stored one. Never returned by any operation.
+   */
+  teamsWebhookUrl?: InputMaybe<Scalars['String']['input']>;
   ticketRequired: Scalars['Boolean']['input'];
 };
 

@@ -142,13 +142,25 @@ export class IdentityCenterDirectory implements Directory {
     return out ? toUser(out as DescribeUserCommandOutput) : undefined;
   }
 
-  async findUserByUserName(userName: string): Promise<DirectoryUser | undefined> {
+  findUserByUserName(userName: string): Promise<DirectoryUser | undefined> {
+    return this.findUserBy('userName', userName);
+  }
+
+  findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+    return this.findUserBy('emails.value', email);
+  }
+
+  /** The user with this unique attribute (GetUserId), described; undefined when none has it. */
+  private async findUserBy(
+    attributePath: 'userName' | 'emails.value',
+    value: string,
+  ): Promise<DirectoryUser | undefined> {
     const found = await unlessAwsError(['ResourceNotFoundException'], undefined, () =>
       awsCall(IDENTITY_STORE, 'GetUserId', () =>
         this.clients.identityStore.send(
           new GetUserIdCommand({
             IdentityStoreId: this.config.identityStoreId,
-            AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: userName } },
+            AlternateIdentifier: { UniqueAttribute: { AttributePath: attributePath, AttributeValue: value } },
           }),
         ),
       ),

@@ -24,8 +24,9 @@ export const ENV = {
   /** workflowTasks, reconciler: SNS topic ARN of the notifications. */
   notificationTopicArn: 'NOTIFICATION_TOPIC_ARN',
   /**
-   * api (write), workflowTasks and reconciler (read, to notify on Slack): Secrets Manager secret
-   * holding `{"slackToken": "xoxb-..."}`.
+   * api (write), workflowTasks and reconciler (read, to notify on Slack and Teams): Secrets
+   * Manager secret holding the notification secrets by name (`SlackSecretValue`):
+   * `{"slackToken": "xoxb-...", "slackSigningSecret": "...", "teamsWebhookUrl": "https://..."}`.
    */
   slackSecretArn: 'SLACK_SECRET_ARN',
   /** workflowTasks, reconciler: SES sender email and identity ARN from the deployment config (may be empty). */
@@ -48,9 +49,17 @@ export const ENV = {
   machineClients: 'TEAM_MACHINE_CLIENTS',
 } as const;
 
-/** The Slack secret's JSON shape: no slackToken means "not configured". */
+/**
+ * The notification secret's JSON shape (the keys are the core's secret names): a missing key
+ * means that secret is not configured.
+ */
 export interface SlackSecretValue {
+  /** Slack bot token (`xoxb-…`). */
   slackToken?: string;
+  /** Slack app signing secret, to verify requests Slack sends to TEAM. */
+  slackSigningSecret?: string;
+  /** Microsoft Teams Workflows webhook URL the Teams channel posts to. */
+  teamsWebhookUrl?: string;
 }
 
 /** api: name of the reconciler function an admin's `reconcileNow` invokes (asynchronously). */

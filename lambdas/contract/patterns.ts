@@ -16,6 +16,29 @@ export const IDC_ID = /^(?:[0-9a-f]{10}-)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/\S+$/;
 export const SLACK_TOKEN = /^xoxb-[A-Za-z0-9-]{5,250}$/;
+/** A Slack app's signing secret (Basic Information → App Credentials): letters and digits. */
+export const SLACK_SIGNING_SECRET = /^[A-Za-z0-9]{16,128}$/;
+/** Longest webhook URL TEAM stores. */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+/** Hosts a plain-http webhook may use: this machine only (the local cloud's outbox). */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * A webhook URL TEAM may post to: https (plain http only to a loopback host, for the local
+ * cloud), no user name or password, no spaces, at most MAX_WEBHOOK_URL_LENGTH characters.
+ */
+export function isWebhookUrl(value: string): boolean {
+  if (value.length > MAX_WEBHOOK_URL_LENGTH || !/^[\x21-\x7e]+$/.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username !== '' || url.password !== '' || url.hostname === '') return false;
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+}
 /** A Slack channel name (optionally with #) or channel id. */
 export const SLACK_CHANNEL = /^#?[^\s\p{C}#]{1,80}$/u;
 /**

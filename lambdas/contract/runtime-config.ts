@@ -36,6 +36,17 @@ const oauthDomain = z.pipe(
   }),
 );
 
+/**
+ * The loopback port of the `team` command line's sign-in redirect. Cognito matches callback URLs
+ * exactly and allows plain http for `localhost` only, so the CLI app client registers this one.
+ */
+export const CLI_CALLBACK_PORT = 8976;
+
+/** The CLI's sign-in redirect on `port` (registered on the CLI app client for the default port). */
+export function cliRedirectUri(port: number = CLI_CALLBACK_PORT): string {
+  return `http://localhost:${port}/callback`;
+}
+
 /** The runtime configuration the SPA reads from `/config.json` at startup. */
 export const runtimeConfigSchema = z.object({
   region: requiredText('region').check(
@@ -53,6 +64,15 @@ export const runtimeConfigSchema = z.object({
    * stand-in); aws-amplify calls it to revoke the refresh token on sign-out and to renew tokens.
    */
   userPoolEndpoint: z.optional(httpUrl('userPoolEndpoint')),
+  /**
+   * The public app client of the `team` command line (authorization code + PKCE through a
+   * loopback redirect); absent in deployments made before the CLI existed.
+   */
+  cliClientId: z.optional(
+    z.string().check(z.regex(/^[\w+]{1,128}$/, 'cliClientId must be a Cognito app client id.')),
+  ),
+  /** The CLI client's registered callback URL (`http://localhost:<port>/callback`). */
+  cliRedirectUri: z.optional(httpUrl('cliRedirectUri')),
   /** Cognito identity provider to send sign-ins to (skips the hosted UI's chooser). */
   identityProvider: z.optional(
     z.string().check(z.regex(/^[\w.:-]{1,40}$/, 'identityProvider must be an identity provider name.')),

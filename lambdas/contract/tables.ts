@@ -46,7 +46,8 @@ export type TableId =
   | 'Settings'
   | 'Grants'
   | 'SessionLogQueries'
-  | 'OuAccountsCache';
+  | 'OuAccountsCache'
+  | 'Chat';
 
 const s = (name: string): KeyDef => ({ name, type: 'S' });
 
@@ -124,6 +125,16 @@ export const TABLES: Record<TableId, TableDef> = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  // Chat state: the Slack messages posted about a request (to update them when it is decided)
+  // and the signatures of interactions already accepted (replay guard), both expiring.
+  Chat: {
+    id: 'Chat',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    stream: false,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 };
 
 /** Table names the handlers receive through their environment, one variable per table. */
@@ -136,6 +147,7 @@ export const TABLE_ENV: Record<TableId, string> = {
   Grants: 'GRANTS_TABLE',
   SessionLogQueries: 'SESSION_LOG_QUERIES_TABLE',
   OuAccountsCache: 'OU_ACCOUNTS_CACHE_TABLE',
+  Chat: 'CHAT_TABLE',
 };
 
 /** Index name of a table, checked against the definitions above when the module loads. */
@@ -156,6 +168,7 @@ export const TABLE_IDS = {
   grants: 'Grants',
   sessionLogQueries: 'SessionLogQueries',
   ouAccountsCache: 'OuAccountsCache',
+  chat: 'Chat',
 } as const satisfies Record<string, TableId>;
 
 export type TableKey = keyof typeof TABLE_IDS;

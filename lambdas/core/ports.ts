@@ -106,17 +106,26 @@ export interface SettingsRepository {
   put(settings: Settings, expectedVersion: number): Promise<void>;
 }
 
-/** Secrets that must never travel as data (the Slack bot token). */
+/** The secrets TEAM keeps: the Slack bot token and signing secret, the Teams webhook URL. */
+export const SECRET_NAMES = ['slackToken', 'slackSigningSecret', 'teamsWebhookUrl'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
+/** Secrets that must never travel as data, by name. */
 export interface SecretStore {
-  putSlackToken(token: string): Promise<void>;
-  deleteSlackToken(): Promise<void>;
-  getSlackToken(): Promise<string | undefined>;
+  /** The stored value; undefined when none is stored. */
+  getSecret(name: SecretName): Promise<string | undefined>;
+  /** Stores a value, keeping the other names' values. */
+  putSecret(name: SecretName, value: string): Promise<void>;
+  /** Removes one name's value, keeping the others. */
+  deleteSecret(name: SecretName): Promise<void>;
 }
 
 /** Identity Center users, groups and permission sets (read-only). */
 export interface Directory {
   getUser(userId: string): Promise<DirectoryUser | undefined>;
   findUserByUserName(userName: string): Promise<DirectoryUser | undefined>;
+  /** The user whose (unique) email address this is, compared as the directory does. */
+  findUserByEmail(email: string): Promise<DirectoryUser | undefined>;
   groupIdsOfUser(userId: string): Promise<string[]>;
   /** User ids of the group's members. */
   membersOfGroup(groupId: string): Promise<string[]>;
@@ -225,6 +234,34 @@ export interface RequestWorkflow {
 export interface RequestUpdateOptions {
   /** The approvers changed (escalation): their index items are written with the request. */
   approversChanged?: boolean;
+}
+
+/**
+ * A chat message TEAM posted about a request with decision buttons (a Slack DM to an approver),
+ * kept so it can be updated when the request is decided anywhere.
+ */
+export interface ChatMessageRef {
+  requestId: string;
+  /** The conversation (a Slack DM or channel id). */
+  conversation: string;
+  /** The message's Slack timestamp (its id within the conversation). */
+  ts: string;
+  /** Whom it was for (Identity Center user id). */
+  recipientId?: string;
+  /** The reader's IANA time zone, so an update shows times as the first post did. */
+  timeZone?: string;
+}
+
+/** The chat messages of each request, and the interactions already accepted (replay guard). */
+export interface ChatStore {
+  addMessage(ref: ChatMessageRef): Promise<void>;
+  /** The messages posted about the request, oldest first (at most a few hundred). */
+  messagesOf(requestId: string): Promise<ChatMessageRef[]>;
+  /**
+   * Records an interaction's signature; false when it was recorded before (a replay). The record
+   * is kept until `until`, the end of the window in which the signature is accepted at all.
+   */
+  firstUse(signature: string, until: Date): Promise<boolean>;
 }
 
 export interface DecisionRelay {

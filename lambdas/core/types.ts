@@ -360,6 +360,12 @@ export interface Settings {
   slackAuditChannel?: string;
   /** Whether a Slack token is stored (the token itself lives in the secret store only). */
   slackTokenConfigured: boolean;
+  /** Whether a Slack signing secret is stored (the secret itself lives in the secret store only). */
+  slackSigningSecretConfigured: boolean;
+  /** Microsoft Teams notifications (to the channel of the stored webhook). */
+  teamsEnabled: boolean;
+  /** Whether a Teams webhook URL is stored (the URL itself lives in the secret store only). */
+  teamsWebhookConfigured: boolean;
   adminGroupName?: string;
   auditorGroupName?: string;
   ouCacheEnabled: boolean;

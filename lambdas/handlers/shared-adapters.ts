@@ -8,7 +8,9 @@ import type { Notifier, NotificationChannel } from '../core/notifications';
 import { makeSendNotifications } from '../core/notifications/send';
 import type {
   AccountAssignments,
+  ChatStore,
   Clock,
+  DecisionRelay,
   Directory,
   GrantRepository,
   RealtimePublisher,
@@ -21,6 +23,10 @@ import type {
 import { forwardOnly, type SessionLogProvider, type SessionLogQueryStore } from '../core/session-logs';
 import type { SettingsFallback } from '../core/types';
 import { AppSyncRealtimePublisher } from '../adapters/appsync/realtime-publisher';
+import { DynamoChatStore } from '../adapters/dynamodb/chat';
+import { StepFunctionsAdapter } from '../adapters/step-functions/client';
+import { StoredTokenDecisionRelay } from '../adapters/step-functions/decision-relay';
+import { StepFunctionsRequestWorkflow, type WorkflowLog } from '../adapters/step-functions/request-workflow';
 import { DynamoGrantRepository } from '../adapters/dynamodb/grants';
 import { DynamoPolicyRepository } from '../adapters/dynamodb/policies';
 import { DynamoRequestRepository } from '../adapters/dynamodb/requests';
@@ -56,6 +62,32 @@ export function requestRepository(clients: AwsClients, config: HandlerConfig): R
     approvers: tables.RequestApprovers,
     events: tables.AuditEvents,
   });
+}
+
+/** Approvers' chat messages and the interactions already accepted. */
+export function chatStore(clients: AwsClients, config: HandlerConfig, clock: Clock): ChatStore {
+  return new DynamoChatStore(clients.documentClient(), config.tables.Chat, clock);
+}
+
+/**
+ * Resumes a request's waiting workflow right after a person's decision (the stream router
+ * remains the safety net).
+ */
+export function decisionRelay(
+  clients: AwsClients,
+  config: HandlerConfig,
+  logger: WorkflowLog,
+): DecisionRelay {
+  return new StoredTokenDecisionRelay(
+    clients.documentClient(),
+    config.tables.Requests,
+    new StepFunctionsRequestWorkflow(
+      new StepFunctionsAdapter(clients.sfn()),
+      () => config.workflowStateMachineArn,
+      logger,
+    ),
+    logger,
+  );
 }
 
 /** The settings record. */
@@ -107,10 +139,10 @@ function missingSecretStore(): SecretStore {
   const fail = async (): Promise<never> => {
     throw new ConfigError('TEAM handler configuration is incomplete: SLACK_SECRET_ARN is not set.');
   };
-  return { putSlackToken: fail, deleteSlackToken: fail, getSlackToken: fail };
+  return { getSecret: fail, putSecret: fail, deleteSecret: fail };
 }
 
-/** The Slack token's secret (a store that refuses every use when the deployment has none). */
+/** TEAM's notification secrets (a store that refuses every use when the deployment has none). */
 export function secretStore(clients: AwsClients, config: HandlerConfig, clock: Clock): SecretStore {
   return config.slackSecretId
     ? new SecretsManagerStore(clients.secretsManager(), config.slackSecretId, { clock })
@@ -181,6 +213,8 @@ export interface NotifierDeps {
   slackApiUrl?: string;
   /** Who the auditors are (copied on break-glass alerts); without it they hear through Slack and SNS. */
   auditors?: Pick<Directory, 'findGroupByName' | 'membersOfGroup' | 'getUser'>;
+  /** Approvers' Slack decision messages (buttons, updates); without it, Slack messages carry a link only. */
+  chat?: ChatStore;
 }
 
 /** Tells people about a request (SES, SNS, Slack as the settings say) and records what was sent. */
@@ -194,7 +228,10 @@ export function notifier(config: HandlerConfig, deps: NotifierDeps): Notifier {
       ...(topicArn ? { topicArn } : {}),
       secrets: deps.secrets,
       clock: deps.clock,
-      ...(deps.slackApiUrl !== undefined ? { slack: { slackApiUrl: deps.slackApiUrl } } : {}),
+      slack: {
+        ...(deps.slackApiUrl !== undefined ? { slackApiUrl: deps.slackApiUrl } : {}),
+        ...(deps.chat !== undefined ? { chat: deps.chat } : {}),
+      },
     });
   if (config.appUrl === undefined)
     deps.logger.warn(`${ENV.appUrl} is not set: notification links point to ${FALLBACK_APP_URL}.`);

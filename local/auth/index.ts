@@ -1,4 +1,10 @@
-export { startAuth, type AuthOptions, type MachineClientOptions, type RunningAuth } from './server';
+export {
+  startAuth,
+  type AuthOptions,
+  type LoopbackClientOptions,
+  type MachineClientOptions,
+  type RunningAuth,
+} from './server';
 export {
   stableSub,
   TokenVerificationError,

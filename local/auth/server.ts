@@ -18,11 +18,29 @@ export interface MachineClientOptions {
   scopes: readonly string[];
 }
 
+/**
+ * A native app's public client (the `team` command line): authorization code + PKCE through a
+ * loopback redirect, no secret. Its tokens are the pool's like the web client's.
+ */
+export interface LoopbackClientOptions {
+  clientId: string;
+  /** Callback URLs registered on it (exact match, like Cognito). */
+  redirectUris: readonly string[];
+  /**
+   * Also accept `http://localhost:<any port>/callback` and `http://127.0.0.1:<any port>/callback`,
+   * so that tests and a busy port can move the CLI elsewhere. Local only: Cognito matches the
+   * registered URL exactly.
+   */
+  anyLoopbackPort?: boolean;
+}
+
 /** Options of `startAuth`. */
 export interface AuthOptions {
   users: DemoIdentity[];
   /** The app client people sign in with (public, no secret), like TEAM's web client. */
   clientId: string;
+  /** The command line's public client (loopback redirect); default none. */
+  cliClient?: LoopbackClientOptions;
   /** Confidential clients for the client-credentials grant; default none. */
   machineClients?: readonly MachineClientOptions[];
   /** Allowed callback URLs (exact match). */
@@ -57,6 +75,8 @@ export interface RunningAuth {
   port: number;
   userPoolId: string;
   clientId: string;
+  /** The command line's public client, when there is one. */
+  cliClientId: string | undefined;
   /** Verifies an ID or access token issued here (to a person or a machine client), returns its claims. */
   verifyToken(jwt: string): Promise<Record<string, unknown>>;
   /** `<url>/oauth2/token`: where machine clients get their tokens. */
@@ -66,8 +86,11 @@ export interface RunningAuth {
    * the stand-in started (everything listens on port 0 by default).
    */
   registerRedirectUri(uri: string): void;
-  /** Signs `userName` in without the browser (runs the trigger like a hosted sign-in). */
-  tokensFor(userName: string, options?: { scopes?: string[] }): Promise<TokenSet>;
+  /**
+   * Signs `userName` in without the browser (runs the trigger like a hosted sign-in), for the web
+   * client or another public client.
+   */
+  tokensFor(userName: string, options?: { scopes?: string[]; clientId?: string }): Promise<TokenSet>;
   stop(): Promise<void>;
 }
 
@@ -236,6 +259,31 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   const users = new Map(options.users.map((u) => [u.userName, u]));
   const machines = new Map((options.machineClients ?? []).map((c) => [c.clientId, c]));
   if (machines.has(options.clientId)) throw new Error('A machine client cannot be the web client.');
+  const cli = options.cliClient;
+  if (cli && (cli.clientId === options.clientId || machines.has(cli.clientId))) {
+    throw new Error('The CLI client needs an id of its own.');
+  }
+  /** The loopback callbacks the CLI client may use on any port (local only). */
+  const LOOPBACK_CALLBACK = /^http:\/\/(?:localhost|127\.0\.0\.1):(\d{1,5})\/callback$/;
+  const isPublicClient = (clientId: string | undefined | null): clientId is string =>
+    clientId === options.clientId || (cli !== undefined && clientId === cli.clientId);
+  /** The callbacks registered on a public client, as an error page lists them. */
+  const callbacksOf = (clientId: string): string[] =>
+    clientId === options.clientId
+      ? redirectUris
+      : [
+          ...(cli?.redirectUris ?? []),
+          ...(cli?.anyLoopbackPort
+            ? ['http://localhost:<port>/callback', 'http://127.0.0.1:<port>/callback']
+            : []),
+        ];
+  const redirectAllowed = (clientId: string, uri: string): boolean => {
+    if (clientId === options.clientId) return redirectUris.includes(uri);
+    if (!cli) return false;
+    if (cli.redirectUris.includes(uri)) return true;
+    const port = Number(LOOPBACK_CALLBACK.exec(uri)?.[1] ?? 0);
+    return cli.anyLoopbackPort === true && port > 0 && port < 65536;
+  };
   const codes = new Map<string, PendingCode>();
 
   const server = createServer();
@@ -253,6 +301,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   const issuerOf = await TokenIssuer.create({
     issuer,
     clientId: options.clientId,
+    publicClientIds: cli ? [cli.clientId] : [],
     machineClientIds: [...machines.keys()],
     userPoolId,
     region,
@@ -267,6 +316,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     issuer,
     authorization_endpoint: `${url}/oauth2/authorize`,
     token_endpoint: `${url}/oauth2/token`,
+    revocation_endpoint: `${url}/oauth2/revoke`,
     userinfo_endpoint: `${url}/oauth2/userInfo`,
     end_session_endpoint: `${url}/logout`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -286,19 +336,19 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
 
   const checkAuthorize = (params: URLSearchParams): AuthorizeCheck => {
     const clientId = params.get('client_id') ?? '';
-    if (clientId !== options.clientId) {
+    if (!isPublicClient(clientId)) {
       return {
         ok: false,
         page: { title: 'Unknown app', message: `No app client with id "${clientId}" is registered.` },
       };
     }
     const redirectUri = params.get('redirect_uri') ?? '';
-    if (!redirectUris.includes(redirectUri)) {
+    if (!redirectAllowed(clientId, redirectUri)) {
       return {
         ok: false,
         page: {
           title: 'Redirect not allowed',
-          message: `redirect_mismatch: "${redirectUri}" is not a callback URL of this app client. Allowed: ${redirectUris.join(', ')}.`,
+          message: `redirect_mismatch: "${redirectUri}" is not a callback URL of this app client. Allowed: ${callbacksOf(clientId).join(', ')}.`,
         },
       };
     }
@@ -378,6 +428,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
         trigger: 'TokenGeneration_HostedAuth',
         scopes: request.scopes,
         nonce: request.nonce,
+        clientId: request.clientId,
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -420,13 +471,13 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
   ) => {
     const credentials = clientCredentialsOf(req, form);
     if (!credentials) {
-      return clientIdOf(req, form) === options.clientId
+      return isPublicClient(clientIdOf(req, form))
         ? tokenError(400, 'unauthorized_client')
         : tokenError(400, 'invalid_client');
     }
     const client = machines.get(credentials.clientId);
     if (!client || !sameSecret(client.clientSecret, credentials.clientSecret)) {
-      return credentials.clientId === options.clientId
+      return isPublicClient(credentials.clientId)
         ? tokenError(400, 'unauthorized_client')
         : tokenError(400, 'invalid_client');
     }
@@ -441,14 +492,10 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     });
   };
 
-  const onToken = async (req: IncomingMessage, res: ServerResponse) => {
-    const read = await readForm(req);
-    const tokenError = (
-      status: number,
-      error: string,
-      description?: string,
-      headers: Record<string, string> = {},
-    ) =>
+  /** An OAuth error answer (`error`, optional `error_description`) on this request. */
+  const oauthError =
+    (req: IncomingMessage, res: ServerResponse) =>
+    (status: number, error: string, description?: string, headers: Record<string, string> = {}) =>
       sendJson(
         req,
         res,
@@ -456,6 +503,10 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
         description ? { error, error_description: description } : { error },
         headers,
       );
+
+  const onToken = async (req: IncomingMessage, res: ServerResponse) => {
+    const read = await readForm(req);
+    const tokenError = oauthError(req, res);
     if (!read.ok) return tokenError(read.status, 'invalid_request', read.description, read.headers);
     const { form } = read;
     const grantType = form.get('grant_type');
@@ -463,13 +514,13 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     const clientId = clientIdOf(req, form);
     // A machine client gets tokens for itself only, never on behalf of a person.
     if (clientId !== undefined && machines.has(clientId)) return tokenError(400, 'unauthorized_client');
-    if (clientId !== options.clientId) return tokenError(400, 'invalid_client');
+    if (!isPublicClient(clientId)) return tokenError(400, 'invalid_client');
 
     if (grantType === 'authorization_code') {
       const code = form.get('code') ?? '';
       const pending = codes.get(code);
       codes.delete(code); // single use, even when the exchange fails
-      if (!pending || pending.expiresAt <= now() || pending.clientId !== options.clientId) {
+      if (!pending || pending.expiresAt <= now() || pending.clientId !== clientId) {
         return tokenError(400, 'invalid_grant');
       }
       if (form.get('redirect_uri') !== pending.redirectUri) return tokenError(400, 'invalid_grant');
@@ -478,7 +529,12 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
         if (!verifier || pkceS256(verifier) !== pending.codeChallenge)
           return tokenError(400, 'invalid_grant');
       }
-      const refreshToken = issuerOf.newRefreshToken(pending.user, pending.requestedScopes, pending.authTime);
+      const refreshToken = issuerOf.newRefreshToken(
+        pending.user,
+        pending.requestedScopes,
+        pending.authTime,
+        pending.clientId,
+      );
       return sendJson(req, res, 200, {
         id_token: pending.idToken,
         access_token: pending.accessToken,
@@ -490,12 +546,14 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
 
     if (grantType === 'refresh_token') {
       const grant = issuerOf.refreshGrant(form.get('refresh_token') ?? '');
-      if (!grant) return tokenError(400, 'invalid_grant');
+      // A refresh token works only for the client it was issued to.
+      if (!grant || grant.clientId !== clientId) return tokenError(400, 'invalid_grant');
       try {
         const issued = await issuerOf.issue(grant.user, {
           trigger: 'TokenGeneration_RefreshTokens',
           scopes: grant.scopes,
           authTime: grant.authTime,
+          clientId: grant.clientId,
         });
         // Cognito returns no new refresh token unless rotation is on (it is off for TEAM).
         return sendJson(req, res, 200, {
@@ -509,6 +567,27 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
       }
     }
     return tokenError(400, 'unsupported_grant_type');
+  };
+
+  /**
+   * Cognito's revocation endpoint (RFC 7009) for public clients: `token` (a refresh token) and
+   * `client_id` in the form. An unknown token is answered 200 like a revoked one; a token of
+   * another client is refused and stays valid.
+   */
+  const onRevoke = async (req: IncomingMessage, res: ServerResponse) => {
+    const read = await readForm(req);
+    const fail = oauthError(req, res);
+    if (!read.ok) return fail(read.status, 'invalid_request', read.description, read.headers);
+    const { form } = read;
+    const clientId = clientIdOf(req, form);
+    if (!isPublicClient(clientId)) return fail(400, 'invalid_client');
+    const token = form.get('token') ?? '';
+    if (token === '') return fail(400, 'invalid_request', 'token is required.');
+    const grant = issuerOf.refreshGrant(token);
+    if (grant && grant.clientId !== clientId) return fail(400, 'unauthorized_client');
+    issuerOf.revokeRefreshToken(token, clientId);
+    res.writeHead(200, { ...corsHeaders(req), 'content-length': 0, 'cache-control': 'no-store' });
+    res.end();
   };
 
   const onUserInfo = async (req: IncomingMessage, res: ServerResponse) => {
@@ -561,13 +640,14 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     } catch {
       return fail(400, 'SerializationException', 'The body must be a JSON object.');
     }
-    if (input['ClientId'] !== options.clientId) {
+    const apiClientId = input['ClientId'];
+    if (typeof apiClientId !== 'string' || !isPublicClient(apiClientId)) {
       return fail(400, 'ResourceNotFoundException', 'The request names no registered app client.');
     }
     switch (target) {
       case 'AWSCognitoIdentityProviderService.RevokeToken': {
         const token = typeof input['Token'] === 'string' ? input['Token'] : '';
-        if (!issuerOf.revokeRefreshToken(token)) {
+        if (!issuerOf.revokeRefreshToken(token, apiClientId)) {
           return fail(400, 'UnsupportedTokenTypeException', 'The token is not a refresh token of this pool.');
         }
         return sendJson(req, res, 200, {}, { 'content-type': 'application/x-amz-json-1.1' });
@@ -579,11 +659,14 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
           return fail(400, 'InvalidParameterException', 'Only REFRESH_TOKEN_AUTH is served locally.');
         }
         const grant = typeof token === 'string' ? issuerOf.refreshGrant(token) : undefined;
-        if (!grant) return fail(400, 'NotAuthorizedException', 'Invalid Refresh Token');
+        if (!grant || grant.clientId !== apiClientId) {
+          return fail(400, 'NotAuthorizedException', 'Invalid Refresh Token');
+        }
         const issued = await issuerOf.issue(grant.user, {
           trigger: 'TokenGeneration_RefreshTokens',
           scopes: grant.scopes,
           authTime: grant.authTime,
+          clientId: grant.clientId,
         });
         return sendJson(
           req,
@@ -662,6 +745,8 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
         return onLogin(req, res);
       case 'POST /oauth2/token':
         return onToken(req, res);
+      case 'POST /oauth2/revoke':
+        return onRevoke(req, res);
       case 'GET /oauth2/userInfo':
       case 'POST /oauth2/userInfo':
         return onUserInfo(req, res);
@@ -699,6 +784,7 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
     port,
     userPoolId,
     clientId: options.clientId,
+    cliClientId: cli?.clientId,
     verifyToken: (jwt) => issuerOf.verify(jwt),
     tokenEndpoint: `${url}/oauth2/token`,
     registerRedirectUri(uri) {
@@ -710,11 +796,12 @@ export async function startAuth(options: AuthOptions): Promise<RunningAuth> {
       const user = users.get(userName);
       if (!user) throw new Error(`No demo identity named ${userName}`);
       const scopes = opts.scopes ?? allowedScopes;
-      const issued = await issuerOf.issue(user, { trigger: 'TokenGeneration_HostedAuth', scopes });
+      const clientId = opts.clientId ?? options.clientId;
+      const issued = await issuerOf.issue(user, { trigger: 'TokenGeneration_HostedAuth', scopes, clientId });
       return {
         idToken: issued.idToken,
         accessToken: issued.accessToken,
-        refreshToken: issuerOf.newRefreshToken(user, scopes, issued.authTime),
+        refreshToken: issuerOf.newRefreshToken(user, scopes, issued.authTime, clientId),
         expiresIn: issued.expiresIn,
       };
     },

@@ -56,6 +56,11 @@ export interface TokenSet {
 export interface IssuerOptions {
   issuer: string;
   clientId: string;
+  /**
+   * Other public clients people sign in with (the `team` command line): `issue` takes their id,
+   * `verify` accepts their ID and access tokens.
+   */
+  publicClientIds?: readonly string[];
   /** Confidential clients whose client-credentials access tokens `verify` accepts too. */
   machineClientIds?: readonly string[];
   userPoolId: string;
@@ -70,6 +75,8 @@ export interface IssuerOptions {
 
 /** What an issuance remembers to serve refresh_token grants. */
 interface RefreshGrant {
+  /** The app client the sign-in was for: only it may use the refresh token. */
+  clientId: string;
   user: DemoIdentity;
   scopes: string[];
   authTime: number;
@@ -233,6 +240,8 @@ export class TokenIssuer {
       scopes: string[];
       authTime?: number;
       nonce?: string;
+      /** The public app client the tokens are for; default the web client. */
+      clientId?: string;
     },
   ): Promise<{
     idToken: string;
@@ -245,13 +254,15 @@ export class TokenIssuer {
     const now = Math.floor(options.now() / 1000);
     const authTime = input.authTime ?? now;
     const userName = this.cognitoUserName(user);
+    const clientId = input.clientId ?? options.clientId;
+    if (!this.isPublicClient(clientId)) throw new Error(`No public app client with id "${clientId}".`);
     const event: PreTokenGenerationV2TriggerEvent = {
       version: '2',
       triggerSource: input.trigger,
       region: options.region,
       userPoolId: options.userPoolId,
       userName,
-      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: options.clientId },
+      callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId },
       request: {
         userAttributes: this.userAttributes(user, authTime),
         groupConfiguration: {
@@ -295,7 +306,7 @@ export class TokenIssuer {
       ...(groups.length > 0 ? { 'cognito:groups': groups } : {}),
       iss: options.issuer,
       version: 2,
-      client_id: options.clientId,
+      client_id: clientId,
       origin_jti: originJti,
       token_use: 'access',
       scope: scopes.join(' '),
@@ -319,7 +330,7 @@ export class TokenIssuer {
       'cognito:username': userName,
       ...(input.nonce ? { nonce: input.nonce } : {}),
       origin_jti: originJti,
-      aud: options.clientId,
+      aud: clientId,
       identities: this.identities(user, authTime),
       token_use: 'id',
       auth_time: authTime,
@@ -364,10 +375,21 @@ export class TokenIssuer {
     return { accessToken, expiresIn: this.options.tokenValiditySeconds };
   }
 
+  /** Whether people sign in with this app client (the web client or another public one). */
+  isPublicClient(clientId: string): boolean {
+    return clientId === this.options.clientId || (this.options.publicClientIds ?? []).includes(clientId);
+  }
+
   /** Records a refresh token for a sign-in and returns it (opaque, like Cognito's). */
-  newRefreshToken(user: DemoIdentity, scopes: string[], authTime: number): string {
+  newRefreshToken(
+    user: DemoIdentity,
+    scopes: string[],
+    authTime: number,
+    clientId: string = this.options.clientId,
+  ): string {
     const token = randomBytes(48).toString('base64url');
     this.refreshGrants.set(token, {
+      clientId,
       user,
       scopes,
       authTime,
@@ -376,8 +398,13 @@ export class TokenIssuer {
     return token;
   }
 
-  /** Forgets a refresh token (Cognito's RevokeToken); true if it was known. */
-  revokeRefreshToken(token: string): boolean {
+  /**
+   * Forgets a refresh token (Cognito's RevokeToken); true if it was known (and, when `clientId`
+   * is given, issued to that client: a client revokes only its own tokens).
+   */
+  revokeRefreshToken(token: string, clientId?: string): boolean {
+    const grant = this.refreshGrants.get(token);
+    if (!grant || (clientId !== undefined && grant.clientId !== clientId)) return false;
     return this.refreshGrants.delete(token);
   }
 
@@ -394,8 +421,8 @@ export class TokenIssuer {
 
   /**
    * Verifies an ID or access token: signature, issuer, expiry, `token_use`, and that it was
-   * issued to this app client (`aud` for ID tokens, `client_id` for access tokens) or, for an
-   * access token, to one of the machine clients.
+   * issued to a public app client of the pool (`aud` for ID tokens, `client_id` for access tokens)
+   * or, for an access token, to one of the machine clients.
    */
   async verify(jwt: string, expectedUse?: 'id' | 'access'): Promise<Record<string, unknown>> {
     let payload: Record<string, unknown>;
@@ -420,7 +447,7 @@ export class TokenIssuer {
       use === 'access' &&
       typeof client === 'string' &&
       (this.options.machineClientIds ?? []).includes(client);
-    if (client !== this.options.clientId && !machine)
+    if (!(typeof client === 'string' && this.isPublicClient(client)) && !machine)
       throw new TokenVerificationError('invalid', 'Token was issued to another client.');
     return payload;
   }

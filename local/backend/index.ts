@@ -15,8 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { ENV } from '../../lambdas/contract/env';
+import { ENV, type SlackSecretValue } from '../../lambdas/contract/env';
 import { MACHINE_CLIENT_NAME, MACHINE_SCOPES } from '../../lambdas/contract/machine-api';
+import { cliRedirectUri } from '../../lambdas/contract/runtime-config';
 import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler } from '../../lambdas/handlers/api';
 import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
@@ -28,6 +29,8 @@ import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
 import type { FollowOptions } from '../../lambdas/handlers/session-logs';
 import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
+import { makeSlackInteractionHandler } from '../../lambdas/handlers/slack-interactions';
+import { composeSlackInteractions } from '../../lambdas/handlers/slack-interactions/compose';
 import { startAppSync, type RunningAppSync } from '../appsync';
 import {
   startAuth,
@@ -48,6 +51,7 @@ import {
   type StreamPoller,
 } from '../dynamodb';
 import { eventFilter, passesFilters } from '../dynamodb/event-filter';
+import { startFunctionUrl } from '../common/function-url';
 import { startOutbox, type RunningOutbox } from '../outbox';
 import { startSecretsManager, type RunningSecretsManager } from '../secrets';
 import {
@@ -59,7 +63,7 @@ import {
 import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
 import { persistAssignments, resumeWorkflows } from './restart';
-import { seedDemoData, type SeedResult } from './seed';
+import { DEMO_NOTIFICATIONS, seedDemoData, type SeedResult } from './seed';
 import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
 
 export { DEMO_NOTIFICATIONS, seedDemoData, type SeedApi, type SeedResult } from './seed';
@@ -71,6 +75,11 @@ export const SCHEMA_PATH = fileURLToPath(new URL('../../graphql/schema.graphql',
 /** The app client of the sign-in stand-in (TEAM's public web client). */
 export const LOCAL_CLIENT_ID = 'team_local_web';
 /**
+ * The `team` command line's public client. Locally it may redirect to a loopback callback on any
+ * port (tests and busy ports); Cognito accepts only the registered `http://localhost:8976/callback`.
+ */
+export const LOCAL_CLI_CLIENT_ID = 'team_local_cli';
+/**
  * The demo machine client (client-credentials grant, every machine scope), for trying the machine
  * API with curl: `npm start` prints it. Everything listens on 127.0.0.1 only, so the secret is no
  * secret; it is fixed so that the docs can show it.
@@ -81,7 +90,7 @@ export const LOCAL_MACHINE_CLIENT: MachineClientOptions = {
   name: MACHINE_CLIENT_NAME,
   scopes: MACHINE_SCOPES,
 };
-/** Name of the Slack token secret in the local Secrets Manager. */
+/** Name of the notification secret (Slack token and signing secret, Teams webhook) in the local Secrets Manager. */
 export const LOCAL_SLACK_SECRET = 'team-local/slack';
 /** Region every local service claims to be in. */
 export const LOCAL_REGION = 'us-east-1';
@@ -142,6 +151,8 @@ export interface LocalBackendUrls {
   secretsManager: string;
   outbox: string;
   cloudTrail: string;
+  /** Slack's interactivity Request URL (the local function URL of the handler). */
+  slackInteractions: string;
 }
 
 export interface LocalBackend {
@@ -255,12 +266,6 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       // Identity Center keeps its assignments across restarts; so does its stand-in.
       stops.push(persistAssignments(simulators.state, join(options.dataDir, 'identity-center.json')));
     }
-    const secrets = await startSecretsManager({
-      region: LOCAL_REGION,
-      now,
-      secrets: [{ name: LOCAL_SLACK_SECRET, value: '{}', description: 'TEAM Slack bot token' }],
-    });
-    stops.push(() => secrets.stop());
     const outbox = await startOutbox({
       region: LOCAL_REGION,
       snsTopics: [NOTIFICATION_TOPIC],
@@ -269,6 +274,27 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       ...(options.dataDir ? { file: join(options.dataDir, 'outbox.jsonl') } : {}),
     });
     stops.push(() => outbox.stop());
+    // The local Secrets Manager keeps nothing between runs, while the settings (kept data) say
+    // what is configured: it starts with the demo's values, as a deployment's secret would still
+    // hold them — the outbox's Slack token and signing secret, and its Teams webhook (whose port
+    // changes between runs), so notifications and Slack's buttons work after a restart too.
+    const notificationSecret: SlackSecretValue = {
+      slackToken: DEMO_NOTIFICATIONS.slackToken,
+      slackSigningSecret: DEMO_NOTIFICATIONS.slackSigningSecret,
+      teamsWebhookUrl: outbox.teamsWebhookUrl,
+    };
+    const secrets = await startSecretsManager({
+      region: LOCAL_REGION,
+      now,
+      secrets: [
+        {
+          name: LOCAL_SLACK_SECRET,
+          value: JSON.stringify(notificationSecret),
+          description: 'TEAM notification secrets (Slack bot token and signing secret, Teams webhook URL)',
+        },
+      ],
+    });
+    stops.push(() => secrets.stop());
     const cloudTrail = await startCloudTrailLake({ region: LOCAL_REGION, now });
     stops.push(() => cloudTrail.stop());
 
@@ -308,6 +334,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const auth = await startAuth({
       users: demoIdentities(org),
       clientId: LOCAL_CLIENT_ID,
+      cliClient: { clientId: LOCAL_CLI_CLIENT_ID, redirectUris: [cliRedirectUri()], anyLoopbackPort: true },
       machineClients: [LOCAL_MACHINE_CLIENT],
       redirectUris: options.redirectUris ?? [],
       preTokenGeneration: (event) => preTokenHandler(event),
@@ -401,12 +428,25 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const preToken = composePreToken({ clock: handlerClock(clock) });
     stops.push(() => preToken.close());
     functions.built = { api: backend, router, preToken };
+    // Slack's Approve and Reject: the real interactivity handler behind a local function URL,
+    // which the outbox's Slack stand-in calls with signed payloads as Slack would.
+    const slackInteractions = composeSlackInteractions({
+      clock: handlerClock(clock),
+      slackApiUrl: outbox.slackApiUrl,
+    });
+    stops.push(() => slackInteractions.close());
+    const slackInteractionUrl = await startFunctionUrl(
+      makeSlackInteractionHandler({ deps: () => slackInteractions }),
+    );
+    stops.push(() => slackInteractionUrl.stop());
+    outbox.knobs.slack.setInteractivityUrl(slackInteractionUrl.url);
     stops.push(() => sessionLogFollower.stop());
 
     const seeded = await seedDemoData(org, {
       graphqlUrl: appsync.url,
       adminGroup: LOCAL_GROUPS.admin,
       accessTokenOf: async (userName) => (await auth.tokensFor(userName)).accessToken,
+      teamsWebhookUrl: outbox.teamsWebhookUrl,
     });
     if (options.checkPoliciesEveryMs) {
       const check = () =>
@@ -455,6 +495,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       secretsManager: secrets.url,
       outbox: outbox.url,
       cloudTrail: cloudTrail.url,
+      slackInteractions: slackInteractionUrl.url,
     };
 
     return {

@@ -14,19 +14,23 @@ import {
   UpdateSettingsDocument,
   type TypedDocumentString,
 } from '../../graphql/generated/operations';
-import { DEFAULT_SLACK_TOKEN } from '../outbox';
+import { DEFAULT_SLACK_SIGNING_SECRET, DEFAULT_SLACK_TOKEN } from '../outbox';
 import type { DemoOrg } from '../sim';
 
 /**
- * The notification settings of a fresh local cloud: email (SES) and Slack on, both into the
- * outbox, so every notification of the demo shows up without visiting Settings. SNS stays off (its
- * topic has no subscribers to show). The Slack token is the one the outbox's stub accepts.
+ * The notification settings of a fresh local cloud: email (SES), Slack and Microsoft Teams on, all
+ * into the outbox, so every notification of the demo shows up without visiting Settings. SNS stays
+ * off (its topic has no subscribers to show). The Slack token is the one the outbox's stub accepts,
+ * and the signing secret the one its interactions are signed with (so Approve and Reject work);
+ * the Teams webhook is the outbox's (`SeedApi.teamsWebhookUrl`: its port changes between runs).
  */
 export const DEMO_NOTIFICATIONS = {
   sesEnabled: true,
   sesSourceEmail: 'team@example.com',
   slackEnabled: true,
   slackToken: DEFAULT_SLACK_TOKEN,
+  slackSigningSecret: DEFAULT_SLACK_SIGNING_SECRET,
+  teamsEnabled: true,
 } as const;
 
 /** What `seedDemoData` wrote (ids), and what it left alone because it was there. */
@@ -44,6 +48,8 @@ export interface SeedApi {
   adminGroup: string;
   /** Signs a user in; resolves to the access token the SPA would send. */
   accessTokenOf(userName: string): Promise<string>;
+  /** The outbox's Teams webhook; without it, Teams notifications stay off. */
+  teamsWebhookUrl?: string;
 }
 
 interface GraphQLResponse<TData> {
@@ -142,8 +148,8 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
   }
   const read = await run(SettingsDocument, {});
   if (!read.conflict && read.data.settings.version === 0) {
-    // Nothing stored: save the defaults, as an admin saving the Settings page would, with email
-    // and Slack notifications on (into the outbox). The group names are left out, so they keep
+    // Nothing stored: save the defaults, as an admin saving the Settings page would, with email,
+    // Slack and Teams notifications on (into the outbox). The group names are left out, so they keep
     // following the deployment's.
     const s = read.data.settings;
     const saved = await run(UpdateSettingsDocument, {
@@ -158,6 +164,10 @@ export async function seedDemoData(org: DemoOrg, api: SeedApi): Promise<SeedResu
         snsEnabled: s.snsEnabled,
         slackEnabled: DEMO_NOTIFICATIONS.slackEnabled,
         slackToken: DEMO_NOTIFICATIONS.slackToken,
+        slackSigningSecret: DEMO_NOTIFICATIONS.slackSigningSecret,
+        ...(api.teamsWebhookUrl
+          ? { teamsEnabled: DEMO_NOTIFICATIONS.teamsEnabled, teamsWebhookUrl: api.teamsWebhookUrl }
+          : {}),
         ouCacheEnabled: s.ouCacheEnabled,
         sensitiveActions: s.sensitiveActions,
         expectedVersion: 0,

@@ -5,7 +5,7 @@
  */
 import type { Outbox, OutboxMessage } from './outbox';
 
-const MARK = { email: '✉ email', slack: '# slack', sns: '▲ sns  ' } as const;
+const MARK = { email: '✉ email', slack: '# slack', sns: '▲ sns  ', teams: '▣ teams' } as const;
 
 /** Control characters and line breaks of user text would break the one-line layout. */
 const oneLine = (text: string): string =>
@@ -19,6 +19,17 @@ function slackTitle(blocks: unknown[] | undefined): string | undefined {
   for (const block of blocks ?? []) {
     const b = block as { type?: unknown; text?: { text?: unknown } };
     if (b.type === 'header' && typeof b.text?.text === 'string') return b.text.text;
+  }
+  return undefined;
+}
+
+/** The first TextBlock's text of an Adaptive Card (the notification's title), Markdown escapes removed. */
+function cardTitle(card: unknown): string | undefined {
+  const body = (card as { body?: unknown } | null)?.body;
+  for (const element of Array.isArray(body) ? body : []) {
+    const e = element as { type?: unknown; text?: unknown };
+    if (e.type === 'TextBlock' && typeof e.text === 'string')
+      return e.text.replace(/\\([!-/:-@[-`{-~])/g, '$1');
   }
   return undefined;
 }
@@ -38,6 +49,8 @@ function recipientAndSubject(message: OutboxMessage): [string, string] {
       const subject = slackTitle(message.blocks) ?? (message.text ?? '').split('\n')[0] ?? '';
       return [to, subject];
     }
+    case 'teams':
+      return [`webhook ${message.webhook}`, cardTitle(message.card) ?? '(no title)'];
   }
 }
 
@@ -47,10 +60,21 @@ export function notificationLine(message: OutboxMessage): string {
   return `${MARK[message.channel]}  ${oneLine(to)}  "${oneLine(subject)}"`;
 }
 
+/** The console line of an edited message (Slack's `chat.update`): like its first line, marked "updated". */
+export function updateLine(message: OutboxMessage): string {
+  const [to, subject] = recipientAndSubject(message);
+  return `${MARK[message.channel]}  ${oneLine(to)}  updated "${oneLine(subject)}"`;
+}
+
 /**
- * Writes one line per message the outbox receives from now on through `write` (one call per
- * line, without the line break). Returns a function that stops it.
+ * Writes one line per message the outbox receives, and one per message edited, from now on
+ * through `write` (one call per line, without the line break). Returns a function that stops it.
  */
 export function printNotifications(outbox: Outbox, write: (line: string) => void): () => void {
-  return outbox.on('message', (message) => write(notificationLine(message)));
+  const offMessage = outbox.on('message', (message) => write(notificationLine(message)));
+  const offUpdate = outbox.on('update', (message) => write(updateLine(message)));
+  return () => {
+    offMessage();
+    offUpdate();
+  };
 }

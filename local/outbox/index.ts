@@ -14,11 +14,28 @@ export {
   type OutboxMessage,
   type OutboxMessageInput,
   type OutboxOptions,
+  type OutboxPatch,
   type SlackMessage,
   type SnsAttribute,
   type SnsMessage,
+  type TeamsMessage,
 } from './outbox';
 export type { SesKnobs } from './ses';
 export type { SnsKnobs } from './sns';
-export { slackId, type SlackChannelSeed, type SlackKnobs, type SlackUserSeed } from './slack';
-export { notificationLine, printNotifications } from './console';
+export { LOCAL_TEAMS_WEBHOOK, type TeamsKnobs } from './teams';
+export {
+  slackId,
+  DEFAULT_ACK_TIMEOUT_MS,
+  type SlackChannelSeed,
+  type SlackKnobs,
+  type SlackUserSeed,
+} from './slack';
+export { DEFAULT_TRIGGER_VALIDITY_MS, type OpenView, type SlackView, type ViewEvent } from './slack-views';
+export {
+  DEFAULT_SLACK_SIGNING_SECRET,
+  SLACK_VERIFICATION_TOKEN,
+  interactionBody,
+  slackSignature,
+} from './interactions';
+export { outboxPage } from './page';
+export { notificationLine, printNotifications, updateLine } from './console';

@@ -14,6 +14,10 @@ interface MessageBase {
   seq: number;
   /** ISO time the simulator accepted the message. */
   at: string;
+  /** Set once the message was changed after it was sent (Slack's `chat.update`). */
+  edited?: { at: string; updates: number };
+  /** The earlier values of the fields each update changed, oldest first, with when they were set. */
+  history?: { at: string; fields: Record<string, unknown> }[];
 }
 
 export interface EmailMessage extends MessageBase {
@@ -58,15 +62,31 @@ export interface SlackMessage extends MessageBase {
   conversationName?: string;
   /** The user a DM (or ephemeral message) is for. */
   recipient?: { userId: string; email?: string; name?: string };
+  /** The person who wrote it, when it was not the bot (the bot cannot edit such a message). */
+  author?: string;
   text?: string;
   blocks?: unknown[];
 }
 
-export type OutboxMessage = EmailMessage | SnsMessage | SlackMessage;
+/** An Adaptive Card posted to a Teams Workflows webhook. */
+export interface TeamsMessage extends MessageBase {
+  channel: 'teams';
+  /** The webhook's name (the last part of `/teams/webhook/<name>`). */
+  webhook: string;
+  /** The Adaptive Card (the attachment's `content`). */
+  card: unknown;
+}
+
+export type OutboxMessage = EmailMessage | SnsMessage | SlackMessage | TeamsMessage;
 export type OutboxChannel = OutboxMessage['channel'];
 export type MessageOf<C extends OutboxChannel> = Extract<OutboxMessage, { channel: C }>;
-type WithoutMeta<T> = T extends OutboxMessage ? Omit<T, 'id' | 'seq' | 'at'> : never;
+type WithoutMeta<T> = T extends OutboxMessage ? Omit<T, 'id' | 'seq' | 'at' | 'edited' | 'history'> : never;
 export type OutboxMessageInput = WithoutMeta<OutboxMessage>;
+/** The fields an update may change: anything but identity, channel and bookkeeping. */
+type PatchOf<T> = T extends OutboxMessage
+  ? Partial<Omit<T, 'id' | 'seq' | 'at' | 'channel' | 'edited' | 'history'>>
+  : never;
+export type OutboxPatch<C extends OutboxChannel = OutboxChannel> = PatchOf<MessageOf<C>>;
 
 export interface ListOptions<C extends OutboxChannel = OutboxChannel> {
   channel?: C;
@@ -80,7 +100,7 @@ export interface OutboxOptions {
   now?: () => Date;
 }
 
-/** The in-memory outbox with an event emitter (`message`, `clear`). */
+/** The in-memory outbox with an event emitter (`message`, `update`, `clear`). */
 export class Outbox {
   private readonly messages: OutboxMessage[] = [];
   private readonly emitter = new EventEmitter();
@@ -98,7 +118,10 @@ export class Outbox {
         if (!line.trim()) continue;
         try {
           const message = JSON.parse(line) as OutboxMessage;
-          this.messages.push(message);
+          // An update is appended as the whole message again: the later line wins.
+          const index = this.messages.findIndex((m) => m.id === message.id);
+          if (index >= 0) this.messages[index] = message;
+          else this.messages.push(message);
           this.seq = Math.max(this.seq, message.seq);
         } catch {
           // A torn last line after a crash is skipped, the rest still loads.
@@ -117,12 +140,47 @@ export class Outbox {
       at: this.now().toISOString(),
     };
     this.messages.push(message as OutboxMessage);
-    if (this.file) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, `${JSON.stringify(message)}\n`);
-    }
+    this.persist(message);
     this.emitter.emit('message', message);
     return message;
+  }
+
+  private persist(message: unknown): void {
+    if (!this.file) return;
+    mkdirSync(dirname(this.file), { recursive: true });
+    appendFileSync(this.file, `${JSON.stringify(message)}\n`);
+  }
+
+  /** The message with this outbox id, or the first one the predicate accepts. */
+  find(idOrPredicate: string | ((message: OutboxMessage) => boolean)): OutboxMessage | undefined {
+    const match =
+      typeof idOrPredicate === 'string' ? (m: OutboxMessage) => m.id === idOrPredicate : idOrPredicate;
+    return this.messages.find(match);
+  }
+
+  /**
+   * Changes fields of a stored message (Slack's `chat.update`): keeps what they were in `history`,
+   * marks it `edited`, persists it, tells `update` listeners, and returns the new message (undefined
+   * when no message has that id). Id, sequence number and arrival time stay.
+   */
+  update<C extends OutboxChannel>(id: string, patch: OutboxPatch<C>): MessageOf<C> | undefined {
+    const index = this.messages.findIndex((m) => m.id === id);
+    const current = this.messages[index];
+    if (!current) return undefined;
+    const before: Record<string, unknown> = {};
+    const fields = current as unknown as Record<string, unknown>;
+    for (const key of Object.keys(patch)) before[key] = fields[key];
+    const at = this.now().toISOString();
+    const updated = {
+      ...current,
+      ...patch,
+      edited: { at, updates: (current.edited?.updates ?? 0) + 1 },
+      history: [...(current.history ?? []), { at: current.edited?.at ?? current.at, fields: before }],
+    } as OutboxMessage;
+    this.messages[index] = updated;
+    this.persist(updated);
+    this.emitter.emit('update', updated);
+    return updated as MessageOf<C>;
   }
 
   /** Messages in arrival order, optionally of one channel and after a point. */
@@ -156,10 +214,10 @@ export class Outbox {
     this.emitter.emit('clear');
   }
 
-  on(event: 'message', listener: (message: OutboxMessage) => void): () => void;
+  on(event: 'message' | 'update', listener: (message: OutboxMessage) => void): () => void;
   on(event: 'clear', listener: () => void): () => void;
   /** Subscribes; returns the function that unsubscribes. */
-  on(event: 'message' | 'clear', listener: (message: OutboxMessage) => void): () => void {
+  on(event: 'message' | 'update' | 'clear', listener: (message: OutboxMessage) => void): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
   }

@@ -1,13 +1,17 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, readBody, sendJson } from './http';
-import type { Outbox } from './outbox';
+import type { Outbox, SlackMessage } from './outbox';
+import { APP_ID, BOT_ID, BOT_USER_ID, SlackApiError, slackId, slackTs, TEAM_ID } from './slack-common';
+import { SlackViews } from './slack-views';
+
+export { slackId } from './slack-common';
 
 /**
  * A Slack Web API stub for `@slack/web-api` (`slackApiUrl: '<url>/api/'`): `auth.test`,
  * `users.lookupByEmail`, `users.info`, `conversations.open`, `chat.postMessage`,
- * `chat.postEphemeral`. Like Slack, every answer is HTTP 200 with `{ ok, error }`, except rate
- * limiting: HTTP 429 with `Retry-After` (seconds) and `{ ok: false, error: 'ratelimited' }`.
+ * `chat.postEphemeral`, `chat.update`, `views.open` and `views.update`. Like Slack, every answer
+ * is HTTP 200 with `{ ok, error }`, except rate limiting: HTTP 429 with `Retry-After` (seconds)
+ * and `{ ok: false, error: 'ratelimited' }`.
  */
 
 export interface SlackUserSeed {
@@ -32,6 +36,21 @@ export interface SlackKnobs {
   rateLimitNext(count: number, retryAfterSeconds: number): void;
   /** The next `count` calls answer `{ ok: false, error }` (e.g. `internal_error`). */
   failNext(count: number, error: string): void;
+  /** How long a trigger id can open a view (ms); Slack's 3 s unless set. */
+  triggerValidityMs: number;
+  /** The secret interaction payloads are signed with (TEAM verifies them with the same one). */
+  signingSecret: string;
+  /** Where interaction payloads go (TEAM's interactivity endpoint); unset until TEAM's is up. */
+  readonly interactivityUrl: string | undefined;
+  /** Sets (or unsets) the interactivity URL; it must be a loopback http(s) URL. */
+  setInteractivityUrl(url: string | undefined): void;
+  /** How long the simulator waits for TEAM to acknowledge an interaction (ms); Slack waits 3 s. */
+  ackTimeoutMs: number;
+  /**
+   * Puts a message a person (`user`, a Slack user id) wrote into a conversation, e.g. to check
+   * that the bot cannot `chat.update` it (`cant_update_message`).
+   */
+  postAsUser(args: { channel: string; user: string; text: string }): SlackMessage;
 }
 
 interface SlackUser {
@@ -47,17 +66,18 @@ interface SlackChannel {
   botIsMember: boolean;
 }
 
-const TEAM_ID = 'T0LOCALTEAM';
-const BOT_USER_ID = 'U0TEAMBOT01';
-const BOT_ID = 'B0TEAMBOT01';
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** Slack's limit on blocks in a message. */
+const MESSAGE_BLOCKS_MAX = 50;
+/** How long Slack waits for an app to acknowledge an interaction. */
+export const DEFAULT_ACK_TIMEOUT_MS = 3000;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-/** A stable Slack-looking id (`U…`, `C…`, `D…`) derived from a key. */
-export function slackId(prefix: string, key: string): string {
-  const digest = createHash('sha256').update(key).digest();
-  let id = prefix;
-  for (let i = 0; i < 10; i++) id += ID_ALPHABET[(digest[i] ?? 0) % ID_ALPHABET.length];
-  return id;
+/** The URL itself when it is an http(s) URL on this machine; signed payloads never leave it. */
+function loopbackUrl(value: string): string {
+  const url = new URL(value);
+  if (!/^https?:$/.test(url.protocol) || !LOOPBACK_HOSTS.has(url.hostname))
+    throw new Error(`The Slack interactivity URL must be a loopback http(s) URL, not ${value}`);
+  return url.toString();
 }
 
 function zoneInfo(tz: string, at: Date) {
@@ -72,20 +92,20 @@ function zoneInfo(tz: string, at: Date) {
   return { label: part('long') || tz, offset: seconds };
 }
 
-class SlackApiError extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
-
 /** Builds the stub; `handle` serves one request whose path starts with `/api/`. */
 export function createSlackStub(options: {
   outbox: Outbox;
   token: string;
   users: SlackUserSeed[];
   channels: SlackChannelSeed[];
+  /** How long a trigger id can open a view (ms); Slack's 3 s by default. */
+  triggerValidityMs?: number;
+  signingSecret: string;
+  interactivityUrl?: string;
+  ackTimeoutMs?: number;
 }) {
   const { outbox } = options;
+  const views = new SlackViews({ triggerValidityMs: options.triggerValidityMs });
   const users = options.users.map((u): SlackUser => ({
     id: u.id ?? slackId('U', u.email.toLowerCase()),
     email: u.email,
@@ -102,6 +122,7 @@ export function createSlackStub(options: {
   let rateLimited = { count: 0, retryAfter: 1 };
   let failures = { count: 0, error: 'internal_error' };
   let tsCounter = 0;
+  let interactivityUrl = options.interactivityUrl && loopbackUrl(options.interactivityUrl);
 
   const knobs: SlackKnobs = {
     token: options.token,
@@ -111,11 +132,42 @@ export function createSlackStub(options: {
     failNext(count, error) {
       failures = { count, error };
     },
+    get triggerValidityMs() {
+      return views.triggerValidityMs;
+    },
+    set triggerValidityMs(ms: number) {
+      views.triggerValidityMs = ms;
+    },
+    signingSecret: options.signingSecret,
+    get interactivityUrl() {
+      return interactivityUrl;
+    },
+    setInteractivityUrl(url) {
+      interactivityUrl = url === undefined ? undefined : loopbackUrl(url);
+    },
+    ackTimeoutMs: options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+    postAsUser({ channel, user, text }) {
+      const author = userById(user);
+      if (!author) throw new Error(`No Slack user ${user}`);
+      const target = resolveConversation(channel);
+      return outbox.add({
+        channel: 'slack',
+        method: 'chat.postMessage',
+        ts: nextTs(),
+        conversation: target.id,
+        conversationName: target.channel?.name,
+        recipient: target.user
+          ? { userId: target.user.id, email: target.user.email, name: target.user.name }
+          : undefined,
+        author: author.id,
+        text,
+      });
+    },
   };
 
   const dmId = (user: SlackUser) => slackId('D', user.id);
   const userById = (id: string) => users.find((u) => u.id === id);
-  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+  const nextTs = () => slackTs(Date.now(), ++tsCounter);
 
   const userObject = (user: SlackUser) => {
     const zone = zoneInfo(user.tz, new Date());
@@ -126,6 +178,7 @@ export function createSlackStub(options: {
       name: handle,
       deleted: false,
       real_name: user.name,
+      is_email_confirmed: true,
       tz: user.tz,
       tz_label: zone.label,
       tz_offset: zone.offset,
@@ -161,14 +214,37 @@ export function createSlackStub(options: {
     }
     if (
       !Array.isArray(blocks) ||
-      blocks.length > 50 ||
+      blocks.length > MESSAGE_BLOCKS_MAX ||
       blocks.some(
         (b) => typeof b !== 'object' || b === null || typeof (b as { type?: unknown }).type !== 'string',
       )
     )
       throw new SlackApiError('invalid_blocks');
+    // Slack refuses a message whose blocks share a block_id.
+    const ids = blocks.map((b) => (b as { block_id?: unknown }).block_id).filter((id) => id !== undefined);
+    if (ids.some((id) => typeof id !== 'string' || id === '') || new Set(ids).size !== ids.length)
+      throw new SlackApiError('invalid_blocks');
     return blocks;
   };
+
+  /** The message `chat.update` and the simulator act on: a post in `conversation` at `ts`. */
+  const findMessage = (conversation: string, ts: string): SlackMessage | undefined =>
+    outbox.find((m) => m.channel === 'slack' && m.conversation === conversation && m.ts === ts) as
+      SlackMessage | undefined;
+
+  /** A stored message as Slack shows it in API answers and interaction payloads. */
+  const messageObject = (message: SlackMessage) => ({
+    type: 'message',
+    text: message.text ?? '',
+    user: message.author ?? BOT_USER_ID,
+    ...(message.author ? {} : { bot_id: BOT_ID, app_id: APP_ID }),
+    ...(message.blocks ? { blocks: message.blocks } : {}),
+    ts: message.ts,
+    team: TEAM_ID,
+    ...(message.edited
+      ? { edited: { user: BOT_USER_ID, ts: slackTs(Date.parse(message.edited.at), message.edited.updates) } }
+      : {}),
+  });
 
   const text = (args: Record<string, unknown>, blocks: unknown[] | undefined) => {
     const value = typeof args.text === 'string' && args.text !== '' ? args.text : undefined;
@@ -253,6 +329,38 @@ export function createSlackStub(options: {
         },
       };
     },
+    'chat.update': (args) => {
+      if (typeof args.channel !== 'string' || !args.channel) throw new SlackApiError('channel_not_found');
+      if (typeof args.ts !== 'string' || !args.ts) throw new SlackApiError('message_not_found');
+      const target = resolveConversation(args.channel);
+      const message = findMessage(target.id, args.ts);
+      // Ephemeral messages cannot be edited through the Web API: Slack does not find them.
+      if (!message || message.method !== 'chat.postMessage') throw new SlackApiError('message_not_found');
+      if (message.author) throw new SlackApiError('cant_update_message');
+      const blocks = readBlocks(args.blocks === '' ? undefined : args.blocks);
+      const newText = typeof args.text === 'string' && args.text !== '' ? args.text : undefined;
+      if (newText === undefined && blocks === undefined) throw new SlackApiError('no_text');
+      if (newText && newText.length > 40_000) throw new SlackApiError('msg_too_long');
+      // Like Slack: blocks left out keep the old ones, an empty array removes them.
+      const updated = outbox.update<'slack'>(message.id, {
+        ...(newText === undefined ? {} : { text: newText }),
+        ...(blocks === undefined ? {} : { blocks: blocks.length ? blocks : undefined }),
+      }) as SlackMessage;
+      return {
+        channel: target.id,
+        ts: updated.ts,
+        text: updated.text ?? '',
+        message: messageObject(updated),
+      };
+    },
+    'views.open': (args) => {
+      if (args.trigger_id === undefined && args.interactivity_pointer !== undefined)
+        return { view: views.open(args.interactivity_pointer, args.view) };
+      return { view: views.open(args.trigger_id, args.view) };
+    },
+    'views.update': (args) => ({
+      view: views.update({ viewId: args.view_id, externalId: args.external_id, hash: args.hash }, args.view),
+    }),
     'chat.postEphemeral': (args) => {
       if (typeof args.channel !== 'string' || !args.channel) throw new SlackApiError('channel_not_found');
       const target = resolveConversation(args.channel);
@@ -324,9 +432,17 @@ export function createSlackStub(options: {
       json({ ok: true, ...handler(args) });
     } catch (err) {
       if (err instanceof BodyTooLarge) json({ ok: false, error: 'request_too_large' }, 413, err.headers);
-      else json({ ok: false, error: err instanceof SlackApiError ? err.code : 'internal_error' });
+      else if (err instanceof SlackApiError)
+        json({
+          ok: false,
+          error: err.code,
+          ...(err.messages.length ? { response_metadata: { messages: err.messages } } : {}),
+        });
+      else json({ ok: false, error: 'internal_error' });
     }
   }
 
-  return { knobs, handle, users, channels };
+  return { knobs, handle, users, channels, views, userById, dmId, findMessage, messageObject };
 }
+
+export type SlackStub = ReturnType<typeof createSlackStub>;

@@ -34,6 +34,7 @@ const EXPECTED: Record<
   grants: { key: ['grantKey'], indexes: { byKind: ['listPk', 'grantKey'] } },
   sessionLogQueries: { key: ['requestId'], indexes: {}, ttl: 'expiresAt' },
   ouAccountsCache: { key: ['ouId'], indexes: {}, ttl: 'expiresAt' },
+  chat: { key: ['pk', 'sk'], indexes: {}, ttl: 'expiresAt' },
 };
 
 interface TableResource {

@@ -36,6 +36,17 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
     auditEvents: 'write',
     grants: 'readwrite',
     settings: 'read',
+    // Approvers' Slack decision messages, to update them when a request is decided.
+    chat: 'readwrite',
+  },
+  // Decisions from Slack: a status change with its approver rows and audit event; the messages
+  // to update and the signatures already accepted.
+  slackInteractions: {
+    requests: 'readwrite',
+    requestApprovers: 'write',
+    auditEvents: 'write',
+    settings: 'read',
+    chat: 'readwrite',
   },
 };
 
@@ -94,6 +105,8 @@ const SERVICES: Record<FunctionName, string[]> = {
     'appsync',
     'states',
   ],
+  // Finds the person by email, reads the bot token and signing secret, resumes the workflow.
+  slackInteractions: ['logs', 'xray', 'dynamodb', 'identitystore', 'secretsmanager', 'states'],
 };
 
 /** The functions that send notifications themselves (lambdas/core/notifications). */
@@ -234,15 +247,19 @@ describe.each([
     }
   });
 
-  it('the Slack token: the api may only write it, the notifying functions only read it, nobody else touches it', () => {
+  it('the notification secret: the api writes it (reading it to merge), the notifying functions only read it, nobody else touches it', () => {
     const secret = `<${logicalIdOf(stack.notifications.slackSecret)}>`;
     for (const fn of Object.keys(TABLES) as FunctionName[]) {
       const actions = statementsOf(fn)
         .filter((s) => s.resources.includes(secret))
         .flatMap((s) => s.actions);
       if (fn === 'api')
-        expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue']);
-      else if (NOTIFYING.includes(fn))
+        expect(actions.sort()).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+          'secretsmanager:PutSecretValue',
+        ]);
+      else if (NOTIFYING.includes(fn) || fn === 'slackInteractions')
         expect(actions.sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
       else expect(actions).toEqual([]);
     }

@@ -88,8 +88,12 @@ describe('sign-in (Cognito + IAM Identity Center SAML)', () => {
       string,
       { Properties: Record<string, unknown> }
     >;
-    // The other client is the machine API's confidential one (machine-api.test.ts).
-    const publicClients = Object.values(clients).filter((c) => c.Properties.GenerateSecret !== true);
+    // The others: the machine API's confidential client (machine-api.test.ts) and the command
+    // line's public one (cli-client.test.ts).
+    const cliClient = logicalIdOf(stack.identity.cliClient);
+    const publicClients = Object.entries(clients)
+      .filter(([id, c]) => c.Properties.GenerateSecret !== true && id !== cliClient)
+      .map(([, c]) => c);
     expect(publicClients).toHaveLength(1);
     const client = clients[logicalIdOf(stack.identity.client)]!.Properties;
     expect(publicClients[0]!.Properties).toBe(client);

@@ -251,9 +251,9 @@ describe('router, reconciler and the request workflow state machine', () => {
     for (const fn of ['router', 'reconciler'] as const) {
       expect(variablesOf(fn)[ENV.workflowStateMachineArn]).toEqual({ Ref: logicalIdOf(sm) });
     }
-    // The tasks function and the api (resuming a wait right after a person's decision) may only
+    // The tasks function, the api and the Slack endpoint (resuming a wait right after a person's decision) may only
     // end waits of this state machine (named, see lib/workflows.ts).
-    for (const fn of ['workflowTasks', 'api'] as const) {
+    for (const fn of ['workflowTasks', 'api', 'slackInteractions'] as const) {
       const states = roleStatements(template, logicalIdOf(stack.functions[fn].role)).filter((s) =>
         s.actions.some((a) => a.startsWith('states:')),
       );

@@ -103,6 +103,20 @@ describe('layer rules', () => {
       },
     ],
     [
+      'cli-imports-the-contract-only',
+      {
+        'bin/cli/main.ts': "import { stack } from '../../lib/stack';\nexport const main = stack;\n",
+        'lib/stack.ts': 'export const stack = 1;\n',
+      },
+    ],
+    [
+      'cdk-app-does-not-import-the-cli',
+      {
+        'lib/stack.ts': "import { main } from '../bin/cli/main';\nexport const stack = main;\n",
+        'bin/cli/main.ts': 'export const main = 1;\n',
+      },
+    ],
+    [
       'no-cycles',
       {
         'local/a.ts': "import { b } from './b';\nexport const a = () => b;\n",

@@ -33,6 +33,12 @@ export class FakeDirectory implements Directory {
     return u === undefined ? undefined : { ...u };
   }
 
+  async findUserByEmail(email: string): Promise<DirectoryUser | undefined> {
+    this.calls.hit('findUserByEmail');
+    const u = this.org.users.find((x) => x.email === email);
+    return u === undefined ? undefined : { ...u };
+  }
+
   async groupIdsOfUser(userId: string): Promise<string[]> {
     this.calls.hit('groupIdsOfUser');
     return Object.entries(this.org.memberships)

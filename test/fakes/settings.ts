@@ -1,5 +1,5 @@
 import { ConflictError } from '../../lambdas/core/errors';
-import type { SecretStore, SettingsRepository } from '../../lambdas/core/ports';
+import type { SecretName, SecretStore, SettingsRepository } from '../../lambdas/core/ports';
 import type { Settings } from '../../lambdas/core/types';
 import { CallLog } from './calls';
 
@@ -32,23 +32,23 @@ export class InMemorySettingsRepository implements SettingsRepository {
   }
 }
 
-/** SecretStore in memory (the Slack token). */
+/** SecretStore in memory (the notification secrets by name). */
 export class InMemorySecretStore implements SecretStore {
   readonly calls = new CallLog<keyof SecretStore>();
-  private token: string | undefined;
+  private readonly values = new Map<SecretName, string>();
 
-  async putSlackToken(token: string): Promise<void> {
-    this.calls.hit('putSlackToken');
-    this.token = token;
+  async getSecret(name: SecretName): Promise<string | undefined> {
+    this.calls.hit('getSecret');
+    return this.values.get(name);
   }
 
-  async deleteSlackToken(): Promise<void> {
-    this.calls.hit('deleteSlackToken');
-    this.token = undefined;
+  async putSecret(name: SecretName, value: string): Promise<void> {
+    this.calls.hit('putSecret');
+    this.values.set(name, value);
   }
 
-  async getSlackToken(): Promise<string | undefined> {
-    this.calls.hit('getSlackToken');
-    return this.token;
+  async deleteSecret(name: SecretName): Promise<void> {
+    this.calls.hit('deleteSecret');
+    this.values.delete(name);
   }
 }

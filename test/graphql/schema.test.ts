@@ -344,8 +344,8 @@ describe('graphql/schema.graphql', () => {
     for (const input of backendInputs) expect(clientInputs.has(input), input.name).toBe(false);
   });
 
-  it('has no field that could carry a token or secret, except the write-only Slack token input', () => {
-    const secretish = /token|secret|password|credential|accesskey|privatekey/i;
+  it('has no field that could carry a token or secret, except the write-only settings inputs', () => {
+    const secretish = /token|secret|password|credential|accesskey|privatekey|webhook/i;
     const offending: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__')) continue;
@@ -366,10 +366,12 @@ describe('graphql/schema.graphql', () => {
       if (isInputObjectType(type)) {
         for (const f of Object.values(type.getFields())) {
           if (!secretish.test(f.name)) continue;
+          const writeOnly = ['slackToken', 'slackSigningSecret', 'teamsWebhookUrl'];
+          const clears = ['clearSlackToken', 'clearSlackSigningSecret', 'clearTeamsWebhookUrl'];
           const allowed =
             type.name === 'UpdateSettingsInput' &&
-            ((f.name === 'slackToken' && getNamedType(f.type).name === 'String') ||
-              (f.name === 'clearSlackToken' && getNamedType(f.type).name === 'Boolean'));
+            ((writeOnly.includes(f.name) && getNamedType(f.type).name === 'String') ||
+              (clears.includes(f.name) && getNamedType(f.type).name === 'Boolean'));
           if (!allowed) offending.push(`${type.name}.${f.name}`);
         }
       }
@@ -377,7 +379,9 @@ describe('graphql/schema.graphql', () => {
     expect(offending).toEqual([]);
     const settings = schema.getType('Settings');
     if (!isObjectType(settings)) throw new Error('Settings must be an object type');
-    expect(String(settings.getFields()['slackTokenConfigured']?.type)).toBe('Boolean!');
+    for (const flag of ['slackTokenConfigured', 'slackSigningSecretConfigured', 'teamsWebhookConfigured']) {
+      expect(String(settings.getFields()[flag]?.type), flag).toBe('Boolean!');
+    }
   });
 
   it('pages every list query with limit and nextToken', () => {

@@ -13,6 +13,7 @@ describe('configuration', () => {
     GRANTS_TABLE: 'g',
     SESSION_LOG_QUERIES_TABLE: 'slq',
     OU_ACCOUNTS_CACHE_TABLE: 'ou',
+    CHAT_TABLE: 'chat',
     IDC_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
     IDC_IDENTITY_STORE_ID: 'd-1234567890',
     TEAM_ADMIN_GROUP: 'TEAM-Admins',

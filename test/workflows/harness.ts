@@ -247,13 +247,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     const reconciler = makeReconcilerHandler({ deps: () => reconcilerPorts, logger: silent() });
 
     const { requests, settings } = backend.ports;
-    // The local cloud seeds email and Slack on; here email is on only when asked, Slack off.
+    // The local cloud seeds email, Slack and Teams on; here email is on only when asked, Slack and
+    // Teams off.
     const current = await settings.get();
     const next: Settings = {
       ...(current ?? DEFAULT_SETTINGS),
       sesEnabled: options.email === true,
       ...(options.email ? { sesSourceEmail: 'team@example.com' } : {}),
       slackEnabled: false,
+      teamsEnabled: false,
       version: (current?.version ?? 0) + 1,
     };
     await settings.put(next, current?.version ?? 0);

@@ -58,3 +58,23 @@ export function escapeMrkdwn(text: string, max = Number.POSITIVE_INFINITY): stri
   }
   return out;
 }
+
+/**
+ * The characters Teams' Markdown (in Adaptive Card TextBlocks and FactSets) may read as syntax:
+ * emphasis, code, links and images, headings, lists, quotes, tables, HTML and `<at>` mentions,
+ * entities, setext underlines.
+ */
+const TEAMS_MARKDOWN = /[\\`*_~[\]()#+\-.!<>|&=]/g;
+
+/**
+ * Text that Teams shows literally in an Adaptive Card TextBlock or FactSet: every Markdown
+ * punctuation character is backslash-escaped, so `*bold*`, `[x](https://…)`, `# heading`, `1.`
+ * lists, `<at>Everyone</at>` and HTML stay text; `&` too, so `&lt;` is not read as an entity.
+ * Teams joins single line breaks, so each one becomes a paragraph break. With `max`, the text is
+ * cut to at most `max` characters before escaping, ending with "…".
+ */
+export function escapeTeamsMarkdown(text: string, max = Number.POSITIVE_INFINITY): string {
+  const chars = Array.from(text);
+  const cut = chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('')}…` : text;
+  return cut.replace(TEAMS_MARKDOWN, (ch) => `\\${ch}`).replace(/\r\n?|\n|\u2028|\u2029/g, '\n\n');
+}

@@ -5,8 +5,9 @@ import type { Clock, SecretStore } from '../../core/ports';
 import { SesEmailChannel } from './ses';
 import { SlackChannel, type SlackChannelOptions } from './slack';
 import { SnsTopicChannel } from './sns';
+import { TeamsChannel, type TeamsChannelOptions } from './teams';
 
-export { escapeHtml, escapeMrkdwn, ZERO_WIDTH_SPACE } from './escape';
+export { escapeHtml, escapeMrkdwn, escapeTeamsMarkdown, ZERO_WIDTH_SPACE } from './escape';
 export {
   SesEmailChannel,
   regionOfArn,
@@ -22,6 +23,14 @@ export {
   type SnsTopicChannelOptions,
 } from './sns';
 export { SlackChannel, slackPost, type SlackBlock, type SlackChannelOptions, type SlackPost } from './slack';
+export {
+  TeamsChannel,
+  teamsCard,
+  teamsPayload,
+  type AdaptiveCard,
+  type TeamsChannelOptions,
+  type TeamsWebhookPayload,
+} from './teams';
 
 export interface NotificationChannelsConfig {
   /** The stack's region (SES without an identity ARN, SNS). */
@@ -34,11 +43,13 @@ export interface NotificationChannelsConfig {
   sesClientConfig?: Omit<SESv2ClientConfig, 'region'>;
   snsClientConfig?: Omit<SNSClientConfig, 'region'>;
   slack?: Omit<SlackChannelOptions, 'secrets' | 'clock'>;
+  /** Microsoft Teams: the fetch to post with, timeouts and retries (defaults suit Lambda). */
+  teams?: Omit<TeamsChannelOptions, 'secrets'>;
 }
 
 /**
- * The channels a handler wires once per container: SES email, the SNS topic when configured, and
- * Slack. Which of them send is decided per event from the settings.
+ * The channels a handler wires once per container: SES email, the SNS topic when configured,
+ * Slack and Microsoft Teams. Which of them send is decided per event from the settings.
  */
 export function createNotificationChannels(config: NotificationChannelsConfig): NotificationChannel[] {
   const channels: NotificationChannel[] = [
@@ -49,5 +60,6 @@ export function createNotificationChannels(config: NotificationChannelsConfig): 
     channels.push(new SnsTopicChannel({ client, topicArn: config.topicArn }));
   }
   channels.push(new SlackChannel({ ...config.slack, secrets: config.secrets, clock: config.clock }));
+  channels.push(new TeamsChannel({ ...config.teams, secrets: config.secrets }));
   return channels;
 }

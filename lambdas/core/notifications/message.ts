@@ -5,7 +5,12 @@
 import { progressOf, progressText, requestProgress, stagesOf } from '../requests/approval-plan';
 import { accessEndOf } from '../requests/extensions';
 import type { AccessRequest, Actor, ReviewState } from '../types';
-import { extensionOfEvent, type NotificationEvent, type NotificationEventType } from './events';
+import {
+  buildNotificationEvent,
+  extensionOfEvent,
+  type NotificationEvent,
+  type NotificationEventType,
+} from './events';
 import { durationLabel, formatInTimeZone, singleLine, type NotificationLocale } from './text';
 
 export type MessageFieldKey =
@@ -366,4 +371,33 @@ export function renderMessage(event: NotificationEvent, options: RenderOptions):
     link: requestLink(options.appUrl, request.id),
     linkLabel: 'Open in TEAM',
   };
+}
+
+/** What an approver's decision message shows, by the request's status: still open, or its outcome. */
+export function decisionCardType(
+  status: AccessRequest['status'],
+): Extract<NotificationEventType, 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired'> {
+  switch (status) {
+    case 'pending':
+    case 'rejected':
+    case 'cancelled':
+    case 'expired':
+      return status;
+    default:
+      // Approved, and everything that follows an approval (scheduled, in progress, ended…).
+      return 'approved';
+  }
+}
+
+/**
+ * The message an approver's decision message (a Slack DM with Approve and Reject) shows for the
+ * request as it is now: while pending, the request and how far its approval is; once decided,
+ * the outcome, who decided and their comment. `open` says whether a decision is still possible.
+ */
+export function renderDecisionCard(
+  request: AccessRequest,
+  options: RenderOptions,
+): { message: NotificationMessage; open: boolean } {
+  const type = decisionCardType(request.status);
+  return { message: renderMessage(buildNotificationEvent(type, request), options), open: type === 'pending' };
 }

@@ -1,5 +1,5 @@
 /**
- * Notification ports: one channel per medium (SES email, SNS topic, Slack), and the notifier the
+ * Notification ports: one channel per medium (SES email, SNS topic, Slack, Microsoft Teams), and the notifier the
  * workflows call, which fans an event out to every enabled channel.
  */
 import type { Settings } from '../types';
@@ -7,7 +7,7 @@ import type { NotificationEvent } from './events';
 import type { NotificationMessage } from './message';
 import type { Recipients } from './recipients';
 
-export const NOTIFICATION_CHANNELS = ['email', 'sns', 'slack'] as const;
+export const NOTIFICATION_CHANNELS = ['email', 'sns', 'slack', 'teams'] as const;
 export type NotificationChannelName = (typeof NOTIFICATION_CHANNELS)[number];
 
 /** Everything a channel needs to send one event. */
@@ -17,6 +17,8 @@ export interface Delivery {
   recipients: Recipients;
   /** Settings in force (source email and identity ARN, Slack audit channel…). */
   settings: Settings;
+  /** The app's base URL (deep links), for channels that render more than the message. */
+  appUrl?: string;
 }
 
 export interface DeliveryFailure {

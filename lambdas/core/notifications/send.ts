@@ -44,7 +44,7 @@ export interface SendNotificationsDeps {
 /** Most auditors copied on one alert (each is a directory lookup). */
 const MAX_AUDITORS = 50;
 
-/** Whether the settings switch a channel on with what it needs (source email, Slack token). */
+/** Whether the settings switch a channel on with what it needs (source email, Slack token, Teams webhook). */
 export function channelEnabled(channel: NotificationChannelName, settings: Settings): boolean {
   switch (channel) {
     case 'email':
@@ -53,6 +53,8 @@ export function channelEnabled(channel: NotificationChannelName, settings: Setti
       return settings.snsEnabled;
     case 'slack':
       return settings.slackEnabled && settings.slackTokenConfigured;
+    case 'teams':
+      return settings.teamsEnabled && settings.teamsWebhookConfigured;
   }
 }
 
@@ -241,6 +243,7 @@ export function makeSendNotifications(deps: SendNotificationsDeps): Notifier {
             extraCc: auditors,
           }),
           settings,
+          appUrl,
         };
       } catch (error) {
         // Defensive: a request that cannot be rendered must not fail the workflow step.

@@ -311,6 +311,12 @@ function planSettings(
       'Slack notifications need a Slack token, which a document never carries: save the token on the Settings page first.',
     );
   }
+  if (desired.teamsEnabled === true && !current.teamsWebhookConfigured) {
+    throw documentError(
+      'settings.teamsEnabled',
+      'Microsoft Teams notifications need a webhook URL, which a document never carries: save it on the Settings page first.',
+    );
+  }
   let next: Settings;
   try {
     next = applySettingsInput(current, desired, meta);

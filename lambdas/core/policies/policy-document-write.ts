@@ -129,8 +129,8 @@ export function approverEntryOf(policy: ApproverContent, directory: PolicyDirect
 
 /**
  * The settings as a document holds them: every field (an unset text as null), so the document
- * says all there is. The Slack token is not a field of Settings and the token flag is left
- * out: the token is kept on the Settings page only.
+ * says all there is. The Slack token and the Teams webhook URL are not fields of Settings and
+ * their flags are left out: secrets are kept on the Settings page only.
  */
 export function documentSettingsOf(
   stored: Settings | undefined,
@@ -150,6 +150,7 @@ export function documentSettingsOf(
     snsEnabled: s.snsEnabled,
     slackEnabled: s.slackEnabled,
     slackAuditChannel: s.slackAuditChannel ?? null,
+    teamsEnabled: s.teamsEnabled,
     adminGroupName: s.adminGroupName ?? null,
     auditorGroupName: s.auditorGroupName ?? null,
     ouCacheEnabled: s.ouCacheEnabled,

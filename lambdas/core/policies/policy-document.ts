@@ -214,6 +214,10 @@ const settingsSchema = z
       .optional()
       .meta({ description: 'Slack notifications (the token is stored on the Settings page, never here).' }),
     slackAuditChannel: optionalText('Slack channel that receives every notification (null: none).'),
+    teamsEnabled: z.boolean().optional().meta({
+      description:
+        'Microsoft Teams notifications (the webhook URL is stored on the Settings page, never here).',
+    }),
     adminGroupName: optionalText('Group whose members are TEAM admins (null: the deployment’s).'),
     auditorGroupName: optionalText('Group whose members are TEAM auditors (null: the deployment’s).'),
     ouCacheEnabled: z.boolean().optional().meta({ description: 'Cache the accounts under each OU.' }),

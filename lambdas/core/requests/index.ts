@@ -21,3 +21,4 @@ export * from './approval-plan';
 export * from './approval-timers';
 export * from './extensions';
 export * from './break-glass';
+export * from './chat-decision';

@@ -3,23 +3,32 @@ import { authorize } from '../authorization';
 import { ConflictError, ValidationError } from '../errors';
 import { withInputFields } from '../input-fields';
 import { IDC_ID_SHAPE, parseIds } from '../policies/policy-names';
-import type { CoreDeps } from '../ports';
+import { SECRET_NAMES, type CoreDeps, type SecretName } from '../ports';
 import type { CallerIdentity, GroupRef, Settings } from '../types';
 import { validateSettingsInput, type SettingsInput } from './settings-input';
 import { applySettingsInput, effectiveSettings, loadSettings } from './settings';
 
 /**
  * An admin's settings edit as the API receives it. Unlike SettingsInput, a null or missing
- * `slackToken` keeps the stored token; `clearSlackToken` deletes it.
+ * secret (`slackToken`, `slackSigningSecret`, `teamsWebhookUrl`) keeps the stored one; its
+ * `clear…` flag deletes it.
  */
 export interface UpdateSettingsInput extends Omit<
   SettingsInput,
-  'slackToken' | 'escalationGroups' | 'reminderMinutes' | 'escalationMinutes' | 'breakGlassEnabled'
+  | 'slackToken'
+  | 'slackSigningSecret'
+  | 'teamsWebhookUrl'
+  | 'teamsEnabled'
+  | 'escalationGroups'
+  | 'reminderMinutes'
+  | 'escalationMinutes'
+  | 'breakGlassEnabled'
 > {
   /** Null or missing keeps the stored value (as for the other approval settings below). */
   reminderMinutes?: number | null;
   escalationMinutes?: number | null;
   breakGlassEnabled?: boolean | null;
+  teamsEnabled?: boolean | null;
   /**
    * The escalation groups by id; their names are read from the directory. Null or missing keeps
    * the stored groups; an empty list removes them.
@@ -28,18 +37,36 @@ export interface UpdateSettingsInput extends Omit<
   /** A new Slack bot token, written to the secret store only. */
   slackToken?: string | null;
   clearSlackToken?: boolean | null;
+  /** A new Slack signing secret, written to the secret store only. */
+  slackSigningSecret?: string | null;
+  clearSlackSigningSecret?: boolean | null;
+  /** A new Microsoft Teams webhook URL, written to the secret store only. */
+  teamsWebhookUrl?: string | null;
+  clearTeamsWebhookUrl?: boolean | null;
   /** The settings version the admin read: the save fails (Conflict) if someone saved since. */
   expectedVersion?: number | null;
 }
 
+/** The write-only secrets of the settings: the input field, its clear flag, its name in messages. */
+const WRITE_ONLY_SECRETS = [
+  { name: 'slackToken', clear: 'clearSlackToken', label: 'Slack token' },
+  { name: 'slackSigningSecret', clear: 'clearSlackSigningSecret', label: 'Slack signing secret' },
+  { name: 'teamsWebhookUrl', clear: 'clearTeamsWebhookUrl', label: 'Teams webhook URL' },
+] as const satisfies readonly { name: SecretName; clear: keyof UpdateSettingsInput; label: string }[];
+
 /**
- * The settings as the API may return them: only the fields of Settings, so a token that ever
- * slipped into a stored record (the original kept it there) never travels.
+ * The settings as the API may return them: only the fields of Settings, so a secret that ever
+ * slipped into a stored record (the original kept the Slack token there) never travels.
  */
 function withoutSecrets(settings: Settings): Settings {
-  const { slackToken: _secret, ...safe } = settings as Settings & { slackToken?: unknown };
-  return safe;
+  const safe: Record<string, unknown> = { ...settings };
+  for (const name of SECRET_NAMES) delete safe[name];
+  return safe as unknown as Settings;
 }
+
+/** A secret given (non-blank text): to be stored; blank or missing: keep the stored one. */
+const given = (value: string | null | undefined): value is string =>
+  typeof value === 'string' && value.trim() !== '';
 
 const ESCALATION_GROUP_ID_SHAPE = { ...IDC_ID_SHAPE, label: 'Escalation group id' };
 
@@ -74,8 +101,9 @@ export function makeGetSettings(
 }
 
 /**
- * Saves an admin's settings (admins): validated, the Slack token written to the secret store
- * only (`slackTokenConfigured` follows it), Slack switched on without a token refused, the
+ * Saves an admin's settings (admins): validated, the write-only secrets (Slack token and signing
+ * secret, Teams webhook URL) written to the secret store only (their `…Configured` flags follow
+ * them), Slack or Teams switched on without its token or webhook refused, the
  * escalation groups named from the directory, written conditionally on the version read.
  * Returns the settings in force, without secrets.
  */
@@ -85,26 +113,35 @@ export function makeUpdateSettings(
   return async (caller, input) => {
     authorize('updateSettings', caller);
     const {
-      slackToken,
-      clearSlackToken,
+      slackToken: _slackToken,
+      clearSlackToken: _clearSlackToken,
+      slackSigningSecret: _slackSigningSecret,
+      clearSlackSigningSecret: _clearSlackSigningSecret,
+      teamsWebhookUrl: _teamsWebhookUrl,
+      clearTeamsWebhookUrl: _clearTeamsWebhookUrl,
       expectedVersion,
       escalationGroupIds,
       reminderMinutes,
       escalationMinutes,
       breakGlassEnabled,
+      teamsEnabled,
       ...fields
     } = input;
-    if (clearSlackToken === true && typeof slackToken === 'string' && slackToken.trim() !== '') {
-      throw new ValidationError('Enter a new Slack token or remove the stored one, not both.', 'slackToken');
-    }
     const edit: SettingsInput = { ...fields };
+    for (const { name, clear, label } of WRITE_ONLY_SECRETS) {
+      const value = input[name];
+      if (input[clear] === true && given(value)) {
+        throw new ValidationError(`Enter a new ${label} or remove the stored one, not both.`, name);
+      }
+      if (input[clear] === true) edit[name] = null;
+      else if (given(value)) edit[name] = value;
+    }
     if (reminderMinutes !== undefined && reminderMinutes !== null) edit.reminderMinutes = reminderMinutes;
     if (escalationMinutes !== undefined && escalationMinutes !== null)
       edit.escalationMinutes = escalationMinutes;
     if (breakGlassEnabled !== undefined && breakGlassEnabled !== null)
       edit.breakGlassEnabled = breakGlassEnabled;
-    if (clearSlackToken === true) edit.slackToken = null;
-    else if (typeof slackToken === 'string' && slackToken.trim() !== '') edit.slackToken = slackToken;
+    if (teamsEnabled !== undefined && teamsEnabled !== null) edit.teamsEnabled = teamsEnabled;
     if (escalationGroupIds !== undefined && escalationGroupIds !== null) {
       edit.escalationGroups = await escalationGroupsOf(deps.directory, escalationGroupIds);
     }
@@ -121,10 +158,13 @@ export function makeUpdateSettings(
       INPUT_FIELDS,
     );
 
-    // The secret first: if the settings write then loses a race, the admin's token is still the
-    // one stored, which is what they asked for; the reverse order could advertise a missing token.
-    if (typeof valid.slackToken === 'string') await deps.secrets.putSlackToken(valid.slackToken);
-    else if (valid.slackToken === null) await deps.secrets.deleteSlackToken();
+    // The secrets first: if the settings write then loses a race, the admin's secrets are still
+    // the ones stored, which is what they asked for; the reverse order could advertise a missing one.
+    for (const { name } of WRITE_ONLY_SECRETS) {
+      const value = valid[name];
+      if (typeof value === 'string') await deps.secrets.putSecret(name, value);
+      else if (value === null) await deps.secrets.deleteSecret(name);
+    }
     await deps.settings.put(withoutSecrets(next), current.version);
     return withoutSecrets(effectiveSettings(next, deps.fallback ?? {}));
   };

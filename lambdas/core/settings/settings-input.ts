@@ -11,7 +11,9 @@ import {
   SENSITIVE_ACTION,
   SES_IDENTITY_ARN,
   SLACK_CHANNEL,
+  SLACK_SIGNING_SECRET,
   SLACK_TOKEN,
+  isWebhookUrl,
 } from '../../contract/patterns';
 import {
   ANY_CONTROL,
@@ -28,7 +30,8 @@ import {
 
 /**
  * The editable settings (all optional: absent means unchanged). Optional text fields accept
- * null or '' to clear them; `slackToken` null removes the stored token.
+ * null or '' to clear them; `slackToken`, `slackSigningSecret` and `teamsWebhookUrl` null remove
+ * the stored secret.
  */
 export interface SettingsInput {
   maxDurationHours?: number;
@@ -47,6 +50,9 @@ export interface SettingsInput {
   ouCacheEnabled?: boolean;
   sensitiveActions?: string[];
   slackToken?: string | null;
+  slackSigningSecret?: string | null;
+  teamsEnabled?: boolean;
+  teamsWebhookUrl?: string | null;
   /** Minutes after a request before its approvers are reminded (0: never). */
   reminderMinutes?: number;
   /** Minutes after a request before it escalates to `escalationGroups` (0: never). */
@@ -133,6 +139,19 @@ const settingsSchema = z.object({
     .string(typeError('Slack token', 'text'))
     .trim()
     .regex(SLACK_TOKEN, 'Slack token must be a bot token: xoxb- followed by letters, digits or dashes.')
+    .nullable()
+    .optional(),
+  slackSigningSecret: z
+    .string(typeError('Slack signing secret', 'text'))
+    .trim()
+    .regex(SLACK_SIGNING_SECRET, 'Slack signing secret must be 16 to 128 letters or digits.')
+    .nullable()
+    .optional(),
+  teamsEnabled: flag('Microsoft Teams notifications').optional(),
+  teamsWebhookUrl: z
+    .string(typeError('Teams webhook URL', 'text'))
+    .trim()
+    .refine(isWebhookUrl, 'Teams webhook URL must be an https:// URL of at most 2,048 characters.')
     .nullable()
     .optional(),
   reminderMinutes: wholeNumber('Reminder time', 0, MAX_APPROVAL_TIMER_MINUTES, 'minutes').optional(),

@@ -76,6 +76,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   snsEnabled: false,
   slackEnabled: false,
   slackTokenConfigured: false,
+  slackSigningSecretConfigured: false,
+  teamsEnabled: false,
+  teamsWebhookConfigured: false,
   ouCacheEnabled: false,
   sensitiveActions: [...DEFAULT_SENSITIVE_ACTIONS],
   reminderMinutes: 0,
@@ -143,6 +146,7 @@ const PLAIN = [
   'sesEnabled',
   'snsEnabled',
   'slackEnabled',
+  'teamsEnabled',
   'ouCacheEnabled',
   'sensitiveActions',
   'reminderMinutes',
@@ -176,8 +180,9 @@ function requireCoherentTimers(settings: Settings): void {
 
 /**
  * The settings after an admin's edit: the input is validated again, fields left out keep their
- * value, optional text fields set to null or '' are cleared, `slackTokenConfigured` follows the
- * token (a string stores one, null clears it) — the token itself is never part of Settings.
+ * value, optional text fields set to null or '' are cleared, `slackTokenConfigured`,
+ * `slackSigningSecretConfigured` and `teamsWebhookConfigured` follow their secret (a string stores
+ * one, null clears it) — the secrets themselves are never part of Settings.
  * Version is bumped; write it conditionally on `current.version`.
  * Throws ValidationError when a channel is switched on without what it needs, or when the
  * escalation has no group to go to or does not come after the reminder.
@@ -207,12 +212,21 @@ export function applySettingsInput(
   if (valid.escalationGroups !== undefined)
     next.escalationGroups = valid.escalationGroups.map((g) => ({ ...g }));
   if (valid.slackToken !== undefined) next.slackTokenConfigured = valid.slackToken !== null;
+  if (valid.slackSigningSecret !== undefined)
+    next.slackSigningSecretConfigured = valid.slackSigningSecret !== null;
+  if (valid.teamsWebhookUrl !== undefined) next.teamsWebhookConfigured = valid.teamsWebhookUrl !== null;
 
   if (next.sesEnabled && !next.sesSourceEmail) {
     throw new ValidationError('Source email is required when email notifications are on.', 'sesSourceEmail');
   }
   if (next.slackEnabled && !next.slackTokenConfigured) {
     throw new ValidationError('Slack token is required when Slack notifications are on.', 'slackToken');
+  }
+  if (next.teamsEnabled && !next.teamsWebhookConfigured) {
+    throw new ValidationError(
+      'Teams webhook URL is required when Microsoft Teams notifications are on.',
+      'teamsWebhookUrl',
+    );
   }
   requireCoherentTimers(next);
 

@@ -71,13 +71,11 @@ import { uuidIds } from '../../adapters/ids';
 import { LambdaReconcilerTrigger } from '../../adapters/lambda/reconciler-trigger';
 import { LambdaSessionLogFollower } from '../../adapters/lambda/session-log-follower';
 import { AwsOrganization } from '../../adapters/organizations';
-import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
-import { StoredTokenDecisionRelay } from '../../adapters/step-functions/decision-relay';
-import { StepFunctionsRequestWorkflow } from '../../adapters/step-functions/request-workflow';
 import type { MachineClientName } from '../../contract/machine-api';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, requireSetting, type HandlerConfig } from '../config';
 import {
+  decisionRelay,
   identityCenterDirectory,
   requestRepository,
   secretStore,
@@ -278,16 +276,7 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
         ),
       // A decision resumes the waiting workflow itself: access follows an approval without
       // waiting for the stream (the router remains the safety net).
-      decisionRelay: new StoredTokenDecisionRelay(
-        db,
-        config.tables.Requests,
-        new StepFunctionsRequestWorkflow(
-          new StepFunctionsAdapter(clients.sfn()),
-          () => config.workflowStateMachineArn,
-          logger,
-        ),
-        logger,
-      ),
+      decisionRelay: decisionRelay(clients, config, logger),
     },
     { machineClients: config.machineClients ?? [] },
   );

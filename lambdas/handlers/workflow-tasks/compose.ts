@@ -15,6 +15,7 @@ import { AwsClients } from '../aws-clients';
 import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
+  chatStore,
   grantRepository,
   identityCenterDirectory,
   notifier,
@@ -80,6 +81,7 @@ export function composeWorkflowTasks(
       clock,
       logger,
       auditors: directory,
+      chat: chatStore(clients, config, clock),
       ...(overrides.channels ? { channels: overrides.channels } : {}),
       ...(overrides.env ? { env: overrides.env } : {}),
       ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../../../lambdas/core/errors';
 import type { Grant } from '../../../lambdas/core/types';
 import { encodeCursor } from '../../../lambdas/adapters/dynamodb/common';
+import { DynamoChatStore } from '../../../lambdas/adapters/dynamodb/chat';
 import { DynamoGrantRepository } from '../../../lambdas/adapters/dynamodb/grants';
 import { DynamoOuCache } from '../../../lambdas/adapters/dynamodb/ou-cache';
 import { DynamoPolicyRepository } from '../../../lambdas/adapters/dynamodb/policies';
@@ -413,5 +414,52 @@ describe('DynamoSessionQueryRepository', () => {
     expect((await repo.get('req-1'))?.queryId).toBe('q-9');
     await dynamo.doc.send(new PutCommand({ TableName: table, Item: record({ requestId: 'req-raw' }) }));
     expect(await repo.get('req-raw')).toMatchObject({ requestId: 'req-raw' });
+  });
+});
+
+describe('DynamoChatStore', () => {
+  const clock = new FixedClock();
+  let store: DynamoChatStore;
+  beforeAll(async () => {
+    store = new DynamoChatStore(dynamo.doc, (await dynamo.freshTables()).Chat, clock);
+  });
+
+  it("keeps each request's messages apart, oldest first, with their reader's time zone", async () => {
+    await store.addMessage({
+      requestId: 'r-1',
+      conversation: 'D2',
+      ts: '1765108800.000002',
+      recipientId: 'u2',
+    });
+    await store.addMessage({
+      requestId: 'r-1',
+      conversation: 'D1',
+      ts: '1765108800.000001',
+      recipientId: 'u1',
+      timeZone: 'Asia/Tokyo',
+    });
+    await store.addMessage({ requestId: 'r-2', conversation: 'D1', ts: '1765108800.000003' });
+    expect(await store.messagesOf('r-1')).toEqual([
+      {
+        requestId: 'r-1',
+        conversation: 'D1',
+        ts: '1765108800.000001',
+        recipientId: 'u1',
+        timeZone: 'Asia/Tokyo',
+      },
+      { requestId: 'r-1', conversation: 'D2', ts: '1765108800.000002', recipientId: 'u2' },
+    ]);
+    expect(await store.messagesOf('r-3')).toEqual([]);
+  });
+
+  it('accepts a signature once until its window ends, then again once it has expired', async () => {
+    clock.set('2026-03-02T09:00:00.000Z');
+    const until = new Date('2026-03-02T09:05:00.000Z');
+    const results = await Promise.all(Array.from({ length: 5 }, () => store.firstUse('abc123', until)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    clock.advance({ minutes: 4 });
+    expect(await store.firstUse('abc123', until)).toBe(false);
+    clock.advance({ minutes: 2 });
+    expect(await store.firstUse('abc123', new Date('2026-03-02T09:11:00.000Z'))).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ import {
 
 const { alice, bob, frank } = DEMO.users;
 
-describe('notifier over SES, SNS and Slack (local outbox)', () => {
+describe('notifier over SES, SNS, Slack and Teams (local outbox)', () => {
   let cloud: LocalCloud;
   let requests: InMemoryRequestRepository;
   let notifier: Notifier;
@@ -51,7 +51,7 @@ describe('notifier over SES, SNS and Slack (local outbox)', () => {
     return request;
   };
 
-  it('SES refusing one recipient: everyone else, SNS and Slack still get it, and the failure is recorded', async () => {
+  it('SES refusing one recipient: everyone else, SNS, Slack and Teams still get it, and the failure is recorded', async () => {
     cloud.box.knobs.ses.rejectRecipients = [bob.email];
     const request = seeded(requestAfter('approved'));
 
@@ -61,6 +61,7 @@ describe('notifier over SES, SNS and Slack (local outbox)', () => {
       ['email', 'partial', 2],
       ['sns', 'sent', 1],
       ['slack', 'sent', 4],
+      ['teams', 'sent', 1],
     ]);
     const box = cloud.box.outbox;
     expect(box.list({ channel: 'email' }).map((e) => [...e.to, ...e.cc])).toEqual([
@@ -84,7 +85,9 @@ describe('notifier over SES, SNS and Slack (local outbox)', () => {
       ],
       ['notified', 'sns: approved sent to 1 recipient'],
       ['notified', 'slack: approved sent to 4 recipients'],
+      ['notified', 'teams: approved sent to 1 recipient'],
     ]);
+    expect(box.list({ channel: 'teams' }).map((m) => m.webhook)).toEqual(['team-local']);
   });
 
   it('user text is plain text in every channel: escaped HTML, literal text and JSON, inert Slack', async () => {
@@ -115,18 +118,24 @@ describe('notifier over SES, SNS and Slack (local outbox)', () => {
         '&lt;@U123&gt; &lt;!channel&gt; *bold* 日本語の理由',
       );
     }
+
+    const [teams] = box.list({ channel: 'teams' });
+    const card = JSON.stringify(teams?.card);
+    expect(card).not.toMatch(/<script>|<@U123>|<!channel>|[^\\]\*bold/);
+    expect(card).toContain('日本語の理由');
   });
 
-  it('settings decide the channels: with only SNS on, nothing is emailed or posted to Slack', async () => {
+  it('settings decide the channels: with only SNS on, nothing is emailed or posted to Slack or Teams', async () => {
     const request = seeded(requestAfter('ended'));
     const outcomes = await notifier.notify(
       buildNotificationEvent('ended', request),
-      allOn({ sesEnabled: false, slackEnabled: false }),
+      allOn({ sesEnabled: false, slackEnabled: false, teamsEnabled: false }),
     );
     expect(outcomes.map((o) => [o.channel, o.status])).toEqual([
       ['sns', 'sent'],
       ['email', 'skipped'],
       ['slack', 'skipped'],
+      ['teams', 'skipped'],
     ]);
     expect(cloud.box.outbox.list().map((m) => m.channel)).toEqual(['sns']);
   });

@@ -6,9 +6,11 @@ import {
   allRecipients,
   type NotificationEventType,
 } from '../../../lambdas/core/notifications';
+import type { ChatMessageRef, ChatStore } from '../../../lambdas/core/ports';
 import type { SlackMessage } from '../../../local/outbox';
 import { DEMO } from '../../fakes';
 import {
+  APP_URL,
   HOSTILE_JUSTIFICATION,
   SLACK_TOKEN,
   allOn,
@@ -227,10 +229,10 @@ describe('SlackChannel against the local Slack Web API', () => {
   });
 
   it('reads the token from the secret store: missing token fails the send, a rotated one is picked up', async () => {
-    await cloud.secrets.deleteSlackToken();
+    await cloud.secrets.deleteSecret('slackToken');
     await expect(channel.send(deliveryFor('pending'))).rejects.toThrow(/No Slack bot token/);
 
-    await cloud.secrets.putSlackToken('xoxb-not-the-right-one');
+    await cloud.secrets.putSecret('slackToken', 'xoxb-not-the-right-one');
     const wrong = await channel.send(
       deliveryFor('pending', requestAfter('pending'), allOn({ slackAuditChannel: undefined })),
     );
@@ -239,7 +241,7 @@ describe('SlackChannel against the local Slack Web API', () => {
       'Slack answered invalid_auth',
     ]);
 
-    await cloud.secrets.putSlackToken(SLACK_TOKEN);
+    await cloud.secrets.putSecret('slackToken', SLACK_TOKEN);
     const right = await channel.send(
       deliveryFor('pending', requestAfter('pending'), allOn({ slackAuditChannel: undefined })),
     );
@@ -316,5 +318,114 @@ describe('slackPost: high priority and times', () => {
       Extension: '2 hours more',
       Reason: 'Migration runs late',
     });
+  });
+});
+
+describe('SlackChannel: decision buttons for approvers, and their messages kept up to date', () => {
+  let cloud: LocalCloud;
+  let refs: ChatMessageRef[];
+  let channel: SlackChannel;
+  const chat: ChatStore = {
+    addMessage: async (ref) => {
+      refs.push(ref);
+    },
+    messagesOf: async (requestId) => refs.filter((r) => r.requestId === requestId),
+    firstUse: async () => true,
+  };
+  const withAppUrl = (delivery: ReturnType<typeof deliveryFor>) => ({ ...delivery, appUrl: APP_URL });
+
+  beforeAll(async () => {
+    cloud = await startLocalCloud();
+    channel = new SlackChannel({
+      secrets: cloud.secrets,
+      clock: cloud.clock,
+      slackApiUrl: cloud.box.slackApiUrl,
+      retryConfig: { retries: 0 },
+      chat,
+    });
+  });
+  afterEach(() => {
+    cloud.box.outbox.clear();
+    refs = [];
+  });
+  afterAll(() => cloud.stop());
+
+  const dmsTo = (email: string) =>
+    cloud.box.outbox.list({ channel: 'slack' }).filter((m) => m.recipient?.email === email);
+  const actionIds = (m: SlackMessage | undefined) =>
+    blocksOf(m).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.action_id) : []));
+
+  it('pending: each approver gets Approve, Reject and the link; the message is remembered with their time zone', async () => {
+    refs = [];
+    const delivery = withAppUrl(deliveryFor('pending'));
+    const report = await channel.send(delivery);
+    expect(report.failures).toEqual([]);
+    for (const person of [bob, frank]) {
+      const [dm] = dmsTo(person.email);
+      expect(actionIds(dm)).toEqual(['approve_request', 'reject_request', 'open_request']);
+      const actions = blocksOf(dm).find((b) => b.type === 'actions');
+      expect(actions?.type === 'actions' && actions.elements[0]?.value).toBe(delivery.event.request.id);
+    }
+    expect(refs.map((r) => r.recipientId).sort()).toEqual([bob.id, frank.id].sort());
+    expect(refs.find((r) => r.recipientId === frank.id)?.timeZone).toBe('Asia/Tokyo');
+    // The audit channel gets the link only.
+    const audit = cloud.box.outbox
+      .list({ channel: 'slack' })
+      .find((m) => m.conversationName === 'team-audit');
+    expect(actionIds(audit)).toEqual(['open_request']);
+  });
+
+  it('approved: every approver message loses its buttons and says who approved, with the comment', async () => {
+    refs = [];
+    await channel.send(withAppUrl(deliveryFor('pending')));
+    const request = requestAfter('approved');
+    const pendingRequest = { ...request, id: refs[0]!.requestId };
+    const report = await channel.send(withAppUrl(deliveryFor('approved', pendingRequest)));
+    expect(report.failures).toEqual([]);
+    for (const person of [bob, frank]) {
+      const [dm] = dmsTo(person.email).filter((m) => actionIds(m).includes('approve_request') || m.edited);
+      expect(dm?.edited).toBeDefined();
+      expect(actionIds(dm)).toEqual(['open_request']);
+      const blocks = blocksOf(dm);
+      expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Access request approved' } });
+      expect(fieldsOf(blocks)['Approved by']).toContain('Bob Approver');
+      expect(fieldsOf(blocks)['Comment']).toBe('approved by Bob');
+    }
+  });
+
+  it('a reminder to approvers also carries the buttons; a started event updates nothing', async () => {
+    refs = [];
+    await channel.send(withAppUrl(deliveryFor('reminder')));
+    expect(actionIds(dmsTo(bob.email)[0])).toContain('approve_request');
+    const before = cloud.box.outbox.list({ channel: 'slack' }).filter((m) => m.edited).length;
+    await channel.send(
+      withAppUrl(deliveryFor('started', { ...requestAfter('started'), id: refs[0]!.requestId })),
+    );
+    expect(cloud.box.outbox.list({ channel: 'slack' }).filter((m) => m.edited)).toHaveLength(before);
+  });
+
+  it('a message Slack no longer has is reported, the others are still updated', async () => {
+    refs = [];
+    await channel.send(withAppUrl(deliveryFor('pending')));
+    const requestId = refs[0]!.requestId;
+    refs.push({ requestId, conversation: refs[0]!.conversation, ts: '1.000001' });
+    const report = await channel.send(
+      withAppUrl(deliveryFor('rejected', { ...requestAfter('rejected'), id: requestId })),
+    );
+    expect(report.failures).toEqual([
+      { target: `update of ${refs[0]!.conversation}/1.000001`, reason: 'Slack answered message_not_found' },
+    ]);
+    expect(dmsTo(frank.email).some((m) => m.edited)).toBe(true);
+  });
+
+  it('without a chat store (no Slack app interactivity) approvers get the link only', async () => {
+    const plain = new SlackChannel({
+      secrets: cloud.secrets,
+      clock: cloud.clock,
+      slackApiUrl: cloud.box.slackApiUrl,
+      retryConfig: { retries: 0 },
+    });
+    await plain.send(withAppUrl(deliveryFor('pending')));
+    expect(actionIds(dmsTo(bob.email)[0])).toEqual(['open_request']);
   });
 });

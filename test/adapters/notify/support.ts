@@ -1,7 +1,7 @@
 /**
- * Shared fixtures for the notification adapter tests: the local outbox (SES v2, SNS, Slack stub),
- * the local Secrets Manager holding the Slack token, and deliveries built the way the notifier
- * builds them.
+ * Shared fixtures for the notification adapter tests: the local outbox (SES v2, SNS, Slack stub,
+ * Teams webhook), the local Secrets Manager holding the Slack token and the Teams webhook URL, and
+ * deliveries built the way the notifier builds them.
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -55,6 +55,8 @@ export function allOn(overrides: Partial<Settings> = {}): Settings {
     slackEnabled: true,
     slackTokenConfigured: true,
     slackAuditChannel: 'team-audit',
+    teamsEnabled: true,
+    teamsWebhookConfigured: true,
     ...overrides,
   });
 }
@@ -171,7 +173,12 @@ export async function startLocalCloud(): Promise<LocalCloud> {
     snsTopics: [TOPIC],
   });
   const sm = await startSecretsManager({
-    secrets: [{ name: SECRET_NAME, value: JSON.stringify({ slackToken: SLACK_TOKEN }) }],
+    secrets: [
+      {
+        name: SECRET_NAME,
+        value: JSON.stringify({ slackToken: SLACK_TOKEN, teamsWebhookUrl: box.teamsWebhookUrl }),
+      },
+    ],
   });
   const clock = new FixedClock();
   const smClient = new SecretsManagerClient({

@@ -117,7 +117,7 @@ describe('makeSendNotifications: fan-out', () => {
   });
 
   it('sends only on channels the settings switch on with what they need', async () => {
-    const channels = (['email', 'sns', 'slack'] as const).map((n) => new RecordingChannel(n));
+    const channels = (['email', 'sns', 'slack', 'teams'] as const).map((n) => new RecordingChannel(n));
     const t = setup(channels);
     const event = buildNotificationEvent('approved', t.request);
     const settings = someSettings({
@@ -125,6 +125,7 @@ describe('makeSendNotifications: fan-out', () => {
       snsEnabled: false,
       slackEnabled: true,
       slackTokenConfigured: true,
+      teamsEnabled: true, // but no webhook URL
     });
 
     const outcomes = await t.notifier.notify(event, settings);
@@ -133,10 +134,20 @@ describe('makeSendNotifications: fan-out', () => {
       ['slack', 'sent', undefined],
       ['email', 'skipped', 'switched off in settings'],
       ['sns', 'skipped', 'switched off in settings'],
+      ['teams', 'skipped', 'switched off in settings'],
     ]);
-    expect(channels.map((c) => c.deliveries.length)).toEqual([0, 0, 1]);
+    expect(channels.map((c) => c.deliveries.length)).toEqual([0, 0, 1, 0]);
     expect(channelEnabled('email', someSettings({ sesEnabled: true, sesSourceEmail: ' ' }))).toBe(false);
     expect(channelEnabled('slack', someSettings({ slackEnabled: true, slackTokenConfigured: false }))).toBe(
+      false,
+    );
+    expect(channelEnabled('teams', someSettings({ teamsEnabled: true, teamsWebhookConfigured: true }))).toBe(
+      true,
+    );
+    expect(channelEnabled('teams', someSettings({ teamsEnabled: false, teamsWebhookConfigured: true }))).toBe(
+      false,
+    );
+    expect(channelEnabled('teams', someSettings({ teamsEnabled: true, teamsWebhookConfigured: false }))).toBe(
       false,
     );
 
@@ -193,6 +204,32 @@ describe('makeSendNotifications: failure isolation', () => {
     ]);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
     expect(t.warnings.map((w) => w.detail.channel)).toEqual(['email', 'sns']);
+  });
+
+  it('names the Teams channel in its audit events, sent or failed', async () => {
+    const teams = new RecordingChannel('teams', () => ({
+      delivered: [],
+      failures: [{ target: 'Teams channel', reason: 'Teams answered 404' }],
+      skipped: [],
+    }));
+    const t = setup([teams]);
+    const settings = someSettings({ teamsEnabled: true, teamsWebhookConfigured: true });
+    const [failed] = await t.notifier.notify(buildNotificationEvent('approved', t.request), settings);
+    expect(failed).toMatchObject({ channel: 'teams', status: 'failed', delivered: 0 });
+
+    const ok = new RecordingChannel('teams', () => ({
+      delivered: ['Teams channel'],
+      failures: [],
+      skipped: [],
+    }));
+    const u = setup([ok]);
+    await u.notifier.notify(buildNotificationEvent('approved', u.request), settings);
+    const trail = [...t.requests.eventsOf(t.request.id), ...u.requests.eventsOf(u.request.id)];
+    expect(trail.map((e) => [e.action, e.detail])).toEqual([
+      ['notification-failed', 'teams: approved to Teams channel failed: Teams answered 404'],
+      ['notified', 'teams: approved sent to 1 recipient'],
+    ]);
+    expect(trail.every((e) => e.id.includes('-teams-approved-'))).toBe(true);
   });
 
   it('records a channel that reached nobody because everyone was skipped', async () => {

@@ -312,6 +312,11 @@ describe('resolving names', () => {
       (d) => Object.assign(d, { settings: { slackEnabled: true } }),
       'settings.slackEnabled: Slack notifications need a Slack token, which a document never carries: save the token on the Settings page first.',
     ],
+    [
+      'Teams on without a stored webhook URL',
+      (d) => Object.assign(d, { settings: { teamsEnabled: true } }),
+      'settings.teamsEnabled: Microsoft Teams notifications need a webhook URL, which a document never carries: save it on the Settings page first.',
+    ],
   ];
 
   it.each(cases)('refuses %s, naming the entry, and writes nothing', async (_name, change, message) => {
@@ -496,22 +501,32 @@ describe('exporting', () => {
     expect(group?.accounts).toEqual(['777777777771']);
   });
 
-  it('never carries the Slack token, and writes every settings field', async () => {
+  it('never carries a secret or its flag, and writes every settings field', async () => {
     const t = setup();
     t.world.settings.seed({
-      ...someSettings({ slackEnabled: true, slackTokenConfigured: true, slackAuditChannel: '#team-audit' }),
-      ...{ slackToken: 'xoxb-stored-by-the-original' },
+      ...someSettings({
+        slackEnabled: true,
+        slackTokenConfigured: true,
+        slackAuditChannel: '#team-audit',
+        teamsEnabled: true,
+        teamsWebhookConfigured: true,
+        slackSigningSecretConfigured: true,
+      }),
+      ...{ slackToken: 'xoxb-stored-by-the-original', teamsWebhookUrl: 'https://example.com/hook?sig=x' },
     });
     const text = await t.exportPolicies();
     expect(text).not.toContain('xoxb');
     expect(text).not.toContain('slackToken');
+    expect(text).not.toContain('example.com/hook');
+    expect(text).not.toMatch(/Configured|teamsWebhookUrl|slackSigningSecret/);
     const settings = (JSON.parse(text) as { settings: Record<string, unknown> }).settings;
     expect(settings).toMatchObject({
       slackEnabled: true,
       slackAuditChannel: '#team-audit',
+      teamsEnabled: true,
       sesSourceEmail: null,
     });
-    expect(Object.keys(settings)).toHaveLength(19);
+    expect(Object.keys(settings)).toHaveLength(20);
   });
 });
 

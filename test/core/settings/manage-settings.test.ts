@@ -72,7 +72,7 @@ describe('updateSettings', () => {
       version: 1,
     });
     expect(JSON.stringify(saved)).not.toContain('xoxb');
-    expect(await t.world.secrets.getSlackToken()).toBe(TOKEN);
+    expect(await t.world.secrets.getSecret('slackToken')).toBe(TOKEN);
 
     const stored = await t.world.settings.get();
     expect(JSON.stringify(stored)).not.toContain('xoxb');
@@ -85,7 +85,7 @@ describe('updateSettings', () => {
     await t.updateSettings(t.dave, { ...everything, slackToken: TOKEN });
     const kept = await t.updateSettings(t.dave, { ...everything, slackToken: null, expiryHours: 4 });
     expect(kept).toMatchObject({ expiryHours: 4, slackTokenConfigured: true, version: 2 });
-    expect(await t.world.secrets.getSlackToken()).toBe(TOKEN);
+    expect(await t.world.secrets.getSecret('slackToken')).toBe(TOKEN);
 
     const cleared = await t.updateSettings(t.dave, {
       ...everything,
@@ -93,7 +93,7 @@ describe('updateSettings', () => {
       clearSlackToken: true,
     });
     expect(cleared.slackTokenConfigured).toBe(false);
-    expect(await t.world.secrets.getSlackToken()).toBeUndefined();
+    expect(await t.world.secrets.getSecret('slackToken')).toBeUndefined();
   });
 
   it('refuses Slack switched on without a token, writing nothing', async () => {
@@ -121,7 +121,7 @@ describe('updateSettings', () => {
     const error = await failure(t.updateSettings(t.dave, { ...everything, slackToken: TOKEN, ...override }));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ field });
-    expect(await t.world.secrets.getSlackToken()).toBeUndefined();
+    expect(await t.world.secrets.getSecret('slackToken')).toBeUndefined();
   });
 
   it('refuses a save based on an old version', async () => {
@@ -235,4 +235,160 @@ describe('updateSettings: reminder, escalation and break-glass', () => {
       expect(await t.world.settings.get()).toBeUndefined();
     },
   );
+});
+
+describe('updateSettings: the Slack signing secret and Microsoft Teams', () => {
+  const SIGNING = 'abcdef0123456789abcdef0123456789';
+  const WEBHOOK =
+    'https://prod-42.westeurope.logic.azure.com:443/workflows/0a1b/triggers/manual/paths/invoke?sig=AbC-123';
+  const slackOff = { ...everything, slackEnabled: false };
+
+  it('writes the signing secret and the webhook URL to the secret store only, and says they are configured', async () => {
+    const t = setup();
+    const saved = await t.updateSettings(t.dave, {
+      ...slackOff,
+      slackSigningSecret: SIGNING,
+      teamsWebhookUrl: ` ${WEBHOOK} `,
+      teamsEnabled: true,
+      expectedVersion: 0,
+    });
+    expect(saved).toMatchObject({
+      slackSigningSecretConfigured: true,
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
+      slackTokenConfigured: false,
+    });
+    for (const read of [saved, await t.getSettings(t.alice), await t.world.settings.get()]) {
+      const text = JSON.stringify(read);
+      expect(text).not.toContain(SIGNING);
+      expect(text).not.toContain('logic.azure.com');
+      expect(read).not.toHaveProperty('teamsWebhookUrl');
+      expect(read).not.toHaveProperty('slackSigningSecret');
+    }
+    expect(await t.world.secrets.getSecret('slackSigningSecret')).toBe(SIGNING);
+    expect(await t.world.secrets.getSecret('teamsWebhookUrl')).toBe(WEBHOOK);
+    expect(await t.world.secrets.getSecret('slackToken')).toBeUndefined();
+  });
+
+  it('never returns a signing secret or webhook URL that a stored record holds', async () => {
+    const t = setup();
+    t.world.settings.seed({
+      ...someSettings({ teamsEnabled: true, teamsWebhookConfigured: true }),
+      ...{ teamsWebhookUrl: WEBHOOK, slackSigningSecret: SIGNING },
+    });
+    const settings = await t.getSettings(t.bob);
+    expect(settings).not.toHaveProperty('teamsWebhookUrl');
+    expect(settings).not.toHaveProperty('slackSigningSecret');
+    expect(settings.teamsWebhookConfigured).toBe(true);
+  });
+
+  it('keeps each stored secret when none is sent, and clears one without touching the others', async () => {
+    const t = setup();
+    await t.updateSettings(t.dave, {
+      ...everything,
+      slackToken: TOKEN,
+      slackSigningSecret: SIGNING,
+      teamsWebhookUrl: WEBHOOK,
+      teamsEnabled: true,
+    });
+    const kept = await t.updateSettings(t.dave, {
+      ...everything,
+      slackSigningSecret: null,
+      teamsWebhookUrl: '',
+      teamsEnabled: null,
+    });
+    expect(kept).toMatchObject({
+      slackSigningSecretConfigured: true,
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
+    });
+
+    const cleared = await t.updateSettings(t.dave, {
+      ...everything,
+      teamsEnabled: false,
+      clearTeamsWebhookUrl: true,
+    });
+    expect(cleared).toMatchObject({
+      teamsEnabled: false,
+      teamsWebhookConfigured: false,
+      slackSigningSecretConfigured: true,
+      slackTokenConfigured: true,
+    });
+    expect(await t.world.secrets.getSecret('teamsWebhookUrl')).toBeUndefined();
+    expect(await t.world.secrets.getSecret('slackSigningSecret')).toBe(SIGNING);
+    expect(await t.world.secrets.getSecret('slackToken')).toBe(TOKEN);
+
+    const noSigning = await t.updateSettings(t.dave, { ...everything, clearSlackSigningSecret: true });
+    expect(noSigning.slackSigningSecretConfigured).toBe(false);
+    expect(await t.world.secrets.getSecret('slackSigningSecret')).toBeUndefined();
+  });
+
+  it.each<[string, UpdateSettingsInput, string, string | RegExp]>([
+    [
+      'Teams switched on without a webhook URL',
+      { teamsEnabled: true },
+      'teamsWebhookUrl',
+      'Teams webhook URL is required when Microsoft Teams notifications are on.',
+    ],
+    [
+      'a webhook URL over plain http',
+      { teamsWebhookUrl: 'http://example.com/hook' },
+      'teamsWebhookUrl',
+      'Teams webhook URL must be an https:// URL of at most 2,048 characters.',
+    ],
+    ['a webhook URL that is no URL', { teamsWebhookUrl: 'not a url' }, 'teamsWebhookUrl', /https:\/\/ URL/],
+    ['a javascript: URL', { teamsWebhookUrl: 'javascript:alert(1)' }, 'teamsWebhookUrl', /https:\/\/ URL/],
+    [
+      'a webhook URL with a user name and password',
+      { teamsWebhookUrl: 'https://user:pass@example.com/hook' },
+      'teamsWebhookUrl',
+      /https:\/\/ URL/,
+    ],
+    [
+      'a webhook URL longer than 2,048 characters',
+      { teamsWebhookUrl: `https://example.com/${'a'.repeat(2029)}` },
+      'teamsWebhookUrl',
+      /at most 2,048 characters/,
+    ],
+    [
+      'a new webhook URL and its removal together',
+      { teamsWebhookUrl: WEBHOOK, clearTeamsWebhookUrl: true },
+      'teamsWebhookUrl',
+      'Enter a new Teams webhook URL or remove the stored one, not both.',
+    ],
+    [
+      'a signing secret of the wrong shape',
+      { slackSigningSecret: 'not-a-signing-secret' },
+      'slackSigningSecret',
+      'Slack signing secret must be 16 to 128 letters or digits.',
+    ],
+    [
+      'a new signing secret and its removal together',
+      { slackSigningSecret: SIGNING, clearSlackSigningSecret: true },
+      'slackSigningSecret',
+      /not both/,
+    ],
+  ])('refuses %s with a clear message, writing nothing', async (_name, input, field, message) => {
+    const t = setup();
+    const error = await failure(
+      t.updateSettings(t.dave, { ...slackOff, slackSigningSecret: SIGNING, ...input, expectedVersion: 0 }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe(field);
+    expect((error as ValidationError).message).toMatch(message);
+    expect(await t.world.settings.get()).toBeUndefined();
+    expect(t.world.secrets.calls.count('putSecret') + t.world.secrets.calls.count('deleteSecret')).toBe(0);
+  });
+
+  it.each([
+    ['the longest URL allowed', `https://example.com/${'a'.repeat(2028)}`],
+    ['the local outbox (http to 127.0.0.1)', 'http://127.0.0.1:4566/teams/webhook/team-local'],
+    ['http to localhost', 'http://localhost:8080/teams/webhook/x'],
+  ])('accepts %s', async (_name, url) => {
+    expect(url.length).toBeLessThanOrEqual(2048);
+    const t = setup();
+    const saved = await t.updateSettings(t.dave, { ...slackOff, teamsWebhookUrl: url, teamsEnabled: true });
+    expect(saved.teamsWebhookConfigured).toBe(true);
+    expect(await t.world.secrets.getSecret('teamsWebhookUrl')).toBe(url);
+  });
 });

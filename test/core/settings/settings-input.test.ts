@@ -75,6 +75,53 @@ describe('validateSettingsInput', () => {
     ['a Slack user token', run({ slackToken: 'xoxp-1234567890' }), bad('slackToken', /xoxb-/)],
     ['an empty Slack token', run({ slackToken: '' }), bad('slackToken', /xoxb-/)],
     ['a Slack token cleared', run({ slackToken: null }), ok({ slackToken: null })],
+    [
+      'a Slack signing secret',
+      run({ slackSigningSecret: ' 8f742231b10e8888abcd99yyyzzz85a5 ' }),
+      ok({ slackSigningSecret: '8f742231b10e8888abcd99yyyzzz85a5' }),
+    ],
+    [
+      'a Slack signing secret with a dash',
+      run({ slackSigningSecret: '8f742231-b10e8888abcd' }),
+      bad('slackSigningSecret', 'Slack signing secret must be 16 to 128 letters or digits.'),
+    ],
+    ['a Slack signing secret cleared', run({ slackSigningSecret: null }), ok({ slackSigningSecret: null })],
+    ['Teams on', run({ teamsEnabled: true }), ok({ teamsEnabled: true })],
+    [
+      'Teams given as text',
+      run({ teamsEnabled: 'on' }),
+      bad('teamsEnabled', 'Microsoft Teams notifications must be true or false.'),
+    ],
+    [
+      'a Teams Workflows webhook URL',
+      run({
+        teamsWebhookUrl: 'https://prod-01.westus.logic.azure.com:443/workflows/abc/triggers/manual?sig=x',
+      }),
+      ok(),
+    ],
+    [
+      'a Teams webhook URL to the local outbox',
+      run({ teamsWebhookUrl: 'http://127.0.0.1:4566/teams/webhook/team-local' }),
+      ok(),
+    ],
+    ['a Teams webhook URL to [::1]', run({ teamsWebhookUrl: 'http://[::1]:4566/teams/webhook/x' }), ok()],
+    [
+      'a Teams webhook URL over http elsewhere',
+      run({ teamsWebhookUrl: 'http://10.0.0.1/hook' }),
+      bad('teamsWebhookUrl', 'Teams webhook URL must be an https:// URL of at most 2,048 characters.'),
+    ],
+    [
+      'a Teams webhook URL with a space inside',
+      run({ teamsWebhookUrl: 'https://example.com/a b' }),
+      bad('teamsWebhookUrl', /https:\/\/ URL/),
+    ],
+    [
+      'a Teams webhook URL of ftp',
+      run({ teamsWebhookUrl: 'ftp://example.com/x' }),
+      bad('teamsWebhookUrl', /https/),
+    ],
+    ['an empty Teams webhook URL', run({ teamsWebhookUrl: '' }), bad('teamsWebhookUrl', /https/)],
+    ['a Teams webhook URL cleared', run({ teamsWebhookUrl: null }), ok({ teamsWebhookUrl: null })],
     ['a Slack channel name', run({ slackAuditChannel: '#team-audit' }), ok()],
     ['a Slack channel id', run({ slackAuditChannel: 'C0123ABCD' }), ok()],
     [

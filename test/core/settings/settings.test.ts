@@ -26,6 +26,9 @@ describe('defaults', () => {
       snsEnabled: false,
       slackEnabled: false,
       slackTokenConfigured: false,
+      slackSigningSecretConfigured: false,
+      teamsEnabled: false,
+      teamsWebhookConfigured: false,
       ouCacheEnabled: false,
       version: 0,
     });
@@ -140,6 +143,24 @@ describe('applySettingsInput', () => {
     ).toBe(false);
   });
 
+  it('records whether a signing secret and a Teams webhook URL are stored, never the values', () => {
+    const url = 'https://example.com/workflows/1?sig=abc';
+    const next = applySettingsInput(
+      current,
+      { slackSigningSecret: 'abcdef0123456789', teamsWebhookUrl: url, teamsEnabled: true },
+      META,
+    );
+    expect(next).toMatchObject({
+      slackSigningSecretConfigured: true,
+      teamsWebhookConfigured: true,
+      teamsEnabled: true,
+    });
+    expect(JSON.stringify(next)).not.toContain('abcdef0123456789');
+    expect(JSON.stringify(next)).not.toContain(url);
+    const cleared = applySettingsInput(next, { teamsWebhookUrl: null, teamsEnabled: false }, META);
+    expect(cleared).toMatchObject({ slackSigningSecretConfigured: true, teamsWebhookConfigured: false });
+  });
+
   it('replaces the sensitive actions list', () => {
     const next = applySettingsInput(current, { sensitiveActions: ['DeleteBucket'] }, META);
     expect(next.sensitiveActions).toEqual(['DeleteBucket']);
@@ -149,6 +170,11 @@ describe('applySettingsInput', () => {
     [{ sesEnabled: true }, 'sesSourceEmail', 'Source email is required when email notifications are on.'],
     [{ sesEnabled: true, sesSourceEmail: '' }, 'sesSourceEmail', /Source email is required/],
     [{ slackEnabled: true }, 'slackToken', 'Slack token is required when Slack notifications are on.'],
+    [
+      { teamsEnabled: true },
+      'teamsWebhookUrl',
+      'Teams webhook URL is required when Microsoft Teams notifications are on.',
+    ],
     [{ maxDurationHours: 0 }, 'maxDurationHours', /at least 1 hour/],
   ] as const)('refuses %j', (input, field, message) => {
     let error: unknown;

@@ -652,7 +652,7 @@ describe('another person’s request answers exactly like one that does not exis
 describe('the Slack token', () => {
   it('has no field anywhere in the schema that could return it', () => {
     const schema = buildAppSyncSchema(SCHEMA_SDL);
-    const secretLike = /token|secret|password|credential/i;
+    const secretLike = /token|secret|password|credential|webhook/i;
     const readable: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
@@ -660,7 +660,72 @@ describe('the Slack token', () => {
         if (secretLike.test(field) && field !== 'nextToken') readable.push(`${type.name}.${field}`);
       }
     }
-    expect(readable).toEqual(['Settings.slackTokenConfigured']);
+    expect(readable).toEqual([
+      'Settings.slackTokenConfigured',
+      'Settings.slackSigningSecretConfigured',
+      'Settings.teamsWebhookConfigured',
+    ]);
+  });
+
+  it('the Slack signing secret and the Teams webhook URL are stored on save and never returned', async () => {
+    const signing = 'abcdef0123456789abcdef0123456789';
+    const webhook =
+      'https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=s3cr3t-signature';
+    const fields = 'slackSigningSecretConfigured teamsEnabled teamsWebhookConfigured version';
+    const saved = await cloud.call(
+      'admin',
+      `mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { ${fields} } }`,
+      {
+        input: await settingsInput({
+          slackSigningSecret: signing,
+          teamsWebhookUrl: webhook,
+          teamsEnabled: true,
+        }),
+      },
+    );
+    expect(fieldOf(saved, 'updateSettings')).toMatchObject({
+      slackSigningSecretConfigured: true,
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
+    });
+    expect(JSON.stringify(saved)).not.toContain(signing);
+    expect(JSON.stringify(saved)).not.toContain('s3cr3t');
+    const stored = JSON.parse(cloud.backend.secrets.peek('team-local/slack') ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    expect(stored).toMatchObject({ slackSigningSecret: signing, teamsWebhookUrl: webhook });
+    for (const persona of COLUMNS) {
+      const read = await cloud.call(persona, `{ settings { ${fields} } }`);
+      expect(fieldOf(read, 'settings')).toMatchObject({
+        slackSigningSecretConfigured: true,
+        teamsWebhookConfigured: true,
+      });
+      expect(JSON.stringify(read)).not.toContain(signing);
+      expect(JSON.stringify(read)).not.toContain('s3cr3t');
+    }
+    const cleared = await cloud.call(
+      'admin',
+      `mutation($input: UpdateSettingsInput!) { updateSettings(input: $input) { ${fields} } }`,
+      {
+        input: await settingsInput({
+          clearSlackSigningSecret: true,
+          clearTeamsWebhookUrl: true,
+          teamsEnabled: false,
+        }),
+      },
+    );
+    expect(fieldOf(cleared, 'updateSettings')).toMatchObject({
+      slackSigningSecretConfigured: false,
+      teamsEnabled: false,
+      teamsWebhookConfigured: false,
+    });
+    const after = JSON.parse(cloud.backend.secrets.peek('team-local/slack') ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    expect(after).not.toHaveProperty('slackSigningSecret');
+    expect(after).not.toHaveProperty('teamsWebhookUrl');
   });
 
   it('is stored on save and never returned: settings only say that one is configured', async () => {

@@ -396,6 +396,21 @@ function mutations(): Record<string, fc.Arbitrary<unknown>> {
       slackAuditChannel: maybe(fc.constantFrom('#team-audit', 'has space', '')),
       slackToken: maybe(fc.constantFrom('xoxb-1234-abcdefgh', 'xoxp-nope', '')),
       clearSlackToken: maybe(fc.boolean()),
+      slackSigningSecret: maybe(
+        fc.constantFrom('abcdef0123456789abcdef0123456789', 'short', 'has space here!', ''),
+      ),
+      clearSlackSigningSecret: maybe(fc.boolean()),
+      teamsEnabled: maybe(fc.boolean()),
+      teamsWebhookUrl: maybe(
+        fc.constantFrom(
+          'https://prod-00.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=x',
+          'http://example.com/hook',
+          'javascript:alert(1)',
+          `https://example.com/${'a'.repeat(2100)}`,
+          '',
+        ),
+      ),
+      clearTeamsWebhookUrl: maybe(fc.boolean()),
       adminGroupName: maybe(fc.constantFrom('TEAM-Admins', 'No Such Group', '')),
       auditorGroupName: maybe(fc.constantFrom('TEAM-Auditors', '\u0007bell')),
       ouCacheEnabled: maybe(fc.boolean()),

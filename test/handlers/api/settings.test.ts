@@ -201,6 +201,59 @@ describe('Mutation.updateSettings', () => {
     expect(await world.settings.get()).toBeUndefined();
   });
 
+  it('stores the signing secret and the Teams webhook URL as secrets, answering only that they are configured', async () => {
+    const { world, run } = setup();
+    const webhook = 'https://prod-07.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=hush';
+    const result = await run(
+      'Mutation',
+      'updateSettings',
+      {
+        input: {
+          ...BASE_INPUT,
+          slackSigningSecret: 'abcdef0123456789abcdef0123456789',
+          teamsEnabled: true,
+          teamsWebhookUrl: webhook,
+          expectedVersion: 0,
+        },
+      },
+      'dave',
+    );
+    expect(result.ok).toMatchObject({
+      slackSigningSecretConfigured: true,
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
+    });
+    expect(JSON.stringify(result.ok)).not.toMatch(/hush|abcdef0123456789/);
+    expect(await world.secrets.getSecret('teamsWebhookUrl')).toBe(webhook);
+    const read = await run('Query', 'settings', {}, 'alice');
+    expect(read.ok).toMatchObject({ teamsEnabled: true, teamsWebhookConfigured: true });
+    expect(JSON.stringify(read.ok)).not.toMatch(/hush|abcdef0123456789/);
+  });
+
+  it('refuses a webhook URL that is not https on its field, writing nothing', async () => {
+    const { world, run } = setup();
+    const result = await run(
+      'Mutation',
+      'updateSettings',
+      {
+        input: {
+          ...BASE_INPUT,
+          teamsEnabled: true,
+          teamsWebhookUrl: 'http://example.com/hook',
+          expectedVersion: 0,
+        },
+      },
+      'dave',
+    );
+    expect(result).toMatchObject({
+      errorType: 'ValidationError',
+      field: 'teamsWebhookUrl',
+      message: 'Teams webhook URL must be an https:// URL of at most 2,048 characters.',
+    });
+    expect(await world.settings.get()).toBeUndefined();
+    expect(await world.secrets.getSecret('teamsWebhookUrl')).toBeUndefined();
+  });
+
   it('is for admins only', async () => {
     const { run } = setup();
     const result = await run(

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('notifications of the local cloud', () => {
-  it('seeds settings with email and Slack on', async () => {
+  it('seeds settings with email, Slack and Teams on', async () => {
     expect(local.seeded.settings).toBe('created');
     const body = await call('grace.kim@example.com', SettingsDocument.toString());
     expect(body.errors).toBeUndefined();
@@ -54,6 +54,8 @@ describe('notifications of the local cloud', () => {
       sesSourceEmail: DEMO_NOTIFICATIONS.sesSourceEmail,
       slackEnabled: true,
       slackTokenConfigured: true,
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
     });
   });
 
@@ -82,6 +84,12 @@ describe('notifications of the local cloud', () => {
     expect(emails.flatMap((m) => m.to).sort()).toEqual(APPROVERS);
     expect(slack.map((m) => m.recipient?.email).sort()).toEqual(APPROVERS);
     expect(sent.filter((m) => m.channel === 'sns')).toEqual([]);
+    // One card for the channel behind the outbox's Teams webhook.
+    const teams = sent.filter((m) => m.channel === 'teams');
+    expect(teams.map((m) => m.webhook)).toEqual(['team-local']);
+    expect(lines.filter((l) => l.startsWith('▣ teams '))).toEqual([
+      '▣ teams  webhook team-local  "Access request waiting for approval"',
+    ]);
 
     expect(lines).toHaveLength(sent.length);
     const subject = emails[0]?.subject ?? '';

@@ -3,7 +3,7 @@
  * line, whatever the message's text holds.
  */
 import { describe, expect, it } from 'vitest';
-import { Outbox, notificationLine, printNotifications } from '../../../local/outbox';
+import { Outbox, notificationLine, printNotifications, updateLine } from '../../../local/outbox';
 
 describe('notification console lines', () => {
   it('prints one line per message with channel, recipient and quoted subject', () => {
@@ -70,5 +70,28 @@ describe('notification console lines', () => {
     ];
     expect(channel).toBe('# slack  #team-audit  "[TEAM audit] Access granted: x"');
     expect(sns).toBe('▲ sns    team-notifications  "Access granted"');
+  });
+
+  it('prints an "updated" line when a Slack message is edited (chat.update)', () => {
+    const outbox = new Outbox();
+    const lines: string[] = [];
+    const stop = printNotifications(outbox, (line) => lines.push(line));
+    const posted = outbox.add({
+      channel: 'slack',
+      method: 'chat.postMessage',
+      ts: '1.0',
+      conversation: 'D123',
+      recipient: { userId: 'U1', email: 'ivan.petrov@example.com' },
+      text: 'Access request pending',
+    });
+    const updated = outbox.update<'slack'>(posted.id, {
+      blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Access request approved\nby Bob' } }],
+    });
+    stop();
+    expect(lines).toEqual([
+      '# slack  ivan.petrov@example.com  "Access request pending"',
+      '# slack  ivan.petrov@example.com  updated "Access request approved by Bob"',
+    ]);
+    expect(updated && updateLine(updated)).toBe(lines[1]);
   });
 });

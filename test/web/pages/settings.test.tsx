@@ -120,6 +120,7 @@ describe('Settings page', () => {
       slackEnabled: true,
       slackAuditChannel: '#team-audit',
       slackToken: 'xoxb-123-456-abc',
+      teamsEnabled: false,
       adminGroupName: 'TEAM-Admins',
       auditorGroupName: null,
       ouCacheEnabled: false,
@@ -157,14 +158,101 @@ describe('Settings page', () => {
   it('clears a stored Slack token on request', () => {
     const stored = settings({ slackTokenConfigured: true, slackEnabled: false });
     const form = { ...formOf(stored), clearSlackToken: true };
-    expect(validateSettings(form, true, t)).toEqual({});
+    expect(validateSettings(form, stored, t)).toEqual({});
     const input = inputOf(form, 0);
     expect(input.clearSlackToken).toBe(true);
     expect('slackToken' in input).toBe(false);
     // Slack on with the token being deleted and no new one: refused.
-    expect(validateSettings({ ...form, slackEnabled: true }, true, t).slackToken).toBe(
+    expect(validateSettings({ ...form, slackEnabled: true }, stored, t).slackToken).toBe(
       t('settings.error.slackTokenNeeded'),
     );
+  });
+});
+
+describe('Slack signing secret and Microsoft Teams', () => {
+  const WEBHOOK = 'https://prod-12.westeurope.logic.azure.com/workflows/abc/triggers/manual?sig=zz';
+  const save = (page: PageWrapper) =>
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+
+  it('shows whether the signing secret and the webhook are configured, never their values', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: ADMIN,
+        settings: settings({
+          teamsEnabled: true,
+          teamsWebhookConfigured: true,
+          slackSigningSecretConfigured: false,
+        }),
+      }),
+    );
+    const { page } = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => page.getElement().textContent?.includes('Request settings'));
+    const text = page.getElement().textContent ?? '';
+    expect(text).toContain('Microsoft Teams notifications');
+    expect(text).toMatch(/Teams webhook URL\s*Configured/);
+    expect(text).toMatch(/Slack signing secret\s*Not configured/);
+  });
+
+  it('sends the webhook URL and the signing secret only when typed, in password fields', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN, settings: settings({ version: 2 }) }));
+    const { page } = await openEditor(api);
+    for (const label of ['Teams webhook URL', 'Slack signing secret']) {
+      const input = field(modal(page), label).findControl()?.findInput();
+      expect(input?.findNativeInput().getElement().getAttribute('type'), label).toBe('password');
+    }
+    expect(field(modal(page), 'Slack signing secret').findDescription()?.getElement().textContent).toContain(
+      'Basic Information → App Credentials → Signing Secret',
+    );
+    toggle(page, 'Microsoft Teams notifications');
+    save(page);
+    expect(errorOf(page, 'Teams webhook URL')).toBe(t('settings.error.teamsWebhookUrlNeeded'));
+    setText(page, 'Teams webhook URL', 'http://example.com/hook');
+    expect(errorOf(page, 'Teams webhook URL')).toBe(t('settings.error.teamsWebhookUrl'));
+    setText(page, 'Slack signing secret', 'not-valid');
+    expect(errorOf(page, 'Slack signing secret')).toBe(t('settings.error.slackSigningSecret'));
+    expect(api.callsOf('updateSettings')).toHaveLength(0);
+
+    setText(page, 'Teams webhook URL', ` ${WEBHOOK} `);
+    setText(page, 'Slack signing secret', 'abcdef0123456789abcdef0123456789');
+    save(page);
+    await waitForElement(() => api.callsOf('updateSettings').length > 0);
+    expect(api.callsOf('updateSettings')[0]?.[0]).toMatchObject({
+      teamsEnabled: true,
+      teamsWebhookUrl: WEBHOOK,
+      slackSigningSecret: 'abcdef0123456789abcdef0123456789',
+      expectedVersion: 2,
+    });
+    await waitForElement(() => page.getElement().textContent?.includes('Last saved by alice'));
+    expect(page.getElement().textContent).not.toContain('logic.azure.com');
+  });
+
+  it('keeps a stored webhook when the field is left empty, and clears it on request', () => {
+    const stored = settings({
+      teamsEnabled: true,
+      teamsWebhookConfigured: true,
+      slackSigningSecretConfigured: true,
+    });
+    const form = formOf(stored);
+    expect(form.teamsWebhookUrl).toBe('');
+    expect(validateSettings(form, stored, t)).toEqual({});
+    const kept = inputOf(form, 1);
+    expect(kept.teamsEnabled).toBe(true);
+    expect('teamsWebhookUrl' in kept).toBe(false);
+    expect('clearTeamsWebhookUrl' in kept).toBe(false);
+
+    const clearing = { ...form, clearTeamsWebhookUrl: true, clearSlackSigningSecret: true };
+    expect(validateSettings(clearing, stored, t).teamsWebhookUrl).toBe(
+      t('settings.error.teamsWebhookUrlNeeded'),
+    );
+    const input = inputOf({ ...clearing, teamsEnabled: false }, 1);
+    expect(input).toMatchObject({
+      teamsEnabled: false,
+      clearTeamsWebhookUrl: true,
+      clearSlackSigningSecret: true,
+    });
+    expect(
+      validateSettings({ ...form, teamsWebhookUrl: 'http://127.0.0.1:4566/teams/webhook/x' }, stored, t),
+    ).toEqual({});
   });
 });
 
@@ -284,7 +372,7 @@ describe('Approval settings', () => {
     });
     const form = formOf(stored);
     expect(form.escalation).toEqual({ amount: '1', unit: 'days' });
-    expect(validateSettings(form, false, t)).toEqual({});
+    expect(validateSettings(form, stored, t)).toEqual({});
     expect(inputOf(form, 4)).toMatchObject({
       reminderMinutes: 30,
       escalationMinutes: 1440,

@@ -1077,7 +1077,17 @@ export class MemoryTeamApi implements TeamApi {
     this.record('updateSettings', [input], () => {
       const current = this.data.settings;
       if (input.expectedVersion !== current.version) throw new ApiError('Conflict', 'The settings changed.');
-      const { slackToken, clearSlackToken, expectedVersion: _expected, ...given } = input;
+      const {
+        slackToken,
+        clearSlackToken,
+        slackSigningSecret,
+        clearSlackSigningSecret,
+        teamsWebhookUrl,
+        clearTeamsWebhookUrl,
+        teamsEnabled,
+        expectedVersion: _expected,
+        ...given
+      } = input;
       // --- settings: approvals (the server resolves group names and keeps what is left out) ---
       const { reminderMinutes, escalationMinutes, escalationGroupIds, breakGlassEnabled, ...rest } = given;
       const approvals = {
@@ -1110,6 +1120,13 @@ export class MemoryTeamApi implements TeamApi {
         adminGroupName: rest.adminGroupName ?? null,
         auditorGroupName: rest.auditorGroupName ?? null,
         slackTokenConfigured: clearSlackToken ? false : Boolean(slackToken) || current.slackTokenConfigured,
+        slackSigningSecretConfigured: clearSlackSigningSecret
+          ? false
+          : Boolean(slackSigningSecret) || current.slackSigningSecretConfigured,
+        teamsEnabled: teamsEnabled ?? current.teamsEnabled,
+        teamsWebhookConfigured: clearTeamsWebhookUrl
+          ? false
+          : Boolean(teamsWebhookUrl) || current.teamsWebhookConfigured,
         version: current.version + 1,
         updatedAt: this.now(),
         updatedBy: this.data.me.userName,

@@ -17,8 +17,10 @@ export {
   EMAIL,
   SES_IDENTITY_ARN,
   SLACK_TOKEN,
+  SLACK_SIGNING_SECRET,
   SLACK_CHANNEL,
   SENSITIVE_ACTION,
+  isWebhookUrl,
 } from '../../../lambdas/contract/patterns';
 import {
   MAX_TEXT_LENGTH,

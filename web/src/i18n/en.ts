@@ -591,6 +591,7 @@ export const en = {
   'document.field.settings.snsEnabled': 'SNS notifications',
   'document.field.settings.slackEnabled': 'Slack notifications',
   'document.field.settings.slackAuditChannel': 'Slack audit channel',
+  'document.field.settings.teamsEnabled': 'Microsoft Teams notifications',
   'document.field.settings.adminGroupName': 'TEAM admin group',
   'document.field.settings.auditorGroupName': 'TEAM auditor group',
   'document.field.settings.ouCacheEnabled': 'OU account cache',
@@ -700,6 +701,17 @@ export const en = {
   'settings.slackToken.clear': 'Delete the stored token',
   'settings.slackAuditChannel': 'Slack audit channel (optional)',
   'settings.slackAuditChannel.description': 'Also receives every notification. Invite the TEAM app to it.',
+  'settings.slackSigningSecret': 'Slack signing secret',
+  'settings.slackSigningSecret.description':
+    'Lets TEAM check that requests from Slack (such as button clicks) really come from your Slack app. Slack shows it under Basic Information → App Credentials → Signing Secret. Stored in AWS Secrets Manager; it is never shown again.',
+  'settings.slackSigningSecret.keep': 'Leave empty to keep the stored signing secret',
+  'settings.slackSigningSecret.clear': 'Delete the stored signing secret',
+  'settings.teams': 'Microsoft Teams notifications',
+  'settings.teamsWebhookUrl': 'Teams webhook URL',
+  'settings.teamsWebhookUrl.description':
+    'The URL of a Teams Workflows webhook that posts to your channel ("Post to a channel when a webhook request is received"). Stored in AWS Secrets Manager; it is never shown again.',
+  'settings.teamsWebhookUrl.keep': 'Leave empty to keep the stored URL',
+  'settings.teamsWebhookUrl.clear': 'Delete the stored URL',
   'settings.installSlack': 'Install Slack app',
   'settings.lastSaved': 'Last saved by {who}, {when}.',
   'settings.error.fix': 'Fix the fields marked below.',
@@ -709,6 +721,9 @@ export const en = {
   'settings.error.slackToken': 'A Slack bot token starts with xoxb- followed by letters, digits or dashes.',
   'settings.error.slackTokenNeeded': 'Slack notifications need a bot token.',
   'settings.error.slackChannel': 'Enter a Slack channel name or id.',
+  'settings.error.slackSigningSecret': 'A Slack signing secret is 16 to 128 letters or digits.',
+  'settings.error.teamsWebhookUrl': 'Enter an https:// URL of at most 2,048 characters.',
+  'settings.error.teamsWebhookUrlNeeded': 'Microsoft Teams notifications need a webhook URL.',
   'settings.error.sensitiveAction': '"{action}" is not an event name or eventSource:eventName.',
 
   // --- Settings: approvals (reminder, escalation, escalation groups, break-glass) ---

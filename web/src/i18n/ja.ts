@@ -591,6 +591,7 @@ export const ja: Messages = {
   'document.field.settings.snsEnabled': 'SNS 通知',
   'document.field.settings.slackEnabled': 'Slack 通知',
   'document.field.settings.slackAuditChannel': 'Slack 監査チャンネル',
+  'document.field.settings.teamsEnabled': 'Microsoft Teams 通知',
   'document.field.settings.adminGroupName': 'TEAM 管理者グループ',
   'document.field.settings.auditorGroupName': 'TEAM 監査者グループ',
   'document.field.settings.ouCacheEnabled': 'OU アカウントキャッシュ',
@@ -702,6 +703,17 @@ export const ja: Messages = {
   'settings.slackAuditChannel': 'Slack 監査チャンネル（任意）',
   'settings.slackAuditChannel.description':
     'すべての通知がこのチャンネルにも届きます。TEAM アプリを招待してください。',
+  'settings.slackSigningSecret': 'Slack 署名シークレット',
+  'settings.slackSigningSecret.description':
+    'Slack から届くリクエスト（ボタンのクリックなど）が自分の Slack アプリから送られたものかを TEAM が確認するために使います。Slack アプリの設定画面の Basic Information → App Credentials → Signing Secret に表示されます。AWS Secrets Manager に保存され、二度と表示されません。',
+  'settings.slackSigningSecret.keep': '空欄のままにすると保存済みの署名シークレットを使い続けます',
+  'settings.slackSigningSecret.clear': '保存済みの署名シークレットを削除',
+  'settings.teams': 'Microsoft Teams 通知',
+  'settings.teamsWebhookUrl': 'Teams Webhook URL',
+  'settings.teamsWebhookUrl.description':
+    '通知先チャネルに投稿する Teams ワークフロー（「Webhook 要求を受信したらチャネルに投稿する」）の URL です。AWS Secrets Manager に保存され、二度と表示されません。',
+  'settings.teamsWebhookUrl.keep': '空欄のままにすると保存済みの URL を使い続けます',
+  'settings.teamsWebhookUrl.clear': '保存済みの URL を削除',
   'settings.installSlack': 'Slack アプリをインストール',
   'settings.lastSaved': '最終保存: {who}、{when}',
   'settings.error.fix': '下の印の付いた項目を修正してください。',
@@ -712,6 +724,9 @@ export const ja: Messages = {
   'settings.error.slackToken': 'Slack ボットトークンは xoxb- で始まり、英数字かダッシュが続きます。',
   'settings.error.slackTokenNeeded': 'Slack 通知にはボットトークンが必要です。',
   'settings.error.slackChannel': 'Slack のチャンネル名または ID を入力してください。',
+  'settings.error.slackSigningSecret': 'Slack 署名シークレットは 16〜128 文字の英数字です。',
+  'settings.error.teamsWebhookUrl': 'https:// で始まる 2,048 文字以内の URL を入力してください。',
+  'settings.error.teamsWebhookUrlNeeded': 'Microsoft Teams 通知には Webhook URL が必要です。',
   'settings.error.sensitiveAction': '「{action}」はイベント名でも eventSource:eventName でもありません。',
 
   // --- Settings: approvals (reminder, escalation, escalation groups, break-glass) ---

@@ -39,6 +39,7 @@ const SETTINGS_FIELDS: Readonly<Record<string, FieldSpec>> = {
   snsEnabled: { label: 'document.field.settings.snsEnabled', kind: 'onOff' },
   slackEnabled: { label: 'document.field.settings.slackEnabled', kind: 'onOff' },
   slackAuditChannel: { label: 'document.field.settings.slackAuditChannel', kind: 'text' },
+  teamsEnabled: { label: 'document.field.settings.teamsEnabled', kind: 'onOff' },
   adminGroupName: { label: 'document.field.settings.adminGroupName', kind: 'group' },
   auditorGroupName: { label: 'document.field.settings.auditorGroupName', kind: 'group' },
   ouCacheEnabled: { label: 'document.field.settings.ouCacheEnabled', kind: 'onOff' },

@@ -25,7 +25,9 @@ import {
   SENSITIVE_ACTION,
   SES_IDENTITY_ARN,
   SLACK_CHANNEL,
+  SLACK_SIGNING_SECRET,
   SLACK_TOKEN,
+  isWebhookUrl,
 } from '../../components/validation';
 import { useT, type Translate } from '../../i18n';
 import { ModalFooter } from '../../components/modals';
@@ -45,7 +47,12 @@ export interface SettingsForm {
   slackEnabled: boolean;
   slackToken: string;
   clearSlackToken: boolean;
+  slackSigningSecret: string;
+  clearSlackSigningSecret: boolean;
   slackAuditChannel: string;
+  teamsEnabled: boolean;
+  teamsWebhookUrl: string;
+  clearTeamsWebhookUrl: boolean;
   adminGroupName: string;
   auditorGroupName: string;
   ouCacheEnabled: boolean;
@@ -62,7 +69,9 @@ export type SettingsField =
   | 'sesSourceEmail'
   | 'sesSourceArn'
   | 'slackToken'
+  | 'slackSigningSecret'
   | 'slackAuditChannel'
+  | 'teamsWebhookUrl'
   | 'adminGroupName'
   | 'auditorGroupName'
   | 'sensitiveActions'
@@ -85,6 +94,11 @@ const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
   slackAuditChannel: 'slackAuditChannel',
   slackToken: 'slackToken',
   clearSlackToken: 'slackToken',
+  slackSigningSecret: 'slackSigningSecret',
+  clearSlackSigningSecret: 'slackSigningSecret',
+  teamsEnabled: null,
+  teamsWebhookUrl: 'teamsWebhookUrl',
+  clearTeamsWebhookUrl: 'teamsWebhookUrl',
   adminGroupName: 'adminGroupName',
   auditorGroupName: 'auditorGroupName',
   ouCacheEnabled: null,
@@ -96,7 +110,7 @@ const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
   expectedVersion: null,
 };
 
-/** The edit form's starting values: the settings as read (never the Slack token). */
+/** The edit form's starting values: the settings as read (never a secret: they are write-only). */
 export function formOf(settings: Settings): SettingsForm {
   return {
     maxDurationHours: String(settings.maxDurationHours),
@@ -111,7 +125,12 @@ export function formOf(settings: Settings): SettingsForm {
     slackEnabled: settings.slackEnabled,
     slackToken: '',
     clearSlackToken: false,
+    slackSigningSecret: '',
+    clearSlackSigningSecret: false,
     slackAuditChannel: settings.slackAuditChannel ?? '',
+    teamsEnabled: settings.teamsEnabled,
+    teamsWebhookUrl: '',
+    clearTeamsWebhookUrl: false,
     adminGroupName: settings.adminGroupName ?? '',
     auditorGroupName: settings.auditorGroupName ?? '',
     ouCacheEnabled: settings.ouCacheEnabled,
@@ -129,10 +148,13 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter((line) => line !== '');
 
+/** Which write-only secrets are stored (the form needs a new one only where none is). */
+export type StoredSecrets = Pick<Settings, 'slackTokenConfigured' | 'teamsWebhookConfigured'>;
+
 /** Problems of the form, by field (the same rules the server applies). */
 export function validateSettings(
   form: SettingsForm,
-  tokenConfigured: boolean,
+  stored: StoredSecrets,
   t: Translate,
 ): Partial<Record<SettingsField, string>> {
   const errors: Partial<Record<SettingsField, string>> = {};
@@ -145,8 +167,21 @@ export function validateSettings(
   if (arn !== '' && !SES_IDENTITY_ARN.test(arn)) errors.sesSourceArn = t('settings.error.arn');
   const token = form.slackToken.trim();
   if (token !== '' && !SLACK_TOKEN.test(token)) errors.slackToken = t('settings.error.slackToken');
-  else if (form.slackEnabled && token === '' && (!tokenConfigured || form.clearSlackToken)) {
+  else if (form.slackEnabled && token === '' && (!stored.slackTokenConfigured || form.clearSlackToken)) {
     errors.slackToken = t('settings.error.slackTokenNeeded');
+  }
+  const signingSecret = form.slackSigningSecret.trim();
+  if (signingSecret !== '' && !SLACK_SIGNING_SECRET.test(signingSecret)) {
+    errors.slackSigningSecret = t('settings.error.slackSigningSecret');
+  }
+  const webhook = form.teamsWebhookUrl.trim();
+  if (webhook !== '' && !isWebhookUrl(webhook)) errors.teamsWebhookUrl = t('settings.error.teamsWebhookUrl');
+  else if (
+    form.teamsEnabled &&
+    webhook === '' &&
+    (!stored.teamsWebhookConfigured || form.clearTeamsWebhookUrl)
+  ) {
+    errors.teamsWebhookUrl = t('settings.error.teamsWebhookUrlNeeded');
   }
   const channel = form.slackAuditChannel.trim();
   if (channel !== '' && !SLACK_CHANNEL.test(channel))
@@ -175,6 +210,8 @@ export function validateSettings(
 export function inputOf(form: SettingsForm, version: number): UpdateSettingsInput {
   const optional = (value: string) => (value.trim() === '' ? null : value.trim());
   const token = form.slackToken.trim();
+  const signingSecret = form.slackSigningSecret.trim();
+  const webhook = form.teamsWebhookUrl.trim();
   return {
     maxDurationHours: Number(form.maxDurationHours.trim()),
     expiryHours: Number(form.expiryHours.trim()),
@@ -189,6 +226,11 @@ export function inputOf(form: SettingsForm, version: number): UpdateSettingsInpu
     slackAuditChannel: optional(form.slackAuditChannel),
     ...(token !== '' ? { slackToken: token } : {}),
     ...(form.clearSlackToken && token === '' ? { clearSlackToken: true } : {}),
+    ...(signingSecret !== '' ? { slackSigningSecret: signingSecret } : {}),
+    ...(form.clearSlackSigningSecret && signingSecret === '' ? { clearSlackSigningSecret: true } : {}),
+    teamsEnabled: form.teamsEnabled,
+    ...(webhook !== '' ? { teamsWebhookUrl: webhook } : {}),
+    ...(form.clearTeamsWebhookUrl && webhook === '' ? { clearTeamsWebhookUrl: true } : {}),
     adminGroupName: optional(form.adminGroupName),
     auditorGroupName: optional(form.auditorGroupName),
     ouCacheEnabled: form.ouCacheEnabled,
@@ -217,7 +259,7 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
   const [busy, setBusy] = useState(false);
   const [serverError, setServerError] = useState<string | undefined>();
   const serverFieldError = useServerFieldError(SERVER_FIELDS, form);
-  const errors = validateSettings(form, settings.slackTokenConfigured, t);
+  const errors = validateSettings(form, settings, t);
   const shown = (field: SettingsField) =>
     serverFieldError.of(field) ?? (submitted ? errors[field] : undefined);
   const set = (patch: Partial<SettingsForm>) => setForm((current) => ({ ...current, ...patch }));
@@ -288,6 +330,51 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
       );
     }
   };
+
+  const status = (configured: boolean) =>
+    configured ? (
+      <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
+    ) : (
+      <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
+    );
+
+  /** A write-only secret: a password field, whether one is stored, and a way to delete it. */
+  const secretField = (spec: {
+    field: 'slackSigningSecret' | 'teamsWebhookUrl';
+    clear: 'clearSlackSigningSecret' | 'clearTeamsWebhookUrl';
+    configured: boolean;
+    label: string;
+    description: string;
+    keep: string;
+    placeholder: string;
+    clearLabel: string;
+  }) => (
+    <FormField
+      label={spec.label}
+      description={spec.description}
+      info={status(spec.configured)}
+      errorText={shown(spec.field)}
+    >
+      <SpaceBetween size="xs">
+        <Input
+          type="password"
+          autoComplete={false}
+          value={form[spec.field]}
+          disabled={form[spec.clear]}
+          placeholder={spec.configured ? spec.keep : spec.placeholder}
+          onChange={({ detail }) => set({ [spec.field]: detail.value })}
+        />
+        {spec.configured ? (
+          <Checkbox
+            checked={form[spec.clear]}
+            onChange={({ detail }) => set({ [spec.clear]: detail.checked, [spec.field]: '' })}
+          >
+            {spec.clearLabel}
+          </Checkbox>
+        ) : null}
+      </SpaceBetween>
+    </FormField>
+  );
 
   const flag = (
     label: string,
@@ -439,13 +526,7 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
             <FormField
               label={t('settings.slackToken')}
               description={t('settings.slackToken.description')}
-              info={
-                settings.slackTokenConfigured ? (
-                  <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
-                ) : (
-                  <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
-                )
-              }
+              info={status(settings.slackTokenConfigured)}
               errorText={shown('slackToken')}
             >
               <SpaceBetween size="xs">
@@ -467,6 +548,16 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
                 ) : null}
               </SpaceBetween>
             </FormField>
+            {secretField({
+              field: 'slackSigningSecret',
+              clear: 'clearSlackSigningSecret',
+              configured: settings.slackSigningSecretConfigured,
+              label: t('settings.slackSigningSecret'),
+              description: t('settings.slackSigningSecret.description'),
+              keep: t('settings.slackSigningSecret.keep'),
+              placeholder: '',
+              clearLabel: t('settings.slackSigningSecret.clear'),
+            })}
             <FormField
               label={t('settings.slackAuditChannel')}
               description={t('settings.slackAuditChannel.description')}
@@ -477,6 +568,17 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
                 onChange={({ detail }) => set({ slackAuditChannel: detail.value })}
               />
             </FormField>
+            {flag(t('settings.teams'), form.teamsEnabled, (v) => set({ teamsEnabled: v }))}
+            {secretField({
+              field: 'teamsWebhookUrl',
+              clear: 'clearTeamsWebhookUrl',
+              configured: settings.teamsWebhookConfigured,
+              label: t('settings.teamsWebhookUrl'),
+              description: t('settings.teamsWebhookUrl.description'),
+              keep: t('settings.teamsWebhookUrl.keep'),
+              placeholder: 'https://…',
+              clearLabel: t('settings.teamsWebhookUrl.clear'),
+            })}
           </SpaceBetween>
         </ColumnLayout>
         <SpaceBetween size="m">

@@ -56,6 +56,13 @@ function Summary({ settings }: { settings: Settings }) {
     </StatusIndicator>
   );
   const required = (value: boolean) => (value ? t('common.required') : t('common.notRequired'));
+  /** Whether a write-only secret is stored: its value is never shown (nor known here). */
+  const configured = (value: boolean) =>
+    value ? (
+      <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
+    ) : (
+      <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
+    );
   const orDefault = (value: string | null) => value || t('settings.deploymentDefault');
   return (
     <ColumnLayout columns={3} variant="text-grid">
@@ -105,15 +112,14 @@ function Summary({ settings }: { settings: Settings }) {
             { label: t('settings.sesSourceArn'), value: settings.sesSourceArn || '-' },
             { label: t('settings.sns'), value: onOff(settings.snsEnabled) },
             { label: t('settings.slack'), value: onOff(settings.slackEnabled) },
+            { label: t('settings.slackToken'), value: configured(settings.slackTokenConfigured) },
             {
-              label: t('settings.slackToken'),
-              value: settings.slackTokenConfigured ? (
-                <StatusIndicator type="success">{t('settings.slackToken.configured')}</StatusIndicator>
-              ) : (
-                <StatusIndicator type="stopped">{t('settings.slackToken.notConfigured')}</StatusIndicator>
-              ),
+              label: t('settings.slackSigningSecret'),
+              value: configured(settings.slackSigningSecretConfigured),
             },
             { label: t('settings.slackAuditChannel'), value: settings.slackAuditChannel || '-' },
+            { label: t('settings.teams'), value: onOff(settings.teamsEnabled) },
+            { label: t('settings.teamsWebhookUrl'), value: configured(settings.teamsWebhookConfigured) },
           ]}
         />
       </SpaceBetween>
