@@ -16,6 +16,7 @@ import {
 } from './backend';
 import { outboxPage } from './outbox/page';
 import { registerRequestWorkflow } from './workflow';
+import { portalPage } from './portal-page';
 import { startWebHost, type RunningWebHost } from './web-host';
 
 export interface LocalCloudOptions extends LocalBackendOptions {
@@ -35,29 +36,6 @@ export interface LocalCloud {
   /** Requests whose workflow was picked up again from kept data. */
   resumed: string[];
   stop(): Promise<void>;
-}
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A stand-in for the AWS access portal: who holds which permission set in which account now. */
-function portalPage(backend: LocalBackend): string {
-  const { state } = backend.simulators;
-  const users = new Map(backend.org.users.map((u) => [u.id, u.displayName ?? u.userName]));
-  const accounts = new Map(backend.org.accounts.map((a) => [a.id, a.name]));
-  const sets = new Map(backend.org.permissionSets.map((p) => [p.arn, p.name]));
-  const rows = state
-    .assignments()
-    .map(
-      (a) =>
-        `<tr><td>${escapeHtml(users.get(a.principalId) ?? a.principalId)}</td><td>${escapeHtml(
-          `${accounts.get(a.accountId) ?? ''} (${a.accountId})`,
-        )}</td><td>${escapeHtml(sets.get(a.permissionSetArn) ?? a.permissionSetArn)}</td></tr>`,
-    )
-    .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Local access portal</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style>
-</head><body><h1>Local access portal</h1><p>Account assignments in the local IAM Identity Center right now.</p>
-<table><thead><tr><th>User</th><th>Account</th><th>Permission set</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
 }
 
 /**
@@ -102,7 +80,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         port: options.webPort ?? 0,
         shimHosts: () => [hostOf(backend.urls.graphql), hostOf(backend.urls.auth)],
         pages: {
-          '/local/portal': () => portalPage(backend),
+          '/local/portal': () => portalPage(backend.simulators.state.assignments(), backend.org),
           '/local/outbox': () => outboxPage({ outboxUrl: backend.urls.outbox }),
         },
         runtimeConfig: (appUrl) =>

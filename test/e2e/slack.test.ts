@@ -8,7 +8,11 @@
 import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateRequestDocument, GetRequestDocument } from '../../graphql/generated/operations';
+import {
+  ApproveRequestDocument,
+  CreateRequestDocument,
+  GetRequestDocument,
+} from '../../graphql/generated/operations';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import type { SlackMessage } from '../../local/outbox';
 import { CHROMIUM, ensureWebBuild, launchChromium, screenshot } from './support';
@@ -61,6 +65,7 @@ describe('Slack: approving from the message', () => {
       },
     );
     await cloud.backend.settle();
+    decisionMessages(created.createRequest.id);
     return created.createRequest.id;
   }
 
@@ -77,13 +82,29 @@ describe('Slack: approving from the message', () => {
     return { ...((await response.json()) as T), httpStatus: response.status };
   };
 
-  /** The approvers' decision messages about a request (DMs whose buttons carry its id). */
-  const decisionMessages = (requestId: string): SlackMessage[] =>
-    cloud.backend.outbox.outbox
-      .list({ channel: 'slack' })
-      .filter(
-        (m) => m.recipient !== undefined && JSON.stringify(m.blocks ?? []).includes(`"value":"${requestId}"`),
-      );
+  /** Outbox ids of each request's decision messages, as first posted (their buttons carried its id). */
+  const posted = new Map<string, string[]>();
+  /**
+   * The approvers' decision messages about a request as they are now (updates included): the
+   * DMs first posted with buttons carrying its id, one per approver.
+   */
+  const decisionMessages = (requestId: string): SlackMessage[] => {
+    let ids = posted.get(requestId);
+    if (ids === undefined) {
+      ids = cloud.backend.outbox.outbox
+        .list({ channel: 'slack' })
+        .filter(
+          (m) =>
+            m.recipient !== undefined && JSON.stringify(m.blocks ?? []).includes(`"value":"${requestId}"`),
+        )
+        .map((m) => m.id);
+      posted.set(requestId, ids);
+    }
+    const now = cloud.backend.outbox.outbox.list({ channel: 'slack' });
+    const messages = ids.map((id) => now.find((m) => m.id === id)).filter((m) => m !== undefined);
+    expect(messages.map((m) => m.recipient?.email).sort()).toEqual(APPROVERS);
+    return messages;
+  };
   const messageTo = (requestId: string, email: string) => {
     const found = decisionMessages(requestId).find((m) => m.recipient?.email === email);
     if (!found) throw new Error(`no decision message to ${email}`);
@@ -211,6 +232,24 @@ describe('Slack: approving from the message', () => {
     expect(await statusOf(id)).toBe('REJECTED');
     for (const m of decisionMessages(id)) {
       expect(JSON.stringify(m.blocks)).toContain('Access request rejected');
+    }
+  });
+
+  it('a decision taken in the web app updates every approver message too', async () => {
+    const id = await request(ONE_APPROVAL.id, 'Review the sandbox budget alarms');
+    await graphql(APPROVERS[0]!, ApproveRequestDocument.toString(), {
+      input: { requestId: id, comment: 'Approved in the browser' },
+    });
+    await cloud.backend.settle();
+    const messages = decisionMessages(id);
+    expect(messages).toHaveLength(APPROVERS.length);
+    for (const m of messages) {
+      expect(m.edited, m.recipient?.email).toBeDefined();
+      expect(actionIdsOf(m)).toEqual(['open_request']);
+      const text = JSON.stringify(m.blocks);
+      expect(text).toContain('Access request approved');
+      expect(text).toContain('Bob Martin');
+      expect(text).toContain('Approved in the browser');
     }
   });
 

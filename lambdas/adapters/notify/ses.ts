@@ -1,5 +1,5 @@
 import { SendEmailCommand, SESv2Client, type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
-import type { NotificationMessage } from '../../core/notifications/message';
+import { TIME_FIELDS, type MessageField, type NotificationMessage } from '../../core/notifications/message';
 import type {
   ChannelReport,
   Delivery,
@@ -8,6 +8,7 @@ import type {
 } from '../../core/notifications/ports';
 import type { Recipient } from '../../core/notifications/recipients';
 import { describeError } from '../../core/notifications/send';
+import { formatInTimeZone } from '../../core/notifications/text';
 import { isThrottling } from '../errors';
 import { escapeHtml } from './escape';
 
@@ -48,6 +49,13 @@ export function regionOfArn(arn: string): string | undefined {
   return region !== undefined && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region) ? region : undefined;
 }
 
+/**
+ * A field's value as people read it: times in words, in UTC (an email's reader has no known time
+ * zone; the zone is named), everything else as written.
+ */
+const shown = (field: MessageField): string =>
+  TIME_FIELDS.has(field.key) ? formatInTimeZone(field.value, 'UTC') : field.value;
+
 /** Free text keeps its line breaks in HTML. */
 const htmlValue = (value: string) => escapeHtml(value).replace(/\r?\n/g, '<br>');
 
@@ -62,7 +70,7 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
     .map(
       (f) =>
         `<tr><th align="left" valign="top" style="padding:4px 12px 4px 0;white-space:nowrap">${escapeHtml(f.label)}</th>` +
-        `<td style="padding:4px 0">${htmlValue(f.value)}</td></tr>`,
+        `<td style="padding:4px 0">${htmlValue(shown(f))}</td></tr>`,
     )
     .join('\n');
   const html = [
@@ -78,7 +86,7 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
     '</body></html>',
   ].join('\n');
 
-  const textFields = message.fields.map((f) => `${f.label}: ${f.value.replace(/\r?\n/g, '\n  ')}`);
+  const textFields = message.fields.map((f) => `${f.label}: ${shown(f).replace(/\r?\n/g, '\n  ')}`);
   const text = [
     ...(high
       ? ['*** HIGH PRIORITY: break-glass access was taken without approval. Review it now. ***', '']

@@ -111,7 +111,7 @@ describe('SesEmailChannel against the local SES v2', () => {
       [A],
       'AWS access extension for Prod-Payments (333333333331) needs approval',
       [
-        'End time: 2026-03-02T12:00:00.000Z',
+        'End time: Monday, March 2, 2026 at 12:00 PM UTC',
         'Extension: 2 hours more',
         'Reason: Migration runs late',
         'Asked by: Alice Requester (alice@example.com)',
@@ -123,7 +123,7 @@ describe('SesEmailChannel against the local SES v2', () => {
       APPROVERS,
       'AWS access extended for Prod-Payments (333333333331)',
       [
-        'New end time: 2026-03-02T14:00:00.000Z',
+        'New end time: Monday, March 2, 2026 at 2:00 PM UTC',
         'Approved by: Bob Approver (bob@example.com)',
         'Comment: extended by Bob',
       ],
@@ -140,7 +140,7 @@ describe('SesEmailChannel against the local SES v2', () => {
       APPROVERS,
       [],
       'BREAK-GLASS: Alice Requester took ReadOnlyAccess access to Prod-Payments (333333333331)',
-      ['Incident: INC-9001', 'End time: 2026-03-02T12:00:00.000Z'],
+      ['Incident: INC-9001', 'End time: Monday, March 2, 2026 at 12:00 PM UTC'],
     ],
     [
       'review-reminder',
@@ -180,7 +180,7 @@ describe('SesEmailChannel against the local SES v2', () => {
     for (const line of [
       'Account: Prod-Payments (333333333331)',
       'Role: ReadOnlyAccess',
-      'Start time: 2026-03-02T10:00:00.000Z',
+      'Start time: Monday, March 2, 2026 at 10:00 AM UTC',
       'Duration: 2 hours',
       'Requester: Alice Requester (alice@example.com)',
       'Justification: Investigate the payment incident',

@@ -180,8 +180,3 @@ export function formatRemaining(ms: number, t: Translate): string {
   if (hours > 0) return t('time.hoursMinutes', { h: hours, m: two(minutes) });
   return t('time.minutesSeconds', { m: minutes, s: two(seconds) });
 }
-
-/** When access ends (or ended): start + duration. */
-export function accessEnd(startTime: string, durationHours: number): Date {
-  return new Date(new Date(startTime).getTime() + durationHours * 3_600_000);
-}
