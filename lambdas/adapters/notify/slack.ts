@@ -207,7 +207,7 @@ export interface SlackChannelOptions extends SlackClientOptions {
 }
 
 /** A Slack user as TEAM needs them. */
-export interface SlackUser {
+interface SlackUser {
   id: string;
   tz?: string;
   /** The profile's email address, when Slack confirmed it (`users.info` with users:read.email). */
@@ -322,9 +322,6 @@ export class SlackClient {
     }
   }
 }
-
-/** Whether an error is Slack's answer `code`. */
-export const isSlackError = (error: unknown, code: string): boolean => platformCode(error) === code;
 
 /**
  * Approvers' decision messages: remembered when posted, and brought up to date (chat.update) with
