@@ -18,6 +18,7 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_POLL_DELAYS_MS } from '../lambdas/core/access/poll';
+import { timed } from '../local/backend';
 import { approverPolicyFrom, eligibilityPolicyFrom } from '../lambdas/core/policies/stored-policies';
 import type { RealtimePublisher } from '../lambdas/core/ports';
 import type { CallerIdentity } from '../lambdas/core/types';
@@ -31,6 +32,7 @@ import {
 } from '../test/workflows/harness';
 import { ORIGINAL_PATHS } from './lib/baseline';
 import { DynamoRecorder } from './lib/dynamo';
+import { billedMs, MEMORY_MB } from './lib/prices';
 import {
   isOriginalPath,
   type Cell,
@@ -302,6 +304,8 @@ const EXTRA_PATH_NOTES: Record<LifecycleExtraPath, string> = {
 
 interface Sample extends Omit<LifecyclePathCounts, 'path' | 'requests'> {
   apiInvocations: number;
+  lambdaBilledMs: number;
+  apiBilledMs: number;
   creationIdcCalls: number;
   routerInvocations: number;
   tasksInvocations: number;
@@ -329,6 +333,13 @@ interface Publishes {
 }
 
 const PUBLISH_FIELD = 'Mutation.publishRequestChange';
+
+/** One function invocation seen during a sample: its wall-clock and process CPU time (ms). */
+interface Invocation {
+  fn: string;
+  wall: number;
+  cpu: number;
+}
 
 /** `publishRequestChange` operations the local AppSync has run, whoever sent them. */
 const appsyncPublishes = (h: Harness): number => h.local.appsync.stats.byField[PUBLISH_FIELD] ?? 0;
@@ -361,6 +372,7 @@ async function measure(
   scenario: Scenario,
   people: People,
   publishes: Publishes,
+  invocations: Invocation[],
 ): Promise<Sample> {
   const sim = h.local.simulators;
   const { usecases } = h.backend;
@@ -383,58 +395,57 @@ async function measure(
   const callers = new Map<string, CallerIdentity>();
   for (const p of Object.values(people)) callers.set(p.id, await caller(p));
   sim.resetCalls(); // the group lookups above stand for the token's claims, not for the lifecycle
+  invocations.length = 0;
   const as = (p: Person) => callers.get(p.id) ?? callerOf(p);
+  /** One api invocation: the use case timed as the api function would be billed for it. */
+  const apiCall = <T>(body: () => Promise<T>): Promise<T> => {
+    api += 1;
+    return timed('api', (fn, wall, cpu) => invocations.push({ fn, wall, cpu }), body);
+  };
   const comment = { comment: 'Benchmark' };
   const actions: Actions = {
     async create(by, input) {
-      api += 1;
-      const created = await usecases.createRequest(as(by), input);
+      const created = await apiCall(() => usecases.createRequest(as(by), input));
       const calls = sim.calls();
       atCreation = sum(calls.ssoAdmin) + sum(calls.identityStore) + sum(calls.organizations);
       await h.settle();
       return created.id;
     },
     async approve(id, by) {
-      api += 1;
-      await usecases.approveRequest(as(by), { requestId: id, ...comment });
+      await apiCall(() => usecases.approveRequest(as(by), { requestId: id, ...comment }));
       await h.settle();
     },
     async reject(id, by) {
-      api += 1;
-      await usecases.rejectRequest(as(by), { requestId: id, ...comment });
+      await apiCall(() => usecases.rejectRequest(as(by), { requestId: id, ...comment }));
       await h.settle();
     },
     async cancel(id, by) {
-      api += 1;
-      await usecases.cancelRequest(as(by), { requestId: id });
+      await apiCall(() => usecases.cancelRequest(as(by), { requestId: id }));
       await h.settle();
     },
     async revoke(id, by) {
-      api += 1;
-      await usecases.revokeRequest(as(by), { requestId: id, ...comment });
+      await apiCall(() => usecases.revokeRequest(as(by), { requestId: id, ...comment }));
       await h.settle();
     },
     async extend(id, by, hours) {
-      api += 1;
-      await usecases.extendRequest(as(by), { requestId: id, hours, reason: 'Benchmark' });
+      await apiCall(() => usecases.extendRequest(as(by), { requestId: id, hours, reason: 'Benchmark' }));
       await h.settle();
     },
     async approveExtension(id, by) {
-      api += 1;
-      await usecases.approveExtension(as(by), { requestId: id, extensionId: 1, ...comment });
+      await apiCall(() => usecases.approveExtension(as(by), { requestId: id, extensionId: 1, ...comment }));
       await h.settle();
     },
     async breakGlass(by, input) {
-      api += 1;
-      const created = await usecases.createBreakGlassRequest(as(by), input);
+      const created = await apiCall(() => usecases.createBreakGlassRequest(as(by), input));
       const calls = sim.calls();
       atCreation = sum(calls.ssoAdmin) + sum(calls.identityStore) + sum(calls.organizations);
       await h.settle();
       return created.id;
     },
     async review(id, by) {
-      api += 1;
-      await usecases.reviewRequest(as(by), { requestId: id, state: 'acknowledged', comment: 'Benchmark' });
+      await apiCall(() =>
+        usecases.reviewRequest(as(by), { requestId: id, state: 'acknowledged', comment: 'Benchmark' }),
+      );
       await h.settle();
     },
     advance: (ms) => h.advance(ms),
@@ -452,6 +463,10 @@ async function measure(
   const dynamo = recorder.stats();
   const mails = h.local.outbox.outbox.list({ channel: 'email' }).slice(mailBefore);
   const tokenUnits = tokenWrites > 0 ? await tokenWriteUnits(h, id, final.status) : 0;
+  const billed = (which: (fn: string) => boolean) =>
+    invocations
+      .filter((i) => which(i.fn))
+      .reduce((n, i) => n + billedMs(i.wall, i.cpu, i.fn === 'api' ? MEMORY_MB.api : MEMORY_MB.router), 0);
   const operations = appsyncPublishes(h) - publishesBefore;
   if (operations !== publishes.seen) {
     throw new Error(
@@ -473,6 +488,8 @@ async function measure(
     realtimeMessages: publishes.messages,
     notifications: mails.reduce((n, m) => n + m.to.length + m.cc.length + m.bcc.length, 0),
     apiInvocations: api,
+    lambdaBilledMs: billed((fn) => fn !== 'api'),
+    apiBilledMs: billed((fn) => fn === 'api'),
     creationIdcCalls: atCreation,
     routerInvocations: router,
     tasksInvocations: tasks,
@@ -531,6 +548,8 @@ function average(samples: Sample[]): Sample {
     realtimeMessages: avg((s) => s.realtimeMessages ?? 0),
     notifications: avg((s) => s.notifications ?? 0),
     apiInvocations: avg((s) => s.apiInvocations),
+    lambdaBilledMs: avg((s) => s.lambdaBilledMs),
+    apiBilledMs: avg((s) => s.apiBilledMs),
     creationIdcCalls: avg((s) => s.creationIdcCalls),
     routerInvocations: avg((s) => s.routerInvocations),
     tasksInvocations: avg((s) => s.tasksInvocations),
@@ -554,9 +573,13 @@ const ratio = (ours: number, original: number | undefined): Cell =>
 export async function run(options: RunOptions = { log: () => undefined, quick: false }): Promise<Section> {
   const repeat = options.quick ? 1 : 3;
   const recorder = new DynamoRecorder();
+  const invocations: Invocation[] = [];
   const h = await startHarness({
     email: true,
+    // Identity Center as slow as it is (local/sim/profiles.ts), polled as the deployed function polls it.
+    identityCenterProfile: 'realistic',
     pollDelaysMs: DEFAULT_POLL_DELAYS_MS,
+    onInvocation: (fn, wall, cpu) => invocations.push({ fn, wall, cpu }),
     dynamoDb: (endpoint) => {
       const client = new DynamoDBClient({ endpoint, ...LOCAL });
       recorder.attach(client);
@@ -575,12 +598,18 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       frank: h.person('frank.lee@example.com'),
     };
     await pinPolicies(h, people);
+    // As in an organization where these permission sets are in use: their roles exist in the
+    // accounts. A first use in an account (Identity Center provisions the set: 5–15 s more) is
+    // a one-off per account and permission set, left out of the per-request figures.
+    const { state } = h.local.simulators;
+    for (const target of [STAGING, SANDBOX, PORTAL, SANDBOX_B])
+      state.permissionSets.get(target.permissionSetArn)?.provisionedTo.add(target.accountId);
     const results = new Map<PathId, Sample>();
     for (const scenario of SCENARIOS) {
       options.log(`lifecycle: ${scenario.path} × ${repeat}`);
       const samples: Sample[] = [];
       for (let i = 0; i < repeat; i += 1)
-        samples.push(await measure(h, recorder, scenario, people, publishes));
+        samples.push(await measure(h, recorder, scenario, people, publishes, invocations));
       results.set(scenario.path, average(samples));
     }
 
@@ -627,10 +656,10 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     for (const [path, s] of results) {
       if (path === 'revoke-failure') continue;
       const {
-        apiInvocations: _a,
         routerInvocations: _r,
         tasksInvocations: _t,
         tokenWrites: _w,
+        creationIdcCalls: _c,
         ...counts
       } = s;
       lifecycle.push({ path, requests: repeat, ...counts });
@@ -730,7 +759,9 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
       notes: [
         `Each path ran ${repeat} time(s), one request at a time, from createRequest (real use case) to the final status; figures are per-request averages.`,
         'One standard state machine per request: transitions are states entered plus retries, as the baseline counts them.',
-        'Assignment status is polled with the production delays (first check 250 ms after the call); the simulator settles an operation in 50 ms.',
+        `Identity Center runs on the realistic profile (local/sim/profiles.ts): an assignment ends after a log-normal delay (median 3 s, 1–10 s; 5–15 s more when the permission set is first provisioned to the account), 50 ms per call, throttled at 20 calls/s and 15 operations in progress; its status is checked with the deployed pauses (${DEFAULT_POLL_DELAYS_MS.map((d) => d / 1000).join(', ')} s).`,
+        `Lambda time is measured per invocation (router, workflow tasks, api): wall-clock time, with the process CPU time meanwhile scaled to Lambda's CPU share at the function's memory (api ${MEMORY_MB.api} MB, router and workflow tasks ${MEMORY_MB.router} MB); the status-check pauses are billed as they are. The process CPU time includes the simulators' share, so the figure is an upper bound.`,
+        'The permission sets are already provisioned to the accounts the paths use (their roles exist, as where they are in use); the first use of a permission set in an account takes Identity Center 5–15 s more, once.',
         'Policies are pinned for the run (see pinPolicies): Payments Staging is decided by its OU policy alone (one approval), whatever the demo organization seeds for the account.',
       ],
       lifecycle,

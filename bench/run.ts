@@ -26,6 +26,7 @@ export const SECTIONS = [
   { id: 'eligibility', module: 'eligibility.ts', what: 'request form at 2,000 accounts / 200 OUs' },
   { id: 'lists', module: 'lists.ts', what: 'list pages at 100,000 requests' },
   { id: 'spa', module: 'spa.ts', what: 'SPA initial-route bundle' },
+  { id: 'build', module: 'build.ts', what: 'npm run synth, empty and warm bundle cache' },
 ] as const;
 
 interface SectionResult {

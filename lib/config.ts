@@ -122,6 +122,34 @@ const cidr = z.string().superRefine((value, ctx) => {
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 
+/** Where the project is published: its documentation, issues and releases. */
+export const PROJECT_REPOSITORY_URL = 'https://github.com/team-idc/team-idc';
+
+/** The placeholder a release-notes URL may hold for TEAM's version (`.../releases/tag/v{version}`). */
+export const VERSION_PLACEHOLDER = '{version}';
+
+/** The links of the web app's user menu when the configuration names none: the project's own. */
+export const DEFAULT_SUPPORT_LINKS = {
+  documentationUrl: `${PROJECT_REPOSITORY_URL}/tree/main/docs`,
+  feedbackUrl: `${PROJECT_REPOSITORY_URL}/issues/new?labels=feedback`,
+  bugReportUrl: `${PROJECT_REPOSITORY_URL}/issues/new?labels=bug`,
+  releaseNotesUrl: `${PROJECT_REPOSITORY_URL}/releases/tag/v${VERSION_PLACEHOLDER}`,
+} as const;
+
+const support = z
+  .strictObject({
+    /** The user menu's Documentation link. */
+    documentationUrl: httpsUrl.default(DEFAULT_SUPPORT_LINKS.documentationUrl),
+    /** The user menu's Feedback link. */
+    feedbackUrl: httpsUrl.default(DEFAULT_SUPPORT_LINKS.feedbackUrl),
+    /** The user menu's Report a bug link. */
+    bugReportUrl: httpsUrl.default(DEFAULT_SUPPORT_LINKS.bugReportUrl),
+    /** Where the version in the user menu links to; `{version}` is replaced by TEAM's version. */
+    releaseNotesUrl: httpsUrl.default(DEFAULT_SUPPORT_LINKS.releaseNotesUrl),
+  })
+  // prefault: an absent section is parsed as {}, so each link gets its default.
+  .prefault({});
+
 const cloudTrailLake = z
   .strictObject({
     type: z.literal('cloudtrail-lake'),
@@ -297,6 +325,8 @@ export const teamConfigSchema = z.strictObject({
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be lower-case letters, digits and hyphens')
     .refine((v) => !/aws|amazon|cognito/.test(v), 'must not contain "aws", "amazon" or "cognito"')
     .optional(),
+  /** Links of the web app's user menu (documentation, feedback, bug reports, release notes). */
+  support,
   /** Tags applied to every resource. */
   tags: z
     .record(z.string().min(1).max(128), z.string().max(256, 'tag values are at most 256 characters'))
@@ -315,7 +345,56 @@ export const teamConfigSchema = z.strictObject({
     .default(365),
   /** Adds http://127.0.0.1:5173 to the sign-in callback URLs (SPA development against this stack). */
   dev: z.boolean().default(false),
+  /**
+   * Deploy into the organization management account (the owner of the Identity Center instance)
+   * instead of a delegated-administrator member account. Off by default and not recommended:
+   * docs/deployment.md says what it costs. With it on, `account` (when given) must be the
+   * management account; without it, deploying there is refused.
+   */
+  deployInManagementAccount: z.boolean().default(false),
 });
+
+/**
+ * Why TEAM may not be deployed to `account` with this configuration, or undefined when it may:
+ * the management account only with `deployInManagementAccount`, and that flag only there.
+ */
+export function deploymentAccountProblem(
+  config: Pick<TeamConfig, 'deployInManagementAccount' | 'identityCenter'>,
+  account: string,
+): string | undefined {
+  const management = config.identityCenter.managementAccountId;
+  if (account === management && !config.deployInManagementAccount) {
+    return (
+      `TEAM is being deployed to ${account}, the organization management account ` +
+      '(identityCenter.managementAccountId), which owns the Identity Center instance. Choose one: ' +
+      '(1) recommended: deploy TEAM to a dedicated member account and make it a delegated administrator ' +
+      "with bin/management-account.ts (docs/deployment.md, section 2), then deploy with that account's " +
+      'credentials (or "account" set to it); or (2) deploy into the management account on purpose: set ' +
+      '"deployInManagementAccount": true in the configuration (docs/deployment.md, section 14 explains ' +
+      'the security trade-off).'
+    );
+  }
+  if (account !== management && config.deployInManagementAccount) {
+    return (
+      `"deployInManagementAccount" is true, but TEAM is being deployed to ${account}, not to the ` +
+      `management account ${management} (identityCenter.managementAccountId). Remove ` +
+      '"deployInManagementAccount" to deploy to this member account as a delegated administrator ' +
+      "(recommended), or deploy with the management account's credentials."
+    );
+  }
+  return undefined;
+}
+
+/** The check of `deploymentAccountProblem` when the configuration names its account. */
+function configuredAccountIssue(config: TeamConfig): { path: string; message: string } | undefined {
+  if (config.account === undefined) return undefined;
+  const problem = deploymentAccountProblem(config, config.account);
+  if (problem === undefined) return undefined;
+  return {
+    path: config.deployInManagementAccount ? 'deployInManagementAccount' : 'account',
+    message: problem,
+  };
+}
 
 export type TeamConfigInput = z.input<typeof teamConfigSchema>;
 export type TeamConfig = z.output<typeof teamConfigSchema>;
@@ -355,11 +434,17 @@ export const DEMO_CONFIG: TeamConfigInput = {
 /** Validates raw config; throws TeamConfigError naming each bad field (`identityCenter.startUrl: ...`). */
 export function parseTeamConfig(input: unknown, source = 'config'): TeamConfig {
   const result = teamConfigSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.map(String).join('.') : '(root)',
-    message: issue.message,
-  }));
+  let issues: { path: string; message: string }[];
+  if (result.success) {
+    const accountIssue = configuredAccountIssue(result.data);
+    if (accountIssue === undefined) return result.data;
+    issues = [accountIssue];
+  } else {
+    issues = result.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.map(String).join('.') : '(root)',
+      message: issue.message,
+    }));
+  }
   const lines = issues.map((i) => `  - ${i.path}: ${i.message}`);
   throw new TeamConfigError(`Invalid TEAM configuration (${source}):\n${lines.join('\n')}`, issues);
 }
@@ -515,6 +600,24 @@ export function loadTeamConfigFromContext(
     demoFallback: fallback === DEMO_FALLBACK_CONTEXT.value,
     overrides,
   });
+}
+
+/** The user menu's links as the web app's runtime config carries them (`links` of config.json). */
+export interface SupportLinks {
+  documentation: string;
+  feedback: string;
+  bugReport: string;
+  releaseNotes: string;
+}
+
+/** The configured support links for TEAM `version` (its placeholder in the release-notes URL filled in). */
+export function supportLinksOf(support: TeamConfig['support'], version: string): SupportLinks {
+  return {
+    documentation: support.documentationUrl,
+    feedback: support.feedbackUrl,
+    bugReport: support.bugReportUrl,
+    releaseNotes: support.releaseNotesUrl.replaceAll(VERSION_PLACEHOLDER, encodeURIComponent(version)),
+  };
 }
 
 /** The stack name a configuration deploys to. */

@@ -1,21 +1,20 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { copyFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import {
+  AssetHashType,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Validations,
+  type ILocalBundling,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_FILES, FUNCTION_ENTRIES, bundlerFor, functionEntries } from './bundling';
 
-/** Every Lambda function of TEAM and its handler entry file (relative to the project root). */
-export const FUNCTION_ENTRIES = {
-  api: 'lambdas/handlers/api.ts',
-  router: 'lambdas/handlers/router.ts',
-  preToken: 'lambdas/handlers/pre-token.ts',
-  reconciler: 'lambdas/handlers/reconciler.ts',
-  sessionLogs: 'lambdas/handlers/session-logs.ts',
-  workflowTasks: 'lambdas/handlers/workflow-tasks.ts',
-  slackInteractions: 'lambdas/handlers/slack-interactions.ts',
-} as const;
-
+export { FUNCTION_ENTRIES };
 export type FunctionName = keyof typeof FUNCTION_ENTRIES;
 
 /** Props of TeamFunction: everything that differs between TEAM's functions. */
@@ -40,13 +39,40 @@ export interface TeamFunctionProps {
 }
 
 /**
+ * CDK's local bundling of one function: copies the function's bundle into the asset's folder.
+ * When its bundle is missing (the app did not bundle first, as in tests), every TEAM function
+ * without a cached bundle is built in that one esbuild run, so the others find theirs ready.
+ */
+class CachedBundling implements ILocalBundling {
+  /** Part of CDK's asset cache key (JSON of the bundling options): one asset per entry. */
+  readonly entry: string;
+  readonly #projectRoot: string;
+
+  constructor(projectRoot: string, entry: string) {
+    this.#projectRoot = projectRoot;
+    this.entry = relative(projectRoot, entry);
+  }
+
+  tryBundle(outputDir: string): boolean {
+    const entry = join(this.#projectRoot, this.entry);
+    const bundler = bundlerFor(this.#projectRoot);
+    const bundle =
+      bundler.lookup(entry) ??
+      bundler.bundleSync([entry, ...functionEntries(this.#projectRoot)]).get(resolve(entry));
+    if (!bundle) throw new Error(`No bundle for ${this.entry}`);
+    for (const file of BUNDLE_FILES) copyFileSync(join(bundle.dir, file), join(outputDir, file));
+    return true;
+  }
+}
+
+/**
  * The one way TEAM builds a Lambda function: Node.js 22 on ARM64, bundled locally by esbuild
- * into minified ESM with source maps (never in Docker), X-Ray active, JSON logs into its own
- * log group with a retention, and a role that starts with nothing but writing that log group.
- * Everything else a function may do is granted explicitly by the stack.
+ * into minified ESM with source maps (never in Docker; lib/bundling.ts), X-Ray active, JSON logs
+ * into its own log group with a retention, and a role that starts with nothing but writing that
+ * log group. Everything else a function may do is granted explicitly by the stack.
  */
 export class TeamFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   private readonly wildcardReasons: string[] = [];
@@ -72,11 +98,18 @@ export class TeamFunction extends Construct {
       }),
     );
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
-      projectRoot: props.projectRoot,
-      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+    this.function = new lambda.Function(this, 'Function', {
+      // The asset's hash is the bundle's (its content), so a changed bundle is a new asset that
+      // CloudFormation deploys, and an unchanged one is not uploaded again.
+      code: lambda.Code.fromAsset(props.projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never used: the local bundling always succeeds or fails the synthesis.
+          image: DockerImage.fromRegistry('dummy'),
+          local: new CachedBundling(props.projectRoot, props.entry),
+        },
+      }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
@@ -93,22 +126,6 @@ export class TeamFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        // The SDK versions are locked in package-lock.json; bundle them rather than run
-        // whatever version the Lambda runtime happens to ship.
-        bundleAwsSDK: true,
-        mainFields: ['module', 'main'],
-        // Some dependencies are CommonJS and call require(); ESM output has no require.
-        banner:
-          "import { createRequire as __teamCreateRequire } from 'node:module'; const require = __teamCreateRequire(import.meta.url);",
       },
     });
 

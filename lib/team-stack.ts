@@ -1,6 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Aws, CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import {
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +20,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { TeamApi } from './api';
 import { TeamAuditLogs } from './audit-logs';
-import { stackNameOf, type TeamConfig } from './config';
+import {
+  deploymentAccountProblem,
+  stackNameOf,
+  supportLinksOf,
+  TeamConfigError,
+  type TeamConfig,
+} from './config';
 import { TeamData, type TableAccess } from './data';
 import { FUNCTION_ENTRIES, TeamFunction, type FunctionName } from './function';
 import { IDENTITY_PROVIDER_NAME, TeamIdentity } from './identity';
@@ -129,7 +144,8 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   },
 };
 
-const FUNCTION_SETTINGS: Readonly<
+/** Memory, timeout and description of each function (the benchmarks price their time with the memory). */
+export const FUNCTION_SETTINGS: Readonly<
   Record<
     FunctionName,
     {
@@ -261,6 +277,13 @@ export class TeamStack extends Stack {
     super(scope, id, props);
     const { config, projectRoot } = props;
     this.config = config;
+    // The account is known at synth whenever there are credentials (cdk deploy always has them);
+    // only then can a deployment into the management account be told from one beside it.
+    if (!Token.isUnresolved(this.account)) {
+      const problem = deploymentAccountProblem(config, this.account);
+      const path = config.deployInManagementAccount ? 'deployInManagementAccount' : 'account';
+      if (problem) throw new TeamConfigError(problem, [{ path, message: problem }]);
+    }
     const removalPolicy = config.removalPolicy === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const name = stackNameOf(config);
@@ -386,6 +409,7 @@ export class TeamStack extends Stack {
       appUrl: this.web.appUrl,
       version: props.version,
       sessionLogs: config.sessionLogs.type,
+      links: supportLinksOf(config.support, props.version),
     });
 
     this.workflows = new TeamWorkflows(this, 'Workflows', {
@@ -424,6 +448,13 @@ export class TeamStack extends Stack {
       'SamlAudience',
       this.identity.samlAudience,
       'IdC SAML application: Application SAML audience',
+    );
+    this.output(
+      'DeploymentModel',
+      config.deployInManagementAccount ? 'management-account' : 'delegated-administrator',
+      config.deployInManagementAccount
+        ? 'TEAM runs in the organization management account (deployInManagementAccount; docs/deployment.md, section 14)'
+        : 'TEAM runs in a member account registered as delegated administrator (bin/management-account.ts)',
     );
     this.output('AppUrl', this.web.appUrl, 'TEAM web app');
     this.output('GraphqlUrl', this.api.graphqlUrl, 'AppSync GraphQL endpoint');
@@ -601,6 +632,19 @@ export class TeamStack extends Stack {
           ...(access.ssoAssign ? SSO_ASSIGN_ACTIONS : []),
         ];
         fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: ssoResources }));
+        if (access.ssoAssign && config.deployInManagementAccount) {
+          // A delegated administrator cannot assign anything in the management account: Identity
+          // Center refuses. From the management account itself it could, so the refusal is
+          // written down here: whatever a policy or a bug says, TEAM never grants (nor removes)
+          // access to the management account.
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              effect: iam.Effect.DENY,
+              actions: ['sso:CreateAccountAssignment', 'sso:DeleteAccountAssignment'],
+              resources: [`arn:${partition}:sso:::account/${idc.managementAccountId}`],
+            }),
+          );
+        }
         acknowledgeWildcardResources(
           fn.role,
           ssoResources,

@@ -9,14 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { isIPv6Cidr } from './config';
+import { isIPv6Cidr, type SupportLinks } from './config';
 
 /**
  * The runtime configuration the SPA reads from `/config.json`, so one build serves every
- * environment. Values are filled in at deploy time.
- */
-/**
- * The runtime configuration the SPA reads from `/config.json` (its schema is
+ * environment; values are filled in at deploy time (its schema is
  * `runtimeConfigSchema` in lambdas/contract/runtime-config.ts; a test keeps the two in step).
  */
 export interface RuntimeConfig {
@@ -43,6 +40,8 @@ export interface RuntimeConfig {
   version: string;
   /** Which session-log provider is deployed; `none` hides session activity. */
   sessionLogs: 'cloudtrail-lake' | 'athena' | 'none';
+  /** The user menu's links (documentation, feedback, bug reports, this version's release notes). */
+  links: SupportLinks;
 }
 
 /** Builds the Content-Security-Policy: only this site, plus the API, Cognito and WebSocket endpoints. */

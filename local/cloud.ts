@@ -3,8 +3,11 @@
  * the request workflow's state machine synthesized from the CDK stack, and the web app with the
  * runtime config pointing at all of it. `npm start` runs it; the end-to-end tests start it too.
  */
+import { fileURLToPath } from 'node:url';
 import { ENV } from '../lambdas/contract/env';
 import { cliRedirectUri } from '../lambdas/contract/runtime-config';
+import { teamVersion } from '../lib/app';
+import { DEFAULT_SUPPORT_LINKS, supportLinksOf, type SupportLinks } from '../lib/config';
 import { hostOf } from './appsync';
 import {
   LOCAL_CLI_CLIENT_ID,
@@ -28,6 +31,9 @@ export interface LocalCloudOptions extends LocalBackendOptions {
   cacheDir?: string;
 }
 
+/** The project root (package.json): the release notes the local web app links to are its version's. */
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
 export interface LocalCloud {
   backend: LocalBackend;
   /** The web app's URL (undefined when `web` is `none`). */
@@ -45,7 +51,7 @@ export interface LocalCloud {
 export function localRuntimeConfig(
   backend: LocalBackend,
   appUrl: string,
-  options: { version: string; sessionLogs: string },
+  options: { version: string; sessionLogs: string; links?: SupportLinks },
 ): Record<string, unknown> {
   return {
     region: LOCAL_REGION,
@@ -64,6 +70,8 @@ export function localRuntimeConfig(
     idcStartUrl: `${appUrl}/local/portal`,
     version: options.version,
     sessionLogs: options.sessionLogs,
+    // The user menu's links: a deployment's defaults, the release notes those of this code's version.
+    links: options.links ?? supportLinksOf(DEFAULT_SUPPORT_LINKS, teamVersion(PROJECT_ROOT)),
   };
 }
 
@@ -85,6 +93,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         },
         runtimeConfig: (appUrl) =>
           localRuntimeConfig(backend, appUrl, {
+            // "local" says where the app runs (the team command line shows it).
             version: 'local',
             sessionLogs: options.sessionLogProvider ?? 'cloudtrail-lake',
           }),

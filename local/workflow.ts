@@ -144,6 +144,7 @@ export function registerRequestWorkflow(
   const ports = composeWorkflowTasks({
     clock: local.backend.ports.clock,
     slackApiUrl: local.outbox.slackApiUrl,
+    ...(local.pollDelaysMs ? { pollDelaysMs: local.pollDelaysMs } : {}),
   });
   local.stepFunctions.registerLambda(LOCAL_TASKS_FUNCTION, makeWorkflowTasksHandler({ deps: () => ports }));
   const stateMachineArn = local.registerStateMachine(LOCAL_STATE_MACHINE, definition, {

@@ -9,6 +9,7 @@
  */
 import { DEFAULT_POLL_DELAYS_MS } from '../../lambdas/core/access/poll';
 import type { AccessRequest } from '../../lambdas/core/types';
+import { POLL_DELAYS_MS, type IdentityCenterProfileName } from '../../local/sim';
 import { startHarness, type Harness, type Person } from '../../test/workflows/harness';
 
 export interface BenchCloud {
@@ -68,13 +69,24 @@ async function until(check: () => boolean, what: string, options: UntilOptions =
   }
 }
 
-/** Starts the local cloud with the request workflow and `extraAccounts` more accounts in the organization. */
+/**
+ * Starts the local cloud with the request workflow and `extraAccounts` more accounts in the
+ * organization. Identity Center is fast (50 ms per assignment) unless `identityCenterProfile`
+ * says `realistic`; its status is checked on the schedule made for that profile (the deployed
+ * one for the realistic profile).
+ */
 export async function startBenchCloud(
-  options: { extraAccounts?: number; quietRealtime?: boolean } = {},
+  options: {
+    extraAccounts?: number;
+    quietRealtime?: boolean;
+    identityCenterProfile?: IdentityCenterProfileName;
+  } = {},
 ): Promise<BenchCloud> {
   const inProgress = new Map<string, number>();
+  const profile = options.identityCenterProfile ?? 'fast';
   const harness = await startHarness({
-    pollDelaysMs: DEFAULT_POLL_DELAYS_MS,
+    identityCenterProfile: profile,
+    pollDelaysMs: POLL_DELAYS_MS[profile] ?? DEFAULT_POLL_DELAYS_MS,
     ...(options.quietRealtime ? { quietRealtime: true } : {}),
     onRealtime: (event) => {
       if (event.status === 'in progress' && !inProgress.has(event.requestId))

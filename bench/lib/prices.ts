@@ -3,7 +3,18 @@
  * tier) and the bill per 1,000 requests computed from a lifecycle path's counts. Our figures and
  * the original's use the same prices, so the ratio compares work, not price changes.
  */
+import { FUNCTION_SETTINGS } from '../../lib/team-stack';
 import type { LifecyclePathCounts } from './section';
+
+/** Memory (MB) of the functions a request's life invokes, as the stack deploys them. */
+export const MEMORY_MB = {
+  api: FUNCTION_SETTINGS.api.memorySize,
+  router: FUNCTION_SETTINGS.router.memorySize,
+  'workflow-tasks': FUNCTION_SETTINGS.workflowTasks.memorySize,
+} as const;
+
+/** Lambda's CPU share at `memoryMb`: a full vCPU at 1,769 MB. */
+const cpuShare = (memoryMb: number) => Math.min(1, memoryMb / 1769);
 
 /** USD per unit. */
 export const PRICES = {
@@ -24,30 +35,38 @@ export const PRICES = {
 } as const;
 
 /**
- * What the counts cannot tell, stated once. Durations are estimates, as in the baseline (which
- * shows that even ×3 moves its total by about $0.05).
+ * What the counts cannot tell, stated once. Lambda durations are measured per invocation
+ * (`billedMs`); cold starts are estimates, as in the baseline (which shows that even ×3 moves
+ * its total by about $0.05).
  */
 export const ASSUMPTIONS = {
-  /** Memory of every TEAM function (lib/function.ts default). */
-  memoryMb: 512,
+  /** Memory of the lifecycle's functions, the router and the workflow tasks (lib/team-stack.ts). */
+  memoryMb: MEMORY_MB['workflow-tasks'],
   /** Billed duration per invocation when the benchmark did not measure it. */
   warmMsPerInvocation: 150,
-  /**
-   * Handler time measured in-process on one full core is scaled to Lambda's CPU share at
-   * `memoryMb` (a full vCPU at 1,769 MB).
-   */
-  cpuScale: 1769 / 512,
   /** Share of lifecycle invocations that start a cold container (the baseline's 8 of 16). */
   coldShare: 0.5,
   /** Billed INIT of a cold start (Node 22, bundled, arm64), seconds. */
   initSeconds: 0.8,
   /**
-   * The browser's calls for one request (form load, submit, the approver's list and approve):
-   * getRequestFormOptions, createRequest, listPendingApprovals, approveRequest, each one api
-   * Lambda invocation of ~150 ms reading a few items.
+   * The browser's calls for one request: getRequestFormOptions, createRequest,
+   * listPendingApprovals, approveRequest (four AppSync operations). createRequest and
+   * approveRequest are api invocations the lifecycle benchmark measures; the two reads are
+   * estimated at ~150 ms reading a few items each.
    */
-  ui: { appsyncOps: 4, lambdaInvocations: 4, lambdaMsEach: 150, readUnits: 8 },
+  ui: { appsyncOps: 4, readInvocations: 2, lambdaMsEach: 150, readUnits: 8 },
 } as const;
+
+/**
+ * What one invocation of a function with `memoryMb` is billed, in ms: its wall-clock time with
+ * the CPU part (`cpuMs`, the process's CPU time meanwhile, at most the wall-clock time; measured
+ * on one full core) scaled to Lambda's CPU share at that memory; time spent waiting (AWS calls,
+ * status-check pauses) is billed as it is. Rounded up to the millisecond, as Lambda bills.
+ */
+export function billedMs(wallMs: number, cpuMs: number, memoryMb: number): number {
+  const cpu = Math.min(Math.max(cpuMs, 0), wallMs);
+  return Math.ceil(wallMs - cpu + cpu / cpuShare(memoryMb));
+}
 
 export interface BillLine {
   item: string;
@@ -68,16 +87,14 @@ export interface Bill {
   total: number;
 }
 
-const gbSeconds = (ms: number) => (ms / 1000) * (ASSUMPTIONS.memoryMb / 1024);
+const gbSeconds = (ms: number, memoryMb: number = ASSUMPTIONS.memoryMb) => (ms / 1000) * (memoryMb / 1024);
 
 /** The bill per 1,000 requests of one path, from its per-request counts. */
 export function billPer1000(counts: LifecyclePathCounts): Bill {
   const k = 1000;
-  const measuredMs = counts.lambdaMs;
+  const measuredMs = counts.lambdaBilledMs;
   const warmMs =
-    measuredMs === undefined
-      ? counts.lambdaInvocations * ASSUMPTIONS.warmMsPerInvocation
-      : measuredMs * ASSUMPTIONS.cpuScale;
+    measuredMs === undefined ? counts.lambdaInvocations * ASSUMPTIONS.warmMsPerInvocation : measuredMs;
   const coldStarts = counts.lambdaInvocations * ASSUMPTIONS.coldShare;
   const lifecycle: BillLine[] = [
     {
@@ -100,7 +117,7 @@ export function billPer1000(counts: LifecyclePathCounts): Bill {
       note:
         measuredMs === undefined
           ? `estimate: ${ASSUMPTIONS.warmMsPerInvocation} ms per invocation at ${ASSUMPTIONS.memoryMb} MB`
-          : `measured ${Math.round(measuredMs)} ms in-process × ${ASSUMPTIONS.cpuScale.toFixed(2)} CPU share at ${ASSUMPTIONS.memoryMb} MB`,
+          : `measured: ${Math.round(measuredMs)} ms billed per request (wall-clock, CPU time × ${(1 / cpuShare(ASSUMPTIONS.memoryMb)).toFixed(2)}) at ${ASSUMPTIONS.memoryMb} MB`,
     },
     {
       item: 'Lambda compute, billed INIT',
@@ -137,6 +154,9 @@ export function billPer1000(counts: LifecyclePathCounts): Bill {
     },
   ];
   const ui = ASSUMPTIONS.ui;
+  const apiInvocations = counts.apiInvocations ?? 0;
+  const apiMs = counts.apiBilledMs ?? apiInvocations * ASSUMPTIONS.warmMsPerInvocation;
+  const readMs = ui.readInvocations * ui.lambdaMsEach;
   const uiLines: BillLine[] = [
     {
       item: 'UI: AppSync operations',
@@ -146,14 +166,25 @@ export function billPer1000(counts: LifecyclePathCounts): Bill {
       note: 'estimate: form options, create, pending list, approve',
     },
     {
-      item: 'UI: Lambda requests + compute',
-      perRequest: ui.lambdaInvocations,
+      item: "api: people's calls (Lambda requests + compute)",
+      perRequest: apiInvocations,
       unit: 'invocations',
       usdPer1000:
-        (ui.lambdaInvocations * PRICES.lambdaRequest +
-          gbSeconds(ui.lambdaInvocations * ui.lambdaMsEach) * PRICES.lambdaGbSecond) *
+        (apiInvocations * PRICES.lambdaRequest + gbSeconds(apiMs, MEMORY_MB.api) * PRICES.lambdaGbSecond) * k,
+      note:
+        counts.apiBilledMs === undefined
+          ? `estimate: ${ASSUMPTIONS.warmMsPerInvocation} ms each at ${MEMORY_MB.api} MB`
+          : `measured: ${Math.round(apiMs)} ms billed per request at ${MEMORY_MB.api} MB`,
+    },
+    {
+      item: 'UI: the two reads (Lambda requests + compute)',
+      perRequest: ui.readInvocations,
+      unit: 'invocations',
+      usdPer1000:
+        (ui.readInvocations * PRICES.lambdaRequest +
+          gbSeconds(readMs, MEMORY_MB.api) * PRICES.lambdaGbSecond) *
         k,
-      note: `estimate: ${ui.lambdaMsEach} ms each at ${ASSUMPTIONS.memoryMb} MB`,
+      note: `estimate: form options and pending list, ${ui.lambdaMsEach} ms each at ${MEMORY_MB.api} MB`,
     },
     {
       item: 'UI: DynamoDB reads',

@@ -102,8 +102,15 @@ export interface LifecyclePathCounts {
   lambdaInvocations: number;
   /** The same, per function name (optional detail for the table). */
   lambdaInvocationsByFunction?: Record<string, number>;
-  /** Measured handler time per request, summed over its invocations, in ms (optional). */
-  lambdaMs?: number;
+  /**
+   * Billed Lambda time per request of the lifecycle's invocations (router + workflow tasks), in
+   * ms, from each invocation's measured wall-clock and CPU time (`billedMs` in prices.ts).
+   */
+  lambdaBilledMs?: number;
+  /** The people's api invocations per request (createRequest, approve, …). */
+  apiInvocations?: number;
+  /** Their billed time per request, in ms, measured the same way. */
+  apiBilledMs?: number;
   /** IAM Identity Center (sso-admin) calls, assignment status polling included. */
   ssoAdminCalls: number;
   /** Identity Store calls. */

@@ -446,6 +446,8 @@ export type UpdateSettingsInput = {
   /** 1–8000. */
   maxDurationHours: number;
   ouCacheEnabled: boolean;
+  /** 1 to 720 hours (30 days); applies to OU cache entries stored from then on. Omit to keep the stored value. */
+  ouCacheLifetimeHours?: number | null | undefined;
   /** 0 (never) to 10080 minutes. */
   reminderMinutes?: number | null | undefined;
   sensitiveActions: Array<string>;
@@ -850,19 +852,19 @@ export type StartSessionLogQueryMutationVariables = Exact<{
 
 export type StartSessionLogQueryMutation = { startSessionLogQuery: { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string } };
 
-export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
+export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, ouCacheLifetimeHours: number, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
 
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
+export type SettingsQuery = { settings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, ouCacheLifetimeHours: number, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type UpdateSettingsMutationVariables = Exact<{
   input: UpdateSettingsInput;
 }>;
 
 
-export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
+export type UpdateSettingsMutation = { updateSettings: { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, ouCacheLifetimeHours: number, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> } };
 
 export type InvalidateOuCacheMutationVariables = Exact<{
   input: InvalidateOuCacheInput;
@@ -1205,6 +1207,7 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   adminGroupName
   auditorGroupName
   ouCacheEnabled
+  ouCacheLifetimeHours
   sensitiveActions
   reminderMinutes
   escalationMinutes
@@ -4230,6 +4233,7 @@ export const SettingsDocument = new TypedDocumentString(`
   adminGroupName
   auditorGroupName
   ouCacheEnabled
+  ouCacheLifetimeHours
   sensitiveActions
   reminderMinutes
   escalationMinutes
@@ -4267,6 +4271,7 @@ export const UpdateSettingsDocument = new TypedDocumentString(`
   adminGroupName
   auditorGroupName
   ouCacheEnabled
+  ouCacheLifetimeHours
   sensitiveActions
   reminderMinutes
   escalationMinutes

@@ -1460,6 +1460,8 @@ export type Settings = {
   maxDurationHours: Scalars['Int']['output'];
   /** Cache the accounts under each OU (see `invalidateOuCache`). */
   ouCacheEnabled: Scalars['Boolean']['output'];
+  /** Hours the OU cache serves an OU's accounts before asking Organizations again (1–720; default 168, a week). */
+  ouCacheLifetimeHours: Scalars['Int']['output'];
   /** Remind approvers this many minutes after a request was made (0: never). */
   reminderMinutes: Scalars['Int']['output'];
   /** Actions flagged in session logs: `eventSource:eventName` (e.g. `iam.amazonaws.com:CreateUser`) or `eventName`. */
@@ -1596,6 +1598,8 @@ export type UpdateSettingsInput = {
   /** 1–8000. */
   maxDurationHours: Scalars['Int']['input'];
   ouCacheEnabled: Scalars['Boolean']['input'];
+  /** 1 to 720 hours (30 days); applies to OU cache entries stored from then on. Omit to keep the stored value. */
+  ouCacheLifetimeHours?: InputMaybe<Scalars['Int']['input']>;
   /** 0 (never) to 10080 minutes. */
   reminderMinutes?: InputMaybe<Scalars['Int']['input']>;
   sensitiveActions: Array<Scalars['String']['input']>;

@@ -62,6 +62,13 @@ export const MAX_POLICY_NAME_LENGTH = 64;
 export const MAX_APPROVER_SCOPE = 20;
 export const MIN_DURATION_HOURS = 1;
 export const MAX_DURATION_HOURS = 8000;
+/**
+ * How long the OU cache keeps the accounts of an OU (the `ouCacheLifetimeHours` setting): an hour
+ * at least, 30 days at most, a week by default (the original's CACHE_TTL).
+ */
+export const MIN_OU_CACHE_LIFETIME_HOURS = 1;
+export const MAX_OU_CACHE_LIFETIME_HOURS = 720;
+export const DEFAULT_OU_CACHE_LIFETIME_HOURS = 168;
 /** How far in the past a start time may be (clock skew, a slow form submit). */
 export const START_TIME_PAST_TOLERANCE_MS = 5 * 60 * 1000;
 /** Upper bound of list inputs (accounts, OUs, principals...). */

@@ -86,6 +86,18 @@ export const runtimeConfigSchema = z.object({
   sessionLogs: z.enum(['cloudtrail-lake', 'athena', 'none'], {
     error: "sessionLogs must be 'cloudtrail-lake', 'athena' or 'none'.",
   }),
+  /**
+   * The user menu's links, opened in a new tab: documentation, feedback, bug reports, and the
+   * release notes of this version. A link left out is not shown.
+   */
+  links: z.optional(
+    z.object({
+      documentation: z.optional(httpUrl('links.documentation')),
+      feedback: z.optional(httpUrl('links.feedback')),
+      bugReport: z.optional(httpUrl('links.bugReport')),
+      releaseNotes: z.optional(httpUrl('links.releaseNotes')),
+    }),
+  ),
 });
 
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;

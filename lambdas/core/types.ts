@@ -369,6 +369,8 @@ export interface Settings {
   adminGroupName?: string;
   auditorGroupName?: string;
   ouCacheEnabled: boolean;
+  /** How long an OU's cached accounts are served before Organizations is asked again (hours). */
+  ouCacheLifetimeHours: number;
   /** Actions flagged as sensitive in session activity logs (`eventSource:eventName` or `eventName`). */
   sensitiveActions: string[];
   /** Remind approvers this many minutes after a request was made (0: never). */

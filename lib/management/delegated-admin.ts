@@ -89,7 +89,9 @@ export async function registerDelegatedAdmins(
   const managementAccountId = org.Organization?.MasterAccountId;
   if (managementAccountId === teamAccountId) {
     throw new Error(
-      `${teamAccountId} is the management account itself: it cannot be a delegated administrator. Deploy TEAM to a member account.`,
+      `${teamAccountId} is the management account itself: it cannot be a delegated administrator. ` +
+        'Deploy TEAM to a member account (recommended), or, to deploy into the management account on purpose, ' +
+        'set "deployInManagementAccount": true in the configuration and skip this step (docs/deployment.md, section 14).',
     );
   }
   log(

@@ -11,9 +11,10 @@
  * reaches it, until the session ends. The handlers read the environment set here, exactly as in
  * Lambda; one local backend per process.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { ENV, type SlackSecretValue } from '../../lambdas/contract/env';
 import { MACHINE_CLIENT_NAME, MACHINE_SCOPES } from '../../lambdas/contract/machine-api';
@@ -60,7 +61,14 @@ import {
   type SchedulingClock,
   type StepFunctionsService,
 } from '../sfn';
-import { loadDemoOrg, startSimulators, type DemoOrg, type Simulators } from '../sim';
+import {
+  loadDemoOrg,
+  POLL_DELAYS_MS,
+  startSimulators,
+  type DemoOrg,
+  type IdentityCenterProfileName,
+  type Simulators,
+} from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
 import { persistAssignments, resumeWorkflows } from './restart';
 import { DEMO_NOTIFICATIONS, seedDemoData, type SeedResult } from './seed';
@@ -102,6 +110,12 @@ export const LOCAL_GROUPS = { admin: 'TEAM-Admins', auditor: 'TEAM-Auditors' } a
 export interface LocalBackendOptions {
   /** Where DynamoDB Local and the outbox keep their data; undefined keeps everything in memory. */
   dataDir?: string | undefined;
+  /**
+   * A DynamoDB Local that is already running (in memory), shared with others: the backend creates
+   * its tables there under a prefix of its own and deletes them when it stops, instead of starting
+   * a JVM of its own. Not with `dataDir`.
+   */
+  dynamoEndpoint?: string | undefined;
   /** Drives the workflows' waits and every "now" of the backend (default: the wall clock). */
   clock?: SchedulingClock;
   /** The organization to simulate (default `local/demo-org.json`). */
@@ -125,6 +139,16 @@ export interface LocalBackendOptions {
    * burst at once, then calls as the clock reaches them, until the session ends.
    */
   sessionActivity?: boolean;
+  /**
+   * How fast the simulated Identity Center is (`local/sim/profiles.ts`): `fast` (default) ends an
+   * assignment in 50 ms, `realistic` as Identity Center does (seconds, throttled at its quotas).
+   */
+  identityCenterProfile?: IdentityCenterProfileName;
+  /**
+   * Told of every invocation of the router (benchmarks: what each one would be billed): its
+   * wall-clock time and the process's CPU time meanwhile, in milliseconds.
+   */
+  onInvocation?: InvocationObserver;
   /** Stream poll interval in ms (default 100). */
   pollIntervalMs?: number;
   /**
@@ -157,6 +181,10 @@ export interface LocalBackendUrls {
 
 export interface LocalBackend {
   urls: LocalBackendUrls;
+  /** How fast the simulated Identity Center is. */
+  identityCenterProfile: IdentityCenterProfileName;
+  /** The status-check pauses of the workflow tasks and the reconciler against that profile (undefined: the deployed ones). */
+  pollDelaysMs: readonly number[] | undefined;
   /** Table names by table id. */
   tables: Record<TableId, string>;
   org: DemoOrg;
@@ -226,6 +254,44 @@ function handlerClock(clock: SchedulingClock): { now(): Date } {
   return { now: () => new Date(clock.now()) };
 }
 
+/** Sees one function invocation: its name, wall-clock and process CPU milliseconds. */
+export type InvocationObserver = (fn: string, wallMs: number, cpuMs: number) => void;
+
+/** Runs `body` as one invocation of `fn` and tells `observe` how long it took. */
+export async function timed<T>(
+  fn: string,
+  observe: InvocationObserver | undefined,
+  body: () => Promise<T>,
+): Promise<T> {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  try {
+    return await body();
+  } finally {
+    const used = process.cpuUsage(cpu);
+    observe?.(fn, performance.now() - wall, (used.user + used.system) / 1000);
+  }
+}
+
+/** Starts a DynamoDB Local for this backend alone (kept in `dataDir`, else in memory). */
+async function startOwnDynamoDbLocal(
+  dataDir: string | undefined,
+  stops: (() => Promise<void> | void)[],
+): Promise<RunningDynamoDbLocal> {
+  const local = await startDynamoDbLocal(
+    dataDir ? { dataDir: join(dataDir, 'dynamodb') } : { inMemory: true },
+  );
+  stops.push(() => local.stop());
+  return local;
+}
+
+/** Deletes the backend's tables from a shared DynamoDB Local (what is already gone is fine). */
+async function deleteTables(client: DynamoDBClient, names: readonly string[]): Promise<void> {
+  await Promise.all(
+    names.map((TableName) => client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)),
+  );
+}
+
 /** Starts the local backend; `stop()` closes everything it started. */
 export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
   const org = options.org ?? loadDemoOrg();
@@ -244,23 +310,37 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   };
 
   try {
-    const dynamoLocal: RunningDynamoDbLocal = await startDynamoDbLocal(
-      options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : { inMemory: true },
-    );
-    stops.push(() => dynamoLocal.stop());
+    if (options.dynamoEndpoint && options.dataDir) {
+      throw new Error(
+        'A shared DynamoDB Local keeps nothing: dynamoEndpoint and dataDir exclude each other.',
+      );
+    }
+    const dynamoLocal: Pick<RunningDynamoDbLocal, 'endpoint'> = options.dynamoEndpoint
+      ? { endpoint: options.dynamoEndpoint }
+      : await startOwnDynamoDbLocal(options.dataDir, stops);
     const client = new DynamoDBClient({
       endpoint: dynamoLocal.endpoint,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
     stops.push(() => client.destroy());
-    const tables = tableNamesWithPrefix('team-');
+    // Alone, the tables have the names the docs show; in a shared DynamoDB Local, names of their own.
+    const tables = tableNamesWithPrefix(
+      options.dynamoEndpoint ? `team-${randomBytes(4).toString('hex')}-` : 'team-',
+    );
     await createTables(
       client,
       tableInputsFromSchema((id) => tables[id]),
     );
+    if (options.dynamoEndpoint) stops.push(() => deleteTables(client, Object.values(tables)));
 
-    const simulators = await startSimulators({ org, now });
+    const identityCenterProfile = options.identityCenterProfile ?? 'fast';
+    const pollDelaysMs = POLL_DELAYS_MS[identityCenterProfile];
+    const simulators = await startSimulators({
+      org,
+      now,
+      profile: identityCenterProfile,
+    });
     stops.push(() => simulators.stop());
     if (options.dataDir) {
       // Identity Center keeps its assignments across restarts; so does its stand-in.
@@ -401,6 +481,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       (reconcilerPorts ??= composeReconciler({
         clock: handlerClock(clock),
         slackApiUrl: outbox.slackApiUrl,
+        ...(pollDelaysMs ? { pollDelaysMs } : {}),
       }));
     const reconcilerHandler = makeReconcilerHandler({ deps: reconcilerDeps });
     const policyCheck = makePolicyCheckHandler({ deps: reconcilerDeps });
@@ -472,7 +553,9 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
     const poller = await startStreamPoller({
       endpoint: dynamoLocal.endpoint,
       tableName: tables.Requests,
-      handler: (event) => routerHandler(event),
+      handler: options.onInvocation
+        ? (event) => timed('router', options.onInvocation, () => routerHandler(event))
+        : (event) => routerHandler(event),
       filter: (record) => passesFilters(routerFilters, record),
       // The synthetic activity follows every status change, including those the router skips.
       ...(activity ? { observe: (event: DynamoDBStreamEvent) => activity.observe(event) } : {}),
@@ -500,6 +583,8 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
 
     return {
       urls,
+      identityCenterProfile,
+      pollDelaysMs,
       tables,
       org,
       identities: demoIdentities(org),

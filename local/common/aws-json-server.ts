@@ -32,9 +32,44 @@ export interface FaultKnobs {
   errorRate: number;
   /** Operations the knobs apply to; all when empty. */
   operations: string[];
+  /**
+   * Calls per second the service accepts, all callers together (a token bucket holding one
+   * second's worth); calls beyond it get the throttling error. 0: no limit.
+   */
+  callsPerSecond: number;
 }
 
-export const noFaults = (): FaultKnobs => ({ latencyMs: 0, throttleRate: 0, errorRate: 0, operations: [] });
+export const noFaults = (): FaultKnobs => ({
+  latencyMs: 0,
+  throttleRate: 0,
+  errorRate: 0,
+  operations: [],
+  callsPerSecond: 0,
+});
+
+/**
+ * A token bucket of `perSecond()` tokens refilled continuously. The limit may change at any
+ * time; a new limit starts with a full bucket.
+ */
+function tokenBucket(perSecond: () => number, now: () => number = () => performance.now()) {
+  let rate = 0;
+  let tokens = 0;
+  let last = now();
+  return (): boolean => {
+    const t = now();
+    if (perSecond() !== rate) {
+      rate = perSecond();
+      tokens = rate;
+      last = t;
+    }
+    if (rate <= 0) return true;
+    tokens = Math.min(rate, tokens + ((t - last) / 1000) * rate);
+    last = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}
 
 export type Operation = (input: Record<string, unknown>) => unknown;
 
@@ -98,6 +133,7 @@ function send(
 export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: FaultKnobs) {
   const contentType = `application/x-amz-json-${options.jsonVersion}`;
   const random = options.random ?? Math.random;
+  const withinRate = tokenBucket(() => faults.callsPerSecond);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operationName = ''] = target.split('.');
@@ -145,7 +181,13 @@ export function makeAwsJsonHandler(options: AwsJsonServiceOptions, faults: Fault
     }
     const input = parsed as Record<string, unknown>;
     const applies = faults.operations.length === 0 || faults.operations.includes(operationName);
+    // The limit counts calls as they arrive; the answer then takes the service's time.
+    const throttled = applies && faults.callsPerSecond > 0 && !withinRate();
     if (applies && faults.latencyMs > 0) await (options.sleep ?? sleep)(faults.latencyMs);
+    if (throttled) {
+      fail(new AwsServiceError(options.throttlingError ?? 'ThrottlingException', 'Rate exceeded'));
+      return;
+    }
     if (applies && faults.throttleRate > 0 && random() < faults.throttleRate) {
       fail(new AwsServiceError(options.throttlingError ?? 'ThrottlingException', 'Rate exceeded'));
       return;

@@ -32,6 +32,8 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** How long to wait for the JVM to answer, in milliseconds (default 60 s). */
   startTimeoutMs?: number;
+  /** The JVM's heap in MB (default 512; one instance shared by many users needs more). */
+  maxHeapMb?: number;
 }
 
 export interface RunningDynamoDbLocal {
@@ -154,9 +156,10 @@ function spawnJvm(
   classes: string,
   port: number,
   dataDir: string | undefined,
+  maxHeapMb: number,
 ): { child: ChildProcess; output: () => string; listening: () => boolean } {
   const args = [
-    '-Xmx512m',
+    `-Xmx${maxHeapMb}m`,
     '-XX:+UseSerialGC',
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
     // The jar's manifest puts DynamoDBLocal_lib/*.jar on the class path too.
@@ -205,7 +208,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   for (let attempt = 0; attempt < attempts; attempt++) {
     const port = options.port || (await freePort());
     const endpoint = `http://127.0.0.1:${port}`;
-    const { child, output, listening } = spawnJvm(dir, classes, port, dataDir);
+    const { child, output, listening } = spawnJvm(dir, classes, port, dataDir, options.maxHeapMb ?? 512);
     running.add(child);
     let exited = false;
     child.once('exit', () => {

@@ -3,6 +3,7 @@ import { identityStoreOperations, IDENTITY_STORE_TARGET } from './identity-store
 import { organizationsOperations, ORGANIZATIONS_TARGET } from './organizations';
 import { startSimulatedService, type SimulatedService } from './service-kit';
 import { SSO_ADMIN_TARGET, ssoAdminOperations } from './sso-admin';
+import { applyIdentityCenterProfile, type IdentityCenterProfileName } from './profiles';
 import { defaultAssignmentKnobs, OrgState, type AssignmentKnobs } from './state';
 
 /**
@@ -30,8 +31,10 @@ export interface Simulators {
   /** Sums of calls per service and operation. */
   calls(): Record<'ssoAdmin' | 'identityStore' | 'organizations', Record<string, number>>;
   resetCalls(): void;
-  /** Clears every fault knob and the assignment knobs back to their defaults. */
+  /** Clears every fault knob and the assignment knobs back to their defaults (the fast profile). */
   resetKnobs(): void;
+  /** Puts the simulators on an Identity Center profile (`local/sim/profiles.ts`); `seed` fixes its draws. */
+  useProfile(name: IdentityCenterProfileName, seed?: number): void;
   stop(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export interface StartSimulatorsOptions {
   /** Waits the injected latency; tests can pass a fake to observe latency without timing. */
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** How fast Identity Center is (default `fast`: 50 ms per assignment, no throttling). */
+  profile?: IdentityCenterProfileName;
 }
 
 /** Starts the three simulators on free loopback ports (or the given ones). */
@@ -86,6 +91,13 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
       failNextAssignments: (n: number, reason?: string) => state.failNextAssignments(n, reason),
       settled: () => state.assignmentsSettled(),
     });
+    const useProfile = (name: IdentityCenterProfileName, seed?: number) =>
+      applyIdentityCenterProfile(
+        { assignmentKnobs: state.assignmentKnobs, ssoAdmin, identityStore, organizations },
+        name,
+        seed,
+      );
+    if (options.profile) useProfile(options.profile, options.seed);
     return {
       ssoAdmin,
       identityStore,
@@ -103,6 +115,7 @@ export async function startSimulators(options: StartSimulatorsOptions = {}): Pro
         Object.assign(state.assignmentKnobs, defaultAssignmentKnobs());
         state.clearForcedFailures();
       },
+      useProfile,
       stop: async () => {
         state.dispose();
         await Promise.all(started.map((s) => s.stop()));
@@ -126,6 +139,13 @@ export function sdkClientConfig(url: string) {
 }
 
 export { OrgState } from './state';
+export {
+  IDENTITY_CENTER_PROFILES,
+  POLL_DELAYS_MS,
+  REALISTIC_IDENTITY_CENTER,
+  realisticAssignmentDelayMs,
+  type IdentityCenterProfileName,
+} from './profiles';
 export type {
   Assignment,
   AssignmentFault,

@@ -76,13 +76,29 @@ export interface AssignmentOperation extends Assignment {
 
 /** How asynchronous account assignment operations end; settable at any time. */
 export interface AssignmentKnobs {
-  /** Time from IN_PROGRESS to SUCCEEDED/FAILED, in milliseconds. */
+  /** Time from IN_PROGRESS to SUCCEEDED/FAILED, in milliseconds (unless `drawDelayMs` is set). */
   completionDelayMs: number;
   /** Share (0–1) of create/delete operations that end FAILED. */
   failedStatusRate: number;
+  /**
+   * Draws each operation's time to its end instead of `completionDelayMs` (an Identity Center
+   * latency profile, `local/sim/profiles.ts`). `firstInAccount`: a creation that must first
+   * provision the permission set to the account (its role does not exist there yet).
+   */
+  drawDelayMs?: ((kind: AssignmentOperationKind, context: { firstInAccount: boolean }) => number) | undefined;
+  /**
+   * Create/delete operations that may be IN_PROGRESS at once; one more is refused with
+   * ThrottlingException. Unlimited when undefined.
+   */
+  maxInFlight?: number | undefined;
 }
 
-export const defaultAssignmentKnobs = (): AssignmentKnobs => ({ completionDelayMs: 50, failedStatusRate: 0 });
+export const defaultAssignmentKnobs = (): AssignmentKnobs => ({
+  completionDelayMs: 50,
+  failedStatusRate: 0,
+  drawDelayMs: undefined,
+  maxInFlight: undefined,
+});
 
 /**
  * What one create/delete call meets, decided per call for the assignment it names: refused at
@@ -477,6 +493,13 @@ export class OrgState {
         'An account assignment operation for this principal, permission set and account is already in progress',
       );
     }
+    const { maxInFlight } = this.assignmentKnobs;
+    if (maxInFlight !== undefined && this.inFlight.size >= maxInFlight) {
+      throw new AwsServiceError(
+        'ThrottlingException',
+        `Too many account assignment operations in progress (at most ${maxInFlight})`,
+      );
+    }
     const op: AssignmentOperation = {
       ...a,
       requestId: crypto.randomUUID(),
@@ -499,7 +522,11 @@ export class OrgState {
     this.operationsById.set(op.requestId, op);
     this.inFlight.set(key, op);
     this.decidedFailure.set(op.requestId, failure);
-    const timer = setTimeout(() => this.settle(op), Math.max(0, this.assignmentKnobs.completionDelayMs));
+    const firstInAccount =
+      kind === 'CREATE' && !this.permissionSets.get(a.permissionSetArn)?.provisionedTo.has(a.accountId);
+    const delayMs =
+      this.assignmentKnobs.drawDelayMs?.(kind, { firstInAccount }) ?? this.assignmentKnobs.completionDelayMs;
+    const timer = setTimeout(() => this.settle(op), Math.max(0, delayMs));
     timer.unref?.();
     this.timers.set(op.requestId, timer);
     for (const watcher of this.operationWatchers) watcher({ ...op });

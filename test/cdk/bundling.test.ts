@@ -1,13 +1,27 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { LambdaBundler } from '../../lib/bundling';
 import { FUNCTION_ENTRIES, type FunctionName } from '../../lib/function';
-import { logicalIdOf, synthTeam } from './support';
+import { PROJECT_ROOT, logicalIdOf, synthTeam } from './support';
 
-// The one synthesis with real bundling: esbuild runs locally (no Docker) for every handler.
+// The one synthesis with real bundling: esbuild runs locally (no Docker) for every handler, all
+// of them in one run, into an empty bundle cache of its own.
 describe('Lambda bundling', () => {
-  const synth = synthTeam({}, { bundling: true });
-  afterAll(() => synth.cleanup());
+  const cacheDir = mkdtempSync(join(tmpdir(), 'team-bundles-'));
+  process.env.TEAM_LAMBDA_BUNDLE_CACHE = cacheDir;
+  const synth = (() => {
+    try {
+      return synthTeam({}, { bundling: true });
+    } finally {
+      delete process.env.TEAM_LAMBDA_BUNDLE_CACHE;
+    }
+  })();
+  afterAll(() => {
+    synth.cleanup();
+    rmSync(cacheDir, { recursive: true, force: true });
+  });
   const resources = synth.template.toJSON().Resources as Record<
     string,
     { Properties: Record<string, unknown> }
@@ -36,8 +50,20 @@ describe('Lambda bundling', () => {
       expect((fn.Environment as { Variables: Record<string, string> }).Variables.NODE_OPTIONS).toBe(
         '--enable-source-maps',
       );
+      // The asset is the cached bundle, which a later synthesis takes without running esbuild.
+      const cached = new LambdaBundler({ projectRoot: PROJECT_ROOT, cacheDir }).lookup(
+        FUNCTION_ENTRIES[name],
+      );
+      expect(cached?.cached).toBe(true);
+      for (const file of ['index.mjs', 'index.mjs.map']) {
+        expect(readFileSync(join(cached!.dir, file)).equals(readFileSync(join(dir, file))), file).toBe(true);
+      }
     },
   );
+
+  it('keeps one bundle per function in the cache', () => {
+    expect(readdirSync(join(cacheDir, 'bundles'))).toHaveLength(Object.keys(FUNCTION_ENTRIES).length);
+  });
 
   // Cognito gives the trigger 5 s; its cold start is mostly loading this file (docs/performance.md).
   it('preToken: a bundle that stays small, so its cold start stays well within Cognito’s 5 s', () => {

@@ -3,13 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_SUPPORT_LINKS,
   DEMO_CONFIG,
   TeamConfigError,
   cidrProblem,
+  deploymentAccountProblem,
   loadTeamConfig,
   loadTeamConfigFromContext,
   parseTeamConfig,
   stackNameOf,
+  supportLinksOf,
 } from '../../lib/config';
 import { demoConfig } from './support';
 
@@ -138,6 +141,23 @@ describe('config validation', () => {
     ['log retention not offered by CloudWatch', { logRetentionDays: 42 }, 'logRetentionDays'],
     ['tag value too long', { tags: { owner: 'x'.repeat(300) } }, 'tags.owner'],
     ['region', { region: 'Europe' }, 'region'],
+    [
+      'http documentation link',
+      { support: { documentationUrl: 'http://wiki.example.com' } },
+      'support.documentationUrl',
+    ],
+    ['feedback link that is not a URL', { support: { feedbackUrl: 'the wiki' } }, 'support.feedbackUrl'],
+    [
+      'javascript bug-report link',
+      { support: { bugReportUrl: 'javascript:alert(1)' } },
+      'support.bugReportUrl',
+    ],
+    ['unknown support link', { support: { chatUrl: 'https://chat.example.com' } }, 'support'],
+    [
+      'management-account flag that is not a boolean',
+      { deployInManagementAccount: 'yes' },
+      'deployInManagementAccount',
+    ],
     ['unknown key', { extra: true }, '(root)'],
   ];
 
@@ -158,6 +178,79 @@ describe('config validation', () => {
     expect(err.issues.map((i) => i.path)).toEqual(
       expect.arrayContaining(['environment', 'logRetentionDays', 'waf.allowedCidrs.0']),
     );
+  });
+});
+
+describe('support links', () => {
+  it("default to the project's own documentation, issues and release notes", () => {
+    const config = parseTeamConfig(DEMO_CONFIG);
+    expect(config.support).toEqual(DEFAULT_SUPPORT_LINKS);
+    for (const url of Object.values(config.support)) expect(url).toMatch(/^https:\/\//);
+    expect(supportLinksOf(config.support, '1.2.0')).toEqual({
+      documentation: DEFAULT_SUPPORT_LINKS.documentationUrl,
+      feedback: DEFAULT_SUPPORT_LINKS.feedbackUrl,
+      bugReport: DEFAULT_SUPPORT_LINKS.bugReportUrl,
+      releaseNotes: DEFAULT_SUPPORT_LINKS.releaseNotesUrl.replace('{version}', '1.2.0'),
+    });
+    expect(supportLinksOf(config.support, '1.2.0').releaseNotes).toMatch(/\/releases\/tag\/v1\.2\.0$/);
+  });
+
+  it('take the configured URLs, each on its own, the version filled into the release notes', () => {
+    const config = parseTeamConfig(
+      demoConfig({
+        support: {
+          documentationUrl: 'https://wiki.example.com/team',
+          releaseNotesUrl: 'https://wiki.example.com/team/changes#{version}',
+        },
+      }),
+    );
+    expect(supportLinksOf(config.support, '2.0.0-rc.1')).toEqual({
+      documentation: 'https://wiki.example.com/team',
+      feedback: DEFAULT_SUPPORT_LINKS.feedbackUrl,
+      bugReport: DEFAULT_SUPPORT_LINKS.bugReportUrl,
+      releaseNotes: 'https://wiki.example.com/team/changes#2.0.0-rc.1',
+    });
+  });
+
+  it('refuse a link that is not https, saying so', () => {
+    const err = errorOf({ ...demoConfig(), support: { feedbackUrl: 'http://forms.example.com' } });
+    expect(err.message).toContain('support.feedbackUrl: must be an https:// URL');
+  });
+});
+
+describe('deployment into the management account', () => {
+  const MANAGEMENT = DEMO_CONFIG.identityCenter.managementAccountId;
+
+  it('is refused unless deployInManagementAccount says so, explaining both choices', () => {
+    const err = errorOf({ ...demoConfig(), account: MANAGEMENT });
+    expect(err.issues.map((i) => i.path)).toEqual(['account']);
+    expect(err.message).toContain('the organization management account');
+    expect(err.message).toContain('delegated administrator');
+    expect(err.message).toContain('bin/management-account.ts');
+    expect(err.message).toContain('"deployInManagementAccount": true');
+  });
+
+  it('is allowed with deployInManagementAccount, which is off by default', () => {
+    expect(parseTeamConfig(DEMO_CONFIG).deployInManagementAccount).toBe(false);
+    const config = parseTeamConfig(demoConfig({ account: MANAGEMENT, deployInManagementAccount: true }));
+    expect(config.deployInManagementAccount).toBe(true);
+    // Without an account in the file, the stack checks the one it is deployed to.
+    expect(parseTeamConfig(demoConfig({ deployInManagementAccount: true })).account).toBeUndefined();
+  });
+
+  it('refuses deployInManagementAccount for a member account', () => {
+    const err = errorOf({ ...demoConfig(), account: '222233334444', deployInManagementAccount: true });
+    expect(err.issues.map((i) => i.path)).toEqual(['deployInManagementAccount']);
+    expect(err.message).toContain('not to the management account 000000000000');
+  });
+
+  it('names the problem for an account known only at synth', () => {
+    const delegated = parseTeamConfig(DEMO_CONFIG);
+    const opted = parseTeamConfig(demoConfig({ deployInManagementAccount: true }));
+    expect(deploymentAccountProblem(delegated, '222233334444')).toBeUndefined();
+    expect(deploymentAccountProblem(delegated, MANAGEMENT)).toMatch(/Choose one/);
+    expect(deploymentAccountProblem(opted, MANAGEMENT)).toBeUndefined();
+    expect(deploymentAccountProblem(opted, '222233334444')).toMatch(/deployInManagementAccount/);
   });
 });
 

@@ -3,7 +3,28 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { flat, logicalIdOf, synthTeam } from './support';
+import { teamVersion } from '../../lib/app';
+import { DEFAULT_SUPPORT_LINKS } from '../../lib/config';
+import { flat, logicalIdOf, PROJECT_ROOT, synthTeam, type Synthesized } from './support';
+
+/** The config.json the stack deploys (the one asset of the bucket deployment holding one). */
+function deployedConfig(synth: Synthesized): Record<string, unknown> {
+  const deployments = Object.values(synth.template.findResources('Custom::CDKBucketDeployment')) as {
+    Properties: { SourceObjectKeys: string[] };
+  }[];
+  const configFiles = deployments
+    .flatMap((d) => d.Properties.SourceObjectKeys)
+    .map((key) => join(synth.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'config.json'))
+    .filter((file) => {
+      try {
+        return statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+  expect(configFiles).toHaveLength(1);
+  return JSON.parse(readFileSync(configFiles[0]!, 'utf8')) as Record<string, unknown>;
+}
 
 interface Distribution {
   Properties: {
@@ -150,6 +171,20 @@ describe('web hosting (CloudFront default domain)', () => {
     expect(config.sessionLogs).toBe('none');
     expect(readdirSync(synth.outdir).length).toBeGreaterThan(0);
   });
+
+  it("gives the user menu the project's links and this version's release notes by default", () => {
+    const config = deployedConfig(synth);
+    const version = teamVersion(PROJECT_ROOT);
+    expect(config.version).toBe(version);
+    expect(config.links).toEqual({
+      documentation: DEFAULT_SUPPORT_LINKS.documentationUrl,
+      feedback: DEFAULT_SUPPORT_LINKS.feedbackUrl,
+      bugReport: DEFAULT_SUPPORT_LINKS.bugReportUrl,
+      releaseNotes: DEFAULT_SUPPORT_LINKS.releaseNotesUrl.replace('{version}', version),
+    });
+    // What the SPA reads them with (the other values are filled in at deploy time).
+    expect(runtimeConfigSchema.shape.links.safeParse(config.links).success).toBe(true);
+  });
 });
 
 describe('web hosting (custom domain, WAF in the same us-east-1 stack)', () => {
@@ -162,6 +197,12 @@ describe('web hosting (custom domain, WAF in the same us-east-1 stack)', () => {
       authDomainName: 'auth.team.example.com',
     },
     waf: { allowedCidrs: ['203.0.113.0/24', '2001:db8::/32'] },
+    support: {
+      documentationUrl: 'https://wiki.example.com/team',
+      feedbackUrl: 'https://forms.example.com/team-feedback',
+      bugReportUrl: 'https://tickets.example.com/new?queue=team',
+      releaseNotesUrl: 'https://wiki.example.com/team/releases#v{version}',
+    },
   });
   afterAll(() => synth.cleanup());
   const { template, stack } = synth;
@@ -201,6 +242,15 @@ describe('web hosting (custom domain, WAF in the same us-east-1 stack)', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(outputs.AppUrl?.Value).toBe('https://team.example.com');
     expect(flat(outputs.SamlAcsUrl?.Value)).toBe('https://auth.team.example.com/saml2/idpresponse');
+  });
+
+  it('gives the user menu the configured links', () => {
+    expect(deployedConfig(synth).links).toEqual({
+      documentation: 'https://wiki.example.com/team',
+      feedback: 'https://forms.example.com/team-feedback',
+      bugReport: 'https://tickets.example.com/new?queue=team',
+      releaseNotes: `https://wiki.example.com/team/releases#v${teamVersion(PROJECT_ROOT)}`,
+    });
   });
 
   it('blocks everything but the allow-listed IPv4 and IPv6 ranges with a CloudFront web ACL', () => {

@@ -23,6 +23,7 @@ import {
   type NodeEgress,
 } from '../e2e/support';
 import { cliUser, waitForMatch, workflowCacheDir, type CliRun, type CliUser } from './support';
+import { sharedDynamoEndpoint } from '../support/shared-dynamo';
 
 const ACCOUNT = { id: '118573649280', name: 'Sandbox Team A' };
 const ROLE = 'PowerUserAccess';
@@ -114,6 +115,7 @@ describe.skipIf(!hasChromium)(
         dataDir: undefined,
         webPort: 0,
         cacheDir: workflowCacheDir(),
+        dynamoEndpoint: sharedDynamoEndpoint(),
       });
       if (!cloud.appUrl) throw new Error('the local cloud serves no web app');
       appUrl = cloud.appUrl;

@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import type { RequestStatus } from '../../lambdas/core/types';
 import { CHROMIUM, ensureWebBuild, launchChromium, screenshot, signIn } from './support';
+import { sharedDynamoEndpoint } from '../support/shared-dynamo';
 
 const PERSONAS = {
   requester: 'Alice Nguyen',
@@ -176,8 +177,13 @@ describe.skipIf(!hasChromium)(
     }
 
     beforeAll(async () => {
-      ensureWebBuild();
-      cloud = await startLocalCloud({ web: 'dist', dataDir: undefined, webPort: 0 });
+      await ensureWebBuild();
+      cloud = await startLocalCloud({
+        web: 'dist',
+        dataDir: undefined,
+        webPort: 0,
+        dynamoEndpoint: sharedDynamoEndpoint(),
+      });
       if (!cloud.appUrl) throw new Error('the local cloud serves no web app');
       appUrl = cloud.appUrl;
       browser = await launchChromium();

@@ -25,6 +25,7 @@ import {
   type AxeFinding,
   type NodeEgress,
 } from './support';
+import { sharedDynamoEndpoint } from '../support/shared-dynamo';
 
 const JUSTIFICATION = '本番障害の調査のため一時的に権限が必要です';
 const TICKET = 'INC-2042';
@@ -143,10 +144,15 @@ describe.skipIf(!hasChromium)(
     }
 
     beforeAll(async () => {
-      ensureWebBuild();
+      await ensureWebBuild();
       // From before the first socket the local cloud opens until the journey's end.
       nodeEgress = recordNodeEgress();
-      cloud = await startLocalCloud({ web: 'dist', dataDir: undefined, webPort: 0 });
+      cloud = await startLocalCloud({
+        web: 'dist',
+        dataDir: undefined,
+        webPort: 0,
+        dynamoEndpoint: sharedDynamoEndpoint(),
+      });
       if (!cloud.appUrl) throw new Error('the local cloud serves no web app');
       appUrl = cloud.appUrl;
       browser = await launchChromium();

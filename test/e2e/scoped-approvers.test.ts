@@ -16,6 +16,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import { CHROMIUM, ensureWebBuild, launchChromium, screenshot, signIn } from './support';
+import { sharedDynamoEndpoint } from '../support/shared-dynamo';
 
 const PERSONAS = {
   admin: 'Grace Kim',
@@ -86,8 +87,13 @@ describe.skipIf(!hasChromium)(
     }
 
     beforeAll(async () => {
-      ensureWebBuild();
-      cloud = await startLocalCloud({ web: 'dist', dataDir: undefined, webPort: 0 });
+      await ensureWebBuild();
+      cloud = await startLocalCloud({
+        web: 'dist',
+        dataDir: undefined,
+        webPort: 0,
+        dynamoEndpoint: sharedDynamoEndpoint(),
+      });
       if (!cloud.appUrl) throw new Error('the local cloud serves no web app');
       appUrl = cloud.appUrl;
       browser = await launchChromium();

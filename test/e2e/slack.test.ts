@@ -16,6 +16,7 @@ import {
 import { startLocalCloud, type LocalCloud } from '../../local/cloud';
 import type { SlackMessage } from '../../local/outbox';
 import { CHROMIUM, ensureWebBuild, launchChromium, screenshot } from './support';
+import { sharedDynamoEndpoint } from '../support/shared-dynamo';
 
 const REQUESTER = 'alice.nguyen@example.com';
 /** TEAM-Approvers-NonProduction: they approve both accounts below. */
@@ -139,8 +140,12 @@ describe('Slack: approving from the message', () => {
   }
 
   beforeAll(async () => {
-    if (hasChromium) ensureWebBuild();
-    cloud = await startLocalCloud({ web: hasChromium ? 'dist' : 'none', webPort: 0 });
+    if (hasChromium) await ensureWebBuild();
+    cloud = await startLocalCloud({
+      web: hasChromium ? 'dist' : 'none',
+      webPort: 0,
+      dynamoEndpoint: sharedDynamoEndpoint(),
+    });
     outboxUrl = cloud.backend.urls.outbox;
   }, 240_000);
   afterAll(async () => {

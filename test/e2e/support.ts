@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net, { isIPv4 } from 'node:net';
 import { join } from 'node:path';
@@ -24,8 +24,8 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Builds `web/dist` when it is missing or older than the sources (the suite serves the build). */
-export function ensureWebBuild(): void {
+/** Whether `web/dist` is newer than every source of the web app. */
+function webBuildIsFresh(): boolean {
   const built = (() => {
     try {
       return statSync(join(ROOT, 'web', 'dist', 'index.html')).mtimeMs;
@@ -38,8 +38,45 @@ export function ensureWebBuild(): void {
     newestMtime(join(ROOT, 'web', 'index.html')),
     newestMtime(join(ROOT, 'web', 'vite.config.ts')),
   );
-  if (built > sources) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], { cwd: ROOT, stdio: 'pipe' });
+  return built > sources;
+}
+
+/** A build lock older than this was left by a run that died while building. */
+const STALE_LOCK_MS = 5 * 60_000;
+
+/**
+ * Builds `web/dist` when it is missing or older than the sources (the suite serves the build).
+ * Files run side by side may ask at once: one builds (holding a lock directory), the others wait
+ * for it and serve its build.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const lock = join(ROOT, 'web', '.dist-lock');
+  while (!webBuildIsFresh()) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      const age = (() => {
+        try {
+          return Date.now() - statSync(lock).mtimeMs;
+        } catch {
+          return 0;
+        }
+      })();
+      if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
+    try {
+      if (!webBuildIsFresh()) {
+        execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
+          cwd: ROOT,
+          stdio: 'pipe',
+        });
+      }
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 /** Headless Chromium with the flags the CI machine needs. */

@@ -4,19 +4,18 @@
  * every call with its consumed capacity (so tests can prove a list never reads more than a page).
  */
 import { randomBytes } from 'node:crypto';
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import {
   createTables,
-  startDynamoDbLocal,
   tableInputsFromSchema,
   tableNamesWithPrefix,
-  type RunningDynamoDbLocal,
   type TableInput,
 } from '../../local/dynamodb';
 import type { TableId } from '../../lambdas/contract/tables';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client';
+import { sharedDynamoEndpoint } from './shared-dynamo';
 
 /**
  * CreateTable inputs for every TEAM table, named `<prefix><TableId>`, without TTL. DynamoDB
@@ -111,11 +110,11 @@ function describeCall(command: string, input: Record<string, unknown>, output: R
 }
 
 /**
- * Starts DynamoDB Local before the file's tests and stops it after them; the tables are created
- * once per file under a unique prefix. Read the members inside tests or hooks, not at import.
+ * The file's tables in the run's shared DynamoDB Local: created before its tests under a unique
+ * prefix and deleted after them. Read the members inside tests or hooks, not at import.
  */
 export function useDynamo(): DynamoHarness {
-  let local: RunningDynamoDbLocal | undefined;
+  let endpoint: string | undefined;
   let client: DynamoDBClient | undefined;
   let doc: DynamoDBDocumentClient | undefined;
   let tables: Record<TableId, string> | undefined;
@@ -124,16 +123,19 @@ export function useDynamo(): DynamoHarness {
     if (value === undefined) throw new Error(`useDynamo: ${what} is available once beforeAll has run`);
     return value;
   };
+  const created: string[] = [];
   const create = async (): Promise<Record<TableId, string>> => {
     const prefix = `t${randomBytes(4).toString('hex')}-`;
     await createTables(need(client, 'client'), tableInputs(prefix));
-    return tableNamesWithPrefix(prefix);
+    const names = tableNamesWithPrefix(prefix);
+    created.push(...Object.values(names));
+    return names;
   };
 
   beforeAll(async () => {
-    local = await startDynamoDbLocal({ inMemory: true });
+    endpoint = sharedDynamoEndpoint();
     client = new DynamoDBClient({
-      endpoint: local.endpoint,
+      endpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
@@ -153,13 +155,13 @@ export function useDynamo(): DynamoHarness {
   });
 
   afterAll(async () => {
+    if (client) await deleteTables(client, created);
     client?.destroy();
-    await local?.stop();
   });
 
   return {
     get endpoint() {
-      return need(local, 'endpoint').endpoint;
+      return need(endpoint, 'endpoint');
     },
     get client() {
       return need(client, 'client');
@@ -178,4 +180,11 @@ export function useDynamo(): DynamoHarness {
     },
     freshTables: create,
   };
+}
+
+/** Deletes a file's tables from the shared DynamoDB Local (what is already gone is fine). */
+async function deleteTables(client: DynamoDBClient, names: readonly string[]): Promise<void> {
+  await Promise.all(
+    names.map((TableName) => client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)),
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalBackend, type LocalBackend, type LocalBackendOptions } from '../../local/backend';
+import { sharedDynamoEndpoint } from './shared-dynamo';
 
 /** The demo personas of the authorization matrix, by the demo org's user names. */
 export const PERSONAS = {
@@ -57,7 +58,7 @@ export function useLocalCloud(options: LocalBackendOptions = {}): LocalCloud {
   };
 
   beforeAll(async () => {
-    backend = await startLocalBackend(options);
+    backend = await startLocalBackend({ dynamoEndpoint: sharedDynamoEndpoint(), ...options });
   });
   afterAll(async () => {
     await backend?.stop();

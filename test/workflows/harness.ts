@@ -28,12 +28,13 @@ import { composeReconciler } from '../../lambdas/handlers/reconciler/compose';
 import type { RouterDeps } from '../../lambdas/handlers/router/compose';
 import { makeWorkflowTasksHandler } from '../../lambdas/handlers/workflow-tasks';
 import { composeWorkflowTasks } from '../../lambdas/handlers/workflow-tasks/compose';
-import { startLocalBackend, type LocalBackend } from '../../local/backend';
+import { startLocalBackend, timed, type InvocationObserver, type LocalBackend } from '../../local/backend';
 import { routerFiltersOf } from '../../local/workflow';
 import { ManualClock, resolveDefinition, type CfnTemplate, type ExecutionDescription } from '../../local/sfn';
 import { fixedRetryStrategy } from '../../local/sfn/aws-clients';
-import type { DemoOrg } from '../../local/sim';
+import type { DemoOrg, IdentityCenterProfileName } from '../../local/sim';
 import { logicalIdOf, synthTeam } from '../cdk/support';
+import { sharedDynamoEndpointIfAny } from '../support/shared-dynamo';
 
 /** A Monday morning, UTC, far from any real date. */
 export const T0 = Date.UTC(2031, 0, 6, 9, 0, 0);
@@ -116,6 +117,10 @@ export interface HarnessOptions {
    * records consumed capacity (benchmarks). Default: each composition's own client.
    */
   dynamoDb?: (endpoint: string) => DynamoDBClient;
+  /** How fast the simulated Identity Center is (default `fast`). */
+  identityCenterProfile?: IdentityCenterProfileName;
+  /** Told of every router and workflow-tasks invocation with its wall-clock and CPU time. */
+  onInvocation?: InvocationObserver;
 }
 
 export interface Person {
@@ -184,7 +189,13 @@ const actorOf = (p: Person): Actor => ({ id: p.id, email: p.email, name: p.displ
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const definition = requestWorkflowDefinition();
   const clock = new ManualClock(T0);
-  const local = await startLocalBackend({ clock, sessionActivity: false });
+  const local = await startLocalBackend({
+    clock,
+    sessionActivity: false,
+    dynamoEndpoint: sharedDynamoEndpointIfAny(),
+    ...(options.identityCenterProfile ? { identityCenterProfile: options.identityCenterProfile } : {}),
+    ...(options.onInvocation ? { onInvocation: options.onInvocation } : {}),
+  });
   try {
     const config = loadConfig();
     const stateMachineArn = local.registerStateMachine(
@@ -235,9 +246,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       slackApiUrl: local.outbox.slackApiUrl,
     };
     const ports = composeWorkflowTasks({ config, ...shared, realtime: realtime ?? null });
+    const tasks = makeWorkflowTasksHandler({ deps: () => ports, logger: silent() });
+    const onInvocation = options.onInvocation;
     local.stepFunctions.registerLambda(
       TASKS_FUNCTION,
-      makeWorkflowTasksHandler({ deps: () => ports, logger: silent() }),
+      onInvocation ? (event) => timed(TASKS_FUNCTION, onInvocation, () => tasks(event)) : tasks,
     );
     const reconcilerPorts = composeReconciler({
       config,

@@ -4,7 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { createAmplifyTeamApi } from './api/amplify-api';
 import { configureAmplify, createAmplifyAuth } from './api/amplify-auth';
 import { App } from './app/app';
-import { loadRuntimeConfig } from './app/config';
+import { appInfoOf, loadRuntimeConfig } from './app/config';
 import { browserHistory } from './app/router';
 import { initialLanguage, LanguageProvider, loadCatalog, loadCloudscapeMessages } from './i18n';
 
@@ -42,8 +42,8 @@ async function start(): Promise<void> {
       <LanguageProvider initial={language} catalogs={catalogs} cloudscapeMessages={cloudscapeMessages}>
         <App
           auth={createAmplifyAuth(config)}
-          api={createAmplifyTeamApi()}
-          app={{ idcStartUrl: config.idcStartUrl, version: config.version, sessionLogs: config.sessionLogs }}
+          api={createAmplifyTeamApi({ endpoint: config.graphqlUrl })}
+          app={appInfoOf(config)}
           history={browserHistory()}
         />
       </LanguageProvider>

@@ -48,12 +48,18 @@ export interface OuAccountsCache {
 
 export interface DynamoOuCacheOptions {
   clock: Clock;
-  /** How long an entry is served (default one week, as TEAM's CACHE_TTL). */
-  ttlSeconds?: number;
+  /**
+   * How long an entry is served: seconds, or a function asked at every write (the
+   * `ouCacheLifetimeHours` setting, read per call so an admin's change applies to the next entry
+   * stored without a redeploy). Default one week, as TEAM's CACHE_TTL.
+   */
+  ttlSeconds?: number | (() => number | Promise<number>);
   /** How long a claim blocks other populators before it counts as stuck (default 30 s). */
   claimSeconds?: number;
 }
 
+/** One week, as TEAM's CACHE_TTL (and the `ouCacheLifetimeHours` setting's default). */
+const DEFAULT_TTL_SECONDS = 604_800;
 const READY = 'ready';
 /** The key of the OU tree's item: no OU id has this shape. */
 const TREE_KEY = '#tree';
@@ -82,7 +88,7 @@ interface PendingRead {
  * form asks for every OU a policy names at once) go out as one BatchGetItem per 100 OUs.
  */
 export class DynamoOuCache implements OuAccountsCache {
-  private readonly ttlSeconds: number;
+  private readonly ttlSeconds: () => number | Promise<number>;
   private readonly claimSeconds: number;
   /** Reads asked since the last batch went out. */
   private queued: PendingRead[] | undefined;
@@ -92,7 +98,8 @@ export class DynamoOuCache implements OuAccountsCache {
     private readonly tableName: string,
     private readonly options: DynamoOuCacheOptions,
   ) {
-    this.ttlSeconds = options.ttlSeconds ?? 604_800;
+    const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+    this.ttlSeconds = typeof ttl === 'number' ? () => ttl : ttl;
     this.claimSeconds = options.claimSeconds ?? 30;
   }
 
@@ -102,6 +109,14 @@ export class DynamoOuCache implements OuAccountsCache {
 
   private nowSeconds(): number {
     return Math.floor(this.nowMs() / 1000);
+  }
+
+  /** When an entry written now stops being served (epoch seconds). */
+  private async expiryOfNewEntry(): Promise<number> {
+    const ttl = await this.ttlSeconds();
+    if (!Number.isFinite(ttl) || ttl <= 0)
+      throw new Error(`OU cache lifetime must be positive, got ${ttl} s.`);
+    return this.nowSeconds() + Math.floor(ttl);
   }
 
   get(ouId: string): Promise<OuCacheEntry | undefined> {
@@ -145,12 +160,13 @@ export class DynamoOuCache implements OuAccountsCache {
   }
 
   async put(ouId: string, accounts: AccountInfo[], claimToken?: string): Promise<boolean> {
+    const expiresAt = await this.expiryOfNewEntry();
     const item: CacheItem = {
       ouId,
       status: READY,
       accounts: accounts.map((a) => compact({ ...a })),
       cachedAt: this.options.clock.now().toISOString(),
-      expiresAt: this.nowSeconds() + this.ttlSeconds,
+      expiresAt,
     };
     try {
       await this.db.send(
@@ -223,6 +239,7 @@ export class DynamoOuCache implements OuAccountsCache {
   }
 
   async putTree(tree: OuNode): Promise<void> {
+    const expiresAt = await this.expiryOfNewEntry();
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
@@ -231,7 +248,7 @@ export class DynamoOuCache implements OuAccountsCache {
           status: READY,
           tree,
           cachedAt: this.options.clock.now().toISOString(),
-          expiresAt: this.nowSeconds() + this.ttlSeconds,
+          expiresAt,
         },
       }),
     );

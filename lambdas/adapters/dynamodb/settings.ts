@@ -45,6 +45,7 @@ const storedSettings = z.object({
   adminGroupName: optionalText,
   auditorGroupName: optionalText,
   ouCacheEnabled: withDefault(z.boolean(), DEFAULT_SETTINGS.ouCacheEnabled),
+  ouCacheLifetimeHours: withDefault(z.number(), DEFAULT_SETTINGS.ouCacheLifetimeHours),
   sensitiveActions: withDefault(z.array(z.string()), [...DEFAULT_SETTINGS.sensitiveActions]),
   reminderMinutes: withDefault(z.number(), DEFAULT_SETTINGS.reminderMinutes),
   escalationMinutes: withDefault(z.number(), DEFAULT_SETTINGS.escalationMinutes),

@@ -15,7 +15,7 @@ import { ConflictError } from '../errors';
 import type { AccountAssignments, AssignmentOperationKind, Clock, GrantRepository } from '../ports';
 import type { AccessRequest, Grant } from '../types';
 import { accessErrorReason, isRetryableAccessError } from './errors';
-import { DEFAULT_POLL_DELAYS_MS, pollOperation, realSleep, type PollOptions } from './poll';
+import { continuingDelays, DEFAULT_POLL_DELAYS_MS, pollOperation, realSleep, type PollOptions } from './poll';
 
 /** What grant and revoke need. */
 export interface AccessDeps {
@@ -146,7 +146,7 @@ export class AccessControl {
    * grant and only checks the assignment. `operation` continues a creation that was pending.
    */
   async acquire(requestId: string, t: AssignmentTarget, operation?: PendingOperation): Promise<GrantOutcome> {
-    if (operation?.kind === 'CREATE') return this.settleCreate(requestId, t, operation.id);
+    if (operation?.kind === 'CREATE') return this.settleCreate(requestId, t, operation.id, true);
     try {
       const joined = await this.join(requestId, t);
       if (joined.standing) return { state: 'granted', createdByTeam: false, shared: true };
@@ -197,12 +197,23 @@ export class AccessControl {
     });
   }
 
+  /** The poll options of a new operation, or of one the workflow has waited on (`continuing`). */
+  private pollFor(continuing: boolean): PollOptions {
+    return continuing ? { ...this.poll, delaysMs: continuingDelays(this.poll.delaysMs) } : this.poll;
+  }
+
   private async settleCreate(
     requestId: string,
     t: AssignmentTarget,
     operationId: string,
+    continuing = false,
   ): Promise<GrantOutcome> {
-    const status = await pollOperation(this.deps.assignments, operationId, 'CREATE', this.poll);
+    const status = await pollOperation(
+      this.deps.assignments,
+      operationId,
+      'CREATE',
+      this.pollFor(continuing),
+    );
     if (status.status === 'IN_PROGRESS')
       return { state: 'pending', operation: { id: operationId, kind: 'CREATE' } };
     if (status.status === 'SUCCEEDED') return { state: 'granted', createdByTeam: true, shared: false };
@@ -238,7 +249,7 @@ export class AccessControl {
     t: AssignmentTarget,
     operation?: PendingOperation,
   ): Promise<RevokeOutcome> {
-    if (operation?.kind === 'DELETE') return this.settleDelete(requestId, t, operation.id);
+    if (operation?.kind === 'DELETE') return this.settleDelete(requestId, t, operation.id, undefined, true);
     const step = await this.retryOnConflict<{ done: RevokeOutcome } | { remove: Grant | undefined }>(
       t,
       async () => {
@@ -299,8 +310,14 @@ export class AccessControl {
     t: AssignmentTarget,
     operationId: string,
     marked?: Grant,
+    continuing = false,
   ): Promise<RevokeOutcome> {
-    const status = await pollOperation(this.deps.assignments, operationId, 'DELETE', this.poll);
+    const status = await pollOperation(
+      this.deps.assignments,
+      operationId,
+      'DELETE',
+      this.pollFor(continuing),
+    );
     if (status.status === 'IN_PROGRESS')
       return { state: 'pending', operation: { id: operationId, kind: 'DELETE' } };
     if (status.status === 'FAILED') {

@@ -23,12 +23,15 @@ export interface UpdateSettingsInput extends Omit<
   | 'reminderMinutes'
   | 'escalationMinutes'
   | 'breakGlassEnabled'
+  | 'ouCacheLifetimeHours'
 > {
   /** Null or missing keeps the stored value (as for the other approval settings below). */
   reminderMinutes?: number | null;
   escalationMinutes?: number | null;
   breakGlassEnabled?: boolean | null;
   teamsEnabled?: boolean | null;
+  /** Null or missing keeps the stored lifetime (clients written before the setting existed). */
+  ouCacheLifetimeHours?: number | null;
   /**
    * The escalation groups by id; their names are read from the directory. Null or missing keeps
    * the stored groups; an empty list removes them.
@@ -125,6 +128,7 @@ export function makeUpdateSettings(
       escalationMinutes,
       breakGlassEnabled,
       teamsEnabled,
+      ouCacheLifetimeHours,
       ...fields
     } = input;
     const edit: SettingsInput = { ...fields };
@@ -142,6 +146,8 @@ export function makeUpdateSettings(
     if (breakGlassEnabled !== undefined && breakGlassEnabled !== null)
       edit.breakGlassEnabled = breakGlassEnabled;
     if (teamsEnabled !== undefined && teamsEnabled !== null) edit.teamsEnabled = teamsEnabled;
+    if (ouCacheLifetimeHours !== undefined && ouCacheLifetimeHours !== null)
+      edit.ouCacheLifetimeHours = ouCacheLifetimeHours;
     if (escalationGroupIds !== undefined && escalationGroupIds !== null) {
       edit.escalationGroups = await escalationGroupsOf(deps.directory, escalationGroupIds);
     }

@@ -6,7 +6,9 @@ import {
   IDC_ID,
   MAX_DURATION_HOURS,
   MAX_GROUP_NAME_LENGTH,
+  MAX_OU_CACHE_LIFETIME_HOURS,
   MIN_DURATION_HOURS,
+  MIN_OU_CACHE_LIFETIME_HOURS,
   PRINTABLE,
   SENSITIVE_ACTION,
   SES_IDENTITY_ARN,
@@ -48,6 +50,8 @@ export interface SettingsInput {
   adminGroupName?: string | null;
   auditorGroupName?: string | null;
   ouCacheEnabled?: boolean;
+  /** Hours an OU's cached accounts are served (1 to 720). */
+  ouCacheLifetimeHours?: number;
   sensitiveActions?: string[];
   slackToken?: string | null;
   slackSigningSecret?: string | null;
@@ -125,6 +129,18 @@ const settingsSchema = z.object({
     'printable text of at most 1,024 characters',
   ),
   ouCacheEnabled: flag('OU account cache').optional(),
+  ouCacheLifetimeHours: z
+    .number(typeError('OU cache lifetime', 'a number'))
+    .int('OU cache lifetime must be a whole number of hours.')
+    .min(
+      MIN_OU_CACHE_LIFETIME_HOURS,
+      `OU cache lifetime must be at least ${MIN_OU_CACHE_LIFETIME_HOURS} hour.`,
+    )
+    .max(
+      MAX_OU_CACHE_LIFETIME_HOURS,
+      `OU cache lifetime must be at most ${MAX_OU_CACHE_LIFETIME_HOURS} hours (${MAX_OU_CACHE_LIFETIME_HOURS / 24} days).`,
+    )
+    .optional(),
   sensitiveActions: list(
     'Sensitive actions',
     z

@@ -2,6 +2,7 @@
  * Settings: the defaults used when an admin never saved any, the settings in force, and how an
  * admin's edit is applied.
  */
+import { DEFAULT_OU_CACHE_LIFETIME_HOURS } from '../../contract/patterns';
 import { ValidationError } from '../errors';
 import type { SettingsRepository } from '../ports';
 import type { Settings, SettingsFallback } from '../types';
@@ -80,6 +81,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   teamsEnabled: false,
   teamsWebhookConfigured: false,
   ouCacheEnabled: false,
+  ouCacheLifetimeHours: DEFAULT_OU_CACHE_LIFETIME_HOURS,
   sensitiveActions: [...DEFAULT_SENSITIVE_ACTIONS],
   reminderMinutes: 0,
   escalationMinutes: 0,
@@ -148,6 +150,7 @@ const PLAIN = [
   'slackEnabled',
   'teamsEnabled',
   'ouCacheEnabled',
+  'ouCacheLifetimeHours',
   'sensitiveActions',
   'reminderMinutes',
   'escalationMinutes',

@@ -225,17 +225,26 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
   const db = clients.documentClient();
   const settings = settingsRepository(clients, config);
   const fallback = settingsFallback(config);
-  const ouCache = new DynamoOuCache(db, config.tables.OuAccountsCache, { clock });
-  // The OU-cache switch is a setting: read it at most every few seconds, not on every OU lookup.
-  const ouCacheSwitch = new TtlCache<boolean>(10_000, clock, 1);
+  // The OU-cache switch and lifetime are settings: read at most every few seconds, not on every
+  // OU lookup, so an admin's change applies without a redeploy.
+  const ouCacheSettings = new TtlCache<Pick<Settings, 'ouCacheEnabled' | 'ouCacheLifetimeHours'>>(
+    10_000,
+    clock,
+    1,
+  );
+  const ouCacheSetting = () =>
+    ouCacheSettings.get('ou-cache', async () => {
+      const { ouCacheEnabled, ouCacheLifetimeHours } = await loadSettings({ settings, fallback });
+      return { ouCacheEnabled, ouCacheLifetimeHours };
+    });
+  const ouCache = new DynamoOuCache(db, config.tables.OuAccountsCache, {
+    clock,
+    ttlSeconds: async () => (await ouCacheSetting()).ouCacheLifetimeHours * 3600,
+  });
   const organization = new AwsOrganization(clients.organizations(), {
     ...(config.managementAccountId ? { managementAccountId: config.managementAccountId } : {}),
     clock,
-    ouCache: {
-      cache: ouCache,
-      enabled: () =>
-        ouCacheSwitch.get('on', async () => (await loadSettings({ settings, fallback })).ouCacheEnabled),
-    },
+    ouCache: { cache: ouCache, enabled: async () => (await ouCacheSetting()).ouCacheEnabled },
   });
   const provider = sessionLogProvider(clients, config);
   const follower =

@@ -33,6 +33,7 @@ const updateSettings = argsOf<MutationUpdateSettingsArgs>()(
       adminGroupName: gqlString.nullish(),
       auditorGroupName: gqlString.nullish(),
       ouCacheEnabled: z.boolean(),
+      ouCacheLifetimeHours: gqlInt.nullish(),
       sensitiveActions: z.array(gqlString).max(10_000),
       reminderMinutes: gqlInt.nullish(),
       escalationMinutes: gqlInt.nullish(),

@@ -56,6 +56,18 @@ describe('DynamoSettingsRepository: approval settings', () => {
     });
   });
 
+  it('stores the OU cache lifetime, a week for a record written before it existed', async () => {
+    const { table, repo } = await freshRepo();
+    const { ouCacheLifetimeHours: _lifetime, ...older } = someSettings({ version: 2 });
+    await dynamo.doc.send(new PutCommand({ TableName: table, Item: { ...older, id: SETTINGS_ID } }));
+    expect((await repo.get())?.ouCacheLifetimeHours).toBe(168);
+    await repo.put(someSettings({ ouCacheLifetimeHours: 12, version: 3 }), 2);
+    expect((await repo.get())?.ouCacheLifetimeHours).toBe(12);
+    expect(() => settingsFromItem({ version: 1, ouCacheLifetimeHours: '7 days' })).toThrow(
+      /malformed at ouCacheLifetimeHours/,
+    );
+  });
+
   it('drops attributes that are not settings, such as a token an old record kept', async () => {
     const { table, repo } = await freshRepo();
     const item = { ...someSettings(), id: SETTINGS_ID, slackToken: 'xoxb-1234567890-abc' };

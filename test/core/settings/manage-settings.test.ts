@@ -237,6 +237,39 @@ describe('updateSettings: reminder, escalation and break-glass', () => {
   );
 });
 
+describe('updateSettings: the OU cache lifetime', () => {
+  it('is a week until an admin changes it, and a save that leaves it out keeps it', async () => {
+    const t = setup();
+    expect((await t.getSettings(t.oscar)).ouCacheLifetimeHours).toBe(168);
+    const saved = await t.updateSettings(t.dave, { ouCacheLifetimeHours: 36, expectedVersion: 0 });
+    expect(saved.ouCacheLifetimeHours).toBe(36);
+    expect(await t.world.settings.get()).toMatchObject({ ouCacheLifetimeHours: 36 });
+    const kept = await t.updateSettings(t.dave, {
+      ...everything,
+      slackToken: TOKEN,
+      ouCacheLifetimeHours: null,
+      expectedVersion: 1,
+    });
+    expect(kept.ouCacheLifetimeHours).toBe(36);
+    expect((await t.getSettings(t.oscar)).ouCacheLifetimeHours).toBe(36);
+  });
+
+  it.each([
+    [0, 'OU cache lifetime must be at least 1 hour.'],
+    [721, 'OU cache lifetime must be at most 720 hours (30 days).'],
+    [24.5, 'OU cache lifetime must be a whole number of hours.'],
+  ])('refuses %s hours, naming the field and writing nothing', async (hours, message) => {
+    const t = setup();
+    const error = await failure(
+      t.updateSettings(t.dave, { ouCacheLifetimeHours: hours, expectedVersion: 0 }),
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('ouCacheLifetimeHours');
+    expect((error as ValidationError).message).toBe(message);
+    expect(await t.world.settings.get()).toBeUndefined();
+  });
+});
+
 describe('updateSettings: the Slack signing secret and Microsoft Teams', () => {
   const SIGNING = 'abcdef0123456789abcdef0123456789';
   const WEBHOOK =

@@ -188,6 +188,37 @@ describe('validateSettingsInput', () => {
       run({ escalationMinutes: '60' }),
       bad('escalationMinutes', 'Escalation time must be a number.'),
     ],
+    ['an OU cache lifetime of 1 hour', run({ ouCacheLifetimeHours: 1 }), ok({ ouCacheLifetimeHours: 1 })],
+    [
+      'an OU cache lifetime of 30 days',
+      run({ ouCacheLifetimeHours: 720 }),
+      ok({ ouCacheLifetimeHours: 720 }),
+    ],
+    [
+      'an OU cache lifetime of 0 hours',
+      run({ ouCacheLifetimeHours: 0 }),
+      bad('ouCacheLifetimeHours', 'OU cache lifetime must be at least 1 hour.'),
+    ],
+    [
+      'an OU cache lifetime of 30 days and an hour',
+      run({ ouCacheLifetimeHours: 721 }),
+      bad('ouCacheLifetimeHours', 'OU cache lifetime must be at most 720 hours (30 days).'),
+    ],
+    [
+      'a negative OU cache lifetime',
+      run({ ouCacheLifetimeHours: -168 }),
+      bad('ouCacheLifetimeHours', 'OU cache lifetime must be at least 1 hour.'),
+    ],
+    [
+      'an OU cache lifetime of an hour and a half',
+      run({ ouCacheLifetimeHours: 1.5 }),
+      bad('ouCacheLifetimeHours', 'OU cache lifetime must be a whole number of hours.'),
+    ],
+    [
+      'an OU cache lifetime given as an ISO duration',
+      run({ ouCacheLifetimeHours: 'P7D' }),
+      bad('ouCacheLifetimeHours', 'OU cache lifetime must be a number.'),
+    ],
     ['break-glass switched off', run({ breakGlassEnabled: false }), ok({ breakGlassEnabled: false })],
     [
       'break-glass given as text',

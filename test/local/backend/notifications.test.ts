@@ -12,6 +12,7 @@ import { DEMO_NOTIFICATIONS, startLocalBackend, type LocalBackend } from '../../
 import { printNotifications } from '../../../local/outbox';
 import { ManualClock } from '../../../local/sfn';
 import { registerRequestWorkflow } from '../../../local/workflow';
+import { sharedDynamoEndpoint } from '../../support/shared-dynamo';
 
 const T0 = Date.UTC(2031, 2, 3, 9, 0, 0);
 const ACCOUNT = { id: '118573649280', name: 'Sandbox Team A' };
@@ -34,7 +35,11 @@ async function call(userName: string, query: string, variables: Record<string, u
 }
 
 beforeAll(async () => {
-  local = await startLocalBackend({ clock: new ManualClock(T0), sessionActivity: false });
+  local = await startLocalBackend({
+    clock: new ManualClock(T0),
+    sessionActivity: false,
+    dynamoEndpoint: sharedDynamoEndpoint(),
+  });
   workflow = registerRequestWorkflow(local, cacheDir);
 }, 120_000);
 

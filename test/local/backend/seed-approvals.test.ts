@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalBackend, type LocalBackend } from '../../../local/backend';
 import { ManualClock } from '../../../local/sfn';
 import type { ApproverPolicy } from '../../../lambdas/core/types';
+import { sharedDynamoEndpoint } from '../../support/shared-dynamo';
 
 const T0 = Date.UTC(2031, 2, 3, 9, 0, 0);
 
 let local: LocalBackend;
 
 beforeAll(async () => {
-  local = await startLocalBackend({ clock: new ManualClock(T0), sessionActivity: false });
+  local = await startLocalBackend({
+    clock: new ManualClock(T0),
+    sessionActivity: false,
+    dynamoEndpoint: sharedDynamoEndpoint(),
+  });
 }, 120_000);
 
 afterAll(async () => {

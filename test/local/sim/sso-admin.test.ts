@@ -240,6 +240,8 @@ describe('account assignments', () => {
       principalId: alice,
     };
     expect(sims.state.hasAssignment(wanted)).toBe(false);
+    // Long enough that the early list below cannot come after the end on a busy machine.
+    sims.ssoAdmin.assignmentKnobs.completionDelayMs = 2000;
 
     const created = await client.send(new CreateAccountAssignmentCommand(target()));
     const status = created.AccountAssignmentCreationStatus;
@@ -262,6 +264,7 @@ describe('account assignments', () => {
       }),
     );
     expect(listedEarly.AccountAssignments).toEqual([]);
+    sims.state.settleAssignmentsNow();
 
     const final = await pollCreation(status?.RequestId ?? '');
     expect(final.Status).toBe('SUCCEEDED');

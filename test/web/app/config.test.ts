@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRuntimeConfig, parseRuntimeConfig } from '../../../web/src/app/config';
+import { appInfoOf, loadRuntimeConfig, parseRuntimeConfig } from '../../../web/src/app/config';
 
 const valid = {
   region: 'eu-west-1',
@@ -51,6 +51,31 @@ describe('runtime config', () => {
         'version is required.',
       ]),
     );
+  });
+
+  it('carries the user menu links to the shell, and refuses a link that is not http(s)', () => {
+    const links = {
+      documentation: 'https://wiki.example.com/team',
+      feedback: 'https://forms.example.com/team',
+      bugReport: 'https://tickets.example.com/new',
+      releaseNotes: 'https://example.com/releases/tag/v0.1.0',
+    };
+    const result = parseRuntimeConfig({ ...valid, links });
+    if (!result.ok) throw new Error('expected a valid config');
+    expect(appInfoOf(result.config)).toEqual({
+      idcStartUrl: valid.idcStartUrl,
+      version: '0.1.0',
+      sessionLogs: 'cloudtrail-lake',
+      links,
+    });
+    // Configs written before the links existed still load; the menu then shows none.
+    const older = parseRuntimeConfig(valid);
+    expect(older.ok && appInfoOf(older.config)).not.toHaveProperty('links');
+
+    const bad = parseRuntimeConfig({ ...valid, links: { ...links, feedback: 'javascript:alert(1)' } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok || bad.problem.kind !== 'invalid') throw new Error('expected invalid');
+    expect(bad.problem.issues).toEqual(['links.feedback must be an http(s) URL.']);
   });
 
   it('refuses something that is not an object', () => {

@@ -11,6 +11,7 @@ import type { Me } from '../../../web/src/api/model';
 import { fixedClock } from '../../../web/src/app/clock';
 import { memoryHistory } from '../../../web/src/app/router';
 import { matchRoute } from '../../../web/src/app/routes';
+import type { AppInfo } from '../../../web/src/app/session';
 import { LanguageProvider } from '../../../web/src/i18n';
 import { en } from '../../../web/src/i18n/en';
 import { ALICE, BOB, me, memoryData, NOW, request } from '../support/data';
@@ -41,13 +42,15 @@ class FakeAuth implements AuthPort {
   }
 }
 
-function renderApp(options: { who?: Me; path?: string; signedIn?: boolean; api?: MemoryTeamApi } = {}) {
+function renderApp(
+  options: { who?: Me; path?: string; signedIn?: boolean; api?: MemoryTeamApi; app?: AppInfo } = {},
+) {
   const api = options.api ?? new MemoryTeamApi(memoryData({ me: options.who ?? me() }));
   const auth = new FakeAuth(options.signedIn ?? true);
   const history = memoryHistory(options.path ?? '/');
   render(
     <LanguageProvider initial="en" catalogs={{ en }} cloudscapeMessages={{ en: cloudscapeEn }} timeZone="UTC">
-      <App auth={auth} api={api} app={APP_INFO} history={history} clock={fixedClock(NOW)} />
+      <App auth={auth} api={api} app={options.app ?? APP_INFO} history={history} clock={fixedClock(NOW)} />
     </LanguageProvider>,
   );
   return { api, auth, history, page: createWrapper() };
@@ -315,16 +318,85 @@ describe('top navigation', () => {
     expect(document.documentElement.lang).toBe('ja');
   });
 
-  it('links to the access portal, shows the version and signs out from the user menu', async () => {
+  it('links to the access portal, opens About and signs out from the user menu', async () => {
     const { page, auth } = await signedInShell();
     const menu = overflowMenu(page);
     expect(menu.findUtility(1)?.getElement().getAttribute('href')).toBe(APP_INFO.idcStartUrl);
-    expect(menu.findUtility(2)?.getElement().textContent).toContain('Version 0.1.0');
+    expect(menu.findUtility(2)?.getElement().textContent).toContain('About TEAM');
     expect(menu.findUtility(4)?.getElement().textContent).toContain('Alice');
     act(() => menu.findUtility(4)?.click());
     act(() => menu.findMenuDropdownItemById('sign-out')?.click());
     await waitForElement(() => auth.signOutCalls === 1);
     await waitForElement(() => page.getElement().textContent?.includes('Sign in'));
+  });
+});
+
+describe('user menu links', () => {
+  const LINKS = {
+    documentation: 'https://wiki.example.com/team',
+    feedback: 'https://forms.example.com/team-feedback',
+    bugReport: 'https://tickets.example.com/new?queue=team',
+    releaseNotes: 'https://github.example.com/team/releases/tag/v0.1.0',
+  };
+
+  /** The user menu, opened inside the overflow menu, with its Support group expanded. */
+  function userMenu(page: Page) {
+    const menu = overflowMenu(page);
+    act(() => menu.findUtility(4)?.click());
+    const support = Array.from(menu.getElement().querySelectorAll('button')).find(
+      (b) => b.textContent === 'Support',
+    );
+    if (support) act(() => support.click());
+    return menu;
+  }
+
+  function link(menu: ReturnType<typeof overflowMenu>, id: string) {
+    const item = menu.findMenuDropdownItemById(id)?.getElement();
+    const anchor = item?.tagName === 'A' ? item : item?.querySelector('a');
+    return anchor
+      ? { text: anchor.textContent, href: anchor.getAttribute('href'), target: anchor.getAttribute('target') }
+      : undefined;
+  }
+
+  it('shows Documentation, Feedback, Report a bug and the version, with the configured URLs, in new tabs', async () => {
+    const { page } = await signedInShell({ app: { ...APP_INFO, links: LINKS } });
+    const menu = userMenu(page);
+    expect(link(menu, 'documentation')).toEqual({
+      text: expect.stringContaining('Documentation'),
+      href: LINKS.documentation,
+      target: '_blank',
+    });
+    expect(link(menu, 'feedback')).toEqual({
+      text: expect.stringContaining('Feedback'),
+      href: LINKS.feedback,
+      target: '_blank',
+    });
+    expect(link(menu, 'report-bug')).toEqual({
+      text: expect.stringContaining('Report a bug'),
+      href: LINKS.bugReport,
+      target: '_blank',
+    });
+    expect(link(menu, 'version')).toEqual({
+      text: expect.stringContaining('Version 0.1.0'),
+      href: LINKS.releaseNotes,
+      target: '_blank',
+    });
+    // Each says it opens a new tab (the external-link icon's label).
+    for (const id of ['documentation', 'feedback', 'report-bug', 'version']) {
+      const item = menu.findMenuDropdownItemById(id)?.getElement();
+      expect(item?.querySelector('[aria-label="Opens in a new tab"]'), id).not.toBeNull();
+    }
+    expect(menu.findMenuDropdownItemById('sign-out')).not.toBeNull();
+  });
+
+  it('leaves out the links the configuration has none for, and shows the version as text', async () => {
+    const { page } = await signedInShell({ app: { ...APP_INFO, links: { feedback: LINKS.feedback } } });
+    const menu = userMenu(page);
+    expect(menu.findMenuDropdownItemById('documentation')).toBeNull();
+    expect(menu.findMenuDropdownItemById('report-bug')).toBeNull();
+    expect(link(menu, 'feedback')?.href).toBe(LINKS.feedback);
+    expect(link(menu, 'version')?.text).toContain('Version 0.1.0');
+    expect(link(menu, 'version')?.href).toBeNull();
   });
 });
 

@@ -1,10 +1,15 @@
 // @vitest-environment jsdom
-import { act } from '@testing-library/react';
+import { act, cleanup } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../web/src/api/errors';
 import { en } from '../../../web/src/i18n/en';
 import { interpolate } from '../../../web/src/i18n';
 import { formatTimer, minutesOf, timerValueOf } from '../../../web/src/pages/settings/approval-timers';
+import {
+  formatLifetime,
+  lifetimeHoursOf,
+  lifetimeValueOf,
+} from '../../../web/src/pages/settings/ou-cache-lifetime';
 import { formOf, inputOf, validateSettings } from '../../../web/src/pages/settings/settings-modal';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
 import { memoryData, me, settings } from '../support/data';
@@ -124,6 +129,7 @@ describe('Settings page', () => {
       adminGroupName: 'TEAM-Admins',
       auditorGroupName: null,
       ouCacheEnabled: false,
+      ouCacheLifetimeHours: 168,
       sensitiveActions: ['iam.amazonaws.com:CreateUser'],
       reminderMinutes: 0,
       escalationMinutes: 0,
@@ -381,6 +387,88 @@ describe('Approval settings', () => {
     });
     // An empty amount means off.
     expect(inputOf({ ...form, reminder: { amount: '', unit: 'hours' } }, 4).reminderMinutes).toBe(0);
+  });
+});
+
+describe('OU cache lifetime', () => {
+  const LABEL = 'OU cache lifetime';
+
+  function setLifetime(page: PageWrapper, amount: string, unit: 'hours' | 'days') {
+    const control = () => field(modal(page), LABEL).findControl();
+    act(() => control()?.findInput()?.setInputValue(amount));
+    act(() => control()?.findSelect()?.openDropdown());
+    act(() => control()?.findSelect()?.selectOptionByValue(unit));
+  }
+
+  const save = (page: PageWrapper) =>
+    act(() => button(modal(page).findFooter() ?? modal(page), 'Save').click());
+
+  it('shows the lifetime in words, in English and in Japanese, never as a duration code', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const english = renderWithApp(<SettingsPage />, { api, path: '/admin/settings' });
+    await waitForElement(() => english.page.getElement().textContent?.includes('Request settings'));
+    expect(english.page.getElement().textContent).toContain('OU cache lifetime7 days');
+    expect(english.page.getElement().textContent).not.toMatch(/P7D|168/);
+    cleanup();
+
+    const japanese = renderWithApp(<SettingsPage />, { api, path: '/admin/settings', language: 'ja' });
+    await waitForElement(() => japanese.page.getElement().textContent?.includes('OU キャッシュの有効期間'));
+    expect(japanese.page.getElement().textContent).toContain('OU キャッシュの有効期間7 日');
+  });
+
+  it('edits it as an amount and a unit, and sends hours', async () => {
+    const api = new MemoryTeamApi(
+      memoryData({ me: ADMIN, settings: settings({ ouCacheLifetimeHours: 48, version: 5 }) }),
+    );
+    const { page } = await openEditor(api);
+    const control = field(modal(page), LABEL).findControl();
+    expect(control?.findInput()?.findNativeInput().getElement().value).toBe('2');
+    expect(control?.findSelect()?.findTrigger().getElement().textContent).toBe('Days');
+    setLifetime(page, '36', 'hours');
+    save(page);
+    await waitForElement(() => api.callsOf('updateSettings').length > 0);
+    expect(api.callsOf('updateSettings')[0]?.[0]).toMatchObject({
+      ouCacheLifetimeHours: 36,
+      expectedVersion: 5,
+    });
+    await waitForElement(() => page.getElement().textContent?.includes('OU cache lifetime1 day 12 hours'));
+  });
+
+  it('refuses a lifetime that is empty, not whole, or outside 1 hour to 30 days', async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    setLifetime(page, '0', 'hours');
+    save(page);
+    expect(errorOf(page, LABEL)).toBe(t('settings.error.ouCacheLifetimeRange'));
+    setLifetime(page, '31', 'days');
+    expect(errorOf(page, LABEL)).toBe('From 1 hour to 30 days (720 hours).');
+    setLifetime(page, '2.5', 'days');
+    expect(errorOf(page, LABEL)).toBe(t('settings.error.timerWhole'));
+    setLifetime(page, ' ', 'hours');
+    expect(errorOf(page, LABEL)).toBe('Required.');
+    expect(api.callsOf('updateSettings')).toHaveLength(0);
+    setLifetime(page, '30', 'days');
+    expect(errorOf(page, LABEL)).toBeUndefined();
+  });
+
+  it("puts the server's error about the lifetime on its field", async () => {
+    const api = new MemoryTeamApi(memoryData({ me: ADMIN }));
+    const { page } = await openEditor(api);
+    const message = 'OU cache lifetime must be at most 720 hours (30 days).';
+    api.failNext('updateSettings', new ApiError('ValidationError', message, 'ouCacheLifetimeHours'));
+    save(page);
+    await waitForElement(() => errorOf(page, LABEL));
+    expect(errorOf(page, LABEL)).toBe(message);
+  });
+
+  it('reads whole days as days, anything else as hours', () => {
+    expect(lifetimeValueOf(168)).toEqual({ amount: '7', unit: 'days' });
+    expect(lifetimeValueOf(36)).toEqual({ amount: '36', unit: 'hours' });
+    expect(lifetimeValueOf(1)).toEqual({ amount: '1', unit: 'hours' });
+    expect(lifetimeHoursOf({ amount: ' 30 ', unit: 'days' })).toBe(720);
+    expect(lifetimeHoursOf({ amount: '1e3', unit: 'hours' })).toBeUndefined();
+    expect(formatLifetime(1, t, 'en')).toBe('1 hour');
+    expect(formatLifetime(720, t, 'en')).toBe('30 days');
   });
 });
 

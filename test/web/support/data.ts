@@ -52,6 +52,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     adminGroupName: null,
     auditorGroupName: null,
     ouCacheEnabled: false,
+    ouCacheLifetimeHours: 168,
     sensitiveActions: ['iam.amazonaws.com:CreateUser'],
     reminderMinutes: 0,
     escalationMinutes: 0,

@@ -1085,6 +1085,7 @@ export class MemoryTeamApi implements TeamApi {
         teamsWebhookUrl,
         clearTeamsWebhookUrl,
         teamsEnabled,
+        ouCacheLifetimeHours,
         expectedVersion: _expected,
         ...given
       } = input;
@@ -1124,6 +1125,7 @@ export class MemoryTeamApi implements TeamApi {
           ? false
           : Boolean(slackSigningSecret) || current.slackSigningSecretConfigured,
         teamsEnabled: teamsEnabled ?? current.teamsEnabled,
+        ouCacheLifetimeHours: ouCacheLifetimeHours ?? current.ouCacheLifetimeHours,
         teamsWebhookConfigured: clearTeamsWebhookUrl
           ? false
           : Boolean(teamsWebhookUrl) || current.teamsWebhookConfigured,

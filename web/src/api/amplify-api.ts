@@ -1,4 +1,5 @@
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+import { fetchAuthSession } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
 import {
   AccountsDocument,
@@ -47,6 +48,7 @@ import {
   UsersDocument,
 } from '../../../graphql/generated/operations';
 import { ApiError, toApiError } from './errors';
+import { createGraphQLHttp } from './graphql-http';
 import type { Page, PageArgs, Request, RequestListName } from './model';
 import { REQUEST_LISTS } from './request-lists';
 import type { SubscriptionHandlers, TeamApi, Unsubscribe } from './team-api';
@@ -57,8 +59,8 @@ import type { SubscriptionHandlers, TeamApi, Unsubscribe } from './team-api';
  */
 type Document<TData, TVariables> = DocumentTypeDecoration<TData, TVariables> & { toString(): string };
 
-/** The part of aws-amplify's GraphQL client this module uses. */
-interface GraphQLClientLike {
+/** The part of aws-amplify's GraphQL client this module uses: subscriptions. */
+export interface RealtimeClientLike {
   graphql(options: { query: string; variables?: object; authMode: 'userPool' }): unknown;
 }
 
@@ -112,22 +114,49 @@ function watchReconnects(onRestored: () => void): () => void {
 }
 
 /**
- * aws-amplify's GraphQL client (`generateClient` from `aws-amplify/api`), loaded on first use: the
- * sign-in page does not need it, so it stays off the first download.
+ * aws-amplify's GraphQL client (`generateClient` from `aws-amplify/api`), loaded with the first
+ * subscription: queries and mutations do without it, so the signed-in first screen does too.
  */
-async function loadClient(): Promise<GraphQLClientLike> {
+async function loadRealtimeClient(): Promise<RealtimeClientLike> {
   const { generateClient } = await import('aws-amplify/api');
   // generateClient's result is generic over generated model types this app does not use.
-  return generateClient() as unknown as GraphQLClientLike;
+  return generateClient() as unknown as RealtimeClientLike;
+}
+
+/** The signed-in user's access token, as aws-amplify's client sends it (refreshed when due). */
+async function currentAccessToken(): Promise<string | undefined> {
+  return (await fetchAuthSession()).tokens?.accessToken.toString();
+}
+
+export interface AmplifyTeamApiOptions {
+  /** The AppSync GraphQL URL (`config.json`'s `graphqlUrl`). */
+  endpoint: string;
+  /** Default: the access token of aws-amplify's session. */
+  accessToken?: () => Promise<string | undefined>;
+  /** Default: the browser's fetch. */
+  fetch?: typeof fetch;
+  /** Waits between attempts of a failed request; default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Default: aws-amplify's GraphQL client, loaded with the first subscription. */
+  realtime?: RealtimeClientLike;
 }
 
 /**
- * The TeamApi over AppSync through aws-amplify v6 (`generateClient`, Cognito user-pool tokens).
+ * The TeamApi over AppSync with Cognito user-pool tokens: queries and mutations over HTTP
+ * (`graphql-http.ts`), subscriptions through aws-amplify v6 (`generateClient`).
  * `Amplify.configure` must have run first (see `amplify-auth.ts`).
  */
-export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
-  let clientPromise: Promise<GraphQLClientLike> | undefined = client ? Promise.resolve(client) : undefined;
-  const gql = (): Promise<GraphQLClientLike> => (clientPromise ??= loadClient());
+export function createAmplifyTeamApi(options: AmplifyTeamApiOptions): TeamApi {
+  const post = createGraphQLHttp({
+    endpoint: options.endpoint,
+    accessToken: options.accessToken ?? currentAccessToken,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+  });
+  let realtimePromise: Promise<RealtimeClientLike> | undefined = options.realtime
+    ? Promise.resolve(options.realtime)
+    : undefined;
+  const realtime = (): Promise<RealtimeClientLike> => (realtimePromise ??= loadRealtimeClient());
 
   async function run<TData, TVariables extends object>(
     document: Document<TData, TVariables>,
@@ -135,9 +164,7 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
   ): Promise<TData> {
     const query = document.toString();
     try {
-      const graphql = await gql();
-      const result = await (graphql.graphql({ query, variables, authMode: 'userPool' }) as Promise<unknown>);
-      return dataOf<TData>(result, query);
+      return dataOf<TData>(await post(query, variables), query);
     } catch (error) {
       throw toApiError(error);
     }
@@ -152,10 +179,10 @@ export function createAmplifyTeamApi(client?: GraphQLClientLike): TeamApi {
     const query = document.toString();
     let stopped = false;
     let subscription: { unsubscribe(): void } | undefined;
-    gql().then(
-      (graphql) => {
+    realtime().then(
+      (client) => {
         if (stopped) return;
-        const source = graphql.graphql({ query, variables, authMode: 'userPool' });
+        const source = client.graphql({ query, variables, authMode: 'userPool' });
         if (!isObservable(source)) {
           handlers.error?.(new ApiError('InternalError', `${operationName(query)} is not a subscription.`));
           return;

@@ -11,6 +11,14 @@ export type ConfigProblem =
 
 export type ConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; problem: ConfigProblem };
 
+/** What the signed-in app shows of the configuration: portal link, version, log provider, user-menu links. */
+export function appInfoOf(
+  config: RuntimeConfig,
+): Pick<RuntimeConfig, 'idcStartUrl' | 'version' | 'sessionLogs' | 'links'> {
+  const { idcStartUrl, version, sessionLogs, links } = config;
+  return links ? { idcStartUrl, version, sessionLogs, links } : { idcStartUrl, version, sessionLogs };
+}
+
 /** Validates a parsed config.json; the issues name the offending keys. */
 export function parseRuntimeConfig(value: unknown): ConfigResult {
   const result = runtimeConfigSchema.safeParse(value);

@@ -2,8 +2,8 @@ import { createContext, useContext, type ReactNode } from 'react';
 import type { Me } from '../api/model';
 import type { RuntimeConfig } from './config';
 
-/** The deployment facts the shell shows (portal link, version, log provider). */
-export type AppInfo = Pick<RuntimeConfig, 'idcStartUrl' | 'version' | 'sessionLogs'>;
+/** The deployment facts the shell shows (portal link, version, log provider, user-menu links). */
+export type AppInfo = Pick<RuntimeConfig, 'idcStartUrl' | 'version' | 'sessionLogs' | 'links'>;
 
 export interface SessionValue {
   /** The signed-in caller, from the `me` query (personas drive navigation only). */

@@ -4,9 +4,10 @@ import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import Box from '@cloudscape-design/components/box';
+import type { ButtonDropdownProps } from '@cloudscape-design/components/button-dropdown';
 import { Suspense, useEffect, useState } from 'react';
 import type { Me } from '../api/model';
-import { useI18n, type Language } from '../i18n';
+import { useI18n, type Language, type Translate } from '../i18n';
 import { AboutPanel } from './about-panel';
 import { PageErrorBoundary } from './page-error-boundary';
 import { navigationItems, sectionHref } from './navigation';
@@ -23,12 +24,41 @@ import {
   ROUTES,
   type RequestOrigin,
 } from './routes';
-import { useSession } from './session';
+import { useSession, type AppInfo } from './session';
 
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', ja: '日本語' };
 
 /** Id of the top navigation, which the app layout keeps clear of. */
 const TOP_NAV_ID = 'team-top-navigation';
+
+/**
+ * The user menu: the support links of the deployment (documentation, feedback, bug reports) and
+ * the version, each opening in a new tab, then Sign out. A link the configuration leaves out is
+ * not shown; without release notes the version is shown as plain text.
+ */
+function userMenu(app: AppInfo, t: Translate): ButtonDropdownProps.ItemOrGroup[] {
+  const links = app.links ?? {};
+  const external = (id: string, text: string, href: string): ButtonDropdownProps.Item => ({
+    id,
+    text,
+    href,
+    external: true,
+    externalIconAriaLabel: t('common.opensInNewTab'),
+  });
+  const support: ButtonDropdownProps.Item[] = [];
+  if (links.documentation)
+    support.push(external('documentation', t('top.documentation'), links.documentation));
+  if (links.feedback) support.push(external('feedback', t('top.feedback'), links.feedback));
+  if (links.bugReport) support.push(external('report-bug', t('top.reportBug'), links.bugReport));
+  const versionText = t('top.version', { version: app.version });
+  return [
+    ...(support.length > 0 ? [{ id: 'support', text: t('top.support'), items: support }] : []),
+    links.releaseNotes
+      ? external('version', versionText, links.releaseNotes)
+      : { id: 'version', text: versionText, disabled: true },
+    { id: 'sign-out', text: t('top.signOut') },
+  ];
+}
 
 /** The list a request's details were opened from, if the caller may open it; else My requests. */
 function openableOrigin(search: URLSearchParams, me: Pick<Me, 'isAdmin' | 'isAuditor'>): RequestOrigin {
@@ -92,6 +122,7 @@ export function Shell() {
   }
 
   const userLabel = me.displayName || me.email || me.userName;
+  const userMenuItems = userMenu(app, t);
 
   return (
     <>
@@ -108,9 +139,8 @@ export function Shell() {
             },
             {
               type: 'button',
-              variant: 'link',
-              text: t('top.version', { version: app.version }),
-              title: t('help.about'),
+              iconName: 'status-info',
+              text: t('help.about'),
               onClick: () => setToolsOpen(true),
             },
             {
@@ -137,7 +167,7 @@ export function Shell() {
               text: userLabel,
               description: me.email,
               ariaLabel: t('top.userMenu', { user: userLabel }),
-              items: [{ id: 'sign-out', text: t('top.signOut') }],
+              items: userMenuItems,
               onItemClick: ({ detail }) => {
                 if (detail.id === 'sign-out') signOut();
               },

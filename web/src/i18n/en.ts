@@ -49,6 +49,10 @@ export const en = {
   'top.language': 'Language',
   'top.userMenu': 'User menu for {user}',
   'top.signOut': 'Sign out',
+  'top.support': 'Support',
+  'top.documentation': 'Documentation',
+  'top.feedback': 'Feedback',
+  'top.reportBug': 'Report a bug',
 
   'help.about': 'About TEAM',
   'help.intro':
@@ -684,6 +688,10 @@ export const en = {
   'settings.ouCache': 'OU account cache',
   'settings.ouCache.description':
     'Cache the accounts of each OU instead of asking AWS Organizations every time.',
+  'settings.ouCacheLifetime': 'OU cache lifetime',
+  'settings.ouCacheLifetime.description':
+    'How long the accounts of an OU are served from the cache before AWS Organizations is asked again. Applies to entries cached from now on; invalidate an OU below to refresh it at once.',
+  'settings.ouCacheLifetime.constraint': 'A whole number, from 1 hour to 30 days.',
   'settings.sensitiveActions': 'Sensitive actions',
   'settings.sensitiveActions.description':
     'Flagged in session logs. One per line: eventSource:eventName (iam.amazonaws.com:CreateUser) or eventName.',
@@ -755,6 +763,7 @@ export const en = {
     'Off: nobody can take break-glass access, whatever the eligibility policies allow.',
   'settings.error.timerWhole': 'Enter a whole number.',
   'settings.error.timerMax': 'At most 7 days (10,080 minutes).',
+  'settings.error.ouCacheLifetimeRange': 'From 1 hour to 30 days (720 hours).',
   'settings.error.escalationGroupsNeeded':
     'Choose at least one escalation group, or set the escalation to 0.',
   'settings.error.escalationAfterReminder': 'The escalation must come later than the reminder.',

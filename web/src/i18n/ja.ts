@@ -48,6 +48,10 @@ export const ja: Messages = {
   'top.language': '言語',
   'top.userMenu': '{user} のユーザーメニュー',
   'top.signOut': 'サインアウト',
+  'top.support': 'サポート',
+  'top.documentation': 'ドキュメント',
+  'top.feedback': 'フィードバック',
+  'top.reportBug': 'バグを報告',
 
   'help.about': 'TEAM について',
   'help.intro':
@@ -685,6 +689,10 @@ export const ja: Messages = {
   'settings.ouCache': 'OU アカウントキャッシュ',
   'settings.ouCache.description':
     '毎回 AWS Organizations に問い合わせる代わりに、OU ごとのアカウントをキャッシュします。',
+  'settings.ouCacheLifetime': 'OU キャッシュの有効期間',
+  'settings.ouCacheLifetime.description':
+    'OU のアカウント一覧をキャッシュから返す期間。過ぎると AWS Organizations に再度問い合わせます。これからキャッシュされるエントリに適用されます。すぐに更新するには下で OU を無効化してください。',
+  'settings.ouCacheLifetime.constraint': '整数で、1 時間から 30 日まで。',
   'settings.sensitiveActions': '要注意アクション',
   'settings.sensitiveActions.description':
     'セッションログで強調表示されます。1 行に 1 つ: eventSource:eventName（iam.amazonaws.com:CreateUser）または eventName。',
@@ -758,6 +766,7 @@ export const ja: Messages = {
     'オフ: 資格ポリシーの内容にかかわらず、誰もブレークグラスアクセスを利用できません。',
   'settings.error.timerWhole': '整数を入力してください。',
   'settings.error.timerMax': '7 日（10,080 分）までです。',
+  'settings.error.ouCacheLifetimeRange': '1 時間から 30 日（720 時間）までです。',
   'settings.error.escalationGroupsNeeded':
     'エスカレーション先グループを 1 つ以上選ぶか、エスカレーションを 0 にしてください。',
   'settings.error.escalationAfterReminder': 'エスカレーションはリマインドより後にしてください。',

@@ -27,6 +27,7 @@ export function settingsToGraphQL(s: Settings): GraphQLSettings {
     adminGroupName: s.adminGroupName ?? null,
     auditorGroupName: s.auditorGroupName ?? null,
     ouCacheEnabled: s.ouCacheEnabled,
+    ouCacheLifetimeHours: s.ouCacheLifetimeHours,
     sensitiveActions: [...s.sensitiveActions],
     reminderMinutes: s.reminderMinutes,
     escalationMinutes: s.escalationMinutes,

@@ -33,6 +33,13 @@ import { useT, type Translate } from '../../i18n';
 import { ModalFooter } from '../../components/modals';
 import { useServerFieldError } from '../../components/server-field-error';
 import { checkTimer, minutesOf, TIMER_UNITS, timerValueOf, type TimerValue } from './approval-timers';
+import {
+  checkLifetime,
+  LIFETIME_UNITS,
+  lifetimeHoursOf,
+  lifetimeValueOf,
+  type LifetimeValue,
+} from './ou-cache-lifetime';
 
 export interface SettingsForm {
   maxDurationHours: string;
@@ -56,6 +63,7 @@ export interface SettingsForm {
   adminGroupName: string;
   auditorGroupName: string;
   ouCacheEnabled: boolean;
+  ouCacheLifetime: LifetimeValue;
   sensitiveActions: string;
   reminder: TimerValue;
   escalation: TimerValue;
@@ -74,6 +82,7 @@ export type SettingsField =
   | 'teamsWebhookUrl'
   | 'adminGroupName'
   | 'auditorGroupName'
+  | 'ouCacheLifetimeHours'
   | 'sensitiveActions'
   | 'reminderMinutes'
   | 'escalationMinutes'
@@ -102,6 +111,7 @@ const SERVER_FIELDS: InputFieldMap<UpdateSettingsInput, SettingsField> = {
   adminGroupName: 'adminGroupName',
   auditorGroupName: 'auditorGroupName',
   ouCacheEnabled: null,
+  ouCacheLifetimeHours: 'ouCacheLifetimeHours',
   sensitiveActions: 'sensitiveActions',
   reminderMinutes: 'reminderMinutes',
   escalationMinutes: 'escalationMinutes',
@@ -134,6 +144,7 @@ export function formOf(settings: Settings): SettingsForm {
     adminGroupName: settings.adminGroupName ?? '',
     auditorGroupName: settings.auditorGroupName ?? '',
     ouCacheEnabled: settings.ouCacheEnabled,
+    ouCacheLifetime: lifetimeValueOf(settings.ouCacheLifetimeHours),
     sensitiveActions: settings.sensitiveActions.join('\n'),
     reminder: timerValueOf(settings.reminderMinutes),
     escalation: timerValueOf(settings.escalationMinutes),
@@ -188,6 +199,7 @@ export function validateSettings(
     errors.slackAuditChannel = t('settings.error.slackChannel');
   errors.adminGroupName = checkPrintable(form.adminGroupName, 1024, t);
   errors.auditorGroupName = checkPrintable(form.auditorGroupName, 1024, t);
+  errors.ouCacheLifetimeHours = checkLifetime(form.ouCacheLifetime, t);
   const badAction = lines(form.sensitiveActions).find((a) => !SENSITIVE_ACTION.test(a));
   if (badAction) errors.sensitiveActions = t('settings.error.sensitiveAction', { action: badAction });
   errors.reminderMinutes = checkTimer(form.reminder, t);
@@ -212,6 +224,7 @@ export function inputOf(form: SettingsForm, version: number): UpdateSettingsInpu
   const token = form.slackToken.trim();
   const signingSecret = form.slackSigningSecret.trim();
   const webhook = form.teamsWebhookUrl.trim();
+  const ouCacheLifetimeHours = lifetimeHoursOf(form.ouCacheLifetime);
   return {
     maxDurationHours: Number(form.maxDurationHours.trim()),
     expiryHours: Number(form.expiryHours.trim()),
@@ -234,6 +247,7 @@ export function inputOf(form: SettingsForm, version: number): UpdateSettingsInpu
     adminGroupName: optional(form.adminGroupName),
     auditorGroupName: optional(form.auditorGroupName),
     ouCacheEnabled: form.ouCacheEnabled,
+    ...(ouCacheLifetimeHours !== undefined ? { ouCacheLifetimeHours } : {}),
     sensitiveActions: [...new Set(lines(form.sensitiveActions))],
     reminderMinutes: minutesOf(form.reminder) ?? 0,
     escalationMinutes: minutesOf(form.escalation) ?? 0,
@@ -273,6 +287,10 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
     [settings.escalationGroups],
   );
   const unitOptions = TIMER_UNITS.map((unit) => ({ value: unit, label: t(`settings.timer.unit.${unit}`) }));
+  const lifetimeUnitOptions = LIFETIME_UNITS.map((unit) => ({
+    value: unit,
+    label: t(`settings.timer.unit.${unit}`),
+  }));
   const timer = (
     field: 'reminder' | 'escalation',
     label: string,
@@ -488,6 +506,35 @@ export function SettingsModal({ settings, onSaved, onDismiss }: SettingsModalPro
               (v) => set({ ouCacheEnabled: v }),
               t('settings.ouCache.description'),
             )}
+            <FormField
+              label={t('settings.ouCacheLifetime')}
+              description={t('settings.ouCacheLifetime.description')}
+              constraintText={t('settings.ouCacheLifetime.constraint')}
+              errorText={shown('ouCacheLifetimeHours')}
+            >
+              <SpaceBetween direction="horizontal" size="xs">
+                <Input
+                  type="number"
+                  inputMode="numeric"
+                  value={form.ouCacheLifetime.amount}
+                  ariaLabel={t('settings.ouCacheLifetime')}
+                  onChange={({ detail }) =>
+                    set({ ouCacheLifetime: { ...form.ouCacheLifetime, amount: detail.value } })
+                  }
+                />
+                <Select
+                  selectedOption={
+                    lifetimeUnitOptions.find((o) => o.value === form.ouCacheLifetime.unit) ?? null
+                  }
+                  options={lifetimeUnitOptions}
+                  ariaLabel={t('settings.timer.unit', { field: t('settings.ouCacheLifetime') })}
+                  onChange={({ detail }) => {
+                    const unit = LIFETIME_UNITS.find((u) => u === detail.selectedOption.value);
+                    if (unit !== undefined) set({ ouCacheLifetime: { ...form.ouCacheLifetime, unit } });
+                  }}
+                />
+              </SpaceBetween>
+            </FormField>
             <FormField
               label={t('settings.sensitiveActions')}
               description={t('settings.sensitiveActions.description')}

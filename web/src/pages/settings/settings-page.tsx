@@ -22,6 +22,7 @@ import { parseOuIds } from '../../components/validation';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
 import { formatTimer } from './approval-timers';
+import { formatLifetime } from './ou-cache-lifetime';
 import { SettingsModal } from './settings-modal';
 
 /** Slack app manifest for the "Install Slack app" link: the scopes TEAM's notifier needs. */
@@ -85,6 +86,10 @@ function Summary({ settings }: { settings: Settings }) {
             { label: t('settings.adminGroup'), value: orDefault(settings.adminGroupName) },
             { label: t('settings.auditorGroup'), value: orDefault(settings.auditorGroupName) },
             { label: t('settings.ouCache'), value: onOff(settings.ouCacheEnabled) },
+            {
+              label: t('settings.ouCacheLifetime'),
+              value: formatLifetime(settings.ouCacheLifetimeHours, t, locale),
+            },
             {
               label: t('settings.sensitiveActions'),
               value:
