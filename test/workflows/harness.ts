@@ -121,6 +121,8 @@ export interface HarnessOptions {
   identityCenterProfile?: IdentityCenterProfileName;
   /** Told of every router and workflow-tasks invocation with its wall-clock and CPU time. */
   onInvocation?: InvocationObserver;
+  /** The pause between status checks inside a task (default: a real timer). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Person {
@@ -241,6 +243,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       ...assignments,
       ...(dynamoDb ? { dynamoDb } : {}),
       pollDelaysMs: options.pollDelaysMs ?? [60, 120, 240, 480],
+      ...(options.sleep ? { sleep: options.sleep } : {}),
       logger: silent(),
       // Slack, when a test turns it on, is the outbox's stub: nothing leaves the machine.
       slackApiUrl: local.outbox.slackApiUrl,
