@@ -155,7 +155,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
     ]),
     notes: [
       'One Node process runs the api use cases, the router, the Step Functions runner, the workflow tasks, AppSync, the simulators and this driver; DynamoDB Local runs in its own JVM (not in the memory figure). Every request needs its own assignment (distinct user, account, permission set).',
-      'No latency is added to the simulators; assignments complete 50 ms after they are created and are polled after 250 ms (production delays).',
+      'No latency is added to the simulators (the fast Identity Center): assignments complete 50 ms after they are created, and their status is checked on the schedule made for that speed (first after 100 ms).',
     ],
   };
   return {
