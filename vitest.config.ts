@@ -6,9 +6,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     globalSetup: ['./test/support/global-setup.ts'],
-    // Most files spend their time waiting on DynamoDB Local, the local cloud or Chromium, so one
-    // file more than there are cores keeps the cores busy (vitest's default is one file fewer).
-    maxWorkers: availableParallelism() + 1,
+    // As many files at once as there are cores (vitest's default is one fewer: one at a time on
+    // two cores); more made the heavy browser files starve each other.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     hookTimeout: 120_000,
     coverage: {

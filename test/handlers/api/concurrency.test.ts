@@ -65,7 +65,9 @@ describe('two approvers deciding the same request at once', () => {
 });
 
 describe('many requests created at once', () => {
-  it('stores all 200, none lost, each listed for its requester', async () => {
+  // 200 creations through the local AppSync: what is asserted is that none is lost, not how
+  // fast they go, so the time limit leaves room for a machine busy with other test files.
+  it('stores all 200, none lost, each listed for its requester', { timeout: 120_000 }, async () => {
     const requesters: readonly Persona[] = [
       'requester',
       'otherRequester',
