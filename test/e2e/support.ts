@@ -3,9 +3,8 @@
  * through the local stand-in, screenshots, axe-core checks, and the record of every connection
  * the journey opens (nothing may leave the machine).
  */
-import { execFileSync } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net, { isIPv4 } from 'node:net';
 import { join } from 'node:path';
@@ -16,68 +15,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(ROOT, '.test-artifacts', 'e2e');
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Whether `web/dist` is newer than every source of the web app. */
-function webBuildIsFresh(): boolean {
-  const built = (() => {
-    try {
-      return statSync(join(ROOT, 'web', 'dist', 'index.html')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  const sources = Math.max(
-    newestMtime(join(ROOT, 'web', 'src')),
-    newestMtime(join(ROOT, 'web', 'index.html')),
-    newestMtime(join(ROOT, 'web', 'vite.config.ts')),
-  );
-  return built > sources;
-}
-
-/** A build lock older than this was left by a run that died while building. */
-const STALE_LOCK_MS = 5 * 60_000;
-
-/**
- * Builds `web/dist` when it is missing or older than the sources (the suite serves the build).
- * Files run side by side may ask at once: one builds (holding a lock directory), the others wait
- * for it and serve its build.
- */
-export async function ensureWebBuild(): Promise<void> {
-  const lock = join(ROOT, 'web', '.dist-lock');
-  while (!webBuildIsFresh()) {
-    try {
-      mkdirSync(lock);
-    } catch {
-      const age = (() => {
-        try {
-          return Date.now() - statSync(lock).mtimeMs;
-        } catch {
-          return 0;
-        }
-      })();
-      if (age > STALE_LOCK_MS) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 500));
-      continue;
-    }
-    try {
-      if (!webBuildIsFresh()) {
-        execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
-          cwd: ROOT,
-          stdio: 'pipe',
-        });
-      }
-    } finally {
-      rmSync(lock, { recursive: true, force: true });
-    }
-  }
-}
+/** Builds `web/dist` when it is missing or stale, one process at a time (the local cloud's own). */
+export { ensureWebBuild } from '../../local/web-host';
 
 /** Headless Chromium with the flags the CI machine needs. */
 export function launchChromium(): Promise<Browser> {
