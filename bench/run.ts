@@ -25,6 +25,11 @@ export const SECTIONS = [
   { id: 'throughput', module: 'throughput.ts', what: 'throughput and peak memory' },
   { id: 'eligibility', module: 'eligibility.ts', what: 'request form at 2,000 accounts / 200 OUs' },
   { id: 'lists', module: 'lists.ts', what: 'list pages at 100,000 requests' },
+  {
+    id: 'dashboard',
+    module: 'dashboard.ts',
+    what: 'dashboard reads at 1,000 to 1,000,000 requests, counter writes',
+  },
   { id: 'spa', module: 'spa.ts', what: 'SPA initial-route bundle' },
   { id: 'build', module: 'build.ts', what: 'npm run synth, empty and warm bundle cache' },
 ] as const;

@@ -1,6 +1,8 @@
 import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -89,12 +91,20 @@ export class TeamAuditLogs extends Construct {
   readonly workGroupName?: string;
   readonly databaseName?: string;
   /**
-   * Athena: the role that reads the organization trail in S3. Athena reads a query's data with
-   * the credentials of whoever started the query, so this is the role of the function given to
-   * `grantStartQuery` (the api), not the session-logs function's (which only follows queries).
-   * A trail bucket in another account must allow exactly this role (docs/deployment.md, 9).
+   * Athena: the role that reads the organization trail in S3 for the session-logs page. Athena
+   * reads a query's data with the credentials of whoever started the query, so this is the role
+   * of the first function given to `grantStartQuery` (the api). A trail bucket in another account
+   * must allow it (docs/deployment.md, 9).
    */
   trailReaderRole?: iam.IRole;
+  /**
+   * Athena: every role that reads the trail, in the order they were granted: the api's, then the
+   * session-logs function's (it starts the queries of the session summaries). A trail bucket in
+   * another account must allow each of them.
+   */
+  readonly trailReaderRoles: iam.IRole[] = [];
+  /** The schedule of the session summaries (none without a provider). */
+  sessionSummarySchedule?: events.Rule;
   private readonly props: TeamAuditLogsProps;
 
   constructor(scope: Construct, id: string, props: TeamAuditLogsProps) {
@@ -230,9 +240,10 @@ export class TeamAuditLogs extends Construct {
   }
 
   /**
-   * Grants what starting a session's query and reading its results needs (the api): the query
-   * calls on the event data store, or on the workgroup plus the Glue table, the trail objects
-   * Athena reads with the caller's permissions, and the results it writes and reads back.
+   * Grants what starting a session's query and reading its results needs (the api for the
+   * session-logs page, the session-logs function for the session summaries): the query calls on
+   * the event data store, or on the workgroup plus the Glue table, the trail objects Athena reads
+   * with the caller's permissions, and the results it writes and reads back.
    */
   grantStartQuery(fn: TeamFunction): void {
     const config = this.props.config;
@@ -246,7 +257,8 @@ export class TeamAuditLogs extends Construct {
     }
     if (config.type === 'athena' && this.resultsBucket && this.workGroupName && this.databaseName) {
       const stack = Stack.of(this);
-      this.trailReaderRole = fn.role;
+      this.trailReaderRole ??= fn.role;
+      this.trailReaderRoles.push(fn.role);
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
@@ -308,24 +320,24 @@ export class TeamAuditLogs extends Construct {
   }
 
   /**
-   * Grants what following a started query needs (the session-logs function): looking at its
-   * state, on the event data store or the workgroup. It neither starts queries nor reads rows.
+   * Runs the session summaries every `every` (default 5 minutes) on `fn`, the session-logs
+   * function: the summaries of ended sessions that are due are computed from their logs. Nothing
+   * without a provider (no summary is ever due).
    */
-  grantFollowQuery(fn: TeamFunction): void {
-    const config = this.props.config;
-    if (config.type === 'cloudtrail-lake' && this.eventDataStoreArn) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['cloudtrail:DescribeQuery'],
-          resources: [this.eventDataStoreArn],
+  scheduleSessionSummaries(fn: TeamFunction, every: Duration = Duration.minutes(5)): void {
+    if (this.props.config.type === 'none') return;
+    this.sessionSummarySchedule = new events.Rule(this, 'SessionSummarySchedule', {
+      description: 'Computes the TEAM session summaries that are due (session review)',
+      schedule: events.Schedule.rate(every),
+      targets: [
+        new targets.LambdaFunction(fn.function, {
+          event: events.RuleTargetInput.fromObject({ kind: 'session-summaries' }),
+          // A missed run is made up by the next one: due summaries wait in their index.
+          retryAttempts: 0,
+          maxEventAge: Duration.minutes(5),
         }),
-      );
-    }
-    if (config.type === 'athena' && this.workGroupName) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['athena:GetQueryExecution'], resources: [this.workGroupArn()] }),
-      );
-    }
+      ],
+    });
   }
 
   private workGroupArn(): string {

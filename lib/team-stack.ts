@@ -70,6 +70,10 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       grants: { access: 'read', indexes: [] },
       sessionLogQueries: { access: 'readwrite' },
       ouAccountsCache: { access: 'readwrite' },
+      // Session review: the flagged sessions (index byReviewState) and their reviews.
+      sessionSummaries: { access: 'readwrite', indexes: ['byReviewState'] },
+      // The dashboard's counters; a session marked reviewed is counted.
+      aggregates: { access: 'readwrite' },
     },
     directory: true,
     ssoRead: true,
@@ -81,6 +85,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       requestApprovers: { access: 'write' },
       auditEvents: { access: 'write' },
       settings: { access: 'read' },
+      aggregates: { access: 'readwrite' },
     },
   },
   preToken: {
@@ -91,26 +96,36 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
   // assignments and records each repair (and its notifications) as an audit event; ends a
   // request whose access it revoked past its end time (a status change, approver rows included).
   // Daily, the policy check reads every policy, the directory and the organization, and
-  // stores its report beside the policies.
+  // stores its report beside the policies. On an admin's demand it rebuilds the dashboard's
+  // counters from every request (index byCreated).
   reconciler: {
     tables: {
-      requests: { access: 'readwrite', indexes: [] },
+      requests: { access: 'readwrite', indexes: ['byCreated'] },
+      aggregates: { access: 'readwrite' },
       requestApprovers: { access: 'write' },
       auditEvents: { access: 'write' },
       grants: { access: 'readwrite', indexes: ['byKind'] },
       settings: { access: 'read' },
       policies: { access: 'readwrite', indexes: [] },
+      // A request it ends makes its session's summary due (a conditional put); the dashboard's
+      // rebuild reads the flagged sessions.
+      sessionSummaries: { access: 'readwrite', indexes: ['byReviewState'] },
     },
     directory: true,
     organizations: true,
     ssoRead: true,
     ssoAssign: true,
   },
+  // Follows the api's queries; on its schedule, computes the session summaries that are due
+  // (index byDue) from the requests and the sensitive actions of the settings.
   sessionLogs: {
     tables: {
       requests: { access: 'read', indexes: [] },
       sessionLogQueries: { access: 'readwrite' },
       settings: { access: 'read' },
+      sessionSummaries: { access: 'readwrite', indexes: ['byDue'] },
+      // A flagged session is counted for the dashboard.
+      aggregates: { access: 'readwrite' },
     },
   },
   // Every workflow step: status changes (request, approver rows, audit event in one
@@ -124,6 +139,9 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionName, FunctionAccess>> = {
       grants: { access: 'readwrite', indexes: [] },
       settings: { access: 'read' },
       chat: { access: 'readwrite' },
+      aggregates: { access: 'readwrite' },
+      // The end of access makes the session's summary due (a conditional put).
+      sessionSummaries: { access: 'write' },
     },
     directory: true,
     ssoRead: true,
@@ -174,7 +192,8 @@ export const FUNCTION_SETTINGS: Readonly<
     id: 'Reconciler',
     description: 'TEAM grant reconciler',
     memorySize: 512,
-    timeout: Duration.minutes(5),
+    // A run takes seconds; rebuilding the dashboard's counters reads every request.
+    timeout: Duration.minutes(15),
   },
   // Follows one query for up to ten minutes (lambdas/handlers/session-logs.ts), plus a margin.
   sessionLogs: {
@@ -505,6 +524,14 @@ export class TeamStack extends Stack {
         'Athena session logs: the role that reads the organization trail; allow it in a trail bucket (and key) policy of another account',
       );
     }
+    const summaryReader = this.auditLogs.trailReaderRoles[1];
+    if (summaryReader) {
+      this.output(
+        'SessionReviewTrailReaderRoleArn',
+        summaryReader.roleArn,
+        'Athena session summaries (session review): the other role that reads the organization trail; allow it beside SessionLogsTrailReaderRoleArn',
+      );
+    }
     if (this.web.hasBuiltApp === false) {
       this.output(
         'WebAppNotBuilt',
@@ -701,14 +728,16 @@ export class TeamStack extends Stack {
     this.api.grantIamMutations(fns.sessionLogs.role, 'publishSessionLogQuery');
     fns.sessionLogs.addEnvironment(ENV.graphqlUrl, this.api.graphqlUrl);
 
-    // Session logs: the api starts a query and reads its rows; the session-logs function only
-    // follows it to the end. Both need the provider's settings.
+    // Session logs: the api starts a query and reads its rows; the session-logs function follows
+    // it to the end, and on its schedule starts and reads the queries of the session summaries
+    // (session review). Both need the provider's settings.
     for (const [key, value] of Object.entries(this.auditLogs.environment)) {
       fns.api.addEnvironment(key, value);
       fns.sessionLogs.addEnvironment(key, value);
     }
     this.auditLogs.grantStartQuery(fns.api);
-    this.auditLogs.grantFollowQuery(fns.sessionLogs);
+    this.auditLogs.grantStartQuery(fns.sessionLogs);
+    this.auditLogs.scheduleSessionSummaries(fns.sessionLogs);
 
     // The workflow steps and the reconciler tell people themselves (lambdas/core/notifications):
     // SNS, SES from the configured identity, the Slack token, deep links.

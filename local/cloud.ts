@@ -31,6 +31,9 @@ export interface LocalCloudOptions extends LocalBackendOptions {
   cacheDir?: string;
 }
 
+/** How often the local cloud runs the session summaries (the stack: every 5 minutes). */
+export const LOCAL_SUMMARY_EVERY_MS = 2_000;
+
 /** The project root (package.json): the release notes the local web app links to are its version's. */
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -77,7 +80,12 @@ export function localRuntimeConfig(
 
 /** Starts the local cloud; `stop()` closes everything. */
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
-  const backend = await startLocalBackend(options);
+  const backend = await startLocalBackend({
+    ...options,
+    // Ended sessions are summarized (session review) within seconds, for the demo and the
+    // end-to-end tests alike.
+    sessionSummaryEveryMs: options.sessionSummaryEveryMs ?? LOCAL_SUMMARY_EVERY_MS,
+  });
   let web: RunningWebHost | undefined;
   let workflow: { stateMachineArn: string; close(): void } | undefined;
   let resumed: string[] = [];

@@ -120,6 +120,8 @@ const cloud = await startLocalCloud({
   reconcileEveryMs: 15 * 60 * 1000,
   // As the stack's daily schedule, and once at start so the admin pages have a report.
   checkPoliciesEveryMs: 24 * 60 * 60 * 1000,
+  // Three weeks of past requests on the first start, so the dashboard has something to show.
+  demoHistoryDays: 21,
 }).catch((err: unknown) => {
   console.error(`The local cloud did not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -61,6 +61,8 @@ export type AuditAction =
   | 'REVIEWED'
   | 'REVOKED'
   | 'SCHEDULED'
+  /** An auditor reviewed what the session did (its summary was flagged); the comment says why. */
+  | 'SESSION_REVIEWED'
   /** Access granted (the request became in progress). */
   | 'STARTED';
 
@@ -218,6 +220,13 @@ export type InvalidateOuCacheInput = {
   ouIds: Array<string>;
 };
 
+/** Mark a flagged session reviewed (auditors and admins, never the session's requester). */
+export type MarkSessionReviewedInput = {
+  /** What the auditor found (required, at most 2,000 characters). */
+  comment: string;
+  requestId: string;
+};
+
 export type OuNodeType =
   | 'ORGANIZATIONAL_UNIT'
   | 'ROOT';
@@ -281,6 +290,11 @@ export type PrincipalInput = {
 export type PrincipalType =
   | 'GROUP'
   | 'USER';
+
+export type RebuildDashboardInput = {
+  /** Why the counters are rebuilt (optional; kept in the log with the admin who asked). */
+  reason?: string | null | undefined;
+};
 
 export type ReconcileNowInput = {
   /** Why the reconciler runs now (optional; kept in its log with the admin who asked). */
@@ -373,6 +387,33 @@ export type SessionLogQueryStatus =
   /** Accepted, waiting for the log provider to start it. */
   | 'QUEUED'
   | 'RUNNING';
+
+/** The lists of flagged sessions. */
+export type SessionReviewList =
+  | 'REVIEWED'
+  | 'TO_REVIEW';
+
+/**
+ * Whether a session needs an auditor's look: PENDING until its summary is computed, TO_REVIEW when
+ * it is flagged (it used a sensitive action successfully, or made more calls than a summary reads),
+ * REVIEWED once an auditor marked it, NOT_NEEDED otherwise.
+ */
+export type SessionReviewState =
+  | 'NOT_NEEDED'
+  | 'PENDING'
+  | 'REVIEWED'
+  | 'TO_REVIEW';
+
+/**
+ * Where the summary of a session stands: PENDING while it waits for the session's logs (they are
+ * looked at once the session's credentials expired, then again while nothing is delivered, until
+ * the late-delivery window closes), COMPLETE once computed (possibly from no call at all),
+ * UNAVAILABLE when the logs could not be read before that window closed (`error` says why).
+ */
+export type SessionSummaryStatus =
+  | 'COMPLETE'
+  | 'PENDING'
+  | 'UNAVAILABLE';
 
 export type StaleProblem =
   /** Deleted, closed, or no longer in the organization. */
@@ -478,6 +519,25 @@ export type UpdateSettingsInput = {
   teamsWebhookUrl?: string | null | undefined;
   ticketRequired: boolean;
 };
+
+export type DurationDistributionFieldsFragment = { count: number, p50Seconds: number | null, p95Seconds: number | null, buckets: Array<{ upToSeconds: number | null, count: number }> };
+
+export type DashboardCountFieldsFragment = { id: string, name: string, count: number };
+
+export type DashboardQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type DashboardQuery = { dashboard: { from: string, to: string, activeNow: number, breakGlassReviewsPending: number, sessionsToReview: number, updatedAt: string | null, days: Array<{ date: string, created: number, breakGlass: number, approved: number, rejected: number, autoApproved: number, cancelled: number, expired: number, granted: number, ended: number, revoked: number, failed: number, extensions: number, hoursGranted: number, sensitiveSessions: number }>, timeToDecision: { count: number, p50Seconds: number | null, p95Seconds: number | null, buckets: Array<{ upToSeconds: number | null, count: number }> }, timeToAccess: { count: number, p50Seconds: number | null, p95Seconds: number | null, buckets: Array<{ upToSeconds: number | null, count: number }> }, topAccounts: Array<{ id: string, name: string, count: number }>, topPermissionSets: Array<{ id: string, name: string, count: number }>, topRequesters: Array<{ id: string, name: string, count: number }>, topApprovers: Array<{ id: string, name: string, count: number }> } };
+
+export type RebuildDashboardMutationVariables = Exact<{
+  input: RebuildDashboardInput;
+}>;
+
+
+export type RebuildDashboardMutation = { rebuildDashboard: { startedAt: string } };
 
 export type AccountsQueryVariables = Exact<{
   filter?: string | null | undefined;
@@ -852,6 +912,33 @@ export type StartSessionLogQueryMutationVariables = Exact<{
 
 export type StartSessionLogQueryMutation = { startSessionLogQuery: { requestId: string, status: SessionLogQueryStatus, progress: number | null, error: string | null, windowStart: string | null, windowEnd: string | null, rowCount: number | null, updatedAt: string } };
 
+export type SessionSummaryListFieldsFragment = { requestId: string, accountId: string, accountName: string, permissionSetArn: string, permissionSetName: string, grantedAt: string, endedAt: string, revoked: boolean, breakGlass: boolean, status: SessionSummaryStatus, totalCalls: number, writeCalls: number, accessDeniedCalls: number, sensitiveCalls: number, sensitiveDeniedCalls: number, truncated: boolean, flagged: boolean, reviewState: SessionReviewState, reviewedAt: string | null, reviewComment: string | null, requester: { id: string, email: string, name: string | null }, sensitiveActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, reviewedBy: { id: string, email: string, name: string | null } | null };
+
+export type SessionSummaryFieldsFragment = { attempts: number, nextLookAt: string | null, error: string | null, computedAt: string | null, windowStart: string | null, windowEnd: string | null, readCalls: number, failedCalls: number, firstCallAt: string | null, lastCallAt: string | null, requestId: string, accountId: string, accountName: string, permissionSetArn: string, permissionSetName: string, grantedAt: string, endedAt: string, revoked: boolean, breakGlass: boolean, status: SessionSummaryStatus, totalCalls: number, writeCalls: number, accessDeniedCalls: number, sensitiveCalls: number, sensitiveDeniedCalls: number, truncated: boolean, flagged: boolean, reviewState: SessionReviewState, reviewedAt: string | null, reviewComment: string | null, services: Array<{ eventSource: string, calls: number, writes: number }>, writeActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, accessDenied: Array<{ eventSource: string, eventName: string, errorCode: string, calls: number }>, sourceIps: Array<{ sourceIp: string, calls: number }>, requester: { id: string, email: string, name: string | null }, sensitiveActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, reviewedBy: { id: string, email: string, name: string | null } | null };
+
+export type SessionsToReviewQueryVariables = Exact<{
+  state?: SessionReviewList | null | undefined;
+  limit?: number | null | undefined;
+  nextToken?: string | null | undefined;
+}>;
+
+
+export type SessionsToReviewQuery = { sessionsToReview: { nextToken: string | null, items: Array<{ requestId: string, accountId: string, accountName: string, permissionSetArn: string, permissionSetName: string, grantedAt: string, endedAt: string, revoked: boolean, breakGlass: boolean, status: SessionSummaryStatus, totalCalls: number, writeCalls: number, accessDeniedCalls: number, sensitiveCalls: number, sensitiveDeniedCalls: number, truncated: boolean, flagged: boolean, reviewState: SessionReviewState, reviewedAt: string | null, reviewComment: string | null, requester: { id: string, email: string, name: string | null }, sensitiveActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, reviewedBy: { id: string, email: string, name: string | null } | null }> } };
+
+export type SessionSummaryQueryVariables = Exact<{
+  requestId: string;
+}>;
+
+
+export type SessionSummaryQuery = { sessionSummary: { attempts: number, nextLookAt: string | null, error: string | null, computedAt: string | null, windowStart: string | null, windowEnd: string | null, readCalls: number, failedCalls: number, firstCallAt: string | null, lastCallAt: string | null, requestId: string, accountId: string, accountName: string, permissionSetArn: string, permissionSetName: string, grantedAt: string, endedAt: string, revoked: boolean, breakGlass: boolean, status: SessionSummaryStatus, totalCalls: number, writeCalls: number, accessDeniedCalls: number, sensitiveCalls: number, sensitiveDeniedCalls: number, truncated: boolean, flagged: boolean, reviewState: SessionReviewState, reviewedAt: string | null, reviewComment: string | null, services: Array<{ eventSource: string, calls: number, writes: number }>, writeActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, accessDenied: Array<{ eventSource: string, eventName: string, errorCode: string, calls: number }>, sourceIps: Array<{ sourceIp: string, calls: number }>, requester: { id: string, email: string, name: string | null }, sensitiveActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, reviewedBy: { id: string, email: string, name: string | null } | null } | null };
+
+export type MarkSessionReviewedMutationVariables = Exact<{
+  input: MarkSessionReviewedInput;
+}>;
+
+
+export type MarkSessionReviewedMutation = { markSessionReviewed: { attempts: number, nextLookAt: string | null, error: string | null, computedAt: string | null, windowStart: string | null, windowEnd: string | null, readCalls: number, failedCalls: number, firstCallAt: string | null, lastCallAt: string | null, requestId: string, accountId: string, accountName: string, permissionSetArn: string, permissionSetName: string, grantedAt: string, endedAt: string, revoked: boolean, breakGlass: boolean, status: SessionSummaryStatus, totalCalls: number, writeCalls: number, accessDeniedCalls: number, sensitiveCalls: number, sensitiveDeniedCalls: number, truncated: boolean, flagged: boolean, reviewState: SessionReviewState, reviewedAt: string | null, reviewComment: string | null, services: Array<{ eventSource: string, calls: number, writes: number }>, writeActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, accessDenied: Array<{ eventSource: string, eventName: string, errorCode: string, calls: number }>, sourceIps: Array<{ sourceIp: string, calls: number }>, requester: { id: string, email: string, name: string | null }, sensitiveActions: Array<{ eventSource: string, eventName: string, calls: number, succeeded: number, denied: number }>, reviewedBy: { id: string, email: string, name: string | null } | null } };
+
 export type SettingsFieldsFragment = { maxDurationHours: number, expiryHours: number, commentsRequired: boolean, ticketRequired: boolean, approvalWorkflow: boolean, sesEnabled: boolean, sesSourceEmail: string | null, sesSourceArn: string | null, snsEnabled: boolean, slackEnabled: boolean, slackAuditChannel: string | null, slackTokenConfigured: boolean, slackSigningSecretConfigured: boolean, teamsEnabled: boolean, teamsWebhookConfigured: boolean, adminGroupName: string | null, auditorGroupName: string | null, ouCacheEnabled: boolean, ouCacheLifetimeHours: number, sensitiveActions: Array<string>, reminderMinutes: number, escalationMinutes: number, breakGlassEnabled: boolean, updatedAt: string | null, updatedBy: string | null, version: number, escalationGroups: Array<{ id: string, name: string }> };
 
 export type SettingsQueryVariables = Exact<{ [key: string]: never; }>;
@@ -898,6 +985,24 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const DurationDistributionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DurationDistributionFields on DurationDistribution {
+  count
+  p50Seconds
+  p95Seconds
+  buckets {
+    upToSeconds
+    count
+  }
+}
+    `, {"fragmentName":"DurationDistributionFields"}) as unknown as TypedDocumentString<DurationDistributionFieldsFragment, unknown>;
+export const DashboardCountFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DashboardCountFields on DashboardCount {
+  id
+  name
+  count
+}
+    `, {"fragmentName":"DashboardCountFields"}) as unknown as TypedDocumentString<DashboardCountFieldsFragment, unknown>;
 export const EligibilityPolicyFieldsFragmentDoc = new TypedDocumentString(`
     fragment EligibilityPolicyFields on EligibilityPolicy {
   id
@@ -1187,6 +1292,123 @@ export const SessionLogQueryFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"SessionLogQueryFields"}) as unknown as TypedDocumentString<SessionLogQueryFieldsFragment, unknown>;
+export const SessionSummaryListFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionSummaryListFields on SessionSummary {
+  requestId
+  accountId
+  accountName
+  permissionSetArn
+  permissionSetName
+  requester {
+    ...ActorFields
+  }
+  grantedAt
+  endedAt
+  revoked
+  breakGlass
+  status
+  totalCalls
+  writeCalls
+  accessDeniedCalls
+  sensitiveCalls
+  sensitiveDeniedCalls
+  truncated
+  sensitiveActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  flagged
+  reviewState
+  reviewedBy {
+    ...ActorFields
+  }
+  reviewedAt
+  reviewComment
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}`, {"fragmentName":"SessionSummaryListFields"}) as unknown as TypedDocumentString<SessionSummaryListFieldsFragment, unknown>;
+export const SessionSummaryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SessionSummaryFields on SessionSummary {
+  ...SessionSummaryListFields
+  attempts
+  nextLookAt
+  error
+  computedAt
+  windowStart
+  windowEnd
+  readCalls
+  failedCalls
+  firstCallAt
+  lastCallAt
+  services {
+    eventSource
+    calls
+    writes
+  }
+  writeActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  accessDenied {
+    eventSource
+    eventName
+    errorCode
+    calls
+  }
+  sourceIps {
+    sourceIp
+    calls
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment SessionSummaryListFields on SessionSummary {
+  requestId
+  accountId
+  accountName
+  permissionSetArn
+  permissionSetName
+  requester {
+    ...ActorFields
+  }
+  grantedAt
+  endedAt
+  revoked
+  breakGlass
+  status
+  totalCalls
+  writeCalls
+  accessDeniedCalls
+  sensitiveCalls
+  sensitiveDeniedCalls
+  truncated
+  sensitiveActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  flagged
+  reviewState
+  reviewedBy {
+    ...ActorFields
+  }
+  reviewedAt
+  reviewComment
+}`, {"fragmentName":"SessionSummaryFields"}) as unknown as TypedDocumentString<SessionSummaryFieldsFragment, unknown>;
 export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
     fragment SettingsFields on Settings {
   maxDurationHours
@@ -1221,6 +1443,73 @@ export const SettingsFieldsFragmentDoc = new TypedDocumentString(`
   version
 }
     `, {"fragmentName":"SettingsFields"}) as unknown as TypedDocumentString<SettingsFieldsFragment, unknown>;
+export const DashboardDocument = new TypedDocumentString(`
+    query Dashboard($from: AWSDate!, $to: AWSDate!) {
+  dashboard(from: $from, to: $to) {
+    from
+    to
+    days {
+      date
+      created
+      breakGlass
+      approved
+      rejected
+      autoApproved
+      cancelled
+      expired
+      granted
+      ended
+      revoked
+      failed
+      extensions
+      hoursGranted
+      sensitiveSessions
+    }
+    timeToDecision {
+      ...DurationDistributionFields
+    }
+    timeToAccess {
+      ...DurationDistributionFields
+    }
+    topAccounts {
+      ...DashboardCountFields
+    }
+    topPermissionSets {
+      ...DashboardCountFields
+    }
+    topRequesters {
+      ...DashboardCountFields
+    }
+    topApprovers {
+      ...DashboardCountFields
+    }
+    activeNow
+    breakGlassReviewsPending
+    sessionsToReview
+    updatedAt
+  }
+}
+    fragment DurationDistributionFields on DurationDistribution {
+  count
+  p50Seconds
+  p95Seconds
+  buckets {
+    upToSeconds
+    count
+  }
+}
+fragment DashboardCountFields on DashboardCount {
+  id
+  name
+  count
+}`) as unknown as TypedDocumentString<DashboardQuery, DashboardQueryVariables>;
+export const RebuildDashboardDocument = new TypedDocumentString(`
+    mutation RebuildDashboard($input: RebuildDashboardInput!) {
+  rebuildDashboard(input: $input) {
+    startedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RebuildDashboardMutation, RebuildDashboardMutationVariables>;
 export const AccountsDocument = new TypedDocumentString(`
     query Accounts($filter: String, $limit: Int, $nextToken: String) {
   accounts(filter: $filter, limit: $limit, nextToken: $nextToken) {
@@ -4208,6 +4497,217 @@ export const StartSessionLogQueryDocument = new TypedDocumentString(`
   rowCount
   updatedAt
 }`) as unknown as TypedDocumentString<StartSessionLogQueryMutation, StartSessionLogQueryMutationVariables>;
+export const SessionsToReviewDocument = new TypedDocumentString(`
+    query SessionsToReview($state: SessionReviewList, $limit: Int, $nextToken: String) {
+  sessionsToReview(state: $state, limit: $limit, nextToken: $nextToken) {
+    items {
+      ...SessionSummaryListFields
+    }
+    nextToken
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment SessionSummaryListFields on SessionSummary {
+  requestId
+  accountId
+  accountName
+  permissionSetArn
+  permissionSetName
+  requester {
+    ...ActorFields
+  }
+  grantedAt
+  endedAt
+  revoked
+  breakGlass
+  status
+  totalCalls
+  writeCalls
+  accessDeniedCalls
+  sensitiveCalls
+  sensitiveDeniedCalls
+  truncated
+  sensitiveActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  flagged
+  reviewState
+  reviewedBy {
+    ...ActorFields
+  }
+  reviewedAt
+  reviewComment
+}`) as unknown as TypedDocumentString<SessionsToReviewQuery, SessionsToReviewQueryVariables>;
+export const SessionSummaryDocument = new TypedDocumentString(`
+    query SessionSummary($requestId: ID!) {
+  sessionSummary(requestId: $requestId) {
+    ...SessionSummaryFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment SessionSummaryListFields on SessionSummary {
+  requestId
+  accountId
+  accountName
+  permissionSetArn
+  permissionSetName
+  requester {
+    ...ActorFields
+  }
+  grantedAt
+  endedAt
+  revoked
+  breakGlass
+  status
+  totalCalls
+  writeCalls
+  accessDeniedCalls
+  sensitiveCalls
+  sensitiveDeniedCalls
+  truncated
+  sensitiveActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  flagged
+  reviewState
+  reviewedBy {
+    ...ActorFields
+  }
+  reviewedAt
+  reviewComment
+}
+fragment SessionSummaryFields on SessionSummary {
+  ...SessionSummaryListFields
+  attempts
+  nextLookAt
+  error
+  computedAt
+  windowStart
+  windowEnd
+  readCalls
+  failedCalls
+  firstCallAt
+  lastCallAt
+  services {
+    eventSource
+    calls
+    writes
+  }
+  writeActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  accessDenied {
+    eventSource
+    eventName
+    errorCode
+    calls
+  }
+  sourceIps {
+    sourceIp
+    calls
+  }
+}`) as unknown as TypedDocumentString<SessionSummaryQuery, SessionSummaryQueryVariables>;
+export const MarkSessionReviewedDocument = new TypedDocumentString(`
+    mutation MarkSessionReviewed($input: MarkSessionReviewedInput!) {
+  markSessionReviewed(input: $input) {
+    ...SessionSummaryFields
+  }
+}
+    fragment ActorFields on Actor {
+  id
+  email
+  name
+}
+fragment SessionSummaryListFields on SessionSummary {
+  requestId
+  accountId
+  accountName
+  permissionSetArn
+  permissionSetName
+  requester {
+    ...ActorFields
+  }
+  grantedAt
+  endedAt
+  revoked
+  breakGlass
+  status
+  totalCalls
+  writeCalls
+  accessDeniedCalls
+  sensitiveCalls
+  sensitiveDeniedCalls
+  truncated
+  sensitiveActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  flagged
+  reviewState
+  reviewedBy {
+    ...ActorFields
+  }
+  reviewedAt
+  reviewComment
+}
+fragment SessionSummaryFields on SessionSummary {
+  ...SessionSummaryListFields
+  attempts
+  nextLookAt
+  error
+  computedAt
+  windowStart
+  windowEnd
+  readCalls
+  failedCalls
+  firstCallAt
+  lastCallAt
+  services {
+    eventSource
+    calls
+    writes
+  }
+  writeActions {
+    eventSource
+    eventName
+    calls
+    succeeded
+    denied
+  }
+  accessDenied {
+    eventSource
+    eventName
+    errorCode
+    calls
+  }
+  sourceIps {
+    sourceIp
+    calls
+  }
+}`) as unknown as TypedDocumentString<MarkSessionReviewedMutation, MarkSessionReviewedMutationVariables>;
 export const SettingsDocument = new TypedDocumentString(`
     query Settings {
   settings {

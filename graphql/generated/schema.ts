@@ -218,6 +218,8 @@ export type AuditAction =
   | 'REVIEWED'
   | 'REVOKED'
   | 'SCHEDULED'
+  /** An auditor reviewed what the session did (its summary was flagged); the comment says why. */
+  | 'SESSION_REVIEWED'
   /** Access granted (the request became in progress). */
   | 'STARTED';
 
@@ -354,6 +356,83 @@ export type CreateRequestInput = {
   ticketNo?: InputMaybe<Scalars['String']['input']>;
 };
 
+/**
+ * What elevated access was used for over a range of days, from counters kept as requests move
+ * (never by reading the requests): one Query per counter family whatever the number of requests.
+ * Days are UTC dates; each count is of events on that day (a request created on Monday and approved
+ * on Tuesday counts as created on Monday and approved on Tuesday).
+ */
+export type Dashboard = {
+  /** Access confirmed by Identity Center and not ended yet (now, whatever the range). */
+  activeNow: Scalars['Int']['output'];
+  /** Break-glass access waiting for its review (now, whatever the range). */
+  breakGlassReviewsPending: Scalars['Int']['output'];
+  /** One entry per day of the range, oldest first, zeros included. */
+  days: Array<DashboardDay>;
+  /** First day of the range (inclusive). */
+  from: Scalars['AWSDate']['output'];
+  /** Ended sessions that used sensitive actions and nobody has reviewed yet (now). */
+  sessionsToReview: Scalars['Int']['output'];
+  /**
+   * From the moment access could start (creation, or a later requested start) to the moment
+   * Identity Center confirmed it: approval wait and provisioning together.
+   */
+  timeToAccess: DurationDistribution;
+  /** From a request's creation to the decision that approved or rejected it. */
+  timeToDecision: DurationDistribution;
+  /** Last day of the range (inclusive). */
+  to: Scalars['AWSDate']['output'];
+  /** Accounts with the most requests created in the range, most first (at most 10). */
+  topAccounts: Array<DashboardCount>;
+  /** People who approved or rejected the most requests in the range, most first (at most 10). */
+  topApprovers: Array<DashboardCount>;
+  /** Permission sets with the most requests created in the range, most first (at most 10). */
+  topPermissionSets: Array<DashboardCount>;
+  /** People who created the most requests in the range, most first (at most 10). */
+  topRequesters: Array<DashboardCount>;
+  /** When the counters were last changed (null when nothing was counted yet). */
+  updatedAt: Maybe<Scalars['AWSDateTime']['output']>;
+};
+
+/** How often one account, permission set or person appears. */
+export type DashboardCount = {
+  count: Scalars['Int']['output'];
+  /** Account id, permission set ARN or Identity Center user id. */
+  id: Scalars['ID']['output'];
+  /** Its name as it was when last counted. */
+  name: Scalars['String']['output'];
+};
+
+/** Counts of one day (UTC). */
+export type DashboardDay = {
+  /** Requests approved by people (the last approval of a request counts). */
+  approved: Scalars['Int']['output'];
+  /** Requests that needed no approval and were scheduled at once. */
+  autoApproved: Scalars['Int']['output'];
+  /** Break-glass access taken. */
+  breakGlass: Scalars['Int']['output'];
+  cancelled: Scalars['Int']['output'];
+  /** Requests created (break-glass included). */
+  created: Scalars['Int']['output'];
+  date: Scalars['AWSDate']['output'];
+  /** Access that ended at its time. */
+  ended: Scalars['Int']['output'];
+  /** Pending requests that expired without a decision. */
+  expired: Scalars['Int']['output'];
+  /** Extensions approved (or applied without approval). */
+  extensions: Scalars['Int']['output'];
+  /** Requests that ended in error. */
+  failed: Scalars['Int']['output'];
+  /** Access confirmed by Identity Center. */
+  granted: Scalars['Int']['output'];
+  /** Hours of access granted: a request's duration on the day access started, an extension's on the day it was approved. */
+  hoursGranted: Scalars['Float']['output'];
+  rejected: Scalars['Int']['output'];
+  revoked: Scalars['Int']['output'];
+  /** Ended sessions whose logs show sensitive actions. */
+  sensitiveSessions: Scalars['Int']['output'];
+};
+
 /** Approve or reject the pending extension of a request. */
 export type DecideExtensionInput = {
   /** Required when `commentsRequired`; up to 2,000 characters. */
@@ -382,6 +461,27 @@ export type DeleteEligibilityPoliciesInput = {
 export type DeletePoliciesResult = {
   /** Ids of the policies removed (ids that had no policy are left out). */
   deletedIds: Array<Scalars['ID']['output']>;
+};
+
+export type DurationBucket = {
+  count: Scalars['Int']['output'];
+  /** Durations of at most this many seconds (above the previous bucket's); null for the last. */
+  upToSeconds: Maybe<Scalars['Int']['output']>;
+};
+
+/** A distribution of durations: bucket counts with estimated percentiles. */
+export type DurationDistribution = {
+  /** Every bucket, shortest first; the last has no upper bound. */
+  buckets: Array<DurationBucket>;
+  /** How many durations were counted. */
+  count: Scalars['Int']['output'];
+  /**
+   * The bucket upper bound at or under which half the durations fall (null when count is 0; the
+   * last bound when it falls in the open last bucket).
+   */
+  p50Seconds: Maybe<Scalars['Int']['output']>;
+  /** The bucket upper bound at or under which 95% of the durations fall (null when count is 0). */
+  p95Seconds: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -514,6 +614,13 @@ export type InvalidateOuCacheResult = {
   message: Scalars['String']['output'];
 };
 
+/** Mark a flagged session reviewed (auditors and admins, never the session's requester). */
+export type MarkSessionReviewedInput = {
+  /** What the auditor found (required, at most 2,000 characters). */
+  comment: Scalars['String']['input'];
+  requestId: Scalars['ID']['input'];
+};
+
 /** The signed-in caller, as derived from the verified token. */
 export type Me = {
   displayName: Maybe<Scalars['String']['output']>;
@@ -564,10 +671,22 @@ export type Mutation = {
   importRequestHistory: RequestHistoryImportResult;
   /** Drop the cached account lists of these OUs (the next lookup reads Organizations again). */
   invalidateOuCache: InvalidateOuCacheResult;
+  /**
+   * Mark a flagged session reviewed, with a comment (auditors and admins, never the session's
+   * requester); recorded on the request's audit trail.
+   */
+  markSessionReviewed: SessionSummary;
   /** Backend only: fan out a request change to the `onRequestChange` subscribers of its channels. */
   publishRequestChange: Maybe<RequestChange>;
   /** Backend only: fan out a session-log query state to `onSessionLogQuery` subscribers. */
   publishSessionLogQuery: Maybe<SessionLogQuery>;
+  /**
+   * Rebuild the dashboard's counters from every stored request and session review (after
+   * importing history, or to repair them). Runs in the background in the reconciler function;
+   * changes counted while it runs may be lost or doubled, so run it at a quiet moment. Answers once
+   * the rebuild is started.
+   */
+  rebuildDashboard: ReconcileNowResult;
   /**
    * Run the reconciler now instead of waiting for its next scheduled run (every 15 minutes): it
    * repairs grants that drifted and ends access held past its end time. Answers once the run is
@@ -667,6 +786,11 @@ export type MutationInvalidateOuCacheArgs = {
 };
 
 
+export type MutationMarkSessionReviewedArgs = {
+  input: MarkSessionReviewedInput;
+};
+
+
 export type MutationPublishRequestChangeArgs = {
   input: PublishRequestChangeInput;
 };
@@ -674,6 +798,11 @@ export type MutationPublishRequestChangeArgs = {
 
 export type MutationPublishSessionLogQueryArgs = {
   input: PublishSessionLogQueryInput;
+};
+
+
+export type MutationRebuildDashboardArgs = {
+  input: RebuildDashboardInput;
 };
 
 
@@ -942,6 +1071,11 @@ export type Query = {
   auditRequests: RequestPage;
   /** Every scheduled, in-progress, ended or revoked request, by start time, newest first. */
   auditSessions: RequestPage;
+  /**
+   * Counts and timings of requests between two UTC dates, inclusive, at most 366 days (auditors and
+   * admins). Reads a few counter items per day, whatever the number of requests.
+   */
+  dashboard: Dashboard;
   /** Every eligibility policy, by principal name, then policy name. */
   eligibilityPolicies: EligibilityPolicyPage;
   /** Ended or revoked requests where the caller is requester or approver, most recent first. */
@@ -1001,6 +1135,13 @@ export type Query = {
   sessionLogQuery: Maybe<SessionLogQuery>;
   /** Events found by the FINISHED log query of a request (same readers as `sessionLogQuery`). */
   sessionLogs: SessionLogPage;
+  /** The session summary of a request (auditors and admins); null when it has none. */
+  sessionSummary: Maybe<SessionSummary>;
+  /**
+   * Ended sessions flagged for review (they used sensitive actions), still to review (default) or
+   * reviewed, most recently ended first (auditors and admins).
+   */
+  sessionsToReview: SessionSummaryPage;
   /** The settings without secrets (everyone signed in). */
   settings: Settings;
   /** IAM Identity Center users, by user name. */
@@ -1036,6 +1177,12 @@ export type QueryAuditRequestsArgs = {
 export type QueryAuditSessionsArgs = {
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryDashboardArgs = {
+  from: Scalars['AWSDate']['input'];
+  to: Scalars['AWSDate']['input'];
 };
 
 
@@ -1136,10 +1283,27 @@ export type QuerySessionLogsArgs = {
 };
 
 
+export type QuerySessionSummaryArgs = {
+  requestId: Scalars['ID']['input'];
+};
+
+
+export type QuerySessionsToReviewArgs = {
+  limit: InputMaybe<Scalars['Int']['input']>;
+  nextToken: InputMaybe<Scalars['String']['input']>;
+  state: InputMaybe<SessionReviewList>;
+};
+
+
 export type QueryUsersArgs = {
   filter: InputMaybe<Scalars['String']['input']>;
   limit: InputMaybe<Scalars['Int']['input']>;
   nextToken: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RebuildDashboardInput = {
+  /** Why the counters are rebuilt (optional; kept in the log with the admin who asked). */
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type ReconcileNowInput = {
@@ -1370,6 +1534,25 @@ export type RevokeRequestInput = {
   requestId: Scalars['ID']['input'];
 };
 
+/** Calls of one action during the session. */
+export type SessionActionCalls = {
+  calls: Scalars['Int']['output'];
+  /** Calls refused for lack of permission. */
+  denied: Scalars['Int']['output'];
+  eventName: Scalars['String']['output'];
+  eventSource: Scalars['String']['output'];
+  /** Calls that succeeded (no error code). */
+  succeeded: Scalars['Int']['output'];
+};
+
+/** Calls of one action refused for lack of permission, by error code. */
+export type SessionDeniedCalls = {
+  calls: Scalars['Int']['output'];
+  errorCode: Scalars['String']['output'];
+  eventName: Scalars['String']['output'];
+  eventSource: Scalars['String']['output'];
+};
+
 /** One CloudTrail event of the session. */
 export type SessionLogEvent = {
   awsRegion: Maybe<Scalars['String']['output']>;
@@ -1434,6 +1617,115 @@ export type SessionReview = {
   comment: Maybe<Scalars['String']['output']>;
   state: ReviewState;
 };
+
+/** The lists of flagged sessions. */
+export type SessionReviewList =
+  | 'REVIEWED'
+  | 'TO_REVIEW';
+
+/**
+ * Whether a session needs an auditor's look: PENDING until its summary is computed, TO_REVIEW when
+ * it is flagged (it used a sensitive action successfully, or made more calls than a summary reads),
+ * REVIEWED once an auditor marked it, NOT_NEEDED otherwise.
+ */
+export type SessionReviewState =
+  | 'NOT_NEEDED'
+  | 'PENDING'
+  | 'REVIEWED'
+  | 'TO_REVIEW';
+
+/** Calls made to one AWS service during the session. */
+export type SessionServiceCalls = {
+  calls: Scalars['Int']['output'];
+  /** The service, as CloudTrail names it (`ec2.amazonaws.com`). */
+  eventSource: Scalars['String']['output'];
+  /** Calls that were not read-only. */
+  writes: Scalars['Int']['output'];
+};
+
+/** Calls from one source IP address (or the AWS service that acted for the user). */
+export type SessionSourceIpCalls = {
+  calls: Scalars['Int']['output'];
+  sourceIp: Scalars['String']['output'];
+};
+
+/**
+ * What one ended session did, from its session logs, and its review. The lists are bounded (most
+ * calls first): services 50, write and sensitive actions 100 each, access-denied errors 50, source
+ * IPs 20.
+ */
+export type SessionSummary = {
+  accessDenied: Array<SessionDeniedCalls>;
+  accessDeniedCalls: Scalars['Int']['output'];
+  accountId: Scalars['ID']['output'];
+  accountName: Scalars['String']['output'];
+  /** While PENDING: looks at the logs that found nothing or failed so far. */
+  attempts: Scalars['Int']['output'];
+  breakGlass: Scalars['Boolean']['output'];
+  /** When the summary was computed. */
+  computedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** When access ended (its time was up, or it was revoked). */
+  endedAt: Scalars['AWSDateTime']['output'];
+  /** Why the logs could not be read (UNAVAILABLE), or why the last look failed (PENDING). */
+  error: Maybe<Scalars['String']['output']>;
+  /** Calls with an error code (access denied included). */
+  failedCalls: Scalars['Int']['output'];
+  firstCallAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** The session needs an auditor's look. */
+  flagged: Scalars['Boolean']['output'];
+  /** When Identity Center confirmed the access. */
+  grantedAt: Scalars['AWSDateTime']['output'];
+  lastCallAt: Maybe<Scalars['AWSDateTime']['output']>;
+  /** While PENDING: when the logs are looked at next. */
+  nextLookAt: Maybe<Scalars['AWSDateTime']['output']>;
+  permissionSetArn: Scalars['ID']['output'];
+  permissionSetName: Scalars['String']['output'];
+  readCalls: Scalars['Int']['output'];
+  requestId: Scalars['ID']['output'];
+  requester: Actor;
+  reviewComment: Maybe<Scalars['String']['output']>;
+  reviewState: SessionReviewState;
+  reviewedAt: Maybe<Scalars['AWSDateTime']['output']>;
+  reviewedBy: Maybe<Actor>;
+  /** True when access was revoked before its end. */
+  revoked: Scalars['Boolean']['output'];
+  /** Actions of the sensitive list, succeeded or not. */
+  sensitiveActions: Array<SessionActionCalls>;
+  /** Successful calls of actions in `Settings.sensitiveActions`. */
+  sensitiveCalls: Scalars['Int']['output'];
+  /** Calls of sensitive actions refused for lack of permission (they do not flag a session). */
+  sensitiveDeniedCalls: Scalars['Int']['output'];
+  services: Array<SessionServiceCalls>;
+  sourceIps: Array<SessionSourceIpCalls>;
+  status: SessionSummaryStatus;
+  totalCalls: Scalars['Int']['output'];
+  /** The session made more calls than a summary reads (20,000): the figures are of the first ones. */
+  truncated: Scalars['Boolean']['output'];
+  /** End of the time window searched. */
+  windowEnd: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Start of the time window searched. */
+  windowStart: Maybe<Scalars['AWSDateTime']['output']>;
+  /** Actions that were not read-only. */
+  writeActions: Array<SessionActionCalls>;
+  writeCalls: Scalars['Int']['output'];
+};
+
+export type SessionSummaryPage = {
+  /** Most recently ended first. */
+  items: Array<SessionSummary>;
+  nextToken: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Where the summary of a session stands: PENDING while it waits for the session's logs (they are
+ * looked at once the session's credentials expired, then again while nothing is delivered, until
+ * the late-delivery window closes), COMPLETE once computed (possibly from no call at all),
+ * UNAVAILABLE when the logs could not be read before that window closed (`error` says why).
+ */
+export type SessionSummaryStatus =
+  | 'COMPLETE'
+  | 'PENDING'
+  | 'UNAVAILABLE';
 
 /**
  * The TEAM settings without secrets. When an admin never saved any, the defaults (version 0).

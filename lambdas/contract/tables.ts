@@ -47,7 +47,9 @@ export type TableId =
   | 'Grants'
   | 'SessionLogQueries'
   | 'OuAccountsCache'
-  | 'Chat';
+  | 'Chat'
+  | 'SessionSummaries'
+  | 'Aggregates';
 
 const s = (name: string): KeyDef => ({ name, type: 'S' });
 
@@ -135,6 +137,31 @@ export const TABLES: Record<TableId, TableDef> = {
     indexes: [],
     ttlAttribute: 'expiresAt',
   },
+  // What each ended session did, from its session logs (lambdas/core/session-review). Both
+  // indexes are sparse: `byDue` holds only summaries still to be computed (`duePk` = `DUE`, in
+  // the order they are due), `byReviewState` only flagged sessions (`reviewPk` = `to-review` or
+  // `reviewed`, newest end first).
+  SessionSummaries: {
+    id: 'SessionSummaries',
+    partitionKey: s('requestId'),
+    stream: false,
+    indexes: [
+      { name: 'byDue', partitionKey: s('duePk'), sortKey: s('dueAt'), projection: 'KEYS_ONLY' },
+      { name: 'byReviewState', partitionKey: s('reviewPk'), sortKey: s('endedAt'), projection: 'KEYS_ONLY' },
+    ],
+  },
+  // The dashboard's counters: per-day totals (pk DAY), per-day counts by account, permission
+  // set, requester and approver (pk DIM#<dimension>), the gauges of now (pk GAUGE), and per
+  // request the events already counted (pk APPLIED#<request id>, expiring long after the request
+  // stops changing). The dashboard reads a few Queries on known keys, hence no index.
+  Aggregates: {
+    id: 'Aggregates',
+    partitionKey: s('pk'),
+    sortKey: s('sk'),
+    stream: false,
+    indexes: [],
+    ttlAttribute: 'expiresAt',
+  },
 };
 
 /** Table names the handlers receive through their environment, one variable per table. */
@@ -148,6 +175,8 @@ export const TABLE_ENV: Record<TableId, string> = {
   SessionLogQueries: 'SESSION_LOG_QUERIES_TABLE',
   OuAccountsCache: 'OU_ACCOUNTS_CACHE_TABLE',
   Chat: 'CHAT_TABLE',
+  SessionSummaries: 'SESSION_SUMMARIES_TABLE',
+  Aggregates: 'AGGREGATES_TABLE',
 };
 
 /** Index name of a table, checked against the definitions above when the module loads. */
@@ -169,6 +198,8 @@ export const TABLE_IDS = {
   sessionLogQueries: 'SessionLogQueries',
   ouAccountsCache: 'OuAccountsCache',
   chat: 'Chat',
+  sessionSummaries: 'SessionSummaries',
+  aggregates: 'Aggregates',
 } as const satisfies Record<string, TableId>;
 
 export type TableKey = keyof typeof TABLE_IDS;

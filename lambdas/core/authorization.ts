@@ -23,6 +23,9 @@ export const API_OPERATIONS = [
   'rejectExtension',
   'reviewRequest',
   'listReviewsPending',
+  'listSessionsToReview',
+  'getSessionSummary',
+  'markSessionReviewed',
   'listMyRequests',
   'listPendingApprovals',
   'listMyApprovals',
@@ -54,6 +57,8 @@ export const API_OPERATIONS = [
   'listPermissionSets',
   'invalidateOuCache',
   'reconcileNow',
+  'getDashboard',
+  'rebuildDashboard',
   'getRequestFormOptions',
   'startSessionLogQuery',
   'getSessionLogs',
@@ -138,6 +143,12 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   listAuditRequests: { scope: 'auditor' },
   listAuditSessions: { scope: 'auditor' },
   listReviewsPending: { scope: 'auditorOrAdmin' },
+  // What ended sessions did (session-log summaries) and their review; the use case also refuses
+  // a review of one's own session.
+  listSessionsToReview: { scope: 'auditorOrAdmin' },
+  getSessionSummary: { scope: 'auditorOrAdmin' },
+  markSessionReviewed: { scope: 'auditorOrAdmin' },
+  getDashboard: { scope: 'auditorOrAdmin' },
 
   // Policies reveal who may reach which account, so unlike the original only admins read them.
   updateSettings: { scope: 'admin' },
@@ -163,6 +174,7 @@ const RULES: Readonly<Record<ApiOperation, Rule>> = {
   listPermissionSets: { scope: 'admin' },
   invalidateOuCache: { scope: 'admin' },
   reconcileNow: { scope: 'admin' },
+  rebuildDashboard: { scope: 'admin' },
 
   readSlackToken: { scope: 'nobody' },
 };
@@ -192,6 +204,10 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   listAuditRequests: 'Only auditors may list all requests.',
   listAuditSessions: 'Only auditors may list all elevated access sessions.',
   listReviewsPending: 'Only auditors and admins may list the reviews pending.',
+  listSessionsToReview: 'Only auditors and admins may list the sessions to review.',
+  getSessionSummary: 'Only auditors and admins may view session summaries.',
+  markSessionReviewed: 'Only auditors and admins may review sessions.',
+  getDashboard: 'Only auditors and admins may view the dashboard.',
   updateSettings: 'Only administrators may change settings.',
   listEligibilityPolicies: 'Only administrators may view eligibility policies.',
   createEligibilityPolicies: 'Only administrators may create eligibility policies.',
@@ -215,6 +231,7 @@ const DENIED: Readonly<Record<ApiOperation, string>> = {
   listPermissionSets: 'Only administrators may list permission sets.',
   invalidateOuCache: 'Only administrators may refresh the OU account cache.',
   reconcileNow: 'Only administrators may run the reconciler.',
+  rebuildDashboard: 'Only administrators may rebuild the dashboard counters.',
   readSlackToken: 'Nobody may read the Slack token.',
 };
 
@@ -235,6 +252,7 @@ export const MACHINE_NEVER = [
   'approveExtension',
   'rejectExtension',
   'reviewRequest',
+  'markSessionReviewed',
   'listMyRequests',
   'listPendingApprovals',
   'listMyApprovals',
@@ -243,6 +261,7 @@ export const MACHINE_NEVER = [
   'getRequestFormOptions',
   'invalidateOuCache',
   'reconcileNow',
+  'rebuildDashboard',
   'previewRequestHistoryImport',
   'importRequestHistory',
   'readSlackToken',
@@ -288,6 +307,9 @@ const MACHINE_SCOPE_OF: { readonly [Op in MachineOperation]?: MachineScopeName }
   listAuditRequests: 'audit.read',
   listAuditSessions: 'audit.read',
   listReviewsPending: 'audit.read',
+  listSessionsToReview: 'audit.read',
+  getSessionSummary: 'audit.read',
+  getDashboard: 'audit.read',
   getRequest: 'audit.read',
   listRequestEvents: 'audit.read',
   getSessionLogs: 'audit.read',

@@ -100,6 +100,8 @@ export interface AccessRequest {
   endedAt?: string;
   /** Why the request ended in `error`. */
   errorReason?: string;
+  /** When the request ended in `error`. */
+  failedAt?: string;
   createdAt: string;
   updatedAt: string;
   /** Incremented on every write; writes are conditional on it. */
@@ -421,7 +423,9 @@ export type AuditAction =
   | 'extension-rejected'
   | 'extension-cancelled'
   | 'break-glass'
-  | 'reviewed';
+  | 'reviewed'
+  /** An auditor reviewed what the session did (its session-log summary was flagged). */
+  | 'session-reviewed';
 
 /** An append-only record of something that happened to a request. */
 export interface AuditEvent {

@@ -11,6 +11,7 @@ import { AppSyncGraphQLResolver } from '@aws-lambda-powertools/event-handler/app
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { apiBackendFromEnvironment, type ApiBackend } from './api/compose';
+import { dashboardResolvers } from './api/dashboard';
 import { directoryResolvers } from './api/directory';
 import { ApiError, failureResult, toApiError } from './api/errors';
 import { callerOf, type Caller } from './api/identity';
@@ -21,6 +22,7 @@ import { realtimeResolvers } from './api/realtime';
 import { requestHistoryResolvers } from './api/request-history';
 import { requestResolvers } from './api/requests';
 import { sessionLogResolvers } from './api/session-logs';
+import { sessionReviewResolvers } from './api/session-review';
 import { settingsResolvers } from './api/settings';
 import { localContext } from './context';
 
@@ -33,7 +35,9 @@ export const API_AREAS: readonly AreaResolvers[] = [
   settingsResolvers,
   directoryResolvers,
   sessionLogResolvers,
+  sessionReviewResolvers,
   realtimeResolvers,
+  dashboardResolvers,
 ];
 
 /** The root fields the handler resolves, by type (the tests compare them with the schema). */

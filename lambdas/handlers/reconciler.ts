@@ -7,12 +7,15 @@
  *
  * A daily schedule sends `{ kind: 'check-policies' }` instead: the policy check (stale
  * references in eligibility and approver policies, `makeCheckPolicies`) runs and stores its
- * report for the admin pages.
+ * report for the admin pages. An admin's `rebuildDashboard` sends `{ kind: 'rebuild-dashboard' }`:
+ * the dashboard's counters are rebuilt from every request (`makeRebuildDashboard`).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { makeReconcile, type ReconcileReport } from '../core/access';
+import { makeRebuildDashboard, type RebuildReport } from '../core/dashboard';
 import { makeCheckPolicies } from '../core/policies/policy-check';
+import { ConfigError } from './config';
 import { reconcilerDepsFromEnvironment, type ReconcilerPorts } from './reconciler/compose';
 
 export type { ReconcilerPorts } from './reconciler/compose';
@@ -27,6 +30,14 @@ const adminRequest = z.object({
 
 /** The event of the daily policy check (or an admin's demand for one). */
 const policyCheckRequest = z.object({ kind: z.literal('check-policies') });
+
+/** The event of an admin's `rebuildDashboard` (DashboardRebuildRequest). */
+const rebuildRequest = z.object({
+  kind: z.literal('rebuild-dashboard'),
+  requestedBy: z.object({ id: z.string(), email: z.string() }),
+  requestedAt: z.string(),
+  reason: z.string().optional(),
+});
 
 export interface ReconcilerOptions {
   deps?: () => ReconcilerPorts;
@@ -99,13 +110,44 @@ export function makePolicyCheckHandler(options: ReconcilerOptions = {}): () => P
   };
 }
 
-/** The Lambda entry point: the policy check on its daily event, the reconciliation otherwise. */
+/** Builds the dashboard rebuild's handler (an admin's `rebuildDashboard`). */
+export function makeDashboardRebuildHandler(
+  options: ReconcilerOptions = {},
+): (event: unknown) => Promise<RebuildReport> {
+  const logger = options.logger ?? new Logger({ serviceName: 'team-reconciler' });
+  const depsOf = options.deps ?? reconcilerDepsFromEnvironment;
+  return async (event) => {
+    const asked = rebuildRequest.parse(event);
+    const deps = depsOf();
+    if (deps.aggregates === undefined) {
+      throw new ConfigError('TEAM handler configuration is incomplete: AGGREGATES_TABLE is not set.');
+    }
+    logger.info('Dashboard rebuild started by an admin', {
+      requestedBy: asked.requestedBy.id,
+      requestedAt: asked.requestedAt,
+      ...(asked.reason !== undefined ? { reason: asked.reason } : {}),
+    });
+    const report = await makeRebuildDashboard({ ...deps, aggregates: deps.aggregates })();
+    logger.info('Dashboard counters rebuilt', { ...report });
+    return report;
+  };
+}
+
+/**
+ * The Lambda entry point: the policy check on its daily event, the dashboard's rebuild on an
+ * admin's demand, the reconciliation otherwise.
+ */
 export function makeReconcilerEntry(
   options: ReconcilerOptions = {},
-): (event?: unknown) => Promise<ReconcilerResult | PolicyCheckResult> {
+): (event?: unknown) => Promise<ReconcilerResult | PolicyCheckResult | RebuildReport> {
   const reconcile = makeReconcilerHandler(options);
   const checkPolicies = makePolicyCheckHandler(options);
-  return (event) => (policyCheckRequest.safeParse(event).success ? checkPolicies() : reconcile(event));
+  const rebuild = makeDashboardRebuildHandler(options);
+  return (event) => {
+    if (policyCheckRequest.safeParse(event).success) return checkPolicies();
+    if (rebuildRequest.safeParse(event).success) return rebuild(event);
+    return reconcile(event);
+  };
 }
 
 /** The Lambda entry point. */

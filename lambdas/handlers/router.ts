@@ -4,7 +4,8 @@
  * mapping's filters drop everything else before the router runs (lib/workflows.ts), and the
  * router checks the same itself. It drives the request's workflow (starts it for a new request,
  * resumes its wait after a person's decision) and publishes one realtime hint to the requester,
- * each approver and the auditors. The workflow's own changes are published by its steps.
+ * each approver and the auditors, and counts it for the dashboard. The workflow's own changes are
+ * published and counted by its steps.
  *
  * Each request's records are processed in stream order, different requests side by side (see
  * `stream-batch.ts`), and failures are reported as partial batch failures. Processing a record
@@ -17,6 +18,7 @@ import { z } from 'zod';
 import { PEOPLE_STATUSES } from '../core/requests/lifecycle';
 import { publishRequestChange } from '../core/requests/realtime';
 import { REQUEST_STATUSES, type RequestStatus } from '../core/types';
+import { fromItem } from '../adapters/dynamodb/requests';
 import { ConfigError } from './config';
 import { processByItem } from './stream-batch';
 import { routerDepsFromEnvironment, type RouterDeps } from './router/compose';
@@ -116,7 +118,7 @@ export function makeRouterHandler(
     if (change === undefined) return;
     // The workflow's own changes: its steps act on them and publish them.
     if (change.kind === 'status' && !PEOPLE_STATUSES.includes(change.request.status)) return;
-    const { workflow, realtime } = depsOf();
+    const { workflow, realtime, dashboard } = depsOf();
     if (realtime === undefined) {
       throw new ConfigError('TEAM handler configuration is incomplete: GRAPHQL_URL is not set.');
     }
@@ -129,6 +131,9 @@ export function makeRouterHandler(
     if (failure !== undefined) {
       logger.warn('Realtime publish failed', { requestId: request.id, error: String(failure) });
     }
+    // Counted from the whole new image; a record delivered twice counts nothing twice.
+    const image = record.dynamodb?.NewImage;
+    if (dashboard && image) await dashboard.recordRequest(fromItem(fromImage(image)));
   };
 
   return (event) =>

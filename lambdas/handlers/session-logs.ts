@@ -5,6 +5,10 @@
  * through the same repository the api uses, and publishes it (`publishSessionLogQuery`) so
  * `onSessionLogQuery` subscribers see progress and completion. A query replaced meanwhile (a
  * newer one for the same request) is left to its own follower.
+ *
+ * A schedule sends `{ kind: 'session-summaries' }` instead: the summaries of ended sessions that
+ * are due are computed from their logs and stored, flagged for review when they used sensitive
+ * actions (`makeProcessSessionSummaries`, lambdas/core/session-review).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -16,9 +20,16 @@ import {
   type FollowOutcome,
   type SessionLogJob,
 } from '../core/session-logs';
+import {
+  makeProcessSessionSummaries,
+  PROCESS_DEFAULTS,
+  type ProcessReport,
+  type ProcessSummariesOptions,
+} from '../core/session-review';
 import { sessionLogsDepsFromEnvironment, type SessionLogsDeps } from './session-logs/compose';
 
 export type { FollowOptions, SessionLogJob } from '../core/session-logs';
+export type { ProcessReport, ProcessSummariesOptions, SummaryTiming } from '../core/session-review';
 
 /** Left of the Lambda's time when following stops, to store and publish the last state. */
 const TIME_RESERVE_MS = 20_000;
@@ -28,16 +39,27 @@ const jobSchema = z.strictObject({
   queryId: z.string().min(1).max(512),
 });
 
+/** The scheduled run of the session summaries. */
+const summariesSchema = z.strictObject({ kind: z.literal('session-summaries') });
+
 export interface SessionLogsHandlerOptions {
   /** The provider, query state and publisher (default: built from the environment). */
   deps?: () => SessionLogsDeps;
   logger?: Logger;
   follow?: FollowOptions;
+  /** How the scheduled run computes the summaries (the local cloud passes a short timing). */
+  summaries?: ProcessSummariesOptions;
 }
 
-/** The handler's answer: which query and how following it ended. */
+/**
+ * The handler's answer: which query and how following it ended, or what the scheduled run of the
+ * session summaries did (SUMMARIES; DISABLED without a provider).
+ */
 export type SessionLogsResult =
-  (SessionLogJob & { outcome: FollowOutcome | 'DISABLED' }) | { outcome: 'INVALID' };
+  | (SessionLogJob & { outcome: FollowOutcome | 'DISABLED' })
+  | { outcome: 'SUMMARIES'; report: ProcessReport }
+  | { outcome: 'DISABLED' }
+  | { outcome: 'INVALID' };
 
 /** Builds the handler (the local cloud passes its own follow options). */
 export function makeSessionLogsHandler(
@@ -45,12 +67,16 @@ export function makeSessionLogsHandler(
 ): (event: unknown, context?: Context) => Promise<SessionLogsResult> {
   const logger = options.logger ?? new Logger({ serviceName: 'team-session-logs' });
   return async (event, context) => {
+    if (summariesSchema.safeParse(event).success) return runSummaries(options, logger, context);
     const parsed = jobSchema.safeParse(event);
     if (!parsed.success) {
       // Not thrown: Lambda would retry an asynchronous invocation that can never become valid.
-      logger.error('Ignored a session-logs invocation that is not { requestId, queryId }', {
-        issues: parsed.error.issues.map((i) => i.message),
-      });
+      logger.error(
+        'Ignored a session-logs invocation that is neither a query to follow nor the summaries run',
+        {
+          issues: parsed.error.issues.map((i) => i.message),
+        },
+      );
       return { outcome: 'INVALID' };
     }
     const job = parsed.data;
@@ -69,6 +95,35 @@ export function makeSessionLogsHandler(
     logger.info('Followed a session-log query', { ...job, outcome });
     return { ...job, outcome };
   };
+}
+
+/** The scheduled run: computes the session summaries that are due, within the Lambda's time. */
+async function runSummaries(
+  options: SessionLogsHandlerOptions,
+  logger: Logger,
+  context: Context | undefined,
+): Promise<SessionLogsResult> {
+  const deps = (options.deps ?? sessionLogsDepsFromEnvironment)();
+  const { provider, summaries, requests, settings } = deps;
+  if (!provider || !summaries || !requests || !settings) return { outcome: 'DISABLED' };
+  const run: ProcessSummariesOptions = { ...options.summaries };
+  if (context) {
+    const budget = context.getRemainingTimeInMillis() - TIME_RESERVE_MS;
+    run.maxFollowMs = Math.max(0, Math.min(run.maxFollowMs ?? PROCESS_DEFAULTS.maxFollowMs, budget));
+    run.timeUp = () => context.getRemainingTimeInMillis() < TIME_RESERVE_MS;
+  }
+  const report = await makeProcessSessionSummaries({
+    provider,
+    summaries,
+    requests,
+    settings,
+    clock: deps.clock,
+    log: logger,
+    ...(deps.fallback ? { fallback: deps.fallback } : {}),
+    ...(deps.dashboard ? { dashboard: deps.dashboard } : {}),
+  })(run);
+  if (report.taken > 0) logger.info('Computed session summaries', { ...report });
+  return { outcome: 'SUMMARIES', report };
 }
 
 /** The Lambda entry point. */

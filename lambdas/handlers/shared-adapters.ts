@@ -21,8 +21,15 @@ import type {
   PolicyRepository,
 } from '../core/ports';
 import { forwardOnly, type SessionLogProvider, type SessionLogQueryStore } from '../core/session-logs';
+import {
+  makeSessionEndedSink,
+  type SessionEndedSink,
+  type SessionSummaryStore,
+} from '../core/session-review';
 import type { SettingsFallback } from '../core/types';
+import { makeDashboardRecorder, type AggregateStore, type DashboardRecorder } from '../core/dashboard';
 import { AppSyncRealtimePublisher } from '../adapters/appsync/realtime-publisher';
+import { DynamoAggregateStore } from '../adapters/dynamodb/aggregates';
 import { DynamoChatStore } from '../adapters/dynamodb/chat';
 import { StepFunctionsAdapter } from '../adapters/step-functions/client';
 import { StoredTokenDecisionRelay } from '../adapters/step-functions/decision-relay';
@@ -31,6 +38,7 @@ import { DynamoGrantRepository } from '../adapters/dynamodb/grants';
 import { DynamoPolicyRepository } from '../adapters/dynamodb/policies';
 import { DynamoRequestRepository } from '../adapters/dynamodb/requests';
 import { DynamoSessionQueryRepository } from '../adapters/dynamodb/session-queries';
+import { DynamoSessionSummaryRepository } from '../adapters/dynamodb/session-summaries';
 import { DynamoSettingsRepository } from '../adapters/dynamodb/settings';
 import { IdentityCenterAssignments, IdentityCenterDirectory } from '../adapters/identity-center';
 import { AwsOrganization } from '../adapters/organizations';
@@ -62,6 +70,27 @@ export function requestRepository(clients: AwsClients, config: HandlerConfig): R
     approvers: tables.RequestApprovers,
     events: tables.AuditEvents,
   });
+}
+
+/** The dashboard's counters. */
+export function aggregateStore(clients: AwsClients, config: HandlerConfig): AggregateStore {
+  return new DynamoAggregateStore(clients.documentClient(), config.tables.Aggregates);
+}
+
+/**
+ * Counting requests for the dashboard as they move; failures are logged, never thrown (the next
+ * change of the request, or a rebuild, counts what was missed).
+ */
+export function dashboardRecorder(
+  clients: AwsClients,
+  config: HandlerConfig,
+  clock: Clock,
+  logger: { warn(message: string, detail: Record<string, unknown>): void },
+): DashboardRecorder {
+  return makeDashboardRecorder(
+    { aggregates: aggregateStore(clients, config), clock, logger },
+    { safe: true },
+  );
 }
 
 /** Approvers' chat messages and the interactions already accepted. */
@@ -198,6 +227,32 @@ export function sessionLogQueries(
   return forwardOnly(
     new DynamoSessionQueryRepository(clients.documentClient(), config.tables.SessionLogQueries, clock),
   );
+}
+
+/** The session summaries (session review), whose reviews go on the requests' audit trail. */
+export function sessionSummaryRepository(clients: AwsClients, config: HandlerConfig): SessionSummaryStore {
+  return new DynamoSessionSummaryRepository(clients.documentClient(), {
+    summaries: config.tables.SessionSummaries,
+    events: config.tables.AuditEvents,
+  });
+}
+
+/**
+ * What the end of access tells session review: the summary becomes due. Undefined when the
+ * deployment has no session-log provider (nothing is ever summarized).
+ */
+export function sessionEndedSink(
+  clients: AwsClients,
+  config: HandlerConfig,
+  deps: { clock: Clock; directory?: Pick<Directory, 'getUser'> },
+): SessionEndedSink | undefined {
+  if (config.sessionLogProvider === 'none') return undefined;
+  return makeSessionEndedSink({
+    summaries: sessionSummaryRepository(clients, config),
+    clock: deps.clock,
+    provider: config.sessionLogProvider,
+    ...(deps.directory ? { directory: deps.directory } : {}),
+  });
 }
 
 export interface NotifierDeps {

@@ -8,8 +8,10 @@
  * the real api handler, and the stream poller feeding the real router handler. Session-log
  * queries go to the local CloudTrail Lake and are followed in-process by the real session-logs
  * handler; each session that starts gets synthetic activity there, call by call as the clock
- * reaches it, until the session ends. The handlers read the environment set here, exactly as in
- * Lambda; one local backend per process.
+ * reaches it, until the session ends. A timer runs the session-logs handler's scheduled run of
+ * the session summaries, with a short timing so ended sessions are summarized within seconds.
+ * The handlers read the environment set here, exactly as in Lambda; one local backend per
+ * process.
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -21,14 +23,29 @@ import { MACHINE_CLIENT_NAME, MACHINE_SCOPES } from '../../lambdas/contract/mach
 import { cliRedirectUri } from '../../lambdas/contract/runtime-config';
 import { TABLE_ENV, type TableId } from '../../lambdas/contract/tables';
 import { makeApiHandler } from '../../lambdas/handlers/api';
-import { composeApi, type ApiBackend } from '../../lambdas/handlers/api/compose';
+import {
+  composeApi,
+  makeSessionEndedSink,
+  type AccessRequest,
+  type ApiBackend,
+} from '../../lambdas/handlers/api/compose';
 import { makePreTokenHandler } from '../../lambdas/handlers/pre-token';
 import { composePreToken, type PreTokenDeps } from '../../lambdas/handlers/pre-token/compose';
-import { makePolicyCheckHandler, makeReconcilerHandler } from '../../lambdas/handlers/reconciler';
+import {
+  makePolicyCheckHandler,
+  makeReconcilerEntry,
+  makeReconcilerHandler,
+} from '../../lambdas/handlers/reconciler';
 import { composeReconciler } from '../../lambdas/handlers/reconciler/compose';
 import { makeRouterHandler } from '../../lambdas/handlers/router';
 import { composeRouter, type RouterDeps } from '../../lambdas/handlers/router/compose';
-import type { FollowOptions } from '../../lambdas/handlers/session-logs';
+import {
+  makeSessionLogsHandler,
+  type FollowOptions,
+  type ProcessSummariesOptions,
+  type SessionLogsResult,
+  type SummaryTiming,
+} from '../../lambdas/handlers/session-logs';
 import { composeSessionLogs } from '../../lambdas/handlers/session-logs/compose';
 import { makeSlackInteractionHandler } from '../../lambdas/handlers/slack-interactions';
 import { composeSlackInteractions } from '../../lambdas/handlers/slack-interactions/compose';
@@ -70,9 +87,15 @@ import {
   type Simulators,
 } from '../sim';
 import { applyEnvironment, ENDPOINT_ENV } from './env';
+import { pastRequests } from './history';
 import { persistAssignments, resumeWorkflows } from './restart';
 import { DEMO_NOTIFICATIONS, seedDemoData, type SeedResult } from './seed';
-import { inProcessFollower, sessionActivityRecorder, type InProcessFollower } from './session-logs';
+import {
+  inProcessFollower,
+  plannedSessionEvents,
+  sessionActivityRecorder,
+  type InProcessFollower,
+} from './session-logs';
 
 export { DEMO_NOTIFICATIONS, seedDemoData, type SeedApi, type SeedResult } from './seed';
 export { ENDPOINT_ENV } from './env';
@@ -161,7 +184,39 @@ export interface LocalBackendOptions {
    * schedule does; off when omitted.
    */
   checkPoliciesEveryMs?: number;
+  /**
+   * Runs the session summaries (session review) this often, wall-clock milliseconds, as the
+   * stack's 5-minute schedule does; off when omitted (tests call `summarizeSessions()`).
+   */
+  sessionSummaryEveryMs?: number;
+  /**
+   * Days of past requests to generate for the demo (see history.ts) when the Requests table is
+   * empty; none when omitted.
+   */
+  demoHistoryDays?: number;
+  /** The summaries' timing (default `LOCAL_SUMMARY_TIMING`: seconds instead of hours). */
+  sessionSummaryTiming?: Partial<SummaryTiming>;
 }
+
+/**
+ * The local cloud's timing of session summaries: the demo's activity is in the local CloudTrail
+ * Lake as it happens, so an ended session is looked at seconds after it ended, looked at again a
+ * few seconds later while nothing is found, and given up on after a minute.
+ */
+export const LOCAL_SUMMARY_TIMING: SummaryTiming = {
+  firstLookAfterMs: 2_000,
+  retryDelayMs: 3_000,
+  maxRetryDelayMs: 10_000,
+  lateDeliveryWindowMs: 60_000,
+  pollAgainMs: 1_000,
+};
+
+/** How the local run follows a query of the local CloudTrail Lake (it answers in milliseconds). */
+const LOCAL_SUMMARY_FOLLOW: Pick<ProcessSummariesOptions, 'firstPollMs' | 'maxPollMs' | 'maxFollowMs'> = {
+  firstPollMs: 100,
+  maxPollMs: 1_000,
+  maxFollowMs: 10_000,
+};
 
 export interface LocalBackendUrls {
   graphql: string;
@@ -209,6 +264,8 @@ export interface LocalBackend {
   cloudTrail: RunningCloudTrailLake;
   /** Follows started session-log queries in this process (`idle()` waits for them). */
   sessionLogFollower: InProcessFollower;
+  /** Runs the session summaries once now (what the schedule does), with the local timing. */
+  summarizeSessions(): Promise<SessionLogsResult>;
   /**
    * Registers a state machine (e.g. the request workflow from `cdk.out`) and, with
    * `requestWorkflow: true`, makes it the one the router starts for every new request. Returns
@@ -472,6 +529,43 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       () => sessionLogs,
       options.sessionLogFollow ? { follow: options.sessionLogFollow } : {},
     );
+    // The schedule of the session summaries: one run at a time, the next one after it ends.
+    let summarizing: Promise<SessionLogsResult> | undefined;
+    const summaries = new AbortController();
+    stops.push(async () => {
+      summaries.abort();
+      await summarizing?.catch(() => undefined);
+    });
+    const summaryHandler = makeSessionLogsHandler({
+      deps: () => sessionLogs,
+      summaries: {
+        ...LOCAL_SUMMARY_FOLLOW,
+        timing: { ...LOCAL_SUMMARY_TIMING, ...options.sessionSummaryTiming },
+        signal: summaries.signal,
+      },
+    });
+    const summarizeSessions = (): Promise<SessionLogsResult> => {
+      summarizing ??= summaryHandler({ kind: 'session-summaries' }).finally(() => {
+        summarizing = undefined;
+      });
+      return summarizing;
+    };
+    if (options.sessionSummaryEveryMs) {
+      const every = options.sessionSummaryEveryMs;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const tick = () => {
+        summarizeSessions()
+          .catch((error: unknown) => console.error('The local session summaries failed:', error))
+          .finally(() => {
+            if (summaries.signal.aborted) return;
+            timer = setTimeout(tick, every);
+            timer.unref();
+          });
+      };
+      timer = setTimeout(tick, every);
+      timer.unref();
+      stops.push(() => clearTimeout(timer));
+    }
     // The reconciler an admin starts (`reconcileNow`) runs in this process, as an asynchronous
     // Lambda invocation would: the api answers at once. Its Slack posts go to the outbox's stub.
     // Composed on first use: by then the local cloud has set APP_URL (the links it sends).
@@ -484,10 +578,12 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
         ...(pollDelaysMs ? { pollDelaysMs } : {}),
       }));
     const reconcilerHandler = makeReconcilerHandler({ deps: reconcilerDeps });
+    // What an admin starts: a reconciliation or a rebuild of the dashboard's counters.
+    const reconcilerEntry = makeReconcilerEntry({ deps: reconcilerDeps });
     const policyCheck = makePolicyCheckHandler({ deps: reconcilerDeps });
     const reconciler = {
       start: async (request: unknown) => {
-        reconcilerHandler(request).catch((error: unknown) => {
+        reconcilerEntry(request).catch((error: unknown) => {
           console.error('The local reconciler failed:', error);
         });
         return Promise.resolve();
@@ -549,6 +645,40 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
           });
     if (activity) stops.push(() => activity.stop());
 
+    // A past session's calls (the synthetic activity a live one gets), then its summary is due.
+    const provider = options.sessionLogProvider ?? 'cloudtrail-lake';
+    const summaryDue =
+      provider === 'none'
+        ? undefined
+        : makeSessionEndedSink({
+            summaries: backend.ports.sessionSummaries,
+            clock: handlerClock(clock),
+            provider,
+            directory: backend.ports.directory,
+          });
+    const pastSessionEnded = async (request: AccessRequest) => {
+      const userName = (await backend.ports.directory.getUser(request.requester.id))?.userName;
+      if (activity && userName && request.grantedAt && request.endedAt) {
+        const stop = Date.parse(request.revokedAt ?? request.endedAt);
+        const session = { ...request, status: 'in progress' as const, grantedAt: request.grantedAt };
+        cloudTrail.addEvents(
+          plannedSessionEvents(session, userName).filter((e) => Date.parse(e.eventTime) <= stop),
+        );
+      }
+      await summaryDue?.sessionEnded(request);
+    };
+    // Past requests for the demo, before the router reads the stream (it then starts at its end).
+    const history =
+      options.demoHistoryDays && (await backend.ports.requests.listAll({ limit: 1 })).items.length === 0
+        ? await pastRequests(
+            org,
+            options.demoHistoryDays,
+            clock.now(),
+            { sessionLogFollower, reconciler },
+            { sessionEnded: pastSessionEnded },
+          )
+        : undefined;
+
     let routerFilters: ((record: unknown) => boolean)[] = [];
     const poller = await startStreamPoller({
       endpoint: dynamoLocal.endpoint,
@@ -562,7 +692,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       pollIntervalMs: options.pollIntervalMs ?? 100,
       region: LOCAL_REGION,
       // Kept data: what happened before this run was routed then (its workflows are gone).
-      startingPosition: options.dataDir ? 'LATEST' : 'TRIM_HORIZON',
+      startingPosition: options.dataDir || history ? 'LATEST' : 'TRIM_HORIZON',
     });
     stops.push(() => poller.stop());
 
@@ -603,6 +733,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       secrets,
       cloudTrail,
       sessionLogFollower,
+      summarizeSessions,
       registerStateMachine(name, definition, registration = {}) {
         const { stateMachineArn } = stepFunctions.createStateMachine({
           name,

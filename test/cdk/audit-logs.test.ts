@@ -212,7 +212,7 @@ describe('session logs: Athena over the organization trail', () => {
   });
 });
 
-describe('session logs: Athena, the role that reads the trail', () => {
+describe('session logs: Athena, the roles that read the trail', () => {
   const synth = synthTeam({
     sessionLogs: {
       type: 'athena',
@@ -224,18 +224,26 @@ describe('session logs: Athena, the role that reads the trail', () => {
   });
   afterAll(() => synth.cleanup());
   const apiRole = () => logicalIdOf(synth.stack.functions.api.role);
+  const summaryRole = () => logicalIdOf(synth.stack.functions.sessionLogs.role);
+  const PLACEHOLDERS = ['<SessionLogsTrailReaderRoleArn>', '<SessionReviewTrailReaderRoleArn>'];
 
-  it('is the api function’s role (Athena reads with the caller’s credentials), named and output', () => {
+  it('are the api’s and the session-logs function’s roles (Athena reads with the caller’s credentials), named and output', () => {
     expect(synth.stack.auditLogs.trailReaderRole).toBe(synth.stack.functions.api.role);
-    expect(synth.template.toJSON().Outputs.SessionLogsTrailReaderRoleArn).toMatchObject({
+    expect(synth.stack.auditLogs.trailReaderRoles).toEqual([
+      synth.stack.functions.api.role,
+      synth.stack.functions.sessionLogs.role,
+    ]);
+    const outputs = synth.template.toJSON().Outputs;
+    expect(outputs.SessionLogsTrailReaderRoleArn).toMatchObject({
       Value: { 'Fn::GetAtt': [apiRole(), 'Arn'] },
     });
-    // The session-logs function only follows queries: it never touches the trail.
-    const follower = roleStatements(synth.template, logicalIdOf(synth.stack.functions.sessionLogs.role));
-    expect(JSON.stringify(follower)).not.toContain('org-trail');
+    // The session summaries start their own queries (session review).
+    expect(outputs.SessionReviewTrailReaderRoleArn).toMatchObject({
+      Value: { 'Fn::GetAtt': [summaryRole(), 'Arn'] },
+    });
   });
 
-  it('matches the cross-account bucket and key policy in docs/deployment.md exactly', () => {
+  it('matches the cross-account bucket and key policy in docs/deployment.md exactly, for both roles', () => {
     const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'deployment.md'), 'utf8');
     const block = /```json\n(\s*\{\s*"Version"[^`]*"TeamSessionLogs[^`]*)```/.exec(doc)?.[1];
     expect(block, 'the bucket policy block in docs/deployment.md').toBeDefined();
@@ -245,29 +253,43 @@ describe('session logs: Athena, the role that reads the trail', () => {
         .replaceAll('<trailPrefix>/', 'cloudtrail/')
         .replaceAll('<organizationId>', 'o-abcdefghij'),
     ) as {
-      Statement: { Sid: string; Principal: { AWS: string }; Action: string | string[]; Resource: string }[];
+      Statement: { Sid: string; Principal: { AWS: string[] }; Action: string | string[]; Resource: string }[];
     };
-    const onTrail = roleStatements(synth.template, apiRole())
-      .filter((s) => s.resources.some((r) => r.includes('org-trail') || r.includes(':kms:')))
-      .map((s) => ({
-        actions: [...s.actions].sort(),
-        resources: s.resources.map((r) => r.replace('arn:<AWS::Partition>:', 'arn:aws:')),
-      }));
+    const onTrail = (role: string) =>
+      roleStatements(synth.template, role)
+        .filter((s) => s.resources.some((r) => r.includes('org-trail') || r.includes(':kms:')))
+        .map((s) => ({
+          actions: [...s.actions].sort(),
+          resources: s.resources.map((r) => r.replace('arn:<AWS::Partition>:', 'arn:aws:')),
+        }))
+        .sort((a, b) => flat(a.actions).localeCompare(flat(b.actions)));
     const documented = policy.Statement.map((s) => {
-      expect(s.Principal.AWS, s.Sid).toBe('<SessionLogsTrailReaderRoleArn>');
+      expect(s.Principal.AWS, s.Sid).toEqual(PLACEHOLDERS);
       return { actions: ([] as string[]).concat(s.Action).sort(), resources: [s.Resource] };
     });
     const key = /```json\n(\s*\{\s*"Sid": "TeamSessionLogsDecrypt"[^`]*)```/.exec(doc)?.[1];
     expect(key, 'the key policy statement in docs/deployment.md').toBeDefined();
-    const keyStatement = JSON.parse(key ?? '{}') as { Action: string; Principal: { AWS: string } };
-    expect(keyStatement.Principal.AWS).toBe('<SessionLogsTrailReaderRoleArn>');
+    const keyStatement = JSON.parse(key ?? '{}') as { Action: string; Principal: { AWS: string[] } };
+    expect(keyStatement.Principal.AWS).toEqual(PLACEHOLDERS);
     documented.push({
       actions: [keyStatement.Action],
       resources: ['arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
     });
-    expect(onTrail.sort((a, b) => flat(a.actions).localeCompare(flat(b.actions)))).toEqual(
-      documented.sort((a, b) => flat(a.actions).localeCompare(flat(b.actions))),
-    );
+    const expected = documented.sort((a, b) => flat(a.actions).localeCompare(flat(b.actions)));
+    expect(onTrail(apiRole())).toEqual(expected);
+    expect(onTrail(summaryRole())).toEqual(expected);
+  });
+
+  it('runs the session summaries every 5 minutes on the session-logs function (session review)', () => {
+    const rules = synth.template.findResources('AWS::Events::Rule', {
+      Properties: { ScheduleExpression: 'rate(5 minutes)' },
+    }) as Record<string, { Properties: { Targets: { Arn: unknown; Input: string }[] } }>;
+    expect(Object.keys(rules)).toHaveLength(1);
+    const [target] = Object.values(rules)[0]!.Properties.Targets;
+    expect(target?.Arn).toEqual({
+      'Fn::GetAtt': [logicalIdOf(synth.stack.functions.sessionLogs.function), 'Arn'],
+    });
+    expect(JSON.parse(target?.Input ?? '{}')).toEqual({ kind: 'session-summaries' });
   });
 });
 
@@ -280,5 +302,7 @@ describe('session logs: none', () => {
       synth.template.resourceCountIs(type, 0);
     }
     expect(envOf(synth)[ENV.sessionLogProvider]).toBe('none');
+    // Nothing is ever due, so nothing runs the session summaries.
+    expect(synth.stack.auditLogs.sessionSummarySchedule).toBeUndefined();
   });
 });

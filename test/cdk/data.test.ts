@@ -35,6 +35,11 @@ const EXPECTED: Record<
   sessionLogQueries: { key: ['requestId'], indexes: {}, ttl: 'expiresAt' },
   ouAccountsCache: { key: ['ouId'], indexes: {}, ttl: 'expiresAt' },
   chat: { key: ['pk', 'sk'], indexes: {}, ttl: 'expiresAt' },
+  aggregates: { key: ['pk', 'sk'], indexes: {}, ttl: 'expiresAt' },
+  sessionSummaries: {
+    key: ['requestId'],
+    indexes: { byDue: ['duePk', 'dueAt'], byReviewState: ['reviewPk', 'endedAt'] },
+  },
 };
 
 interface TableResource {

@@ -15,8 +15,19 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
     grants: 'read',
     sessionLogQueries: 'readwrite',
     ouAccountsCache: 'readwrite',
+    // The flagged sessions and their reviews.
+    sessionSummaries: 'readwrite',
+    // The dashboard's counters (read), and a session marked reviewed (counted).
+    aggregates: 'readwrite',
   },
-  router: { requests: 'readwrite', requestApprovers: 'write', auditEvents: 'write', settings: 'read' },
+  // Counts new requests and people's decisions for the dashboard.
+  router: {
+    requests: 'readwrite',
+    requestApprovers: 'write',
+    auditEvents: 'write',
+    settings: 'read',
+    aggregates: 'readwrite',
+  },
   preToken: { settings: 'read' },
   // Records repairs as audit events, and ends requests whose access it revoked past their end
   // (a status change rewrites the approver rows in the same transaction). The daily policy
@@ -28,8 +39,20 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
     grants: 'readwrite',
     settings: 'read',
     policies: 'readwrite',
+    // A request it ends makes its session's summary due; a dashboard rebuild reads the flagged.
+    sessionSummaries: 'readwrite',
+    // An admin's rebuild of the dashboard's counters (every request, index byCreated).
+    aggregates: 'readwrite',
   },
-  sessionLogs: { requests: 'read', sessionLogQueries: 'readwrite', settings: 'read' },
+  // Follows the api's queries; computes the session summaries that are due.
+  sessionLogs: {
+    requests: 'read',
+    sessionLogQueries: 'readwrite',
+    settings: 'read',
+    sessionSummaries: 'readwrite',
+    // A flagged session is counted for the dashboard.
+    aggregates: 'readwrite',
+  },
   workflowTasks: {
     requests: 'readwrite',
     requestApprovers: 'write',
@@ -38,6 +61,10 @@ const TABLES: Record<FunctionName, Partial<Record<TableKey, 'read' | 'write' | '
     settings: 'read',
     // Approvers' Slack decision messages, to update them when a request is decided.
     chat: 'readwrite',
+    // The end of access makes the session's summary due.
+    sessionSummaries: 'write',
+    // Each step counts the request for the dashboard.
+    aggregates: 'readwrite',
   },
   // Decisions from Slack: a status change with its approver rows and audit event; the messages
   // to update and the signatures already accepted.
@@ -87,8 +114,9 @@ const SERVICES: Record<FunctionName, string[]> = {
     'identitystore',
     'organizations',
   ],
-  // Follows a started query (its state only) and publishes it.
-  sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail'],
+  // Follows a started query and publishes it; starts and reads the queries of the session
+  // summaries (CloudTrail Lake, or Athena over the trail in S3).
+  sessionLogs: ['logs', 'xray', 'dynamodb', 'appsync', 'athena', 'cloudtrail', 'glue', 's3', 'kms'],
   // Each workflow step notifies and publishes its own status changes by itself; the first one
   // ends its own wait for the decision.
   workflowTasks: [
@@ -214,8 +242,15 @@ describe.each([
       statementsOf(fn)
         .flatMap((s) => s.resources)
         .filter((r) => r.includes('/index/'));
-    // The reconciler pages through every grant; the workflow steps read items by key only.
-    expect(indexes('reconciler')).toEqual([`<${logicalIdOf(stack.data.tables.grants)}.Arn>/index/byKind`]);
+    // The reconciler pages through every grant (and, for a dashboard rebuild, every request);
+    // the workflow steps read items by key only.
+    expect(indexes('reconciler').sort()).toEqual(
+      [
+        `<${logicalIdOf(stack.data.tables.grants)}.Arn>/index/byKind`,
+        `<${logicalIdOf(stack.data.tables.requests)}.Arn>/index/byCreated`,
+        `<${logicalIdOf(stack.data.tables.sessionSummaries)}.Arn>/index/byReviewState`,
+      ].sort(),
+    );
     expect(indexes('workflowTasks')).toEqual([]);
     expect(indexes('router')).toEqual([]);
   });
@@ -313,26 +348,35 @@ describe.each([
   });
 
   it('session logs: the provider resources, nothing broader', () => {
-    const text = JSON.stringify(statementsOf('api'));
-    const follower = statementsOf('sessionLogs');
-    if (stack.auditLogs.provider === 'athena') {
-      expect(text).toContain('workgroup/team-demo');
-      expect(text).toContain('arn:<AWS::Partition>:s3:::org-trail/AWSLogs/o-abcdefghij/*');
-      expect(text).not.toContain('cloudtrail:');
-      expect(follower.filter((s) => s.actions.some((a) => a.startsWith('athena:')))).toEqual([
-        {
-          actions: ['athena:GetQueryExecution'],
-          resources: [expect.stringMatching(/workgroup\/team-demo$/)],
-        },
-      ]);
-    } else {
-      const eds = `<${logicalIdOf(stack.auditLogs.node.findChild('EventDataStore'))}.EventDataStoreArn>`;
-      const lake = statementsOf('api').find((s) => s.actions.includes('cloudtrail:StartQuery'));
-      expect(lake?.resources).toEqual([eds]);
-      expect(text).not.toContain('athena:');
-      expect(follower.filter((s) => s.actions.some((a) => a.startsWith('cloudtrail:')))).toEqual([
-        { actions: ['cloudtrail:DescribeQuery'], resources: [eds] },
-      ]);
+    // The api queries for the session-logs page, the session-logs function for the summaries.
+    for (const fn of ['api', 'sessionLogs'] as const) {
+      const text = JSON.stringify(statementsOf(fn));
+      if (stack.auditLogs.provider === 'athena') {
+        expect(text, fn).toContain('workgroup/team-demo');
+        expect(text, fn).toContain('arn:<AWS::Partition>:s3:::org-trail/AWSLogs/o-abcdefghij/*');
+        expect(text, fn).not.toContain('cloudtrail:');
+        expect(
+          statementsOf(fn).filter((s) => s.actions.some((a) => a.startsWith('athena:'))),
+          fn,
+        ).toEqual([
+          {
+            actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults'],
+            resources: [expect.stringMatching(/workgroup\/team-demo$/)],
+          },
+        ]);
+      } else {
+        const eds = `<${logicalIdOf(stack.auditLogs.node.findChild('EventDataStore'))}.EventDataStoreArn>`;
+        expect(text, fn).not.toContain('athena:');
+        expect(
+          statementsOf(fn).filter((s) => s.actions.some((a) => a.startsWith('cloudtrail:'))),
+          fn,
+        ).toEqual([
+          {
+            actions: ['cloudtrail:StartQuery', 'cloudtrail:DescribeQuery', 'cloudtrail:GetQueryResults'],
+            resources: [eds],
+          },
+        ]);
+      }
     }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Who may do what with session logs: the api starts queries and reads their rows, and may
- * invoke the session-logs function; that function only looks at a query's state, stores it and
- * publishes it. Each synthesis runs cdk-nag (a finding fails it).
+ * invoke the session-logs function; that function looks at a query's state, stores it and
+ * publishes it, and on its schedule runs the queries of the session summaries (session review)
+ * with the same grants as the api's. Each synthesis runs cdk-nag (a finding fails it).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambdas/contract/env';
@@ -70,9 +71,14 @@ describe('session-log grants: CloudTrail Lake', () => {
     });
   });
 
-  it('the session-logs function only looks at query states, stores them and publishes them', () => {
-    expect(actionsOf('sessionLogs', 'cloudtrail')).toEqual(['cloudtrail:DescribeQuery']);
-    expect(resourcesOf('sessionLogs', 'cloudtrail:DescribeQuery')).toEqual([eds()]);
+  it('the session-logs function queries the event data store only (the summaries), and publishes states', () => {
+    expect(actionsOf('sessionLogs', 'cloudtrail')).toEqual([
+      'cloudtrail:DescribeQuery',
+      'cloudtrail:GetQueryResults',
+      'cloudtrail:StartQuery',
+    ]);
+    for (const action of actionsOf('sessionLogs', 'cloudtrail'))
+      expect(resourcesOf('sessionLogs', action)).toEqual([eds()]);
     expect(actionsOf('sessionLogs', 'appsync')).toEqual(['appsync:GraphQL']);
     expect(resourcesOf('sessionLogs', 'appsync:GraphQL')).toEqual([
       expect.stringMatching(/\/types\/Mutation\/fields\/publishSessionLogQuery$/),
@@ -123,13 +129,13 @@ describe('session-log grants: Athena over the organization trail', () => {
     expect(resourcesOf('api', 'kms:Decrypt')).toEqual([ATHENA.trailKmsKeyArn]);
   });
 
-  it('the session-logs function may only look at query executions of that workgroup', () => {
-    expect(actionsOf('sessionLogs', 'athena')).toEqual(['athena:GetQueryExecution']);
-    expect(resourcesOf('sessionLogs', 'athena:GetQueryExecution')).toEqual([
-      expect.stringMatching(/workgroup\/team-demo$/),
-    ]);
-    for (const service of ['s3', 'glue', 'kms', 'cloudtrail'])
-      expect(actionsOf('sessionLogs', service), service).toEqual([]);
+  it('the session-logs function runs the summaries’ queries with exactly the api’s query grants', () => {
+    for (const service of ['athena', 'glue', 's3', 'kms']) {
+      expect(actionsOf('sessionLogs', service), service).toEqual(actionsOf('api', service));
+      for (const action of actionsOf('api', service))
+        expect(resourcesOf('sessionLogs', action).sort(), action).toEqual(resourcesOf('api', action).sort());
+    }
+    expect(actionsOf('sessionLogs', 'cloudtrail')).toEqual([]);
   });
 });
 

@@ -45,6 +45,29 @@ type Persona = keyof typeof PERSONAS;
 /** How far behind the server's clock the browser of step 9 runs. */
 const SLOW_CLOCK_MS = 60 * 60 * 1000;
 
+/** Step 10: a request whose start has passed by the time it is approved. */
+const LATE = { id: '229684750391', name: 'Sandbox Team B', role: 'ReadOnlyAccess' } as const;
+const LATE_LABEL = `${LATE.name} (${LATE.id})`;
+/** How long before its approval the late request was to start (the server accepts up to five minutes). */
+const LATE_BY_MS = 4 * 60_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+/** A time as the English pages show it in UTC: "Dec 8, 2026, 2:57 AM UTC". */
+const SHOWN_TIME = /[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC/g;
+
+/** The milliseconds of a countdown as the pages write it: "Ends in 1 h 00 min", "Ends in 59 min 07 s". */
+function countdownMs(text: string): number | undefined {
+  const match = /Ends in (?:(\d+) d )?(?:(\d+) h ?)?(?:(\d+) min ?)?(?:(\d+) s)?$/.exec(text.trim());
+  if (!match) return undefined;
+  const [days, hours, minutes, seconds] = match.slice(1).map((n) => Number(n ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+  ];
+  return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
+}
+
 /** A GraphQL response that failed, as the server sent it. */
 const failedResponseSchema = z.object({
   errors: z
@@ -447,7 +470,99 @@ describe.skipIf(!hasChromium)(
       }
     });
 
-    it('10. the requester signs out: the refresh token is revoked at the stand-in, which signs the session out', async () => {
+    it('10. a late approval: access lasts its full duration from the grant, the pages show the end the workflow keeps', async () => {
+      // Asked for through the API to start four minutes ago (the form refuses a start in the
+      // past; the server allows five minutes of it): the approval comes after the start.
+      const requester = cloud.backend.org.users.find((u) => u.displayName === PERSONAS.requester);
+      const tokens = await cloud.backend.tokensFor(requester?.userName ?? '');
+      const created = await fetch(cloud.backend.urls.graphql, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: tokens.accessToken },
+        body: JSON.stringify({
+          query: 'mutation ($input: CreateRequestInput!) { createRequest(input: $input) { id startTime } }',
+          variables: {
+            input: {
+              accountId: LATE.id,
+              permissionSetArn: permissionSetArn(LATE.role),
+              startTime: new Date(Date.now() - LATE_BY_MS).toISOString(),
+              durationHours: 1,
+              justification: 'Late approval: check the end of access',
+              ticketNo: TICKET,
+            },
+          },
+        }),
+      });
+      const { id } = z
+        .object({ data: z.object({ createRequest: z.object({ id: z.string() }) }) })
+        .parse(await created.json()).data.createRequest;
+
+      const approver = await open('approver', '/approvals/pending', 'Approve requests');
+      await approver.getByRole('radio', { name: `Select ${LATE_LABEL} ${LATE.role}` }).check();
+      await approver.getByRole('button', { name: 'Approve', exact: true }).click();
+      const dialog = approver.getByRole('dialog', { name: 'Approve request' });
+      await dialog.getByLabel('Comment').fill('Approved late');
+      await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+      await approver.getByText(/^Approved:/).waitFor();
+      await cloud.backend.settle();
+      const stored = () => cloud.backend.backend.ports.requests.get(id);
+      await expect.poll(async () => (await stored())?.status, { timeout: 20_000 }).toBe('in progress');
+
+      // Access ends an hour after it was granted, not an hour after the start asked for.
+      const request = await stored();
+      const grantedAt = Date.parse(request?.grantedAt ?? '');
+      const startTime = Date.parse(request?.startTime ?? '');
+      expect(grantedAt - startTime).toBeGreaterThanOrEqual(LATE_BY_MS - 5_000);
+      const end = grantedAt + HOUR_MS;
+
+      // The workflow waits in AwaitEnd for as long as the step told it: that is when it revokes.
+      const [execution] = cloud.backend.stepFunctions
+        .listExecutions({ stateMachineArn: cloud.stateMachineArn })
+        .executions.filter((e) => e.name === id);
+      const history = await cloud.backend.stepFunctions.getExecutionHistory({
+        executionArn: execution?.executionArn ?? '',
+        maxResults: 1000,
+      });
+      const entered = z.object({ name: z.string(), input: z.string() });
+      const awaitEnd = history.events
+        .map((e) => ({ at: e.timestamp.getTime(), details: entered.safeParse(e.stateEnteredEventDetails) }))
+        .filter((e) => e.details.success && e.details.data.name === 'AwaitEnd')
+        .at(-1);
+      const { step } = z
+        .object({ step: z.object({ waitSeconds: z.number() }) })
+        .parse(JSON.parse(awaitEnd?.details.data?.input ?? 'null'));
+      const workflowEnd = (awaitEnd?.at ?? 0) + step.waitSeconds * 1000;
+      expect(Math.abs(workflowEnd - end)).toBeLessThan(2_000);
+
+      // The request's page: End to the minute, and "Ends in" counting down to the workflow's end.
+      const p = await open('requester', `/requests/${encodeURIComponent(id)}`, LATE_LABEL);
+      const items = p.locator(createWrapper().findKeyValuePairs().findItems().toSelector());
+      const detail = async (name: string): Promise<string> => {
+        for (const text of await items.allInnerTexts()) {
+          const [first = '', ...rest] = text.split('\n');
+          if (first.trim() === name) return rest.join(' ').trim();
+        }
+        return '';
+      };
+      await expect.poll(() => detail('Status')).toBe('In progress');
+      const minute = (ms: number) => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+      expect(Date.parse(await detail('End'))).toBe(minute(end));
+      expect(Date.parse(await detail('End'))).not.toBe(minute(startTime + HOUR_MS));
+      const left = countdownMs(await detail('Time left'));
+      expect(left, 'Ends in …').toBeDefined();
+      expect(Math.abs(Date.now() + (left ?? 0) - workflowEnd)).toBeLessThan(MINUTE_MS);
+      await visited(p, '10-late-approval');
+
+      // Active access says the same: its End column and its countdown.
+      const list = await open('requester', '/sessions/active', 'Active access');
+      const row = list.getByRole('row').filter({ hasText: LATE_LABEL }).filter({ hasText: LATE.role });
+      await row.getByText(/^Ends in/).waitFor();
+      const shown = (await row.innerText()).match(SHOWN_TIME) ?? [];
+      expect(shown.map((t) => Date.parse(t))).toEqual([minute(startTime), minute(end)]);
+      const rowLeft = countdownMs(await row.getByText(/^Ends in/).innerText());
+      expect(Math.abs(Date.now() + (rowLeft ?? 0) - workflowEnd)).toBeLessThan(MINUTE_MS);
+    });
+
+    it('11. the requester signs out: the refresh token is revoked at the stand-in, which signs the session out', async () => {
       const p = await open('requester', '/requests', 'My requests');
       const auth = new URL(cloud.backend.urls.auth);
       const calls: { method: string; url: URL; target: string | undefined }[] = [];
@@ -465,7 +580,7 @@ describe.skipIf(!hasChromium)(
       pages.delete('requester');
     });
 
-    it('11. no serious or critical accessibility violations on the pages visited', () => {
+    it('12. no serious or critical accessibility violations on the pages visited', () => {
       expect(axeChecked.size).toBeGreaterThanOrEqual(8);
       // One line per distinct violation, with the pages it was seen on.
       const distinct = new Map<string, string[]>();
@@ -477,7 +592,7 @@ describe.skipIf(!hasChromium)(
       expect(report).toEqual([]);
     });
 
-    it('12. nothing left the machine: every connection of this process and of the browser was to loopback', () => {
+    it('13. nothing left the machine: every connection of this process and of the browser was to loopback', () => {
       expect(nodeEgress?.outside(), 'connections of the test process').toEqual([]);
       expect(browserEgress.outside(), 'requests of the browser').toEqual([]);
       expect(nodeEgress?.targets.size ?? 0).toBeGreaterThan(0);

@@ -135,6 +135,7 @@ function inputNamesOf(fields: readonly AnyField[]): Array<{ where: string; name:
 const ADMIN_FIELDS = [
   'Mutation.invalidateOuCache',
   'Mutation.reconcileNow',
+  'Mutation.rebuildDashboard',
   'Mutation.checkPoliciesNow',
   'Query.previewRequestHistoryImport',
   'Mutation.importRequestHistory',
@@ -159,6 +160,7 @@ const PAGED_QUERIES = [
   'groups',
   'permissionSets',
   'sessionLogs',
+  'sessionsToReview',
 ];
 
 describe('graphql/schema.graphql', () => {
@@ -199,6 +201,7 @@ describe('graphql/schema.graphql', () => {
         'endedAccess',
         'auditRequests',
         'auditSessions',
+        'dashboard',
         'reviewsPending',
         'settings',
         'eligibilityPolicies',
@@ -213,6 +216,8 @@ describe('graphql/schema.graphql', () => {
         'permissionSets',
         'sessionLogQuery',
         'sessionLogs',
+        'sessionsToReview',
+        'sessionSummary',
       ].sort(),
     );
     expect(Object.keys(rootType('Mutation').getFields()).sort()).toEqual(
@@ -238,8 +243,10 @@ describe('graphql/schema.graphql', () => {
         'importRequestHistory',
         'updateSettings',
         'invalidateOuCache',
+        'rebuildDashboard',
         'reconcileNow',
         'startSessionLogQuery',
+        'markSessionReviewed',
         'publishRequestChange',
         'publishSessionLogQuery',
       ].sort(),
@@ -512,6 +519,7 @@ describe('graphql/schema.graphql', () => {
       'extension-cancelled': true,
       'break-glass': true,
       reviewed: true,
+      'session-reviewed': true,
     };
     expect(values('AuditAction').sort()).toEqual(Object.keys(auditActions).map(toEnum).sort());
     const personas: Record<Persona, true> = { requester: true, approver: true, auditor: true, admin: true };

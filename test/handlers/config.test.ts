@@ -14,6 +14,7 @@ describe('configuration', () => {
     SESSION_LOG_QUERIES_TABLE: 'slq',
     OU_ACCOUNTS_CACHE_TABLE: 'ou',
     CHAT_TABLE: 'chat',
+    SESSION_SUMMARIES_TABLE: 'ss',
     IDC_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
     IDC_IDENTITY_STORE_ID: 'd-1234567890',
     TEAM_ADMIN_GROUP: 'TEAM-Admins',

@@ -126,8 +126,8 @@ export function toItem(request: AccessRequest): RequestItem {
 }
 
 // Items are written only by toItem (and the workflow's wait token), so their shape is known;
-// index attributes and the token stay in the adapter.
-function fromItem(item: Record<string, unknown>): AccessRequest {
+// index attributes and the token stay in the adapter. Also used on stream images (the router).
+export function fromItem(item: Record<string, unknown>): AccessRequest {
   const {
     requesterId: _r,
     requesterPhase: _rp,

@@ -4,7 +4,11 @@
  * over a session-log query, a failure is thrown: the admin must not be told a run started.
  */
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { ReconcilerTrigger, ReconciliationRequest } from '../../core/access/reconcile-now';
+import type {
+  DashboardRebuildRequest,
+  ReconcilerTrigger,
+  ReconciliationRequest,
+} from '../../core/access/reconcile-now';
 
 /** Starts the reconciler function. */
 export class LambdaReconcilerTrigger implements ReconcilerTrigger {
@@ -17,7 +21,7 @@ export class LambdaReconcilerTrigger implements ReconcilerTrigger {
     private readonly functionName: () => string,
   ) {}
 
-  async start(request: ReconciliationRequest): Promise<void> {
+  async start(request: ReconciliationRequest | DashboardRebuildRequest): Promise<void> {
     const functionName = this.functionName();
     const out = await this.client().send(
       new InvokeCommand({

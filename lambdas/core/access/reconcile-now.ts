@@ -19,9 +19,17 @@ export interface ReconciliationRequest {
   reason?: string;
 }
 
-/** Starts a reconciliation and returns once it is handed over, without waiting for the run. */
+/** An admin's demand to rebuild the dashboard's counters (the reconciler function runs it). */
+export interface DashboardRebuildRequest {
+  kind: 'rebuild-dashboard';
+  requestedBy: Actor;
+  requestedAt: string;
+  reason?: string;
+}
+
+/** Starts a reconciliation (or a rebuild) and returns once it is handed over, without waiting for the run. */
 export interface ReconcilerTrigger {
-  start(request: ReconciliationRequest): Promise<void>;
+  start(request: ReconciliationRequest | DashboardRebuildRequest): Promise<void>;
 }
 
 export interface ReconciliationStarted {
@@ -33,6 +41,28 @@ export interface ReconciliationStarted {
  * Starts a reconciliation for an admin (ForbiddenError for anyone else) and answers when it was
  * started. A failure to hand it over is thrown: the admin must not be told it started.
  */
+/**
+ * Starts a rebuild of the dashboard's counters for an admin (ForbiddenError for anyone else) and
+ * answers when it was started.
+ */
+export function makeStartDashboardRebuild(deps: {
+  reconciler: ReconcilerTrigger;
+  clock: Clock;
+}): (caller: CallerIdentity, input: unknown) => Promise<ReconciliationStarted> {
+  return async (caller, input) => {
+    authorize('rebuildDashboard', caller);
+    const valid = validateReconcileNow(input);
+    const startedAt = deps.clock.now().toISOString();
+    await deps.reconciler.start({
+      kind: 'rebuild-dashboard',
+      requestedBy: actorOf(caller),
+      requestedAt: startedAt,
+      ...(valid.reason !== undefined ? { reason: valid.reason } : {}),
+    });
+    return { startedAt };
+  };
+}
+
 export function makeReconcileNow(deps: {
   reconciler: ReconcilerTrigger;
   clock: Clock;

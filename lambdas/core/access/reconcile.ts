@@ -17,6 +17,7 @@ import { accessErrorReason } from './errors';
 import { AccessControl, releaseOf, targetOfRequest, type AccessDeps } from './grants';
 import { accessEndOf } from '../requests/extensions';
 import { mapLimited } from '../map-limited';
+import type { SessionEndedSink } from '../session-review/ports';
 
 export interface ReconcileDeps extends AccessDeps {
   requests: RequestRepository;
@@ -40,6 +41,8 @@ export interface ReconcileDeps extends AccessDeps {
   pageSize?: number;
   /** Grants repaired at once (default 4: Identity Center's write APIs are rate-limited). */
   concurrency?: number;
+  /** Told when the reconciler ends a request, so its session's summary becomes due. */
+  sessionEnded?: SessionEndedSink;
   logger?: { warn(message: string, detail: Record<string, unknown>): void };
 }
 
@@ -231,9 +234,9 @@ class Reconciliation {
    * unfinished, when it cannot be ended.
    */
   private async endRequest(grant: Grant, requestId: string): Promise<boolean> {
+    let ended: AccessRequest;
     try {
-      await this.transition(requestId, 'end', { at: this.deps.clock.now().toISOString() });
-      return true;
+      ended = await this.transition(requestId, 'end', { at: this.deps.clock.now().toISOString() });
     } catch (error) {
       this.record(
         this.report.unfinished,
@@ -243,6 +246,16 @@ class Reconciliation {
       );
       return false;
     }
+    try {
+      await this.deps.sessionEnded?.sessionEnded(ended);
+    } catch (error) {
+      // The repair is done; only the session's summary is missing, which the log says.
+      this.deps.logger?.warn('Could not mark the session of an ended request for its summary', {
+        requestId,
+        error: accessErrorReason(error),
+      });
+    }
+    return true;
   }
 
   /** Deletes the assignment of `grant` on behalf of `requestIds` and records the repair. */

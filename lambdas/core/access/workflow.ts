@@ -11,6 +11,7 @@ import {
   type NotificationEventType,
 } from '../notifications/events';
 import type { Notifier } from '../notifications/ports';
+import type { DashboardRecorder } from '../dashboard/record';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../errors';
 import type { Directory, RealtimePublisher, RequestRepository, SettingsRepository } from '../ports';
 import { progressOf, requestProgress, stagesOf } from '../requests/approval-plan';
@@ -23,6 +24,7 @@ import {
   type SystemAction,
   type SystemTransitionDetails,
 } from '../requests/system-transition';
+import type { SessionEndedSink } from '../session-review/ports';
 import { loadSettings } from '../settings/settings';
 import type {
   AccessRequest,
@@ -82,6 +84,14 @@ export interface WorkflowDeps extends AccessDeps {
    * lib/workflows.ts); absent where nobody subscribes.
    */
   realtime?: RealtimePublisher;
+  /** Counts each request for the dashboard as the step leaves it (never throws). */
+  dashboard?: DashboardRecorder;
+  /**
+   * Told once access is over (ended or revoked), so the session's summary becomes due; absent
+   * where there are no session logs. Repeating it is harmless, and a failure fails the step
+   * (retried), so no session goes without its summary.
+   */
+  sessionEnded?: SessionEndedSink;
   logger?: { warn(message: string, detail: Record<string, unknown>): void };
   /**
    * How long one container reuses the settings it read (default 10 s): every step that notifies
@@ -150,6 +160,8 @@ class StepRun {
    * step returns only once all of it is done.
    */
   private announcements: Promise<void> = Promise.resolve();
+  /** The request as the step last saw or wrote it: what the dashboard counts at the end. */
+  private latest: AccessRequest | undefined;
 
   constructor(
     private readonly deps: WorkflowDeps,
@@ -165,11 +177,14 @@ class StepRun {
       return await this.steps();
     } finally {
       await this.announcements;
+      // Also after a failed step: what it did write is counted (a retry adds nothing twice).
+      if (this.latest !== undefined) await this.deps.dashboard?.recordRequest(this.latest);
     }
   }
 
   private async steps(): Promise<WorkflowStep> {
     const first = await this.deps.requests.get(this.input.requestId);
+    this.latest = first;
     if (this.input.action === 'begin' && this.input.taskToken) return this.begin(first, this.input.taskToken);
     if (first === undefined) return this.done(null);
     if (this.input.action === 'fail') return this.failed(first);
@@ -185,6 +200,7 @@ class StepRun {
   }
 
   private handle(request: AccessRequest, operation?: PendingOperation): Promise<Outcome> {
+    this.latest = request;
     switch (request.status) {
       case 'pending':
         return this.pending(request);
@@ -337,10 +353,11 @@ class StepRun {
   }
 
   /**
-   * After access is over: break-glass access waits for its review, its approvers reminded daily;
-   * once reviewed, people are told once.
+   * After access is over: its session's summary becomes due; break-glass access waits for its
+   * review, its approvers reminded daily; once reviewed, people are told once.
    */
   private async afterAccess(request: AccessRequest): Promise<Outcome> {
+    await this.deps.sessionEnded?.sessionEnded(request);
     const review = request.review;
     if (request.breakGlass === undefined || review === undefined) return { step: this.done(request.status) };
     if (review.state === 'needed') {
@@ -488,6 +505,7 @@ class StepRun {
       if (!(error instanceof IllegalTransitionError)) throw error;
       return { request: await this.reread(request.id) };
     }
+    this.latest = changed;
     const realtime = this.deps.realtime;
     if (changed.status !== request.status && realtime) {
       this.announce(async () => {

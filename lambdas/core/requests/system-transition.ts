@@ -21,7 +21,7 @@ const MAX_ATTEMPTS = 3;
 /**
  * Applies a workflow's status change: `schedule` (approved, or pending without approval
  * required), `start` (sets grantedAt), `end` (sets endedAt), `expire`, `fail` (sets
- * errorReason). Idempotent: a request already in the target status comes back unchanged, so a
+ * errorReason and failedAt). Idempotent: a request already in the target status comes back unchanged, so a
  * retried workflow step never fails. Any other status gives IllegalTransitionError. `end` on a
  * revoked request records endedAt (the assignment is gone) and keeps it revoked.
  *
@@ -93,7 +93,10 @@ async function apply(
       );
     }
   }
-  if (action === 'fail') patch.errorReason = details.errorReason?.trim() || 'Unknown error';
+  if (action === 'fail') {
+    patch.errorReason = details.errorReason?.trim() || 'Unknown error';
+    patch.failedAt = at;
+  }
   return writeStatusChange(deps.requests, request, {
     action,
     role: 'system',

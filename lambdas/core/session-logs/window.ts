@@ -4,6 +4,7 @@
  * checked against a strict pattern before any provider sees it.
  */
 import { ValidationError } from '../errors';
+import { accessEndOf } from '../requests/extensions';
 import type { AccessRequest, RequestStatus } from '../types';
 import { ACCOUNT_ID, PERMISSION_SET_NAME } from '../../contract/patterns';
 import type { SessionLogQuerySpec } from './ports';
@@ -15,8 +16,6 @@ export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /** Session credentials outlive the assignment by up to the permission set's session duration. */
 export const SESSION_TAIL_MS = 60 * 60 * 1000;
-
-const HOUR_MS = 60 * 60 * 1000;
 
 /** Statuses in which access has never been granted, whatever the record says. */
 const NEVER_GRANTED: readonly RequestStatus[] = ['pending', 'approved', 'rejected', 'cancelled', 'expired'];
@@ -62,8 +61,9 @@ export function sessionWindow(request: AccessRequest, now: Date): SessionWindow 
   let accessEnd: number | undefined;
   if (request.endedAt !== undefined) accessEnd = parseStored(request.endedAt, 'end time');
   else if (request.status === 'ended') {
-    // An ended request always records endedAt; older records fall back to the planned end.
-    accessEnd = parseStored(request.startTime, 'start time') + request.durationHours * HOUR_MS;
+    // An ended request always records endedAt; older records fall back to the planned end: the
+    // grant plus the hours and every approved extension, as the workflow ended it.
+    accessEnd = parseStored(accessEndOf(request), 'end time');
   }
   const nowMs = now.getTime();
   const tailEnd = accessEnd === undefined ? undefined : accessEnd + SESSION_TAIL_MS;

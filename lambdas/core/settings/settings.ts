@@ -10,8 +10,10 @@ import { validateSettingsInput, type SettingsInput } from './settings-input';
 
 /**
  * Actions flagged in session activity logs unless an admin changes the list: changes to IAM
- * users, roles, policies and access keys, to security groups, to bucket policies and ACLs, and
- * creation, deletion or modification of instances and databases.
+ * users, passwords, roles, policies and access keys, to security groups, to buckets and their
+ * policies and ACLs, and creation, deletion, stopping or modification of instances, databases
+ * and their snapshots. A session that used one of them successfully is flagged for review
+ * (lambdas/core/session-review).
  */
 export const DEFAULT_SENSITIVE_ACTIONS: readonly string[] = [
   'iam.amazonaws.com:CreateUser',
@@ -19,6 +21,7 @@ export const DEFAULT_SENSITIVE_ACTIONS: readonly string[] = [
   'iam.amazonaws.com:UpdateUser',
   'iam.amazonaws.com:CreateLoginProfile',
   'iam.amazonaws.com:UpdateLoginProfile',
+  'iam.amazonaws.com:ChangePassword',
   'iam.amazonaws.com:AddUserToGroup',
   'iam.amazonaws.com:CreateRole',
   'iam.amazonaws.com:DeleteRole',
@@ -54,8 +57,11 @@ export const DEFAULT_SENSITIVE_ACTIONS: readonly string[] = [
   's3.amazonaws.com:PutObjectAcl',
   's3.amazonaws.com:PutBucketPublicAccessBlock',
   's3.amazonaws.com:DeleteBucketPublicAccessBlock',
+  's3.amazonaws.com:CreateBucket',
+  's3.amazonaws.com:DeleteBucket',
   'ec2.amazonaws.com:RunInstances',
   'ec2.amazonaws.com:TerminateInstances',
+  'ec2.amazonaws.com:StopInstances',
   'ec2.amazonaws.com:ModifyInstanceAttribute',
   'rds.amazonaws.com:CreateDBInstance',
   'rds.amazonaws.com:DeleteDBInstance',
@@ -63,6 +69,8 @@ export const DEFAULT_SENSITIVE_ACTIONS: readonly string[] = [
   'rds.amazonaws.com:CreateDBCluster',
   'rds.amazonaws.com:DeleteDBCluster',
   'rds.amazonaws.com:ModifyDBCluster',
+  'rds.amazonaws.com:CreateDBSnapshot',
+  'rds.amazonaws.com:DeleteDBSnapshot',
   'dynamodb.amazonaws.com:DeleteTable',
 ];
 

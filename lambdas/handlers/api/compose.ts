@@ -1,8 +1,9 @@
 /**
  * The api function's composition root: the ports its use cases need (requests, policies,
  * settings, the Slack secret, Identity Center, Organizations with the OU cache, session-log
- * queries and the hand-over to the session-logs function) and the use cases over them, built once
- * per container, and the relay that resumes a request's workflow right after a decision.
+ * queries and the hand-over to the session-logs function, the session summaries of session
+ * review) and the use cases over them, built once per container, and the relay that resumes a
+ * request's workflow right after a decision.
  * `makeApiBackend(ports)` wires the use cases over any ports (tests pass fakes);
  * `composeApi(overrides)` builds the AWS adapters first, from the environment's configuration.
  */
@@ -45,7 +46,8 @@ import {
   makeUpdateEligibilityPolicy,
   makeUpdateSettings,
 } from '../../core';
-import { makeReconcileNow, type ReconcilerTrigger } from '../../core/access';
+import { makeReconcileNow, makeStartDashboardRebuild, type ReconcilerTrigger } from '../../core/access';
+import { makeDashboardRecorder, makeGetDashboard, type AggregateStore } from '../../core/dashboard';
 import { makeCheckPoliciesNow, makeGetPolicyCheck } from '../../core/policies/policy-check';
 import {
   makeExportPolicies,
@@ -60,6 +62,12 @@ import {
   type SessionLogFollower,
   type SessionLogPorts,
 } from '../../core/session-logs';
+import {
+  makeGetSessionSummary,
+  makeListSessionsToReview,
+  makeMarkSessionReviewed,
+  type SessionSummaryStore,
+} from '../../core/session-review';
 import type { AccountInfo, DirectoryUser, Settings } from '../../core/types';
 import { TtlCache } from '../../adapters/cache';
 import { CallerLookup } from '../../adapters/caller-lookup';
@@ -75,19 +83,26 @@ import type { MachineClientName } from '../../contract/machine-api';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, requireSetting, type HandlerConfig } from '../config';
 import {
+  aggregateStore,
   decisionRelay,
   identityCenterDirectory,
   requestRepository,
   secretStore,
   sessionLogProvider,
   sessionLogQueries,
+  sessionSummaryRepository,
   settingsFallback,
   settingsRepository,
 } from '../shared-adapters';
 
 // Domain types of this root's surface, for callers that reach the domain only through it (the
 // local cloud).
-export type { AccessRequest } from '../../core/types';
+export type { AccessRequest, CallerIdentity, EligibleAccount } from '../../core/types';
+// What the local cloud's demo history applies besides the api's use cases: the workflow's own
+// status changes, the dashboard's counting, and an ended session becoming due for its summary.
+export { makeApplySystemTransition } from '../../core/requests/system-transition';
+export { makeDashboardRecorder } from '../../core/dashboard';
+export { makeSessionEndedSink } from '../../core/session-review';
 export type { SessionLogFollower } from '../../core/session-logs';
 
 /** The api's ports: the core's, the OU cache (invalidated by admins) and the session-log ports. */
@@ -99,7 +114,16 @@ export interface ApiPorts extends CoreDeps {
   reconciler: ReconcilerTrigger;
   /** Every policy and the settings as one state, for policy documents (export, import). */
   policyState: PolicyStateStore;
+  /** What ended sessions did, and their review (session review). */
+  sessionSummaries: SessionSummaryStore;
+  /** The dashboard's counters (read only here; the router and the workflow count). */
+  aggregates: AggregateStore;
 }
+
+/** Where counting failures go in the api (the next change of the session counts what was missed). */
+const CONSOLE_WARNINGS = {
+  warn: (message: string, detail: Record<string, unknown>) => console.warn(message, detail),
+};
 
 /** The use cases, wired once over the ports. */
 export type ApiUseCases = ReturnType<typeof makeApiUseCases>;
@@ -146,7 +170,19 @@ function makeApiUseCases(ports: ApiPorts) {
     previewRequestHistoryImport: makePreviewRequestHistoryImport(ports),
     importRequestHistory: makeImportRequestHistory(ports),
     sessionLogs: makeSessionLogService(ports),
+    listSessionsToReview: makeListSessionsToReview({ summaries: ports.sessionSummaries }),
+    getSessionSummary: makeGetSessionSummary({ summaries: ports.sessionSummaries }),
+    markSessionReviewed: makeMarkSessionReviewed({
+      ...ports,
+      summaries: ports.sessionSummaries,
+      dashboard: makeDashboardRecorder(
+        { aggregates: ports.aggregates, clock: ports.clock, logger: CONSOLE_WARNINGS },
+        { safe: true },
+      ),
+    }),
     reconcileNow: makeReconcileNow(ports),
+    getDashboard: makeGetDashboard(ports),
+    rebuildDashboard: makeStartDashboardRebuild(ports),
   };
 }
 
@@ -277,6 +313,8 @@ export function composeApi(overrides: ApiOverrides = {}): ApiBackend {
         settings: config.tables.Settings,
       }),
       sessionLogs,
+      sessionSummaries: sessionSummaryRepository(clients, config),
+      aggregates: aggregateStore(clients, config),
       reconciler:
         overrides.reconciler ??
         new LambdaReconcilerTrigger(

@@ -1,11 +1,14 @@
 /**
  * The reconciler function's composition root: the grants and the requests behind them, Identity
  * Center account assignments, the settings and the notifier that tells people about repairs;
- * for the policy check, the policies, the directory and the organization.
+ * for the policy check, the policies, the directory and the organization; for the dashboard's
+ * rebuild, its counters.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ReconcileDeps } from '../../core/access';
+import type { RebuildDeps } from '../../core/dashboard';
+import { flaggedSessionFacts } from '../../core/session-review/store';
 import type { NotificationChannel } from '../../core/notifications';
 import type { PolicyCheckDeps } from '../../core/policies/policy-check';
 import type { AccountAssignments, Clock, GrantRepository } from '../../core/ports';
@@ -14,6 +17,7 @@ import { AwsClients } from '../aws-clients';
 import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
+  aggregateStore,
   grantRepository,
   identityCenterDirectory,
   notifier,
@@ -21,12 +25,16 @@ import {
   policyRepository,
   requestRepository,
   secretStore,
+  sessionEndedSink,
+  sessionSummaryRepository,
   settingsFallback,
   settingsRepository,
 } from '../shared-adapters';
 
-/** What the reconciler function runs on: the grants' repair and the policy check. */
-export type ReconcilerPorts = ReconcileDeps & PolicyCheckDeps;
+/** What the reconciler function runs on: the grants' repair, the policy check and the dashboard's rebuild. */
+export type ReconcilerPorts = ReconcileDeps &
+  PolicyCheckDeps &
+  Partial<Pick<RebuildDeps, 'aggregates' | 'sessionReviews'>>;
 
 /** What the environment cannot say about the composition (local cloud, tests). */
 export interface ReconcilerOverrides {
@@ -57,6 +65,8 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
   const logger = overrides.logger ?? new Logger({ serviceName: 'team-reconciler' });
   const clients = new AwsClients(config, overrides.dynamoDb ? { dynamoDb: overrides.dynamoDb } : {});
   const requests = requestRepository(clients, config);
+  const directory = identityCenterDirectory(clients, config, clock);
+  const sessionEnded = sessionEndedSink(clients, config, { clock, directory });
   return {
     requests,
     settings: settingsRepository(clients, config),
@@ -64,9 +74,13 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
     clock,
     grants: overrides.grants ?? grantRepository(clients, config),
     policies: policyRepository(clients, config),
-    directory: identityCenterDirectory(clients, config, clock),
+    directory,
     organization: organization(clients, config, clock),
     assignments: overrides.assignments ?? accountAssignments(clients, config),
+    ...(config.tables.Aggregates !== '' && { aggregates: aggregateStore(clients, config) }),
+    ...(config.sessionLogProvider !== 'none' && {
+      sessionReviews: flaggedSessionFacts(sessionSummaryRepository(clients, config)),
+    }),
     notifier: notifier(config, {
       requests,
       secrets: secretStore(clients, config, clock),
@@ -76,6 +90,7 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
       ...(overrides.env ? { env: overrides.env } : {}),
       ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),
     }),
+    ...(sessionEnded ? { sessionEnded } : {}),
     logger,
     ...(overrides.pollDelaysMs ? { pollDelaysMs: overrides.pollDelaysMs } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),

@@ -1,15 +1,17 @@
 /**
  * The router function's composition root: what it drives (each request's workflow in Step
- * Functions) and where it publishes (AppSync's realtime channels). It reads no table: everything
- * it acts on is in the stream record.
+ * Functions), where it publishes (AppSync's realtime channels) and the dashboard's counters it
+ * adds to. It reads no request: everything it acts on is in the stream record.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { DashboardRecorder } from '../../core/dashboard';
 import type { RealtimePublisher, RequestWorkflow } from '../../core/ports';
+import { systemClock } from '../../adapters/clock';
 import { StepFunctionsAdapter } from '../../adapters/step-functions/client';
 import { StepFunctionsRequestWorkflow } from '../../adapters/step-functions/request-workflow';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, type HandlerConfig } from '../config';
-import { realtimePublisher } from '../shared-adapters';
+import { dashboardRecorder, realtimePublisher } from '../shared-adapters';
 
 /** What the router uses. */
 export interface RouterDeps {
@@ -17,6 +19,8 @@ export interface RouterDeps {
   workflow: RequestWorkflow;
   /** Absent where no GraphQL endpoint is configured (the router then fails its records). */
   realtime?: RealtimePublisher;
+  /** Counts new requests and people's decisions for the dashboard (never throws). */
+  dashboard?: DashboardRecorder;
 }
 
 /** What the environment cannot say about the router's composition (local cloud, tests). */
@@ -38,6 +42,9 @@ export function composeRouter(overrides: RouterOverrides = {}): RouterDeps & { c
   return {
     workflow: new StepFunctionsRequestWorkflow(new StepFunctionsAdapter(clients.sfn()), arn, logger),
     ...(realtime ? { realtime } : {}),
+    ...(config.tables.Aggregates !== '' && {
+      dashboard: dashboardRecorder(clients, config, systemClock, logger),
+    }),
     close: () => clients.close(),
   };
 }

@@ -1,14 +1,28 @@
 /**
  * The session-logs function's composition root: the deployment's session-log provider, the
- * query state per request (the same table the api writes) and the publisher of each new state.
+ * query state per request (the same table the api writes) and the publisher of each new state;
+ * for the scheduled session summaries, the summaries, the requests, the settings (the
+ * sensitive actions) and the dashboard's counters.
  */
-import type { Clock } from '../../core/ports';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DashboardRecorder } from '../../core/dashboard';
+import type { Clock, RequestRepository, SettingsRepository } from '../../core/ports';
 import type { SessionLogProvider, SessionLogPublisher, SessionLogQueryStore } from '../../core/session-logs';
+import type { SessionSummaryStore } from '../../core/session-review';
+import type { SettingsFallback } from '../../core/types';
 import { AppSyncSessionLogPublisher } from '../../adapters/appsync/session-log-publisher';
 import { systemClock } from '../../adapters/clock';
 import { AwsClients } from '../aws-clients';
 import { loadConfig, type HandlerConfig } from '../config';
-import { sessionLogProvider, sessionLogQueries } from '../shared-adapters';
+import {
+  dashboardRecorder,
+  requestRepository,
+  sessionLogProvider,
+  sessionLogQueries,
+  sessionSummaryRepository,
+  settingsFallback,
+  settingsRepository,
+} from '../shared-adapters';
 
 /** What the function uses. */
 export interface SessionLogsDeps {
@@ -18,6 +32,13 @@ export interface SessionLogsDeps {
   /** Absent where no GraphQL endpoint is configured: states are stored, not pushed. */
   publisher?: SessionLogPublisher;
   clock: Clock;
+  /** The session summaries the scheduled run computes (absent: the run does nothing). */
+  summaries?: SessionSummaryStore;
+  requests?: Pick<RequestRepository, 'get'>;
+  settings?: SettingsRepository;
+  fallback?: SettingsFallback;
+  /** Counts flagged sessions for the dashboard (never throws). */
+  dashboard?: DashboardRecorder;
 }
 
 /** What the environment cannot say about the composition (local cloud, tests). */
@@ -44,6 +65,13 @@ export function composeSessionLogs(
         }
       : {}),
     clock,
+    summaries: sessionSummaryRepository(clients, config),
+    requests: requestRepository(clients, config),
+    settings: settingsRepository(clients, config),
+    fallback: settingsFallback(config),
+    ...(config.tables.Aggregates !== '' && {
+      dashboard: dashboardRecorder(clients, config, clock, new Logger({ serviceName: 'team-session-logs' })),
+    }),
     close: () => clients.close(),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The workflow-tasks function's composition root: what one step of a request's workflow needs —
  * the requests and settings, the grants, Identity Center account assignments, the wait for a
- * decision (the token on the request item), the notifier and the realtime publisher.
+ * decision (the token on the request item), the notifier, the realtime publisher, the
+ * dashboard's counters and the session summaries that become due when access ends.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -16,12 +17,14 @@ import { loadConfig, type HandlerConfig } from '../config';
 import {
   accountAssignments,
   chatStore,
+  dashboardRecorder,
   grantRepository,
   identityCenterDirectory,
   notifier,
   realtimePublisher,
   requestRepository,
   secretStore,
+  sessionEndedSink,
   settingsFallback,
   settingsRepository,
 } from '../shared-adapters';
@@ -60,6 +63,7 @@ export function composeWorkflowTasks(
   const requests = requestRepository(clients, config);
   const directory = identityCenterDirectory(clients, config, clock);
   const realtime = overrides.realtime === undefined ? realtimePublisher(config) : overrides.realtime;
+  const sessionEnded = sessionEndedSink(clients, config, { clock, directory });
   return {
     requests,
     settings: settingsRepository(clients, config),
@@ -87,6 +91,10 @@ export function composeWorkflowTasks(
       ...(overrides.slackApiUrl !== undefined ? { slackApiUrl: overrides.slackApiUrl } : {}),
     }),
     ...(realtime ? { realtime } : {}),
+    ...(sessionEnded ? { sessionEnded } : {}),
+    ...(config.tables.Aggregates !== '' && {
+      dashboard: dashboardRecorder(clients, config, clock, logger),
+    }),
     logger,
     ...(overrides.pollDelaysMs ? { pollDelaysMs: overrides.pollDelaysMs } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),

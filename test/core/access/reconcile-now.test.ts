@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   makeReconcileNow,
+  makeStartDashboardRebuild,
   validateReconcileNow,
+  type DashboardRebuildRequest,
   type ReconciliationRequest,
 } from '../../../lambdas/core/access';
 import { ForbiddenError } from '../../../lambdas/core/errors';
@@ -9,18 +11,18 @@ import { bad, caller, check, NOW, ok, type Outcome } from '../fixtures';
 import { failure } from '../support';
 
 function setup(fail?: Error) {
-  const started: ReconciliationRequest[] = [];
-  const reconcileNow = makeReconcileNow({
+  const started: (ReconciliationRequest | DashboardRebuildRequest)[] = [];
+  const deps = {
     clock: { now: () => NOW },
     reconciler: {
-      start: (request) => {
+      start: (request: ReconciliationRequest | DashboardRebuildRequest) => {
         if (fail) return Promise.reject(fail);
         started.push(request);
         return Promise.resolve();
       },
     },
-  });
-  return { started, reconcileNow };
+  };
+  return { started, reconcileNow: makeReconcileNow(deps), rebuild: makeStartDashboardRebuild(deps) };
 }
 
 const admin = caller('admin', { isAdmin: true, displayName: 'Erin Admin' });
@@ -60,6 +62,31 @@ describe('reconcileNow', () => {
   it('validates before starting anything', async () => {
     const { started, reconcileNow } = setup();
     await expect(reconcileNow(admin, { reason: 'bell \u0007' })).rejects.toMatchObject({ field: 'reason' });
+    expect(started).toEqual([]);
+  });
+});
+
+describe('rebuildDashboard (starting it)', () => {
+  it('hands the rebuild to the reconciler function for an admin', async () => {
+    const { started, rebuild } = setup();
+    expect(await rebuild(admin, { reason: 'After the history import' })).toEqual({
+      startedAt: NOW.toISOString(),
+    });
+    expect(started).toEqual([
+      {
+        kind: 'rebuild-dashboard',
+        requestedBy: { id: 'admin', email: 'admin@example.com', name: 'Erin Admin' },
+        requestedAt: NOW.toISOString(),
+        reason: 'After the history import',
+      },
+    ]);
+  });
+
+  it('refuses an auditor, starting nothing', async () => {
+    const { started, rebuild } = setup();
+    const error = await failure(rebuild(caller('auditor', { isAuditor: true }), {}));
+    expect(error).toBeInstanceOf(ForbiddenError);
+    expect(error.message).toBe('Only administrators may rebuild the dashboard counters.');
     expect(started).toEqual([]);
   });
 });

@@ -9,7 +9,9 @@ import {
 } from '../../../lambdas/core/access';
 import { auditEventId } from '../../../lambdas/core/audit';
 import type { AccessRequest } from '../../../lambdas/core/types';
+import { makeDashboardRecorder } from '../../../lambdas/core/dashboard';
 import { aRequest } from '../../builders';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
 import { makeTestWorld, type TestWorld } from '../../fakes/world';
 import { FakeAssignments, FakeDecisionWait, noSleep, RecordingNotifier } from './fakes';
 
@@ -172,6 +174,35 @@ describe('the workflow step', () => {
     });
     expect(has(r)).toBe(false);
     expect(notifier.types()).toEqual(['pending', 'approved', 'started', 'ended']);
+  });
+
+  it('counts each request for the dashboard as its steps leave it, a failed grant included', async () => {
+    const aggregates = new InMemoryAggregateStore();
+    const counted = makeRunWorkflowStep({
+      ...deps,
+      dashboard: makeDashboardRecorder({ aggregates, clock: world.clock }),
+    });
+    const keys = async (id: string) => [...(await aggregates.appliedEvents(id))].sort();
+
+    const r = await store();
+    await counted({ action: 'begin', requestId: r.id, taskToken: 'token-count' });
+    expect(await keys(r.id)).toEqual(['created']);
+    await setStatus(r, 'approved', { decidedBy: r.approvers[0], decidedAt: world.clock.iso() });
+    await counted({ action: 'advance', requestId: r.id });
+    expect(await keys(r.id)).toEqual(['created', 'decided', 'granted']);
+    world.clock.advance({ hours: 2 });
+    await counted({ action: 'revoke', requestId: r.id });
+    await counted({ action: 'revoke', requestId: r.id }); // a repeated step adds nothing
+    expect(await keys(r.id)).toEqual(['accessOver', 'created', 'decided', 'ended', 'granted']);
+    expect((await aggregates.readGauges()).values.active).toBe(0);
+
+    const failed = await store({ approvalRequired: false });
+    idc.failNext(1, 'Permission set not provisioned');
+    await counted({ action: 'begin', requestId: failed.id, taskToken: 'token-fail' });
+    await counted({ action: 'advance', requestId: failed.id });
+    expect(await keys(failed.id)).toEqual(['autoApproved', 'created', 'failed']);
+    const [day] = await aggregates.readDays(world.clock.iso().slice(0, 10), world.clock.iso().slice(0, 10));
+    expect(day?.counts).toMatchObject({ failed: 1, autoApproved: 1 });
   });
 
   it('no approval needed and a later start: scheduled, then waits for the start', async () => {

@@ -68,11 +68,12 @@ describe('sessionWindow', () => {
     expect(sessionWindow(request, at('2026-03-05T00:00:00Z'))).toMatchObject({ final: false });
   });
 
-  it('falls back to the planned end for an ended request without endedAt', () => {
-    const request = granted({ status: 'ended', startTime: '2026-03-02T09:00:00.000Z', durationHours: 2 });
+  it('falls back to the planned end for an ended request without endedAt: from the grant, not the start', () => {
+    const request = granted({ status: 'ended', startTime: '2026-03-02T08:30:00.000Z', durationHours: 2 });
     expect(sessionWindow(request, at('2026-03-04T00:00:00Z'))).toEqual({
       start: GRANTED,
-      end: '2026-03-02T12:00:00.000Z',
+      // Granted 09:00:05, two hours, then the hour session credentials may outlive it.
+      end: '2026-03-02T12:00:05.000Z',
       final: true,
     });
   });

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFields, makeApiHandler } from '../../../lambdas/handlers/api';
 import { ApiError } from '../../../lambdas/handlers/api/errors';
 import { buildAppSyncSchema } from '../../../local/appsync';
+import { pendingSummaryOf } from '../../../lambdas/core/session-review';
 import type { AccessRequest } from '../../../lambdas/core/types';
 import { PERSONAS, useLocalCloud, type Persona } from '../../support/local-cloud';
 import {
@@ -141,6 +142,24 @@ const ops = (): Operation[] => {
   };
   const toReview = () =>
     storedWith({ breakGlass: { incident: 'INC-9' }, review: { state: 'needed' }, approvalRequired: false });
+  /** An ended session of the requester persona whose summary is flagged for review. */
+  const flaggedSession = async () => {
+    const id = await storedWith({
+      status: 'ended',
+      grantedAt: new Date(Date.now() - 3 * 3_600_000).toISOString(),
+      endedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    const request = await ports().requests.get(id);
+    const pending = request && pendingSummaryOf(request, 'cloudtrail-lake', new Date());
+    if (!pending) throw new Error(`request ${id} has no session`);
+    await ports().sessionSummaries.create({
+      ...pending,
+      status: 'complete',
+      flagged: true,
+      reviewState: 'to-review',
+    });
+    return id;
+  };
   // One finished request of the original TEAM, as its requests table holds it.
   const originalHistory = () =>
     JSON.stringify([
@@ -196,6 +215,11 @@ const ops = (): Operation[] => {
     { field: 'auditRequests', doc: `{ auditRequests ${page} }`, expected: AUDITORS },
     { field: 'auditSessions', doc: `{ auditSessions ${page} }`, expected: AUDITORS },
     { field: 'reviewsPending', doc: `{ reviewsPending ${page} }`, expected: OVERSIGHT },
+    {
+      field: 'dashboard',
+      doc: '{ dashboard(from: "2026-12-01", to: "2026-12-07") { activeNow days { date created } } }',
+      expected: OVERSIGHT,
+    },
     { field: 'settings', doc: '{ settings { version slackTokenConfigured } }', expected: EVERYONE },
     { field: 'eligibilityPolicies', doc: `{ eligibilityPolicies ${page} }`, expected: ADMINS },
     { field: 'approverPolicies', doc: `{ approverPolicies ${page} }`, expected: ADMINS },
@@ -238,6 +262,17 @@ const ops = (): Operation[] => {
       doc: 'query($requestId: ID!) { sessionLogs(requestId: $requestId) { items { eventId } nextToken } }',
       expected: READERS,
       vars: onReadRequest,
+    },
+    {
+      field: 'sessionsToReview',
+      doc: '{ sessionsToReview { items { requestId reviewState } nextToken } }',
+      expected: OVERSIGHT,
+    },
+    {
+      field: 'sessionSummary',
+      doc: 'query($requestId: ID!) { sessionSummary(requestId: $requestId) { requestId flagged } }',
+      expected: OVERSIGHT,
+      vars: async () => ({ requestId: await flaggedSession() }),
     },
     // ------------------------------------------------------------------ mutations
     {
@@ -293,6 +328,12 @@ const ops = (): Operation[] => {
       vars: async () => ({
         input: { requestId: await toReview(), state: 'ACKNOWLEDGED', comment: 'Seen' },
       }),
+    },
+    {
+      field: 'markSessionReviewed',
+      doc: 'mutation($input: MarkSessionReviewedInput!) { markSessionReviewed(input: $input) { reviewState } }',
+      expected: OVERSIGHT,
+      vars: async () => ({ input: { requestId: await flaggedSession(), comment: 'Expected' } }),
     },
     {
       field: 'createEligibilityPolicies',
@@ -425,6 +466,15 @@ const ops = (): Operation[] => {
         // The local cloud has no reconciler function to invoke: the admin's run goes to a stand-in.
         ports().reconciler = { start: () => Promise.resolve() };
         return { input: { reason: 'authorization matrix' } };
+      },
+    },
+    {
+      field: 'rebuildDashboard',
+      doc: 'mutation($input: RebuildDashboardInput!) { rebuildDashboard(input: $input) { startedAt } }',
+      expected: ADMINS,
+      vars: async () => {
+        ports().reconciler = { start: () => Promise.resolve() };
+        return { input: {} };
       },
     },
     {

@@ -17,6 +17,8 @@ import { aRequest } from '../../builders';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
 import { InMemoryPolicyState } from '../../fakes/policy-state';
 import { IAM_IDENTITY, resolverEvent } from '../fixtures';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
+import { InMemorySessionSummaryStore } from '../../fakes/session-summaries';
 
 const noOuCache: OuAccountsCache = {
   get: async () => undefined,
@@ -35,6 +37,8 @@ function setup() {
     ouCache: noOuCache,
     sessionLogs: disabledSessionLogs(),
     reconciler: { start: () => Promise.resolve() },
+    aggregates: new InMemoryAggregateStore(),
+    sessionSummaries: new InMemorySessionSummaryStore(),
     policyState: new InMemoryPolicyState(world.policies, world.settings),
   });
   const logged: unknown[][] = [];

@@ -276,6 +276,26 @@ describe('other scopes', () => {
     expect((await cloud.backend.backend.ports.requests.get(pendingId))?.status).toBe('pending');
   });
 
+  it('audit.read lists and reads session summaries; no scope marks a session reviewed', async () => {
+    const auditor = await machineToken('team/audit.read');
+    const page = fieldOf<{ items: unknown[] }>(
+      await call(auditor, '{ sessionsToReview(state: REVIEWED) { items { requestId } nextToken } }'),
+      'sessionsToReview',
+    );
+    expect(page.items).toEqual([]);
+    const none = await call(auditor, 'query($r: ID!) { sessionSummary(requestId: $r) { requestId } }', {
+      r: pendingId,
+    });
+    expect(none.errors).toBeUndefined();
+    const everything = await machineToken();
+    const marked = await call(
+      everything,
+      'mutation($input: MarkSessionReviewedInput!) { markSessionReviewed(input: $input) { reviewState } }',
+      { input: { requestId: pendingId, comment: 'automated' } },
+    );
+    expect(refusal(marked)).toMatchObject({ errorType: 'Unauthorized', message: MACHINE_NEVER });
+  });
+
   it('a token that is not the pool’s is refused before any resolver runs', async () => {
     const [header, , signature] = reader.split('.');
     const forged = Buffer.from(

@@ -15,6 +15,8 @@ import type { FixedClock } from '../../fakes';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
 import { InMemoryPolicyState } from '../../fakes/policy-state';
 import { resolverEvent } from '../fixtures';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
+import { InMemorySessionSummaryStore } from '../../fakes/session-summaries';
 
 // Never reached: the fake organization keeps no cache.
 const unusedOuCache = (clock: FixedClock) =>
@@ -27,6 +29,8 @@ function setup() {
     ouCache: unusedOuCache(world.clock),
     sessionLogs: disabledSessionLogs(),
     reconciler: { start: () => Promise.resolve() },
+    aggregates: new InMemoryAggregateStore(),
+    sessionSummaries: new InMemorySessionSummaryStore(),
     policyState: new InMemoryPolicyState(world.policies, world.settings),
   });
   const handler = makeApiHandler({

@@ -15,6 +15,8 @@ import { someSettings } from '../../builders';
 import { DEMO, makeTestWorld, type Persona } from '../../fakes';
 import { InMemoryPolicyState } from '../../fakes/policy-state';
 import { resolverEvent } from '../fixtures';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
+import { InMemorySessionSummaryStore } from '../../fakes/session-summaries';
 
 const noOuCache: OuAccountsCache = {
   get: async () => undefined,
@@ -46,6 +48,8 @@ function setup() {
     ouCache: noOuCache,
     sessionLogs: disabledSessionLogs(),
     reconciler: { start: () => Promise.resolve() },
+    aggregates: new InMemoryAggregateStore(),
+    sessionSummaries: new InMemorySessionSummaryStore(),
     policyState: new InMemoryPolicyState(world.policies, world.settings),
   });
   const quiet = {

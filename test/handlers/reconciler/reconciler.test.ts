@@ -6,6 +6,9 @@ import {
   makeReconcilerHandler,
   type ReconcilerPorts,
 } from '../../../lambdas/handlers/reconciler';
+import { auditEventId } from '../../../lambdas/core/audit';
+import { aRequest } from '../../builders';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
 import { makeTestWorld } from '../../fakes/world';
 import { FakeAssignments, noSleep, RecordingNotifier } from '../../core/access/fakes';
 
@@ -83,5 +86,44 @@ describe('reconciler handler', () => {
         ],
       }),
     ]);
+  });
+});
+
+describe('dashboard rebuild', () => {
+  const rebuild = {
+    kind: 'rebuild-dashboard',
+    requestedBy: { id: 'admin-1', email: 'erin@example.com' },
+    requestedAt: '2026-03-02T09:00:00.000Z',
+  };
+
+  it('rebuilds the counters from every stored request on an admin’s demand', async () => {
+    const { deps, world, logger } = setup();
+    const aggregates = new InMemoryAggregateStore();
+    for (const request of [aRequest(), aRequest({ status: 'rejected' })]) {
+      await world.requests.create(request, {
+        requestId: request.id,
+        id: auditEventId(request.createdAt, request.version),
+        at: request.createdAt,
+        action: 'created',
+        actor: request.requester,
+        toStatus: request.status,
+      });
+    }
+    const handler = makeReconcilerEntry({ deps: () => ({ ...deps, aggregates }), logger });
+    expect(await handler(rebuild)).toEqual({
+      requestsRead: 2,
+      sessionReviewsRead: 0,
+      daysWritten: 1,
+      rebuiltAt: world.clock.now().toISOString(),
+    });
+    const day = world.clock.now().toISOString().slice(0, 10);
+    expect((await aggregates.readDays(day, day))[0]?.counts).toEqual({ created: 2 });
+  });
+
+  it('fails clearly where the counters table is not configured', async () => {
+    const { deps, logger } = setup();
+    await expect(makeReconcilerEntry({ deps: () => deps, logger })(rebuild)).rejects.toThrow(
+      'AGGREGATES_TABLE is not set',
+    );
   });
 });

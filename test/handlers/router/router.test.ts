@@ -13,6 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealtimePublisher, RequestChangeEvent, RequestWorkflow } from '../../../lambdas/core/ports';
 import type { RequestStatus } from '../../../lambdas/core/types';
 import { makeRouterHandler } from '../../../lambdas/handlers/router';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { toItem } from '../../../lambdas/adapters/dynamodb/requests';
+import { makeDashboardRecorder } from '../../../lambdas/core/dashboard';
+import { aRequest } from '../../builders';
+import { InMemoryAggregateStore } from '../../fakes/aggregates';
 import { hostOf, installNodeRealtimeShim } from '../../../local/appsync';
 import { LOCAL_CLIENT_ID } from '../../../local/backend';
 import { PERSONAS, useLocalCloud, type Persona } from '../../support/local-cloud';
@@ -237,6 +242,30 @@ describe('what the router acts on', () => {
       signalled: [],
       published: [],
     });
+  });
+
+  it('counts a new request and a decision for the dashboard once, even when a record comes twice', async () => {
+    const aggregates = new InMemoryAggregateStore();
+    const dashboard = makeDashboardRecorder({ aggregates, clock: { now: () => new Date() } });
+    const workflow: RequestWorkflow = { start: async () => undefined, signal: async () => undefined };
+    const realtime: RealtimePublisher = { publishRequestChange: async () => undefined };
+    const handler = makeRouterHandler({ deps: () => ({ workflow, realtime, dashboard }) });
+    const pending = aRequest({ id: 'req-count', createdAt: '2026-11-21T09:00:00.000Z' });
+    const approved = {
+      ...pending,
+      status: 'approved' as const,
+      decidedBy: { id: 'user-a', email: 'a@example.com', name: 'Ann' },
+      decidedAt: '2026-11-21T09:03:00.000Z',
+    };
+    const item = (r: typeof pending) =>
+      marshall(toItem(r), { removeUndefinedValues: true }) as Record<string, AttributeValue>;
+    const created = streamRecord('INSERT', item(pending));
+    const decided = streamRecord('MODIFY', item(approved), item(pending));
+    await handler(batch(created, decided));
+    await handler(batch(created, decided)); // redelivered after a partial failure
+    expect(await aggregates.appliedEvents('req-count')).toEqual(new Set(['created', 'decided']));
+    const [day] = await aggregates.readDays('2026-11-21', '2026-11-21');
+    expect(day?.counts).toEqual({ created: 1, approved: 1 });
   });
 
   it('reports a malformed record as failed and goes on with the others', async () => {

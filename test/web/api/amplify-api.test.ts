@@ -70,6 +70,16 @@ describe('TeamApi over AppSync', () => {
     expect(sent[0]?.body.variables).toEqual({ limit: 5 });
   });
 
+  it('asks for the dashboard of a range of UTC dates', async () => {
+    const dashboard = { from: '2026-08-03', to: '2026-09-01', days: [] };
+    const { api, sent } = fakeAppSync([json(200, { data: { dashboard } })]);
+
+    await expect(api.dashboard('2026-08-03', '2026-09-01')).resolves.toEqual(dashboard);
+
+    expect(sent[0]?.body.query).toMatch(/^\s*query Dashboard\(\$from: AWSDate!, \$to: AWSDate!\)/);
+    expect(sent[0]?.body.variables).toEqual({ from: '2026-08-03', to: '2026-09-01' });
+  });
+
   it("rejects with the server's errorType, message and errorInfo.field", async () => {
     const { api } = fakeAppSync([
       json(200, {

@@ -133,9 +133,11 @@ describe('navigation by persona', () => {
       'My approvals',
       'Active access',
       'Ended access',
+      'Dashboard',
       'Approvals',
       'Elevated access',
       'Reviews pending',
+      'Sessions to review',
       'Eligibility policy',
       'Approver policy',
       'Policy document',
@@ -153,10 +155,47 @@ describe('navigation by persona', () => {
     });
     await waitForElement(() => page.findTable());
     expect(navLinks(page)).toContain('Reviews pending');
+    expect(navLinks(page)).toContain('Sessions to review');
     expect(navLinks(page)).not.toContain('Elevated access');
     const crumbs = page.findBreadcrumbGroup()?.findBreadcrumbLinks() ?? [];
     // The Audit crumb leads nowhere it cannot open (its landing page is for auditors).
     expect(crumbs.map((c) => c.getElement().getAttribute('href'))).not.toContain('/audit/approvals');
+  });
+
+  it('keeps a session’s review under Sessions to review: highlighted, and a breadcrumb back', async () => {
+    const { page } = await signedInShell({
+      who: me({ isAuditor: true, personas: ['REQUESTER', 'AUDITOR'] }),
+      path: '/audit/session-reviews/r-1',
+    });
+    await waitForElement(() => page.getElement().textContent?.includes('No session summary'));
+    expect(page.findSideNavigation()?.findActiveLink()?.getElement().textContent).toBe('Sessions to review');
+    const crumbs = (page.findBreadcrumbGroup()?.findBreadcrumbLinks() ?? []).map((c) => [
+      c.getElement().textContent,
+      c.getElement().getAttribute('href'),
+    ]);
+    expect(crumbs).toContainEqual(['Sessions to review', '/audit/session-reviews']);
+    expect(page.findBreadcrumbGroup()?.getElement().textContent).toContain('Session review');
+  });
+
+  it('opens the dashboard for auditors and admins, and to nobody else', async () => {
+    const requester = await signedInShell({ path: '/audit/dashboard' });
+    await waitForElement(() => requester.page.getElement().textContent?.includes("You don't have access"));
+    expect(navLinks(requester.page)).not.toContain('Dashboard');
+    expect(requester.api.callsOf('dashboard')).toHaveLength(0);
+    cleanup();
+
+    for (const who of [
+      me({ isAuditor: true, personas: ['REQUESTER', 'AUDITOR'] }),
+      me({ isAdmin: true, personas: ['REQUESTER', 'ADMIN'] }),
+    ]) {
+      const { page, api } = await signedInShell({ who, path: '/audit/dashboard' });
+      expect(navLinks(page)).toContain('Dashboard');
+      await waitForElement(() => api.callsOf('dashboard').length === 1);
+      await waitForElement(() => page.findDateRangePicker());
+      expect(page.findBreadcrumbGroup()?.getElement().textContent).toContain('Dashboard');
+      expect(page.findSideNavigation()?.findActiveLink()?.getElement().textContent).toBe('Dashboard');
+      cleanup();
+    }
   });
 
   it("tells non-admins they don't have access to admin pages", async () => {

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import createWrapper from '@cloudscape-design/components/test-utils/dom';
 import ApproverPolicyPage from '../../../web/src/pages/approver-policy/approver-policy-page';
 import CreateRequestPage from '../../../web/src/pages/create-request/create-request-page';
+import DashboardPage from '../../../web/src/pages/dashboard/dashboard-page';
 import EligibilityPolicyPage from '../../../web/src/pages/eligibility-policy/eligibility-policy-page';
 import MyRequestsPage from '../../../web/src/pages/my-requests/my-requests-page';
 import PolicyDocumentPage from '../../../web/src/pages/policy-document/policy-document-page';
 import RequestDetailsPage from '../../../web/src/pages/request-details/request-details-page';
 import SettingsPage from '../../../web/src/pages/settings/settings-page';
 import type { PolicyImportPreview, RequestHistoryPreview } from '../../../web/src/api/model';
-import { ALICE, me, memoryData, productionApprovers, request } from '../support/data';
+import { ALICE, BOB, me, memoryData, NOW, productionApprovers, request } from '../support/data';
 import { MemoryTeamApi } from '../support/memory-api';
 import { button, field, renderWithApp, setupWebTests, tableLoaded, waitForElement } from '../support/render';
 
@@ -176,6 +177,41 @@ describe('accessibility (axe)', () => {
     const popover = await waitForElement(() => page.findTable()?.findRows()[0]?.findPopover());
     act(() => popover.findTrigger().click());
     await waitForElement(() => popover.findContent({ renderWithPortal: true }));
+    expect(await violations()).toEqual([]);
+  });
+
+  async function dashboard() {
+    const api = new MemoryTeamApi(
+      memoryData({
+        me: me({ isAuditor: true, personas: ['REQUESTER', 'AUDITOR'] }),
+        requests: [
+          request({ requester: ALICE, status: 'ENDED', decision: { by: BOB, at: NOW, comment: null } }),
+          request({ status: 'IN_PROGRESS', grantedAt: NOW }),
+        ],
+      }),
+    );
+    const { page } = renderWithApp(<DashboardPage />, { api, path: '/audit/dashboard' });
+    await waitForElement(() => page.findAllLineCharts().length === 2 && page.findAllSpinners().length === 0);
+    return page;
+  }
+
+  // Ten charts and their tables make the slowest page to render and check: more time than the rest.
+  it('the dashboard labels its range and its charts', { timeout: 60_000 }, async () => {
+    await dashboard();
+    expect(await violations()).toEqual([]);
+  });
+
+  it("the dashboard's table views have headers and names", { timeout: 60_000 }, async () => {
+    const page = await dashboard();
+    // One of each kind of table (days, shares, durations, a top list): axe is slow on many rows.
+    const kinds = ['Requests per day', 'Outcomes in this range', 'Time to decision', 'Top accounts'];
+    for (const container of page.findAllContainers()) {
+      const heading = container.findHeader()?.find('h2')?.getElement().textContent?.trim() ?? '';
+      if (!kinds.includes(heading)) continue;
+      const control = createWrapper(container.getElement()).findSegmentedControl();
+      act(() => control?.findSegmentById('table')?.click());
+    }
+    await waitForElement(() => page.findAllTables().length === kinds.length);
     expect(await violations()).toEqual([]);
   });
 });

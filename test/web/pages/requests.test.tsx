@@ -178,7 +178,7 @@ describe('Request details', () => {
             fromStatus: null,
             toStatus: null,
             comment: null,
-            detail: 'email',
+            detail: 'email: pending sent to 3 recipients',
           },
         ],
       }),
@@ -205,6 +205,8 @@ describe('Request details', () => {
     expect(history[0]).toContain('Requested');
     expect(history[1]).toContain('Notified');
     expect(history[1]).toContain('TEAM');
+    // The notice in words, not the event's id.
+    expect(history[1]).toContain('Email: “Requested” sent to 3 recipients');
     // I am a listed approver and not the requester.
     expect(() => button(page, 'Approve')).not.toThrow();
     expect(() => button(page, 'Reject')).not.toThrow();

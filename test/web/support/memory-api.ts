@@ -9,6 +9,7 @@ import type {
   ApprovalProgress,
   ApproverPolicy,
   CreateBreakGlassRequestInput,
+  Dashboard,
   DecideExtensionInput,
   ExtendRequestInput,
   Extension,
@@ -34,9 +35,12 @@ import type {
   SessionLogEvent,
   SessionLogQuery,
   SessionLogsArgs,
+  SessionReviewList,
+  SessionSummary,
   Settings,
   User,
 } from '../../../web/src/api/model';
+import { dashboardOf } from './memory-dashboard';
 
 export interface MemoryData {
   me: Me;
@@ -65,6 +69,10 @@ export interface MemoryData {
    * `alreadyImported`.
    */
   requestHistoryPreview?: RequestHistoryPreview | ((items: string) => RequestHistoryPreview);
+  /** What `dashboard` answers for a range; default: counted from `requests` (memory-dashboard.ts). */
+  dashboard?: (from: string, to: string) => Dashboard;
+  /** Session summaries (session review), by request; none when omitted. */
+  sessionSummaries?: SessionSummary[];
 }
 
 export interface Call {
@@ -244,6 +252,23 @@ export class MemoryTeamApi implements TeamApi {
       return page(items, args);
     });
   settings = () => this.record('settings', [], () => ({ ...this.data.settings }));
+  /** Auditors and admins only, at most 366 days, like the server. */
+  dashboard = (from: string, to: string) =>
+    this.record('dashboard', [from, to], (): Dashboard => {
+      if (!this.data.me.isAuditor && !this.data.me.isAdmin) {
+        throw new ApiError('Unauthorized', 'Only auditors and admins see the dashboard.');
+      }
+      const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+      if (!(days >= 1 && days <= 366)) {
+        throw new ApiError('ValidationError', 'The range must hold from 1 to 366 days.');
+      }
+      return this.data.dashboard ? this.data.dashboard(from, to) : dashboardOf(this.data.requests, from, to);
+    });
+  rebuildDashboard = () =>
+    this.record('rebuildDashboard', [], () => {
+      if (!this.data.me.isAdmin) throw new ApiError('Unauthorized', 'Only admins rebuild the dashboard.');
+      return { startedAt: this.now() };
+    });
   eligibilityPolicies = (args?: PageArgs) =>
     this.record('eligibilityPolicies', [args], () => page(this.data.eligibilityPolicies, args));
   approverPolicies = (args?: PageArgs) =>
@@ -775,6 +800,56 @@ export class MemoryTeamApi implements TeamApi {
       return { ...request };
     });
   // --- end of requests: approvals, stages, extensions, break-glass, review ---
+
+  // --- session review: like the server, auditors and admins only, never one's own session ---
+
+  private requireOversight(): void {
+    if (!this.data.me.isAuditor && !this.data.me.isAdmin) {
+      throw new ApiError('Unauthorized', 'Only auditors and admins may review sessions.');
+    }
+  }
+
+  sessionsToReview = (state: SessionReviewList, args?: PageArgs) =>
+    this.record('sessionsToReview', [state, args], () => {
+      this.requireOversight();
+      const items = (this.data.sessionSummaries ?? [])
+        .filter((s) => s.reviewState === state)
+        .sort((a, b) => Date.parse(b.endedAt) - Date.parse(a.endedAt))
+        .map((s) => structuredClone(s));
+      return page(items, args);
+    });
+  sessionSummary = (requestId: string) =>
+    this.record('sessionSummary', [requestId], (): SessionSummary | null => {
+      this.requireOversight();
+      const found = (this.data.sessionSummaries ?? []).find((s) => s.requestId === requestId);
+      return found ? structuredClone(found) : null;
+    });
+  markSessionReviewed = (requestId: string, comment: string) =>
+    this.record('markSessionReviewed', [requestId, comment], (): SessionSummary => {
+      this.requireOversight();
+      const summary = (this.data.sessionSummaries ?? []).find((s) => s.requestId === requestId);
+      if (!summary) throw new ApiError('NotFound', 'This request has no session summary.');
+      if (summary.requester.id === this.data.me.userId) {
+        throw new ApiError('Unauthorized', 'You may not review your own session; another auditor has to.');
+      }
+      if (summary.reviewState === 'REVIEWED')
+        throw new ApiError('Conflict', 'This session was already reviewed.');
+      if (summary.reviewState !== 'TO_REVIEW') {
+        throw new ApiError('ValidationError', 'This session needs no review.', 'requestId');
+      }
+      const text = comment.trim();
+      if (text === '') throw new ApiError('ValidationError', 'Comment is required.', 'comment');
+      Object.assign(summary, {
+        reviewState: 'REVIEWED',
+        reviewedBy: this.meActor(),
+        reviewedAt: this.now(),
+        reviewComment: text,
+      });
+      const request = this.data.requests.find((r) => r.id === requestId);
+      if (request) this.recordEvent(request, 'SESSION_REVIEWED', { comment: text });
+      return structuredClone(summary);
+    });
+  // --- end of session review ---
 
   private accountRef(id: string) {
     return { id, name: this.data.accounts.find((a) => a.id === id)?.name ?? id };

@@ -21,6 +21,8 @@ import {
   CreateApproverPoliciesDocument,
   CreateEligibilityPoliciesDocument,
   CreateRequestDocument,
+  DashboardDocument,
+  RebuildDashboardDocument,
   DeleteApproverPoliciesDocument,
   DeleteEligibilityPoliciesDocument,
   EligibilityPoliciesDocument,
@@ -40,6 +42,9 @@ import {
   RevokeRequestDocument,
   SessionLogQueryStateDocument,
   SessionLogsDocument,
+  SessionSummaryDocument,
+  SessionsToReviewDocument,
+  MarkSessionReviewedDocument,
   SettingsDocument,
   StartSessionLogQueryDocument,
   UpdateApproverPolicyDocument,
@@ -233,6 +238,8 @@ export function createAmplifyTeamApi(options: AmplifyTeamApiOptions): TeamApi {
       return result;
     },
     settings: async () => (await run(SettingsDocument, {})).settings,
+    dashboard: async (from, to) => (await run(DashboardDocument, { from, to })).dashboard,
+    rebuildDashboard: async () => (await run(RebuildDashboardDocument, { input: {} })).rebuildDashboard,
     eligibilityPolicies: async (args) =>
       (await run(EligibilityPoliciesDocument, page(args))).eligibilityPolicies,
     approverPolicies: async (args) => (await run(ApproverPoliciesDocument, page(args))).approverPolicies,
@@ -249,6 +256,12 @@ export function createAmplifyTeamApi(options: AmplifyTeamApiOptions): TeamApi {
         .sessionLogs,
     startSessionLogQuery: async (requestId) =>
       (await run(StartSessionLogQueryDocument, { input: { requestId } })).startSessionLogQuery,
+    sessionsToReview: async (state, args) =>
+      (await run(SessionsToReviewDocument, { state, ...page(args) })).sessionsToReview,
+    sessionSummary: async (requestId) =>
+      (await run(SessionSummaryDocument, { requestId })).sessionSummary ?? null,
+    markSessionReviewed: async (requestId, comment) =>
+      (await run(MarkSessionReviewedDocument, { input: { requestId, comment } })).markSessionReviewed,
     createRequest: async (input) => (await run(CreateRequestDocument, { input })).createRequest,
     approveRequest: async (input) => (await run(ApproveRequestDocument, { input })).approveRequest,
     rejectRequest: async (input) => (await run(RejectRequestDocument, { input })).rejectRequest,

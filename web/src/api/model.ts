@@ -8,6 +8,7 @@
 import type {
   AccountsQuery,
   ActorFieldsFragment,
+  DashboardQuery,
   ApproverPolicyFieldsFragment,
   AccountsQueryVariables,
   DeleteEligibilityPoliciesMutation,
@@ -32,6 +33,8 @@ import type {
   RequestFormOptionsQuery,
   RequestStatus,
   SessionLogQueryFieldsFragment,
+  SessionSummaryFieldsFragment,
+  SessionSummaryListFieldsFragment,
   SessionLogsQuery,
   SessionLogsQueryVariables,
   SettingsFieldsFragment,
@@ -59,6 +62,9 @@ export type {
   RequestStatus,
   RevokeRequestInput,
   SessionLogQueryStatus,
+  SessionReviewList,
+  SessionReviewState,
+  SessionSummaryStatus,
   UpdateApproverPolicyInput,
   UpdateEligibilityPolicyInput,
   UpdateSettingsInput,
@@ -99,6 +105,12 @@ export type PermissionSet = PermissionSetsQuery['permissionSets']['items'][numbe
 export type SessionLogQuery = SessionLogQueryFieldsFragment;
 export type SessionLogEvent = SessionLogsQuery['sessionLogs']['items'][number];
 export type RequestChange = NonNullable<OnRequestChangeSubscription['onRequestChange']>;
+/** An ended session flagged for review, as the "sessions to review" list shows it. */
+export type SessionSummaryListItem = SessionSummaryListFieldsFragment;
+/** What one ended session did (its session-log summary) and its review. */
+export type SessionSummary = SessionSummaryFieldsFragment;
+/** Calls of one action during a session. */
+export type SessionActionCalls = SessionSummary['writeActions'][number];
 /** What deleting eligibility or approver policies answers (the same type for both). */
 export type DeletePoliciesResult = DeleteEligibilityPoliciesMutation['deleteEligibilityPolicies'];
 export type InvalidateOuCacheResult = InvalidateOuCacheMutation['invalidateOuCache'];
@@ -113,6 +125,14 @@ export type PolicyImportCounts = ImportPoliciesMutation['importPolicies'];
 /** What importing part of the original TEAM's request history would write. */
 export type RequestHistoryPreview = PreviewRequestHistoryImportQuery['previewRequestHistoryImport'];
 export type RequestHistoryImportResult = ImportRequestHistoryMutation['importRequestHistory'];
+/** Counts and timings of requests over a range of UTC days (auditors, admins). */
+export type Dashboard = DashboardQuery['dashboard'];
+/** The counts of one UTC day of the dashboard's range. */
+export type DashboardDay = Dashboard['days'][number];
+/** Time to decision or time to access: bucket counts and estimated percentiles. */
+export type DurationDistribution = Dashboard['timeToDecision'];
+/** An account, permission set or person and how often it appears. */
+export type DashboardCount = Dashboard['topAccounts'][number];
 
 // ---------------------------------------------------------------------------------------------
 // Pages (graphql/README.md, Pagination)

@@ -11,6 +11,7 @@ import type {
   ReviewRequestInput,
   CreateEligibilityPoliciesInput,
   CreateRequestInput,
+  Dashboard,
   DeletePoliciesResult,
   EligibilityPolicy,
   Group,
@@ -38,6 +39,9 @@ import type {
   SessionLogEvent,
   SessionLogQuery,
   SessionLogsArgs,
+  SessionReviewList,
+  SessionSummary,
+  SessionSummaryListItem,
   Settings,
   UpdateApproverPolicyInput,
   UpdateEligibilityPolicyInput,
@@ -74,6 +78,13 @@ export interface TeamApi {
   /** One page of a request list (my requests, approvals, access, audit). */
   listRequests(list: RequestListName, page?: PageArgs): Promise<Page<Request>>;
   settings(): Promise<Settings>;
+  /**
+   * Counts and timings of requests between two UTC dates (`YYYY-MM-DD`), both included, at most
+   * 366 days (auditors, admins).
+   */
+  dashboard(from: string, to: string): Promise<Dashboard>;
+  /** Starts rebuilding the dashboard's counters from the stored requests (admins); resolves once started. */
+  rebuildDashboard(): Promise<ReconcileNowResult>;
 
   eligibilityPolicies(page?: PageArgs): Promise<Page<EligibilityPolicy>>;
   approverPolicies(page?: PageArgs): Promise<Page<ApproverPolicy>>;
@@ -86,6 +97,13 @@ export interface TeamApi {
   sessionLogQuery(requestId: string): Promise<SessionLogQuery | null>;
   sessionLogs(requestId: string, options?: SessionLogsArgs): Promise<Page<SessionLogEvent>>;
   startSessionLogQuery(requestId: string): Promise<SessionLogQuery>;
+
+  /** Ended sessions flagged for review, to review or reviewed, most recently ended first. */
+  sessionsToReview(state: SessionReviewList, page?: PageArgs): Promise<Page<SessionSummaryListItem>>;
+  /** What a request's session did, and its review; null when it has no summary. */
+  sessionSummary(requestId: string): Promise<SessionSummary | null>;
+  /** Marks a flagged session reviewed, with a comment (auditors and admins, never one's own). */
+  markSessionReviewed(requestId: string, comment: string): Promise<SessionSummary>;
 
   createRequest(input: CreateRequestInput): Promise<Request>;
   approveRequest(input: ApproveRequestInput): Promise<Request>;

@@ -16,7 +16,7 @@ const SECTIONS: readonly Section[] = [
   { title: 'nav.sessions', routes: ['activeAccess', 'endedAccess'], landing: 'activeAccess' },
   {
     title: 'nav.audit',
-    routes: ['auditApprovals', 'auditSessions', 'reviewsPending'],
+    routes: ['dashboard', 'auditApprovals', 'auditSessions', 'reviewsPending', 'sessionsToReview'],
     landing: 'auditApprovals',
   },
   {

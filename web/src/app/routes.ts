@@ -18,6 +18,9 @@ export type RouteName =
   | 'auditApprovals'
   | 'auditSessions'
   | 'reviewsPending'
+  | 'sessionsToReview'
+  | 'sessionSummary'
+  | 'dashboard'
   | 'eligibilityPolicy'
   | 'approverPolicy'
   | 'policyDocument'
@@ -32,6 +35,8 @@ export interface RouteDefinition {
   title: MessageKey;
   /** The section the page belongs to in the breadcrumbs. */
   section?: MessageKey;
+  /** A page of one item of a list: the list is highlighted and leads back in the breadcrumbs. */
+  parent?: RouteName;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
@@ -105,6 +110,28 @@ export const ROUTES: readonly RouteDefinition[] = [
     audience: 'reviewer',
     title: 'nav.reviewsPending',
     section: 'nav.audit',
+  },
+  {
+    name: 'dashboard',
+    pattern: '/audit/dashboard',
+    audience: 'reviewer',
+    title: 'nav.dashboard',
+    section: 'nav.audit',
+  },
+  {
+    name: 'sessionsToReview',
+    pattern: '/audit/session-reviews',
+    audience: 'reviewer',
+    title: 'nav.sessionsToReview',
+    section: 'nav.audit',
+  },
+  {
+    name: 'sessionSummary',
+    pattern: '/audit/session-reviews/:id',
+    audience: 'reviewer',
+    title: 'page.sessionSummary.title',
+    section: 'nav.audit',
+    parent: 'sessionsToReview',
   },
   {
     name: 'eligibilityPolicy',
@@ -196,6 +223,7 @@ export const REQUEST_ORIGINS = [
   'auditApprovals',
   'auditSessions',
   'reviewsPending',
+  'sessionsToReview',
 ] as const satisfies readonly RouteName[];
 
 export type RequestOrigin = (typeof REQUEST_ORIGINS)[number];

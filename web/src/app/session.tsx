@@ -29,3 +29,8 @@ export function useSession(): SessionValue {
 export function useMe(): Me {
   return useSession().me;
 }
+
+/** The signed-in caller, or undefined outside a session (components that also render without one). */
+export function useOptionalMe(): Me | undefined {
+  return useContext(SessionContext)?.me;
+}

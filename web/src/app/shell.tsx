@@ -86,7 +86,8 @@ export function Shell() {
 
   // A request's details belong to the list they were opened from (My requests by default):
   // that list is highlighted and leads back in the breadcrumbs, as it would on the list itself.
-  const origin = match?.route.name === 'requestDetails' ? openableOrigin(search, me) : undefined;
+  // A page of one item of another list (a session's review) belongs to that list the same way.
+  const origin = match?.route.name === 'requestDetails' ? openableOrigin(search, me) : match?.route.parent;
   const listRoute = origin ? ROUTES.find((r) => r.name === origin) : match?.route;
   const listPath = origin ? pathOf(origin) : path;
   const breadcrumbs = [{ text: t('app.name'), href: '/' }];

@@ -13,8 +13,10 @@ import TextFilter from '@cloudscape-design/components/text-filter';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import * as z from 'zod/mini';
 import type { ApiError } from '../api/errors';
+import { useOptionalMe } from '../app/session';
 import { useT } from '../i18n';
 import { downloadCsv, itemsToCsv, type CsvColumn, type CsvValue } from './csv';
+import { WRAP } from './table-cells';
 
 /** One column of a DataTable: how to show, sort, filter and export it. */
 export interface ColumnSpec<T> {
@@ -30,9 +32,19 @@ export interface ColumnSpec<T> {
   csv?: ((item: T) => CsvValue) | null;
   /** Shown by default (true unless said otherwise). */
   visible?: boolean;
+  /** The narrowest the column can be made: its longest word (or unbreakable value) still fits. */
   minWidth?: number;
-  /** Initial width in pixels (default: the minimum width, at least Cloudscape's own default). */
+  /**
+   * Width in pixels until the user resizes the column (default: the minimum width, at least
+   * Cloudscape's own default): wide enough for the header and the usual value on one line.
+   */
   width?: number;
+  /**
+   * The cells break into lines rather than being cut, even while the table's "wrap lines" is off
+   * (names, times, free text: whatever must be read whole). Other cells are cut with an ellipsis
+   * when too narrow and show the whole text on hover.
+   */
+  wrap?: boolean;
 }
 
 export interface DataTableProps<T> {
@@ -71,10 +83,14 @@ export interface DataTableProps<T> {
 
 const PAGE_SIZES = [10, 20, 50] as const;
 
+/** Column widths the user set by dragging, by column id (pixels). */
+const widthsSchema = z.record(z.string(), z.number().check(z.gte(20), z.lte(4000)));
+
 const preferencesSchema = z.object({
   pageSize: z.union([z.literal(10), z.literal(20), z.literal(50)]),
   wrapLines: z.boolean(),
   contentDisplay: z.array(z.object({ id: z.string(), visible: z.boolean() })).check(z.maxLength(50)),
+  widths: z.optional(widthsSchema),
 });
 
 type Preferences = z.infer<typeof preferencesSchema>;
@@ -87,11 +103,29 @@ function defaultPreferences<T>(columns: ColumnSpec<T>[], wrapLines = false): Pre
   };
 }
 
-/** Stored preferences, checked; columns added since are appended, removed ones dropped. */
-function readPreferences<T>(id: string, columns: ColumnSpec<T>[], wrapLines?: boolean): Preferences {
+/**
+ * Where a table's preferences are kept: per table and per user (people may share a browser).
+ * Before preferences were per user they were kept per table only; those are still read.
+ */
+function storageKeys(id: string, userId: string | undefined): { own: string; shared: string } {
+  const shared = `team.table.${id}`;
+  return { own: userId ? `team.table.${encodeURIComponent(userId)}.${id}` : shared, shared };
+}
+
+/**
+ * Stored preferences, checked; columns added since are appended, removed ones dropped, and so
+ * are the widths of columns that are gone.
+ */
+function readPreferences<T>(
+  id: string,
+  userId: string | undefined,
+  columns: ColumnSpec<T>[],
+  wrapLines?: boolean,
+): Preferences {
   const fallback = defaultPreferences(columns, wrapLines);
   try {
-    const raw = globalThis.localStorage?.getItem(`team.table.${id}`);
+    const keys = storageKeys(id, userId);
+    const raw = globalThis.localStorage?.getItem(keys.own) ?? globalThis.localStorage?.getItem(keys.shared);
     if (!raw) return fallback;
     const parsed = preferencesSchema.safeParse(JSON.parse(raw));
     if (!parsed.success) return fallback;
@@ -99,18 +133,31 @@ function readPreferences<T>(id: string, columns: ColumnSpec<T>[], wrapLines?: bo
     const kept = parsed.data.contentDisplay.filter((c) => known.has(c.id));
     const keptIds = new Set(kept.map((c) => c.id));
     const added = fallback.contentDisplay.filter((c) => !keptIds.has(c.id));
-    return { ...parsed.data, contentDisplay: [...kept, ...added] };
+    const widths = Object.fromEntries(
+      Object.entries(parsed.data.widths ?? {}).filter(([column]) => known.has(column)),
+    );
+    return { ...parsed.data, contentDisplay: [...kept, ...added], widths };
   } catch {
     return fallback;
   }
 }
 
-function storePreferences(id: string, preferences: Preferences): void {
+function storePreferences(id: string, userId: string | undefined, preferences: Preferences): void {
   try {
-    globalThis.localStorage?.setItem(`team.table.${id}`, JSON.stringify(preferences));
+    globalThis.localStorage?.setItem(storageKeys(id, userId).own, JSON.stringify(preferences));
   } catch {
     // Storage may be disabled: preferences then last for the visit.
   }
+}
+
+/**
+ * How a column's cells render: as they are when the table wraps its lines; in a wrapping span
+ * for a column that wraps anyway; else with their whole text on hover, for when they are cut.
+ */
+function cellOf<T>(column: ColumnSpec<T>, wrapLines: boolean): (item: T) => ReactNode {
+  if (wrapLines) return column.cell;
+  if (column.wrap) return (item) => <span style={WRAP}>{column.cell(item)}</span>;
+  return (item) => <span title={column.text(item) || undefined}>{column.cell(item)}</span>;
 }
 
 function compareText(a: string, b: string): number {
@@ -123,26 +170,33 @@ function compareText(a: string, b: string): number {
  */
 export function DataTable<T>(props: DataTableProps<T>) {
   const t = useT();
+  const userId = useOptionalMe()?.userId;
   const { columns } = props;
   const [preferences, setPreferences] = useState<Preferences>(() =>
-    readPreferences(props.id, columns, props.wrapLines),
+    readPreferences(props.id, userId, columns, props.wrapLines),
   );
+  const savePreferences = (next: Preferences) => {
+    setPreferences(next);
+    storePreferences(props.id, userId, next);
+  };
 
+  const { wrapLines, widths } = preferences;
   const columnDefinitions = useMemo<TableProps.ColumnDefinition<T>[]>(
     () =>
       columns.map((c) => ({
         id: c.id,
-        header: c.header,
-        cell: c.cell,
+        // A header longer than its column breaks into lines instead of being cut.
+        header: <span style={{ whiteSpace: 'normal' }}>{c.header}</span>,
+        cell: cellOf(c, wrapLines),
         minWidth: c.minWidth,
-        width: c.width,
+        width: widths?.[c.id] ?? c.width,
         sortingField: c.sortable === false && !c.sortingComparator ? undefined : c.id,
         sortingComparator:
           c.sortable === false && !c.sortingComparator
             ? undefined
             : (c.sortingComparator ?? ((a: T, b: T) => compareText(c.text(a), c.text(b)))),
       })),
-    [columns],
+    [columns, wrapLines, widths],
   );
 
   const filterText = (item: T) =>
@@ -268,6 +322,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
         loadingText={t('table.loading')}
         selectionType={props.selectionType}
         resizableColumns
+        onColumnWidthsChange={({ detail }) => {
+          // The widths come in the order of the column definitions, hidden columns included.
+          const next = { ...widths };
+          columnDefinitions.forEach((column, index) => {
+            const width = detail.widths[index];
+            if (column.id && width !== undefined) next[column.id] = Math.round(width);
+          });
+          const checked = widthsSchema.safeParse(next);
+          if (checked.success) savePreferences({ ...preferences, widths: checked.data });
+        }}
         enableKeyboardNavigation
         ariaLabels={{
           tableLabel: props.ariaLabel,
@@ -325,13 +389,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
             }}
             onConfirm={({ detail }) => {
               const next = preferencesSchema.safeParse({
+                ...preferences,
                 pageSize: detail.pageSize ?? preferences.pageSize,
                 wrapLines: detail.wrapLines ?? preferences.wrapLines,
                 contentDisplay: detail.contentDisplay ?? preferences.contentDisplay,
               });
               if (!next.success) return;
-              setPreferences(next.data);
-              storePreferences(props.id, next.data);
+              savePreferences(next.data);
             }}
           />
         }

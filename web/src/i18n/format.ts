@@ -21,28 +21,64 @@ function toDate(value: string | number | Date): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+const DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+
+export interface DateTimeOptions {
+  /** Show the seconds too (audit trails, API activity: when exactly). */
+  seconds?: boolean;
+}
+
+function dateTimeFormat(locale: string, timeZone: string, options: DateTimeOptions) {
+  return options.seconds
+    ? cachedFormat(locale, timeZone, { ...DATE_TIME, second: '2-digit' }, 'datetime-seconds')
+    : cachedFormat(locale, timeZone, DATE_TIME, 'datetime');
+}
+
 /** "Sep 1, 2026, 10:00 AM GMT+2" / "2026/09/01 10:00 JST"; '' for a missing or bad value. */
 export function formatDateTime(
   value: string | number | Date | null | undefined,
   locale: string,
   timeZone: string,
+  options: DateTimeOptions = {},
 ): string {
   if (value === null || value === undefined || value === '') return '';
   const date = toDate(value);
   if (!date) return String(value);
-  return cachedFormat(
-    locale,
-    timeZone,
-    {
-      year: 'numeric',
-      month: 'short',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: '2-digit',
-      timeZoneName: 'short',
-    },
-    'datetime',
-  ).format(date);
+  return dateTimeFormat(locale, timeZone, options).format(date);
+}
+
+/**
+ * `formatDateTime` cut in two where the time begins: ["Sep 1, 2026,", "10:00 AM GMT+2"], so a
+ * narrow column can break the line there and nowhere else. Joined with a space they read as
+ * `formatDateTime`. A missing value gives ['', '']; one that is no date, [value, ''].
+ */
+export function formatDateTimeParts(
+  value: string | number | Date | null | undefined,
+  locale: string,
+  timeZone: string,
+  options: DateTimeOptions = {},
+): [string, string] {
+  if (value === null || value === undefined || value === '') return ['', ''];
+  const date = toDate(value);
+  if (!date) return [String(value), ''];
+  const parts = dateTimeFormat(locale, timeZone, options).formatToParts(date);
+  const split = parts.findIndex((p) => p.type === 'hour' || p.type === 'dayPeriod');
+  if (split <= 0) return [formatDateTime(date, locale, timeZone, options), ''];
+  // format() writes a plain space where formatToParts() may give a narrow no-break one (V8).
+  const join = (from: number, to?: number) =>
+    parts
+      .slice(from, to)
+      .map((p) => p.value)
+      .join('')
+      .replace(/\u202f/g, ' ');
+  return [join(0, split).trimEnd(), join(split).trimStart()];
 }
 
 const RELATIVE_STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
@@ -179,4 +215,24 @@ export function formatRemaining(ms: number, t: Translate): string {
   if (days > 0) return t('time.daysHours', { d: days, h: hours });
   if (hours > 0) return t('time.hoursMinutes', { h: hours, m: two(minutes) });
   return t('time.minutesSeconds', { m: minutes, s: two(seconds) });
+}
+
+/**
+ * A duration in whole seconds as people read it, at most two units and never ISO 8601:
+ * "45 s", "4 min", "2 h 5 min", "3 d 4 h". Minutes and hours are rounded to the nearest.
+ */
+export function formatDuration(seconds: number, t: Translate): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return t('time.seconds', { s: total });
+  const minutes = Math.round(total / 60);
+  if (minutes < 60) return t('unit.minutes', { count: minutes });
+  if (minutes < 24 * 60) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return m === 0 ? t('time.hours', { h }) : t('time.hoursMinutes', { h, m });
+  }
+  const hours = Math.round(total / 3600);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return h === 0 ? t('time.days', { d }) : t('time.daysHours', { d, h });
 }

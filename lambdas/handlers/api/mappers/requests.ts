@@ -66,6 +66,7 @@ const AUDIT_ACTION_TO_GRAPHQL = {
   'extension-cancelled': 'EXTENSION_CANCELLED',
   'break-glass': 'BREAK_GLASS',
   reviewed: 'REVIEWED',
+  'session-reviewed': 'SESSION_REVIEWED',
 } as const satisfies Record<AuditAction, GraphQLAuditAction>;
 
 /** `'notification-failed'` → `NOTIFICATION_FAILED`: upper case, dashes as underscores. */

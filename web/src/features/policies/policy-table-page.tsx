@@ -17,6 +17,7 @@ import { useFlash } from '../../app/flash';
 import { ConfirmModal } from '../../components/modals';
 import { useT, type I18nValue } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
+import { DateTimeText } from '../../components/table-cells';
 import {
   PolicyCheckSummary,
   StaleIndicator,
@@ -201,7 +202,10 @@ export function PolicyTablePage<P extends PolicyRecord>(props: PolicyTablePagePr
   );
 }
 
-/** The columns every policy list ends with: ticket number, who changed it last and when. */
+/**
+ * The columns every policy list ends with: ticket number, who changed it last and when (shown on
+ * demand: the policy's own columns take the width beside the navigation).
+ */
 export function policyRecordColumns<P extends PolicyRecord>({
   t,
   locale,
@@ -214,7 +218,8 @@ export function policyRecordColumns<P extends PolicyRecord>({
       header: t('column.ticketNo'),
       text: (p) => p.ticketNo ?? '',
       cell: (p) => p.ticketNo ?? '-',
-      width: 120,
+      visible: false,
+      width: 140,
     },
     {
       id: 'updatedBy',
@@ -227,10 +232,11 @@ export function policyRecordColumns<P extends PolicyRecord>({
       id: 'updatedAt',
       header: t('policy.updatedAt'),
       text: updatedAt,
-      cell: updatedAt,
+      cell: (p) => <DateTimeText value={p.updatedAt} />,
       sortingComparator: (a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt),
       csv: (p) => p.updatedAt,
-      width: 130,
+      visible: false,
+      width: 150,
     },
   ];
 }

@@ -31,5 +31,13 @@ export function Countdown({ request }: { request: Request }) {
   if (remaining <= 0) {
     return <>{t(`countdown.${countdown.kind}.due`)}</>;
   }
-  return <>{t(`countdown.${countdown.kind}`, { time: formatRemaining(remaining, t) })}</>;
+  // The line may break before the time ("Expires in / 2 h 59 min"), never inside it.
+  const [before = '', after = ''] = t(`countdown.${countdown.kind}`, { time: '\u0000' }).split('\u0000');
+  return (
+    <>
+      {before}
+      <span style={{ whiteSpace: 'nowrap' }}>{formatRemaining(remaining, t)}</span>
+      {after}
+    </>
+  );
 }

@@ -16,6 +16,7 @@ import { ModalFooter } from '../../components/modals';
 import { checkFreeText, checkHours, MAX_TEXT_LENGTH } from '../../components/validation';
 import { useI18n, type MessageKey } from '../../i18n';
 import { formatDateTime, formatHours } from '../../i18n/format';
+import { LongText } from '../../components/table-cells';
 import {
   approverIdsOf,
   ApprovalList,
@@ -333,7 +334,12 @@ export function ExtensionsPanel(props: {
           width: 240,
           minWidth: 200,
         },
-        { id: 'reason', header: t('extension.reason'), cell: (e) => e.reason, minWidth: 200 },
+        {
+          id: 'reason',
+          header: t('extension.reason'),
+          cell: (e) => <LongText text={e.reason} />,
+          minWidth: 200,
+        },
         {
           id: 'status',
           header: t('column.status'),

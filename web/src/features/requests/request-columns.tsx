@@ -8,6 +8,7 @@ import { progressText, requestProgress } from './approval-progress';
 import { Countdown, countdownOf } from './countdown';
 import type { CsvColumn } from '../../components/csv';
 import type { ColumnSpec } from '../../components/data-table';
+import { DateTimeText, LongText, PersonText } from '../../components/table-cells';
 import { useFollow, useRouter } from '../../app/router';
 import { matchRoute, requestDetailsPath } from '../../app/routes';
 import { REVIEW_LABELS, ReviewStatus } from './review';
@@ -76,6 +77,15 @@ function approvalLabel(request: Request, t: Translate): string {
   return progress ? progressText(progress, t, request.status === 'PENDING') : '';
 }
 
+/**
+ * Widths that show the usual value and the header on one line in English and Japanese at
+ * 1400 px; the cells wrap rather than being cut when a column is made narrower.
+ */
+const TIME = { width: 150, minWidth: 130, wrap: true } as const;
+const PERSON = { width: 160, minWidth: 130, wrap: true } as const;
+/** Free text: the last column of most lists, which takes the width the others leave. */
+const LONG_TEXT = { minWidth: 180, wrap: true } as const;
+
 /** Column specs for request tables, in the order asked. */
 export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<Request>[] {
   const { t, locale, timeZone } = useI18n();
@@ -106,27 +116,34 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
             ) : null}
           </>
         ),
-        minWidth: 180,
+        // The name on one line, the id on the next when the name is long.
+        width: 230,
+        minWidth: 150,
+        wrap: true,
       },
       requester: {
         id: 'requester',
         header: t('column.requester'),
         text: (r) => actorLabel(r.requester),
-        cell: (r) => actorLabel(r.requester),
+        cell: (r) => <PersonText label={actorLabel(r.requester)} />,
+        ...PERSON,
       },
       role: {
         id: 'role',
         header: t('column.role'),
         text: (r) => r.permissionSet.name,
         cell: (r) => r.permissionSet.name,
+        width: 190,
+        wrap: true,
       },
       startTime: {
         id: 'startTime',
         header: t('column.startTime'),
         text: (r) => when(r.startTime),
-        cell: (r) => when(r.startTime),
+        cell: (r) => <DateTimeText value={r.startTime} />,
         csv: (r) => r.startTime,
         sortingComparator: byTime((r) => r.startTime),
+        ...TIME,
       },
       duration: {
         id: 'duration',
@@ -135,27 +152,32 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         cell: (r) => formatHours(r.durationHours, t, locale),
         csv: (r) => r.durationHours,
         sortingComparator: (a, b) => a.durationHours - b.durationHours,
+        width: 130,
+        wrap: true,
       },
       endTime: {
         id: 'endTime',
         header: t('column.endTime'),
         text: (r) => when(endTimeOf(r)),
-        cell: (r) => when(endTimeOf(r)),
+        cell: (r) => <DateTimeText value={endTimeOf(r)} />,
         csv: (r) => endTimeOf(r),
         sortingComparator: byTime(endTimeOf),
+        ...TIME,
       },
       justification: {
         id: 'justification',
         header: t('column.justification'),
         text: (r) => r.justification,
-        cell: (r) => r.justification,
-        minWidth: 200,
+        cell: (r) => <LongText text={r.justification} />,
+        ...LONG_TEXT,
       },
       ticketNo: {
         id: 'ticketNo',
         header: t('column.ticketNo'),
         text: (r) => r.ticketNo ?? '',
         cell: (r) => r.ticketNo ?? '-',
+        width: 150,
+        wrap: true,
       },
       status: {
         id: 'status',
@@ -168,7 +190,9 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         cell: (r) => <RequestStatusBadge request={r} stacked />,
         csv: (r) => r.status,
         // The longest label with its icon ("取り消し済み") uncut.
+        width: 150,
         minWidth: 140,
+        wrap: true,
       },
       countdown: {
         id: 'countdown',
@@ -179,60 +203,75 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         sortingComparator: (a, b) =>
           (countdownOf(a)?.target ?? Number.MAX_SAFE_INTEGER) -
           (countdownOf(b)?.target ?? Number.MAX_SAFE_INTEGER),
+        // "Expires in" above "23 h 59 min" at the most.
+        width: 150,
+        minWidth: 120,
+        wrap: true,
       },
       approver: {
         id: 'approver',
         header: t('column.approver'),
         text: (r) => actorLabel(r.decision?.by),
-        cell: (r) => actorLabel(r.decision?.by) || '-',
+        cell: (r) => <PersonText label={actorLabel(r.decision?.by)} />,
+        ...PERSON,
       },
       decision: {
         id: 'decision',
         header: t('column.decision'),
         text: (r) => decisionLabel(r, t),
         cell: (r) => decisionLabel(r, t) || '-',
+        width: 130,
+        wrap: true,
       },
       decisionComment: {
         id: 'decisionComment',
         header: t('column.decisionComment'),
         text: (r) => r.decision?.comment ?? '',
-        cell: (r) => r.decision?.comment ?? '-',
+        cell: (r) => <LongText text={r.decision?.comment} />,
         visible: false,
+        ...LONG_TEXT,
       },
       decidedAt: {
         id: 'decidedAt',
         header: t('column.decidedAt'),
         text: (r) => when(r.decision?.at),
-        cell: (r) => when(r.decision?.at) || '-',
+        cell: (r) => <DateTimeText value={r.decision?.at} empty="-" />,
         csv: (r) => r.decision?.at ?? '',
         sortingComparator: byTime((r) => r.decision?.at),
+        ...TIME,
       },
       revokedBy: {
         id: 'revokedBy',
         header: t('column.revokedBy'),
         text: (r) => actorLabel(r.revoke?.by),
-        cell: (r) => actorLabel(r.revoke?.by) || '-',
+        cell: (r) => <PersonText label={actorLabel(r.revoke?.by)} />,
+        ...PERSON,
       },
       createdAt: {
         id: 'createdAt',
         header: t('column.createdAt'),
         text: (r) => when(r.createdAt),
-        cell: (r) => when(r.createdAt),
+        cell: (r) => <DateTimeText value={r.createdAt} />,
         csv: (r) => r.createdAt,
         sortingComparator: byTime((r) => r.createdAt),
+        ...TIME,
       },
       approval: {
         id: 'approval',
         header: t('column.approval'),
         text: (r) => approvalLabel(r, t),
         cell: (r) => approvalLabel(r, t) || '-',
-        minWidth: 220,
+        width: 170,
+        minWidth: 140,
+        wrap: true,
       },
       incident: {
         id: 'incident',
         header: t('column.incident'),
         text: (r) => r.breakGlass?.incident ?? '',
         cell: (r) => r.breakGlass?.incident ?? '-',
+        width: 150,
+        wrap: true,
       },
       review: {
         id: 'review',
@@ -240,7 +279,9 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         text: (r) => (r.review ? t(REVIEW_LABELS[r.review.state]) : ''),
         cell: (r) => (r.review ? <ReviewStatus state={r.review.state} /> : '-'),
         csv: (r) => r.review?.state ?? '',
+        width: 160,
         minWidth: 140,
+        wrap: true,
       },
       // Combined columns, for lists that must show much in little width (Reviews pending).
       accountRole: {
@@ -266,7 +307,9 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
           </>
         ),
         csv: (r) => `${accountLabel(r.account)} ${r.permissionSet.name}`,
-        minWidth: 180,
+        width: 200,
+        minWidth: 150,
+        wrap: true,
       },
       period: {
         id: 'period',
@@ -281,6 +324,7 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         csv: (r) => `${r.startTime}/${endTimeOf(r)}`,
         sortingComparator: byTime((r) => r.startTime),
         minWidth: 200,
+        wrap: true,
       },
       statusReview: {
         id: 'statusReview',
@@ -301,6 +345,7 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         ),
         csv: (r) => r.status,
         minWidth: 140,
+        wrap: true,
       },
       incidentJustification: {
         id: 'incidentJustification',
@@ -309,11 +354,14 @@ export function useRequestColumns(ids: readonly RequestColumnId[]): ColumnSpec<R
         cell: (r) => (
           <>
             {r.breakGlass ? <Box fontWeight="bold">{r.breakGlass.incident}</Box> : null}
-            <Box>{r.justification}</Box>
+            <Box>
+              <LongText text={r.justification} />
+            </Box>
           </>
         ),
         csv: (r) => r.justification,
         minWidth: 200,
+        wrap: true,
       },
     };
     return ids.map((id) => specs[id]);

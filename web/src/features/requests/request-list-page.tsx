@@ -18,6 +18,11 @@ export interface RequestListPageProps {
   title: string;
   description: string;
   columns: readonly RequestColumnId[];
+  /**
+   * Columns hidden until the user shows them (preferences): what does not fit beside the
+   * navigation at 1400 px and is seen on the request's page anyway.
+   */
+  hidden?: readonly RequestColumnId[];
   /** Realtime channel to refetch on: the caller's own, or AUDIT (auditors). */
   channel: 'self' | 'audit';
   /** Header action buttons for the selected request. */
@@ -49,16 +54,19 @@ export function RequestListPage(props: RequestListPageProps) {
   const { notify } = useFlash();
   const list = useRequestList(props.list);
   const specs = useRequestColumns(props.columns);
-  const { widths } = props;
+  const { widths, hidden } = props;
   const columns = useMemo(
     () =>
-      widths
-        ? specs.map((c) => {
-            const width = widths[c.id as RequestColumnId];
-            return width === undefined ? c : { ...c, width };
-          })
-        : specs,
-    [specs, widths],
+      specs.map((c) => {
+        const id = c.id as RequestColumnId;
+        const width = widths?.[id];
+        return {
+          ...c,
+          ...(width === undefined ? {} : { width }),
+          ...(hidden?.includes(id) ? { visible: false } : {}),
+        };
+      }),
+    [specs, widths, hidden],
   );
   const actions = useRequestActions(list.refresh);
   const csvColumns = useMemo(() => requestCsvColumns(t), [t]);

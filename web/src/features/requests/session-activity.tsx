@@ -17,6 +17,7 @@ import { useI18n, type Translate } from '../../i18n';
 import { formatDateTime } from '../../i18n/format';
 import type { CsvColumn } from '../../components/csv';
 import { DataTable, type ColumnSpec } from '../../components/data-table';
+import { DateTimeText } from '../../components/table-cells';
 import { useSession } from '../../app/session';
 
 export interface SessionActivityProps {
@@ -94,10 +95,13 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
       {
         id: 'eventTime',
         header: t('sessionActivity.column.eventTime'),
-        text: (e) => formatDateTime(e.eventTime, locale, timeZone),
-        cell: (e) => formatDateTime(e.eventTime, locale, timeZone),
+        // To the second: API calls come in bursts.
+        text: (e) => formatDateTime(e.eventTime, locale, timeZone, { seconds: true }),
+        cell: (e) => <DateTimeText value={e.eventTime} options={{ seconds: true }} />,
         sortingComparator: (a, b) => a.eventTime.localeCompare(b.eventTime),
-        minWidth: 160,
+        width: 160,
+        minWidth: 140,
+        wrap: true,
       },
       {
         id: 'eventName',
@@ -112,31 +116,50 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
           ) : (
             e.eventName
           ),
+        width: 240,
+        wrap: true,
       },
       {
         id: 'eventSource',
         header: t('sessionActivity.column.eventSource'),
         text: (e) => e.eventSource,
         cell: (e) => e.eventSource,
+        width: 190,
+        wrap: true,
       },
-      { id: 'access', header: t('sessionActivity.column.access'), text: access, cell: access },
+      {
+        id: 'access',
+        header: t('sessionActivity.column.access'),
+        text: access,
+        cell: access,
+        width: 130,
+        wrap: true,
+      },
       {
         id: 'region',
         header: t('sessionActivity.column.region'),
         text: (e) => e.awsRegion ?? '',
         cell: (e) => e.awsRegion ?? '-',
+        // Mostly the one region: shown on demand (preferences).
+        visible: false,
+        width: 130,
+        wrap: true,
       },
       {
         id: 'sourceIp',
         header: t('sessionActivity.column.sourceIp'),
         text: (e) => e.sourceIp ?? '',
         cell: (e) => e.sourceIp ?? '-',
+        width: 150,
+        wrap: true,
       },
       {
         id: 'errorCode',
         header: t('sessionActivity.column.errorCode'),
         text: (e) => e.errorCode ?? '',
         cell: (e) => e.errorCode ?? '-',
+        minWidth: 140,
+        wrap: true,
       },
       {
         id: 'userAgent',
@@ -144,6 +167,8 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
         text: (e) => e.userAgent ?? '',
         cell: (e) => e.userAgent ?? '-',
         visible: false,
+        width: 280,
+        wrap: true,
       },
       {
         id: 'eventId',
@@ -151,6 +176,8 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
         text: (e) => e.eventId,
         cell: (e) => e.eventId,
         visible: false,
+        width: 300,
+        wrap: true,
       },
     ];
   }, [t, locale, timeZone]);

@@ -7,16 +7,18 @@ import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
   'requester',
-  'account',
-  'role',
+  'accountRole',
   'startTime',
-  'duration',
   'endTime',
   'countdown',
   'status',
+  'duration',
   'justification',
   'ticketNo',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['duration', 'justification', 'ticketNo'];
 
 /** Active access: scheduled and in-progress access of the caller (as requester or approver). */
 export default function ActiveAccessPage() {
@@ -29,6 +31,7 @@ export default function ActiveAccessPage() {
       title={t('nav.activeAccess')}
       description={t('active.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="self"
       emptyTitle={t('active.empty')}
       defaultSorting={{ columnId: 'startTime' }}

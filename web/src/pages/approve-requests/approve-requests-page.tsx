@@ -9,16 +9,18 @@ import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
   'requester',
-  'account',
-  'role',
+  'accountRole',
   'startTime',
   'duration',
-  'justification',
-  'ticketNo',
   'approval',
+  'justification',
   'countdown',
+  'ticketNo',
   'createdAt',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['countdown', 'ticketNo', 'createdAt'];
 
 /** Approve requests: pending requests the caller may decide (never their own). */
 export default function ApproveRequestsPage() {
@@ -33,6 +35,7 @@ export default function ApproveRequestsPage() {
       title={t('nav.approveRequests')}
       description={t('approve.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="self"
       keep={keep}
       emptyTitle={t('approve.empty')}

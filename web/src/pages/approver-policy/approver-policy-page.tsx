@@ -64,7 +64,7 @@ export default function ApproverPolicyPage() {
           a.targetName.localeCompare(b.targetName) ||
           a.permissionSets.length - b.permissionSets.length ||
           scope(a).localeCompare(scope(b)),
-        width: 160,
+        width: 150,
       },
       { id: 'type', header: t('policy.type'), text: type, cell: type, visible: false },
       { id: 'scope', header: t('approvers.scope'), text: scope, cell: scope, width: 160 },
@@ -88,7 +88,7 @@ export default function ApproverPolicyPage() {
           </>
         ),
         sortable: false,
-        width: 220,
+        width: 190,
       },
       {
         id: 'approval',
@@ -96,7 +96,7 @@ export default function ApproverPolicyPage() {
         text: (p) => approvalLabel(p, t),
         cell: (p) => approvalLabel(p, t),
         sortable: false,
-        width: 200,
+        width: 160,
       },
       {
         id: 'timers',
@@ -104,7 +104,7 @@ export default function ApproverPolicyPage() {
         text: (p) => timersLabel(p, t),
         cell: (p) => timersLabel(p, t),
         sortable: false,
-        width: 200,
+        width: 160,
       },
       { id: 'nested', header: t('approvers.nested'), text: nested, cell: nested, width: 110 },
       {

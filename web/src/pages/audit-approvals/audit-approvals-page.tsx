@@ -4,18 +4,20 @@ import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
   'requester',
-  'account',
-  'role',
-  'startTime',
-  'duration',
-  'justification',
-  'ticketNo',
-  'approval',
+  'accountRole',
   'approver',
   'decidedAt',
   'status',
+  'justification',
+  'startTime',
+  'duration',
+  'ticketNo',
+  'approval',
   'createdAt',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['startTime', 'duration', 'ticketNo', 'approval', 'createdAt'];
 
 /** Audit → Approvals: every request (auditors), with CSV export. */
 export default function AuditApprovalsPage() {
@@ -27,6 +29,7 @@ export default function AuditApprovalsPage() {
       title={t('nav.auditApprovals')}
       description={t('auditApprovals.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="audit"
       csvFilename="audit-approvals.csv"
       emptyTitle={t('auditApprovals.empty')}

@@ -4,18 +4,20 @@ import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
   'requester',
-  'account',
-  'role',
+  'accountRole',
   'startTime',
   'endTime',
-  'duration',
   'status',
+  'justification',
+  'duration',
   'review',
   'approver',
   'revokedBy',
-  'justification',
   'ticketNo',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['duration', 'review', 'approver', 'revokedBy', 'ticketNo'];
 
 /** Audit → Elevated access: every granted or scheduled session (auditors), with CSV export. */
 export default function AuditSessionsPage() {
@@ -27,6 +29,7 @@ export default function AuditSessionsPage() {
       title={t('nav.auditSessions')}
       description={t('auditSessions.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="audit"
       csvFilename="elevated-access.csv"
       emptyTitle={t('auditSessions.empty')}

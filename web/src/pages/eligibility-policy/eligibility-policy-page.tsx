@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { useTeamApi } from '../../api/context';
 import type { EligibilityPolicy } from '../../api/model';
 import type { ColumnSpec } from '../../components/data-table';
+import { PersonText } from '../../components/table-cells';
 import { useI18n, type Translate } from '../../i18n';
 import { formatHours } from '../../i18n/format';
 import { PolicyTablePage, policyRecordColumns } from '../../features/policies/policy-table-page';
@@ -55,7 +56,9 @@ export default function EligibilityPolicyPage() {
         text: (p) => `${p.principalName} ${type(p)}`,
         cell: (p) => (
           <>
-            <Box variant="div">{p.principalName}</Box>
+            <Box variant="div">
+              <PersonText label={p.principalName} />
+            </Box>
             <Box variant="small" color="text-body-secondary">
               {type(p)}
             </Box>
@@ -64,7 +67,7 @@ export default function EligibilityPolicyPage() {
         csv: (p) => p.principalName,
         sortingComparator: (a, b) =>
           a.principalName.localeCompare(b.principalName) || a.name.localeCompare(b.name),
-        width: 190,
+        width: 170,
       },
       { id: 'type', header: t('policy.type'), text: type, cell: type, visible: false },
       {
@@ -72,7 +75,7 @@ export default function EligibilityPolicyPage() {
         header: t('eligibility.policyName'),
         text: (p) => p.name,
         cell: (p) => p.name,
-        width: 110,
+        width: 130,
       },
       {
         id: 'grants',
@@ -88,7 +91,7 @@ export default function EligibilityPolicyPage() {
           </>
         ),
         sortable: false,
-        width: 220,
+        width: 210,
       },
       {
         id: 'maxDuration',
@@ -104,7 +107,7 @@ export default function EligibilityPolicyPage() {
         header: t('eligibility.approval'),
         text: approval,
         cell: approval,
-        width: 120,
+        width: 110,
       },
       {
         id: 'extensions',
@@ -113,7 +116,7 @@ export default function EligibilityPolicyPage() {
         cell: extensions,
         csv: (p) => (p.maxTotalHours > p.maxDurationHours ? p.maxTotalHours : ''),
         sortingComparator: (a, b) => a.maxTotalHours - b.maxTotalHours,
-        width: 170,
+        width: 160,
       },
       {
         id: 'breakGlass',
@@ -121,7 +124,7 @@ export default function EligibilityPolicyPage() {
         text: breakGlass,
         cell: breakGlass,
         csv: (p) => (p.breakGlass ? p.breakGlassMaxHours : ''),
-        width: 130,
+        width: 120,
       },
       ...policyRecordColumns<EligibilityPolicy>({ t, locale, timeZone }),
     ];

@@ -4,16 +4,18 @@ import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
   'requester',
-  'account',
-  'role',
-  'startTime',
-  'duration',
-  'justification',
+  'accountRole',
   'decision',
   'decidedAt',
-  'decisionComment',
   'status',
+  'justification',
+  'startTime',
+  'duration',
+  'decisionComment',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['startTime', 'duration', 'decisionComment'];
 
 /** My approvals: requests the caller approved or rejected, with CSV export. */
 export default function MyApprovalsPage() {
@@ -25,6 +27,7 @@ export default function MyApprovalsPage() {
       title={t('nav.myApprovals')}
       description={t('myApprovals.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="self"
       csvFilename="my-approvals.csv"
       emptyTitle={t('myApprovals.empty')}

@@ -8,18 +8,20 @@ import { useMe } from '../../app/session';
 import { useT } from '../../i18n';
 
 const COLUMNS: readonly RequestColumnId[] = [
-  'account',
-  'role',
+  'accountRole',
   'startTime',
   'duration',
   'status',
-  'approval',
   'countdown',
   'justification',
+  'approval',
   'ticketNo',
   'approver',
   'createdAt',
 ];
+
+/** Shown on demand (table preferences): they would not fit beside the navigation at 1400 px. */
+const HIDDEN: readonly RequestColumnId[] = ['approval', 'ticketNo', 'approver', 'createdAt'];
 
 /** My requests: the caller's own requests, with details and cancel. */
 export default function MyRequestsPage() {
@@ -33,6 +35,7 @@ export default function MyRequestsPage() {
       title={t('nav.myRequests')}
       description={t('myRequests.description')}
       columns={COLUMNS}
+      hidden={HIDDEN}
       channel="self"
       emptyTitle={t('myRequests.empty')}
       emptyAction={

@@ -24,8 +24,8 @@ import { pathOf } from '../../app/routes';
 import { useMe } from '../../app/session';
 import { SESSION_LOG_STATUSES, SessionActivity } from '../../features/requests/session-activity';
 import { STATUS_LABELS } from '../../features/requests/status-badge';
-import { useI18n, type MessageKey } from '../../i18n';
-import { formatDateTime } from '../../i18n/format';
+import { useI18n, type MessageKey, type Translate } from '../../i18n';
+import { DateTimeText, LongText, PersonText } from '../../components/table-cells';
 
 const ACTION_LABELS: Readonly<Record<AuditAction, MessageKey>> = {
   CREATED: 'audit.CREATED',
@@ -50,6 +50,7 @@ const ACTION_LABELS: Readonly<Record<AuditAction, MessageKey>> = {
   EXTENSION_CANCELLED: 'audit.EXTENSION_CANCELLED',
   BREAK_GLASS: 'audit.BREAK_GLASS',
   REVIEWED: 'audit.REVIEWED',
+  SESSION_REVIEWED: 'audit.SESSION_REVIEWED',
 };
 
 const ACTION_BUTTONS: readonly { action: RequestAction; label: MessageKey; primary?: boolean }[] = [
@@ -59,12 +60,58 @@ const ACTION_BUTTONS: readonly { action: RequestAction; label: MessageKey; prima
   { action: 'approve', label: 'actions.approve', primary: true },
 ];
 
+/** The notices the trail records as sent: "email: approved sent to 4 recipients". */
+const NOTIFIED = /^(email|sns|slack|teams): ([a-z-]+) sent to (\d+) recipients?$/;
+
+/** The notices by the event they tell of, named as the trail names those events. */
+const NOTICE_LABELS: Readonly<Record<string, MessageKey>> = {
+  pending: 'audit.CREATED',
+  approved: 'audit.APPROVED',
+  rejected: 'audit.REJECTED',
+  cancelled: 'audit.CANCELLED',
+  expired: 'audit.EXPIRED',
+  scheduled: 'audit.SCHEDULED',
+  started: 'audit.STARTED',
+  ended: 'audit.ENDED',
+  revoked: 'audit.REVOKED',
+  error: 'audit.FAILED',
+  repaired: 'audit.REPAIRED',
+  reminder: 'audit.REMINDED',
+  escalated: 'audit.ESCALATED',
+  'extension-requested': 'audit.EXTENSION_REQUESTED',
+  extended: 'audit.EXTENDED',
+  'extension-rejected': 'audit.EXTENSION_REJECTED',
+  'break-glass': 'audit.BREAK_GLASS',
+  'review-reminder': 'details.event.reviewReminder',
+  reviewed: 'audit.REVIEWED',
+};
+
+const CHANNEL_NAMES = { sns: 'Amazon SNS', slack: 'Slack', teams: 'Microsoft Teams' } as const;
+
+/**
+ * A notice the trail records as sent, in the reader's language ("Email: “Access granted” sent to
+ * 4 recipients"); any other detail as it was recorded.
+ */
+function auditDetail(detail: string, t: Translate): string {
+  const match = NOTIFIED.exec(detail);
+  const label = match ? NOTICE_LABELS[match[2] ?? ''] : undefined;
+  if (!match || !label) return detail;
+  const channel =
+    match[1] === 'email' ? t('details.channel.email') : CHANNEL_NAMES[match[1] as keyof typeof CHANNEL_NAMES];
+  const count = Number(match[3]);
+  return t(count === 1 ? 'details.notified.one' : 'details.notified.other', {
+    channel,
+    event: t(label),
+    count,
+  });
+}
+
 /** What the import writes on each event of an imported request's trail (shown in the reader's language). */
 const IMPORTED_DETAIL = 'Imported from the original TEAM';
 
 function AuditTrail(props: { requestId: string; version: string; imported: boolean }) {
   const { requestId, version } = props;
-  const { t, locale, timeZone } = useI18n();
+  const { t } = useI18n();
   const api = useTeamApi();
   const events = usePagedList(
     (nextToken) => api.requestEvents(requestId, { limit: 100, nextToken }),
@@ -87,20 +134,37 @@ function AuditTrail(props: { requestId: string; version: string; imported: boole
       ariaLabels={{ tableLabel: t('details.auditTrail') }}
       empty={<Box textAlign="center">{events.error ? events.error.message : t('details.noEvents')}</Box>}
       columnDefinitions={[
-        { id: 'at', header: t('details.when'), cell: (e) => formatDateTime(e.at, locale, timeZone) },
-        { id: 'action', header: t('details.what'), cell: (e) => t(ACTION_LABELS[e.action]) },
+        {
+          id: 'at',
+          header: t('details.when'),
+          // To the second, the date above the time when narrow: auditors read the order of events.
+          cell: (e) => <DateTimeText value={e.at} options={{ seconds: true }} />,
+          minWidth: 140,
+        },
+        { id: 'action', header: t('details.what'), cell: (e) => t(ACTION_LABELS[e.action]), minWidth: 110 },
         {
           id: 'actor',
           header: t('details.who'),
-          cell: (e) => (e.actor ? actorLabel(e.actor) : t('details.team')),
+          cell: (e) => (e.actor ? <PersonText label={actorLabel(e.actor)} /> : t('details.team')),
+          minWidth: 140,
         },
-        { id: 'status', header: t('column.status'), cell: transition },
-        { id: 'comment', header: t('details.comment'), cell: (e) => e.comment ?? '-' },
+        { id: 'status', header: t('column.status'), cell: transition, minWidth: 130 },
+        {
+          id: 'comment',
+          header: t('details.comment'),
+          cell: (e) => <LongText text={e.comment} />,
+          minWidth: 160,
+        },
         {
           id: 'detail',
           header: t('details.detail'),
           cell: (e) =>
-            props.imported && e.detail === IMPORTED_DETAIL ? t('imported.trailDetail') : (e.detail ?? '-'),
+            props.imported && e.detail === IMPORTED_DETAIL ? (
+              t('imported.trailDetail')
+            ) : (
+              <LongText text={e.detail && auditDetail(e.detail, t)} />
+            ),
+          minWidth: 200,
         },
       ]}
       footer={

@@ -17,8 +17,6 @@ const COLUMNS: readonly RequestColumnId[] = [
 ];
 
 const WIDTHS: Partial<Record<RequestColumnId, number>> = {
-  requester: 220,
-  accountRole: 200,
   period: 230,
   statusReview: 150,
 };

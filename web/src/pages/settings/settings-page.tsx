@@ -4,6 +4,7 @@ import Button from '@cloudscape-design/components/button';
 import ColumnLayout from '@cloudscape-design/components/column-layout';
 import Container from '@cloudscape-design/components/container';
 import ContentLayout from '@cloudscape-design/components/content-layout';
+import ExpandableSection from '@cloudscape-design/components/expandable-section';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
@@ -92,15 +93,24 @@ function Summary({ settings }: { settings: Settings }) {
             },
             {
               label: t('settings.sensitiveActions'),
+              // A long list: its count, with the actions themselves one click away.
               value:
                 settings.sensitiveActions.length > 0 ? (
-                  <>
+                  <ExpandableSection
+                    variant="inline"
+                    headerText={t(
+                      settings.sensitiveActions.length === 1
+                        ? 'settings.sensitiveActions.count.one'
+                        : 'settings.sensitiveActions.count.other',
+                      { count: settings.sensitiveActions.length },
+                    )}
+                  >
                     {settings.sensitiveActions.map((a) => (
                       <Box key={a} variant="code" display="block">
                         {a}
                       </Box>
                     ))}
-                  </>
+                  </ExpandableSection>
                 ) : (
                   '-'
                 ),
