@@ -311,7 +311,7 @@ export async function run(options: RunOptions = { log: () => undefined, quick: f
           figures: writeFigures,
           notes: [
             `Measured on ${writes.perRequest} requests: 5 recorder calls each (router: created, approved; workflow: begin, after the grant, after the end), each a GetItem of the request's mark (0.5 RRU) and, with news, one TransactWriteItems (the mark plus every counter item the news touches, twice the units of plain writes).`,
-            'The lifecycle section measures the same request with the counters on: its write units include these.',
+            'The lifecycle section runs the local cloud with counting on: when both sections come from one run, its write units include these.',
           ],
         },
       ],
