@@ -99,7 +99,7 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
         text: (e) => formatDateTime(e.eventTime, locale, timeZone, { seconds: true }),
         cell: (e) => <DateTimeText value={e.eventTime} options={{ seconds: true }} />,
         sortingComparator: (a, b) => a.eventTime.localeCompare(b.eventTime),
-        width: 160,
+        width: 150,
         minWidth: 140,
         wrap: true,
       },
@@ -116,7 +116,7 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
           ) : (
             e.eventName
           ),
-        width: 240,
+        width: 260,
         wrap: true,
       },
       {
@@ -124,7 +124,7 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
         header: t('sessionActivity.column.eventSource'),
         text: (e) => e.eventSource,
         cell: (e) => e.eventSource,
-        width: 190,
+        width: 200,
         wrap: true,
       },
       {
@@ -132,7 +132,7 @@ function useEventColumns(): ColumnSpec<SessionLogEvent>[] {
         header: t('sessionActivity.column.access'),
         text: access,
         cell: access,
-        width: 130,
+        width: 120,
         wrap: true,
       },
       {

@@ -107,7 +107,7 @@ export default function EligibilityPolicyPage() {
         header: t('eligibility.approval'),
         text: approval,
         cell: approval,
-        width: 110,
+        width: 120,
       },
       {
         id: 'extensions',
@@ -116,7 +116,7 @@ export default function EligibilityPolicyPage() {
         cell: extensions,
         csv: (p) => (p.maxTotalHours > p.maxDurationHours ? p.maxTotalHours : ''),
         sortingComparator: (a, b) => a.maxTotalHours - b.maxTotalHours,
-        width: 160,
+        width: 150,
       },
       {
         id: 'breakGlass',
