@@ -61,6 +61,7 @@ function sampleOf(type: GraphQLInputType): unknown {
     Int: 1,
     Float: 1,
     Boolean: true,
+    AWSDate: '2026-01-01',
     AWSDateTime: '2026-01-01T00:00:00.000Z',
     AWSEmail: 'someone@example.com',
     AWSJSON: '{}',
