@@ -15,6 +15,7 @@ describe('configuration', () => {
     OU_ACCOUNTS_CACHE_TABLE: 'ou',
     CHAT_TABLE: 'chat',
     SESSION_SUMMARIES_TABLE: 'ss',
+    AGGREGATES_TABLE: 'ag',
     IDC_INSTANCE_ARN: 'arn:aws:sso:::instance/ssoins-0123456789abcdef',
     IDC_IDENTITY_STORE_ID: 'd-1234567890',
     TEAM_ADMIN_GROUP: 'TEAM-Admins',

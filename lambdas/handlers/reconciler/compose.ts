@@ -77,7 +77,7 @@ export function composeReconciler(overrides: ReconcilerOverrides = {}): Reconcil
     directory,
     organization: organization(clients, config, clock),
     assignments: overrides.assignments ?? accountAssignments(clients, config),
-    ...(config.tables.Aggregates !== '' && { aggregates: aggregateStore(clients, config) }),
+    aggregates: aggregateStore(clients, config),
     ...(config.sessionLogProvider !== 'none' && {
       sessionReviews: flaggedSessionFacts(sessionSummaryRepository(clients, config)),
     }),

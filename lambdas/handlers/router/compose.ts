@@ -42,9 +42,7 @@ export function composeRouter(overrides: RouterOverrides = {}): RouterDeps & { c
   return {
     workflow: new StepFunctionsRequestWorkflow(new StepFunctionsAdapter(clients.sfn()), arn, logger),
     ...(realtime ? { realtime } : {}),
-    ...(config.tables.Aggregates !== '' && {
-      dashboard: dashboardRecorder(clients, config, systemClock, logger),
-    }),
+    dashboard: dashboardRecorder(clients, config, systemClock, logger),
     close: () => clients.close(),
   };
 }

@@ -69,9 +69,7 @@ export function composeSessionLogs(
     requests: requestRepository(clients, config),
     settings: settingsRepository(clients, config),
     fallback: settingsFallback(config),
-    ...(config.tables.Aggregates !== '' && {
-      dashboard: dashboardRecorder(clients, config, clock, new Logger({ serviceName: 'team-session-logs' })),
-    }),
+    dashboard: dashboardRecorder(clients, config, clock, new Logger({ serviceName: 'team-session-logs' })),
     close: () => clients.close(),
   };
 }

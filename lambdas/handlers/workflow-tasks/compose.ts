@@ -92,9 +92,7 @@ export function composeWorkflowTasks(
     }),
     ...(realtime ? { realtime } : {}),
     ...(sessionEnded ? { sessionEnded } : {}),
-    ...(config.tables.Aggregates !== '' && {
-      dashboard: dashboardRecorder(clients, config, clock, logger),
-    }),
+    dashboard: dashboardRecorder(clients, config, clock, logger),
     logger,
     ...(overrides.pollDelaysMs ? { pollDelaysMs: overrides.pollDelaysMs } : {}),
     ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
